@@ -1,0 +1,17 @@
+package dev.gatehouse.core.balance;
+
+/**
+ * What a balancer may know about the request it places. Implemented by the data plane without
+ * copying; strategies that hash on a key (client address, header, cookie, path) read it here.
+ */
+public interface PickContext {
+
+    /** The client's IP address as text, e.g. {@code 203.0.113.9}. */
+    String clientAddress();
+
+    /** The request path without the query. */
+    String path();
+
+    /** The first value of a request header, or {@code null}. */
+    String header(String name);
+}

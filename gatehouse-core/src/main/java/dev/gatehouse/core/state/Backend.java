@@ -1,0 +1,27 @@
+package dev.gatehouse.core.state;
+
+import dev.gatehouse.core.config.HostPort;
+import java.util.Objects;
+
+/**
+ * A backend as the data plane routes to it.
+ *
+ * @param pool    the name of the pool it belongs to
+ * @param address where it listens; also its identity within the pool
+ * @param weight  relative share of traffic
+ * @param version its app version label
+ */
+public record Backend(String pool, HostPort address, int weight, String version) {
+
+    /** Validates the parts. */
+    public Backend {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(version, "version");
+    }
+
+    /** A stable identifier, {@code pool/host:port}, used as a map key and in logs. */
+    public String id() {
+        return pool + "/" + address;
+    }
+}
