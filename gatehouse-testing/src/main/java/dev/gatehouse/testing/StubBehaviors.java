@@ -20,8 +20,11 @@ import java.util.function.Consumer;
  */
 public final class StubBehaviors {
 
-    /** How many bytes a truncated response promises beyond those it sends. */
-    static final long TRUNCATION_GAP = 1024;
+    /**
+     * How many bytes the {@code Content-Length} of {@link #closeMidBody(long)} and
+     * {@link #stallMidBody(long)} promises beyond those they send.
+     */
+    public static final long TRUNCATION_GAP = 1024;
 
     private StubBehaviors() {
     }

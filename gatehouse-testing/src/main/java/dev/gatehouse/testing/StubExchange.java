@@ -29,6 +29,19 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/*
+ * Design notes. An exchange has two halves that end independently. The request half: the body is
+ * read only once a consumer is registered (readBody/discardBody, or automatically once the
+ * response has ended), paused while the consumer's future is pending, and complete at the
+ * LastHttpContent, when the request is recorded (before the consumer's onEnd, so before any
+ * response to it). The response half: writeHead or respond, then end. The exchange is finished
+ * when both halves are done, or at once when it gives up (closeConnection, neverComplete,
+ * writeRawAndClose, closeAfterResponse); then the connection handler moves on or closes. A
+ * request given up on before its body completed is recorded with the body "not read". Every
+ * field is confined to the channel's event loop, which checkInEventLoop enforces on the public
+ * methods.
+ */
+
 /**
  * One request/response on a stub connection, as a {@link StubBehavior} sees it: the request head,
  * the body on demand ({@link #readBody}), and the means to answer ({@link #respond},

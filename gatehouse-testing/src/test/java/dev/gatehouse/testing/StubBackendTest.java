@@ -184,11 +184,14 @@ final class StubBackendTest {
             RawHttpResponse root = client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(true);
             RawHttpResponse download = client.send("HEAD /download?bytes=1000 HTTP/1.1\r\nHost: x\r\n\r\n")
                     .readResponse(true);
+            RawHttpResponse chunked = client.send("HEAD /download?bytes=1000&chunked=true HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .readResponse(true);
             RawHttpResponse after = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
 
             assertThat(root.header("Content-Length")).isEqualTo("2");
             assertThat(root.header("X-Backend")).isEqualTo("a");
             assertThat(download.header("Content-Length")).isEqualTo("1000");
+            assertThat(chunked.header("Transfer-Encoding")).isEqualTo("chunked");
             // Had the stub sent a body, it would now be read as the next response's status line.
             assertThat(after.status()).isEqualTo(200);
             assertThat(after.bodyText()).isEqualTo("a\n");
@@ -265,15 +268,15 @@ final class StubBackendTest {
 
     @Test
     void hang_recordsTheHeadAndNeverAnswers() {
-        try (StubBackend backend = StubBackend.start("a", StubBehaviors.hang());
-             RawHttpClient client = RawHttpClient.connect(backend.port(), Duration.ofMillis(300))) {
-            client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
-            backend.awaitRequests(1, WAIT);
+        try (StubBackend backend = StubBackend.start("a", StubBehaviors.hang())) {
+            try (RawHttpClient client = RawHttpClient.connect(backend.port(), Duration.ofMillis(300))) {
+                client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
+                backend.awaitRequests(1, WAIT);
 
-            assertThat(backend.lastRequest().bodyBytes()).isEqualTo(-1);
-            assertThat(backend.lastRequest().bodySha256()).isNull();
-            assertThatThrownBy(client::readResponse).isInstanceOf(UncheckedIOException.class);
-            client.close();
+                assertThat(backend.lastRequest().bodyBytes()).isEqualTo(-1);
+                assertThat(backend.lastRequest().bodySha256()).isNull();
+                assertThatThrownBy(client::readResponse).isInstanceOf(UncheckedIOException.class);
+            }
             // The stub keeps reading, so it notices the client leaving.
             await().atMost(WAIT).until(() -> backend.openConnections() == 0);
         }
