@@ -33,6 +33,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closed;
     private int readDepth;
+    /** A read was asked for and no message has come yet. */
+    private boolean readWanted;
     IdleTimer clientTimer;
     IdleTimer backendTimer;
     InetSocketAddress remote;
@@ -80,9 +82,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (readDepth > 0) {
             // A pipelined request may already be decoded: reading now would start it inside this
             // call stack, and a long pipeline of quickly answered requests would overflow it.
-            ctx.channel().eventLoop().execute(ctx::read);
+            ctx.channel().eventLoop().execute(this::readClient);
         } else {
-            ctx.read();
+            readClient();
         }
     }
 
@@ -96,6 +98,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readWanted = false;
         readDepth++;
         try {
             dispatch(ctx, msg);
@@ -131,7 +134,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 // closing: drop it and keep waiting for the next request.
                 content.release();
                 if (!closed && ctx.channel().isActive()) {
-                    ctx.read();
+                    readClient();
                 }
             }
         } else {
@@ -200,9 +203,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         clientTimer.stop();
     }
 
-    /** Asks the client for the next part of the request body. */
+    /** Asks the client for the next message (a request head or a part of its body). */
     void readClient() {
+        readWanted = true;
         ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One read() asks for one read cycle; a cycle that brought no message for us (a partial
+        // chunk, or only bytes the decoder holds) does not satisfy it, so ask again.
+        if (readWanted && !closed) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     boolean draining() {

@@ -28,11 +28,14 @@ final class AccessLogIT {
     void attach() {
         lines.start();
         logger.addAppender(lines);
+        // The test logging configuration is quiet (WARN); the access log writes at INFO.
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     @AfterEach
     void detach() {
         logger.detachAppender(lines);
+        logger.setLevel(null);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.DeterministicBytes;
@@ -8,6 +9,7 @@ import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
+import dev.gatehouse.testing.StubBehaviors;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -38,6 +40,7 @@ final class ForwardingIT {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Backend")).isEqualTo("a");
             assertThat(r.bodyText()).isEqualTo(body);
+            backend.awaitRequests(1, Duration.ofSeconds(5));
             RecordedRequest seen = backend.lastRequest();
             assertThat(seen.method()).isEqualTo(method);
             assertThat(seen.uri()).isEqualTo("/echo");
@@ -108,7 +111,7 @@ final class ForwardingIT {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Transfer-Encoding")).isNull();
             assertThat(r.body()).hasSize(3000);
-            assertThat(client.isClosedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(client::isClosedByPeer);
             // HTTP/1.1 to the backend, with a Host it can use.
             assertThat(backend.lastRequest().httpVersion()).isEqualTo("HTTP/1.1");
             assertThat(backend.lastRequest().headers().get("Host")).isEqualTo(backend.address());
@@ -129,7 +132,7 @@ final class ForwardingIT {
 
     @Test
     void expectContinue_isRelayedAndTheBodyFollows() throws Exception {
-        try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.of(backend.address());
+        try (StubBackend backend = StubBackend.start("a", StubBehaviors.expectContinue(0)); TestNode node = TestNode.of(backend.address());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             client.send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
             RawHttpResponse interim = client.readResponse();

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.server.TestNode;
@@ -24,7 +25,7 @@ final class TimeoutIT {
             client.send("GET / HTTP/1.1\r\nHost: x\r\n"); // no blank line: the head never ends
             RawHttpResponse r = client.readResponse();
             assertThat(r.status()).isEqualTo(408);
-            assertThat(client.isClosedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(client::isClosedByPeer);
             assertThat(backend.requests()).isEmpty();
         }
     }
@@ -34,7 +35,7 @@ final class TimeoutIT {
         try (StubBackend backend = StubBackend.start("a");
              TestNode node = TestNode.builder().backend(backend.address()).timeouts(SHORT, null, null, null, null, null).start();
              RawHttpClient client = RawHttpClient.connect(node.port())) {
-            assertThat(client.isClosedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(client::isClosedByPeer);
         }
     }
 
@@ -46,7 +47,7 @@ final class TimeoutIT {
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(client.readResponse().status()).isEqualTo(200);
             long start = System.nanoTime();
-            assertThat(client.isClosedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(client::isClosedByPeer);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(() -> node.server().clientConnections() == 0);
         }
@@ -60,7 +61,7 @@ final class TimeoutIT {
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-some");
             RawHttpResponse r = client.readResponse();
             assertThat(r.status()).isEqualTo(408);
-            assertThat(client.isClosedByPeer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(client::isClosedByPeer);
         }
     }
 
@@ -99,8 +100,7 @@ final class TimeoutIT {
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
             // The status was already sent: the only honest signal left is closing before the promised length.
-            assertThat(client.readResponseHeadOnly().status()).isEqualTo(200);
-            assertThat(client.readUntilClosed()).hasSizeLessThan(10_000);
+            assertThatThrownBy(client::readResponse).hasMessageContaining("body bytes missing");
             await().atMost(Duration.ofSeconds(5)).until(() -> backend.openConnections() == 0);
         }
     }
