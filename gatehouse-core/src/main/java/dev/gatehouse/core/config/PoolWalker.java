@@ -1,0 +1,172 @@
+package dev.gatehouse.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads {@code pools}: each pool's strategy and backends. Part of {@link ConfigWalker}. */
+final class PoolWalker {
+
+    private static final List<String> POOL_KEYS = List.of("strategy", "backends");
+    private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
+
+    private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String STRATEGIES =
+            Arrays.stream(Strategy.values()).map(Strategy::configName).collect(Collectors.joining(", "));
+
+    private final Values in;
+
+    PoolWalker(Values in) {
+        this.in = in;
+    }
+
+    /** Reads the pools map; {@code null} if anything in it was wrong. */
+    Map<String, PoolConfig> pools(JsonNode node, String path) {
+        if (!node.isObject()) {
+            in.error(path, Values.describe(node) + " (expected: a map of pool names to pools)");
+            return null;
+        }
+        int mark = in.errorCount();
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        for (Entry<String, JsonNode> e : node.properties()) {
+            String name = e.getKey();
+            String poolPath = Paths.child(path, name);
+            if (!POOL_NAME.matcher(name).matches()) {
+                in.error(poolPath, Values.quote(name)
+                        + " (expected: a pool name of 1-63 lowercase letters, digits, _ or -, starting with a letter or digit)");
+                continue;
+            }
+            pools.put(name, pool(name, e.getValue(), poolPath));
+        }
+        return in.errorCount() == mark ? pools : null;
+    }
+
+    private PoolConfig pool(String name, JsonNode node, String path) {
+        if (node.isNull()) {
+            // "web:" with nothing after it: a pool with every default and no backends yet.
+            return in.build(path, POOL_KEYS, () -> new PoolConfig(name, Strategy.ROUND_ROBIN, List.of()));
+        }
+        Values.Fields fields = in.fields(node, path, POOL_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        int mark = in.errorCount();
+        Strategy strategy = Strategy.ROUND_ROBIN;
+        List<BackendConfig> backends = List.of();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
+                case "backends" -> backends = backends(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        Strategy s = strategy;
+        List<BackendConfig> b = backends;
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b));
+    }
+
+    private Strategy strategy(String text, String path) {
+        if (text == null) {
+            return null;
+        }
+        return Strategy.byConfigName(text).orElseGet(() -> {
+            in.error(path, Values.quote(text) + " (expected one of: " + STRATEGIES + ")");
+            return null;
+        });
+    }
+
+    private List<BackendConfig> backends(JsonNode node, String path) {
+        ArrayNode list = in.list(node, path, "backends");
+        if (list == null) {
+            return null;
+        }
+        int mark = in.errorCount();
+        List<BackendConfig> backends = new ArrayList<>();
+        Map<HostPort, String> seen = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            String itemPath = Paths.index(path, i);
+            BackendConfig backend = item.isObject() ? backend(item, itemPath) : shortBackend(item, itemPath);
+            if (backend == null) {
+                continue;
+            }
+            // Named twice, a backend would get twice its share and be counted twice in health and drains.
+            HostPort a = backend.address();
+            String other = seen.putIfAbsent(new HostPort(a.host().toLowerCase(Locale.ROOT), a.port()), "backends[" + i + "]");
+            if (other != null) {
+                String at = item.isObject() ? Paths.child(itemPath, "address") : itemPath;
+                in.error(at, Values.quote(a.toString()) + " (expected: an address not already used by " + other + ")");
+            }
+            backends.add(backend);
+        }
+        return in.errorCount() == mark ? backends : null;
+    }
+
+    /** The plain-string form: {@code - 127.0.0.1:8001}. */
+    private BackendConfig shortBackend(JsonNode node, String path) {
+        if (!node.isTextual()) {
+            in.error(path, Values.describe(node) + " (expected: host:port, or a map with address, weight and version)");
+            return null;
+        }
+        HostPort address = address(in.string(node, path), path);
+        return address == null ? null
+                : in.build(path, BACKEND_KEYS, () -> new BackendConfig(address, 1, BackendConfig.DEFAULT_VERSION));
+    }
+
+    private BackendConfig backend(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, BACKEND_KEYS);
+        int mark = in.errorCount();
+        HostPort address = null;
+        Integer weight = 1;
+        String version = BackendConfig.DEFAULT_VERSION;
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "address" -> address = address(in.string(f.value(), f.path()), f.path());
+                case "weight" -> weight = in.integer(f.value(), f.path(), 1, 1000);
+                case "version" -> version = version(in.string(f.value(), f.path()), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (!fields.has("address")) {
+            in.missing(Paths.child(path, "address"), "host:port");
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        HostPort a = address;
+        int w = weight;
+        String v = version;
+        return in.build(path, BACKEND_KEYS, () -> new BackendConfig(a, w, v));
+    }
+
+    private HostPort address(String text, String path) {
+        HostPort address = ConfigWalker.hostPort(in, text, path);
+        // Port 0 is fine for a listener (any free port) but nothing can connect to it.
+        if (address != null && address.port() == 0) {
+            in.error(path, Values.quote(text) + " (expected: port 1-65535)");
+            return null;
+        }
+        return address;
+    }
+
+    private String version(String text, String path) {
+        if (text != null && !VERSION.matcher(text).matches()) {
+            in.error(path, Values.quote(text) + " (expected: a version label of 1-64 letters, digits, ., _ or -)");
+            return null;
+        }
+        return text;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.gatehouse.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the optional sections: {@code timeouts}, {@code limits}, {@code upstream}, {@code forwarding}
+ * and {@code access_log}. A key left out keeps its default from the record's {@code DEFAULTS}; a
+ * section with an error reads as {@code null} (the error is already recorded). Part of {@link ConfigWalker}.
+ */
+final class SettingsWalker {
+
+    private static final List<String> TIMEOUT_KEYS = List.of("client_header", "client_idle", "client_body",
+            "backend_connect", "backend_response_header", "backend_idle", "shutdown_drain");
+    private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body");
+    private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
+    private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via");
+    private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
+
+    private static final int MIB = 1024 * 1024;
+
+    private final Values in;
+
+    SettingsWalker(Values in) {
+        this.in = in;
+    }
+
+    TimeoutsConfig timeouts(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, TIMEOUT_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
+        // Same order as TIMEOUT_KEYS and the record's components.
+        Duration[] t = {d.clientHeader(), d.clientIdle(), d.clientBody(), d.backendConnect(),
+                d.backendResponseHeader(), d.backendIdle(), d.shutdownDrain()};
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            int i = TIMEOUT_KEYS.indexOf(f.key());
+            if (i < 0) {
+                in.unknown(f);
+            } else {
+                t[i] = in.duration(f.value(), f.path());
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        return in.build(path, TIMEOUT_KEYS, () -> new TimeoutsConfig(t[0], t[1], t[2], t[3], t[4], t[5], t[6]));
+    }
+
+    LimitsConfig limits(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, LIMIT_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        LimitsConfig d = LimitsConfig.DEFAULTS;
+        long line = d.maxRequestLine();
+        long header = d.maxHeaderSize();
+        long body = d.maxRequestBody();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            // The ranges repeat LimitsConfig's so the message can show the value as written ("100k").
+            switch (f.key()) {
+                case "max_request_line" -> line = orZero(in.size(f.value(), f.path(), 256, MIB));
+                case "max_header_size" -> header = orZero(in.size(f.value(), f.path(), 1024, MIB));
+                case "max_request_body" -> body = orZero(in.size(f.value(), f.path(), 0, Long.MAX_VALUE));
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        int l = (int) line;
+        int h = (int) header;
+        long b = body;
+        return in.build(path, LIMIT_KEYS, () -> new LimitsConfig(l, h, b));
+    }
+
+    UpstreamConfig upstream(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, UPSTREAM_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        Integer maxIdle = UpstreamConfig.DEFAULTS.maxIdlePerLoop();
+        Duration idleTimeout = UpstreamConfig.DEFAULTS.idleTimeout();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "max_idle_per_loop" -> maxIdle = in.integer(f.value(), f.path(), 0, 10_000);
+                case "idle_timeout" -> idleTimeout = in.duration(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        int m = maxIdle;
+        Duration t = idleTimeout;
+        return in.build(path, UPSTREAM_KEYS, () -> new UpstreamConfig(m, t));
+    }
+
+    ForwardingConfig forwarding(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, FORWARDING_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        ForwardingConfig d = ForwardingConfig.DEFAULTS;
+        List<Cidr> trusted = d.trustedProxies();
+        Boolean forwarded = d.forwarded();
+        String via = d.via();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "trusted_proxies" -> trusted = cidrs(f.value(), f.path());
+                case "forwarded" -> forwarded = in.bool(f.value(), f.path());
+                case "via" -> via = via(f.value(), f.path(), path);
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        List<Cidr> t = trusted;
+        boolean fw = forwarded;
+        String v = via;
+        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v));
+    }
+
+    /**
+     * Reads {@code via}. ForwardingConfig owns the rule (an HTTP token); asking it right here, rather
+     * than when the section is built, reports a bad via along with the section's other errors.
+     */
+    private String via(JsonNode node, String path, String sectionPath) {
+        String via = in.string(node, path);
+        if (via == null) {
+            return null;
+        }
+        return in.build(sectionPath, FORWARDING_KEYS, () -> new ForwardingConfig(List.of(), false, via)) == null ? null : via;
+    }
+
+    private List<Cidr> cidrs(JsonNode node, String path) {
+        ArrayNode list = in.list(node, path, "IP networks");
+        if (list == null) {
+            return null;
+        }
+        List<Cidr> cidrs = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = Paths.index(path, i);
+            String text = in.string(list.get(i), itemPath);
+            if (text == null) {
+                continue;
+            }
+            try {
+                cidrs.add(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                // Cidr's messages mostly quote the input already; its prefix-range one ("prefix: /40") does not.
+                in.error(itemPath, e.getMessage().startsWith("\"") ? e.getMessage() : Values.quote(text)
+                        + " (expected: an IP network such as 10.0.0.0/8 or ::1, prefix at most /32 for IPv4, /128 for IPv6)");
+            }
+        }
+        return cidrs;
+    }
+
+    AccessLogConfig accessLog(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, ACCESS_LOG_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        Boolean enabled = AccessLogConfig.DEFAULTS.enabled();
+        String file = AccessLogConfig.DEFAULTS.path();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "enabled" -> enabled = in.bool(f.value(), f.path());
+                case "path" -> file = logPath(f.value(), f.path(), path);
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        boolean e = enabled;
+        String p = file;
+        return in.build(path, ACCESS_LOG_KEYS, () -> new AccessLogConfig(e, p));
+    }
+
+    /** Reads the log path, checked by AccessLogConfig itself for the same reason as {@link #via}. */
+    private String logPath(JsonNode node, String path, String sectionPath) {
+        String file = in.string(node, path);
+        if (file == null) {
+            return null;
+        }
+        return in.build(sectionPath, ACCESS_LOG_KEYS, () -> new AccessLogConfig(true, file)) == null ? null : file;
+    }
+
+    /** A failed size read is already reported; any number will do until the walk gives up. */
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.proxy.ClientConnections;
+import dev.gatehouse.server.proxy.ClientInitializer;
+import dev.gatehouse.server.proxy.ProxyContext;
+import dev.gatehouse.server.upstream.UpstreamPools;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Gatehouse node: its event loops, listeners and backend pools. Start it with
+ * {@link #start(GatehouseConfig)}; stop it with {@link #stop()}, which drains in-flight requests
+ * for up to {@code timeouts.shutdown_drain}.
+ *
+ * <p>Threading: one event loop group serves both accepting and connections; a client connection
+ * and all of its backend connections live on the same loop.
+ */
+public final class GatehouseServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
+    /** Response header sections from backends may be this large. */
+    private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
+
+    private final GatehouseConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final SnapshotHolder snapshots;
+    private final UpstreamPools upstreams;
+    private final ClientConnections connections = new ClientConnections();
+    private final List<Channel> listeners = new ArrayList<>();
+    private volatile boolean stopped;
+
+    private GatehouseServer(GatehouseConfig config, int threads) {
+        this.config = config;
+        this.transport = Transport.detect();
+        this.group = transport.newGroup(threads, "gatehouse-io");
+        this.snapshots = new SnapshotHolder(Snapshot.of(1, config));
+        this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
+    }
+
+    /**
+     * Starts a node: resolves backend names, binds every listener, and serves.
+     *
+     * @param config a validated configuration
+     * @return the running node
+     * @throws Exception when a listener cannot be bound; nothing is left running then
+     */
+    public static GatehouseServer start(GatehouseConfig config) throws Exception {
+        int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
+        GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads);
+        try {
+            server.bind();
+        } catch (Exception e) {
+            server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind() throws Exception {
+        upstreams.prepare(config.pools().values().stream()
+                .flatMap(p -> p.backends().stream()).map(b -> b.address()).collect(Collectors.toSet()));
+        AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections);
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                    .childHandler(new ClientInitializer(context, config.limits()));
+            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+            try {
+                Channel ch = b.bind(address).sync().channel();
+                listeners.add(ch);
+                LOG.info("listening on {} (transport {}, {} event loops)", ch.localAddress(), transport.name(), threadCount());
+            } catch (Exception e) {
+                listeners.forEach(Channel::close);
+                throw new java.io.IOException("cannot listen on " + listener.bind() + ": " + e.getMessage(), e);
+            }
+        }
+        for (PoolConfig pool : config.pools().values()) {
+            LOG.info("pool {}: {} backends ({})", pool.name(), pool.backends().size(), pool.strategy().configName());
+        }
+    }
+
+    private int threadCount() {
+        int n = 0;
+        for (var ignored : group) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The addresses the listeners are bound to, in config order (useful with port 0). */
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.stream().map(ch -> (InetSocketAddress) ch.localAddress()).toList();
+    }
+
+    /** The port of the first listener. */
+    public int port() {
+        return boundAddresses().get(0).getPort();
+    }
+
+    /** The snapshot holder: the one reference the data plane reads. */
+    public SnapshotHolder snapshots() {
+        return snapshots;
+    }
+
+    /** The transport in use, {@code epoll} or {@code nio}. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    /** Number of open client connections. */
+    public int clientConnections() {
+        return connections.count();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, lets in-flight requests finish (keep-alive connections
+     * close after their current response, idle ones at once) for up to {@code timeouts.shutdown_drain},
+     * then closes whatever is left and stops the event loops. Idempotent; blocks until done.
+     */
+    public void stop() {
+        stop(config.timeouts().shutdownDrain());
+    }
+
+    /** Like {@link #stop()}, with an explicit drain timeout. */
+    public synchronized void stop(Duration drain) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
+                connections.count(), drain.toMillis());
+        listeners.forEach(ch -> ch.close().syncUninterruptibly());
+        try {
+            connections.drain().get(drain.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("drained: every in-flight request finished");
+        } catch (TimeoutException e) {
+            LOG.warn("drain timeout: closing {} connections with requests still in flight", connections.count());
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.closeAll();
+        upstreams.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.gatehouse.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
+
+/**
+ * The I/O transport: native epoll on Linux when its library loads, NIO elsewhere. The system
+ * property {@code gatehouse.transport} ({@code auto}, {@code epoll}, {@code nio}) overrides it.
+ *
+ * @param name          {@code epoll} or {@code nio}
+ * @param ioHandlers    creates the event loops' I/O handlers
+ * @param serverChannel the listening channel class
+ * @param clientChannel the outbound (backend) channel class
+ */
+public record Transport(
+        String name,
+        IoHandlerFactory ioHandlers,
+        Class<? extends ServerChannel> serverChannel,
+        Class<? extends SocketChannel> clientChannel) {
+
+    /** Chooses the transport for this machine. */
+    public static Transport detect() {
+        String wanted = System.getProperty("gatehouse.transport", "auto").toLowerCase(Locale.ROOT);
+        boolean epoll = switch (wanted) {
+            case "nio" -> false;
+            case "epoll" -> {
+                Epoll.ensureAvailability();
+                yield true;
+            }
+            default -> Epoll.isAvailable();
+        };
+        return epoll
+                ? new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class)
+                : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /** Creates an event loop group of this transport. */
+    public EventLoopGroup newGroup(int threads, String threadPrefix) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandlers);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gatehouse.server.log;
+
+/**
+ * What the access log says about one request.
+ *
+ * @param timeMillis       when the request arrived, epoch milliseconds
+ * @param requestId        the request id, as sent to the backend and the client
+ * @param client           the client's IP address
+ * @param method           the request method
+ * @param path             the request target as received (path and query), truncated to 2 KiB
+ * @param status           the status sent to the client; 0 when the client left before any
+ * @param bytesIn          request body bytes received from the client
+ * @param bytesOut         response body bytes sent to the client
+ * @param totalMicros      from request head received to the exchange's end
+ * @param upstreamMicros   from asking for a backend connection to the response's end; -1 without a backend
+ * @param pool             the pool, or {@code null} when none was routed to
+ * @param backend          the backend {@code host:port}, or {@code null}
+ * @param version          the backend's version label, or {@code null}
+ * @param error            why the proxy failed or cut the exchange, or {@code null}
+ */
+public record AccessRecord(
+        long timeMillis,
+        String requestId,
+        String client,
+        String method,
+        String path,
+        int status,
+        long bytesIn,
+        long bytesOut,
+        long totalMicros,
+        long upstreamMicros,
+        String pool,
+        String backend,
+        String version,
+        String error) {
+}

@@ -1,0 +1,607 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.core.balance.PickContext;
+import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.route.Router;
+import dev.gatehouse.core.state.Backend;
+import dev.gatehouse.core.state.PoolSnapshot;
+import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.server.log.AccessRecord;
+import dev.gatehouse.server.upstream.AcquireCallback;
+import dev.gatehouse.server.upstream.LoopPool;
+import dev.gatehouse.server.upstream.UpstreamListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response, from the client's request head to the last byte of the response.
+ *
+ * <p>Design notes. Everything runs on the client connection's event loop, which is also the loop
+ * of the backend connection (pools are per loop), so no field needs synchronization. Flow control
+ * both ways is by writability: a request body part is read from the client only while the backend
+ * connection is writable, and the backend is read only while the client connection is writable;
+ * nothing is buffered beyond Netty's outbound water marks. The exchange ends in exactly one of
+ * three ways, each exactly once ({@link #finished}): the response completed ({@link #responseEnded}),
+ * the proxy answered with an error before any response byte ({@link #fail}), or the exchange was
+ * cut after the response started or because the client left ({@link #abort}). A backend connection
+ * goes back to its pool only after a complete exchange on both sides; any other ending closes it.
+ */
+final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
+
+    static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    private static final int MAX_LOGGED_PATH = 2048;
+
+    private final ProxyHandler client;
+    private final ProxyContext context;
+    private final HttpRequest request;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private final boolean head;
+    private final HttpVersion clientVersion;
+    private String requestId;
+    private String path;
+    private String host;
+    private boolean clientKeepAlive;
+    private boolean expectsBody;
+
+    private PoolSnapshot pool;
+    private Backend backend;
+    private LoopPool loopPool;
+    private Channel upstream;
+    private long upstreamStartNanos = -1;
+
+    /** The client's LastHttpContent arrived (and was written upstream when there is an upstream). */
+    private boolean requestDone;
+    /** Between the request head and the client's last body part we wait for a read. */
+    private boolean clientReadPending;
+    private boolean upstreamReadPending;
+    /** Skipping the parts of an interim (1xx) response. */
+    private boolean interim;
+    private boolean responseStarted;
+    private boolean upstreamReusable;
+    private boolean finished;
+    private int status;
+    private long bytesIn;
+    private long bytesOut;
+
+    Exchange(ProxyHandler client, HttpRequest request) {
+        this.client = client;
+        this.context = client.context;
+        this.request = request;
+        this.head = HttpMethod.HEAD.equals(request.method());
+        this.clientVersion = request.protocolVersion();
+    }
+
+    // ---------------------------------------------------------------- request head
+
+    /** Validates, routes and picks a backend, then asks for a connection to it. */
+    void start() {
+        HttpHeaders h = request.headers();
+        String incomingId = h.get(HeaderRewriter.X_REQUEST_ID);
+        requestId = RequestIds.isAcceptable(incomingId) ? incomingId : RequestIds.generate();
+        if (request.decoderResult().isFailure()) {
+            fail(ErrorResponses.classify(request.decoderResult()), "malformed request: " + request.decoderResult().cause().getMessage());
+            return;
+        }
+        if (clientVersion != HttpVersion.HTTP_1_1 && clientVersion != HttpVersion.HTTP_1_0) {
+            fail(ProxyError.VERSION_NOT_SUPPORTED, "unsupported version " + clientVersion);
+            return;
+        }
+        clientKeepAlive = HttpUtil.isKeepAlive(request);
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            fail(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported");
+            return;
+        }
+        String problem = parseTarget(h);
+        if (problem != null) {
+            fail(ProxyError.BAD_REQUEST, problem);
+            return;
+        }
+        long length = HttpUtil.getContentLength(request, -1L);
+        expectsBody = length > 0 || HttpUtil.isTransferEncodingChunked(request);
+        long max = context.settings().maxRequestBody();
+        if (max > 0 && length > max) {
+            fail(ProxyError.BODY_TOO_LARGE, "content-length " + length + " over " + max);
+            return;
+        }
+        Snapshot snapshot = context.snapshots().current();
+        Router router = snapshot.routers().get(context.listenerIndex());
+        RouteConfig route = router.route(host, path);
+        if (route == null) {
+            fail(ProxyError.NO_ROUTE, "no route");
+            return;
+        }
+        pool = snapshot.pool(route.pool());
+        backend = pool.balancer().pick(pool.backends(), this);
+        if (backend == null) {
+            fail(ProxyError.NO_BACKEND, "pool has no available backend");
+            return;
+        }
+        context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
+        if (!h.contains(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, backend.address().toString());
+        }
+        loopPool = context.upstreams().forLoop(client.channel().eventLoop());
+        upstreamStartNanos = System.nanoTime();
+        loopPool.acquire(backend.address(), this, this);
+    }
+
+    /**
+     * Splits the request target into path and host, checking RFC 9112 §3.2: origin-form or
+     * absolute-form (whose authority then wins over Host), {@code *} only for OPTIONS, and exactly
+     * one Host header in HTTP/1.1.
+     *
+     * @return a description of what is wrong, or {@code null}
+     */
+    private String parseTarget(HttpHeaders h) {
+        String uri = request.uri();
+        int hosts = h.getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1) {
+            return "more than one Host header";
+        }
+        if (hosts == 0 && clientVersion == HttpVersion.HTTP_1_1) {
+            return "HTTP/1.1 request without Host";
+        }
+        String hostHeader = h.get(HttpHeaderNames.HOST);
+        if (uri.startsWith("/")) {
+            int q = uri.indexOf('?');
+            path = q < 0 ? uri : uri.substring(0, q);
+        } else if (uri.equals("*") && HttpMethod.OPTIONS.equals(request.method())) {
+            path = "*";
+        } else if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+            try {
+                URI parsed = new URI(uri);
+                if (parsed.getRawAuthority() == null) {
+                    return "absolute request target without authority";
+                }
+                hostHeader = parsed.getRawAuthority();
+                h.set(HttpHeaderNames.HOST, hostHeader);
+                String rawPath = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
+                path = rawPath;
+                String query = parsed.getRawQuery();
+                request.setUri(query == null ? rawPath : rawPath + "?" + query);
+            } catch (Exception e) {
+                return "invalid request target";
+            }
+        } else {
+            return "invalid request target";
+        }
+        if (hostHeader != null && !isValidHost(hostHeader)) {
+            return "invalid Host header";
+        }
+        host = Router.normalizeHost(hostHeader);
+        return null;
+    }
+
+    private static boolean isValidHost(String host) {
+        if (host.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- PickContext
+
+    @Override
+    public String clientAddress() {
+        return client.remote.getAddress().getHostAddress();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    // ---------------------------------------------------------------- backend connection
+
+    @Override
+    public void acquired(Channel ch, boolean reused) {
+        if (finished) {
+            // The client left while we were connecting; the connection was never used.
+            loopPool.release(ch);
+            return;
+        }
+        upstream = ch;
+        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
+        if (!expectsBody) {
+            // No body: RFC 9112 says no framing header either (a stray "Content-Length: 0" is harmless).
+            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if (expectsBody) {
+            // Flush now: the backend may answer "100 Continue" before the client sends any body.
+            upstream.writeAndFlush(out, upstream.voidPromise());
+            client.awaitBody();
+        } else {
+            upstream.write(out, upstream.voidPromise());
+        }
+        upstream.read();
+        client.readClient();
+    }
+
+    @Override
+    public void acquireFailed(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        if (cause instanceof ConnectTimeoutException) {
+            fail(ProxyError.BACKEND_TIMEOUT, "connect to " + backend.address() + " timed out");
+        } else {
+            fail(ProxyError.BACKEND_FAILED, "connect to " + backend.address() + " failed: " + cause.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- request body
+
+    /** A part of the request body from the client. Takes ownership of {@code content}. */
+    void clientContent(HttpContent content) {
+        if (finished || requestDone) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            String why = "malformed request body: " + content.decoderResult().cause().getMessage();
+            content.release();
+            if (responseStarted) {
+                abort(why);
+            } else {
+                fail(ProxyError.BAD_REQUEST, why);
+            }
+            return;
+        }
+        bytesIn += content.content().readableBytes();
+        long max = context.settings().maxRequestBody();
+        if (max > 0 && bytesIn > max) {
+            content.release();
+            if (responseStarted) {
+                abort("request body over " + max + " bytes");
+            } else {
+                fail(ProxyError.BODY_TOO_LARGE, "request body over " + max + " bytes");
+            }
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        client.clientTimer.touch();
+        upstream.writeAndFlush(content, upstream.voidPromise());
+        if (last) {
+            requestDone = true;
+            client.bodyComplete();
+            if (!responseStarted && !interim) {
+                client.backendTimer.start(context.settings().backendResponseHeader());
+            }
+        } else if (upstream.isWritable()) {
+            client.readClient();
+        } else {
+            clientReadPending = true;
+        }
+    }
+
+    @Override
+    public void upstreamWritabilityChanged(Channel ch) {
+        if (clientReadPending && ch.isWritable() && !finished) {
+            clientReadPending = false;
+            client.clientTimer.touch();
+            client.readClient();
+        }
+    }
+
+    boolean clientReadPaused() {
+        return clientReadPending;
+    }
+
+    void clientTimedOut() {
+        if (responseStarted) {
+            abort("client body timeout");
+        } else {
+            fail(ProxyError.CLIENT_TIMEOUT, "client sent no body data for " + context.settings().clientBody() / 1_000_000 + " ms");
+        }
+    }
+
+    // ---------------------------------------------------------------- response
+
+    @Override
+    public void upstreamRead(Channel ch, HttpObject msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            responseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            responseContent(content);
+        }
+    }
+
+    private void responseHead(HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            backendFailed("invalid response from backend: " + response.decoderResult().cause().getMessage());
+            return;
+        }
+        HttpResponseStatus st = response.status();
+        if (st.codeClass() == HttpStatusClass.INFORMATIONAL) {
+            if (st.code() == 101) {
+                backendFailed("backend switched protocols without being asked to");
+                return;
+            }
+            interim = true;
+            // 1xx responses are hop-by-hop news for the client; HTTP/1.0 clients do not understand them.
+            if (clientVersion == HttpVersion.HTTP_1_1) {
+                HttpResponse copy = new DefaultHttpResponse(HttpVersion.HTTP_1_1, st);
+                copy.headers().set(response.headers());
+                HeaderRewriter.removeHopByHop(copy.headers());
+                client.ctx().write(copy, client.ctx().voidPromise());
+                client.ctx().write(LastHttpContent.EMPTY_LAST_CONTENT, client.ctx().voidPromise());
+            }
+            return;
+        }
+        interim = false;
+        status = st.code();
+        HttpHeaders h = response.headers();
+        boolean bodiless = head || status == 204 || status == 304;
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        upstreamReusable = response.protocolVersion() == HttpVersion.HTTP_1_1
+                && !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
+                && (bodiless || chunked || hasLength);
+        context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
+        boolean keepAlive = clientKeepAlive && !client.draining();
+        if (clientVersion == HttpVersion.HTTP_1_1) {
+            if (!bodiless && !chunked && !hasLength) {
+                // A body delimited by the backend closing: re-frame it as chunked for the client.
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        } else {
+            if (chunked) {
+                // HTTP/1.0 has no chunked coding: the body then ends with the connection.
+                h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                keepAlive = false;
+            } else if (!bodiless && !hasLength) {
+                keepAlive = false;
+            }
+        }
+        clientKeepAlive = keepAlive;
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion == HttpVersion.HTTP_1_0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStarted = true;
+        client.backendTimer.start(context.settings().backendIdle());
+        client.ctx().write(response, client.ctx().voidPromise());
+    }
+
+    private void responseContent(HttpContent content) {
+        if (interim) {
+            // The empty end of an interim response.
+            content.release();
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            backendFailed("response body without a response head");
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            abort("invalid response body from backend: " + content.decoderResult().cause().getMessage());
+            return;
+        }
+        bytesOut += content.content().readableBytes();
+        client.backendTimer.touch();
+        ChannelHandlerContext c = client.ctx();
+        if (content instanceof LastHttpContent) {
+            c.writeAndFlush(content, c.voidPromise());
+            if (requestDone || !expectsBody) {
+                responseEnded();
+            } else {
+                // The backend answered before the whole body arrived (e.g. a 413 or a redirect).
+                // Whatever the client still sends cannot be told apart from its next request.
+                clientKeepAlive = false;
+                upstreamReusable = false;
+                responseEnded();
+            }
+        } else {
+            c.write(content, c.voidPromise());
+        }
+    }
+
+    @Override
+    public void upstreamReadComplete(Channel ch) {
+        if (finished) {
+            return;
+        }
+        client.ctx().flush();
+        if (client.channel().isWritable()) {
+            ch.read();
+        } else {
+            upstreamReadPending = true;
+        }
+    }
+
+    /** The client connection's writability changed: resume reading the backend if we paused. */
+    void clientWritabilityChanged() {
+        if (upstreamReadPending && client.channel().isWritable() && !finished && upstream != null) {
+            upstreamReadPending = false;
+            client.backendTimer.touch();
+            upstream.read();
+        }
+    }
+
+    boolean upstreamReadPaused() {
+        return upstreamReadPending;
+    }
+
+    void backendTimedOut() {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            abort("backend idle for " + context.settings().backendIdle() / 1_000_000 + " ms during the response body");
+        } else {
+            fail(ProxyError.BACKEND_TIMEOUT, "no response head within " + context.settings().backendResponseHeader() / 1_000_000 + " ms");
+        }
+    }
+
+    @Override
+    public void upstreamClosed(Channel ch, Throwable cause) {
+        if (finished) {
+            return;
+        }
+        upstream = null;
+        if (responseStarted) {
+            abort("backend closed the connection during the response: " + cause.getMessage());
+        } else {
+            fail(ProxyError.BACKEND_FAILED, "backend closed the connection before responding: " + cause.getMessage());
+        }
+    }
+
+    private void backendFailed(String why) {
+        upstreamReusable = false;
+        if (responseStarted) {
+            abort(why);
+        } else {
+            fail(ProxyError.BACKEND_FAILED, why);
+        }
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    /** The whole response went to the client. */
+    private void responseEnded() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (upstream != null) {
+            if (upstreamReusable && requestDone) {
+                loopPool.release(upstream);
+            } else {
+                loopPool.discard(upstream);
+            }
+            upstream = null;
+        }
+        log(null);
+        client.exchangeDone(this, clientKeepAlive && requestDone);
+    }
+
+    /**
+     * Answers with an error on the proxy's behalf. Only before any response byte was sent; after
+     * that, {@link #abort} is the only honest ending.
+     */
+    private void fail(ProxyError error, String why) {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            abort(why);
+            return;
+        }
+        finished = true;
+        status = error.status().code();
+        releaseUpstream();
+        // The request's remaining body (if any) is unread: the connection cannot carry another request.
+        boolean close = error.framingLost() || !clientKeepAlive || client.draining() || (expectsBody && !requestDone)
+                || !request.decoderResult().isSuccess();
+        ChannelHandlerContext c = client.ctx();
+        c.writeAndFlush(ErrorResponses.build(c.alloc(), error, requestId, close), c.voidPromise());
+        if (error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT || error == ProxyError.NO_BACKEND) {
+            LOG.warn("{} request {} to {} failed with {}: {}", client.channel().id(), requestId,
+                    backend == null ? pool == null ? "-" : pool.name() : backend.address(), status, why);
+        }
+        log(why);
+        client.exchangeDone(this, !close);
+    }
+
+    /** Cuts the exchange: both connections close, because neither side's framing can be trusted. */
+    private void abort(String why) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releaseUpstream();
+        LOG.info("{} request {} cut: {}", client.channel().id(), requestId, why);
+        log(why);
+        client.exchangeDone(this, false);
+        client.channel().close();
+    }
+
+    /** The client connection closed mid-exchange. */
+    void clientClosed() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releaseUpstream();
+        log("client closed the connection");
+    }
+
+    private void releaseUpstream() {
+        if (upstream != null) {
+            loopPool.discard(upstream);
+            upstream = null;
+        }
+    }
+
+    /**
+     * Answers a request that never became an exchange (its head stalled), then closes.
+     */
+    static void sendEarlyError(ProxyHandler client, ProxyError error) {
+        ChannelHandlerContext c = client.ctx();
+        c.writeAndFlush(ErrorResponses.build(c.alloc(), error, RequestIds.generate(), true))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void log(String error) {
+        if (!context.accessLog().enabled()) {
+            return;
+        }
+        long now = System.nanoTime();
+        String target = request.uri();
+        if (target.length() > MAX_LOGGED_PATH) {
+            target = target.substring(0, MAX_LOGGED_PATH);
+        }
+        context.accessLog().log(new AccessRecord(
+                startMillis, requestId, client.remote.getAddress().getHostAddress(), request.method().name(), target,
+                status, bytesIn, bytesOut, (now - startNanos) / 1000,
+                upstreamStartNanos < 0 ? -1 : (now - upstreamStartNanos) / 1000,
+                pool == null ? null : pool.name(),
+                backend == null ? null : backend.address().toString(),
+                backend == null ? null : backend.version(),
+                error));
+    }
+}

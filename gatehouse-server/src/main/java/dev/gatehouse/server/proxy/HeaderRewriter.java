@@ -1,0 +1,169 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.core.config.ForwardingConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites headers at the proxy boundary (RFC 9110 §7.6, RFC 9112 §9.6): removes hop-by-hop
+ * headers, adds {@code Via}, the {@code X-Forwarded-*} family and optionally {@code Forwarded}.
+ * Framing headers ({@code Content-Length}, {@code Transfer-Encoding}) are left to the caller, which
+ * decides the framing of each hop. Stateless and thread-safe.
+ */
+final class HeaderRewriter {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+    private final ForwardingConfig forwarding;
+    private final String viaHttp11;
+    private final String viaHttp10;
+
+    HeaderRewriter(ForwardingConfig forwarding) {
+        this.forwarding = forwarding;
+        this.viaHttp11 = "1.1 " + forwarding.via();
+        this.viaHttp10 = "1.0 " + forwarding.via();
+    }
+
+    /**
+     * Rewrites a client request's headers in place for the backend hop.
+     *
+     * @param h         the request headers, owned by the caller
+     * @param version   the client's protocol version
+     * @param peer      the client's address (the TCP peer)
+     * @param scheme    {@code http} or {@code https}: how the client reached us
+     * @param requestId the request's id, set as {@code X-Request-Id}
+     */
+    void rewriteRequest(HttpHeaders h, HttpVersion version, InetAddress peer, String scheme, String requestId) {
+        removeHopByHop(h);
+        boolean trusted = forwarding.isTrusted(peer);
+        String peerText = peer.getHostAddress();
+        String host = h.get(HttpHeaderNames.HOST);
+
+        String xff = trusted ? joinAll(h.getAll(X_FORWARDED_FOR)) : null;
+        h.set(X_FORWARDED_FOR, xff == null ? peerText : xff + ", " + peerText);
+        if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
+            h.set(X_FORWARDED_PROTO, scheme);
+        }
+        if (!trusted || !h.contains(X_FORWARDED_HOST)) {
+            if (host != null) {
+                h.set(X_FORWARDED_HOST, host);
+            } else {
+                h.remove(X_FORWARDED_HOST);
+            }
+        }
+        String prior = trusted ? joinAll(h.getAll(FORWARDED)) : null;
+        if (forwarding.forwarded()) {
+            String ours = forwardedElement(peer, host, scheme);
+            h.set(FORWARDED, prior == null ? ours : prior + ", " + ours);
+        } else if (!trusted) {
+            // Never pass on a client's claim about where it came from unless it is a trusted proxy.
+            h.remove(FORWARDED);
+        }
+        h.set(X_REQUEST_ID, requestId);
+        appendVia(h, version);
+    }
+
+    /**
+     * Rewrites a backend response's headers in place for the client hop.
+     *
+     * @param h         the response headers, owned by the caller
+     * @param version   the backend's protocol version
+     * @param requestId the request's id, set as {@code X-Request-Id} so that clients can quote it
+     */
+    void rewriteResponse(HttpHeaders h, HttpVersion version, String requestId) {
+        removeHopByHop(h);
+        if (!h.contains(X_REQUEST_ID)) {
+            h.set(X_REQUEST_ID, requestId);
+        }
+        appendVia(h, version);
+    }
+
+    /**
+     * Removes Connection and every header it names, Keep-Alive, TE, Trailer, Upgrade and every
+     * {@code Proxy-*} header.
+     */
+    static void removeHopByHop(HttpHeaders h) {
+        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    h.remove(name);
+                }
+            }
+        }
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove(KEEP_ALIVE);
+        h.remove(HttpHeaderNames.TE);
+        h.remove(HttpHeaderNames.TRAILER);
+        h.remove(HttpHeaderNames.UPGRADE);
+        h.remove(PROXY_CONNECTION);
+        List<String> proxyHeaders = null;
+        for (Map.Entry<String, String> e : h) {
+            String name = e.getKey();
+            if (name.length() > 6 && name.regionMatches(true, 0, "proxy-", 0, 6)) {
+                if (proxyHeaders == null) {
+                    proxyHeaders = new ArrayList<>(2);
+                }
+                proxyHeaders.add(name);
+            }
+        }
+        if (proxyHeaders != null) {
+            proxyHeaders.forEach(h::remove);
+        }
+    }
+
+    private void appendVia(HttpHeaders h, HttpVersion version) {
+        String ours = version == HttpVersion.HTTP_1_0 ? viaHttp10 : viaHttp11;
+        String prior = joinAll(h.getAll(HttpHeaderNames.VIA));
+        h.set(HttpHeaderNames.VIA, prior == null ? ours : prior + ", " + ours);
+    }
+
+    private static String joinAll(List<String> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        return values.size() == 1 ? values.get(0) : String.join(", ", values);
+    }
+
+    /** One RFC 7239 element; IPv6 addresses are quoted and bracketed as §6 requires. */
+    static String forwardedElement(InetAddress peer, String host, String scheme) {
+        StringBuilder sb = new StringBuilder(64).append("for=");
+        if (peer instanceof Inet6Address) {
+            sb.append("\"[").append(peer.getHostAddress()).append("]\"");
+        } else {
+            sb.append(peer.getHostAddress());
+        }
+        if (host != null && isToken(host)) {
+            sb.append(";host=").append(host);
+        } else if (host != null) {
+            sb.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return sb.append(";proto=").append(scheme).toString();
+    }
+
+    private static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+}

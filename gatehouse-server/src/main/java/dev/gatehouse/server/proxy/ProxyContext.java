@@ -1,0 +1,57 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.upstream.UpstreamPools;
+
+/**
+ * What every client connection of one listener shares. Immutable; the moving parts (snapshot,
+ * pools, connection tracking) are thread-safe objects of their own.
+ *
+ * @param snapshots     the node's current snapshot
+ * @param listenerIndex which listener (and so which router) this is
+ * @param scheme        {@code http} (TLS listeners come later)
+ * @param upstreams     backend connection pools
+ * @param rewriter      header rewriting
+ * @param accessLog     the access log
+ * @param connections   tracks open client connections for graceful shutdown
+ * @param settings      timeouts and limits in the units the data plane uses
+ */
+public record ProxyContext(
+        SnapshotHolder snapshots,
+        int listenerIndex,
+        String scheme,
+        UpstreamPools upstreams,
+        HeaderRewriter rewriter,
+        AccessLog accessLog,
+        ClientConnections connections,
+        Settings settings) {
+
+    /** Builds the shared context of one listener from the configuration in force at start. */
+    public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
+                                  UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections) {
+        return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
+                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config));
+    }
+
+    /**
+     * Timeouts in nanoseconds and limits in bytes.
+     *
+     * @param clientHeader          see {@link dev.gatehouse.core.config.TimeoutsConfig}
+     * @param clientIdle            idem
+     * @param clientBody            idem
+     * @param backendResponseHeader idem
+     * @param backendIdle           idem
+     * @param maxRequestBody        0 for unlimited
+     */
+    public record Settings(long clientHeader, long clientIdle, long clientBody, long backendResponseHeader,
+                           long backendIdle, long maxRequestBody) {
+
+        static Settings of(GatehouseConfig c) {
+            var t = c.timeouts();
+            return new Settings(t.clientHeader().toNanos(), t.clientIdle().toNanos(), t.clientBody().toNanos(),
+                    t.backendResponseHeader().toNanos(), t.backendIdle().toNanos(), c.limits().maxRequestBody());
+        }
+    }
+}

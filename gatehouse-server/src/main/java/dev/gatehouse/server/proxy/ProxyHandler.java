@@ -1,0 +1,244 @@
+package dev.gatehouse.server.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * One client connection. Reads one request at a time (auto-read is off and a flow-control handler
+ * hands over one decoded message per read), runs it as an {@link Exchange}, and only asks for the
+ * next request once the response is complete: pipelined requests are therefore answered in order.
+ *
+ * <p>Timers: while waiting for a request, the client timer closes an idle connection silently
+ * ({@code client_idle}, or {@code client_header} for the connection's first request); once bytes
+ * of a request arrived, a stalled head gets 408 after {@code client_header}. During an exchange the
+ * exchange drives both timers. Loop-confined.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+    /** What the client timer is counting. */
+    enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY }
+
+    final ProxyContext context;
+    private final FirstByteHandler firstByte;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private ClientWait clientWait = ClientWait.NONE;
+    private boolean draining;
+    private boolean closed;
+    private int readDepth;
+    IdleTimer clientTimer;
+    IdleTimer backendTimer;
+    InetSocketAddress remote;
+
+    ProxyHandler(ProxyContext context) {
+        this.context = context;
+        this.firstByte = new FirstByteHandler(this);
+    }
+
+    FirstByteHandler firstByteHandler() {
+        return firstByte;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.clientTimer = new IdleTimer(ctx.channel().eventLoop(), this::clientTimedOut, this::clientPaused);
+        this.backendTimer = new IdleTimer(ctx.channel().eventLoop(), this::backendTimedOut, this::backendPaused);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        context.connections().opened(this);
+        awaitRequest(true);
+    }
+
+    /** Waits for the next request: arms the idle timer and asks for bytes. */
+    private void awaitRequest(boolean first) {
+        if (draining) {
+            ctx.close();
+            return;
+        }
+        clientWait = first ? ClientWait.FIRST_REQUEST : ClientWait.NEXT_REQUEST;
+        clientTimer.start(first ? context.settings().clientHeader() : context.settings().clientIdle());
+        firstByte.armed = true;
+        if (readDepth > 0) {
+            // A pipelined request may already be decoded: reading now would start it inside this
+            // call stack, and a long pipeline of quickly answered requests would overflow it.
+            ctx.channel().eventLoop().execute(ctx::read);
+        } else {
+            ctx.read();
+        }
+    }
+
+    /** Bytes of a new request arrived on an idle connection: the head must now come in time. */
+    void requestBytesArrived() {
+        if (exchange == null && (clientWait == ClientWait.FIRST_REQUEST || clientWait == ClientWait.NEXT_REQUEST)) {
+            clientWait = ClientWait.HEAD;
+            clientTimer.start(context.settings().clientHeader());
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readDepth++;
+        try {
+            dispatch(ctx, msg);
+        } finally {
+            readDepth--;
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            firstByte.armed = false;
+            if (exchange != null || closed) {
+                // Cannot happen while reads are paused during an exchange; refuse to guess.
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            clientWait = ClientWait.NONE;
+            clientTimer.stop();
+            exchange = new Exchange(this, request);
+            exchange.start();
+        } else if (msg instanceof HttpContent content) {
+            if (exchange != null) {
+                exchange.clientContent(content);
+            } else {
+                // The empty end of a bodiless request answered before it was read (an error
+                // response on a kept-alive connection), or the rest of one whose connection is
+                // closing: drop it and keep waiting for the next request.
+                content.release();
+                if (!closed && ctx.channel().isActive()) {
+                    ctx.read();
+                }
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Peer I/O errors (resets) end the connection; the exchange learns it in channelInactive.
+        if (!(cause instanceof IOException)) {
+            Exchange.LOG.warn("{} client connection failed: {}", ctx.channel().id(), cause.toString(), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        clientTimer.cancel();
+        backendTimer.cancel();
+        if (exchange != null) {
+            Exchange e = exchange;
+            exchange = null;
+            e.clientClosed();
+        }
+        context.connections().closed(this);
+    }
+
+    /**
+     * The exchange is over and the connection may carry another request.
+     *
+     * @param keepAlive false closes the connection once everything written is flushed
+     */
+    void exchangeDone(Exchange e, boolean keepAlive) {
+        if (exchange != e) {
+            return;
+        }
+        exchange = null;
+        backendTimer.stop();
+        if (!keepAlive || draining || closed) {
+            clientTimer.stop();
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        awaitRequest(false);
+    }
+
+    /** Starts counting the client's pauses while it sends a request body. */
+    void awaitBody() {
+        clientWait = ClientWait.BODY;
+        clientTimer.start(context.settings().clientBody());
+    }
+
+    /** The body is complete: the client owes us nothing more for now. */
+    void bodyComplete() {
+        clientWait = ClientWait.NONE;
+        clientTimer.stop();
+    }
+
+    /** Asks the client for the next part of the request body. */
+    void readClient() {
+        ctx.read();
+    }
+
+    boolean draining() {
+        return draining || context.connections().draining();
+    }
+
+    /** Graceful shutdown: finish the current exchange, if any, then close. */
+    void drain() {
+        draining = true;
+        if (exchange == null) {
+            ctx.close();
+        }
+    }
+
+    private boolean clientPaused() {
+        // While a body is being read but the backend cannot take more, the client is waiting for us.
+        return clientWait == ClientWait.BODY && exchange != null && exchange.clientReadPaused();
+    }
+
+    private boolean backendPaused() {
+        // While the client cannot take more of the response, the backend is waiting for us.
+        return exchange != null && exchange.upstreamReadPaused();
+    }
+
+    private void clientTimedOut() {
+        switch (clientWait) {
+            case FIRST_REQUEST, NEXT_REQUEST -> ctx.close();
+            case HEAD -> Exchange.sendEarlyError(this, ProxyError.CLIENT_TIMEOUT);
+            case BODY -> {
+                if (exchange != null) {
+                    exchange.clientTimedOut();
+                }
+            }
+            case NONE -> { }
+        }
+        clientWait = ClientWait.NONE;
+    }
+
+    private void backendTimedOut() {
+        if (exchange != null) {
+            exchange.backendTimedOut();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.gatehouse.server.upstream;
+
+import dev.gatehouse.core.config.HostPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The backend connections of one event loop. Confined to that loop: no method may be called from
+ * another thread, and so none takes a lock.
+ *
+ * <p>Idle connections are kept per backend, most recently used first, so that the least recently
+ * used age out; at most {@code maxIdle} per backend; a sweep closes those idle longer than the
+ * idle timeout. A connection is only given back by its exchange when the exchange ended cleanly;
+ * any other connection is closed, never reused.
+ */
+public final class LoopPool {
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final UpstreamPools parent;
+    private final int maxIdle;
+    private final long idleTimeoutNanos;
+    private final Map<HostPort, ArrayDeque<Channel>> idle = new HashMap<>();
+
+    LoopPool(EventLoop loop, Bootstrap bootstrap, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
+        this.loop = loop;
+        this.bootstrap = bootstrap.clone(loop);
+        this.parent = parent;
+        this.maxIdle = maxIdle;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        long sweepMillis = Math.max(100, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) / 2));
+        loop.scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Gets a connection to {@code address} for {@code owner}: an idle pooled one if there is one,
+     * else a new one. The callback may run before this method returns.
+     */
+    public void acquire(HostPort address, UpstreamListener owner, AcquireCallback callback) {
+        assert loop.inEventLoop();
+        ArrayDeque<Channel> deque = idle.get(address);
+        if (deque != null) {
+            Channel ch;
+            while ((ch = deque.pollFirst()) != null) {
+                if (ch.isActive()) {
+                    handler(ch).owner(owner);
+                    callback.acquired(ch, true);
+                    return;
+                }
+                ch.close();
+            }
+        }
+        InetSocketAddress remote = parent.resolve(address);
+        UpstreamHandler handler = new UpstreamHandler(this, address);
+        handler.owner(owner);
+        ChannelFuture f = bootstrap.clone().attr(UpstreamInitializer.HANDLER_ATTR, handler).connect(remote);
+        if (f.isDone()) {
+            connected(f, callback);
+        } else {
+            f.addListener((ChannelFuture done) -> connected(done, callback));
+        }
+    }
+
+    private static void connected(ChannelFuture f, AcquireCallback callback) {
+        if (f.isSuccess()) {
+            callback.acquired(f.channel(), false);
+        } else {
+            handler(f.channel()).owner(null);
+            callback.acquireFailed(f.cause());
+        }
+    }
+
+    /**
+     * Gives a connection back after a clean exchange; closes it instead when the pool for its
+     * backend is full or the node is closing.
+     */
+    public void release(Channel ch) {
+        assert loop.inEventLoop();
+        UpstreamHandler h = handler(ch);
+        h.owner(null);
+        if (!ch.isActive() || parent.isClosed()) {
+            ch.close();
+            return;
+        }
+        ArrayDeque<Channel> deque = idle.computeIfAbsent(h.key(), k -> new ArrayDeque<>());
+        if (deque.size() >= maxIdle) {
+            ch.close();
+            return;
+        }
+        h.idleSince = System.nanoTime();
+        deque.addFirst(ch);
+        // Keep a read pending while idle, so that a backend closing the connection (or sending
+        // anything unasked) is noticed now rather than by the next request.
+        ch.read();
+    }
+
+    /** Closes a connection that must not be reused. */
+    public void discard(Channel ch) {
+        handler(ch).owner(null);
+        ch.close();
+    }
+
+    /** Number of idle connections to one backend; for tests and status. */
+    public int idleCount(HostPort address) {
+        ArrayDeque<Channel> deque = idle.get(address);
+        return deque == null ? 0 : deque.size();
+    }
+
+    void forget(Channel ch, HostPort key) {
+        ArrayDeque<Channel> deque = idle.get(key);
+        if (deque != null) {
+            deque.remove(ch);
+        }
+    }
+
+    void loopExecute(Runnable task) {
+        loop.execute(task);
+    }
+
+    void closeIdle() {
+        for (ArrayDeque<Channel> deque : idle.values()) {
+            Channel ch;
+            while ((ch = deque.pollFirst()) != null) {
+                ch.close();
+            }
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<Channel> deque = it.next();
+            Channel oldest;
+            while ((oldest = deque.peekLast()) != null && now - handler(oldest).idleSince >= idleTimeoutNanos) {
+                deque.pollLast();
+                oldest.close();
+            }
+            if (deque.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    private static UpstreamHandler handler(Channel ch) {
+        return (UpstreamHandler) ch.pipeline().get(UpstreamInitializer.HANDLER);
+    }
+}

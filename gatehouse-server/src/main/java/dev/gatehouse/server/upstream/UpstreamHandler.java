@@ -1,0 +1,88 @@
+package dev.gatehouse.server.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.ReferenceCountUtil;
+import dev.gatehouse.core.config.HostPort;
+import java.io.IOException;
+
+/**
+ * The last handler of a backend connection: hands events to the exchange that owns the connection,
+ * or, while the connection idles in its pool, treats any input as a reason to close it.
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+    private final LoopPool pool;
+    private final HostPort key;
+    private UpstreamListener owner;
+    private Throwable failure;
+    /** Nanos (System.nanoTime) when the connection went back to the pool. */
+    long idleSince;
+
+    UpstreamHandler(LoopPool pool, HostPort key) {
+        this.pool = pool;
+        this.key = key;
+    }
+
+    HostPort key() {
+        return key;
+    }
+
+    void owner(UpstreamListener owner) {
+        this.owner = owner;
+    }
+
+    UpstreamListener owner() {
+        return owner;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamListener o = owner;
+        if (o != null && msg instanceof HttpObject http) {
+            o.upstreamRead(ctx.channel(), http);
+            return;
+        }
+        // Bytes from a backend nobody asked anything: the connection's state is unknown, drop it.
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamListener o = owner;
+        if (o != null) {
+            o.upstreamReadComplete(ctx.channel());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        UpstreamListener o = owner;
+        if (o != null) {
+            o.upstreamWritabilityChanged(ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        UpstreamListener o = owner;
+        owner = null;
+        if (o != null) {
+            o.upstreamClosed(ch, failure != null ? failure : new IOException("backend closed the connection"));
+        } else {
+            pool.forget(ch, key);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.gatehouse.server.upstream;
+
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.TimeoutsConfig;
+import dev.gatehouse.core.config.UpstreamConfig;
+import dev.gatehouse.server.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All backend connection pools of a node: one {@link LoopPool} per event loop. Backend host names
+ * are resolved here, off the event loops, when a snapshot that names them is published, because
+ * the JDK resolver blocks.
+ */
+public final class UpstreamPools {
+
+    private final Bootstrap bootstrap;
+    private final UpstreamConfig config;
+    private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<HostPort, InetSocketAddress> resolved = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param transport the node's transport
+     * @param config    pooling bounds
+     * @param timeouts  the connect timeout is taken from here
+     * @param maxResponseHeaderSize largest response header section accepted from a backend
+     */
+    public UpstreamPools(Transport transport, UpstreamConfig config, TimeoutsConfig timeouts, int maxResponseHeaderSize) {
+        this.config = config;
+        HttpDecoderConfig decoding = new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(maxResponseHeaderSize)
+                .setMaxChunkSize(16 * 1024)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true);
+        this.bootstrap = new Bootstrap()
+                .channel(transport.clientChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.backendConnect().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .handler(new UpstreamInitializer(decoding));
+    }
+
+    /** The pool of the calling event loop. Must be called on {@code loop}. */
+    public LoopPool forLoop(EventLoop loop) {
+        LoopPool pool = pools.get(loop);
+        if (pool == null) {
+            pool = pools.computeIfAbsent(loop, l -> new LoopPool(
+                    l, bootstrap, this, config.maxIdlePerLoop(), config.idleTimeout().toNanos()));
+        }
+        return pool;
+    }
+
+    /**
+     * Resolves backend addresses ahead of use. Called by the control plane, never on an event loop.
+     * A name that does not resolve is kept unresolved; connecting to it then fails with a 502.
+     */
+    public void prepare(Collection<HostPort> addresses) {
+        for (HostPort a : addresses) {
+            resolved.computeIfAbsent(a, k -> {
+                InetSocketAddress r = new InetSocketAddress(k.host(), k.port());
+                return r.isUnresolved() ? InetSocketAddress.createUnresolved(k.host(), k.port()) : r;
+            });
+        }
+    }
+
+    InetSocketAddress resolve(HostPort address) {
+        InetSocketAddress r = resolved.get(address);
+        // Not prepared: only IP literals reach here in practice; an unresolved address fails the connect.
+        return r != null ? r : InetSocketAddress.createUnresolved(address.host(), address.port());
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes every idle connection and stops pooling; connections in use close when their exchange ends. */
+    public void close() {
+        closed = true;
+        for (LoopPool pool : pools.values()) {
+            pool.loopExecute(pool::closeIdle);
+        }
+    }
+}
