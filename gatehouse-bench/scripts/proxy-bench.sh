@@ -584,8 +584,10 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
       printf 'Gatehouse/%-8s CPU per request %sx, req/s %sx\n' "${label[$p]}" \
         "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"
     done
-    echo "(CPU per request below 1x: Gatehouse spends less; req/s above 1x: Gatehouse serves more."
-    echo " Gatehouse's RSS is the whole JVM, heap included.)"
+    if wants nginx || wants haproxy; then
+      echo "(CPU per request below 1x: Gatehouse spends less; req/s above 1x: Gatehouse serves more.)"
+    fi
+    echo "Gatehouse's peak RSS is the whole JVM process, heap included."
   fi
   echo
   echo "errors column: sum over rounds of non-2xx responses and socket errors (should be 0)"
