@@ -5,7 +5,7 @@ package dev.gatehouse.core.config;
  *
  * @param maxRequestLine longest request line in bytes (414 past it)
  * @param maxHeaderSize  largest header section in bytes (431 past it)
- * @param maxRequestBody largest request body in bytes (413 past it)
+ * @param maxRequestBody largest request body in bytes (413 past it); 0 means no limit
  */
 public record LimitsConfig(int maxRequestLine, int maxHeaderSize, long maxRequestBody) {
 

@@ -95,38 +95,35 @@ final class PoolWalker {
         }
         int mark = in.errorCount();
         List<BackendConfig> backends = new ArrayList<>();
+        // Each address and the backend that used it first. A backend named twice would get twice
+        // its share and be counted twice in health checks and drains.
         Map<HostPort, String> seen = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode item = list.get(i);
-            String itemPath = Paths.index(path, i);
-            BackendConfig backend = item.isObject() ? backend(item, itemPath) : shortBackend(item, itemPath);
-            if (backend == null) {
-                continue;
-            }
-            // Named twice, a backend would get twice its share and be counted twice in health and drains.
-            HostPort a = backend.address();
-            String other = seen.putIfAbsent(new HostPort(a.host().toLowerCase(Locale.ROOT), a.port()), "backends[" + i + "]");
-            if (other != null) {
-                String at = item.isObject() ? Paths.child(itemPath, "address") : itemPath;
-                in.error(at, Values.quote(a.toString()) + " (expected: an address not already used by " + other + ")");
-            }
-            backends.add(backend);
+            Site site = new Site(Paths.index(path, i), "backends[" + i + "]", seen);
+            backends.add(item.isObject() ? backend(item, site) : shortBackend(item, site));
         }
         return in.errorCount() == mark ? backends : null;
     }
 
+    /** Where a backend is: its path, its name for messages, and the addresses of the pool so far. */
+    private record Site(String path, String name, Map<HostPort, String> seen) {
+    }
+
     /** The plain-string form: {@code - 127.0.0.1:8001}. */
-    private BackendConfig shortBackend(JsonNode node, String path) {
+    private BackendConfig shortBackend(JsonNode node, Site site) {
+        String path = site.path();
         if (!node.isTextual()) {
             in.error(path, Values.describe(node) + " (expected: host:port, or a map with address, weight and version)");
             return null;
         }
-        HostPort address = address(in.string(node, path), path);
+        HostPort address = address(in.string(node, path), path, site);
         return address == null ? null
                 : in.build(path, BACKEND_KEYS, () -> new BackendConfig(address, 1, BackendConfig.DEFAULT_VERSION));
     }
 
-    private BackendConfig backend(JsonNode node, String path) {
+    private BackendConfig backend(JsonNode node, Site site) {
+        String path = site.path();
         Values.Fields fields = in.fields(node, path, BACKEND_KEYS);
         int mark = in.errorCount();
         HostPort address = null;
@@ -134,7 +131,7 @@ final class PoolWalker {
         String version = BackendConfig.DEFAULT_VERSION;
         for (Values.Field f : fields) {
             switch (f.key()) {
-                case "address" -> address = address(in.string(f.value(), f.path()), f.path());
+                case "address" -> address = address(in.string(f.value(), f.path()), f.path(), site);
                 case "weight" -> weight = in.integer(f.value(), f.path(), 1, 1000);
                 case "version" -> version = version(in.string(f.value(), f.path()), f.path());
                 default -> in.unknown(f);
@@ -152,11 +149,21 @@ final class PoolWalker {
         return in.build(path, BACKEND_KEYS, () -> new BackendConfig(a, w, v));
     }
 
-    private HostPort address(String text, String path) {
+    private HostPort address(String text, String path, Site site) {
         HostPort address = ConfigWalker.hostPort(in, text, path);
+        if (address == null) {
+            return null;
+        }
         // Port 0 is fine for a listener (any free port) but nothing can connect to it.
-        if (address != null && address.port() == 0) {
+        if (address.port() == 0) {
             in.error(path, Values.quote(text) + " (expected: port 1-65535)");
+            return null;
+        }
+        // Checked here, not once the backend is whole, so a duplicate is reported with the backend's other errors.
+        HostPort key = new HostPort(address.host().toLowerCase(Locale.ROOT), address.port());
+        String other = site.seen().putIfAbsent(key, site.name());
+        if (other != null) {
+            in.error(path, Values.quote(text) + " (expected: an address not already used by " + other + ")");
             return null;
         }
         return address;

@@ -32,7 +32,7 @@ final class YamlTree {
     static final int MAX_DEPTH = 32;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+    private static final Pattern DECIMAL = Pattern.compile("0|-?[1-9][0-9]*");
     private static final YAMLFactory FACTORY = newFactory();
 
     private YamlTree() {
@@ -63,7 +63,7 @@ final class YamlTree {
     /**
      * Parses one YAML document.
      *
-     * @return the root node, or {@code null} for an empty document (only comments or whitespace)
+     * @return the root node, or {@code null} for an empty document (only comments, whitespace or {@code ~})
      * @throws ConfigException with one error: a syntax error with its line and column, a duplicate
      *                         key, an alias or a second document
      */
@@ -74,10 +74,13 @@ final class YamlTree {
                 return null;
             }
             JsonNode root = read(parser, "", 0);
-            if (parser.nextToken() != null) {
-                throw error("", "a second document (expected: one YAML document per file)");
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                // A trailing "---" with nothing after it is an empty document: harmless.
+                if (t != JsonToken.VALUE_NULL) {
+                    throw error("", "a second document (expected: one YAML document per file)");
+                }
             }
-            return root;
+            return root.isNull() ? null : root;
         } catch (JsonProcessingException e) {
             throw error("", syntaxMessage(e));
         } catch (IOException | RuntimeException e) {

@@ -117,6 +117,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             clientTimer.stop();
             exchange = new Exchange(this, request);
             exchange.start();
+            if (msg instanceof HttpContent invalid) {
+                // The decoder only produces a "full" request for one it could not parse; its
+                // (empty) content is ours to release, the exchange has already answered 400.
+                invalid.release();
+            }
         } else if (msg instanceof HttpContent content) {
             if (exchange != null) {
                 exchange.clientContent(content);

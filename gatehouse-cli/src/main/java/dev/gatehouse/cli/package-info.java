@@ -1,0 +1,2 @@
+/** The {@code gatehouse} command line: run, demo, validate. */
+package dev.gatehouse.cli;

@@ -1,0 +1,121 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.DeterministicBytes;
+import dev.gatehouse.testing.RawHttpClient;
+import dev.gatehouse.testing.RawHttpResponse;
+import dev.gatehouse.testing.StubBackend;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged executable, as a user runs it: demo, signals, and streaming in a small heap. */
+final class ProcessIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demo_sixRequestsAreAnsweredByAllThreeDemoBackends() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (NodeProcess node = NodeProcess.start(dir, List.of(), "demo", "--port", String.valueOf(port))) {
+            node.awaitPort();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                String body = RawHttpResponse.get(port, "/").bodyText();
+                names.add(body.lines().findFirst().orElseThrow());
+            }
+            assertThat(names).containsExactlyInAnyOrder(
+                    "Hello from demo-backend-1", "Hello from demo-backend-2", "Hello from demo-backend-3");
+            assertThat(node.stdout()).contains("Try:").contains("\"status\":200");
+            assertThat(node.terminate(Duration.ofSeconds(20))).isIn(0, 143);
+        }
+    }
+
+    @Test
+    void sigterm_letsTheInFlightRequestFinishThenExits() throws Exception {
+        try (StubBackend backend = StubBackend.start("a")) {
+            Path config = Files.writeString(dir.resolve("g.yaml"), """
+                    listeners:
+                      - bind: 127.0.0.1:0
+                        routes: [ { path_prefix: /, pool: web } ]
+                    pools:
+                      web:
+                        backends: [ "%s" ]
+                    """.formatted(backend.address()));
+            try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
+                int port = node.awaitPort();
+                try (RawHttpClient client = RawHttpClient.connect(port)) {
+                    client.send("GET /delay/1000 HTTP/1.1\r\nHost: x\r\n\r\n");
+                    backend.awaitRequests(1, Duration.ofSeconds(10));
+                    node.process().toHandle().destroy(); // SIGTERM
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+                }
+                assertThat(node.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(node.stderr()).contains("draining").contains("stopped");
+            }
+        }
+    }
+
+    @Test
+    void streaming_256MiBEachWayThroughA32MiBHeap() throws Exception {
+        long size = 256L * 1024 * 1024;
+        try (StubBackend backend = StubBackend.start("a")) {
+            Path config = Files.writeString(dir.resolve("g.yaml"), """
+                    listeners:
+                      - bind: 127.0.0.1:0
+                        routes: [ { path_prefix: /, pool: web } ]
+                    pools:
+                      web:
+                        backends: [ "%s" ]
+                    access_log: { enabled: false }
+                    """.formatted(backend.address()));
+            try (NodeProcess node = NodeProcess.start(dir, List.of("-Xmx32m"), "run", "--config", config.toString())) {
+                int port = node.awaitPort();
+                HttpURLConnection up = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/upload").toURL().openConnection();
+                up.setRequestMethod("POST");
+                up.setDoOutput(true);
+                up.setChunkedStreamingMode(64 * 1024);
+                try (OutputStream out = up.getOutputStream(); InputStream in = DeterministicBytes.stream(size)) {
+                    in.transferTo(out);
+                }
+                assertThat(up.getResponseCode()).isEqualTo(200);
+                assertThat(new String(up.getInputStream().readAllBytes()))
+                        .contains("\"bytes\":" + size).contains(DeterministicBytes.sha256(size));
+
+                HttpURLConnection down = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/download?bytes=" + size).toURL().openConnection();
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                long n = 0;
+                try (InputStream in = down.getInputStream()) {
+                    byte[] buf = new byte[64 * 1024];
+                    int r;
+                    while ((r = in.read(buf)) > 0) {
+                        sha.update(buf, 0, r);
+                        n += r;
+                    }
+                }
+                assertThat(n).isEqualTo(size);
+                assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DeterministicBytes.sha256(size));
+                assertThat(node.process().isAlive()).isTrue();
+                assertThat(node.stderr()).doesNotContain("OutOfMemoryError");
+            }
+        }
+    }
+}

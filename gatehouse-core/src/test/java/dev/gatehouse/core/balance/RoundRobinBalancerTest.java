@@ -1,0 +1,93 @@
+package dev.gatehouse.core.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.state.Backend;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+final class RoundRobinBalancerTest {
+
+    private static final PickContext ANY = new PickContext() {
+        @Override
+        public String clientAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public String path() {
+            return "/";
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+    };
+
+    private static List<Backend> backends(int n) {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new Backend("web", new HostPort("10.0.0." + (i + 1), 8000), 1, "v1"));
+        }
+        return list;
+    }
+
+    @Test
+    void pick_givesEachBackendATurnInOrder() {
+        Balancer rr = Balancer.roundRobin();
+        List<Backend> three = backends(3);
+        List<Backend> picks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            picks.add(rr.pick(three, ANY));
+        }
+        assertThat(picks).containsExactly(three.get(0), three.get(1), three.get(2), three.get(0), three.get(1), three.get(2));
+    }
+
+    @Test
+    void pick_fromNoCandidates_isNull() {
+        assertThat(Balancer.roundRobin().pick(List.of(), ANY)).isNull();
+    }
+
+    @Test
+    void pick_underConcurrency_staysExactlyEven() throws Exception {
+        Balancer rr = Balancer.roundRobin();
+        List<Backend> four = backends(4);
+        Map<Backend, Integer> counts = new HashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch go = new CountDownLatch(1);
+        List<java.util.concurrent.Future<List<Backend>>> results = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                List<Backend> mine = new ArrayList<>();
+                for (int i = 0; i < 10_000; i++) {
+                    mine.add(rr.pick(four, ANY));
+                }
+                return mine;
+            }));
+        }
+        go.countDown();
+        for (var f : results) {
+            f.get().forEach(b -> counts.merge(b, 1, Integer::sum));
+        }
+        pool.shutdown();
+        assertThat(counts.values()).containsOnly(10_000);
+    }
+
+    @Test
+    void pick_whenTheListShrinks_staysInBounds() {
+        Balancer rr = Balancer.roundRobin();
+        for (int i = 0; i < 5; i++) {
+            rr.pick(backends(5), ANY);
+        }
+        assertThat(rr.pick(backends(2), ANY)).isIn(backends(2));
+    }
+}

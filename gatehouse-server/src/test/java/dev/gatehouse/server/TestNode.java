@@ -1,0 +1,161 @@
+package dev.gatehouse.server;
+
+import dev.gatehouse.core.config.AccessLogConfig;
+import dev.gatehouse.core.config.BackendConfig;
+import dev.gatehouse.core.config.Cidr;
+import dev.gatehouse.core.config.ForwardingConfig;
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.LimitsConfig;
+import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.config.TimeoutsConfig;
+import dev.gatehouse.core.config.UpstreamConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Gatehouse node on 127.0.0.1 port 0 for tests, configured through a small builder. Close it to
+ * stop the node.
+ */
+public final class TestNode implements AutoCloseable {
+
+    private final GatehouseServer server;
+
+    private TestNode(GatehouseServer server) {
+        this.server = server;
+    }
+
+    /** A builder with one listener routing {@code /} to pool {@code web}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A node in front of the given backend addresses ({@code host:port}), all defaults. */
+    public static TestNode of(String... backends) throws Exception {
+        Builder b = builder();
+        for (String a : backends) {
+            b.backend(a);
+        }
+        return b.start();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    public GatehouseServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    /** Builds a node configuration piece by piece. */
+    public static final class Builder {
+        private final Map<String, List<BackendConfig>> pools = new LinkedHashMap<>();
+        private final List<RouteConfig> routes = new ArrayList<>();
+        private TimeoutsConfig timeouts = TimeoutsConfig.DEFAULTS;
+        private LimitsConfig limits = LimitsConfig.DEFAULTS;
+        private UpstreamConfig upstream = UpstreamConfig.DEFAULTS;
+        private ForwardingConfig forwarding = ForwardingConfig.DEFAULTS;
+        private boolean accessLog = true;
+
+        private Builder() {
+            pools.put("web", new ArrayList<>());
+        }
+
+        /** Adds a backend to pool {@code web}. */
+        public Builder backend(String address) {
+            return backend("web", address);
+        }
+
+        /** Adds a backend to a pool, creating the pool. */
+        public Builder backend(String pool, String address) {
+            pools.computeIfAbsent(pool, k -> new ArrayList<>()).add(new BackendConfig(HostPort.parse(address), 1, "v1"));
+            return this;
+        }
+
+        /** Declares an empty pool. */
+        public Builder pool(String pool) {
+            pools.computeIfAbsent(pool, k -> new ArrayList<>());
+            return this;
+        }
+
+        /** Adds a route; without any, {@code /} goes to {@code web}. */
+        public Builder route(String host, String prefix, String pool) {
+            routes.add(new RouteConfig(host, prefix, pool));
+            pools.computeIfAbsent(pool, k -> new ArrayList<>());
+            return this;
+        }
+
+        public Builder timeouts(TimeoutsConfig t) {
+            this.timeouts = t;
+            return this;
+        }
+
+        /** Changes some timeouts from the defaults; null keeps a default. */
+        public Builder timeouts(Duration clientHeader, Duration clientIdle, Duration clientBody, Duration connect,
+                                Duration responseHeader, Duration backendIdle) {
+            TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
+            this.timeouts = new TimeoutsConfig(
+                    clientHeader != null ? clientHeader : d.clientHeader(),
+                    clientIdle != null ? clientIdle : d.clientIdle(),
+                    clientBody != null ? clientBody : d.clientBody(),
+                    connect != null ? connect : d.backendConnect(),
+                    responseHeader != null ? responseHeader : d.backendResponseHeader(),
+                    backendIdle != null ? backendIdle : d.backendIdle(),
+                    d.shutdownDrain());
+            return this;
+        }
+
+        public Builder limits(int maxRequestLine, int maxHeaderSize, long maxBody) {
+            this.limits = new LimitsConfig(maxRequestLine, maxHeaderSize, maxBody);
+            return this;
+        }
+
+        public Builder upstream(int maxIdle, Duration idleTimeout) {
+            this.upstream = new UpstreamConfig(maxIdle, idleTimeout);
+            return this;
+        }
+
+        /** Trusts these networks' forwarding headers; optionally sends RFC 7239 Forwarded. */
+        public Builder forwarding(boolean forwarded, String... trusted) {
+            List<Cidr> cidrs = new ArrayList<>();
+            for (String t : trusted) {
+                cidrs.add(Cidr.parse(t));
+            }
+            this.forwarding = new ForwardingConfig(cidrs, forwarded, "gatehouse");
+            return this;
+        }
+
+        public Builder accessLog(boolean on) {
+            this.accessLog = on;
+            return this;
+        }
+
+        public GatehouseConfig config() {
+            Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
+            pools.forEach((name, backends) -> poolConfigs.put(name, new PoolConfig(name, Strategy.ROUND_ROBIN, backends)));
+            List<RouteConfig> r = routes.isEmpty() ? List.of(new RouteConfig(null, "/", "web")) : routes;
+            return new GatehouseConfig(
+                    List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r)),
+                    poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"));
+        }
+
+        public TestNode start() throws Exception {
+            return new TestNode(GatehouseServer.start(config()));
+        }
+    }
+}

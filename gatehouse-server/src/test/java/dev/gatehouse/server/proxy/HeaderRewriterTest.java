@@ -1,0 +1,70 @@
+package dev.gatehouse.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.config.Cidr;
+import dev.gatehouse.core.config.ForwardingConfig;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class HeaderRewriterTest {
+
+    private static InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    @Test
+    void removeHopByHop_removesWhatConnectionNamesAndEveryProxyHeader() {
+        HttpHeaders h = new DefaultHttpHeaders()
+                .add("Connection", "close, X-A")
+                .add("Connection", "X-B")
+                .add("X-A", "1").add("X-B", "2").add("X-C", "3")
+                .add("Proxy-Authorization", "x").add("proxy-foo", "y").add("Proxyish", "kept");
+        HeaderRewriter.removeHopByHop(h);
+        assertThat(h.names()).containsExactlyInAnyOrder("X-C", "Proxyish");
+    }
+
+    @Test
+    void rewriteRequest_fromIpv6Peer_quotesTheForwardedNode() throws Exception {
+        HeaderRewriter rewriter = new HeaderRewriter(new ForwardingConfig(List.of(), true, "edge-1"));
+        HttpHeaders h = new DefaultHttpHeaders().add("Host", "example.com:8443");
+        rewriter.rewriteRequest(h, HttpVersion.HTTP_1_0, ip("::1"), "http", "id-1");
+        assertThat(h.get("Forwarded")).isEqualTo("for=\"[0:0:0:0:0:0:0:1]\";host=\"example.com:8443\";proto=http");
+        assertThat(h.get("Via")).isEqualTo("1.0 edge-1");
+        assertThat(h.get("X-Forwarded-For")).isEqualTo("0:0:0:0:0:0:0:1");
+    }
+
+    @Test
+    void rewriteRequest_joinsRepeatedForwardingHeadersFromATrustedPeer() throws Exception {
+        HeaderRewriter rewriter = new HeaderRewriter(new ForwardingConfig(List.of(Cidr.parse("10.0.0.0/8")), false, "gatehouse"));
+        HttpHeaders h = new DefaultHttpHeaders().add("X-Forwarded-For", "1.1.1.1").add("X-Forwarded-For", "2.2.2.2")
+                .add("Forwarded", "for=1.1.1.1");
+        rewriter.rewriteRequest(h, HttpVersion.HTTP_1_1, ip("10.1.2.3"), "http", "id-1");
+        assertThat(h.get("X-Forwarded-For")).isEqualTo("1.1.1.1, 2.2.2.2, 10.1.2.3");
+        // Forwarded is not generated, but a trusted proxy's is passed on untouched.
+        assertThat(h.get("Forwarded")).isEqualTo("for=1.1.1.1");
+        assertThat(h.get("X-Forwarded-Host")).isNull();
+    }
+
+    @Test
+    void rewriteResponse_keepsTheBackendsRequestIdAndAppendsVia() {
+        HeaderRewriter rewriter = new HeaderRewriter(ForwardingConfig.DEFAULTS);
+        HttpHeaders h = new DefaultHttpHeaders().add("X-Request-Id", "backend-id").add("Via", "1.1 app");
+        rewriter.rewriteResponse(h, HttpVersion.HTTP_1_1, "ours");
+        assertThat(h.get("X-Request-Id")).isEqualTo("backend-id");
+        assertThat(h.get("Via")).isEqualTo("1.1 app, 1.1 gatehouse");
+    }
+
+    @Test
+    void requestIds_acceptOnlySafeIds() {
+        assertThat(RequestIds.isAcceptable("abc-123_x.y:z/+=")).isTrue();
+        assertThat(RequestIds.isAcceptable("")).isFalse();
+        assertThat(RequestIds.isAcceptable("a b")).isFalse();
+        assertThat(RequestIds.isAcceptable("x".repeat(129))).isFalse();
+        assertThat(RequestIds.generate()).matches("[0-9a-f]{16}").isNotEqualTo(RequestIds.generate());
+    }
+}

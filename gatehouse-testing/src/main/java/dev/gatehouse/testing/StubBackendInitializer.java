@@ -1,0 +1,27 @@
+package dev.gatehouse.testing;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/** Sets up a stub connection: the HTTP/1.1 codec (streaming, no aggregator) and the stub handler. */
+final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** Body pieces up to one socket read, so big uploads do not turn into a storm of 8 KiB pieces. */
+    private static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+    private final StubBackend backend;
+
+    StubBackendInitializer(StubBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        long connectionId = backend.connectionAccepted(ch);
+        ch.pipeline()
+                .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)))
+                .addLast("stub", new StubConnectionHandler(backend, connectionId));
+    }
+}
