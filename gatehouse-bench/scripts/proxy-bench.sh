@@ -530,12 +530,14 @@ bench_one() { # name round position
   echo "cpus: $ncpu ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true))"
   echo "memory: $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
   echo "kernel: $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
   if wants haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
   echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
   if wants gatehouse; then
     echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
     echo "gatehouse: $jar, JVM options: $jvm_opts"
+    echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   fi
   echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t$threads -c$connections," \
        "proxy on core $proxy_cpu, backend and wrk on core $load_cpu, body $body_size bytes"
@@ -557,6 +559,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 stop_proc "$backend_pid"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results_dir/machine.txt"
 
 # ---------------------------------------------------------------- summary
 
