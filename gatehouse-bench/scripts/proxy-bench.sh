@@ -1,0 +1,601 @@
+#!/usr/bin/env bash
+# Benchmarks Gatehouse, nginx and HAProxy side by side in front of one fast backend.
+#
+# Every proxy gets one pinned core (BENCH_PROXY_CPU, default 1); the backend (an nginx worker
+# answering a fixed 1 KB body) and wrk share the other core (BENCH_LOAD_CPU, default 0). Each
+# round starts every proxy afresh, in an order that rotates from round to round, warms it up with
+# one wrk run and measures a second one: requests/s, p50/p99 latency, the proxy's CPU time per
+# request (utime+stime of all its processes and threads over the measured run only) and its peak
+# RSS. The table printed at the end holds medians over rounds and Gatehouse's ratios to the others.
+# Traffic goes to 127.0.0.1 only; every run is bounded by its duration. Not run in CI.
+# See docs/benchmarks.md for how to read the results.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: gatehouse-bench/scripts/proxy-bench.sh [options]
+
+  -d, --duration SECONDS     measured wrk run per proxy and round   (BENCH_DURATION, default 15)
+  -w, --warmup SECONDS       warm-up wrk run before it, 0 for none  (BENCH_WARMUP, default 10)
+  -c, --connections N        wrk connections                        (BENCH_CONNECTIONS, default 50)
+  -t, --threads N            wrk threads                            (BENCH_THREADS, default 1)
+  -r, --rounds N             rounds; the table shows medians        (BENCH_ROUNDS, default 3)
+  -p, --proxies LIST         comma-separated subset, in round-1 order
+                             (BENCH_PROXIES, default gatehouse,nginx,haproxy)
+  -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
+      --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
+                             default gatehouse-cli/target/gatehouse.jar, built when missing)
+  -h, --help                 this text
+
+Other environment variables:
+  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse (default: -Xms256m -Xmx256m -XX:+UseParallelGC)
+  BENCH_PROXY_CPU            core the proxy under test is pinned to (default 1)
+  BENCH_LOAD_CPU             core wrk and the backend are pinned to (default 0)
+USAGE
+}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+
+duration=${BENCH_DURATION:-15}
+warmup=${BENCH_WARMUP:-10}
+connections=${BENCH_CONNECTIONS:-50}
+threads=${BENCH_THREADS:-1}
+rounds=${BENCH_ROUNDS:-3}
+proxy_list=${BENCH_PROXIES:-gatehouse,nginx,haproxy}
+results_dir=${BENCH_RESULTS_DIR:-}
+jar=${GATEHOUSE_BENCH_JAR:-}
+jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+proxy_cpu=${BENCH_PROXY_CPU:-1}
+load_cpu=${BENCH_LOAD_CPU:-0}
+body_size=1024
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
+    -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
+    -c|--connections) connections=${2:?$1 needs a value}; shift 2 ;;
+    -t|--threads) threads=${2:?$1 needs a value}; shift 2 ;;
+    -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
+    -p|--proxies) proxy_list=${2:?$1 needs a value}; shift 2 ;;
+    -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
+    --jar) jar=${2:?$1 needs a value}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+# Argument checks, in one grammar: name: value (expected: ...).
+check_int() { # name value min
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || die "$1: \"$2\" (expected: an integer >= $3)"
+}
+check_int duration "$duration" 1
+check_int warmup "$warmup" 0
+check_int connections "$connections" 1
+check_int threads "$threads" 1
+check_int rounds "$rounds" 1
+check_int BENCH_PROXY_CPU "$proxy_cpu" 0
+check_int BENCH_LOAD_CPU "$load_cpu" 0
+[ "$connections" -ge "$threads" ] || die "connections: $connections (expected: >= threads, $threads)"
+[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+
+IFS=', ' read -r -a proxies <<< "$proxy_list"
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,nginx,haproxy)"
+seen=" "
+for p in "${proxies[@]}"; do
+  case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
+  case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
+  seen="$seen$p "
+done
+wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# ---------------------------------------------------------------- processes and cleanup
+
+started=()        # pids of every process this script started and has not stopped yet
+made_policy_rc=0  # 1 while we own a temporary /usr/sbin/policy-rc.d
+
+# Prints the state letter of pid $1 (R, S, Z, ...), nothing when it is gone.
+proc_state() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  s=${s##*) }
+  printf '%s' "${s%% *}"
+}
+
+# Stops pid $1: TERM, up to 10 s to exit, then KILL, together with its children (an nginx
+# master killed this way would leave its worker behind); reaps it.
+stop_proc() {
+  local pid=$1 i state kid
+  local -a kids
+  mapfile -t kids < <(tree_pids "$pid" | tail -n +2)
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    state=$(proc_state "$pid")
+    if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
+    sleep 0.1
+  done
+  state=$(proc_state "$pid")
+  if [ -n "$state" ] && [ "$state" != Z ]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for kid in "${kids[@]}"; do kill -KILL "$kid" 2>/dev/null || true; done
+  fi
+  wait "$pid" 2>/dev/null || true
+  forget "$pid"
+}
+
+# Drops pid $1 from the list of processes to stop at exit.
+forget() {
+  local keep=() p
+  for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  started=("${keep[@]}")
+}
+
+cleanup() {
+  local pid
+  trap - EXIT INT TERM
+  for pid in "${started[@]}"; do stop_proc "$pid"; done
+  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d || true; fi
+}
+trap cleanup EXIT
+trap 'log "interrupted, stopping what was started"; exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root to run: $* (install nginx, haproxy and wrk yourself, then run again)"
+  fi
+}
+
+find_sbin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
+
+install_missing() {
+  local pkgs=()
+  [ -n "$(find_sbin nginx)" ] || pkgs+=(nginx)
+  if wants haproxy && [ -z "$(find_sbin haproxy)" ]; then pkgs+=(haproxy); fi
+  command -v wrk >/dev/null || pkgs+=(wrk)
+  command -v curl >/dev/null || pkgs+=(curl)
+  command -v taskset >/dev/null || pkgs+=(util-linux)
+  [ "${#pkgs[@]}" -gt 0 ] || return 0
+  command -v apt-get >/dev/null || die "missing ${pkgs[*]} and no apt-get to install them"
+  log "installing ${pkgs[*]} (the packages' own services are not started)"
+  # The packages would start system-wide nginx/haproxy services; a policy-rc.d that answers
+  # 101 ("action forbidden") keeps them stopped. Only ours is removed again.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    made_policy_rc=1
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+  fi
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${pkgs[@]}" >&2
+  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; made_policy_rc=0; fi
+}
+
+install_missing
+nginx_bin=$(find_sbin nginx)
+haproxy_bin=$(find_sbin haproxy)
+[ -n "$nginx_bin" ] || die "nginx not found after install"
+if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
+command -v wrk >/dev/null || die "wrk not found after install"
+clk_tck=$(getconf CLK_TCK)
+ncpu=$(nproc)
+[ "$proxy_cpu" -lt "$ncpu" ] && [ "$load_cpu" -lt "$ncpu" ] \
+  || die "BENCH_PROXY_CPU=$proxy_cpu, BENCH_LOAD_CPU=$load_cpu (expected: cores below nproc, $ncpu)"
+
+java_bin=
+if wants gatehouse; then
+  . "$root/bin/lib/find-java.sh"
+  gatehouse_find_java || exit 1
+  java_bin=$GATEHOUSE_JAVA_HOME/bin/java
+  if [ -z "$jar" ]; then
+    jar=$root/gatehouse-cli/target/gatehouse.jar
+    if [ ! -f "$jar" ]; then
+      log "building $jar (missing)"
+      # The benchmark needs the executable jar only: tests are neither run nor compiled.
+      (cd "$root" && JAVA_HOME=$GATEHOUSE_JAVA_HOME \
+        ./mvnw -B -q -DskipTests -Dmaven.test.skip=true package -pl gatehouse-cli -am) >&2
+    fi
+  fi
+  [ -f "$jar" ] || die "jar: \"$jar\" (expected: an existing file)"
+  read -r -a jvm_args <<< "$jvm_opts"
+fi
+
+# More connections than the default soft limit of 1024 files need a higher one.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# ---------------------------------------------------------------- results directory
+
+if [ -z "$results_dir" ]; then
+  results_dir=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
+else
+  mkdir -p "$results_dir"
+fi
+results_dir=$(cd "$results_dir" && pwd)
+# nginx workers run as an unprivileged user when started by root; they must reach the prefix.
+chmod 755 "$results_dir"
+mkdir -p "$results_dir/conf" "$results_dir/logs" "$results_dir/wrk"
+csv=$results_dir/results.csv
+log "results go to $results_dir"
+
+# ---------------------------------------------------------------- ports
+
+# Listening ports come from below the kernel's ephemeral range: a port in that range may be
+# taken at any moment as the local end of some outgoing connection (wrk's, a proxy's), and then
+# bind() fails.
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+if [ "$ephemeral_low" -gt 12000 ]; then port_low=10000 port_span=$((ephemeral_low - 10000))
+else port_low=61000 port_span=4000
+fi
+picked=" "
+# Succeeds when no socket on this machine uses local port $1 (listening or connected).
+port_unused() {
+  if command -v ss >/dev/null; then
+    [ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
+  else
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+# Sets $picked_port to a port that nothing uses and this run has not picked yet.
+pick_port() {
+  local i port
+  for ((i = 0; i < 200; i++)); do
+    port=$((port_low + (RANDOM * 32768 + RANDOM) % port_span))
+    case "$picked" in *" $port "*) continue ;; esac
+    if port_unused "$port"; then
+      picked="$picked$port "
+      picked_port=$port
+      return 0
+    fi
+  done
+  die "no free port found on 127.0.0.1"
+}
+pick_port
+backend_port=$picked_port
+declare -A port
+for p in "${proxies[@]}"; do pick_port; port[$p]=$picked_port; done
+
+# ---------------------------------------------------------------- configs
+
+# Every nginx here starts with its own prefix, so nothing of the system's nginx is touched.
+nginx_common() { # name
+  cat <<EOF
+worker_processes 1;
+pid $results_dir/conf/$1/nginx.pid;
+error_log $results_dir/logs/$1-error.log warn;
+events { worker_connections 8192; }
+EOF
+}
+nginx_http_common() { # name
+  cat <<EOF
+  access_log off;
+  keepalive_requests 1000000000;
+  client_body_temp_path $results_dir/conf/$1/client_body;
+  proxy_temp_path $results_dir/conf/$1/proxy;
+  fastcgi_temp_path $results_dir/conf/$1/fastcgi;
+  uwsgi_temp_path $results_dir/conf/$1/uwsgi;
+  scgi_temp_path $results_dir/conf/$1/scgi;
+EOF
+}
+
+mkdir -p "$results_dir/conf/backend" "$results_dir/conf/nginx"
+body=$(head -c "$body_size" /dev/zero | tr '\0' 'a')
+{
+  nginx_common backend
+  echo "http {"
+  nginx_http_common backend
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$backend_port;
+    location / {
+      default_type text/plain;
+      return 200 "$body";
+    }
+  }
+}
+EOF
+} > "$results_dir/conf/backend/nginx.conf"
+
+{
+  nginx_common nginx
+  echo "http {"
+  nginx_http_common nginx
+  cat <<EOF
+  upstream bench {
+    server 127.0.0.1:$backend_port;
+    keepalive 64;
+    keepalive_requests 1000000000;
+  }
+  server {
+    listen 127.0.0.1:${port[nginx]:-0};
+    location / {
+      proxy_pass http://bench;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+} > "$results_dir/conf/nginx/nginx.conf"
+
+# Room for every client connection plus one to the backend each; HAProxy needs ~2 files per pair.
+haproxy_maxconn=$((connections + 1024))
+# No log directive anywhere: HAProxy logs nothing. One thread, keep-alive on both sides.
+cat > "$results_dir/conf/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn $haproxy_maxconn
+
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+
+frontend bench
+  bind 127.0.0.1:${port[haproxy]:-0}
+  default_backend bench
+
+backend bench
+  server backend1 127.0.0.1:$backend_port
+EOF
+
+cat > "$results_dir/conf/gatehouse.yaml" <<EOF
+listeners:
+  - bind: 127.0.0.1:${port[gatehouse]:-0}
+    routes:
+      - { path_prefix: /, pool: bench }
+pools:
+  bench:
+    backends:
+      - { address: 127.0.0.1:$backend_port }
+access_log:
+  enabled: false
+EOF
+
+# ---------------------------------------------------------------- starting and measuring
+
+nginx_args() { # name
+  local args=(-p "$results_dir/conf/$1/" -c "$results_dir/conf/$1/nginx.conf" -g 'daemon off;')
+  # -e (nginx 1.19.5+) keeps nginx off the system's error log before the config is read.
+  if "$nginx_bin" -h 2>&1 | grep -q -- ' -e '; then args+=(-e "$results_dir/logs/$1-error.log"); fi
+  printf '%s\n' "${args[@]}"
+}
+
+# Starts a process pinned to core $1 with output to log file $2; sets $last_pid.
+spawn() { # cpu logfile command...
+  local cpu=$1 logfile=$2
+  shift 2
+  taskset -c "$cpu" "$@" > "$logfile" 2>&1 < /dev/null &
+  last_pid=$!
+  started+=("$last_pid")
+}
+
+start_proxy() { # name round
+  local name=$1 logfile=$results_dir/logs/$1-r$2.log
+  local -a args
+  case "$name" in
+    gatehouse)
+      spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
+        run --config "$results_dir/conf/gatehouse.yaml" ;;
+    nginx)
+      mapfile -t args < <(nginx_args nginx)
+      spawn "$proxy_cpu" "$logfile" "$nginx_bin" "${args[@]}" ;;
+    haproxy)
+      spawn "$proxy_cpu" "$logfile" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
+  esac
+}
+
+# Waits until http://127.0.0.1:$2/ answers at all (up to 60 s); fails early if pid $3 dies.
+wait_ready() { # name port pid logfile
+  local i state
+  for ((i = 0; i < 600; i++)); do
+    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/"; then return 0; fi
+    state=$(proc_state "$3")
+    if [ -z "$state" ] || [ "$state" = Z ]; then
+      tail -n 20 "$4" >&2 || true
+      die "$1 exited before it answered on 127.0.0.1:$2 (log: $4)"
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$4" >&2 || true
+  die "$1 did not answer on 127.0.0.1:$2 within 60 s (log: $4)"
+}
+
+# A proxy that answers quickly with an error would look fast: check one real response first.
+check_response() { # name port
+  local got
+  got=$(curl -s -o /dev/null --max-time 5 -w '%{http_code} %{size_download}' "http://127.0.0.1:$2/" || true)
+  [ "$got" = "200 $body_size" ] \
+    || die "$1 on 127.0.0.1:$2 answered \"$got\" (expected: \"200 $body_size\", status and body bytes)"
+}
+
+# Prints pid $1 and all its descendants (nginx: master and worker).
+tree_pids() {
+  ps -e -o pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
+    END {
+      print root
+      n = 1; want[root] = 1
+      do { grew = 0
+        for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; print p; grew = 1 }
+      } while (grew)
+    }'
+}
+
+# Prints the summed utime+stime, in clock ticks, of the given pids (all their threads).
+cpu_ticks() {
+  local pid total=0 s
+  local -a f
+  for pid in "$@"; do
+    s=$(cat "/proc/$pid/stat") || die "process $pid vanished during the run"
+    read -r -a f <<< "${s##*) }"   # f[0] is field 3 (state): utime is field 14, stime 15
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+# Prints the summed VmHWM (peak resident set), in kB, of the given pids.
+peak_rss_kb() {
+  local pid total=0 kb
+  for pid in "$@"; do
+    kb=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status") || die "process $pid vanished"
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# wrk runs in the background and the script waits for it, so that Ctrl-C or TERM reach the
+# traps at once instead of after the run (bash defers traps while a foreground child runs).
+run_wrk() { # port seconds outfile
+  local pid rc=0
+  taskset -c "$load_cpu" wrk -t"$threads" -c"$connections" -d"$2s" --latency \
+    "http://127.0.0.1:$1/" > "$3" 2>&1 < /dev/null &
+  pid=$!
+  started+=("$pid")
+  wait "$pid" || rc=$?
+  forget "$pid"
+  [ "$rc" = 0 ] || die "wrk failed (exit $rc), see $3"
+}
+
+# Prints "requests req/s p50_ms p99_ms errors" from wrk --latency output in file $1.
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /m$/)  return substr(v, 1, length(v) - 1) * 60000
+      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+      return v + 0
+    }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    $2 == "requests" && $3 == "in" { req = $1 }
+    $1 == "Requests/sec:" { rps = $2 }
+    /Non-2xx or 3xx responses:/ { err += $NF }
+    /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+    END {
+      if (req == "" || rps == "" || p50 == "" || p99 == "") exit 1
+      printf "%d %.2f %.4f %.4f %d\n", req, rps, p50, p99, err
+    }' "$1" || die "could not read wrk output in $1"
+}
+
+echo "round,position,proxy,duration_s,connections,requests,errors,req_per_s,p50_ms,p99_ms,cpu_s,cpu_us_per_req,peak_rss_mb" > "$csv"
+
+bench_one() { # name round position
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid logfile
+  logfile=$results_dir/logs/$name-r$round.log
+  start_proxy "$name" "$round"
+  pid=$last_pid
+  wait_ready "$name" "$p" "$pid" "$logfile"
+  check_response "$name" "$p"
+  if [ "$warmup" -gt 0 ]; then
+    log "round $round: $name warming up for ${warmup}s"
+    run_wrk "$p" "$warmup" "$results_dir/wrk/$name-r$round-warmup.txt"
+  fi
+  local -a pids
+  mapfile -t pids < <(tree_pids "$pid")
+  log "round $round: $name measuring for ${duration}s (pids ${pids[*]})"
+  local t0 t1 rss_kb
+  t0=$(cpu_ticks "${pids[@]}")
+  run_wrk "$p" "$duration" "$results_dir/wrk/$name-r$round.txt"
+  t1=$(cpu_ticks "${pids[@]}")
+  rss_kb=$(peak_rss_kb "${pids[@]}")
+  stop_proc "$pid"
+
+  local parsed requests rps p50 p99 errors
+  parsed=$(parse_wrk "$results_dir/wrk/$name-r$round.txt")
+  read -r requests rps p50 p99 errors <<< "$parsed"
+  [ "$requests" -gt 0 ] || die "$name: wrk completed no request in round $round"
+  local row
+  row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v d="$duration" -v c="$connections" \
+            -v req="$requests" -v err="$errors" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
+            -v ticks=$((t1 - t0)) -v hz="$clk_tck" -v rss="$rss_kb" 'BEGIN {
+      cpu = ticks / hz
+      printf "%d,%d,%s,%d,%d,%d,%d,%.2f,%.4f,%.4f,%.2f,%.2f,%.1f\n",
+        r, pos, n, d, c, req, err, rps, p50, p99, cpu, cpu * 1e6 / req, rss / 1024 }')
+  echo "$row" >> "$csv"
+  log "round $round: $name $(echo "$row" | awk -F, '{ printf "%.0f req/s, p50 %.3f ms, p99 %.3f ms, %.1f us CPU/req, %.0f MB peak RSS", $8, $9, $10, $12, $13 }')"
+  if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name had $errors errors (non-2xx or socket errors)"; fi
+}
+
+# ---------------------------------------------------------------- machine description
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpus: $ncpu ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true))"
+  echo "memory: $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
+  if wants haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
+  echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
+  if wants gatehouse; then
+    echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
+    echo "gatehouse: $jar, JVM options: $jvm_opts"
+    echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  fi
+  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t$threads -c$connections," \
+       "proxy on core $proxy_cpu, backend and wrk on core $load_cpu, body $body_size bytes"
+} > "$results_dir/machine.txt"
+sed 's/^/bench: /' "$results_dir/machine.txt" >&2
+
+# ---------------------------------------------------------------- the run
+
+mapfile -t bargs < <(nginx_args backend)
+spawn "$load_cpu" "$results_dir/logs/backend.log" "$nginx_bin" "${bargs[@]}"
+backend_pid=$last_pid
+wait_ready backend "$backend_port" "$backend_pid" "$results_dir/logs/backend.log"
+check_response backend "$backend_port"
+
+n=${#proxies[@]}
+for ((r = 1; r <= rounds; r++)); do
+  for ((i = 0; i < n; i++)); do
+    bench_one "${proxies[(i + r - 1) % n]}" "$r" $((i + 1))
+  done
+done
+stop_proc "$backend_pid"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results_dir/machine.txt"
+
+# ---------------------------------------------------------------- summary
+
+# Prints the median of column $2 over the rows of proxy $1.
+median() {
+  awk -F, -v p="$1" -v c="$2" 'NR > 1 && $3 == p { print $c }' "$csv" | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
+{
+  echo
+  echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
+  printf '%-10s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
+  for p in gatehouse nginx haproxy; do
+    wants "$p" || continue
+    med_rps[$p]=$(median "$p" 8)
+    med_cpu[$p]=$(median "$p" 12)
+    printf '%-10s %10.0f %9.3f %9.3f %12.1f %13.0f %7.0f\n' "$p" "${med_rps[$p]}" "$(median "$p" 9)" \
+      "$(median "$p" 10)" "${med_cpu[$p]}" "$(median "$p" 13)" \
+      "$(awk -F, -v p="$p" 'NR > 1 && $3 == p { s += $7 } END { print s + 0 }' "$csv")"
+  done
+  if wants gatehouse; then
+    for p in nginx haproxy; do
+      wants "$p" || continue
+      printf 'Gatehouse/%-8s CPU per request %sx, req/s %sx\n' "${label[$p]}" \
+        "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"
+    done
+    if wants nginx || wants haproxy; then
+      echo "(CPU per request below 1x: Gatehouse spends less; req/s above 1x: Gatehouse serves more.)"
+    fi
+    echo "Gatehouse's peak RSS is the whole JVM process, heap included."
+  fi
+  echo
+  echo "errors column: sum over rounds of non-2xx responses and socket errors (should be 0)"
+  echo "raw numbers: $csv"
+  echo "wrk output, configs and logs: $results_dir"
+} | tee "$results_dir/summary.txt"
