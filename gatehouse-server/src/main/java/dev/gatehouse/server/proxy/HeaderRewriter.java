@@ -25,7 +25,6 @@ final class HeaderRewriter {
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     private final ForwardingConfig forwarding;
     private final String viaHttp11;
@@ -96,34 +95,50 @@ final class HeaderRewriter {
      * {@code Proxy-*} header.
      */
     static void removeHopByHop(HttpHeaders h) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    h.remove(name);
+        // One pass over the (few) headers finds what to remove; most messages carry none of them
+        // or only Connection, so this beats a hashed remove() per candidate name.
+        List<CharSequence> doomed = null;
+        for (Map.Entry<CharSequence, CharSequence> e : iterable(h)) {
+            CharSequence name = e.getKey();
+            if (isHopByHop(name)) {
+                if (doomed == null) {
+                    doomed = new ArrayList<>(4);
+                }
+                doomed.add(name);
+                if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
+                    for (String token : e.getValue().toString().split(",")) {
+                        String listed = token.trim();
+                        if (!listed.isEmpty()) {
+                            doomed.add(listed);
+                        }
+                    }
                 }
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION);
-        h.remove(KEEP_ALIVE);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        h.remove(HttpHeaderNames.UPGRADE);
-        h.remove(PROXY_CONNECTION);
-        List<String> proxyHeaders = null;
-        for (Map.Entry<String, String> e : h) {
-            String name = e.getKey();
-            if (name.length() > 6 && name.regionMatches(true, 0, "proxy-", 0, 6)) {
-                if (proxyHeaders == null) {
-                    proxyHeaders = new ArrayList<>(2);
-                }
-                proxyHeaders.add(name);
-            }
+        if (doomed != null) {
+            doomed.forEach(h::remove);
         }
-        if (proxyHeaders != null) {
-            proxyHeaders.forEach(h::remove);
-        }
+    }
+
+    private static Iterable<Map.Entry<CharSequence, CharSequence>> iterable(HttpHeaders h) {
+        return h::iteratorCharSequence;
+    }
+
+    private static boolean isHopByHop(CharSequence name) {
+        return switch (name.length()) {
+            case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
+            case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
+            case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                    || AsciiString.contentEqualsIgnoreCase(name, KEEP_ALIVE)
+                    || isProxyHeader(name);
+            default -> isProxyHeader(name);
+        };
+    }
+
+    /** {@code Proxy-*}, which includes {@code Proxy-Connection} and {@code Proxy-Authorization}. */
+    private static boolean isProxyHeader(CharSequence name) {
+        return name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
     }
 
     private void appendVia(HttpHeaders h, HttpVersion version) {
