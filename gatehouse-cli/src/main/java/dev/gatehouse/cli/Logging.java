@@ -20,6 +20,9 @@ final class Logging {
     private Logging() {
     }
 
+    /**
+     * @throws IllegalArgumentException when the access log file cannot be opened
+     */
     static void configureAccessLog(AccessLogConfig config) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
@@ -43,6 +46,9 @@ final class Logging {
         file.setAppend(true);
         file.setEncoder(encoder);
         file.start();
+        if (!file.isStarted()) {
+            throw new IllegalArgumentException("cannot open the access log file " + config.path());
+        }
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
         async.setName("ACCESS_FILE_ASYNC");

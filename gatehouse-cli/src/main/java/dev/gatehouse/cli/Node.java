@@ -19,7 +19,13 @@ final class Node {
      * @return false after printing why the node could not start
      */
     static boolean run(GatehouseConfig config, PrintWriter err, AutoCloseable onStop) {
-        Logging.configureAccessLog(config.accessLog());
+        try {
+            Logging.configureAccessLog(config.accessLog());
+        } catch (IllegalArgumentException e) {
+            err.println("gatehouse: " + e.getMessage());
+            err.flush();
+            return false;
+        }
         GatehouseServer server;
         try {
             server = GatehouseServer.start(config);

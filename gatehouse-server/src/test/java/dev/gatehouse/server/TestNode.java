@@ -108,11 +108,18 @@ public final class TestNode implements AutoCloseable {
         /** Changes some timeouts from the defaults; null keeps a default. */
         public Builder timeouts(Duration clientHeader, Duration clientIdle, Duration clientBody, Duration connect,
                                 Duration responseHeader, Duration backendIdle) {
+            return timeouts(clientHeader, clientIdle, clientBody, null, connect, responseHeader, backendIdle);
+        }
+
+        /** Like the other, with the client send timeout too. */
+        public Builder timeouts(Duration clientHeader, Duration clientIdle, Duration clientBody, Duration clientSend,
+                                Duration connect, Duration responseHeader, Duration backendIdle) {
             TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
             this.timeouts = new TimeoutsConfig(
                     clientHeader != null ? clientHeader : d.clientHeader(),
                     clientIdle != null ? clientIdle : d.clientIdle(),
                     clientBody != null ? clientBody : d.clientBody(),
+                    clientSend != null ? clientSend : d.clientSend(),
                     connect != null ? connect : d.backendConnect(),
                     responseHeader != null ? responseHeader : d.backendResponseHeader(),
                     backendIdle != null ? backendIdle : d.backendIdle(),

@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class SettingsWalker {
 
-    private static final List<String> TIMEOUT_KEYS = List.of("client_header", "client_idle", "client_body",
+    private static final List<String> TIMEOUT_KEYS = List.of("client_header", "client_idle", "client_body", "client_send",
             "backend_connect", "backend_response_header", "backend_idle", "shutdown_drain");
     private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body");
     private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
@@ -35,7 +35,7 @@ final class SettingsWalker {
         }
         TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
         // Same order as TIMEOUT_KEYS and the record's components.
-        Duration[] t = {d.clientHeader(), d.clientIdle(), d.clientBody(), d.backendConnect(),
+        Duration[] t = {d.clientHeader(), d.clientIdle(), d.clientBody(), d.clientSend(), d.backendConnect(),
                 d.backendResponseHeader(), d.backendIdle(), d.shutdownDrain()};
         int mark = in.errorCount();
         for (Values.Field f : fields) {
@@ -49,7 +49,7 @@ final class SettingsWalker {
         if (in.errorCount() != mark) {
             return null;
         }
-        return in.build(path, TIMEOUT_KEYS, () -> new TimeoutsConfig(t[0], t[1], t[2], t[3], t[4], t[5], t[6]));
+        return in.build(path, TIMEOUT_KEYS, () -> new TimeoutsConfig(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]));
     }
 
     LimitsConfig limits(JsonNode node, String path) {

@@ -79,7 +79,7 @@ final class ConfigLoaderTest {
                                 new BackendConfig(new HostPort("10.0.0.11", 8001), 3, "v41"),
                                 new BackendConfig(new HostPort("10.0.0.12", 8001), 1, BackendConfig.DEFAULT_VERSION))),
                         "api", new PoolConfig("api", Strategy.ROUND_ROBIN, List.of())),
-                new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30),
+                new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                         Duration.ofMillis(250), Duration.ofHours(1), Duration.ofSeconds(45), Duration.ofSeconds(10)),
                 new LimitsConfig(4096, 16384, 0),
                 new UpstreamConfig(0, Duration.ofSeconds(90)),
@@ -233,7 +233,7 @@ final class ConfigLoaderTest {
                 Arguments.of(MINIMAL + "timeouts: 10s", "timeouts", "\"10s\" (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: {client: 1s}", "timeouts.client",
                         "unknown field \"client\" (expected one of: client_header, client_idle, client_body, "
-                                + "backend_connect, backend_response_header, backend_idle, shutdown_drain)"),
+                                + "client_send, backend_connect, backend_response_header, backend_idle, shutdown_drain)"),
                 // listeners and routes
                 Arguments.of("listeners: [{bind: 127.0.0.1:1}]\npools: {web: {}}", "listeners[0].routes",
                         "missing (expected: a list of routes)"),

@@ -80,6 +80,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private boolean interim;
     private boolean responseStarted;
     private boolean upstreamReusable;
+    /** The backend connection came from the pool (so the backend may have closed it meanwhile). */
+    private boolean upstreamReused;
+    /** A stale pooled connection was already replaced once. */
+    private boolean retried;
     private boolean finished;
     private int status;
     private long bytesIn;
@@ -144,7 +148,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         loopPool = context.upstreams().forLoop(client.channel().eventLoop());
         upstreamStartNanos = System.nanoTime();
-        loopPool.acquire(backend.address(), this, this);
+        loopPool.acquire(backend.address(), this, this, false);
     }
 
     /**
@@ -236,10 +240,19 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         upstream = ch;
+        upstreamReused = reused;
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
         if (!expectsBody) {
             // No body: RFC 9112 says no framing header either (a stray "Content-Length: 0" is harmless).
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if (requestDone) {
+            // A retry on a fresh connection: the (empty) body was already read from the client.
+            upstream.write(out, upstream.voidPromise());
+            upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+            client.backendTimer.start(context.settings().backendResponseHeader());
+            upstream.read();
+            return;
         }
         if (expectsBody) {
             // Flush now: the backend may answer "100 Continue" before the client sends any body.
@@ -299,13 +312,17 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (last) {
             requestDone = true;
             client.bodyComplete();
-            if (!responseStarted && !interim) {
+            if (!responseStarted) {
                 client.backendTimer.start(context.settings().backendResponseHeader());
             }
         } else if (upstream.isWritable()) {
             client.readClient();
         } else {
             clientReadPending = true;
+            if (!responseStarted) {
+                // The backend is not reading the body: that is its pause to answer for.
+                client.backendTimer.start(context.settings().backendIdle());
+            }
         }
     }
 
@@ -313,6 +330,9 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     public void upstreamWritabilityChanged(Channel ch) {
         if (clientReadPending && ch.isWritable() && !finished) {
             clientReadPending = false;
+            if (!responseStarted) {
+                client.backendTimer.stop();
+            }
             client.clientTimer.touch();
             client.readClient();
         }
@@ -407,8 +427,12 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     private void responseContent(HttpContent content) {
         if (interim) {
-            // The empty end of an interim response.
+            // The empty end of an interim response; the final one is still to come.
             content.release();
+            interim = false;
+            if (requestDone && !responseStarted) {
+                client.backendTimer.start(context.settings().backendResponseHeader());
+            }
             return;
         }
         if (!responseStarted) {
@@ -448,8 +472,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         client.ctx().flush();
         if (client.channel().isWritable()) {
             ch.read();
-        } else {
+        } else if (!upstreamReadPending) {
             upstreamReadPending = true;
+            // The client is not reading: its pause, bounded by client_send.
+            client.awaitClientRead();
         }
     }
 
@@ -457,6 +483,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     void clientWritabilityChanged() {
         if (upstreamReadPending && client.channel().isWritable() && !finished && upstream != null) {
             upstreamReadPending = false;
+            client.clientReadResumed(!requestDone && expectsBody);
             client.backendTimer.touch();
             upstream.read();
         }
@@ -464,6 +491,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     boolean upstreamReadPaused() {
         return upstreamReadPending;
+    }
+
+    void clientSendTimedOut() {
+        abort("client did not read the response for " + context.settings().clientSend() / 1_000_000 + " ms");
     }
 
     void backendTimedOut() {
@@ -483,11 +514,31 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         upstream = null;
+        if (canRetryOnFreshConnection()) {
+            // A pooled connection the backend closed as we reused it (its keep-alive timeout
+            // raced our pick): nothing was answered and the request is safe to send again.
+            retried = true;
+            client.backendTimer.stop();
+            LOG.debug("{} request {}: pooled connection to {} was closed, retrying on a new one",
+                    client.channel().id(), requestId, backend.address());
+            loopPool.acquire(backend.address(), this, this, true);
+            return;
+        }
         if (responseStarted) {
             abort("backend closed the connection during the response: " + cause.getMessage());
         } else {
             fail(ProxyError.BACKEND_FAILED, "backend closed the connection before responding: " + cause.getMessage());
         }
+    }
+
+    private boolean canRetryOnFreshConnection() {
+        return upstreamReused && !retried && !responseStarted && !interim && requestDone && !expectsBody
+                && isIdempotent(request.method());
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m) || HttpMethod.OPTIONS.equals(m)
+                || HttpMethod.PUT.equals(m) || HttpMethod.DELETE.equals(m) || HttpMethod.TRACE.equals(m);
     }
 
     private void backendFailed(String why) {
@@ -538,7 +589,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         boolean close = error.framingLost() || !clientKeepAlive || client.draining() || (expectsBody && !requestDone)
                 || !request.decoderResult().isSuccess();
         ChannelHandlerContext c = client.ctx();
-        c.writeAndFlush(ErrorResponses.build(c.alloc(), error, requestId, close), c.voidPromise());
+        var response = ErrorResponses.build(c.alloc(), error, requestId, close);
+        if (!close && clientVersion == HttpVersion.HTTP_1_0) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        c.writeAndFlush(response, c.voidPromise());
         if (error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT || error == ProxyError.NO_BACKEND) {
             LOG.warn("{} request {} to {} failed with {}: {}", client.channel().id(), requestId,
                     backend == null ? pool == null ? "-" : pool.name() : backend.address(), status, why);
@@ -554,7 +609,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         finished = true;
         releaseUpstream();
-        LOG.info("{} request {} cut: {}", client.channel().id(), requestId, why);
+        LOG.debug("{} request {} cut: {}", client.channel().id(), requestId, why);
         log(why);
         client.exchangeDone(this, false);
         client.channel().close();

@@ -25,6 +25,10 @@ final class HeaderRewriter {
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString[] UNTRUSTED_CLAIMS = {
+        AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-forwarded-prefix"),
+        AsciiString.cached("x-forwarded-server"), AsciiString.cached("x-forwarded-ssl"), AsciiString.cached("x-real-ip"),
+    };
 
     private final ForwardingConfig forwarding;
     private final String viaHttp11;
@@ -71,6 +75,13 @@ final class HeaderRewriter {
             // Never pass on a client's claim about where it came from unless it is a trusted proxy.
             h.remove(FORWARDED);
         }
+        if (!trusted) {
+            // Other forwarding claims that frameworks act on (Spring, Rails, Django middleware)
+            // mean nothing coming from an untrusted client.
+            for (AsciiString name : UNTRUSTED_CLAIMS) {
+                h.remove(name);
+            }
+        }
         h.set(X_REQUEST_ID, requestId);
         appendVia(h, version);
     }
@@ -108,7 +119,10 @@ final class HeaderRewriter {
                 if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
                     for (String token : e.getValue().toString().split(",")) {
                         String listed = token.trim();
-                        if (!listed.isEmpty()) {
+                        // Framing and Host are never hop-by-hop: honouring "Connection:
+                        // content-length" would send a body without its length, and the backend
+                        // would read the body as a second request (request smuggling).
+                        if (!listed.isEmpty() && !isProtected(listed)) {
                             doomed.add(listed);
                         }
                     }
@@ -118,6 +132,11 @@ final class HeaderRewriter {
         if (doomed != null) {
             doomed.forEach(h::remove);
         }
+    }
+
+    private static boolean isProtected(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("host");
     }
 
     private static Iterable<Map.Entry<CharSequence, CharSequence>> iterable(HttpHeaders h) {

@@ -41,16 +41,17 @@ public record ProxyContext(
      * @param clientHeader          see {@link dev.gatehouse.core.config.TimeoutsConfig}
      * @param clientIdle            idem
      * @param clientBody            idem
+     * @param clientSend            idem
      * @param backendResponseHeader idem
      * @param backendIdle           idem
      * @param maxRequestBody        0 for unlimited
      */
-    public record Settings(long clientHeader, long clientIdle, long clientBody, long backendResponseHeader,
+    public record Settings(long clientHeader, long clientIdle, long clientBody, long clientSend, long backendResponseHeader,
                            long backendIdle, long maxRequestBody) {
 
         static Settings of(GatehouseConfig c) {
             var t = c.timeouts();
-            return new Settings(t.clientHeader().toNanos(), t.clientIdle().toNanos(), t.clientBody().toNanos(),
+            return new Settings(t.clientHeader().toNanos(), t.clientIdle().toNanos(), t.clientBody().toNanos(), t.clientSend().toNanos(),
                     t.backendResponseHeader().toNanos(), t.backendIdle().toNanos(), c.limits().maxRequestBody());
         }
     }

@@ -23,7 +23,7 @@ import java.net.InetSocketAddress;
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** What the client timer is counting. */
-    enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY }
+    enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY, SEND }
 
     final ProxyContext context;
     private final FirstByteHandler firstByte;
@@ -32,6 +32,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private ClientWait clientWait = ClientWait.NONE;
     private boolean draining;
     private boolean closed;
+    /** The connection will close once what was written is flushed: no more reads, no new exchange. */
+    private boolean closing;
     private int readDepth;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
@@ -108,6 +110,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             firstByte.armed = false;
             if (exchange != null || closed) {
@@ -184,11 +190,46 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         backendTimer.stop();
         if (!keepAlive || draining || closed) {
-            clientTimer.stop();
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeAfterFlush();
             return;
         }
         awaitRequest(false);
+    }
+
+    /**
+     * Closes once everything written is flushed; a client that never reads gets {@code client_send}
+     * before the connection is closed anyway.
+     */
+    void closeAfterFlush() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        clientWait = ClientWait.SEND;
+        clientTimer.start(context.settings().clientSend());
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The client stopped reading the response: from now on its pause is bounded by {@code client_send}. */
+    void awaitClientRead() {
+        clientWait = ClientWait.SEND;
+        clientTimer.start(context.settings().clientSend());
+    }
+
+    /**
+     * The client reads again.
+     *
+     * @param bodyPending whether it still owes us request body, whose pauses count again
+     */
+    void clientReadResumed(boolean bodyPending) {
+        if (clientWait == ClientWait.SEND) {
+            if (bodyPending) {
+                awaitBody();
+            } else {
+                clientWait = ClientWait.NONE;
+                clientTimer.stop();
+            }
+        }
     }
 
     /** Starts counting the client's pauses while it sends a request body. */
@@ -205,6 +246,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Asks the client for the next message (a request head or a part of its body). */
     void readClient() {
+        if (closing) {
+            return;
+        }
         readWanted = true;
         ctx.read();
     }
@@ -213,7 +257,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         // One read() asks for one read cycle; a cycle that brought no message for us (a partial
         // chunk, or only bytes the decoder holds) does not satisfy it, so ask again.
-        if (readWanted && !closed) {
+        if (readWanted && !closed && !closing) {
             ctx.read();
         }
         ctx.fireChannelReadComplete();
@@ -244,7 +288,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void clientTimedOut() {
         switch (clientWait) {
             case FIRST_REQUEST, NEXT_REQUEST -> ctx.close();
-            case HEAD -> Exchange.sendEarlyError(this, ProxyError.CLIENT_TIMEOUT);
+            case HEAD -> {
+                closing = true;
+                Exchange.sendEarlyError(this, ProxyError.CLIENT_TIMEOUT);
+            }
+            case SEND -> {
+                if (exchange != null) {
+                    exchange.clientSendTimedOut();
+                } else {
+                    ctx.close();
+                }
+            }
             case BODY -> {
                 if (exchange != null) {
                     exchange.clientTimedOut();

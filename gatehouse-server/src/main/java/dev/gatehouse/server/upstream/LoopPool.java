@@ -41,12 +41,12 @@ public final class LoopPool {
     }
 
     /**
-     * Gets a connection to {@code address} for {@code owner}: an idle pooled one if there is one,
-     * else a new one. The callback may run before this method returns.
+     * Gets a connection to {@code address} for {@code owner}: an idle pooled one if there is one
+     * (unless {@code fresh}), else a new one. The callback may run before this method returns.
      */
-    public void acquire(HostPort address, UpstreamListener owner, AcquireCallback callback) {
+    public void acquire(HostPort address, UpstreamListener owner, AcquireCallback callback, boolean fresh) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> deque = idle.get(address);
+        ArrayDeque<Channel> deque = fresh ? null : idle.get(address);
         if (deque != null) {
             Channel ch;
             while ((ch = deque.pollFirst()) != null) {

@@ -67,6 +67,20 @@ final class BackendFailureIT {
     }
 
     @Test
+    void backendClosingEveryPooledConnection_neverCostsAGet() throws Exception {
+        // Answers with a keep-alive response, then closes: the proxy pools the connection and the
+        // close races the next pick. A GET that meets a just-closed pooled connection is retried.
+        byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1);
+        try (StubBackend backend = StubBackend.start("a", StubBehaviors.raw(answer));
+             TestNode node = TestNode.of(backend.address()); RawHttpClient client = RawHttpClient.connect(node.port())) {
+            for (int i = 0; i < 200; i++) {
+                client.send("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(client.readResponse().status()).as("request %d", i).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void emptyPool_gets503WithRetryAfter() throws Exception {
         try (TestNode node = TestNode.builder().pool("web").start(); RawHttpClient client = RawHttpClient.connect(node.port())) {
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");

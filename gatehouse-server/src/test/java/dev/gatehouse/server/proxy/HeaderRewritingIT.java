@@ -42,6 +42,39 @@ final class HeaderRewritingIT {
     }
 
     @Test
+    void connectionHeader_cannotStripFramingOrHost() throws Exception {
+        // "Connection: content-length" must not make the body look like a second request.
+        String smuggled = "GET /admin HTTP/1.1\r\nHost: internal\r\n\r\n";
+        try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.of(backend.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: content-length, host\r\nContent-Length: "
+                    + smuggled.length() + "\r\n\r\n" + smuggled);
+            RawHttpResponse r = client.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo(smuggled);
+            client.send("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: transfer-encoding\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(smuggled.length()) + "\r\n" + smuggled + "\r\n0\r\n\r\n");
+            assertThat(client.readResponse().bodyText()).isEqualTo(smuggled);
+            assertThat(backend.requests()).extracting(r2 -> r2.uri()).containsOnly("/echo");
+            assertThat(backend.requests()).allSatisfy(r2 -> assertThat(r2.headers().get("Host")).isEqualTo("x"));
+        }
+    }
+
+    @Test
+    void untrustedClient_otherForwardingClaimsAreDropped() throws Exception {
+        try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.of(backend.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Port: 443\r\nX-Forwarded-Prefix: /admin\r\n"
+                    + "X-Real-IP: 10.9.9.9\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            HttpHeaders h = backend.lastRequest().headers();
+            assertThat(h.get("X-Forwarded-Port")).isNull();
+            assertThat(h.get("X-Forwarded-Prefix")).isNull();
+            assertThat(h.get("X-Real-IP")).isNull();
+        }
+    }
+
+    @Test
     void trustedProxy_forwardingHeadersAreExtended() throws Exception {
         try (StubBackend backend = StubBackend.start("a");
              TestNode node = TestNode.builder().backend(backend.address()).forwarding(true, "127.0.0.0/8").start();

@@ -94,6 +94,53 @@ final class TimeoutIT {
     }
 
     @Test
+    void backendResponseHeader_isCountedAgainAfterA100Continue() throws Exception {
+        try (StubBackend backend = StubBackend.start("a", StubBehaviors.expectContinue(0, StubBehaviors.hang()));
+             TestNode node = TestNode.builder().backend(backend.address()).timeouts(null, null, null, null, SHORT, null).start();
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(100);
+            client.send("data");
+            assertThat(client.readResponse().status()).isEqualTo(504);
+        }
+    }
+
+    @Test
+    void backendIdle_aBackendThatStopsReadingTheBodyGets504() throws Exception {
+        // delay() does not read the body while it waits: the proxy's writes back up.
+        try (StubBackend backend = StubBackend.start("a", StubBehaviors.delay(Duration.ofSeconds(30), StubBehaviors.standard("a")));
+             TestNode node = TestNode.builder().backend(backend.address()).timeouts(null, null, null, null, null, SHORT).start();
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            long size = 64L * 1024 * 1024;
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
+            Thread sender = new Thread(() -> {
+                try {
+                    client.send(dev.gatehouse.testing.DeterministicBytes.stream(size));
+                } catch (RuntimeException ignored) {
+                    // the proxy closes the connection mid-upload: expected
+                }
+            });
+            sender.setDaemon(true);
+            sender.start();
+            RawHttpResponse r = client.readResponse();
+            assertThat(r.status()).isEqualTo(504);
+        }
+    }
+
+    @Test
+    void clientSend_aClientThatStopsReadingIsCutAndTheBackendFreed() throws Exception {
+        try (StubBackend backend = StubBackend.start("a");
+             TestNode node = TestNode.builder().backend(backend.address())
+                     .timeouts(null, null, null, SHORT, null, null, null).start();
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("GET /download?bytes=500000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            backend.awaitRequests(1, Duration.ofSeconds(5));
+            // Never read: the proxy's buffers fill, then client_send expires and both sides close.
+            await().atMost(Duration.ofSeconds(15)).until(() -> backend.openConnections() == 0);
+        }
+    }
+
+    @Test
     void backendIdle_stallMidBodyCutsTheClientConnection() throws Exception {
         try (StubBackend backend = StubBackend.start("a", StubBehaviors.stallMidBody(1000));
              TestNode node = TestNode.builder().backend(backend.address()).timeouts(null, null, null, null, null, SHORT).start();
