@@ -1,26 +1,27 @@
 package dev.gatehouse.core.balance;
 
-import dev.gatehouse.core.state.Backend;
 import java.util.List;
 
 /**
- * Picks the backend for one request among a pool's available backends.
+ * Picks the backend for one request among a pool's available members.
  *
- * <p>Contract: {@link #pick} is called concurrently from every event loop, must not block, must not
- * do I/O, and returns one element of {@code candidates}, or {@code null} exactly when
- * {@code candidates} is empty. A balancer may keep state (counters, latencies); it outlives
- * snapshots of its pool so that a change of backends does not reset the rotation.
+ * <p>Contract: {@link #pick} is called concurrently from every event loop, must not block (a short
+ * critical section is fine), must not do I/O, and returns one element of {@code candidates}, or
+ * {@code null} exactly when {@code candidates} is empty. It does not count the request as started:
+ * whoever sends it calls {@link BackendLoad#started()}. A balancer may keep state (counters,
+ * rings); it outlives snapshots of its pool, so a change of members or weights does not reset it,
+ * and it must cope with members it has not seen before and with members that are gone.
  */
 public interface Balancer {
 
     /**
-     * Picks a backend.
+     * Picks a member.
      *
-     * @param candidates the backends that may take the request, in the pool's order; never modified
+     * @param candidates the members that may take the request, in the pool's order; never modified
      * @param context    the request
      * @return one of {@code candidates}, or {@code null} when it is empty
      */
-    Backend pick(List<Backend> candidates, PickContext context);
+    Member pick(List<Member> candidates, PickContext context);
 
     /** A balancer that gives each candidate a request in turn, ignoring weights. */
     static Balancer roundRobin() {

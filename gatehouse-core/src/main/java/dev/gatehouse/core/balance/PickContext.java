@@ -9,9 +9,17 @@ public interface PickContext {
     /** The client's IP address as text, e.g. {@code 203.0.113.9}. */
     String clientAddress();
 
+    /** The request method, e.g. {@code GET}. */
+    String method();
+
     /** The request path without the query. */
     String path();
 
     /** The first value of a request header, or {@code null}. */
     String header(String name);
+
+    /** The value of a request cookie, or {@code null}; see {@link Cookies#find}. */
+    default String cookie(String name) {
+        return Cookies.find(header("cookie"), name);
+    }
 }

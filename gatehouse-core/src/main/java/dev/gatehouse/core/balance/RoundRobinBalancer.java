@@ -1,6 +1,5 @@
 package dev.gatehouse.core.balance;
 
-import dev.gatehouse.core.state.Backend;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +12,7 @@ final class RoundRobinBalancer implements Balancer {
     private final AtomicInteger next = new AtomicInteger();
 
     @Override
-    public Backend pick(List<Backend> candidates, PickContext context) {
+    public Member pick(List<Member> candidates, PickContext context) {
         int n = candidates.size();
         if (n == 0) {
             return null;

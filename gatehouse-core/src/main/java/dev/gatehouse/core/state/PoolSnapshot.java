@@ -1,6 +1,9 @@
 package dev.gatehouse.core.state;
 
+import dev.gatehouse.core.admission.PoolAdmission;
 import dev.gatehouse.core.balance.Balancer;
+import dev.gatehouse.core.config.StickyConfig;
+import dev.gatehouse.core.balance.Member;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,15 +11,19 @@ import java.util.Objects;
  * One pool at one moment.
  *
  * @param name     the pool's name
- * @param backends the backends that may take new requests, in config order
- * @param balancer picks among {@code backends}; shared by successive snapshots of the pool
+ * @param members  the backends that may take new requests, in config order, with their live load
+ * @param balancer  picks among {@code members}; shared by successive snapshots of the pool
+ * @param admission concurrency limits and the queue; shared by successive snapshots of the pool
+ * @param sticky    session persistence, or null
  */
-public record PoolSnapshot(String name, List<Backend> backends, Balancer balancer) {
+public record PoolSnapshot(String name, List<Member> members, Balancer balancer, PoolAdmission admission,
+                           StickyConfig sticky) {
 
     /** Validates and copies. */
     public PoolSnapshot {
         Objects.requireNonNull(name, "name");
-        backends = List.copyOf(backends);
+        members = List.copyOf(members);
         Objects.requireNonNull(balancer, "balancer");
+        Objects.requireNonNull(admission, "admission");
     }
 }

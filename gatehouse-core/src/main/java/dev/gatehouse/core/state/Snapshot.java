@@ -1,6 +1,9 @@
 package dev.gatehouse.core.state;
 
-import dev.gatehouse.core.balance.Balancer;
+import dev.gatehouse.core.balance.BackendLoad;
+import dev.gatehouse.core.admission.PoolAdmission;
+import dev.gatehouse.core.balance.Balancers;
+import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
@@ -12,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
+import dev.gatehouse.core.time.Clock;
 
 /**
  * Everything the data plane needs to route, at one moment. A request reads the current snapshot
@@ -36,28 +41,27 @@ public record Snapshot(long generation, GatehouseConfig config, List<Router> rou
      *
      * @param generation the generation number to give it
      * @param config     a validated configuration
+     * @param clock      time for balancers and admission control
+     * @param random     randomness for balancers; thread-safe
      */
-    public static Snapshot of(long generation, GatehouseConfig config) {
+    public static Snapshot of(long generation, GatehouseConfig config, Clock clock, RandomGenerator random) {
         List<Router> routers = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
             routers.add(Router.of(listener.routes()));
         }
         Map<String, PoolSnapshot> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
-            List<Backend> backends = new ArrayList<>();
+            List<Member> members = new ArrayList<>();
             for (BackendConfig b : pool.backends()) {
-                backends.add(new Backend(pool.name(), b.address(), b.weight(), b.version()));
+                members.add(new Member(new Backend(pool.name(), b.address(), b.weight(), b.version()), new BackendLoad()));
             }
-            pools.put(pool.name(), new PoolSnapshot(pool.name(), backends, balancerFor(pool)));
+            pools.put(pool.name(), new PoolSnapshot(pool.name(), members,
+                    Balancers.create(pool.strategy(), pool.hash(), clock, random),
+                    PoolAdmission.create(pool.admission(), clock), pool.sticky()));
         }
         return new Snapshot(generation, config, routers, pools);
     }
 
-    private static Balancer balancerFor(PoolConfig pool) {
-        return switch (pool.strategy()) {
-            case ROUND_ROBIN -> Balancer.roundRobin();
-        };
-    }
 
     /** The pool of that name, or {@code null}. */
     public PoolSnapshot pool(String name) {

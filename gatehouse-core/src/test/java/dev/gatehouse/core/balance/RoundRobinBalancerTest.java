@@ -22,6 +22,11 @@ final class RoundRobinBalancerTest {
         }
 
         @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
         public String path() {
             return "/";
         }
@@ -32,10 +37,10 @@ final class RoundRobinBalancerTest {
         }
     };
 
-    private static List<Backend> backends(int n) {
-        List<Backend> list = new ArrayList<>();
+    private static List<Member> backends(int n) {
+        List<Member> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            list.add(new Backend("web", new HostPort("10.0.0." + (i + 1), 8000), 1, "v1"));
+            list.add(new Member(new Backend("web", new HostPort("10.0.0." + (i + 1), 8000), 1, "v1"), new BackendLoad()));
         }
         return list;
     }
@@ -43,8 +48,8 @@ final class RoundRobinBalancerTest {
     @Test
     void pick_givesEachBackendATurnInOrder() {
         Balancer rr = Balancer.roundRobin();
-        List<Backend> three = backends(3);
-        List<Backend> picks = new ArrayList<>();
+        List<Member> three = backends(3);
+        List<Member> picks = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             picks.add(rr.pick(three, ANY));
         }
@@ -59,15 +64,15 @@ final class RoundRobinBalancerTest {
     @Test
     void pick_underConcurrency_staysExactlyEven() throws Exception {
         Balancer rr = Balancer.roundRobin();
-        List<Backend> four = backends(4);
-        Map<Backend, Integer> counts = new HashMap<>();
+        List<Member> four = backends(4);
+        Map<Member, Integer> counts = new HashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
-        List<java.util.concurrent.Future<List<Backend>>> results = new ArrayList<>();
+        List<java.util.concurrent.Future<List<Member>>> results = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             results.add(pool.submit(() -> {
                 go.await();
-                List<Backend> mine = new ArrayList<>();
+                List<Member> mine = new ArrayList<>();
                 for (int i = 0; i < 10_000; i++) {
                     mine.add(rr.pick(four, ANY));
                 }

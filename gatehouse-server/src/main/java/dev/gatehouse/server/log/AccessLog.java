@@ -60,6 +60,9 @@ public final class AccessLog {
             g.writeNumberField("bytes_in", r.bytesIn());
             g.writeNumberField("bytes_out", r.bytesOut());
             g.writeNumberField("duration_ms", r.totalMicros() / 1000.0);
+            if (r.queueMicros() > 0) {
+                g.writeNumberField("queue_ms", r.queueMicros() / 1000.0);
+            }
             if (r.upstreamMicros() >= 0) {
                 g.writeNumberField("upstream_ms", r.upstreamMicros() / 1000.0);
             } else {

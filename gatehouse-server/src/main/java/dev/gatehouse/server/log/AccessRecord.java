@@ -12,6 +12,7 @@ package dev.gatehouse.server.log;
  * @param bytesIn          request body bytes received from the client
  * @param bytesOut         response body bytes sent to the client
  * @param totalMicros      from request head received to the exchange's end
+ * @param queueMicros      time spent waiting in the pool's queue for a backend slot; 0 when not queued
  * @param upstreamMicros   from asking for a backend connection to the response's end; -1 without a backend
  * @param pool             the pool, or {@code null} when none was routed to
  * @param backend          the backend {@code host:port}, or {@code null}
@@ -28,6 +29,7 @@ public record AccessRecord(
         long bytesIn,
         long bytesOut,
         long totalMicros,
+        long queueMicros,
         long upstreamMicros,
         String pool,
         String backend,

@@ -1,5 +1,10 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.admission.Admit;
+import dev.gatehouse.core.admission.Outcome;
+import dev.gatehouse.core.admission.Ticket;
+import dev.gatehouse.core.admission.Waiter;
+import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
 import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.route.Router;
@@ -31,6 +36,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +74,15 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     private PoolSnapshot pool;
     private Backend backend;
+    private Member member;
+    /** The backend slot this request holds, released exactly once in {@link #releaseTicket}. */
+    private Ticket ticket;
+    /** Told by the pool's admission when a queued request gets a slot; the same object for cancel. */
+    private final Waiter waiter = this::grantedFromAnyThread;
+    private boolean queued;
+    private long queueStartNanos = -1;
+    private long queueNanos;
+    private ScheduledFuture<?> queueTimer;
     private LoopPool loopPool;
     private Channel upstream;
     private long upstreamStartNanos = -1;
@@ -137,11 +153,61 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         pool = snapshot.pool(route.pool());
-        backend = pool.balancer().pick(pool.backends(), this);
-        if (backend == null) {
-            fail(ProxyError.NO_BACKEND, "pool has no available backend");
+        Admit admit = pool.admission().admit(pool.members(), pool.balancer(), this, null, waiter);
+        switch (admit) {
+            case Admit.Granted g -> admitted(g.ticket());
+            case Admit.Queued q -> enqueued();
+            case Admit.Rejected r -> fail(ProxyError.NO_BACKEND, r.reason());
+        }
+    }
+
+    /** Waits in the pool's queue; its timeout answers 503, a grant resumes the exchange. */
+    private void enqueued() {
+        queued = true;
+        queueStartNanos = System.nanoTime();
+        long timeout = pool.admission().config().queue().timeout().toNanos();
+        queueTimer = client.channel().eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private void queueTimedOut() {
+        if (queued && !finished && pool.admission().cancel(waiter)) {
+            queued = false;
+            queueNanos = System.nanoTime() - queueStartNanos;
+            fail(ProxyError.NO_BACKEND, "no backend slot within the queue timeout of "
+                    + pool.admission().config().queue().timeout().toMillis() + " ms");
+        }
+        // Otherwise a grant is on its way to this loop.
+    }
+
+    /** Called by the admission on any thread: hop to our loop. */
+    private void grantedFromAnyThread(Ticket granted) {
+        try {
+            client.channel().eventLoop().execute(() -> grantedOnLoop(granted));
+        } catch (RuntimeException rejected) {
+            // The loop is shutting down: nobody will use the slot.
+            granted.release(-1, Outcome.DROPPED);
+        }
+    }
+
+    private void grantedOnLoop(Ticket granted) {
+        queued = false;
+        queueNanos = System.nanoTime() - queueStartNanos;
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+        }
+        if (finished) {
+            granted.release(-1, Outcome.DROPPED);
             return;
         }
+        admitted(granted);
+    }
+
+    /** A backend slot is ours: rewrite the head for it and get a connection. */
+    private void admitted(Ticket granted) {
+        ticket = granted;
+        member = granted.member();
+        backend = member.backend();
+        HttpHeaders h = request.headers();
         context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
         if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, backend.address().toString());
@@ -221,6 +287,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
     public String path() {
         return path;
     }
@@ -289,7 +360,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             String why = "malformed request body: " + content.decoderResult().cause().getMessage();
             content.release();
             if (responseStarted) {
-                abort(why);
+                abort(why, Outcome.DROPPED);
             } else {
                 fail(ProxyError.BAD_REQUEST, why);
             }
@@ -300,7 +371,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (max > 0 && bytesIn > max) {
             content.release();
             if (responseStarted) {
-                abort("request body over " + max + " bytes");
+                abort("request body over " + max + " bytes", Outcome.DROPPED);
             } else {
                 fail(ProxyError.BODY_TOO_LARGE, "request body over " + max + " bytes");
             }
@@ -344,7 +415,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     void clientTimedOut() {
         if (responseStarted) {
-            abort("client body timeout");
+            abort("client body timeout", Outcome.DROPPED);
         } else {
             fail(ProxyError.CLIENT_TIMEOUT, "client sent no body data for " + context.settings().clientBody() / 1_000_000 + " ms");
         }
@@ -442,7 +513,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         if (content.decoderResult().isFailure()) {
             content.release();
-            abort("invalid response body from backend: " + content.decoderResult().cause().getMessage());
+            abort("invalid response body from backend: " + content.decoderResult().cause().getMessage(), Outcome.FAILURE);
             return;
         }
         bytesOut += content.content().readableBytes();
@@ -494,7 +565,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     void clientSendTimedOut() {
-        abort("client did not read the response for " + context.settings().clientSend() / 1_000_000 + " ms");
+        abort("client did not read the response for " + context.settings().clientSend() / 1_000_000 + " ms", Outcome.DROPPED);
     }
 
     void backendTimedOut() {
@@ -502,7 +573,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         if (responseStarted) {
-            abort("backend idle for " + context.settings().backendIdle() / 1_000_000 + " ms during the response body");
+            abort("backend idle for " + context.settings().backendIdle() / 1_000_000 + " ms during the response body", Outcome.FAILURE);
         } else {
             fail(ProxyError.BACKEND_TIMEOUT, "no response head within " + context.settings().backendResponseHeader() / 1_000_000 + " ms");
         }
@@ -525,7 +596,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         if (responseStarted) {
-            abort("backend closed the connection during the response: " + cause.getMessage());
+            abort("backend closed the connection during the response: " + cause.getMessage(), Outcome.FAILURE);
         } else {
             fail(ProxyError.BACKEND_FAILED, "backend closed the connection before responding: " + cause.getMessage());
         }
@@ -544,7 +615,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private void backendFailed(String why) {
         upstreamReusable = false;
         if (responseStarted) {
-            abort(why);
+            abort(why, Outcome.FAILURE);
         } else {
             fail(ProxyError.BACKEND_FAILED, why);
         }
@@ -558,6 +629,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         finished = true;
+        releaseTicket(Outcome.SUCCESS);
         if (upstream != null) {
             if (upstreamReusable && requestDone) {
                 loopPool.release(upstream);
@@ -579,12 +651,13 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         if (responseStarted) {
-            abort(why);
+            abort(why, error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT ? Outcome.FAILURE : Outcome.DROPPED);
             return;
         }
         finished = true;
         status = error.status().code();
-        releaseUpstream();
+        releaseUpstream(error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT
+                ? Outcome.FAILURE : Outcome.DROPPED);
         // The request's remaining body (if any) is unread: the connection cannot carry another request.
         boolean close = error.framingLost() || !clientKeepAlive || client.draining() || (expectsBody && !requestDone)
                 || !request.decoderResult().isSuccess();
@@ -603,12 +676,12 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     /** Cuts the exchange: both connections close, because neither side's framing can be trusted. */
-    private void abort(String why) {
+    private void abort(String why, Outcome outcome) {
         if (finished) {
             return;
         }
         finished = true;
-        releaseUpstream();
+        releaseUpstream(outcome);
         LOG.debug("{} request {} cut: {}", client.channel().id(), requestId, why);
         log(why);
         client.exchangeDone(this, false);
@@ -621,11 +694,28 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         finished = true;
-        releaseUpstream();
+        if (queued) {
+            // Leave the queue at once; if a grant raced us, grantedOnLoop releases it.
+            pool.admission().cancel(waiter);
+            if (queueTimer != null) {
+                queueTimer.cancel(false);
+            }
+        }
+        releaseUpstream(Outcome.DROPPED);
         log("client closed the connection");
     }
 
-    private void releaseUpstream() {
+    /** Gives the backend slot back, exactly once; a success carries the latency sample. */
+    private void releaseTicket(Outcome outcome) {
+        if (ticket != null) {
+            Ticket t = ticket;
+            ticket = null;
+            t.release(outcome == Outcome.SUCCESS ? System.nanoTime() - upstreamStartNanos : -1, outcome);
+        }
+    }
+
+    private void releaseUpstream(Outcome outcome) {
+        releaseTicket(outcome);
         if (upstream != null) {
             loopPool.discard(upstream);
             upstream = null;
@@ -652,7 +742,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         context.accessLog().log(new AccessRecord(
                 startMillis, requestId, client.remote.getAddress().getHostAddress(), request.method().name(), target,
-                status, bytesIn, bytesOut, (now - startNanos) / 1000,
+                status, bytesIn, bytesOut, (now - startNanos) / 1000, queueNanos / 1000,
                 upstreamStartNanos < 0 ? -1 : (now - upstreamStartNanos) / 1000,
                 pool == null ? null : pool.name(),
                 backend == null ? null : backend.address().toString(),

@@ -1,0 +1,37 @@
+package dev.gatehouse.core.config;
+
+import java.util.Objects;
+
+/**
+ * Admission control of a pool: how many requests each backend may hold, and what happens to the
+ * rest.
+ *
+ * @param backendConcurrency at most this many requests in flight per backend; 0 for no limit
+ * @param adaptive           learn each backend's limit from its latency instead; null for off
+ * @param queue              where requests wait when every backend is at its limit
+ * @param slowLane           slow-lane isolation; null for off (needs a limit, fixed or adaptive)
+ */
+public record AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, QueueConfig queue, SlowLaneConfig slowLane) {
+
+    /** No limit, no queue in use, no slow lane. */
+    public static final AdmissionConfig DEFAULTS = new AdmissionConfig(0, null, QueueConfig.DEFAULTS, null);
+
+    /** Validates the combination. */
+    public AdmissionConfig {
+        Objects.requireNonNull(queue, "queue");
+        if (backendConcurrency < 0 || backendConcurrency > 100_000) {
+            throw new IllegalArgumentException("backend_concurrency: " + backendConcurrency + " (expected: 0 for no limit, or 1-100000)");
+        }
+        if (backendConcurrency > 0 && adaptive != null) {
+            throw new IllegalArgumentException("adaptive: set together with backend_concurrency (expected: one of them)");
+        }
+        if (slowLane != null && backendConcurrency == 0 && adaptive == null) {
+            throw new IllegalArgumentException("slow_lane: set without a limit (expected: backend_concurrency or adaptive too)");
+        }
+    }
+
+    /** Whether backends have limits at all (fixed or adaptive). */
+    public boolean limited() {
+        return backendConcurrency > 0 || adaptive != null;
+    }
+}
