@@ -198,7 +198,7 @@ final class ConfigLoaderTest {
                 new ConfigError("listeners[0].bind", "missing (expected: host:port)"),
                 new ConfigError("listeners[1].bind", "\"localhost:99999\" (expected: port 0-65535)"),
                 new ConfigError("listeners[1].routes", "a map (expected: a list of routes)"),
-                new ConfigError("pools.web.strategy", "\"fastest\" (expected one of: round-robin)"),
+                new ConfigError("pools.web.strategy", "\"fastest\" (expected one of: round-robin, weighted-round-robin, least-connections, p2c-ewma, consistent-hash, random)"),
                 new ConfigError("pools.web.backends[1].address",
                         "\"10.0.0.1:80\" (expected: an address not already used by backends[0])"),
                 new ConfigError("pools.web.backends[1].weight", "0 (expected: an integer 1-1000)"),
