@@ -1,0 +1,601 @@
+#!/usr/bin/env bash
+# The slow-requests scenario: balancing and admission control in front of synchronous workers.
+#
+# Eight single-threaded backends (SyncBackends: one request at a time each; /slow... takes 500 ms,
+# anything else 5 ms) sit behind one proxy configuration at a time; OpenLoopClient sends an
+# open-loop schedule (default 500 requests/s, 1 in 100 to /slow/<i>) and measures each request's
+# latency from its scheduled send time, fast and slow requests apart. Configurations: Gatehouse
+# with defaults, with backend_concurrency 1, and with the slow lane; nginx round robin and
+# least_conn; HAProxy leastconn with and without maxconn 1. Each round starts every configuration
+# afresh, in an order that rotates from round to round; the table at the end holds medians over
+# rounds and Gatehouse's ratios to the best HAProxy configuration. A configuration that fails
+# (Gatehouse rejecting a key it does not know yet, say) gets a "failed" row; the run goes on.
+#
+# The proxy under test is pinned to one core (BENCH_PROXY_CPU, default 1); the backends and the
+# client share the other (BENCH_LOAD_CPU, default 0): the backends mostly sleep and the client
+# sends 500 requests/s, so the load core is far from busy. Traffic goes to 127.0.0.1 only; every
+# run is bounded by its schedule plus the request timeout; every process started here is stopped
+# on exit, failure, Ctrl-C or TERM. Not run in CI. See docs/benchmarks.md.
+set -euo pipefail
+
+all_configs=gatehouse-default,gatehouse-bc1,gatehouse-slowlane,nginx-rr,nginx-leastconn,haproxy-leastconn,haproxy-leastconn-maxconn1
+
+usage() {
+  cat <<USAGE
+usage: gatehouse-bench/scripts/slow-requests-bench.sh [options]
+
+  -d, --duration SECONDS   measured part of each run               (BENCH_DURATION, default 60)
+  -w, --warmup SECONDS     warm-up part before it, not recorded    (BENCH_WARMUP, default 5)
+  -R, --rate N             requests per second, open loop          (BENCH_RATE, default 500)
+  -r, --rounds N           rounds; the table shows medians         (BENCH_ROUNDS, default 3)
+  -c, --configs LIST       comma-separated subset, in round-1 order (BENCH_CONFIGS, default all:
+                           $all_configs)
+  -k, --backends N         single-threaded backends                (BENCH_BACKENDS, default 8)
+  -t, --timeout SECONDS    client timeout per request, an error    (BENCH_TIMEOUT, default 30)
+  -s, --slow-pattern P     spread: one slow request per 100 at a fixed pseudo-random place;
+                           modulo: request i is slow when i % 100 == 0 (aliases with round
+                           robin over 8 backends)             (BENCH_SLOW_PATTERN, default spread)
+  -o, --out DIR            results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
+      --jar FILE           Gatehouse jar (GATEHOUSE_BENCH_JAR,
+                           default gatehouse-cli/target/gatehouse.jar, built when missing)
+  -h, --help               this text
+
+Other environment variables:
+  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse (default: -Xms256m -Xmx256m)
+  BENCH_PROXY_CPU            core the proxy under test is pinned to (default 1)
+  BENCH_LOAD_CPU             core of the backends and the client (default 0)
+USAGE
+}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+
+duration=${BENCH_DURATION:-60}
+warmup=${BENCH_WARMUP:-5}
+rate=${BENCH_RATE:-500}
+rounds=${BENCH_ROUNDS:-3}
+config_list=${BENCH_CONFIGS:-$all_configs}
+backends=${BENCH_BACKENDS:-8}
+timeout=${BENCH_TIMEOUT:-30}
+slow_pattern=${BENCH_SLOW_PATTERN:-spread}
+results_dir=${BENCH_RESULTS_DIR:-}
+jar=${GATEHOUSE_BENCH_JAR:-}
+jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m}
+proxy_cpu=${BENCH_PROXY_CPU:-1}
+load_cpu=${BENCH_LOAD_CPU:-0}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
+    -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
+    -R|--rate) rate=${2:?$1 needs a value}; shift 2 ;;
+    -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
+    -c|--configs) config_list=${2:?$1 needs a value}; shift 2 ;;
+    -k|--backends) backends=${2:?$1 needs a value}; shift 2 ;;
+    -t|--timeout) timeout=${2:?$1 needs a value}; shift 2 ;;
+    -s|--slow-pattern) slow_pattern=${2:?$1 needs a value}; shift 2 ;;
+    -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
+    --jar) jar=${2:?$1 needs a value}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+check_int() { # name value min
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || die "$1: \"$2\" (expected: an integer >= $3)"
+}
+check_int duration "$duration" 1
+check_int warmup "$warmup" 0
+check_int rate "$rate" 1
+check_int rounds "$rounds" 1
+check_int backends "$backends" 1
+check_int timeout "$timeout" 1
+check_int BENCH_PROXY_CPU "$proxy_cpu" 0
+check_int BENCH_LOAD_CPU "$load_cpu" 0
+case "$slow_pattern" in spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: spread or modulo)" ;; esac
+[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+
+IFS=', ' read -r -a configs <<< "$config_list"
+[ "${#configs[@]}" -ge 1 ] || die "configs: \"$config_list\" (expected: one or more of $all_configs)"
+seen=" "
+for c in "${configs[@]}"; do
+  case ",$all_configs," in *",$c,"*) ;; *) die "configs: \"$c\" (expected: one of $all_configs)" ;; esac
+  case "$seen" in *" $c "*) die "configs: \"$c\" listed twice" ;; esac
+  seen="$seen$c "
+done
+wants_kind() { case "$seen" in *" $1"-*) return 0 ;; *) return 1 ;; esac; }
+
+# ---------------------------------------------------------------- processes and cleanup
+
+started=()        # pids of every process this script started and has not stopped yet
+made_policy_rc=0  # 1 while we own a temporary /usr/sbin/policy-rc.d
+
+proc_state() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  s=${s##*) }
+  printf '%s' "${s%% *}"
+}
+
+# Prints pid $1 and all its descendants (nginx: master and worker).
+tree_pids() {
+  ps -e -o pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
+    END {
+      print root
+      n = 1; want[root] = 1
+      do { grew = 0
+        for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; print p; grew = 1 }
+      } while (grew)
+    }'
+}
+
+# Stops pid $1: TERM, up to 10 s to exit, then KILL with its children; reaps it.
+stop_proc() {
+  local pid=$1 i state kid
+  local -a kids
+  mapfile -t kids < <(tree_pids "$pid" | tail -n +2)
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    state=$(proc_state "$pid")
+    if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
+    sleep 0.1
+  done
+  state=$(proc_state "$pid")
+  if [ -n "$state" ] && [ "$state" != Z ]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for kid in "${kids[@]}"; do kill -KILL "$kid" 2>/dev/null || true; done
+  fi
+  wait "$pid" 2>/dev/null || true
+  forget "$pid"
+}
+
+forget() {
+  local keep=() p
+  for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  started=("${keep[@]}")
+}
+
+cleanup() {
+  local pid
+  trap - EXIT INT TERM
+  for pid in "${started[@]}"; do stop_proc "$pid"; done
+  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d || true; fi
+}
+trap cleanup EXIT
+trap 'log "interrupted, stopping what was started"; exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root to run: $* (install nginx and haproxy yourself, then run again)"
+  fi
+}
+
+find_sbin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
+
+install_missing() {
+  local pkgs=()
+  if wants_kind nginx && [ -z "$(find_sbin nginx)" ]; then pkgs+=(nginx); fi
+  if wants_kind haproxy && [ -z "$(find_sbin haproxy)" ]; then pkgs+=(haproxy); fi
+  command -v curl >/dev/null || pkgs+=(curl)
+  command -v taskset >/dev/null || pkgs+=(util-linux)
+  [ "${#pkgs[@]}" -gt 0 ] || return 0
+  command -v apt-get >/dev/null || die "missing ${pkgs[*]} and no apt-get to install them"
+  log "installing ${pkgs[*]} (the packages' own services are not started)"
+  # A policy-rc.d answering 101 ("action forbidden") keeps the packages' services stopped.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    made_policy_rc=1
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+  fi
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${pkgs[@]}" >&2
+  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; made_policy_rc=0; fi
+}
+
+install_missing
+nginx_bin=$(find_sbin nginx)
+haproxy_bin=$(find_sbin haproxy)
+if wants_kind nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
+if wants_kind haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
+ncpu=$(nproc)
+[ "$proxy_cpu" -lt "$ncpu" ] && [ "$load_cpu" -lt "$ncpu" ] \
+  || die "BENCH_PROXY_CPU=$proxy_cpu, BENCH_LOAD_CPU=$load_cpu (expected: cores below nproc, $ncpu)"
+
+# The backends and the client are Java (gatehouse-bench), so a JDK is needed whatever is measured.
+. "$root/bin/lib/find-java.sh"
+gatehouse_find_java || exit 1
+java_bin=$GATEHOUSE_JAVA_HOME/bin/java
+mvn() { (cd "$root" && JAVA_HOME=$GATEHOUSE_JAVA_HOME ./mvnw -B -q "$@") >&2; }
+
+bench_classes=$root/gatehouse-bench/target/classes
+if [ ! -f "$bench_classes/dev/gatehouse/bench/scenario/OpenLoopClient.class" ]; then
+  log "building gatehouse-bench (its classes are missing)"
+  mvn -DskipTests -Dmaven.test.skip=true install -pl gatehouse-bench -am
+fi
+if wants_kind gatehouse; then
+  if [ -z "$jar" ]; then
+    jar=$root/gatehouse-cli/target/gatehouse.jar
+    if [ ! -f "$jar" ]; then
+      log "building $jar (missing)"
+      mvn -DskipTests -Dmaven.test.skip=true package -pl gatehouse-cli -am
+    fi
+  fi
+  [ -f "$jar" ] || die "jar: \"$jar\" (expected: an existing file)"
+  read -r -a jvm_args <<< "$jvm_opts"
+fi
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# ---------------------------------------------------------------- results directory
+
+if [ -z "$results_dir" ]; then
+  results_dir=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-slow-bench.XXXXXX")
+else
+  mkdir -p "$results_dir"
+fi
+results_dir=$(cd "$results_dir" && pwd)
+chmod 755 "$results_dir"   # nginx workers started by root run unprivileged and need the prefix
+mkdir -p "$results_dir/conf" "$results_dir/logs" "$results_dir/client"
+csv=$results_dir/results.csv
+log "results go to $results_dir"
+
+# SyncBackends needs Netty: the bench module's classpath, resolved once per run.
+mvn -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
+  || mvn -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+bench_cp="$bench_classes:$(cat "$results_dir/classpath.txt")"
+
+# ---------------------------------------------------------------- ports
+
+# Ports from below the kernel's ephemeral range (see proxy-bench.sh for why).
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+if [ "$ephemeral_low" -gt 12000 ]; then port_low=10000 port_span=$((ephemeral_low - 10000))
+else port_low=61000 port_span=4000
+fi
+picked=" "
+port_unused() {
+  if command -v ss >/dev/null; then
+    [ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
+  else
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+pick_port() {
+  local i port
+  for ((i = 0; i < 200; i++)); do
+    port=$((port_low + (RANDOM * 32768 + RANDOM) % port_span))
+    case "$picked" in *" $port "*) continue ;; esac
+    if port_unused "$port"; then
+      picked="$picked$port "
+      picked_port=$port
+      return 0
+    fi
+  done
+  die "no free port found on 127.0.0.1"
+}
+backend_ports=()
+for ((b = 0; b < backends; b++)); do pick_port; backend_ports+=("$picked_port"); done
+declare -A port
+for c in "${configs[@]}"; do pick_port; port[$c]=$picked_port; done
+
+# ---------------------------------------------------------------- configs
+
+gatehouse_yaml() { # name
+  local pool_extra=
+  case "$1" in
+    gatehouse-bc1) pool_extra=$'    backend_concurrency: 1\n    queue: { max: 10000, timeout: 30s }\n' ;;
+    gatehouse-slowlane) pool_extra=$'    backend_concurrency: 1\n    queue: { max: 10000, timeout: 30s }\n    slow_lane: { share: 0.5, threshold: 100ms }\n' ;;
+  esac
+  local list p
+  list=$(for p in "${backend_ports[@]}"; do printf '"127.0.0.1:%s", ' "$p"; done)
+  cat <<EOF
+listeners:
+  - bind: 127.0.0.1:${port[$1]}
+    routes: [ { path_prefix: /, pool: app } ]
+pools:
+  app:
+${pool_extra}    backends: [ ${list%, } ]
+access_log: { enabled: false }
+EOF
+}
+
+nginx_conf() { # name
+  local p
+  cat <<EOF
+worker_processes 1;
+pid $results_dir/conf/$1/nginx.pid;
+error_log $results_dir/logs/$1-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  keepalive_requests 1000000000;
+  client_body_temp_path $results_dir/conf/$1/client_body;
+  proxy_temp_path $results_dir/conf/$1/proxy;
+  fastcgi_temp_path $results_dir/conf/$1/fastcgi;
+  uwsgi_temp_path $results_dir/conf/$1/uwsgi;
+  scgi_temp_path $results_dir/conf/$1/scgi;
+  upstream app {
+EOF
+  [ "$1" = nginx-leastconn ] && echo "    least_conn;"
+  for p in "${backend_ports[@]}"; do echo "    server 127.0.0.1:$p;"; done
+  cat <<EOF
+    keepalive 64;
+    keepalive_requests 1000000000;
+  }
+  server {
+    listen 127.0.0.1:${port[$1]};
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # Queueing in a backend's socket can take long; nothing may time out before the client does.
+      proxy_connect_timeout 60s;
+      proxy_send_timeout 120s;
+      proxy_read_timeout 120s;
+    }
+  }
+}
+EOF
+}
+
+haproxy_cfg() { # name
+  local i server_opt=
+  [ "$1" = haproxy-leastconn-maxconn1 ] && server_opt=" maxconn 1"
+  cat <<EOF
+global
+  nbthread 1
+  maxconn 8000
+
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 10s
+  timeout client 120s
+  timeout server 120s
+  timeout queue 30s
+
+frontend fe
+  bind 127.0.0.1:${port[$1]}
+  default_backend app
+
+backend app
+  balance leastconn
+EOF
+  for ((i = 0; i < ${#backend_ports[@]}; i++)); do
+    echo "  server b$i 127.0.0.1:${backend_ports[$i]}$server_opt"
+  done
+}
+
+for c in "${configs[@]}"; do
+  mkdir -p "$results_dir/conf/$c"
+  case "$c" in
+    gatehouse-*) gatehouse_yaml "$c" > "$results_dir/conf/$c/gatehouse.yaml" ;;
+    nginx-*) nginx_conf "$c" > "$results_dir/conf/$c/nginx.conf" ;;
+    haproxy-*) haproxy_cfg "$c" > "$results_dir/conf/$c/haproxy.cfg" ;;
+  esac
+done
+
+# ---------------------------------------------------------------- starting and measuring
+
+spawn() { # cpu logfile command...
+  local cpu=$1 logfile=$2
+  shift 2
+  taskset -c "$cpu" "$@" > "$logfile" 2>&1 < /dev/null &
+  last_pid=$!
+  started+=("$last_pid")
+}
+
+start_proxy() { # name logfile
+  local -a args
+  case "$1" in
+    gatehouse-*)
+      spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
+        run --config "$results_dir/conf/$1/gatehouse.yaml" ;;
+    nginx-*)
+      args=(-p "$results_dir/conf/$1/" -c "$results_dir/conf/$1/nginx.conf" -g 'daemon off;')
+      if "$nginx_bin" -h 2>&1 | grep -q -- ' -e '; then args+=(-e "$results_dir/logs/$1-error.log"); fi
+      spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
+    haproxy-*)
+      spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/$1/haproxy.cfg" -db ;;
+  esac
+}
+
+# Waits until 127.0.0.1:$1 answers at all (up to 60 s). Sets $fail_reason and fails otherwise.
+wait_ready() { # port pid logfile
+  local i state
+  for ((i = 0; i < 600; i++)); do
+    if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/fast/ready"; then return 0; fi
+    state=$(proc_state "$2")
+    if [ -z "$state" ] || [ "$state" = Z ]; then
+      fail_reason="exited before it answered (log: $3: $(grep -v '^\s*$' "$3" | tail -n 3 | tr '\n' ' ' | cut -c1-300))"
+      return 1
+    fi
+    sleep 0.1
+  done
+  fail_reason="did not answer within 60 s (log: $3)"
+  return 1
+}
+
+# A proxy that answers quickly with an error would look fast: one real response first.
+check_response() { # port
+  local got
+  got=$(curl -s --max-time 10 -w ' %{http_code}' "http://127.0.0.1:$1/fast/check" | tr -d '\n' || true)
+  [ "$got" = "ok 200" ] || { fail_reason="answered \"$got\" (expected: \"ok 200\", body and status)"; return 1; }
+}
+
+# Prints the value of key $1 from the one-line flat JSON in file $2 (strings without quotes).
+json_get() {
+  sed -n 's/.*"'"$1"'":\("[^"]*"\|[^,}]*\).*/\1/p' "$2" | tail -n 1 | tr -d '"'
+}
+
+cols="requests errors fast_n fast_p50_ms fast_p99_ms fast_p999_ms fast_max_ms slow_n slow_p50_ms slow_p99_ms slow_p999_ms slow_max_ms err_status err_timeout err_io max_send_lag_ms max_in_flight per_backend"
+echo "round,position,config,status,${cols// /,},note" > "$csv"
+
+fail_row() { # round pos name reason
+  local empty
+  empty=$(printf ',%.0s' $cols)
+  local note=${4//,/;}; echo "$1,$2,$3,failed$empty,${note//\"/}" >> "$csv"
+  log "round $1: $3 FAILED: $4"
+}
+
+# Runs the client against config $1; fails with $fail_reason set when the proxy does not work.
+bench_one() { # name round position
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid rc=0 cpid
+  local logfile=$results_dir/logs/$name-r$round.log out=$results_dir/client/$name-r$round.json
+  start_proxy "$name" "$logfile"
+  pid=$last_pid
+  wait_ready "$p" "$pid" "$logfile" || { stop_proc "$pid"; return 1; }
+  check_response "$p" || { stop_proc "$pid"; return 1; }
+  log "round $round: $name, ${warmup}s warm-up + ${duration}s measured at $rate req/s"
+  # In the background and waited for, so that Ctrl-C reaches the traps at once.
+  taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
+    --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
+    --timeout "$timeout" --slow-pattern "$slow_pattern" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
+  cpid=$!
+  started+=("$cpid")
+  wait "$cpid" || rc=$?
+  forget "$cpid"
+  stop_proc "$pid"
+  if [ "$rc" != 0 ] || [ -z "$(json_get requests "$out")" ]; then
+    fail_reason="client failed (exit $rc), see $results_dir/client/$name-r$round.err"
+    return 1
+  fi
+  local row="$round,$pos,$name,ok" k
+  for k in $cols; do row="$row,$(json_get "$k" "$out")"; done
+  echo "$row," >> "$csv"
+  log "round $round: $(cat "$results_dir/client/$name-r$round.err" | tail -n 1)"
+  # Requests still queued in a backend when the proxy went away finish on their own; give the
+  # backends that second so the next configuration starts with idle workers.
+  sleep 1
+}
+
+# ---------------------------------------------------------------- machine description
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpus: $ncpu ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true))"
+  echo "memory: $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if wants_kind nginx; then echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"; fi
+  if wants_kind haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
+  echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
+  if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts"; fi
+  echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
+  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop," \
+       "1 in 100 slow ($slow_pattern), $backends backends (5 ms / 500 ms), client timeout ${timeout}s," \
+       "proxy on core $proxy_cpu, backends and client on core $load_cpu"
+  echo "configs: ${configs[*]}"
+} > "$results_dir/machine.txt"
+sed 's/^/bench: /' "$results_dir/machine.txt" >&2
+
+# ---------------------------------------------------------------- the run
+
+bp_list=$(IFS=,; echo "${backend_ports[*]}")
+spawn "$load_cpu" "$results_dir/logs/backends.log" "$java_bin" -Xms64m -Xmx256m -cp "$bench_cp" \
+  dev.gatehouse.bench.scenario.SyncBackends --ports "$bp_list"
+backends_pid=$last_pid
+for ((i = 0; i < 200; i++)); do
+  [ "$(grep -c '^listening on' "$results_dir/logs/backends.log" 2>/dev/null || true)" = "$backends" ] && break
+  state=$(proc_state "$backends_pid")
+  if [ -z "$state" ] || [ "$state" = Z ]; then
+    cat "$results_dir/logs/backends.log" >&2; die "SyncBackends exited (log: $results_dir/logs/backends.log)"
+  fi
+  sleep 0.1
+done
+[ "$(grep -c '^listening on' "$results_dir/logs/backends.log")" = "$backends" ] \
+  || die "SyncBackends did not start $backends servers (log: $results_dir/logs/backends.log)"
+log "backends on 127.0.0.1: ${backend_ports[*]}"
+
+n=${#configs[@]}
+for ((r = 1; r <= rounds; r++)); do
+  for ((i = 0; i < n; i++)); do
+    c=${configs[(i + r - 1) % n]}
+    fail_reason=
+    bench_one "$c" "$r" $((i + 1)) || fail_row "$r" $((i + 1)) "$c" "$fail_reason"
+  done
+done
+stop_proc "$backends_pid"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results_dir/machine.txt"
+
+# ---------------------------------------------------------------- summary
+
+col_index() { # name -> 1-based CSV column
+  head -n 1 "$csv" | tr ',' '\n' | grep -n -x "$1" | cut -d: -f1
+}
+# Median of column $2 over the successful rows of config $1; nothing when there are none.
+median() {
+  local c
+  c=$(col_index "$2")
+  awk -F, -v p="$1" -v c="$c" 'NR > 1 && $3 == p && $4 == "ok" && $c != "" && $c != "null" { print $c }' "$csv" \
+    | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) exit 0; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+sum_col() {
+  local c
+  c=$(col_index "$2")
+  awk -F, -v p="$1" -v c="$c" 'NR > 1 && $3 == p && $4 == "ok" { s += $c } END { print s + 0 }' "$csv"
+}
+ok_rounds() { awk -F, -v p="$1" 'NR > 1 && $3 == p && $4 == "ok"' "$csv" | wc -l; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+num() { if [ -z "$1" ]; then printf '%s' "-"; else awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.1f"), v }'; fi; }
+
+declare -A fp99 sp99
+{
+  echo
+  echo "Medians over rounds (ms, from each request's scheduled send time); errors summed over rounds."
+  printf '%-27s %6s %8s %8s %9s %8s %8s %9s %7s %9s\n' config rounds fast_p50 fast_p99 fast_p999 \
+    slow_p50 slow_p99 slow_p999 errors requests
+  for c in "${configs[@]}"; do
+    if [ "$(ok_rounds "$c")" = 0 ]; then
+      printf '%-27s %6s %s\n' "$c" 0 "failed: $(awk -F, -v p="$c" 'NR > 1 && $3 == p { n = $NF } END { print n }' "$csv" | cut -c1-150)"
+      continue
+    fi
+    fp99[$c]=$(median "$c" fast_p99_ms)
+    sp99[$c]=$(median "$c" slow_p99_ms)
+    printf '%-27s %6s %8s %8s %9s %8s %8s %9s %7s %9s\n' "$c" "$(ok_rounds "$c")" \
+      "$(num "$(median "$c" fast_p50_ms)")" "$(num "${fp99[$c]}")" "$(num "$(median "$c" fast_p999_ms)")" \
+      "$(num "$(median "$c" slow_p50_ms)")" "$(num "${sp99[$c]}")" "$(num "$(median "$c" slow_p999_ms)")" \
+      "$(sum_col "$c" errors)" "$(median "$c" requests)"
+  done
+
+  # The best HAProxy configuration: the lowest median fast p99 among those that ran.
+  best=
+  for c in haproxy-leastconn haproxy-leastconn-maxconn1; do
+    [ -n "${fp99[$c]:-}" ] || continue
+    if [ -z "$best" ] || awk -v a="${fp99[$c]}" -v b="${fp99[$best]}" 'BEGIN { exit !(a < b) }'; then best=$c; fi
+  done
+  if [ -n "$best" ]; then
+    echo
+    echo "Best HAProxy configuration (lowest fast p99): $best (fast p99 $(num "${fp99[$best]}") ms, slow p99 $(num "${sp99[$best]}") ms)"
+    for c in gatehouse-default gatehouse-bc1 gatehouse-slowlane; do
+      [ -n "${fp99[$c]:-}" ] || continue
+      printf '%-20s fast p99 %sx, slow p99 %sx of %s\n' "$c" "$(ratio "${fp99[$c]}" "${fp99[$best]}")" \
+        "$(ratio "${sp99[$c]}" "${sp99[$best]}")" "$best"
+    done
+    # The acceptance comparisons of the scenario's issue (docs/benchmarks.md).
+    verdict() { if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a != "" && b != "" && a <= b) }'; then echo "met"; else echo "NOT met"; fi; }
+    echo
+    if [ -n "${fp99[gatehouse-bc1]:-}" ]; then
+      echo "gatehouse-bc1 fast p99 <= best HAProxy fast p99: $(verdict x "${fp99[gatehouse-bc1]}" "${fp99[$best]}")"
+    fi
+    if [ -n "${fp99[gatehouse-slowlane]:-}" ]; then
+      echo "gatehouse-slowlane fast p99 <= 1/4 of best HAProxy fast p99: $(verdict x "${fp99[gatehouse-slowlane]}" "$(awk -v b="${fp99[$best]}" 'BEGIN { print b / 4 }')")"
+      echo "gatehouse-slowlane slow p99 <= 2x best HAProxy slow p99: $(verdict x "${sp99[gatehouse-slowlane]}" "$(awk -v b="${sp99[$best]}" 'BEGIN { print b * 2 }')")"
+    fi
+    if [ -n "${fp99[gatehouse-default]:-}" ] && [ -n "${fp99[haproxy-leastconn]:-}" ]; then
+      echo "gatehouse-default fast p99 <= haproxy-leastconn fast p99: $(verdict x "${fp99[gatehouse-default]}" "${fp99[haproxy-leastconn]}")"
+      echo "gatehouse-default slow p99 <= haproxy-leastconn slow p99: $(verdict x "${sp99[gatehouse-default]}" "${sp99[haproxy-leastconn]}")"
+    fi
+  fi
+  echo
+  echo "errors: non-2xx responses, timeouts (${timeout}s) and I/O errors seen by the client; should be 0"
+  echo "raw numbers: $csv (one row per configuration and round; per_backend = responses per backend)"
+  echo "client output, configs and logs: $results_dir"
+} | tee "$results_dir/summary.txt"
