@@ -6,16 +6,11 @@ import dev.gatehouse.testing.DeterministicBytes;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
+import dev.gatehouse.testing.Transfers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -89,30 +84,11 @@ final class ProcessIT {
                     """.formatted(backend.address()));
             try (NodeProcess node = NodeProcess.start(dir, List.of("-Xmx32m"), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
-                HttpURLConnection up = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/upload").toURL().openConnection();
-                up.setRequestMethod("POST");
-                up.setDoOutput(true);
-                up.setChunkedStreamingMode(64 * 1024);
-                try (OutputStream out = up.getOutputStream(); InputStream in = DeterministicBytes.stream(size)) {
-                    in.transferTo(out);
-                }
-                assertThat(up.getResponseCode()).isEqualTo(200);
-                assertThat(new String(up.getInputStream().readAllBytes()))
+                String base = "http://127.0.0.1:" + port;
+                assertThat(Transfers.upload(base + "/upload", size, true))
                         .contains("\"bytes\":" + size).contains(DeterministicBytes.sha256(size));
-
-                HttpURLConnection down = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/download?bytes=" + size).toURL().openConnection();
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                long n = 0;
-                try (InputStream in = down.getInputStream()) {
-                    byte[] buf = new byte[64 * 1024];
-                    int r;
-                    while ((r = in.read(buf)) > 0) {
-                        sha.update(buf, 0, r);
-                        n += r;
-                    }
-                }
-                assertThat(n).isEqualTo(size);
-                assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DeterministicBytes.sha256(size));
+                assertThat(Transfers.download(base + "/download?bytes=" + size))
+                        .isEqualTo(new Transfers.Received(size, DeterministicBytes.sha256(size)));
                 assertThat(node.process().isAlive()).isTrue();
                 assertThat(node.stderr()).doesNotContain("OutOfMemoryError");
             }

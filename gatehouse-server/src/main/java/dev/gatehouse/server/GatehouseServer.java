@@ -53,7 +53,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.config = config;
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
-        this.snapshots = new SnapshotHolder(Snapshot.of(1, config, System::nanoTime, SharedRandom.INSTANCE));
+        this.snapshots = new SnapshotHolder(Snapshot.of(1, config, System::nanoTime, () -> System.currentTimeMillis() / 1000, SharedRandom.INSTANCE));
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
     }
 

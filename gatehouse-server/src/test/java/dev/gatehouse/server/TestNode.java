@@ -71,6 +71,7 @@ public final class TestNode implements AutoCloseable {
         private UpstreamConfig upstream = UpstreamConfig.DEFAULTS;
         private ForwardingConfig forwarding = ForwardingConfig.DEFAULTS;
         private boolean accessLog = true;
+        private final Map<String, java.util.function.Function<PoolConfig, PoolConfig>> policies = new LinkedHashMap<>();
 
         private Builder() {
             pools.put("web", new ArrayList<>());
@@ -147,6 +148,15 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Sets a pool's strategy, hash key, admission control and stickiness (null keeps a default). */
+        public Builder policy(String pool, Strategy strategy, dev.gatehouse.core.config.HashConfig hash,
+                              dev.gatehouse.core.config.AdmissionConfig admission, dev.gatehouse.core.config.StickyConfig sticky) {
+            pools.computeIfAbsent(pool, k -> new ArrayList<>());
+            policies.put(pool, p -> new PoolConfig(p.name(), strategy != null ? strategy : p.strategy(), p.backends(),
+                    hash != null ? hash : p.hash(), admission != null ? admission : p.admission(), sticky));
+            return this;
+        }
+
         public Builder accessLog(boolean on) {
             this.accessLog = on;
             return this;
@@ -154,7 +164,8 @@ public final class TestNode implements AutoCloseable {
 
         public GatehouseConfig config() {
             Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
-            pools.forEach((name, backends) -> poolConfigs.put(name, new PoolConfig(name, Strategy.ROUND_ROBIN, backends)));
+            pools.forEach((name, backends) -> poolConfigs.put(name,
+                    policies.getOrDefault(name, p -> p).apply(new PoolConfig(name, Strategy.ROUND_ROBIN, backends))));
             List<RouteConfig> r = routes.isEmpty() ? List.of(new RouteConfig(null, "/", "web")) : routes;
             return new GatehouseConfig(
                     List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r)),

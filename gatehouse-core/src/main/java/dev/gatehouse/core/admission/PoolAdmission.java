@@ -6,60 +6,113 @@ import dev.gatehouse.core.balance.PickContext;
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.time.Clock;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Admission control of one pool. Thread-safe: called from every event loop.
+ * Admission control of one pool: per-backend concurrency limits (fixed or learned), a FIFO queue
+ * and slow-lane isolation. Thread-safe: called from every event loop. One instance serves every
+ * snapshot of its pool.
  *
- * <p>PLACEHOLDER CONTRACT (being implemented): without limits every request is granted at once on
- * the balancer's pick.
+ * <p>Contract, in the shape of Netflix concurrency-limits: {@link #admit} either grants a
+ * {@link Ticket} now, queues the request (its {@link Waiter} is later told of a grant, or the
+ * caller takes it out with {@link #cancel}), or rejects it. Every ticket must be released exactly
+ * once, with the latency of a success or -1, whatever happens to the request; its release frees
+ * the slot for the queue.
+ *
+ * <p>Without limits ({@code !config.limited()}) admission takes no lock: the balancer picks, the
+ * member counts the request started, and releasing counts it finished. With limits, see
+ * {@link LimitedPool}.
+ *
+ * <p>The current backends are those of the latest candidate list passed to {@link #admit} (or to
+ * {@link #members}); queued requests are granted only to them. The data plane should call
+ * {@link #members} when it publishes a snapshot that changes the pool, so that queued requests
+ * neither wait for a backend that left nor miss one that came.
+ *
+ * <p>A queued request's {@link PickContext} may be read by the balancer on the thread of a later
+ * release (when several backends are free at once): it must stay readable and unchanged while the
+ * request is queued.
  */
 public final class PoolAdmission {
 
     private final AdmissionConfig config;
     private final Clock clock;
+    /** Null without limits. */
+    private final LimitedPool limited;
+    private final AtomicLong unlimitedRejected = new AtomicLong();
+    private final PoolTicket.Releaser unlimitedRelease;
 
     private PoolAdmission(AdmissionConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.limited = config.limited() ? new LimitedPool(config, clock) : null;
+        this.unlimitedRelease = (ticket, latencyNanos, outcome) -> ticket.member.load().finished(
+                outcome == Outcome.SUCCESS ? latencyNanos : -1, this.clock.nanoTime());
     }
 
     /** Creates the admission control of a pool. */
     public static PoolAdmission create(AdmissionConfig config, Clock clock) {
-        return new PoolAdmission(config, clock);
+        return new PoolAdmission(Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
     }
 
     /**
      * Decides about one request.
      *
-     * @param candidates the pool's members that may take new requests
-     * @param balancer   picks among the candidates that have a free slot
+     * <p>With limits, a request is granted when a current backend has a free slot (its pinned
+     * backend, if it has one among the candidates) that no queued request can use, and for a
+     * request of a slow route when the slow lane is under its cap; otherwise it queues, unless the
+     * queue is full or disabled ({@code queue.max: 0}). No candidate at all: rejected.
+     *
+     * @param candidates the pool's members that may take new requests; with limits, this list
+     *                   becomes the pool's current members (it is compared by identity to the
+     *                   previous one: pass an immutable list, such as a snapshot's)
+     * @param balancer   picks among the candidates that have a free slot; may be called under the
+     *                   admission's lock, so it must be cheap and non-blocking (its contract)
      * @param context    the request (its method and path classify it for the slow lane)
-     * @param pinned     a member the request must go to (a sticky session), or null
-     * @param waiter     told later if the request is queued
+     * @param pinned     a member the request must go to (a sticky session), or null; ignored when
+     *                   it is not among the candidates (matched by its load, so any snapshot's
+     *                   member object of the backend will do)
+     * @param waiter     told later if the request is queued; queued at most once at a time
+     * @throws IllegalStateException if {@code waiter} is queued already
      */
     public Admit admit(List<Member> candidates, Balancer balancer, PickContext context, Member pinned, Waiter waiter) {
-        Member m = pinned != null ? pinned : balancer.pick(candidates, context);
+        if (limited == null) {
+            return admitUnlimited(candidates, balancer, context, pinned);
+        }
+        String routeKey = limited.classifies() ? RouteKeys.of(context.method(), context.path()) : null;
+        return limited.admit(candidates, balancer, context, pinned, waiter, routeKey);
+    }
+
+    private Admit admitUnlimited(List<Member> candidates, Balancer balancer, PickContext context, Member pinned) {
+        Member m = null;
+        if (pinned != null) {
+            for (Member c : candidates) {
+                if (c.load() == pinned.load()) {
+                    m = c;
+                    break;
+                }
+            }
+        }
         if (m == null) {
+            m = balancer.pick(candidates, context);
+        }
+        if (m == null) {
+            unlimitedRejected.incrementAndGet();
             return new Admit.Rejected("no backend");
         }
         m.load().started();
-        long start = clock.nanoTime();
-        return new Admit.Granted(new Ticket() {
-            private boolean released;
+        return new Admit.Granted(new PoolTicket(unlimitedRelease, m, null, false, null, clock.nanoTime(), 0));
+    }
 
-            @Override
-            public Member member() {
-                return m;
-            }
-
-            @Override
-            public synchronized void release(long latencyNanos, Outcome outcome) {
-                if (!released) {
-                    released = true;
-                    m.load().finished(outcome == Outcome.SUCCESS ? latencyNanos : -1, clock.nanoTime());
-                }
-            }
-        });
+    /**
+     * Tells the admission the pool's current members without admitting a request, and grants
+     * queued requests any capacity the change opened. Call it when a snapshot changes the pool's
+     * members; a no-op without limits.
+     */
+    public void members(List<Member> candidates) {
+        if (limited != null) {
+            limited.members(List.copyOf(candidates));
+        }
     }
 
     /**
@@ -69,12 +122,60 @@ public final class PoolAdmission {
      *         reaches, or has reached, its waiter, which must release it)
      */
     public boolean cancel(Waiter waiter) {
-        return false;
+        return limited != null && limited.cancel(waiter);
     }
 
     /** Requests waiting now. */
     public int queueLength() {
-        return 0;
+        return limited == null ? 0 : limited.stats().queueLength();
+    }
+
+    /** Requests in flight at a member's backend. */
+    public int inFlight(Member member) {
+        return member.load().inFlight();
+    }
+
+    /** The current concurrency limit of a member's backend, or 0 when backends have no limit. */
+    public int limit(Member member) {
+        return limited == null ? 0 : limited.limit(member);
+    }
+
+    /** Requests that ever waited in the queue. */
+    public long queuedTotal() {
+        return stats().queuedTotal();
+    }
+
+    /** Requests rejected at once (no backend, queue full or disabled). */
+    public long rejectedTotal() {
+        return stats().rejectedTotal();
+    }
+
+    /** Queued requests taken out by {@link #cancel} before a grant (timeouts and clients gone). */
+    public long timedOutOrCancelledTotal() {
+        return stats().timedOutOrCancelledTotal();
+    }
+
+    /** The summed queue waits of the queued requests that were granted, in nanoseconds. */
+    public long queueWaitNanosTotal() {
+        return stats().queueWaitNanosTotal();
+    }
+
+    /** Slots held by requests of slow routes now. */
+    public int slowInFlight() {
+        return stats().slowInFlight();
+    }
+
+    /** The counters now, read together. */
+    public AdmissionStats stats() {
+        if (limited == null) {
+            return new AdmissionStats(0, 0, unlimitedRejected.get(), 0, 0, 0);
+        }
+        return limited.stats();
+    }
+
+    /** The learned latency of a route key in nanoseconds, or -1 when unknown. */
+    double routeLatencyNanos(String routeKey) {
+        return limited == null ? -1 : limited.routeLatencyNanos(routeKey);
     }
 
     /** The configuration this admission enforces. */

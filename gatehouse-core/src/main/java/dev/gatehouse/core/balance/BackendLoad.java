@@ -9,6 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Peak EWMA (as in Finagle and Linkerd): a latency above the average replaces it at once, so
  * a backend that turns slow is avoided immediately; lower latencies pull the average down with a
  * time-based decay ({@link #DECAY_NANOS}), so it recovers gradually.
+ *
+ * <p>A backend avoided because it was slow receives no samples, so its average would never come
+ * down; {@link #latencyNanos(long)} therefore reads the average decayed towards zero for the time
+ * since the last sample (as tower's and Linkerd's peak-EWMA do), and an idle backend is probed
+ * again after a while. Callers: the data plane calls {@link #started()} and
+ * {@link #finished(long, long)} (through admission tickets); balancers only read.
  */
 public final class BackendLoad {
 
@@ -57,8 +63,24 @@ public final class BackendLoad {
         lastUpdateNanos = nowNanos;
     }
 
-    /** The latency average, in nanoseconds. */
+    /** The latency average as of the last sample, in nanoseconds. */
     public synchronized double latencyNanos() {
         return ewmaNanos;
+    }
+
+    /**
+     * The latency average as seen at {@code nowNanos}: the last value decayed towards zero for the
+     * time since the last sample (the value a zero-latency sample would leave), so that a backend
+     * without traffic looks cheaper as time passes. Before the first sample:
+     * {@link #INITIAL_LATENCY_NANOS}. Does not change the average.
+     *
+     * @param nowNanos the clock's time now
+     */
+    public synchronized double latencyNanos(long nowNanos) {
+        if (!measured) {
+            return ewmaNanos;
+        }
+        long idle = nowNanos - lastUpdateNanos;
+        return idle <= 0 ? ewmaNanos : ewmaNanos * Math.exp(-(double) idle / DECAY_NANOS);
     }
 }

@@ -1,6 +1,9 @@
 package dev.gatehouse.core.balance;
 
+import dev.gatehouse.core.config.HashConfig;
+import dev.gatehouse.core.time.Clock;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * Picks the backend for one request among a pool's available members.
@@ -26,5 +29,48 @@ public interface Balancer {
     /** A balancer that gives each candidate a request in turn, ignoring weights. */
     static Balancer roundRobin() {
         return new RoundRobinBalancer();
+    }
+
+    /** Smooth weighted round robin (nginx): each candidate as often as its weight, interleaved. */
+    static Balancer weightedRoundRobin() {
+        return new WeightedRoundRobinBalancer();
+    }
+
+    /**
+     * The candidate with the fewest requests in flight relative to its weight; ties at random.
+     *
+     * @param random thread-safe randomness for breaking ties
+     */
+    static Balancer leastConnections(RandomGenerator random) {
+        return new LeastConnectionsBalancer(random);
+    }
+
+    /**
+     * Power of two choices: of two distinct candidates drawn uniformly, the one with the lower
+     * {@code (inFlight + 1) * peak-EWMA latency / weight}.
+     *
+     * @param clock  time, to decay the latency of idle backends
+     * @param random thread-safe randomness for the draws
+     */
+    static Balancer p2cEwma(Clock clock, RandomGenerator random) {
+        return new P2cEwmaBalancer(clock, random);
+    }
+
+    /**
+     * Consistent hashing of a request key on a ring with virtual nodes, optionally with bounded load.
+     *
+     * @param config the key source and the load bound
+     */
+    static Balancer consistentHash(HashConfig config) {
+        return new ConsistentHashBalancer(config);
+    }
+
+    /**
+     * A random candidate, in proportion to weight.
+     *
+     * @param random thread-safe randomness
+     */
+    static Balancer random(RandomGenerator random) {
+        return new RandomBalancer(random);
     }
 }

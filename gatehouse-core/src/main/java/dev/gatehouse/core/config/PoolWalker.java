@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /** Reads {@code pools}: each pool's strategy and backends. Part of {@link ConfigWalker}. */
 final class PoolWalker {
 
-    private static final List<String> POOL_KEYS = List.of("strategy", "backends");
+    private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
+            "adaptive", "queue", "slow_lane", "sticky");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -25,9 +26,11 @@ final class PoolWalker {
             Arrays.stream(Strategy.values()).map(Strategy::configName).collect(Collectors.joining(", "));
 
     private final Values in;
+    private final PoolPolicyWalker policies;
 
     PoolWalker(Values in) {
         this.in = in;
+        this.policies = new PoolPolicyWalker(in);
     }
 
     /** Reads the pools map; {@code null} if anything in it was wrong. */
@@ -54,28 +57,54 @@ final class PoolWalker {
     private PoolConfig pool(String name, JsonNode node, String path) {
         if (node.isNull()) {
             // "web:" with nothing after it: a pool with every default and no backends yet.
-            return in.build(path, POOL_KEYS, () -> new PoolConfig(name, Strategy.ROUND_ROBIN, List.of()));
+            return in.build(path, POOL_KEYS, () -> new PoolConfig(name, Strategy.DEFAULT, List.of()));
         }
         Values.Fields fields = in.fields(node, path, POOL_KEYS);
         if (fields == null) {
             return null;
         }
         int mark = in.errorCount();
-        Strategy strategy = Strategy.ROUND_ROBIN;
+        Strategy strategy = null;
         List<BackendConfig> backends = List.of();
+        HashConfig hash = HashConfig.DEFAULTS;
+        Integer concurrency = 0;
+        AdaptiveConfig adaptive = null;
+        QueueConfig queue = QueueConfig.DEFAULTS;
+        SlowLaneConfig slowLane = null;
+        StickyConfig sticky = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
                 case "backends" -> backends = backends(f.value(), f.path());
+                case "hash" -> hash = policies.hash(f.value(), f.path());
+                case "backend_concurrency" -> concurrency = in.integer(f.value(), f.path(), 0, 100_000);
+                case "adaptive" -> adaptive = policies.adaptive(f.value(), f.path());
+                case "queue" -> queue = policies.queue(f.value(), f.path());
+                case "slow_lane" -> slowLane = policies.slowLane(f.value(), f.path());
+                case "sticky" -> sticky = policies.sticky(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
         if (in.errorCount() != mark) {
             return null;
         }
-        Strategy s = strategy;
+        // "sticky: hash" is consistent hashing on the pool's hash key; it picks that strategy
+        // unless another one was named, which is a contradiction reported by PoolConfig.
+        Strategy s = strategy != null ? strategy
+                : sticky != null && sticky.mode() == StickyConfig.Mode.HASH ? Strategy.CONSISTENT_HASH : Strategy.DEFAULT;
         List<BackendConfig> b = backends;
-        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b));
+        HashConfig h = hash;
+        StickyConfig st = sticky;
+        int c = concurrency;
+        AdaptiveConfig a = adaptive;
+        QueueConfig q = queue;
+        SlowLaneConfig sl = slowLane;
+        AdmissionConfig admission = in.build(path, List.of("backend_concurrency", "adaptive", "slow_lane"),
+                () -> new AdmissionConfig(c, a, q, sl));
+        if (admission == null) {
+            return null;
+        }
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st));
     }
 
     private Strategy strategy(String text, String path) {

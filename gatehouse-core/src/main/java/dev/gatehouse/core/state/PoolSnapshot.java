@@ -2,7 +2,7 @@ package dev.gatehouse.core.state;
 
 import dev.gatehouse.core.admission.PoolAdmission;
 import dev.gatehouse.core.balance.Balancer;
-import dev.gatehouse.core.config.StickyConfig;
+import dev.gatehouse.core.sticky.StickyCookies;
 import dev.gatehouse.core.balance.Member;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +14,10 @@ import java.util.Objects;
  * @param members  the backends that may take new requests, in config order, with their live load
  * @param balancer  picks among {@code members}; shared by successive snapshots of the pool
  * @param admission concurrency limits and the queue; shared by successive snapshots of the pool
- * @param sticky    session persistence, or null
+ * @param sticky    sticky-session cookies, or null when the pool does not use them
  */
 public record PoolSnapshot(String name, List<Member> members, Balancer balancer, PoolAdmission admission,
-                           StickyConfig sticky) {
+                           StickyCookies sticky) {
 
     /** Validates and copies. */
     public PoolSnapshot {

@@ -1,14 +1,18 @@
 package dev.gatehouse.core.state;
 
-import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.admission.PoolAdmission;
+import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancers;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.config.StickyConfig;
 import dev.gatehouse.core.route.Router;
+import dev.gatehouse.core.sticky.StickyCookies;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.time.WallClock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
-import dev.gatehouse.core.time.Clock;
 
 /**
  * Everything the data plane needs to route, at one moment. A request reads the current snapshot
@@ -42,9 +45,11 @@ public record Snapshot(long generation, GatehouseConfig config, List<Router> rou
      * @param generation the generation number to give it
      * @param config     a validated configuration
      * @param clock      time for balancers and admission control
+     * @param wallClock  calendar time for sticky cookies
      * @param random     randomness for balancers; thread-safe
      */
-    public static Snapshot of(long generation, GatehouseConfig config, Clock clock, RandomGenerator random) {
+    public static Snapshot of(long generation, GatehouseConfig config, Clock clock, WallClock wallClock,
+                              RandomGenerator random) {
         List<Router> routers = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
             routers.add(Router.of(listener.routes()));
@@ -57,11 +62,19 @@ public record Snapshot(long generation, GatehouseConfig config, List<Router> rou
             }
             pools.put(pool.name(), new PoolSnapshot(pool.name(), members,
                     Balancers.create(pool.strategy(), pool.hash(), clock, random),
-                    PoolAdmission.create(pool.admission(), clock), pool.sticky()));
+                    PoolAdmission.create(pool.admission(), clock), stickyCookies(pool, wallClock)));
         }
         return new Snapshot(generation, config, routers, pools);
     }
 
+
+    private static StickyCookies stickyCookies(PoolConfig pool, WallClock wallClock) {
+        StickyConfig s = pool.sticky();
+        if (s == null || s.mode() != StickyConfig.Mode.COOKIE) {
+            return null;
+        }
+        return StickyCookies.create(s.secret(), s.cookie(), s.ttl(), wallClock);
+    }
 
     /** The pool of that name, or {@code null}. */
     public PoolSnapshot pool(String name) {

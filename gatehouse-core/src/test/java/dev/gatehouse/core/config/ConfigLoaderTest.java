@@ -78,7 +78,7 @@ final class ConfigLoaderTest {
                         "web", new PoolConfig("web", Strategy.ROUND_ROBIN, List.of(
                                 new BackendConfig(new HostPort("10.0.0.11", 8001), 3, "v41"),
                                 new BackendConfig(new HostPort("10.0.0.12", 8001), 1, BackendConfig.DEFAULT_VERSION))),
-                        "api", new PoolConfig("api", Strategy.ROUND_ROBIN, List.of())),
+                        "api", new PoolConfig("api", Strategy.DEFAULT, List.of())),
                 new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                         Duration.ofMillis(250), Duration.ofHours(1), Duration.ofSeconds(45), Duration.ofSeconds(10)),
                 new LimitsConfig(4096, 16384, 0),
@@ -94,7 +94,7 @@ final class ConfigLoaderTest {
 
         assertThat(config.listeners()).containsExactly(
                 new ListenerConfig(new HostPort("127.0.0.1", 8080), List.of(new RouteConfig(null, "/", "web"))));
-        assertThat(config.pools()).containsExactly(Map.entry("web", new PoolConfig("web", Strategy.ROUND_ROBIN, List.of())));
+        assertThat(config.pools()).containsExactly(Map.entry("web", new PoolConfig("web", Strategy.DEFAULT, List.of())));
         assertThat(config.timeouts()).isEqualTo(TimeoutsConfig.DEFAULTS);
         assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
@@ -130,7 +130,7 @@ final class ConfigLoaderTest {
                 """, NO_ENV);
 
         assertThat(config.listeners().get(0).routes()).containsExactly(new RouteConfig(null, "/", "web"));
-        assertThat(config.pools().get("web")).isEqualTo(new PoolConfig("web", Strategy.ROUND_ROBIN, List.of()));
+        assertThat(config.pools().get("web")).isEqualTo(new PoolConfig("web", Strategy.DEFAULT, List.of()));
         assertThat(config.timeouts()).isEqualTo(TimeoutsConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
     }

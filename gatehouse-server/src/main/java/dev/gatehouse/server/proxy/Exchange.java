@@ -11,6 +11,7 @@ import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.sticky.StickyCookies;
 import dev.gatehouse.server.log.AccessRecord;
 import dev.gatehouse.server.upstream.AcquireCallback;
 import dev.gatehouse.server.upstream.LoopPool;
@@ -36,6 +37,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -83,6 +86,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private long queueStartNanos = -1;
     private long queueNanos;
     private ScheduledFuture<?> queueTimer;
+    /** The request headers were rewritten for the backend hop (once, whichever backend it goes to). */
+    private boolean rewritten;
+    /** The first backend could not be connected to and another was chosen. */
+    private boolean failedOver;
     private LoopPool loopPool;
     private Channel upstream;
     private long upstreamStartNanos = -1;
@@ -153,7 +160,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         pool = snapshot.pool(route.pool());
-        Admit admit = pool.admission().admit(pool.members(), pool.balancer(), this, null, waiter);
+        // A valid sticky cookie pins the request to its backend while that backend is in the pool;
+        // anything else about the cookie (forged, expired, unknown backend) is as if it were absent.
+        StickyCookies sticky = pool.sticky();
+        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), pool.members());
+        Admit admit = pool.admission().admit(pool.members(), pool.balancer(), this, pinned, waiter);
         switch (admit) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();
@@ -208,9 +219,12 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         member = granted.member();
         backend = member.backend();
         HttpHeaders h = request.headers();
-        context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
-        if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, backend.address().toString());
+        if (!rewritten) {
+            rewritten = true;
+            context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
+            if (!h.contains(HttpHeaderNames.HOST)) {
+                h.set(HttpHeaderNames.HOST, backend.address().toString());
+            }
         }
         loopPool = context.upstreams().forLoop(client.channel().eventLoop());
         upstreamStartNanos = System.nanoTime();
@@ -341,6 +355,24 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (finished) {
             return;
         }
+        if (!failedOver && pool.members().size() > 1) {
+            // Nothing was sent: another backend can take the request (this is also how a sticky
+            // session whose backend died moves on without an error).
+            failedOver = true;
+            LOG.debug("{} request {}: connect to {} failed ({}), trying another backend",
+                    client.channel().id(), requestId, backend.address(), cause.toString());
+            Member failed = member;
+            releaseTicket(Outcome.FAILURE);
+            List<Member> others = new ArrayList<>(pool.members());
+            others.remove(failed);
+            switch (pool.admission().admit(others, pool.balancer(), this, null, waiter)) {
+                case Admit.Granted g -> admitted(g.ticket());
+                case Admit.Queued q -> enqueued();
+                case Admit.Rejected r -> fail(ProxyError.BACKEND_FAILED, "connect to " + failed.backend().address()
+                        + " failed and no other backend could take the request: " + r.reason());
+            }
+            return;
+        }
         if (cause instanceof ConnectTimeoutException) {
             fail(ProxyError.BACKEND_TIMEOUT, "connect to " + backend.address() + " timed out");
         } else {
@@ -469,6 +501,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
                 && !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
                 && (bodiless || chunked || hasLength);
         context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
+        if (pool.sticky() != null) {
+            // Binds a new client, rebinds one whose backend went away, refreshes everyone else's expiry.
+            h.add(HttpHeaderNames.SET_COOKIE, pool.sticky().setCookieHeader(member));
+        }
         boolean keepAlive = clientKeepAlive && !client.draining();
         if (clientVersion == HttpVersion.HTTP_1_1) {
             if (!bodiless && !chunked && !hasLength) {

@@ -10,13 +10,8 @@ import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
 import dev.gatehouse.testing.StubBehaviors;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.security.MessageDigest;
+import dev.gatehouse.testing.Transfers;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -161,30 +156,10 @@ final class ForwardingIT {
     void largeBodies_streamBothWaysByteForByte() throws Exception {
         long size = 64L * 1024 * 1024;
         try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.builder().backend(backend.address()).accessLog(false).start()) {
-            HttpURLConnection up = (HttpURLConnection) URI.create(node.url("/upload")).toURL().openConnection();
-            up.setRequestMethod("POST");
-            up.setDoOutput(true);
-            up.setFixedLengthStreamingMode(size);
-            try (OutputStream out = up.getOutputStream(); InputStream in = DeterministicBytes.stream(size)) {
-                in.transferTo(out);
-            }
-            assertThat(up.getResponseCode()).isEqualTo(200);
-            String json = new String(up.getInputStream().readAllBytes());
-            assertThat(json).contains("\"bytes\":" + size).contains(DeterministicBytes.sha256(size));
-
-            HttpURLConnection down = (HttpURLConnection) URI.create(node.url("/download?bytes=" + size + "&chunked=true")).toURL().openConnection();
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long n = 0;
-            try (InputStream in = down.getInputStream()) {
-                byte[] buf = new byte[64 * 1024];
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    sha.update(buf, 0, r);
-                    n += r;
-                }
-            }
-            assertThat(n).isEqualTo(size);
-            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DeterministicBytes.sha256(size));
+            assertThat(Transfers.upload(node.url("/upload"), size, false))
+                    .contains("\"bytes\":" + size).contains(DeterministicBytes.sha256(size));
+            assertThat(Transfers.download(node.url("/download?bytes=" + size + "&chunked=true")))
+                    .isEqualTo(new Transfers.Received(size, DeterministicBytes.sha256(size)));
         }
     }
 

@@ -1,0 +1,41 @@
+package dev.gatehouse.core.admission;
+
+import dev.gatehouse.core.config.AdmissionConfig;
+
+/**
+ * The concurrency limit of one backend: fixed, or learned from the latencies of the requests it
+ * served. Not thread-safe: the pool calls it under its lock.
+ */
+interface Limit {
+
+    /** How many requests the backend may hold now, at least 1. */
+    int current();
+
+    /**
+     * Learns from one request that held a slot of the backend.
+     *
+     * @param latencyNanos    its latency, or -1 when not measured
+     * @param outcome         how it ended; {@link Outcome#DROPPED} says nothing about the backend
+     * @param inFlightAtStart the slots of the backend held right after this request got its own
+     * @param startNanos      when it got its slot
+     * @param nowNanos        now
+     */
+    void onSample(long latencyNanos, Outcome outcome, int inFlightAtStart, long startNanos, long nowNanos);
+
+    /** A new limit for one backend, as the configuration says (it must be {@link AdmissionConfig#limited()}). */
+    static Limit of(AdmissionConfig config) {
+        if (config.adaptive() != null) {
+            return new AimdLimit(config.adaptive());
+        }
+        return new FixedLimit(config.backendConcurrency());
+    }
+
+    /** {@code backend_concurrency: N}. */
+    record FixedLimit(int current) implements Limit {
+
+        @Override
+        public void onSample(long latencyNanos, Outcome outcome, int inFlightAtStart, long startNanos, long nowNanos) {
+            // Fixed: nothing to learn.
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.gatehouse.core.admission;
+
+import static dev.gatehouse.core.admission.Fixtures.FIRST;
+import static dev.gatehouse.core.admission.Fixtures.GET;
+import static dev.gatehouse.core.admission.Fixtures.granted;
+import static dev.gatehouse.core.admission.Fixtures.members;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.admission.Fixtures.FakeClock;
+import dev.gatehouse.core.admission.Fixtures.RecordingWaiter;
+import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.config.AdaptiveConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class AimdLimitTest {
+
+    private static final long MS = 1_000_000L;
+
+    private long now = 0;
+
+    private void success(AimdLimit limit, long latencyMs, int inFlight) {
+        now += latencyMs * MS;
+        limit.onSample(latencyMs * MS, Outcome.SUCCESS, inFlight, now - latencyMs * MS, now);
+    }
+
+    @Test
+    void limit_underLowLatencyWithDemand_growsToMax() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 16));
+        int previous = limit.current();
+        for (int i = 0; i < 1_000; i++) {
+            success(limit, 10, limit.current());
+            assertThat(limit.current()).isBetween(previous, 16);
+            previous = limit.current();
+        }
+        assertThat(limit.current()).isEqualTo(16);
+    }
+
+    @Test
+    void limit_withoutDemand_doesNotGrow() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 16));
+        for (int i = 0; i < 1_000; i++) {
+            success(limit, 10, 1);
+        }
+        assertThat(limit.current()).isEqualTo(4);
+    }
+
+    @Test
+    void limit_onFailures_shrinksToMinAndNoFurther() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(20, 2, 32));
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            now += MS;
+            limit.onSample(-1, Outcome.FAILURE, 1, now, now);
+            seen.add(limit.current());
+        }
+        assertThat(seen.subList(0, 3)).containsExactly(18, 16, 14);
+        assertThat(seen).isSortedAccordingTo((a, b) -> b - a);
+        assertThat(limit.current()).isEqualTo(2);
+    }
+
+    @Test
+    void limit_onHighLatency_shrinks() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(10, 1, 32));
+        success(limit, 10, 1);
+        assertThat(limit.minRttNanos()).isEqualTo(10 * MS);
+        success(limit, 25, 1);
+        assertThat(limit.current()).isEqualTo(9);
+        success(limit, 20, 1);
+        assertThat(limit.current()).isEqualTo(9);
+    }
+
+    @Test
+    void limit_decreasesOncePerGenerationOfRequests() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(10, 1, 32));
+        long start = now;
+        now += MS;
+        limit.onSample(-1, Outcome.FAILURE, 10, start, now);
+        now += MS;
+        limit.onSample(-1, Outcome.FAILURE, 10, start, now);
+        assertThat(limit.current()).isEqualTo(9);
+    }
+
+    @Test
+    void limit_ignoresDroppedRequests() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(10, 1, 32));
+        limit.onSample(-1, Outcome.DROPPED, 10, 0, 1);
+        limit.onSample(5 * MS, Outcome.DROPPED, 10, 0, 1);
+        assertThat(limit.current()).isEqualTo(10);
+        assertThat(limit.minRttNanos()).isEqualTo(-1);
+    }
+
+    @Test
+    void minRtt_ofABackendThatBecameSlower_isRebaselinedWithinTwoWindows() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 16));
+        success(limit, 10, 1);
+        long until = now + 2 * AimdLimit.WINDOW_NANOS + MS;
+        while (now < until) {
+            success(limit, 50, 1);
+            now += 100 * MS;
+        }
+        assertThat(limit.minRttNanos()).isEqualTo(50 * MS);
+        int before = limit.current();
+        success(limit, 60, limit.current());
+        assertThat(limit.current()).isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
+    void pool_withAdaptiveLimits_growsUnderLoadAndShrinksOnFailures() {
+        FakeClock clock = new FakeClock();
+        PoolAdmission pool = PoolAdmission.create(Fixtures.adaptive(2, 1, 8), clock);
+        List<Member> one = members(1);
+        Member m = one.get(0);
+        assertThat(pool.limit(m)).isEqualTo(2);
+        for (int round = 0; round < 200; round++) {
+            int limit = pool.limit(m);
+            List<Ticket> held = new ArrayList<>();
+            RecordingWaiter queued = new RecordingWaiter("q" + round);
+            Admit admit;
+            while ((admit = pool.admit(one, FIRST, GET, null, queued)) instanceof Admit.Granted g) {
+                held.add(g.ticket());
+            }
+            assertThat(admit).isInstanceOf(Admit.Queued.class);
+            assertThat(held).hasSize(limit);
+            assertThat(pool.inFlight(m)).isEqualTo(limit);
+            clock.advanceMillis(10);
+            held.forEach(t -> t.release(10 * MS, Outcome.SUCCESS));
+            assertThat(queued.grants).hasSize(1);
+            queued.ticket().release(10 * MS, Outcome.SUCCESS);
+            assertThat(pool.limit(m)).isBetween(limit, 8);
+        }
+        assertThat(pool.limit(m)).isEqualTo(8);
+        for (int i = 0; i < 30; i++) {
+            clock.advanceMillis(1);
+            granted(pool.admit(one, FIRST, GET, null, new RecordingWaiter("f"))).release(-1, Outcome.FAILURE);
+            assertThat(pool.limit(m)).isBetween(1, 8);
+        }
+        assertThat(pool.limit(m)).isEqualTo(1);
+    }
+}
