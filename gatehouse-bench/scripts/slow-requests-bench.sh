@@ -35,6 +35,8 @@ usage: gatehouse-bench/scripts/slow-requests-bench.sh [options]
   -s, --slow-pattern P     spread: one slow request per 100 at a fixed pseudo-random place;
                            modulo: request i is slow when i % 100 == 0 (aliases with round
                            robin over 8 backends)             (BENCH_SLOW_PATTERN, default spread)
+  -a, --arrivals A         uniform: request i due at i/rate; poisson: exponential gaps (fixed
+                           seed), bursty like independent users (BENCH_ARRIVALS, default uniform)
   -o, --out DIR            results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE           Gatehouse jar (GATEHOUSE_BENCH_JAR,
                            default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -60,6 +62,7 @@ config_list=${BENCH_CONFIGS:-$all_configs}
 backends=${BENCH_BACKENDS:-8}
 timeout=${BENCH_TIMEOUT:-30}
 slow_pattern=${BENCH_SLOW_PATTERN:-spread}
+arrivals=${BENCH_ARRIVALS:-uniform}
 results_dir=${BENCH_RESULTS_DIR:-}
 jar=${GATEHOUSE_BENCH_JAR:-}
 jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m}
@@ -76,6 +79,7 @@ while [ $# -gt 0 ]; do
     -k|--backends) backends=${2:?$1 needs a value}; shift 2 ;;
     -t|--timeout) timeout=${2:?$1 needs a value}; shift 2 ;;
     -s|--slow-pattern) slow_pattern=${2:?$1 needs a value}; shift 2 ;;
+    -a|--arrivals) arrivals=${2:?$1 needs a value}; shift 2 ;;
     -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -95,6 +99,7 @@ check_int timeout "$timeout" 1
 check_int BENCH_PROXY_CPU "$proxy_cpu" 0
 check_int BENCH_LOAD_CPU "$load_cpu" 0
 case "$slow_pattern" in spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: spread or modulo)" ;; esac
+case "$arrivals" in uniform|poisson) ;; *) die "arrivals: \"$arrivals\" (expected: uniform or poisson)" ;; esac
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a configs <<< "$config_list"
@@ -456,7 +461,7 @@ bench_one() { # name round position
   # In the background and waited for, so that Ctrl-C reaches the traps at once.
   taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
     --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
-    --timeout "$timeout" --slow-pattern "$slow_pattern" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
+    --timeout "$timeout" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
   cpid=$!
   started+=("$cpid")
   wait "$cpid" || rc=$?
@@ -488,7 +493,7 @@ bench_one() { # name round position
   echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
   if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts"; fi
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
-  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop," \
+  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop ($arrivals arrivals)," \
        "1 in 100 slow ($slow_pattern), $backends backends (5 ms / 500 ms), client timeout ${timeout}s," \
        "proxy on core $proxy_cpu, backends and client on core $load_cpu"
   echo "configs: ${configs[*]}"

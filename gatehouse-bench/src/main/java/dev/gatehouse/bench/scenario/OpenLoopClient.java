@@ -19,7 +19,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An open-loop HTTP/1.1 load generator for the slow-requests scenario (docs/benchmarks.md).
  *
- * <p>Request {@code i} is due at {@code start + i / rate} and is sent then, whatever is still
+ * <p>Request {@code i} is due at {@code start + i / rate} (with {@code --arrivals uniform}, the
+ * default; with {@code --arrivals poisson} the gaps between due times are exponentially
+ * distributed with mean {@code 1 / rate}, from a generator with a fixed seed, so the schedule is
+ * bursty like independent users yet the same in every run) and is sent then, whatever is still
  * outstanding: the schedule never waits for a response, so a slow proxy cannot slow the arrivals
  * down and hide its own queueing (coordinated omission). Latency is measured from the request's
  * <em>scheduled</em> send time to the end of its response. The JDK {@link HttpClient} sends
@@ -39,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  * readable summary on standard error.
  *
  * <p>Usage: {@code OpenLoopClient --url http://127.0.0.1:PORT [--rate 500] [--duration 60]
- * [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--label NAME]}.
+ * [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--arrivals uniform|poisson] [--label NAME]}.
  */
 public final class OpenLoopClient {
 
@@ -67,6 +70,7 @@ public final class OpenLoopClient {
         int slowEvery = 100;
         String label = "";
         boolean spread = true;
+        boolean poisson = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -78,6 +82,13 @@ public final class OpenLoopClient {
                 case "--timeout" -> { timeout = Args.positiveInt(a, v); i++; }
                 case "--slow-every" -> { slowEvery = Args.positiveInt(a, v); i++; }
                 case "--label" -> { label = v == null ? "" : v; i++; }
+                case "--arrivals" -> {
+                    if (!"uniform".equals(v) && !"poisson".equals(v)) {
+                        throw Args.fail(a, v, "uniform or poisson");
+                    }
+                    poisson = "poisson".equals(v);
+                    i++;
+                }
                 case "--slow-pattern" -> {
                     if (!"spread".equals(v) && !"modulo".equals(v)) {
                         throw Args.fail(a, v, "spread or modulo");
@@ -87,11 +98,11 @@ public final class OpenLoopClient {
                 }
                 case "-h", "--help" -> {
                     System.out.println("usage: OpenLoopClient --url http://127.0.0.1:PORT [--rate 500] [--duration 60]"
-                            + " [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--label NAME]");
+                            + " [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--arrivals uniform|poisson] [--label NAME]");
                     return;
                 }
                 default -> throw Args.fail("argument", a,
-                        "--url, --rate, --duration, --warmup, --timeout, --slow-every, --slow-pattern or --label");
+                        "--url, --rate, --duration, --warmup, --timeout, --slow-every, --slow-pattern, --arrivals or --label");
             }
         }
         if (url == null || !url.startsWith("http://")) {
@@ -100,7 +111,7 @@ public final class OpenLoopClient {
         while (url.endsWith("/")) {
             url = url.substring(0, url.length() - 1);
         }
-        new OpenLoopClient.Run(url, rate, duration, warmup, timeout, slowEvery, spread, label).execute();
+        new OpenLoopClient.Run(url, rate, duration, warmup, timeout, slowEvery, spread, poisson, label).execute();
     }
 
     /** One run of the schedule and its recorded outcomes. */
@@ -112,6 +123,7 @@ public final class OpenLoopClient {
         private final int timeout;
         private final int slowEvery;
         private final boolean spread;
+        private final boolean poisson;
         private final String label;
         private final int warmupCount;
         private final int total;
@@ -124,7 +136,7 @@ public final class OpenLoopClient {
         private final CountDownLatch done;
 
         Run(String base, double rate, int duration, int warmup, int timeout, int slowEvery, boolean spread,
-                String label) {
+                boolean poisson, String label) {
             this.base = base;
             this.rate = rate;
             this.duration = duration;
@@ -132,6 +144,7 @@ public final class OpenLoopClient {
             this.timeout = timeout;
             this.slowEvery = slowEvery;
             this.spread = spread;
+            this.poisson = poisson;
             this.label = label;
             this.warmupCount = (int) Math.round(rate * warmup);
             int measured = (int) Math.round(rate * duration);
@@ -153,11 +166,16 @@ public final class OpenLoopClient {
             long maxLagNs = 0;
             SplittableRandom placement = new SplittableRandom(20261122L);
             int slowAt = 0;
+            SplittableRandom gaps = new SplittableRandom(19700101L);
+            double offsetNs = 0;
             for (int i = 0; i < total; i++) {
                 if (i % slowEvery == 0) {
                     slowAt = spread ? i + placement.nextInt(slowEvery) : i;
                 }
-                long due = start + (long) (i * periodNs);
+                long due = start + (long) (poisson ? offsetNs : i * periodNs);
+                if (poisson) {
+                    offsetNs += -Math.log(1.0 - gaps.nextDouble()) * periodNs;
+                }
                 long now;
                 while ((now = System.nanoTime()) < due) {
                     long left = due - now;
@@ -273,6 +291,7 @@ public final class OpenLoopClient {
             field(json, "rate", fmt(rate));
             field(json, "duration_s", Integer.toString(duration));
             field(json, "warmup_s", Integer.toString(warmup));
+            field(json, "arrivals", poisson ? "\"poisson\"" : "\"uniform\"");
             field(json, "slow_pattern", spread ? "\"spread\"" : "\"modulo\"");
             field(json, "requests", Integer.toString(measured));
             field(json, "errors", Integer.toString(fastErrors + slowErrors));
