@@ -38,7 +38,7 @@ final class AdmissionIT {
             try {
                 RawHttpClient first = RawHttpClient.connect(node.port());
                 clients.add(first);
-                send(first, "/delay/300");
+                send(first, "/delay/2000");
                 backend.awaitRequests(1, Duration.ofSeconds(5));
                 for (int i = 0; i < 5; i++) {
                     RawHttpClient c = RawHttpClient.connect(node.port());
@@ -53,7 +53,7 @@ final class AdmissionIT {
                     assertThat(c.readResponse().status()).isEqualTo(200);
                 }
                 assertThat(backend.requests()).extracting(RecordedRequest::uri)
-                        .containsExactly("/delay/300", "/q0", "/q1", "/q2", "/q3", "/q4");
+                        .containsExactly("/delay/2000", "/q0", "/q1", "/q2", "/q3", "/q4");
             } finally {
                 clients.forEach(RawHttpClient::close);
             }
