@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.config.QueueConfig;
 import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
@@ -67,10 +68,16 @@ final class AdmissionIT {
             send(busy, "/delay/2000");
             backend.awaitRequests(1, Duration.ofSeconds(5));
             send(waiting, "/never-sent");
+            // What the balancer knows is visible while it happens.
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.server().status().get(0).admission().queueLength() == 1);
+            PoolStatus.BackendStatus b = node.server().status().get(0).backends().get(0);
+            assertThat(b.inFlight()).isEqualTo(1);
+            assertThat(b.limit()).isEqualTo(1);
             RawHttpResponse r = waiting.readResponse();
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("Retry-After")).isEqualTo("1");
             assertThat(backend.requestsStarted()).isEqualTo(1);
+            assertThat(node.server().status().get(0).admission().timedOutOrCancelledTotal()).isEqualTo(1);
         }
     }
 
