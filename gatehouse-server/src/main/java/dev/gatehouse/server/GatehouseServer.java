@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
@@ -128,6 +129,14 @@ public final class GatehouseServer implements AutoCloseable {
     /** The snapshot holder: the one reference the data plane reads. */
     public SnapshotHolder snapshots() {
         return snapshots;
+    }
+
+    /**
+     * What the balancer knows right now, per pool: in flight and limit per backend, queue length
+     * and queue wait (ready for the metrics endpoint).
+     */
+    public List<PoolStatus> status() {
+        return snapshots.current().pools().values().stream().map(PoolStatus::of).toList();
     }
 
     /** The transport in use, {@code epoll} or {@code nio}. */

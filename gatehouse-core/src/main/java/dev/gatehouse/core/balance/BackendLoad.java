@@ -3,28 +3,35 @@ package dev.gatehouse.core.balance;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What one backend is doing right now: requests in flight and a peak-EWMA of its latency. Shared
+ * What one backend is doing right now: requests in flight and an average of its latency. Shared
  * by every snapshot of the pool and every event loop; thread-safe.
  *
- * <p>Peak EWMA (as in Finagle and Linkerd): a latency above the average replaces it at once, so
- * a backend that turns slow is avoided immediately; lower latencies pull the average down with a
- * time-based decay ({@link #DECAY_NANOS}), so it recovers gradually.
+ * <p>The average is a time-weighted EWMA of the <em>logarithm</em> of the latency (a geometric
+ * mean), with time constant {@link #AVERAGE_NANOS}. Not a peak EWMA (Finagle's and Linkerd's,
+ * where a sample above the average replaces it): web apps mix routes whose latencies differ a
+ * hundredfold, and a peak EWMA then describes the last slow route a backend served, not the
+ * backend. Measured on the slow-requests scenario (docs/benchmarks.md), one 500 ms request in a
+ * hundred made every backend look like a 500 ms backend for seconds, and balancing on it sent fast
+ * requests behind slow ones. In the log domain a rare 100x request moves the average by a few
+ * percent, while a backend that really becomes slower moves it within a couple of seconds.
  *
  * <p>A backend avoided because it was slow receives no samples, so its average would never come
  * down; {@link #latencyNanos(long)} therefore reads the average decayed towards zero for the time
- * since the last sample (as tower's and Linkerd's peak-EWMA do), and an idle backend is probed
- * again after a while. Callers: the data plane calls {@link #started()} and
- * {@link #finished(long, long)} (through admission tickets); balancers only read.
+ * since the last sample ({@link #DECAY_NANOS}), and an idle backend is probed again after a while.
+ * Callers: the data plane calls {@link #started()} and {@link #finished(long, long)} (through
+ * admission tickets); balancers only read.
  */
 public final class BackendLoad {
 
     /** Time constant of the latency average. */
+    public static final long AVERAGE_NANOS = 2_000_000_000L;
+    /** Time constant with which an unsampled backend's latency is read as falling towards zero. */
     public static final long DECAY_NANOS = 10_000_000_000L;
     /** Latency assumed before the first measurement: 1 ms, optimistic so new backends get traffic. */
     public static final long INITIAL_LATENCY_NANOS = 1_000_000L;
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private double ewmaNanos = INITIAL_LATENCY_NANOS;
+    private double logEwma = Math.log(INITIAL_LATENCY_NANOS);
     private long lastUpdateNanos;
     private boolean measured;
 
@@ -53,34 +60,35 @@ public final class BackendLoad {
 
     /** Records one latency sample. */
     public synchronized void observe(long latencyNanos, long nowNanos) {
-        if (!measured || latencyNanos > ewmaNanos) {
-            ewmaNanos = latencyNanos;
+        double sample = Math.log(Math.max(1_000, latencyNanos));
+        if (!measured) {
+            logEwma = sample;
             measured = true;
         } else {
-            double w = Math.exp(-(double) Math.max(0, nowNanos - lastUpdateNanos) / DECAY_NANOS);
-            ewmaNanos = ewmaNanos * w + latencyNanos * (1 - w);
+            double w = Math.exp(-(double) Math.max(0, nowNanos - lastUpdateNanos) / AVERAGE_NANOS);
+            logEwma = logEwma * w + sample * (1 - w);
         }
         lastUpdateNanos = nowNanos;
     }
 
     /** The latency average as of the last sample, in nanoseconds. */
     public synchronized double latencyNanos() {
-        return ewmaNanos;
+        return Math.exp(logEwma);
     }
 
     /**
      * The latency average as seen at {@code nowNanos}: the last value decayed towards zero for the
-     * time since the last sample (the value a zero-latency sample would leave), so that a backend
-     * without traffic looks cheaper as time passes. Before the first sample:
-     * {@link #INITIAL_LATENCY_NANOS}. Does not change the average.
+     * time since the last sample, so that a backend without traffic looks cheaper as time passes.
+     * Before the first sample: {@link #INITIAL_LATENCY_NANOS}. Does not change the average.
      *
      * @param nowNanos the clock's time now
      */
     public synchronized double latencyNanos(long nowNanos) {
+        double average = Math.exp(logEwma);
         if (!measured) {
-            return ewmaNanos;
+            return average;
         }
         long idle = nowNanos - lastUpdateNanos;
-        return idle <= 0 ? ewmaNanos : ewmaNanos * Math.exp(-(double) idle / DECAY_NANOS);
+        return idle <= 0 ? average : average * Math.exp(-(double) idle / DECAY_NANOS);
     }
 }

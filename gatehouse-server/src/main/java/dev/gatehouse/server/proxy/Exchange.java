@@ -168,7 +168,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         switch (admit) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();
-            case Admit.Rejected r -> fail(ProxyError.NO_BACKEND, r.reason());
+            case Admit.Rejected r -> fail(ProxyError.NO_BACKEND, "pool " + pool.name() + " has no available backend: " + r.reason());
         }
     }
 

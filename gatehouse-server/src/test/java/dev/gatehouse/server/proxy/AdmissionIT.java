@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.config.QueueConfig;
 import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
@@ -38,7 +39,7 @@ final class AdmissionIT {
             try {
                 RawHttpClient first = RawHttpClient.connect(node.port());
                 clients.add(first);
-                send(first, "/delay/300");
+                send(first, "/delay/2000");
                 backend.awaitRequests(1, Duration.ofSeconds(5));
                 for (int i = 0; i < 5; i++) {
                     RawHttpClient c = RawHttpClient.connect(node.port());
@@ -53,7 +54,7 @@ final class AdmissionIT {
                     assertThat(c.readResponse().status()).isEqualTo(200);
                 }
                 assertThat(backend.requests()).extracting(RecordedRequest::uri)
-                        .containsExactly("/delay/300", "/q0", "/q1", "/q2", "/q3", "/q4");
+                        .containsExactly("/delay/2000", "/q0", "/q1", "/q2", "/q3", "/q4");
             } finally {
                 clients.forEach(RawHttpClient::close);
             }
@@ -67,10 +68,16 @@ final class AdmissionIT {
             send(busy, "/delay/2000");
             backend.awaitRequests(1, Duration.ofSeconds(5));
             send(waiting, "/never-sent");
+            // What the balancer knows is visible while it happens.
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.server().status().get(0).admission().queueLength() == 1);
+            PoolStatus.BackendStatus b = node.server().status().get(0).backends().get(0);
+            assertThat(b.inFlight()).isEqualTo(1);
+            assertThat(b.limit()).isEqualTo(1);
             RawHttpResponse r = waiting.readResponse();
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("Retry-After")).isEqualTo("1");
             assertThat(backend.requestsStarted()).isEqualTo(1);
+            assertThat(node.server().status().get(0).admission().timedOutOrCancelledTotal()).isEqualTo(1);
         }
     }
 

@@ -1,0 +1,62 @@
+package dev.gatehouse.core.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** p2c-ewma in the pools sync apps have: a handful of single-threaded backends, routes of mixed speed. */
+final class SmallPoolP2cTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void smallPool_theIdleBackendIsAlwaysFound() {
+        FakeClock clock = new FakeClock();
+        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
+        List<Member> eight = Members.equal(8);
+        for (int idle = 0; idle < 8; idle++) {
+            for (int i = 0; i < 8; i++) {
+                if (i != idle) {
+                    Members.load(eight.get(i), 1);
+                }
+            }
+            for (int k = 0; k < 50; k++) {
+                assertThat(p2c.pick(eight, TestRequest.ANY)).isSameAs(eight.get(idle));
+            }
+            for (int i = 0; i < 8; i++) {
+                if (i != idle) {
+                    eight.get(i).load().finished(-1, clock.nanoTime());
+                }
+            }
+        }
+    }
+
+    @Test
+    void rareSlowRoute_doesNotMakeABackendLookSlow() {
+        BackendLoad load = new BackendLoad();
+        long now = 0;
+        for (int i = 0; i < 1000; i++) {
+            now += 16 * MS;
+            // One request in a hundred is a 500 ms report; the rest take 5 ms.
+            load.observe(i % 100 == 50 ? 500 * MS : 5 * MS, now);
+        }
+        assertThat(load.latencyNanos()).isBetween(4.0 * MS, 7.5 * MS);
+    }
+
+    @Test
+    void backendThatTurnsSlow_isSeenWithinSeconds() {
+        BackendLoad load = new BackendLoad();
+        long now = 0;
+        for (int i = 0; i < 500; i++) {
+            now += 16 * MS;
+            load.observe(5 * MS, now);
+        }
+        for (int i = 0; i < 250; i++) { // four seconds of 50 ms answers
+            now += 16 * MS;
+            load.observe(50 * MS, now);
+        }
+        assertThat(load.latencyNanos()).isGreaterThan(30.0 * MS);
+    }
+}
