@@ -6,14 +6,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What one backend is doing right now: requests in flight and an average of its latency. Shared
  * by every snapshot of the pool and every event loop; thread-safe.
  *
- * <p>The average is a time-weighted EWMA of the <em>logarithm</em> of the latency (a geometric
- * mean), with time constant {@link #AVERAGE_NANOS}. Not a peak EWMA (Finagle's and Linkerd's,
+ * <p>The average is an EWMA of the <em>logarithm</em> of the latency (a geometric mean), each sample
+ * weighing {@link #SAMPLE_WEIGHT}. Weighing by count rather than by the time since the last sample
+ * matters: a backend busy with a 500 ms request produces no sample for 500 ms, and a time-weighted
+ * average would give that one slow sample a large weight. Not a peak EWMA (Finagle's and Linkerd's,
  * where a sample above the average replaces it): web apps mix routes whose latencies differ a
  * hundredfold, and a peak EWMA then describes the last slow route a backend served, not the
  * backend. Measured on the slow-requests scenario (docs/benchmarks.md), one 500 ms request in a
  * hundred made every backend look like a 500 ms backend for seconds, and balancing on it sent fast
  * requests behind slow ones. In the log domain a rare 100x request moves the average by a few
- * percent, while a backend that really becomes slower moves it within a couple of seconds.
+ * percent, while a backend that really becomes slower moves it within a few dozen requests.
  *
  * <p>A backend avoided because it was slow receives no samples, so its average would never come
  * down; {@link #latencyNanos(long)} therefore reads the average decayed towards zero for the time
@@ -23,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendLoad {
 
-    /** Time constant of the latency average. */
-    public static final long AVERAGE_NANOS = 2_000_000_000L;
+    /** Weight of one latency sample in the average: about the last 20 requests count. */
+    public static final double SAMPLE_WEIGHT = 0.05;
     /** Time constant with which an unsampled backend's latency is read as falling towards zero. */
     public static final long DECAY_NANOS = 10_000_000_000L;
     /** Latency assumed before the first measurement: 1 ms, optimistic so new backends get traffic. */
@@ -65,8 +67,7 @@ public final class BackendLoad {
             logEwma = sample;
             measured = true;
         } else {
-            double w = Math.exp(-(double) Math.max(0, nowNanos - lastUpdateNanos) / AVERAGE_NANOS);
-            logEwma = logEwma * w + sample * (1 - w);
+            logEwma += SAMPLE_WEIGHT * (sample - logEwma);
         }
         lastUpdateNanos = nowNanos;
     }

@@ -8,8 +8,16 @@ import java.util.random.RandomGenerator;
  * Power of two choices over in-flight requests times latency (as Finagle and Linkerd do): draw two
  * distinct candidates uniformly at random and take the cheaper, where
  * {@code cost = (inFlight + 1) * latency / weight} and the latency is
- * {@link BackendLoad#latencyNanos(long)} at the clock's current time. Equal costs: either one, at
+ * {@link BackendLoad#latencyNanos(long)} at the clock's current time, capped as below. Equal costs: either one, at
  * random. One candidate: that one.
+ *
+ * <p><b>Latency counts up to a factor.</b> Each compared candidate's latency is capped at
+ * {@link #LATENCY_CAP} times the lowest latency among those compared. Latency tells a slow backend
+ * from a fast one; but measured latency also includes the time requests waited at the backend, so
+ * a backend that was busy looks slower for a while, and without a cap an idle backend can lose to
+ * a busy one. With the cap below 2, a backend with fewer requests in flight always wins over one
+ * with more, and latency decides among equally loaded ones (and makes a slow backend take fewer
+ * requests when all are busy).
  *
  * <p><b>Small pools are compared whole.</b> With at most {@link #COMPARE_ALL_UP_TO} candidates, all
  * of them are compared instead of two. Sampling two exists to keep picks O(1) and to avoid herding
@@ -32,6 +40,8 @@ final class P2cEwmaBalancer implements Balancer {
 
     /** Pools up to this size are compared whole. */
     static final int COMPARE_ALL_UP_TO = 16;
+    /** A latency counts at most this many times the lowest compared one. */
+    static final double LATENCY_CAP = 1.9;
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -58,8 +68,11 @@ final class P2cEwmaBalancer implements Balancer {
         }
         Member a = candidates.get(i);
         Member b = candidates.get(j);
-        double costA = cost(a, now);
-        double costB = cost(b, now);
+        double latencyA = a.load().latencyNanos(now);
+        double latencyB = b.load().latencyNanos(now);
+        double cap = LATENCY_CAP * Math.min(latencyA, latencyB);
+        double costA = cost(a, latencyA, cap);
+        double costB = cost(b, latencyB, cap);
         if (costA < costB) {
             return a;
         }
@@ -71,11 +84,20 @@ final class P2cEwmaBalancer implements Balancer {
 
     /** The cheapest candidate; ties broken uniformly at random in one pass (reservoir sampling). */
     private Member cheapest(List<Member> candidates, long now) {
+        int n = candidates.size();
+        double[] latency = new double[n];
+        double lowest = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            latency[i] = candidates.get(i).load().latencyNanos(now);
+            lowest = Math.min(lowest, latency[i]);
+        }
+        double cap = LATENCY_CAP * lowest;
         Member best = null;
         double bestCost = Double.MAX_VALUE;
         int ties = 0;
-        for (Member m : candidates) {
-            double c = cost(m, now);
+        for (int i = 0; i < n; i++) {
+            Member m = candidates.get(i);
+            double c = cost(m, latency[i], cap);
             if (best == null || c < bestCost) {
                 best = m;
                 bestCost = c;
@@ -87,7 +109,7 @@ final class P2cEwmaBalancer implements Balancer {
         return best;
     }
 
-    private static double cost(Member m, long now) {
-        return (m.load().inFlight() + 1.0) * m.load().latencyNanos(now) / m.weight();
+    private static double cost(Member m, double latency, double cap) {
+        return (m.load().inFlight() + 1.0) * Math.min(latency, cap) / m.weight();
     }
 }

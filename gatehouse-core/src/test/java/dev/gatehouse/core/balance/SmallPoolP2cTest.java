@@ -46,14 +46,31 @@ final class SmallPoolP2cTest {
     }
 
     @Test
-    void backendThatTurnsSlow_isSeenWithinSeconds() {
+    void idleBackend_beatsABusyOneThatLooksFaster() {
+        FakeClock clock = new FakeClock();
+        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
+        List<Member> two = Members.equal(2);
+        // The first looks three times slower (its requests waited behind others), but is idle.
+        for (int i = 0; i < 100; i++) {
+            two.get(0).load().observe(15 * MS, clock.nanoTime());
+            two.get(1).load().observe(5 * MS, clock.nanoTime());
+        }
+        Members.load(two.get(1), 1);
+        assertThat(p2c.pick(two, TestRequest.ANY)).isSameAs(two.get(0));
+        // Equally loaded, the faster one wins.
+        Members.load(two.get(0), 1);
+        assertThat(p2c.pick(two, TestRequest.ANY)).isSameAs(two.get(1));
+    }
+
+    @Test
+    void backendThatTurnsSlow_isSeenWithinDozensOfRequests() {
         BackendLoad load = new BackendLoad();
         long now = 0;
         for (int i = 0; i < 500; i++) {
             now += 16 * MS;
             load.observe(5 * MS, now);
         }
-        for (int i = 0; i < 250; i++) { // four seconds of 50 ms answers
+        for (int i = 0; i < 40; i++) { // forty requests of 50 ms
             now += 16 * MS;
             load.observe(50 * MS, now);
         }
