@@ -305,7 +305,7 @@ final class LimitedPool implements PoolTicket.Releaser {
         if (slow) {
             slowInFlight++;
         }
-        s.member.load().started();
+        s.member.load().started(clock.nanoTime());
         return new PoolTicket(this, s.member, s, slow, routeKey, clock.nanoTime(), s.held);
     }
 

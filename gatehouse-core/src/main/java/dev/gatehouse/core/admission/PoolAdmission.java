@@ -100,7 +100,7 @@ public final class PoolAdmission {
             unlimitedRejected.incrementAndGet();
             return new Admit.Rejected("no backend");
         }
-        m.load().started();
+        m.load().started(clock.nanoTime());
         return new Admit.Granted(new PoolTicket(unlimitedRelease, m, null, false, null, clock.nanoTime(), 0));
     }
 

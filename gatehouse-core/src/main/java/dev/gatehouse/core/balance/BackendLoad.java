@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests behind slow ones. In the log domain a rare 100x request moves the average by a few
  * percent, while a backend that really becomes slower moves it within a few dozen requests.
  *
- * <p>A backend avoided because it was slow receives no samples, so its average would never come
- * down; {@link #latencyNanos(long)} therefore reads the average decayed towards zero for the time
- * since the last sample ({@link #DECAY_NANOS}), and an idle backend is probed again after a while.
+ * <p>What {@link #latencyNanos(long)} reads depends on whether the backend is busy. An idle backend
+ * avoided because it was slow receives no samples, so its average would never come down: it is
+ * read decayed towards zero for the time since its last sample ({@link #DECAY_NANOS}), and probed
+ * again after a while. A busy backend that has not finished anything for longer than its average
+ * is working on something long: it is read as at least that long ("the age of its work", the time
+ * since it last finished a request or became busy), so that a request is not sent behind it when
+ * every backend is busy. Finagle's peak EWMA counts pending requests in the same spirit.
  * Callers: the data plane calls {@link #started()} and {@link #finished(long, long)} (through
  * admission tickets); balancers only read.
  */
@@ -33,6 +37,8 @@ public final class BackendLoad {
     public static final long INITIAL_LATENCY_NANOS = 1_000_000L;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** When the backend last finished a request or went from idle to busy: its work is at most this old. */
+    private volatile long progressNanos;
     private double logEwma = Math.log(INITIAL_LATENCY_NANOS);
     private long lastUpdateNanos;
     private boolean measured;
@@ -42,9 +48,20 @@ public final class BackendLoad {
         return inFlight.get();
     }
 
-    /** A request was sent to the backend. */
+    /** A request was sent to the backend (when the time is not known; see {@link #started(long)}). */
     public void started() {
         inFlight.incrementAndGet();
+    }
+
+    /**
+     * A request was sent to the backend.
+     *
+     * @param nowNanos the clock's time now
+     */
+    public void started(long nowNanos) {
+        if (inFlight.getAndIncrement() == 0) {
+            progressNanos = nowNanos;
+        }
     }
 
     /**
@@ -55,6 +72,7 @@ public final class BackendLoad {
      */
     public void finished(long latencyNanos, long nowNanos) {
         inFlight.decrementAndGet();
+        progressNanos = nowNanos;
         if (latencyNanos >= 0) {
             observe(latencyNanos, nowNanos);
         }
@@ -86,6 +104,9 @@ public final class BackendLoad {
      */
     public synchronized double latencyNanos(long nowNanos) {
         double average = Math.exp(logEwma);
+        if (inFlight.get() > 0) {
+            return Math.max(average, nowNanos - progressNanos);
+        }
         if (!measured) {
             return average;
         }

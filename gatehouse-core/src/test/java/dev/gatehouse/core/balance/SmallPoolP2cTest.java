@@ -55,11 +55,33 @@ final class SmallPoolP2cTest {
             two.get(0).load().observe(15 * MS, clock.nanoTime());
             two.get(1).load().observe(5 * MS, clock.nanoTime());
         }
-        Members.load(two.get(1), 1);
+        two.get(1).load().started(clock.nanoTime());
         assertThat(p2c.pick(two, TestRequest.ANY)).isSameAs(two.get(0));
         // Equally loaded, the faster one wins.
-        Members.load(two.get(0), 1);
+        two.get(0).load().started(clock.nanoTime());
         assertThat(p2c.pick(two, TestRequest.ANY)).isSameAs(two.get(1));
+    }
+
+    @Test
+    void everyBackendBusy_theOneStuckOnALongRequestIsAvoided() {
+        FakeClock clock = new FakeClock();
+        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
+        List<Member> four = Members.equal(4);
+        for (Member m : four) {
+            for (int i = 0; i < 50; i++) {
+                m.load().observe(5 * MS, clock.nanoTime());
+            }
+        }
+        // The first starts a long request; 300 ms later the others have each just started a new one.
+        four.get(0).load().started(clock.nanoTime());
+        clock.advance(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+        for (int i = 1; i < 4; i++) {
+            four.get(i).load().started(clock.nanoTime());
+        }
+        clock.advance(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        for (int k = 0; k < 100; k++) {
+            assertThat(p2c.pick(four, TestRequest.ANY)).isNotSameAs(four.get(0));
+        }
     }
 
     @Test
