@@ -34,10 +34,9 @@ Other environment variables:
 USAGE
 }
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
+. "$root/gatehouse-bench/scripts/lib/bench-common.sh"
 
 duration=${BENCH_DURATION:-15}
 warmup=${BENCH_WARMUP:-10}
@@ -68,9 +67,6 @@ while [ $# -gt 0 ]; do
 done
 
 # Argument checks, in one grammar: name: value (expected: ...).
-check_int() { # name value min
-  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || die "$1: \"$2\" (expected: an integer >= $3)"
-}
 check_int duration "$duration" 1
 check_int warmup "$warmup" 0
 check_int connections "$connections" 1
@@ -91,116 +87,26 @@ for p in "${proxies[@]}"; do
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
-# ---------------------------------------------------------------- processes and cleanup
+# ---------------------------------------------------------------- processes and tools
 
-started=()        # pids of every process this script started and has not stopped yet
-made_policy_rc=0  # 1 while we own a temporary /usr/sbin/policy-rc.d
+setup_cleanup
 
-# Prints the state letter of pid $1 (R, S, Z, ...), nothing when it is gone.
-proc_state() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  printf '%s' "${s%% *}"
-}
-
-# Stops pid $1: TERM, up to 10 s to exit, then KILL, together with its children (an nginx
-# master killed this way would leave its worker behind); reaps it.
-stop_proc() {
-  local pid=$1 i state kid
-  local -a kids
-  mapfile -t kids < <(tree_pids "$pid" | tail -n +2)
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    state=$(proc_state "$pid")
-    if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
-    sleep 0.1
-  done
-  state=$(proc_state "$pid")
-  if [ -n "$state" ] && [ "$state" != Z ]; then
-    kill -KILL "$pid" 2>/dev/null || true
-    for kid in "${kids[@]}"; do kill -KILL "$kid" 2>/dev/null || true; done
-  fi
-  wait "$pid" 2>/dev/null || true
-  forget "$pid"
-}
-
-# Drops pid $1 from the list of processes to stop at exit.
-forget() {
-  local keep=() p
-  for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-  started=("${keep[@]}")
-}
-
-cleanup() {
-  local pid
-  trap - EXIT INT TERM
-  for pid in "${started[@]}"; do stop_proc "$pid"; done
-  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d || true; fi
-}
-trap cleanup EXIT
-trap 'log "interrupted, stopping what was started"; exit 130' INT
-trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- tools
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"
-  elif command -v sudo >/dev/null; then sudo "$@"
-  else die "need root to run: $* (install nginx, haproxy and wrk yourself, then run again)"
-  fi
-}
-
-find_sbin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
-
-install_missing() {
-  local pkgs=()
-  [ -n "$(find_sbin nginx)" ] || pkgs+=(nginx)
-  if wants haproxy && [ -z "$(find_sbin haproxy)" ]; then pkgs+=(haproxy); fi
-  command -v wrk >/dev/null || pkgs+=(wrk)
-  command -v curl >/dev/null || pkgs+=(curl)
-  command -v taskset >/dev/null || pkgs+=(util-linux)
-  [ "${#pkgs[@]}" -gt 0 ] || return 0
-  command -v apt-get >/dev/null || die "missing ${pkgs[*]} and no apt-get to install them"
-  log "installing ${pkgs[*]} (the packages' own services are not started)"
-  # The packages would start system-wide nginx/haproxy services; a policy-rc.d that answers
-  # 101 ("action forbidden") keeps them stopped. Only ours is removed again.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    made_policy_rc=1
-    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
-  fi
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${pkgs[@]}" >&2
-  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; made_policy_rc=0; fi
-}
-
-install_missing
+need=(nginx)
+if wants haproxy; then need+=(haproxy); fi
+need+=(wrk curl taskset:util-linux)
+install_missing "nginx, haproxy and wrk" "${need[@]}"
 nginx_bin=$(find_sbin nginx)
 haproxy_bin=$(find_sbin haproxy)
 [ -n "$nginx_bin" ] || die "nginx not found after install"
 if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
 command -v wrk >/dev/null || die "wrk not found after install"
 clk_tck=$(getconf CLK_TCK)
-ncpu=$(nproc)
-[ "$proxy_cpu" -lt "$ncpu" ] && [ "$load_cpu" -lt "$ncpu" ] \
-  || die "BENCH_PROXY_CPU=$proxy_cpu, BENCH_LOAD_CPU=$load_cpu (expected: cores below nproc, $ncpu)"
+check_cores
 
 java_bin=
 if wants gatehouse; then
-  . "$root/bin/lib/find-java.sh"
-  gatehouse_find_java || exit 1
-  java_bin=$GATEHOUSE_JAVA_HOME/bin/java
-  if [ -z "$jar" ]; then
-    jar=$root/gatehouse-cli/target/gatehouse.jar
-    if [ ! -f "$jar" ]; then
-      log "building $jar (missing)"
-      # The benchmark needs the executable jar only: tests are neither run nor compiled.
-      (cd "$root" && JAVA_HOME=$GATEHOUSE_JAVA_HOME \
-        ./mvnw -B -q -DskipTests -Dmaven.test.skip=true package -pl gatehouse-cli -am) >&2
-    fi
-  fi
-  [ -f "$jar" ] || die "jar: \"$jar\" (expected: an existing file)"
-  read -r -a jvm_args <<< "$jvm_opts"
+  find_java
+  resolve_jar
 fi
 
 # More connections than the default soft limit of 1024 files need a higher one.
@@ -208,50 +114,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # ---------------------------------------------------------------- results directory
 
-if [ -z "$results_dir" ]; then
-  results_dir=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
-else
-  mkdir -p "$results_dir"
-fi
-results_dir=$(cd "$results_dir" && pwd)
-# nginx workers run as an unprivileged user when started by root; they must reach the prefix.
-chmod 755 "$results_dir"
-mkdir -p "$results_dir/conf" "$results_dir/logs" "$results_dir/wrk"
-csv=$results_dir/results.csv
-log "results go to $results_dir"
+make_results_dir gatehouse-bench wrk
 
 # ---------------------------------------------------------------- ports
 
-# Listening ports come from below the kernel's ephemeral range: a port in that range may be
-# taken at any moment as the local end of some outgoing connection (wrk's, a proxy's), and then
-# bind() fails.
-ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-if [ "$ephemeral_low" -gt 12000 ]; then port_low=10000 port_span=$((ephemeral_low - 10000))
-else port_low=61000 port_span=4000
-fi
-picked=" "
-# Succeeds when no socket on this machine uses local port $1 (listening or connected).
-port_unused() {
-  if command -v ss >/dev/null; then
-    [ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-  else
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-# Sets $picked_port to a port that nothing uses and this run has not picked yet.
-pick_port() {
-  local i port
-  for ((i = 0; i < 200; i++)); do
-    port=$((port_low + (RANDOM * 32768 + RANDOM) % port_span))
-    case "$picked" in *" $port "*) continue ;; esac
-    if port_unused "$port"; then
-      picked="$picked$port "
-      picked_port=$port
-      return 0
-    fi
-  done
-  die "no free port found on 127.0.0.1"
-}
+# Below the kernel's ephemeral range (init_ports in lib/bench-common.sh says why).
+init_ports
 pick_port
 backend_port=$picked_port
 declare -A port
@@ -259,33 +127,10 @@ for p in "${proxies[@]}"; do pick_port; port[$p]=$picked_port; done
 
 # ---------------------------------------------------------------- configs
 
-# Every nginx here starts with its own prefix, so nothing of the system's nginx is touched.
-nginx_common() { # name
-  cat <<EOF
-worker_processes 1;
-pid $results_dir/conf/$1/nginx.pid;
-error_log $results_dir/logs/$1-error.log warn;
-events { worker_connections 8192; }
-EOF
-}
-nginx_http_common() { # name
-  cat <<EOF
-  access_log off;
-  keepalive_requests 1000000000;
-  client_body_temp_path $results_dir/conf/$1/client_body;
-  proxy_temp_path $results_dir/conf/$1/proxy;
-  fastcgi_temp_path $results_dir/conf/$1/fastcgi;
-  uwsgi_temp_path $results_dir/conf/$1/uwsgi;
-  scgi_temp_path $results_dir/conf/$1/scgi;
-EOF
-}
-
 mkdir -p "$results_dir/conf/backend" "$results_dir/conf/nginx"
 body=$(head -c "$body_size" /dev/zero | tr '\0' 'a')
 {
-  nginx_common backend
-  echo "http {"
-  nginx_http_common backend
+  nginx_conf_head backend 8192
   cat <<EOF
   server {
     listen 127.0.0.1:$backend_port;
@@ -299,9 +144,7 @@ EOF
 } > "$results_dir/conf/backend/nginx.conf"
 
 {
-  nginx_common nginx
-  echo "http {"
-  nginx_http_common nginx
+  nginx_conf_head nginx 8192
   cat <<EOF
   upstream bench {
     server 127.0.0.1:$backend_port;
@@ -359,22 +202,6 @@ EOF
 
 # ---------------------------------------------------------------- starting and measuring
 
-nginx_args() { # name
-  local args=(-p "$results_dir/conf/$1/" -c "$results_dir/conf/$1/nginx.conf" -g 'daemon off;')
-  # -e (nginx 1.19.5+) keeps nginx off the system's error log before the config is read.
-  if "$nginx_bin" -h 2>&1 | grep -q -- ' -e '; then args+=(-e "$results_dir/logs/$1-error.log"); fi
-  printf '%s\n' "${args[@]}"
-}
-
-# Starts a process pinned to core $1 with output to log file $2; sets $last_pid.
-spawn() { # cpu logfile command...
-  local cpu=$1 logfile=$2
-  shift 2
-  taskset -c "$cpu" "$@" > "$logfile" 2>&1 < /dev/null &
-  last_pid=$!
-  started+=("$last_pid")
-}
-
 start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
@@ -392,11 +219,10 @@ start_proxy() { # name round
 
 # Waits until http://127.0.0.1:$2/ answers at all (up to 60 s); fails early if pid $3 dies.
 wait_ready() { # name port pid logfile
-  local i state
+  local i
   for ((i = 0; i < 600; i++)); do
     if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/"; then return 0; fi
-    state=$(proc_state "$3")
-    if [ -z "$state" ] || [ "$state" = Z ]; then
+    if proc_gone "$3"; then
       tail -n 20 "$4" >&2 || true
       die "$1 exited before it answered on 127.0.0.1:$2 (log: $4)"
     fi
@@ -412,19 +238,6 @@ check_response() { # name port
   got=$(curl -s -o /dev/null --max-time 5 -w '%{http_code} %{size_download}' "http://127.0.0.1:$2/" || true)
   [ "$got" = "200 $body_size" ] \
     || die "$1 on 127.0.0.1:$2 answered \"$got\" (expected: \"200 $body_size\", status and body bytes)"
-}
-
-# Prints pid $1 and all its descendants (nginx: master and worker).
-tree_pids() {
-  ps -e -o pid=,ppid= | awk -v root="$1" '
-    { parent[$1] = $2 }
-    END {
-      print root
-      n = 1; want[root] = 1
-      do { grew = 0
-        for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; print p; grew = 1 }
-      } while (grew)
-    }'
 }
 
 # Prints the summed utime+stime, in clock ticks, of the given pids (all their threads).
@@ -452,13 +265,10 @@ peak_rss_kb() {
 # wrk runs in the background and the script waits for it, so that Ctrl-C or TERM reach the
 # traps at once instead of after the run (bash defers traps while a foreground child runs).
 run_wrk() { # port seconds outfile
-  local pid rc=0
+  local rc=0
   taskset -c "$load_cpu" wrk -t"$threads" -c"$connections" -d"$2s" --latency \
     "http://127.0.0.1:$1/" > "$3" 2>&1 < /dev/null &
-  pid=$!
-  started+=("$pid")
-  wait "$pid" || rc=$?
-  forget "$pid"
+  wait_child $! || rc=$?
   [ "$rc" = 0 ] || die "wrk failed (exit $rc), see $3"
 }
 
@@ -526,11 +336,7 @@ bench_one() { # name round position
 # ---------------------------------------------------------------- machine description
 
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "cpus: $ncpu ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true))"
-  echo "memory: $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
-  echo "kernel: $(uname -r)"
-  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_header
   echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
   if wants haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
   echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
@@ -559,7 +365,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 stop_proc "$backend_pid"
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results_dir/machine.txt"
+echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
 
 # ---------------------------------------------------------------- summary
 

@@ -49,10 +49,9 @@ Other environment variables:
 USAGE
 }
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
+. "$root/gatehouse-bench/scripts/lib/bench-common.sh"
 
 duration=${BENCH_DURATION:-60}
 warmup=${BENCH_WARMUP:-5}
@@ -87,9 +86,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-check_int() { # name value min
-  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || die "$1: \"$2\" (expected: an integer >= $3)"
-}
 check_int duration "$duration" 1
 check_int warmup "$warmup" 0
 check_int rate "$rate" 1
@@ -112,177 +108,46 @@ for c in "${configs[@]}"; do
 done
 wants_kind() { case "$seen" in *" $1"-*) return 0 ;; *) return 1 ;; esac; }
 
-# ---------------------------------------------------------------- processes and cleanup
+# ---------------------------------------------------------------- processes and tools
 
-started=()        # pids of every process this script started and has not stopped yet
-made_policy_rc=0  # 1 while we own a temporary /usr/sbin/policy-rc.d
+setup_cleanup
 
-proc_state() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  printf '%s' "${s%% *}"
-}
-
-# Prints pid $1 and all its descendants (nginx: master and worker).
-tree_pids() {
-  ps -e -o pid=,ppid= | awk -v root="$1" '
-    { parent[$1] = $2 }
-    END {
-      print root
-      n = 1; want[root] = 1
-      do { grew = 0
-        for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; print p; grew = 1 }
-      } while (grew)
-    }'
-}
-
-# Stops pid $1: TERM, up to 10 s to exit, then KILL with its children; reaps it.
-stop_proc() {
-  local pid=$1 i state kid
-  local -a kids
-  mapfile -t kids < <(tree_pids "$pid" | tail -n +2)
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    state=$(proc_state "$pid")
-    if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
-    sleep 0.1
-  done
-  state=$(proc_state "$pid")
-  if [ -n "$state" ] && [ "$state" != Z ]; then
-    kill -KILL "$pid" 2>/dev/null || true
-    for kid in "${kids[@]}"; do kill -KILL "$kid" 2>/dev/null || true; done
-  fi
-  wait "$pid" 2>/dev/null || true
-  forget "$pid"
-}
-
-forget() {
-  local keep=() p
-  for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-  started=("${keep[@]}")
-}
-
-cleanup() {
-  local pid
-  trap - EXIT INT TERM
-  for pid in "${started[@]}"; do stop_proc "$pid"; done
-  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d || true; fi
-}
-trap cleanup EXIT
-trap 'log "interrupted, stopping what was started"; exit 130' INT
-trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- tools
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"
-  elif command -v sudo >/dev/null; then sudo "$@"
-  else die "need root to run: $* (install nginx and haproxy yourself, then run again)"
-  fi
-}
-
-find_sbin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
-
-install_missing() {
-  local pkgs=()
-  if wants_kind nginx && [ -z "$(find_sbin nginx)" ]; then pkgs+=(nginx); fi
-  if wants_kind haproxy && [ -z "$(find_sbin haproxy)" ]; then pkgs+=(haproxy); fi
-  command -v curl >/dev/null || pkgs+=(curl)
-  command -v taskset >/dev/null || pkgs+=(util-linux)
-  [ "${#pkgs[@]}" -gt 0 ] || return 0
-  command -v apt-get >/dev/null || die "missing ${pkgs[*]} and no apt-get to install them"
-  log "installing ${pkgs[*]} (the packages' own services are not started)"
-  # A policy-rc.d answering 101 ("action forbidden") keeps the packages' services stopped.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    made_policy_rc=1
-    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
-  fi
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${pkgs[@]}" >&2
-  if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; made_policy_rc=0; fi
-}
-
-install_missing
+need=()
+if wants_kind nginx; then need+=(nginx); fi
+if wants_kind haproxy; then need+=(haproxy); fi
+need+=(curl taskset:util-linux)
+install_missing "nginx and haproxy" "${need[@]}"
 nginx_bin=$(find_sbin nginx)
 haproxy_bin=$(find_sbin haproxy)
 if wants_kind nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
 if wants_kind haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
-ncpu=$(nproc)
-[ "$proxy_cpu" -lt "$ncpu" ] && [ "$load_cpu" -lt "$ncpu" ] \
-  || die "BENCH_PROXY_CPU=$proxy_cpu, BENCH_LOAD_CPU=$load_cpu (expected: cores below nproc, $ncpu)"
+check_cores
 
 # The backends and the client are Java (gatehouse-bench), so a JDK is needed whatever is measured.
-. "$root/bin/lib/find-java.sh"
-gatehouse_find_java || exit 1
-java_bin=$GATEHOUSE_JAVA_HOME/bin/java
-mvn() { (cd "$root" && JAVA_HOME=$GATEHOUSE_JAVA_HOME ./mvnw -B -q "$@") >&2; }
+find_java
 
 bench_classes=$root/gatehouse-bench/target/classes
 if [ ! -f "$bench_classes/dev/gatehouse/bench/scenario/OpenLoopClient.class" ]; then
   log "building gatehouse-bench (its classes are missing)"
-  mvn -DskipTests -Dmaven.test.skip=true install -pl gatehouse-bench -am
+  run_mvnw -DskipTests -Dmaven.test.skip=true install -pl gatehouse-bench -am
 fi
-if wants_kind gatehouse; then
-  if [ -z "$jar" ]; then
-    jar=$root/gatehouse-cli/target/gatehouse.jar
-    if [ ! -f "$jar" ]; then
-      log "building $jar (missing)"
-      mvn -DskipTests -Dmaven.test.skip=true package -pl gatehouse-cli -am
-    fi
-  fi
-  [ -f "$jar" ] || die "jar: \"$jar\" (expected: an existing file)"
-  read -r -a jvm_args <<< "$jvm_opts"
-fi
+if wants_kind gatehouse; then resolve_jar; fi
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # ---------------------------------------------------------------- results directory
 
-if [ -z "$results_dir" ]; then
-  results_dir=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-slow-bench.XXXXXX")
-else
-  mkdir -p "$results_dir"
-fi
-results_dir=$(cd "$results_dir" && pwd)
-chmod 755 "$results_dir"   # nginx workers started by root run unprivileged and need the prefix
-mkdir -p "$results_dir/conf" "$results_dir/logs" "$results_dir/client"
-csv=$results_dir/results.csv
-log "results go to $results_dir"
+make_results_dir gatehouse-slow-bench client
 
 # SyncBackends needs Netty: the bench module's classpath, resolved once per run.
-mvn -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
-  || mvn -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
+  || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
 bench_cp="$bench_classes:$(cat "$results_dir/classpath.txt")"
 
 # ---------------------------------------------------------------- ports
 
-# Ports from below the kernel's ephemeral range (see proxy-bench.sh for why).
-ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-if [ "$ephemeral_low" -gt 12000 ]; then port_low=10000 port_span=$((ephemeral_low - 10000))
-else port_low=61000 port_span=4000
-fi
-picked=" "
-port_unused() {
-  if command -v ss >/dev/null; then
-    [ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-  else
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-pick_port() {
-  local i port
-  for ((i = 0; i < 200; i++)); do
-    port=$((port_low + (RANDOM * 32768 + RANDOM) % port_span))
-    case "$picked" in *" $port "*) continue ;; esac
-    if port_unused "$port"; then
-      picked="$picked$port "
-      picked_port=$port
-      return 0
-    fi
-  done
-  die "no free port found on 127.0.0.1"
-}
+# Below the kernel's ephemeral range (init_ports in lib/bench-common.sh says why).
+init_ports
 backend_ports=()
 for ((b = 0; b < backends; b++)); do pick_port; backend_ports+=("$picked_port"); done
 declare -A port
@@ -311,21 +176,8 @@ EOF
 
 nginx_conf() { # name
   local p
-  cat <<EOF
-worker_processes 1;
-pid $results_dir/conf/$1/nginx.pid;
-error_log $results_dir/logs/$1-error.log warn;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  keepalive_requests 1000000000;
-  client_body_temp_path $results_dir/conf/$1/client_body;
-  proxy_temp_path $results_dir/conf/$1/proxy;
-  fastcgi_temp_path $results_dir/conf/$1/fastcgi;
-  uwsgi_temp_path $results_dir/conf/$1/uwsgi;
-  scgi_temp_path $results_dir/conf/$1/scgi;
-  upstream app {
-EOF
+  nginx_conf_head "$1" 16384
+  echo "  upstream app {"
   [ "$1" = nginx-leastconn ] && echo "    least_conn;"
   for p in "${backend_ports[@]}"; do echo "    server 127.0.0.1:$p;"; done
   cat <<EOF
@@ -388,14 +240,6 @@ done
 
 # ---------------------------------------------------------------- starting and measuring
 
-spawn() { # cpu logfile command...
-  local cpu=$1 logfile=$2
-  shift 2
-  taskset -c "$cpu" "$@" > "$logfile" 2>&1 < /dev/null &
-  last_pid=$!
-  started+=("$last_pid")
-}
-
 start_proxy() { # name logfile
   local -a args
   case "$1" in
@@ -403,8 +247,7 @@ start_proxy() { # name logfile
       spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
         run --config "$results_dir/conf/$1/gatehouse.yaml" ;;
     nginx-*)
-      args=(-p "$results_dir/conf/$1/" -c "$results_dir/conf/$1/nginx.conf" -g 'daemon off;')
-      if "$nginx_bin" -h 2>&1 | grep -q -- ' -e '; then args+=(-e "$results_dir/logs/$1-error.log"); fi
+      mapfile -t args < <(nginx_args "$1")
       spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
     haproxy-*)
       spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/$1/haproxy.cfg" -db ;;
@@ -413,11 +256,10 @@ start_proxy() { # name logfile
 
 # Waits until 127.0.0.1:$1 answers at all (up to 60 s). Sets $fail_reason and fails otherwise.
 wait_ready() { # port pid logfile
-  local i state
+  local i
   for ((i = 0; i < 600; i++)); do
     if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/fast/ready"; then return 0; fi
-    state=$(proc_state "$2")
-    if [ -z "$state" ] || [ "$state" = Z ]; then
+    if proc_gone "$2"; then
       fail_reason="exited before it answered (log: $3: $(grep -v '^\s*$' "$3" | tail -n 3 | tr '\n' ' ' | cut -c1-300))"
       return 1
     fi
@@ -451,7 +293,7 @@ fail_row() { # round pos name reason
 
 # Runs the client against config $1; fails with $fail_reason set when the proxy does not work.
 bench_one() { # name round position
-  local name=$1 round=$2 pos=$3 p=${port[$1]} pid rc=0 cpid
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid rc=0
   local logfile=$results_dir/logs/$name-r$round.log out=$results_dir/client/$name-r$round.json
   start_proxy "$name" "$logfile"
   pid=$last_pid
@@ -462,10 +304,7 @@ bench_one() { # name round position
   taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
     --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
     --timeout "$timeout" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
-  cpid=$!
-  started+=("$cpid")
-  wait "$cpid" || rc=$?
-  forget "$cpid"
+  wait_child $! || rc=$?
   stop_proc "$pid"
   if [ "$rc" != 0 ] || [ -z "$(json_get requests "$out")" ]; then
     fail_reason="client failed (exit $rc), see $results_dir/client/$name-r$round.err"
@@ -483,11 +322,7 @@ bench_one() { # name round position
 # ---------------------------------------------------------------- machine description
 
 {
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "cpus: $ncpu ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true))"
-  echo "memory: $(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
-  echo "kernel: $(uname -r)"
-  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_header
   if wants_kind nginx; then echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"; fi
   if wants_kind haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
   echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
@@ -508,8 +343,7 @@ spawn "$load_cpu" "$results_dir/logs/backends.log" "$java_bin" -Xms64m -Xmx256m 
 backends_pid=$last_pid
 for ((i = 0; i < 200; i++)); do
   [ "$(grep -c '^listening on' "$results_dir/logs/backends.log" 2>/dev/null || true)" = "$backends" ] && break
-  state=$(proc_state "$backends_pid")
-  if [ -z "$state" ] || [ "$state" = Z ]; then
+  if proc_gone "$backends_pid"; then
     cat "$results_dir/logs/backends.log" >&2; die "SyncBackends exited (log: $results_dir/logs/backends.log)"
   fi
   sleep 0.1
@@ -527,7 +361,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 stop_proc "$backends_pid"
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results_dir/machine.txt"
+echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
 
 # ---------------------------------------------------------------- summary
 
