@@ -45,14 +45,7 @@ final class ProcessIT {
     @Test
     void sigterm_letsTheInFlightRequestFinishThenExits() throws Exception {
         try (StubBackend backend = StubBackend.start("a")) {
-            Path config = Files.writeString(dir.resolve("g.yaml"), """
-                    listeners:
-                      - bind: 127.0.0.1:0
-                        routes: [ { path_prefix: /, pool: web } ]
-                    pools:
-                      web:
-                        backends: [ "%s" ]
-                    """.formatted(backend.address()));
+            Path config = configInFrontOf(backend, "");
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
                 try (RawHttpClient client = RawHttpClient.connect(port)) {
@@ -73,15 +66,7 @@ final class ProcessIT {
     void streaming_256MiBEachWayThroughA32MiBHeap() throws Exception {
         long size = 256L * 1024 * 1024;
         try (StubBackend backend = StubBackend.start("a")) {
-            Path config = Files.writeString(dir.resolve("g.yaml"), """
-                    listeners:
-                      - bind: 127.0.0.1:0
-                        routes: [ { path_prefix: /, pool: web } ]
-                    pools:
-                      web:
-                        backends: [ "%s" ]
-                    access_log: { enabled: false }
-                    """.formatted(backend.address()));
+            Path config = configInFrontOf(backend, "access_log: { enabled: false }\n");
             try (NodeProcess node = NodeProcess.start(dir, List.of("-Xmx32m"), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
                 String base = "http://127.0.0.1:" + port;
@@ -93,5 +78,17 @@ final class ProcessIT {
                 assertThat(node.stderr()).doesNotContain("OutOfMemoryError");
             }
         }
+    }
+
+    /** Writes a config with one listener on a free port in front of {@code backend}, plus {@code extra}. */
+    private Path configInFrontOf(StubBackend backend, String extra) throws java.io.IOException {
+        return Files.writeString(dir.resolve("g.yaml"), """
+                listeners:
+                  - bind: 127.0.0.1:0
+                    routes: [ { path_prefix: /, pool: web } ]
+                pools:
+                  web:
+                    backends: [ "%s" ]
+                """.formatted(backend.address()) + extra);
     }
 }
