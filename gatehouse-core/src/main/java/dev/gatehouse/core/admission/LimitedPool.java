@@ -4,6 +4,7 @@ import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
+import dev.gatehouse.core.balance.SlowStart;
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.time.Clock;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ final class LimitedPool implements PoolTicket.Releaser {
     private final AdmissionConfig config;
     private final Clock clock;
     private final SlowLane slowLane;
+    private final SlowStart ramp;
     private final ReentrantLock lock = new ReentrantLock();
     private final WaitQueue queue = new WaitQueue();
     private final Map<BackendLoad, MemberSlots> slots = new IdentityHashMap<>();
@@ -61,9 +63,10 @@ final class LimitedPool implements PoolTicket.Releaser {
     private long cancelledTotal;
     private long queueWaitNanosTotal;
 
-    LimitedPool(AdmissionConfig config, Clock clock) {
+    LimitedPool(AdmissionConfig config, Clock clock, SlowStart ramp) {
         this.config = config;
         this.clock = clock;
+        this.ramp = ramp;
         this.slowLane = config.slowLane() == null ? null : new SlowLane(config.slowLane());
     }
 
@@ -213,7 +216,7 @@ final class LimitedPool implements PoolTicket.Releaser {
         for (Member m : candidates) {
             MemberSlots s = slots.get(m.load());
             if (s == null) {
-                s = new MemberSlots(m, Limit.of(config));
+                s = new MemberSlots(m, Limit.of(config), ramp);
                 slots.put(m.load(), s);
             }
             s.member = m;

@@ -1,6 +1,7 @@
 package dev.gatehouse.core.admission;
 
 import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.balance.SlowStart;
 
 /**
  * The slots of one backend: its limit and how many of them tickets hold. Keyed in the pool by the
@@ -18,13 +19,24 @@ final class MemberSlots {
     /** In the latest candidate list: only current backends get new grants. */
     boolean current;
 
-    MemberSlots(Member member, Limit limit) {
+    private final SlowStart ramp;
+
+    MemberSlots(Member member, Limit limit, SlowStart ramp) {
         this.member = member;
         this.limit = limit;
+        this.ramp = ramp;
     }
 
-    /** Free slots now (0 when the limit fell below what is held). */
+    /**
+     * Free slots now (0 when the limit fell below what is held). A slow-starting backend's limit is
+     * scaled by its share, rounded up: it always has at least one slot.
+     */
     int free() {
-        return Math.max(0, limit.current() - held);
+        int max = limit.current();
+        double share = ramp.share(member);
+        if (share < 1.0) {
+            max = Math.max(1, (int) Math.ceil(max * share));
+        }
+        return Math.max(0, max - held);
     }
 }

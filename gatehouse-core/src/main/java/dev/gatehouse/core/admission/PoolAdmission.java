@@ -3,6 +3,7 @@ package dev.gatehouse.core.admission;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
+import dev.gatehouse.core.balance.SlowStart;
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.time.Clock;
 import java.util.List;
@@ -42,17 +43,27 @@ public final class PoolAdmission {
     private final AtomicLong unlimitedRejected = new AtomicLong();
     private final PoolTicket.Releaser unlimitedRelease;
 
-    private PoolAdmission(AdmissionConfig config, Clock clock) {
+    private PoolAdmission(AdmissionConfig config, Clock clock, SlowStart ramp) {
         this.config = config;
         this.clock = clock;
-        this.limited = config.limited() ? new LimitedPool(config, clock) : null;
+        this.limited = config.limited() ? new LimitedPool(config, clock, ramp) : null;
         this.unlimitedRelease = (ticket, latencyNanos, outcome) -> ticket.member.load().finished(
                 outcome == Outcome.SUCCESS ? latencyNanos : -1, this.clock.nanoTime());
     }
 
-    /** Creates the admission control of a pool. */
+    /** Creates the admission control of a pool whose backends never ramp up. */
     public static PoolAdmission create(AdmissionConfig config, Clock clock) {
-        return new PoolAdmission(Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
+        return create(config, clock, SlowStart.NONE);
+    }
+
+    /**
+     * Creates the admission control of a pool.
+     *
+     * @param ramp scales each backend's limit by its slow-start share (rounded up, at least 1)
+     */
+    public static PoolAdmission create(AdmissionConfig config, Clock clock, SlowStart ramp) {
+        return new PoolAdmission(Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(ramp, "ramp"));
     }
 
     /**

@@ -73,4 +73,17 @@ public interface Balancer {
     static Balancer random(RandomGenerator random) {
         return new RandomBalancer(random);
     }
+
+    /**
+     * Wraps a balancer with slow start: a member whose {@link SlowStart#share} is {@code s < 1}
+     * keeps the inner balancer's pick with probability {@code s}, otherwise the inner balancer picks
+     * again among the others.
+     *
+     * @param inner  the strategy
+     * @param ramp   each member's share now
+     * @param random thread-safe randomness
+     */
+    static Balancer slowStart(Balancer inner, SlowStart ramp, RandomGenerator random) {
+        return new SlowStartBalancer(inner, ramp, random);
+    }
 }

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param hash      the key of {@code consistent-hash} (and {@code sticky: hash})
  * @param admission concurrency limits, queue and slow lane
  * @param sticky    session persistence, or null for none
+ * @param health    health checks, outlier detection, slow start and panic
+ * @param retry     retries to another backend
  */
 public record PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
-                         AdmissionConfig admission, StickyConfig sticky) {
+                         AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry) {
 
     /** Validates and copies. */
     public PoolConfig {
@@ -23,13 +25,21 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
         backends = List.copyOf(backends);
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(retry, "retry");
         if (sticky != null && sticky.mode() == StickyConfig.Mode.HASH && strategy != Strategy.CONSISTENT_HASH) {
             throw new IllegalArgumentException("sticky: hash with strategy " + strategy.configName()
                     + " (expected: strategy consistent-hash)");
         }
     }
 
-    /** A pool with default hashing, no admission control and no stickiness. */
+    /** A pool with default health handling and retries. */
+    public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
+                      AdmissionConfig admission, StickyConfig sticky) {
+        this(name, strategy, backends, hash, admission, sticky, HealthConfig.DEFAULTS, RetryConfig.DEFAULTS);
+    }
+
+    /** A pool with default hashing, no admission control, no stickiness, default health handling and retries. */
     public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends) {
         this(name, strategy, backends, HashConfig.DEFAULTS, AdmissionConfig.DEFAULTS, null);
     }

@@ -2,28 +2,45 @@ package dev.gatehouse.core.state;
 
 import dev.gatehouse.core.admission.PoolAdmission;
 import dev.gatehouse.core.balance.Balancer;
-import dev.gatehouse.core.sticky.StickyCookies;
 import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.health.PoolHealth;
+import dev.gatehouse.core.health.RetryBudget;
+import dev.gatehouse.core.sticky.StickyCookies;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One pool at one moment.
+ * One pool at one moment. The members are fixed for the snapshot; which of them take new requests
+ * right now is {@code health.available()}, which changes between snapshots as backends fail and
+ * recover.
  *
- * @param name     the pool's name
- * @param members  the backends that may take new requests, in config order, with their live load
- * @param balancer  picks among {@code members}; shared by successive snapshots of the pool
- * @param admission concurrency limits and the queue; shared by successive snapshots of the pool
- * @param sticky    sticky-session cookies, or null when the pool does not use them
+ * @param name        the pool's name
+ * @param config      the pool's configuration (policies, retries)
+ * @param members     every backend of the pool, in config order, with its live load
+ * @param balancer    picks among available members (slow start included); shared by successive
+ *                    snapshots of the pool
+ * @param admission   concurrency limits and the queue; shared by successive snapshots of the pool
+ * @param sticky      sticky-session cookies, or null when the pool does not use them
+ * @param health      the backends' health and the available set; shared by successive snapshots
+ * @param retryBudget how many retries the pool may still make; shared by successive snapshots
  */
-public record PoolSnapshot(String name, List<Member> members, Balancer balancer, PoolAdmission admission,
-                           StickyCookies sticky) {
+public record PoolSnapshot(String name, PoolConfig config, List<Member> members, Balancer balancer,
+                           PoolAdmission admission, StickyCookies sticky, PoolHealth health, RetryBudget retryBudget) {
 
     /** Validates and copies. */
     public PoolSnapshot {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(config, "config");
         members = List.copyOf(members);
         Objects.requireNonNull(balancer, "balancer");
         Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(retryBudget, "retryBudget");
+    }
+
+    /** The members that take new requests now (see {@link PoolHealth#available()}). */
+    public List<Member> available() {
+        return health.available();
     }
 }

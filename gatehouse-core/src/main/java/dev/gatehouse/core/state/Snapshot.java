@@ -2,6 +2,7 @@ package dev.gatehouse.core.state;
 
 import dev.gatehouse.core.admission.PoolAdmission;
 import dev.gatehouse.core.balance.BackendLoad;
+import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Balancers;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendConfig;
@@ -9,6 +10,8 @@ import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.StickyConfig;
+import dev.gatehouse.core.health.PoolHealth;
+import dev.gatehouse.core.health.RetryBudget;
 import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.sticky.StickyCookies;
 import dev.gatehouse.core.time.Clock;
@@ -60,13 +63,27 @@ public record Snapshot(long generation, GatehouseConfig config, List<Router> rou
             for (BackendConfig b : pool.backends()) {
                 members.add(new Member(new Backend(pool.name(), b.address(), b.weight(), b.version()), new BackendLoad()));
             }
-            pools.put(pool.name(), new PoolSnapshot(pool.name(), members,
-                    Balancers.create(pool.strategy(), pool.hash(), clock, random),
-                    PoolAdmission.create(pool.admission(), clock), stickyCookies(pool, wallClock)));
+            pools.put(pool.name(), pool(pool, members, clock, wallClock, random));
         }
         return new Snapshot(generation, config, routers, pools);
     }
 
+    /**
+     * Builds a pool's first snapshot: its health (every member available), its balancer wrapped
+     * with slow start, its admission (limits scaled by slow start, told when the available set
+     * changes) and its retry budget.
+     */
+    private static PoolSnapshot pool(PoolConfig pool, List<Member> members, Clock clock, WallClock wallClock,
+                                     RandomGenerator random) {
+        PoolHealth health = PoolHealth.create(pool.name(), pool.health(), clock);
+        health.members(members);
+        Balancer balancer = Balancer.slowStart(Balancers.create(pool.strategy(), pool.hash(), clock, random), health,
+                random);
+        PoolAdmission admission = PoolAdmission.create(pool.admission(), clock, health);
+        health.onChange(() -> admission.members(health.available()));
+        return new PoolSnapshot(pool.name(), pool, members, balancer, admission, stickyCookies(pool, wallClock), health,
+                RetryBudget.create(pool.retry().budget(), clock));
+    }
 
     private static StickyCookies stickyCookies(PoolConfig pool, WallClock wallClock) {
         StickyConfig s = pool.sticky();

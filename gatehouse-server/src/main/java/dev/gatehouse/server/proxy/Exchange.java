@@ -163,8 +163,9 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         // A valid sticky cookie pins the request to its backend while that backend is in the pool;
         // anything else about the cookie (forged, expired, unknown backend) is as if it were absent.
         StickyCookies sticky = pool.sticky();
-        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), pool.members());
-        Admit admit = pool.admission().admit(pool.members(), pool.balancer(), this, pinned, waiter);
+        List<Member> available = pool.available();
+        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), available);
+        Admit admit = pool.admission().admit(available, pool.balancer(), this, pinned, waiter);
         switch (admit) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();

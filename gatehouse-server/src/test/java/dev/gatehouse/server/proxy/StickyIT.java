@@ -98,22 +98,17 @@ final class StickyIT {
             RawHttpResponse first = get(client, null);
             String home = first.header("X-Backend");
             String cookie = stickyValue(first);
-            // Draining takes a backend out of the members that may take new requests (the admin
-            // API will do this); publish such a snapshot by hand.
-            node.server().snapshots().update(s -> withoutMember(s, home.equals("a") ? a.address() : b.address()));
+            // Draining takes a backend out of the members that may take new requests.
+            drain(node.server().snapshots().current(), home.equals("a") ? a.address() : b.address());
             RawHttpResponse r = get(client, cookie);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Backend")).isNotEqualTo(home);
         }
     }
 
-    private static Snapshot withoutMember(Snapshot s, String address) {
+    private static void drain(Snapshot s, String address) {
         PoolSnapshot web = s.pool("web");
-        PoolSnapshot drained = new PoolSnapshot(web.name(),
-                web.members().stream().filter(m -> !m.backend().address().toString().equals(address)).toList(),
-                web.balancer(), web.admission(), web.sticky());
-        Map<String, PoolSnapshot> pools = new HashMap<>(s.pools());
-        pools.put("web", drained);
-        return new Snapshot(s.generation() + 1, s.config(), s.routers(), pools);
+        web.members().stream().filter(m -> m.backend().address().toString().equals(address))
+                .forEach(m -> web.health().drain(m, true));
     }
 }

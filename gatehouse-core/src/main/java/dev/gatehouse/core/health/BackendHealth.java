@@ -1,0 +1,73 @@
+package dev.gatehouse.core.health;
+
+import dev.gatehouse.core.balance.Member;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The health state of one backend. Its transitions are made by {@link PoolHealth} under the pool's
+ * lock, because ejection needs the whole pool; the only fields touched without it are the
+ * counters of failures in a row, which every request outcome updates.
+ */
+final class BackendHealth {
+
+    /** Sentinel for "no deadline". */
+    static final long NEVER = Long.MAX_VALUE;
+
+    /** The newest member object of this backend (members are replaced by snapshots, loads are not). */
+    Member member;
+
+    // Active checks (guarded by the pool's lock).
+    /** Healthy as far as active checks tell; true without checks. */
+    boolean checkHealthy;
+    /** No check has passed yet: the first failure counts as {@code fall} of them. */
+    boolean unproven;
+    int passesInARow;
+    int failuresInARow;
+    String lastCheck = "";
+    String uncheckReason = "";
+
+    // Passive outlier detection: counters without the lock, ejection under it.
+    final AtomicInteger connectFailures = new AtomicInteger();
+    final AtomicInteger serverErrors = new AtomicInteger();
+    final AtomicInteger timeouts = new AtomicInteger();
+    /** When the current ejection ends, or {@link #NEVER} when not ejected. */
+    long ejectedUntil = NEVER;
+    String ejectReason = "";
+    /** Ejections so far, counted down by one for every base ejection time it behaved since. */
+    int ejections;
+    /** When the last ejection ended (for counting ejections down). */
+    long lastEjectionEnd;
+
+    // Slow start.
+    /** When the ramp began, or {@link #NEVER} when the backend takes its full share. */
+    long rampStart = NEVER;
+
+    // Operator.
+    boolean draining;
+
+    BackendHealth(Member member, boolean checkHealthy) {
+        this.member = member;
+        this.checkHealthy = checkHealthy;
+        this.unproven = true;
+        if (!checkHealthy) {
+            uncheckReason = "waiting for its first passing health check";
+        }
+    }
+
+    boolean ejected() {
+        return ejectedUntil != NEVER;
+    }
+
+    /** Clears every failure-in-a-row counter; cheap when they are clear already (the common case). */
+    void clearFailures() {
+        if (connectFailures.get() != 0) {
+            connectFailures.set(0);
+        }
+        if (serverErrors.get() != 0) {
+            serverErrors.set(0);
+        }
+        if (timeouts.get() != 0) {
+            timeouts.set(0);
+        }
+    }
+}
