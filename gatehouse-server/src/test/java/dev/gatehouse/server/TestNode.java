@@ -152,8 +152,26 @@ public final class TestNode implements AutoCloseable {
         public Builder policy(String pool, Strategy strategy, dev.gatehouse.core.config.HashConfig hash,
                               dev.gatehouse.core.config.AdmissionConfig admission, dev.gatehouse.core.config.StickyConfig sticky) {
             pools.computeIfAbsent(pool, k -> new ArrayList<>());
-            policies.put(pool, p -> new PoolConfig(p.name(), strategy != null ? strategy : p.strategy(), p.backends(),
-                    hash != null ? hash : p.hash(), admission != null ? admission : p.admission(), sticky));
+            return change(pool, p -> new PoolConfig(p.name(), strategy != null ? strategy : p.strategy(), p.backends(),
+                    hash != null ? hash : p.hash(), admission != null ? admission : p.admission(), sticky, p.health(),
+                    p.retry()));
+        }
+
+        /** Sets a pool's health checks, outlier detection, slow start and panic. */
+        public Builder health(String pool, dev.gatehouse.core.config.HealthConfig health) {
+            return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
+                    p.sticky(), health, p.retry()));
+        }
+
+        /** Sets a pool's retries. */
+        public Builder retry(String pool, dev.gatehouse.core.config.RetryConfig retry) {
+            return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
+                    p.sticky(), p.health(), retry));
+        }
+
+        private Builder change(String pool, java.util.function.Function<PoolConfig, PoolConfig> change) {
+            pools.computeIfAbsent(pool, k -> new ArrayList<>());
+            policies.merge(pool, change, java.util.function.Function::andThen);
             return this;
         }
 
