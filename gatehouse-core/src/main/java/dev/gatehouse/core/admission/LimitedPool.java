@@ -269,20 +269,21 @@ final class LimitedPool implements PoolTicket.Releaser {
     }
 
     /**
-     * A current backend with a free slot for a request: its pinned one (if current; else the pin
-     * is ignored), or the balancer's pick among the free ones; null if there is none.
+     * A current backend with a free slot for a request, skipping those the request excludes: its
+     * pinned one (if current; else the pin is ignored), or the balancer's pick among the free ones;
+     * null if there is none.
      */
     private MemberSlots choose(BackendLoad pinned, Balancer balancer, PickContext context) {
         if (pinned != null) {
             MemberSlots p = slots.get(pinned);
-            if (p != null && p.current) {
+            if (p != null && p.current && !context.excludes(p.member)) {
                 return p.free() > 0 ? p : null;
             }
         }
         MemberSlots only = null;
         List<Member> eligible = null;
         for (MemberSlots s : current) {
-            if (s.free() > 0) {
+            if (s.free() > 0 && !context.excludes(s.member)) {
                 if (only == null) {
                     only = s;
                 } else {

@@ -79,7 +79,8 @@ public final class PoolAdmission {
      *                   previous one: pass an immutable list, such as a snapshot's)
      * @param balancer   picks among the candidates that have a free slot; may be called under the
      *                   admission's lock, so it must be cheap and non-blocking (its contract)
-     * @param context    the request (its method and path classify it for the slow lane)
+     * @param context    the request (its method and path classify it for the slow lane; members it
+     *                   {@linkplain PickContext#excludes excludes} are never chosen)
      * @param pinned     a member the request must go to (a sticky session), or null; ignored when
      *                   it is not among the candidates (matched by its load, so any snapshot's
      *                   member object of the backend will do)
@@ -98,14 +99,14 @@ public final class PoolAdmission {
         Member m = null;
         if (pinned != null) {
             for (Member c : candidates) {
-                if (c.load() == pinned.load()) {
+                if (c.load() == pinned.load() && !context.excludes(c)) {
                     m = c;
                     break;
                 }
             }
         }
         if (m == null) {
-            m = balancer.pick(candidates, context);
+            m = balancer.pick(withoutExcluded(candidates, context), context);
         }
         if (m == null) {
             unlimitedRejected.incrementAndGet();
@@ -113,6 +114,22 @@ public final class PoolAdmission {
         }
         m.load().started(clock.nanoTime());
         return new Admit.Granted(new PoolTicket(unlimitedRelease, m, null, false, null, clock.nanoTime(), 0));
+    }
+
+    /** The candidates the request does not exclude; the same list when it excludes none (no copy). */
+    private static List<Member> withoutExcluded(List<Member> candidates, PickContext context) {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (context.excludes(candidates.get(i))) {
+                List<Member> rest = new java.util.ArrayList<>(candidates.size() - 1);
+                for (Member c : candidates) {
+                    if (!context.excludes(c)) {
+                        rest.add(c);
+                    }
+                }
+                return rest;
+            }
+        }
+        return candidates;
     }
 
     /**

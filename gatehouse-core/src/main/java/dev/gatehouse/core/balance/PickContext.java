@@ -22,4 +22,13 @@ public interface PickContext {
     default String cookie(String name) {
         return Cookies.find(header("cookie"), name);
     }
+
+    /**
+     * Whether the request must not go to this member: a retry excludes the backends it tried.
+     * Admission control skips excluded members before the balancer sees the candidates. Must stay
+     * unchanged while the request is queued.
+     */
+    default boolean excludes(Member member) {
+        return false;
+    }
 }

@@ -71,6 +71,7 @@ public final class AccessLog {
             g.writeStringField("pool", r.pool());
             g.writeStringField("backend", r.backend());
             g.writeStringField("version", r.version());
+            g.writeNumberField("tries", r.tries());
             if (r.error() != null) {
                 g.writeStringField("error", r.error());
             }

@@ -17,6 +17,7 @@ package dev.gatehouse.server.log;
  * @param pool             the pool, or {@code null} when none was routed to
  * @param backend          the backend {@code host:port}, or {@code null}
  * @param version          the backend's version label, or {@code null}
+ * @param tries            backends tried: 1 without a retry, 0 when none was
  * @param error            why the proxy failed or cut the exchange, or {@code null}
  */
 public record AccessRecord(
@@ -34,5 +35,6 @@ public record AccessRecord(
         String pool,
         String backend,
         String version,
+        int tries,
         String error) {
 }

@@ -19,6 +19,7 @@ import dev.gatehouse.server.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -88,11 +89,19 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private ScheduledFuture<?> queueTimer;
     /** The request headers were rewritten for the backend hop (once, whichever backend it goes to). */
     private boolean rewritten;
-    /** The first backend could not be connected to and another was chosen. */
-    private boolean failedOver;
+    /** Backends tried so far, the current one included; read by admission through {@link #excludes}. */
+    private List<Member> tried = List.of();
+    /** The request body parts kept for a retry; null until a body part arrives (or retries are off). */
+    private BodyReplay replay;
+    /** Some of the request was written to the current backend connection (so it may have been sent). */
+    private boolean sent;
+    /** When the last try must have its response head, System.nanoTime; Long.MAX_VALUE for no deadline. */
+    private long deadlineNanos = Long.MAX_VALUE;
     private LoopPool loopPool;
     private Channel upstream;
     private long upstreamStartNanos = -1;
+    /** The current try's timeout for its response head, for messages. */
+    private long tryTimeoutNanos;
 
     /** The client's LastHttpContent arrived (and was written upstream when there is an upstream). */
     private boolean requestDone;
@@ -105,7 +114,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private boolean upstreamReusable;
     /** The backend connection came from the pool (so the backend may have closed it meanwhile). */
     private boolean upstreamReused;
-    /** A stale pooled connection was already replaced once. */
+    /** A stale pooled connection was already replaced once (on the same backend; not a retry). */
     private boolean retried;
     private boolean finished;
     private int status;
@@ -160,6 +169,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         pool = snapshot.pool(route.pool());
+        pool.retryBudget().recordRequest();
+        if (pool.config().retry().deadline() != null) {
+            deadlineNanos = startNanos + pool.config().retry().deadline().toNanos();
+        }
         // A valid sticky cookie pins the request to its backend while that backend is in the pool;
         // anything else about the cookie (forged, expired, unknown backend) is as if it were absent.
         StickyCookies sticky = pool.sticky();
@@ -184,7 +197,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private void queueTimedOut() {
         if (queued && !finished && pool.admission().cancel(waiter)) {
             queued = false;
-            queueNanos = System.nanoTime() - queueStartNanos;
+            queueNanos += System.nanoTime() - queueStartNanos;
             fail(ProxyError.NO_BACKEND, "no backend slot within the queue timeout of "
                     + pool.admission().config().queue().timeout().toMillis() + " ms");
         }
@@ -203,7 +216,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     private void grantedOnLoop(Ticket granted) {
         queued = false;
-        queueNanos = System.nanoTime() - queueStartNanos;
+        queueNanos += System.nanoTime() - queueStartNanos;
         if (queueTimer != null) {
             queueTimer.cancel(false);
         }
@@ -219,6 +232,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         ticket = granted;
         member = granted.member();
         backend = member.backend();
+        tried = tried.isEmpty() ? List.of(member) : append(tried, member);
         HttpHeaders h = request.headers();
         if (!rewritten) {
             rewritten = true;
@@ -327,28 +341,56 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         upstream = ch;
         upstreamReused = reused;
+        sent = false;
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
         if (!expectsBody) {
             // No body: RFC 9112 says no framing header either (a stray "Content-Length: 0" is harmless).
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        if (requestDone) {
-            // A retry on a fresh connection: the (empty) body was already read from the client.
-            upstream.write(out, upstream.voidPromise());
-            upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-            client.backendTimer.start(context.settings().backendResponseHeader());
-            upstream.read();
+        // Whether any of the request reached the socket decides whether a POST may be retried.
+        ChannelPromise headWritten = ch.newPromise().addListener(f -> {
+            if (f.isSuccess() && ch == upstream) {
+                sent = true;
+            }
+        });
+        if (tried.size() > 1 || retried) {
+            replayTo(out, headWritten);
             return;
         }
         if (expectsBody) {
             // Flush now: the backend may answer "100 Continue" before the client sends any body.
-            upstream.writeAndFlush(out, upstream.voidPromise());
+            upstream.writeAndFlush(out, headWritten);
             client.awaitBody();
         } else {
-            upstream.write(out, upstream.voidPromise());
+            upstream.write(out, headWritten);
         }
         upstream.read();
         client.readClient();
+    }
+
+    /**
+     * Sends the request again on a new connection (a retry, or a stale pooled connection replaced):
+     * the head, then the body parts kept so far; then the rest of the body streams as usual.
+     */
+    private void replayTo(HttpRequest out, ChannelPromise headWritten) {
+        if (expectsBody) {
+            // The body follows at once: a second "100 Continue" would only confuse the client.
+            out.headers().remove(HttpHeaderNames.EXPECT);
+        }
+        upstream.write(out, headWritten);
+        if (replay != null) {
+            replay.writeTo(upstream);
+        } else if (requestDone) {
+            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+        }
+        upstream.flush();
+        upstream.read();
+        if (requestDone) {
+            client.backendTimer.start(tryTimeoutNanos());
+        } else {
+            clientReadPending = false;
+            client.readClient();
+        }
     }
 
     @Override
@@ -356,29 +398,15 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (finished) {
             return;
         }
-        if (!failedOver && pool.members().size() > 1) {
-            // Nothing was sent: another backend can take the request (this is also how a sticky
-            // session whose backend died moves on without an error).
-            failedOver = true;
-            LOG.debug("{} request {}: connect to {} failed ({}), trying another backend",
-                    client.channel().id(), requestId, backend.address(), cause.toString());
-            Member failed = member;
-            releaseTicket(Outcome.FAILURE);
-            List<Member> others = new ArrayList<>(pool.members());
-            others.remove(failed);
-            switch (pool.admission().admit(others, pool.balancer(), this, null, waiter)) {
-                case Admit.Granted g -> admitted(g.ticket());
-                case Admit.Queued q -> enqueued();
-                case Admit.Rejected r -> fail(ProxyError.BACKEND_FAILED, "connect to " + failed.backend().address()
-                        + " failed and no other backend could take the request: " + r.reason());
-            }
+        String why = cause instanceof ConnectTimeoutException ? "connect to " + backend.address() + " timed out"
+                : "connect to " + backend.address() + " failed: " + cause.getMessage();
+        pool.health().connectFailed(member, cause instanceof ConnectTimeoutException ? "timed out" : String.valueOf(cause.getMessage()));
+        // Nothing was sent: any request may go to another backend (this is also how a sticky
+        // session whose backend died moves on without an error).
+        if (retry(Retry.NOT_SENT, why)) {
             return;
         }
-        if (cause instanceof ConnectTimeoutException) {
-            fail(ProxyError.BACKEND_TIMEOUT, "connect to " + backend.address() + " timed out");
-        } else {
-            fail(ProxyError.BACKEND_FAILED, "connect to " + backend.address() + " failed: " + cause.getMessage());
-        }
+        fail(cause instanceof ConnectTimeoutException ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED, why);
     }
 
     // ---------------------------------------------------------------- request body
@@ -412,12 +440,25 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         }
         boolean last = content instanceof LastHttpContent;
         client.clientTimer.touch();
+        if (upstream == null) {
+            // A retry is connecting: hold the part for the next backend and read no further until then.
+            replay().hold(content);
+            clientReadPending = true;
+            if (last) {
+                requestDone = true;
+                client.bodyComplete();
+            }
+            return;
+        }
+        if (expectsBody && pool.config().retry().maxRetries() > 0) {
+            replay().keep(content);
+        }
         upstream.writeAndFlush(content, upstream.voidPromise());
         if (last) {
             requestDone = true;
             client.bodyComplete();
             if (!responseStarted) {
-                client.backendTimer.start(context.settings().backendResponseHeader());
+                client.backendTimer.start(tryTimeoutNanos());
             }
         } else if (upstream.isWritable()) {
             client.readClient();
@@ -458,12 +499,17 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     @Override
     public void upstreamRead(Channel ch, HttpObject msg) {
-        if (finished) {
+        if (finished || ch != upstream) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof HttpResponse response) {
             responseHead(response);
+            if (ch != upstream) {
+                // The response was dropped for a retry, with its connection.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
         }
         if (msg instanceof HttpContent content) {
             responseContent(content);
@@ -493,7 +539,16 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         interim = false;
-        status = st.code();
+        int code = st.code();
+        if (code >= 500) {
+            pool.health().serverError(member, "HTTP " + code);
+            if (pool.config().retry().retriesStatus(code) && retry(Retry.STATUS, "backend " + backend.address() + " answered " + code)) {
+                return;
+            }
+        } else {
+            pool.health().succeeded(member);
+        }
+        status = code;
         HttpHeaders h = response.headers();
         boolean bodiless = head || status == 204 || status == 304;
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
@@ -539,7 +594,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             content.release();
             interim = false;
             if (requestDone && !responseStarted) {
-                client.backendTimer.start(context.settings().backendResponseHeader());
+                client.backendTimer.start(tryTimeoutNanos());
             }
             return;
         }
@@ -609,16 +664,33 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (finished) {
             return;
         }
+        pool.health().timedOut(member);
         if (responseStarted) {
             abort("backend idle for " + context.settings().backendIdle() / 1_000_000 + " ms during the response body", Outcome.FAILURE);
-        } else {
-            fail(ProxyError.BACKEND_TIMEOUT, "no response head within " + context.settings().backendResponseHeader() / 1_000_000 + " ms");
+            return;
         }
+        String why = System.nanoTime() >= deadlineNanos
+                ? "no response within the deadline of " + pool.config().retry().deadline().toMillis() + " ms"
+                : "no response from " + backend.address() + " within " + tryTimeoutNanos / 1_000_000 + " ms";
+        if (!retry(Retry.TIMEOUT, why)) {
+            fail(ProxyError.BACKEND_TIMEOUT, why);
+        }
+    }
+
+    /** Starts waiting for the response head: the per-try timeout, cut short by the deadline. */
+    private long tryTimeoutNanos() {
+        java.time.Duration perTry = pool.config().retry().perTryTimeout();
+        long t = perTry != null ? perTry.toNanos() : context.settings().backendResponseHeader();
+        if (deadlineNanos != Long.MAX_VALUE) {
+            t = Math.min(t, Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+        }
+        tryTimeoutNanos = t;
+        return t;
     }
 
     @Override
     public void upstreamClosed(Channel ch, Throwable cause) {
-        if (finished) {
+        if (finished || ch != upstream) {
             return;
         }
         upstream = null;
@@ -632,11 +704,108 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             loopPool.acquire(backend.address(), this, this, true);
             return;
         }
+        pool.health().serverError(member, "connection closed " + (responseStarted ? "during" : "before") + " the response");
         if (responseStarted) {
             abort("backend closed the connection during the response: " + cause.getMessage(), Outcome.FAILURE);
-        } else {
-            fail(ProxyError.BACKEND_FAILED, "backend closed the connection before responding: " + cause.getMessage());
+            return;
         }
+        String why = "backend " + backend.address() + " closed the connection before responding: " + cause.getMessage();
+        if (!retry(sent ? Retry.MAYBE_SENT : Retry.NOT_SENT, why)) {
+            fail(ProxyError.BACKEND_FAILED, why);
+        }
+    }
+
+    /** Why a try failed, as far as retrying is concerned. */
+    private enum Retry {
+        /** Provably not sent (connect failed, or nothing reached the socket): any method may retry. */
+        NOT_SENT,
+        /** The connection broke before a response, after some of the request was written. */
+        MAYBE_SENT,
+        /** No response head within the try's timeout. */
+        TIMEOUT,
+        /** A response whose status is in {@code retries.on_status}. */
+        STATUS
+    }
+
+    /**
+     * Sends the request to another backend if that is safe and allowed: not yet answered; within
+     * {@code retries.max}; an idempotent method unless nothing was sent; a body that was not read
+     * yet or is kept whole; before the deadline; another available backend not tried yet; and a
+     * retry left in the pool's budget (checked last, because it takes one).
+     *
+     * @return whether the request was retried (or failed for want of a backend after all)
+     */
+    private boolean retry(Retry kind, String why) {
+        var policy = pool.config().retry();
+        if (finished || responseStarted || tried.size() > policy.maxRetries()) {
+            return false;
+        }
+        if ((kind != Retry.NOT_SENT && !isIdempotent(request.method())) || (kind == Retry.TIMEOUT && !policy.onTimeout())) {
+            return false;
+        }
+        if (expectsBody && (bytesIn > 0 || requestDone) && (replay == null || !replay.replayable())) {
+            return false;
+        }
+        if (System.nanoTime() >= deadlineNanos || !anotherBackend()) {
+            return false;
+        }
+        if (!pool.retryBudget().tryAcquire()) {
+            LOG.debug("{} request {}: {}; not retried, the retry budget of pool {} is spent",
+                    client.channel().id(), requestId, why, pool.name());
+            return false;
+        }
+        LOG.debug("{} request {}: {}; retrying on another backend", client.channel().id(), requestId, why);
+        client.backendTimer.stop();
+        releaseTicket(Outcome.FAILURE);
+        if (upstream != null) {
+            loopPool.discard(upstream);
+            upstream = null;
+        }
+        interim = false;
+        upstreamReusable = false;
+        upstreamReadPending = false;
+        sent = false;
+        switch (pool.admission().admit(pool.available(), pool.balancer(), this, null, waiter)) {
+            case Admit.Granted g -> admitted(g.ticket());
+            case Admit.Queued q -> enqueued();
+            case Admit.Rejected r -> fail(kind == Retry.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
+                    why + "; no other backend could take the retry: " + r.reason());
+        }
+        return true;
+    }
+
+    /** Whether an available backend is left that this request has not tried. */
+    private boolean anotherBackend() {
+        for (Member m : pool.available()) {
+            if (!excludes(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean excludes(Member m) {
+        for (Member t : tried) {
+            if (t.load() == m.load()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Member> append(List<Member> list, Member m) {
+        List<Member> out = new ArrayList<>(list.size() + 1);
+        out.addAll(list);
+        out.add(m);
+        return List.copyOf(out);
+    }
+
+    private BodyReplay replay() {
+        if (replay == null) {
+            replay = new BodyReplay(pool.config().retry().bufferBody());
+        }
+        return replay;
     }
 
     private boolean canRetryOnFreshConnection() {
@@ -666,6 +835,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         finished = true;
+        releaseReplay();
         releaseTicket(Outcome.SUCCESS);
         if (upstream != null) {
             if (upstreamReusable && requestDone) {
@@ -742,6 +912,13 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         log("client closed the connection");
     }
 
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
+    }
+
     /** Gives the backend slot back, exactly once; a success carries the latency sample. */
     private void releaseTicket(Outcome outcome) {
         if (ticket != null) {
@@ -752,6 +929,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     private void releaseUpstream(Outcome outcome) {
+        releaseReplay();
         releaseTicket(outcome);
         if (upstream != null) {
             loopPool.discard(upstream);
@@ -784,6 +962,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
                 pool == null ? null : pool.name(),
                 backend == null ? null : backend.address().toString(),
                 backend == null ? null : backend.version(),
+                tried.size(),
                 error));
     }
 }
