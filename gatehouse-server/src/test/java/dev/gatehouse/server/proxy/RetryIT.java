@@ -1,0 +1,361 @@
+package dev.gatehouse.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.core.config.AdmissionConfig;
+import dev.gatehouse.core.config.HealthConfig;
+import dev.gatehouse.core.config.PanicConfig;
+import dev.gatehouse.core.config.QueueConfig;
+import dev.gatehouse.core.config.RetryBudgetConfig;
+import dev.gatehouse.core.config.RetryConfig;
+import dev.gatehouse.core.config.SlowStartConfig;
+import dev.gatehouse.core.state.PoolStatus;
+import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.DeterministicBytes;
+import dev.gatehouse.testing.RawHttpClient;
+import dev.gatehouse.testing.RawHttpResponse;
+import dev.gatehouse.testing.RecordedRequest;
+import dev.gatehouse.testing.StubBackend;
+import dev.gatehouse.testing.StubBehaviors;
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retries to another backend: what is retried (anything not sent; idempotent requests after a
+ * reset, a timeout or a listed status), what is not (a POST that may have been sent, a body past
+ * the replay buffer), and what bounds them (tries, deadline, budget).
+ */
+final class RetryIT {
+
+    /** No passive ejection and no slow start, so that every request meets the backend the test set up. */
+    private static final HealthConfig NO_EJECTION = new HealthConfig(null, null, SlowStartConfig.OFF, PanicConfig.DEFAULTS);
+
+    private static RetryConfig retries(List<Integer> onStatus, Duration perTry, Duration deadline, long buffer) {
+        return new RetryConfig(2, onStatus, true, perTry, deadline, buffer, RetryBudgetConfig.DEFAULTS);
+    }
+
+    private static TestNode node(RetryConfig retry, String... backends) throws Exception {
+        TestNode.Builder b = TestNode.builder();
+        for (String a : backends) {
+            b.backend(a);
+        }
+        return b.health("web", NO_EJECTION).retry("web", retry).start();
+    }
+
+    private static PoolStatus web(TestNode node) {
+        return node.server().status().get(0);
+    }
+
+    private static String closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private static RawHttpResponse request(RawHttpClient client, String method, String path, byte[] body) {
+        String head = method + " " + path + " HTTP/1.1\r\nHost: x\r\n"
+                + (body == null ? "" : "Content-Length: " + body.length + "\r\n") + "\r\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+            out.writeBytes(body);
+        }
+        client.send(out.toByteArray());
+        return client.readResponse();
+    }
+
+    private static long requestsWithId(StubBackend backend, String id) {
+        return backend.requests().stream().filter(r -> id.equals(r.header("X-Request-Id"))).count();
+    }
+
+    @Test
+    void connectRefused_anyMethodGoesToAnotherBackend() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, closedPort(), good.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            for (int i = 0; i < 6; i++) {
+                RawHttpResponse r = request(client, "POST", "/echo", "body".getBytes(StandardCharsets.US_ASCII));
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.header("X-Backend")).isEqualTo("good");
+            }
+            // Round robin sent every other request to the closed port first: those were retried.
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(2);
+            assertThat(good.requestsStarted()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void backendClosesBeforeAnswering_getIsRetried_postIsNot() throws Exception {
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, bad.address(), good.address())) {
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    assertThat(request(client, "GET", "/x", null).status()).isEqualTo(200);
+                }
+            }
+            assertThat(bad.requestsStarted()).isGreaterThanOrEqualTo(1);
+            int failed = 0;
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    RawHttpResponse r = request(client, "POST", "/echo", "data".getBytes(StandardCharsets.US_ASCII));
+                    if (r.status() == 502) {
+                        failed++;
+                        // The POST reached the bad backend and was not sent anywhere else.
+                        String id = r.header("X-Request-Id");
+                        assertThat(requestsWithId(bad, id)).isEqualTo(1);
+                        assertThat(requestsWithId(good, id)).isZero();
+                    } else {
+                        assertThat(r.status()).isEqualTo(200);
+                    }
+                }
+            }
+            assertThat(failed).isGreaterThanOrEqualTo(1);
+            // The node carries on.
+            try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                assertThat(request(client, "GET", "/after", null).status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void backendThatNeverAnswers_isTimedOutPerTry_andTheGetRetried() throws Exception {
+        try (StubBackend hang = StubBackend.start("hang", StubBehaviors.hang());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(retries(List.of(), Duration.ofMillis(300), null, 65536), hang.address(), good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    long start = System.nanoTime();
+                    RawHttpResponse r = request(client, "GET", "/slow-or-not", null);
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.header("X-Backend")).isEqualTo("good");
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                }
+            }
+            // Round robin's turn also moves at a retry, so each GET may have met the hanging one first.
+            assertThat(hang.requestsStarted()).isBetween(1, 2);
+            assertThat(web(node).retries()).isEqualTo(hang.requestsStarted());
+            assertThat(good.requestsStarted()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void postToABackendThatNeverAnswers_is504_notRetried() throws Exception {
+        try (StubBackend hang = StubBackend.start("hang", StubBehaviors.hang());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(retries(List.of(), Duration.ofMillis(300), null, 65536), hang.address(), good.address())) {
+            int timedOut = 0;
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    RawHttpResponse r = request(client, "POST", "/echo", "x".getBytes(StandardCharsets.US_ASCII));
+                    if (r.status() == 504) {
+                        timedOut++;
+                        assertThat(requestsWithId(good, r.header("X-Request-Id"))).isZero();
+                    } else {
+                        assertThat(r.status()).isEqualTo(200);
+                    }
+                }
+            }
+            assertThat(timedOut).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void putBodyWithinTheBuffer_isReplayedWholeToTheNextBackend() throws Exception {
+        byte[] body = DeterministicBytes.bytes(0, 20_000);
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, bad.address(), good.address())) {
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    RawHttpResponse r = request(client, "PUT", "/upload", body);
+                    assertThat(r.status()).isEqualTo(200);
+                    RecordedRequest got = good.lastRequest();
+                    assertThat(got.bodyBytes()).isEqualTo(body.length);
+                    assertThat(got.bodySha256()).isEqualTo(sha256(body));
+                }
+            }
+            assertThat(bad.requestsStarted()).isGreaterThanOrEqualTo(1);
+            assertThat(web(node).retries()).isEqualTo(bad.requestsStarted());
+        }
+    }
+
+    @Test
+    void putWhoseBodyIsSentAfterTheFirstBackendClosed_isReplayedToTheNext() throws Exception {
+        byte[] body = DeterministicBytes.bytes(7, 30_000);
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, bad.address(), good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    int before = bad.requestsStarted() + good.requestsStarted();
+                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+                    // The head alone reaches a backend; if it is the bad one, the retry starts
+                    // before any body byte exists, and the body follows to the next backend.
+                    await().atMost(Duration.ofSeconds(5))
+                            .until(() -> bad.requestsStarted() + good.requestsStarted() > before);
+                    client.send(body);
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(good.lastRequest().bodySha256()).isEqualTo(sha256(body));
+                }
+            }
+            assertThat(bad.requestsStarted()).isBetween(1, 2);
+        }
+    }
+
+    @Test
+    void bodyArrivingWhileTheRetryWaitsInTheQueue_isHeldAndReplayed() throws Exception {
+        byte[] body = DeterministicBytes.bytes(3, 40_000);
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // Keep the good backend's one slot busy, so the PUT's first try meets the bad one and
+            // its retry waits in the queue while the body arrives.
+            busy.send("GET /delay/700 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+            bad.awaitRequests(1, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> web(node).admission().queueLength() == 1);
+            client.send(body);
+            RawHttpResponse r = client.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Backend")).isEqualTo("good");
+            assertThat(good.lastRequest().bodyBytes()).isEqualTo(body.length);
+            assertThat(good.lastRequest().bodySha256()).isEqualTo(sha256(body));
+            assertThat(busy.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void putBodyOverTheBuffer_isNotRetried() throws Exception {
+        byte[] body = DeterministicBytes.bytes(0, 20_000);
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(retries(List.of(), null, null, 1024), bad.address(), good.address())) {
+            int failed = 0;
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    RawHttpResponse r = request(client, "PUT", "/upload", body);
+                    if (r.status() == 502) {
+                        failed++;
+                    } else {
+                        assertThat(r.status()).isEqualTo(200);
+                    }
+                }
+            }
+            // The bad backend closes as the head arrives: whether any body was read by then is a
+            // race, so a retry happens only when none was; every 502 is a request not retried.
+            assertThat(failed + web(node).retries()).isEqualTo(bad.requestsStarted());
+        }
+    }
+
+    @Test
+    void listedStatus_idempotentGoesToAnotherBackend_postGetsTheResponse() throws Exception {
+        try (StubBackend busy = StubBackend.start("busy", StubBehaviors.text(503, "busy"));
+             StubBackend good = StubBackend.start("good");
+             TestNode node = node(retries(List.of(503), null, null, 65536), busy.address(), good.address())) {
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    assertThat(request(client, "GET", "/x", null).status()).isEqualTo(200);
+                }
+            }
+            int passedThrough = 0;
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    RawHttpResponse r = request(client, "POST", "/echo", "p".getBytes(StandardCharsets.US_ASCII));
+                    if (r.status() == 503) {
+                        passedThrough++;
+                        assertThat(r.bodyText()).isEqualTo("busy");
+                    }
+                }
+            }
+            assertThat(passedThrough).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void lastBackendsAnswer_goesToTheClientWhenNoneIsLeft() throws Exception {
+        try (StubBackend busy = StubBackend.start("busy", StubBehaviors.text(503, "busy"));
+             TestNode node = node(retries(List.of(503), null, null, 65536), busy.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            RawHttpResponse r = request(client, "GET", "/x", null);
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.bodyText()).isEqualTo("busy");
+            assertThat(busy.requestsStarted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deadline_boundsEveryTryTogether() throws Exception {
+        try (StubBackend a = StubBackend.start("a", StubBehaviors.hang());
+             StubBackend b = StubBackend.start("b", StubBehaviors.hang());
+             StubBackend c = StubBackend.start("c", StubBehaviors.hang());
+             TestNode node = node(retries(List.of(), Duration.ofMillis(400), Duration.ofMillis(600), 65536),
+                     a.address(), b.address(), c.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            long start = System.nanoTime();
+            RawHttpResponse r = request(client, "GET", "/x", null);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(550)).isLessThan(Duration.ofMillis(3000));
+            // The first try timed out at 400 ms, the second at the deadline; no third try.
+            assertThat(a.requestsStarted() + b.requestsStarted() + c.requestsStarted()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void everyBackendFailing_theBudgetCapsRetries() throws Exception {
+        RetryConfig tight = new RetryConfig(2, List.of(), true, null, null, 65536,
+                new RetryBudgetConfig(20, 1, Duration.ofSeconds(10)));
+        try (StubBackend a = StubBackend.start("a", StubBehaviors.closeImmediately());
+             StubBackend b = StubBackend.start("b", StubBehaviors.closeImmediately());
+             StubBackend c = StubBackend.start("c", StubBehaviors.closeImmediately());
+             TestNode node = node(tight, a.address(), b.address(), c.address())) {
+            int requests = 100;
+            for (int i = 0; i < requests; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    assertThat(request(client, "GET", "/x", null).status()).isEqualTo(502);
+                }
+            }
+            PoolStatus s = web(node);
+            // At most 20 % of the requests plus 1 a second over the 10 s window; without a budget
+            // every request would have been tried 3 times (200 retries).
+            assertThat(s.retries()).isLessThanOrEqualTo(requests * 20 / 100 + 10);
+            assertThat(s.retriesDenied()).isGreaterThan(0);
+            assertThat(a.requestsStarted() + b.requestsStarted() + c.requestsStarted()).isEqualTo(requests + (int) s.retries());
+        }
+    }
+
+    @Test
+    void retriesOff_nothingIsRetried() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.OFF, closedPort(), good.address())) {
+            int failed = 0;
+            for (int i = 0; i < 4; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    if (request(client, "GET", "/x", null).status() == 502) {
+                        failed++;
+                    }
+                }
+            }
+            assertThat(failed).isEqualTo(2);
+            assertThat(web(node).retries()).isZero();
+        }
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
