@@ -53,10 +53,11 @@ public record HealthCheckConfig(Type type, String path, String method, String ho
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(jitter, "jitter");
         if (!path.startsWith("/") || path.length() > 2048 || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("path: \"" + path + "\" (expected: an origin-form target such as /health)");
+            throw new IllegalArgumentException("path: " + Values.quote(path)
+                    + " (expected: an origin-form target such as /health: visible ASCII, at most 2048 characters)");
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new IllegalArgumentException("method: " + method + " (expected: GET or HEAD)");
+            throw new IllegalArgumentException("method: " + Values.quote(method) + " (expected: GET or HEAD)");
         }
         if (expectMin < 100 || expectMax > 599 || expectMin > expectMax) {
             throw new IllegalArgumentException("expect: " + expectMin + "-" + expectMax

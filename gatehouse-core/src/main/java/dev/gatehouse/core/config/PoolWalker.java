@@ -13,11 +13,15 @@ import java.util.Map.Entry;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Reads {@code pools}: each pool's strategy and backends. Part of {@link ConfigWalker}. */
+/**
+ * Reads {@code pools}: each pool's strategy and backends; its policies in {@link PoolPolicyWalker} and
+ * its health handling and retries in {@link HealthWalker} and {@link RetryWalker}. Part of {@link ConfigWalker}.
+ */
 final class PoolWalker {
 
     private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
-            "adaptive", "queue", "slow_lane", "sticky");
+            "adaptive", "queue", "slow_lane", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
+            "retries");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -27,10 +31,14 @@ final class PoolWalker {
 
     private final Values in;
     private final PoolPolicyWalker policies;
+    private final HealthWalker health;
+    private final RetryWalker retries;
 
     PoolWalker(Values in) {
         this.in = in;
         this.policies = new PoolPolicyWalker(in);
+        this.health = new HealthWalker(in);
+        this.retries = new RetryWalker(in);
     }
 
     /** Reads the pools map; {@code null} if anything in it was wrong. */
@@ -72,6 +80,11 @@ final class PoolWalker {
         QueueConfig queue = QueueConfig.DEFAULTS;
         SlowLaneConfig slowLane = null;
         StickyConfig sticky = null;
+        HealthCheckConfig check = HealthConfig.DEFAULTS.check();
+        OutlierConfig outlier = HealthConfig.DEFAULTS.outlier();
+        SlowStartConfig slowStart = HealthConfig.DEFAULTS.slowStart();
+        PanicConfig panic = HealthConfig.DEFAULTS.panic();
+        RetryConfig retry = RetryConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
@@ -82,6 +95,11 @@ final class PoolWalker {
                 case "queue" -> queue = policies.queue(f.value(), f.path());
                 case "slow_lane" -> slowLane = policies.slowLane(f.value(), f.path());
                 case "sticky" -> sticky = policies.sticky(f.value(), f.path());
+                case "health_check" -> check = health.check(f.value(), f.path());
+                case "outlier_detection" -> outlier = health.outlier(f.value(), f.path());
+                case "slow_start" -> slowStart = health.slowStart(f.value(), f.path());
+                case "panic" -> panic = health.panic(f.value(), f.path());
+                case "retries" -> retry = retries.retries(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -104,7 +122,9 @@ final class PoolWalker {
         if (admission == null) {
             return null;
         }
-        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st));
+        HealthConfig hc = new HealthConfig(check, outlier, slowStart, panic);
+        RetryConfig r = retry;
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r));
     }
 
     private Strategy strategy(String text, String path) {

@@ -21,6 +21,7 @@ final class Units {
     static final Duration MAX_DURATION = Duration.ofHours(24);
 
     static final String DURATION_EXPECTED = "a duration from 1ms to 24h, such as 250ms, 10s, 5m or 1h";
+    static final String DURATION_OR_ZERO_EXPECTED = "0 for off, or " + DURATION_EXPECTED;
     static final String SIZE_EXPECTED = "a size such as 8192, 8k, 32kb, 1m or 2g";
 
     // At most 12 digits: enough for any valid value, and no overflow before the range check.
@@ -50,6 +51,20 @@ final class Units {
             default -> throw new AssertionError(unit);
         };
         return d.isZero() || d.compareTo(MAX_DURATION) > 0 ? null : d;
+    }
+
+    /**
+     * Parses a duration that may be zero ({@code 0}, {@code 0s}, {@code 0ms}...), for the settings
+     * where zero means off.
+     *
+     * @return the duration, or {@code null} when the text is neither zero nor a duration from 1 ms to 24 h
+     */
+    static Duration parseDurationOrZero(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (m.matches() && Long.parseLong(m.group(1)) == 0) {
+            return Duration.ZERO;
+        }
+        return parseDuration(text);
     }
 
     /**

@@ -27,7 +27,7 @@ final class Values {
 
     private static final int MAX_QUOTED = 100;
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,19}");
-    private static final Pattern RECORD_MESSAGE = Pattern.compile("([a-z_]+): (.*)", Pattern.DOTALL);
+    private static final Pattern RECORD_MESSAGE = Pattern.compile("([a-z0-9_]+): (.*)", Pattern.DOTALL);
 
     private final List<ConfigError> errors = new ArrayList<>();
     private final Function<String, String> env;
@@ -176,6 +176,19 @@ final class Values {
         Duration d = Units.parseDuration(text);
         if (d == null) {
             error(path, shown(node, text) + " (expected: " + Units.DURATION_EXPECTED + ")");
+        }
+        return d;
+    }
+
+    /** Reads a duration like {@link #duration}, or zero ({@code 0}, {@code 0s}...), where zero means off. */
+    Duration durationOrZero(JsonNode node, String path) {
+        String text = scalarText(node, path);
+        if (text == null) {
+            return null;
+        }
+        Duration d = Units.parseDurationOrZero(text);
+        if (d == null) {
+            error(path, shown(node, text) + " (expected: " + Units.DURATION_OR_ZERO_EXPECTED + ")");
         }
         return d;
     }

@@ -584,6 +584,12 @@ final class ConfigLoaderTest {
         assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
+        PoolConfig web = config.pools().get("web");
+        HealthCheckConfig c = HealthCheckConfig.DEFAULTS;
+        assertThat(web.health()).isEqualTo(new HealthConfig(new HealthCheckConfig(c.type(), "/health", c.method(), c.host(),
+                c.expectMin(), c.expectMax(), c.bodyContains(), c.timeout(), c.interval(), c.jitter(), c.rise(), c.fall()),
+                OutlierConfig.DEFAULTS, SlowStartConfig.DEFAULTS, PanicConfig.DEFAULTS));
+        assertThat(web.retry()).isEqualTo(RetryConfig.DEFAULTS);
     }
 
     private static List<ConfigError> errors(String yaml) {
