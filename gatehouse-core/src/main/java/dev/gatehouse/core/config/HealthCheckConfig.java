@@ -40,7 +40,7 @@ public record HealthCheckConfig(Type type, String path, String method, String ho
         }
     }
 
-    /** An HTTP {@code GET /} check every 2 s (up to 10 % later), 1 s timeout, 2xx-3xx, rise 2, fall 3. */
+    /** An HTTP {@code GET /} check every 2 s (up to 200 ms later), 1 s timeout, 2xx-3xx, rise 2, fall 3. */
     public static final HealthCheckConfig DEFAULTS = new HealthCheckConfig(Type.HTTP, "/", "GET", null, 200, 399,
             null, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(200), 2, 3);
 
@@ -58,6 +58,9 @@ public record HealthCheckConfig(Type type, String path, String method, String ho
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw new IllegalArgumentException("method: " + Values.quote(method) + " (expected: GET or HEAD)");
+        }
+        if (host != null && (host.isEmpty() || host.length() > 255 || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("host: " + host.length() + " characters or unprintable (expected: a host name or IP)");
         }
         if (expectMin < 100 || expectMax > 599 || expectMin > expectMax) {
             throw new IllegalArgumentException("expect: " + expectMin + "-" + expectMax

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Passive outlier detection: a backend that fails real requests several times in a row is ejected
  * (takes no new requests) for {@code baseEjection} times the number of times it has been ejected,
- * at most {@code maxEjection}; never more than {@code maxEjectionPercent} of a pool at once (but
- * always at least one backend may be ejected). A success resets the counts.
+ * at most {@code maxEjection}; never more than {@code maxEjectionPercent} of a pool at once (but,
+ * unless it is 0, always at least one backend may be ejected). A success resets the counts.
  *
  * @param consecutiveConnectFailures connects refused, unreachable or timed out in a row; 0 for off
  * @param consecutive5xx             5xx responses in a row, counting a connection that died before
@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param consecutiveTimeouts        responses that did not come within their timeout in a row; 0 for off
  * @param baseEjection               the first ejection's length
  * @param maxEjection                the longest ejection, however often the backend was ejected
- * @param maxEjectionPercent         at most this share of the pool's backends ejected at once, 0-100
+ * @param maxEjectionPercent         at most this share of the pool's backends ejected at once, 0-100;
+ *                                   0 turns ejection off
  */
 public record OutlierConfig(int consecutiveConnectFailures, int consecutive5xx, int consecutiveTimeouts,
                             Duration baseEjection, Duration maxEjection, int maxEjectionPercent) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param percent      retries as a share of requests, 0-100
  * @param minPerSecond retries allowed on top of the share, per second of the window (lets a quiet
  *                     pool retry at all), 0-10000
- * @param window       how far back requests and retries are counted, 1-60 s
+ * @param window       how far back requests and retries are counted, 1-60 s, in whole seconds
+ *                     (a fraction of a second is dropped)
  */
 public record RetryBudgetConfig(int percent, int minPerSecond, Duration window) {
 

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>duration: digits and a unit {@code ms}, {@code s}, {@code m} or {@code h} ({@code 250ms},
  *       {@code 10s}); bare digits are seconds. Lower case only: {@code M} could be read as months.
- *   <li>size: digits and an optional binary unit {@code k}/{@code kb}, {@code m}/{@code mb},
- *       {@code g}/{@code gb}, any case ({@code 8k} = 8192); bare digits are bytes.
+ *   <li>size: digits and an optional binary unit {@code k}/{@code kb}/{@code kib},
+ *       {@code m}/{@code mb}/{@code mib}, {@code g}/{@code gb}/{@code gib}, any case ({@code 8k} =
+ *       {@code 8KiB} = 8192); bare digits are bytes.
  * </ul>
  */
 final class Units {
@@ -26,7 +27,7 @@ final class Units {
 
     // At most 12 digits: enough for any valid value, and no overflow before the range check.
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([kmg]b?)?");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([kmg]i?b?)?");
 
     private Units() {
     }

@@ -507,7 +507,7 @@ final class ConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "{0} = {1} bytes")
-    @CsvSource({"0, 0", "8192, 8192", "8k, 8192", "8K, 8192", "8kb, 8192", "8KB, 8192", "1m, 1048576", "1Mb, 1048576",
+    @CsvSource({"0, 0", "8192, 8192", "8k, 8192", "8KiB, 8192", "64kib, 65536", "1MiB, 1048576", "8K, 8192", "8kb, 8192", "8KB, 8192", "1m, 1048576", "1Mb, 1048576",
             "2g, 2147483648", "2GB, 2147483648", "'\"100\"', 100", "8388608g, 9007199254740992"})
     void parse_readsSizes(String written, long bytes) throws ConfigException {
         GatehouseConfig config = ConfigLoader.parse(MINIMAL + "limits: { max_request_body: " + written + " }\n", NO_ENV);
