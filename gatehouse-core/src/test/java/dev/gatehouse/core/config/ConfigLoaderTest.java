@@ -516,7 +516,7 @@ final class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.5m", "8kib", "8 k", "-1", "k", "1t", "\"\"", "9999999999999g", "99999999999999999999"})
+    @ValueSource(strings = {"1.5m", "8kbi", "8 k", "-1", "k", "1t", "\"\"", "9999999999999g", "99999999999999999999"})
     void parse_rejectsBadSizes(String written) {
         List<ConfigError> errors = errors(MINIMAL + "limits: { max_request_body: " + written + " }\n");
 
