@@ -75,9 +75,9 @@ public interface Balancer {
     }
 
     /**
-     * Wraps a balancer with slow start: a member whose {@link SlowStart#share} is {@code s < 1}
-     * keeps the inner balancer's pick with probability {@code s}, otherwise the inner balancer picks
-     * again among the others.
+     * Wraps a balancer with slow start: a member whose {@link SlowStart#share} is {@code s < 1} is
+     * offered to the inner balancer with probability {@code s} per request (all candidates are
+     * offered when every one of them was held back).
      *
      * @param inner  the strategy
      * @param ramp   each member's share now

@@ -6,11 +6,13 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Slow start for any strategy: when the inner balancer picks a member that is ramping up with
- * share {@code s}, the pick stands with probability {@code s}; otherwise the inner balancer picks
- * again among the other candidates. A ramping member so gets {@code s} times the traffic the
- * strategy would give it, whatever the strategy (weights alone could not do this for round robin,
- * and least-loaded strategies would flood an idle newcomer). Costs nothing while nobody ramps.
+ * Slow start for any strategy: each member that is ramping up with share {@code s} is offered to
+ * the inner balancer for a request with probability {@code s}, so it gets about {@code s} times the
+ * traffic the strategy would give it, whatever the strategy (weights alone could not do this for
+ * round robin, and least-loaded strategies would flood an idle newcomer). Members are held back
+ * before the inner balancer picks, not by rejecting its pick and asking again: a second pick would
+ * move a round robin's turn twice and offer the newcomer twice as often. Costs one clock read per
+ * pick while nobody ramps.
  */
 final class SlowStartBalancer implements Balancer {
 
@@ -26,18 +28,23 @@ final class SlowStartBalancer implements Balancer {
 
     @Override
     public Member pick(List<Member> candidates, PickContext context) {
-        Member m = inner.pick(candidates, context);
-        if (m == null || candidates.size() < 2) {
-            return m;
+        if (candidates.size() < 2 || !ramp.active()) {
+            return inner.pick(candidates, context);
         }
-        double share = ramp.share(m);
-        if (share >= 1.0 || random.nextDouble() < share) {
-            return m;
+        List<Member> offered = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Member m = candidates.get(i);
+            double share = ramp.share(m);
+            if (share < 1.0 && random.nextDouble() >= share) {
+                if (offered == null) {
+                    offered = new ArrayList<>(candidates.subList(0, i));
+                }
+            } else if (offered != null) {
+                offered.add(m);
+            }
         }
-        List<Member> others = new ArrayList<>(candidates);
-        others.remove(m);
-        Member other = inner.pick(others, context);
-        return other != null ? other : m;
+        // Every candidate ramping and all held back this time: the request still needs one.
+        return inner.pick(offered == null || offered.isEmpty() ? candidates : offered, context);
     }
 
     /** The balancer it wraps. */

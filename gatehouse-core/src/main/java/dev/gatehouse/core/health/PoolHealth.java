@@ -358,6 +358,11 @@ public final class PoolHealth implements SlowStart {
     // ---------------------------------------------------------------- slow start
 
     @Override
+    public boolean active() {
+        return clock.nanoTime() < rampsOverAt;
+    }
+
+    @Override
     public double share(Member member) {
         long now = clock.nanoTime();
         if (now >= rampsOverAt) {
