@@ -7,6 +7,7 @@ import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
@@ -46,6 +47,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final SnapshotHolder snapshots;
     private final UpstreamPools upstreams;
+    private final HealthProber healthChecks;
     private final ClientConnections connections = new ClientConnections();
     private final List<Channel> listeners = new ArrayList<>();
     private volatile boolean stopped;
@@ -56,10 +58,17 @@ public final class GatehouseServer implements AutoCloseable {
         this.group = transport.newGroup(threads, "gatehouse-io");
         this.snapshots = new SnapshotHolder(Snapshot.of(1, config, System::nanoTime, () -> System.currentTimeMillis() / 1000, SharedRandom.INSTANCE));
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
+        // The prober resolves when it starts checking a backend, off the loops; through the upstream
+        // pools, so that checks and requests connect to the same address.
+        this.healthChecks = HealthProber.create(snapshots, group, transport, address -> {
+            upstreams.prepare(List.of(address));
+            return upstreams.resolve(address);
+        }, SharedRandom.INSTANCE);
     }
 
     /**
-     * Starts a node: resolves backend names, binds every listener, and serves.
+     * Starts a node: resolves backend names, binds every listener, starts the active health
+     * checks, and serves.
      *
      * @param config a validated configuration
      * @return the running node
@@ -70,6 +79,7 @@ public final class GatehouseServer implements AutoCloseable {
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads);
         try {
             server.bind();
+            server.healthChecks.sync();
         } catch (Exception e) {
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
@@ -131,6 +141,11 @@ public final class GatehouseServer implements AutoCloseable {
         return snapshots;
     }
 
+    /** The active health checks; {@code sync()} them after publishing a snapshot that changes backends. */
+    public HealthProber healthChecks() {
+        return healthChecks;
+    }
+
     /**
      * What the balancer knows right now, per pool: in flight and limit per backend, queue length
      * and queue wait (ready for the metrics endpoint).
@@ -164,6 +179,8 @@ public final class GatehouseServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        // First, so that no check of a backend races its pool's shutdown or is logged as a failure.
+        healthChecks.stop();
         LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
                 connections.count(), drain.toMillis());
         listeners.forEach(ch -> ch.close().syncUninterruptibly());

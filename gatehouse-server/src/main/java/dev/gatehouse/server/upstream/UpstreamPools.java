@@ -75,7 +75,11 @@ public final class UpstreamPools {
         }
     }
 
-    InetSocketAddress resolve(HostPort address) {
+    /**
+     * The socket address to connect to for a backend, as {@link #prepare} resolved it; never blocks,
+     * so any thread may call it (health checks use it too).
+     */
+    public InetSocketAddress resolve(HostPort address) {
         InetSocketAddress r = resolved.get(address);
         // Not prepared: only IP literals reach here in practice; an unresolved address fails the connect.
         return r != null ? r : InetSocketAddress.createUnresolved(address.host(), address.port());
