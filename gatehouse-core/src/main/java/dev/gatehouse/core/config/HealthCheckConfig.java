@@ -66,6 +66,9 @@ public record HealthCheckConfig(Type type, String path, String method, String ho
             throw new IllegalArgumentException("expect: " + expectMin + "-" + expectMax
                     + " (expected: a status or a range within 100-599)");
         }
+        if (bodyContains != null && method.equals("HEAD")) {
+            throw new IllegalArgumentException("body_contains: set with method HEAD (expected: method GET, a HEAD response has no body)");
+        }
         if (bodyContains != null && (bodyContains.isEmpty() || bodyContains.length() > 1024)) {
             throw new IllegalArgumentException("body_contains: " + bodyContains.length() + " characters (expected: 1-1024)");
         }

@@ -38,7 +38,7 @@ final class HealthConfigTest {
                 health_check:
                   type: http
                   path: /health?deep=1
-                  method: HEAD
+                  method: GET
                   host: example.internal:8080
                   expect: 200-299
                   body_contains: ok
@@ -66,7 +66,7 @@ final class HealthConfigTest {
                   budget: { percent: 10, min_per_second: 5, window: 20s }
                 """);
         assertThat(p.health()).isEqualTo(new HealthConfig(
-                new HealthCheckConfig(HealthCheckConfig.Type.HTTP, "/health?deep=1", "HEAD", "example.internal:8080",
+                new HealthCheckConfig(HealthCheckConfig.Type.HTTP, "/health?deep=1", "GET", "example.internal:8080",
                         200, 299, "ok", Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(1), 4, 6),
                 new OutlierConfig(2, 0, 7, Duration.ofSeconds(10), Duration.ofMinutes(5), 30),
                 new SlowStartConfig(Duration.ofSeconds(20), 5),
@@ -245,6 +245,7 @@ final class HealthConfigTest {
             "health_check: { fall: 101 }          | pools.web.health_check.fall: 101 (expected: an integer 1-100)",
             "health_check: { type: udp }          | pools.web.health_check.type: \"udp\" (expected one of: http, tcp)",
             "health_check: { method: POST }       | pools.web.health_check.method: \"POST\" (expected one of: GET, HEAD)",
+            "health_check: { method: HEAD, body_contains: ok } | pools.web.health_check.body_contains: set with method HEAD (expected: method GET, a HEAD response has no body)",
             "health_check: { path: health }       | pools.web.health_check.path: \"health\" (expected: an origin-form target such as /health: visible ASCII, at most 2048 characters)",
             "health_check: { path: \"/a b\" }     | pools.web.health_check.path: \"/a b\" (expected: an origin-form target such as /health: visible ASCII, at most 2048 characters)",
             "health_check: { host: \"a b\" }      | pools.web.health_check.host: \"a b\" (expected: a host name or IP, optionally with :port, such as example.internal)",
