@@ -227,6 +227,26 @@ final class OutlierEjectionTest {
         assertThat(pool.status(a).remainingNanos()).isEqualTo(expectedSeconds * SECOND);
     }
 
+    @Test
+    void forgiveness_countsFromTheEndOfTheEjection_evenWhenTheEndIsNoticedLate() {
+        // The ejection (10 s) ends at t=10 s, but nothing asks until t=25 s. At t=30 s the backend
+        // has behaved for 20 s since its ejection ended: both ejections are forgiven.
+        List<Member> two = members(2);
+        PoolHealth pool = pool(outlier(3, 3, 3), two);
+        Member a = two.get(0);
+        connectFailures(pool, a, 3);
+        clock.advanceSeconds(10);
+        pool.available();
+        connectFailures(pool, a, 3); // 2nd ejection, 20 s, ends at t=30 s
+        clock.advanceSeconds(35);    // t=45 s: noticed 15 s late
+        assertThat(pool.available()).contains(a);
+        clock.advanceSeconds(5);     // t=50 s: 20 s after the end
+
+        connectFailures(pool, a, 3);
+
+        assertThat(pool.status(a).remainingNanos()).isEqualTo(10 * SECOND);
+    }
+
     // ---------------------------------------------------------------- the end of an ejection
 
     @Test
@@ -347,6 +367,39 @@ final class OutlierEjectionTest {
 
         assertThat(pool.status(two.get(1)).state()).isEqualTo(BackendState.EJECTED);
         assertThat(pool.available()).containsExactly(two.get(0));
+    }
+
+    @Test
+    void cap_doesNotCountAnEjectionWhoseDeadlinePassed_evenBeforeAnyoneNoticed() {
+        List<Member> two = members(2);
+        PoolHealth pool = pool(outlier(50), two);
+        CountingListener listener = new CountingListener();
+        pool.onChange(listener);
+        connectFailures(pool, two.get(0), 3);
+        clock.advanceSeconds(10);
+
+        connectFailures(pool, two.get(1), 3); // nothing called available() since the deadline
+
+        assertThat(pool.available()).containsExactly(two.get(0));
+        assertThat(pool.status(two.get(1)).state()).isEqualTo(BackendState.EJECTED);
+        assertThat(pool.status(two.get(0)).state()).isEqualTo(BackendState.HEALTHY);
+        assertThat(listener.calls).isEqualTo(3); // the first ejection, its end, the second ejection
+    }
+
+    @Test
+    void backendWhoseEjectionEndedUnnoticed_isEjectedAgainAtItsThreshold() {
+        List<Member> two = members(2);
+        PoolHealth pool = pool(outlier(3, 3, 3), two);
+        Member a = two.get(0);
+        connectFailures(pool, a, 3);
+        clock.advanceSeconds(10);
+
+        connectFailures(pool, a, 3);
+
+        BackendStatus s = pool.status(a);
+        assertThat(s.state()).isEqualTo(BackendState.EJECTED);
+        assertThat(s.ejections()).isEqualTo(2);
+        assertThat(s.remainingNanos()).isEqualTo(20 * SECOND);
     }
 
     @Test
