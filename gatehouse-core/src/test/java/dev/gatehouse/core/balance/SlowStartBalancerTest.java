@@ -1,0 +1,167 @@
+package dev.gatehouse.core.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gatehouse.core.config.HashConfig;
+import dev.gatehouse.core.config.HealthConfig;
+import dev.gatehouse.core.config.PanicConfig;
+import dev.gatehouse.core.config.SlowStartConfig;
+import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.health.PoolHealth;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link Balancer#slowStart}: a ramping member keeps the strategy's pick with probability equal to
+ * its share. Picks are counted over many requests with a seeded random, so every count here is
+ * deterministic; the tolerances are still wide enough (about 6 standard deviations) for any seed.
+ */
+final class SlowStartBalancerTest {
+
+    private static final long SEED = 42;
+    private static final int PICKS = 40_000;
+
+    /** A random source that fails the test if a pick consults it. */
+    private static final RandomGenerator NO_RANDOM = () -> {
+        throw new AssertionError("the random source was consulted");
+    };
+
+    /** The first member ramps with {@code share}, the others take their full share. */
+    private static SlowStart firstRamps(List<Member> members, double share) {
+        Member ramping = members.get(0);
+        return m -> m.load() == ramping.load() ? share : 1.0;
+    }
+
+    @Test
+    void pick_fromNoCandidates_isNull() {
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), m -> 0.1, NO_RANDOM);
+
+        assertThat(b.pick(List.of(), TestRequest.ANY)).isNull();
+    }
+
+    @ParameterizedTest(name = "share {0}")
+    @CsvSource({"0.01", "0.5", "1.0"})
+    void pick_ofASingleCandidate_alwaysReturnsIt(double share) {
+        List<Member> one = Members.equal(1);
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), m -> share, NO_RANDOM);
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(b.pick(one, TestRequest.ANY)).isSameAs(one.get(0));
+        }
+    }
+
+    @Test
+    void pick_whenEveryShareIsOne_isExactlyTheInnerStrategy() {
+        List<Member> four = Members.equal(4);
+        Balancer plain = Balancer.roundRobin();
+        Balancer wrapped = Balancer.slowStart(Balancer.roundRobin(), SlowStart.NONE, NO_RANDOM);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(wrapped.pick(four, TestRequest.ANY)).isSameAs(plain.pick(four, TestRequest.ANY));
+        }
+        Map<Member, Integer> counts = Members.count(wrapped, four, PICKS);
+        assertThat(counts.values()).containsOnly(PICKS / 4);
+    }
+
+    @Test
+    void rampingMemberAtShareOne_getsExactlyItsNormalTraffic() {
+        List<Member> four = Members.equal(4);
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), firstRamps(four, 1.0), NO_RANDOM);
+
+        Map<Member, Integer> counts = Members.count(b, four, PICKS);
+
+        assertThat(counts).hasSize(4);
+        assertThat(counts.values()).containsOnly(PICKS / 4);
+    }
+    /** With a stateless strategy (uniform random), the ramping member gets {@code s} times its normal traffic. */
+    @ParameterizedTest(name = "share {0}")
+    @CsvSource({"0.1", "0.25", "0.5", "0.75"})
+    void rampingMember_withRandom_getsShareTimesItsNormalTraffic(double share) {
+        List<Member> four = Members.equal(4);
+        Balancer b = Balancer.slowStart(Balancer.random(new SplittableRandom(SEED + 1)), firstRamps(four, share),
+                new SplittableRandom(SEED));
+
+        Map<Member, Integer> counts = Members.count(b, four, PICKS);
+
+        double normal = PICKS / 4.0;
+        assertThat((double) counts.get(four.get(0))).isCloseTo(share * normal, within(0.10 * share * normal));
+        double others = (PICKS - share * normal) / 3;
+        for (Member m : four.subList(1, 4)) {
+            assertThat((double) counts.get(m)).as(m.id()).isCloseTo(others, within(0.03 * others));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void pick_withEveryStrategy_returnsACandidate_andTheRampingMemberGetsLessThanAlone(Strategy strategy) {
+        List<Member> four = Members.equal(4);
+        FakeClock clock = new FakeClock();
+        Balancer inner = Balancers.create(strategy, HashConfig.DEFAULTS, clock, new SplittableRandom(SEED + 1));
+        Balancer plain = Balancers.create(strategy, HashConfig.DEFAULTS, clock, new SplittableRandom(SEED + 1));
+        Balancer b = Balancer.slowStart(inner, firstRamps(four, 0.2), new SplittableRandom(SEED));
+        int ramped = 0;
+        int alone = 0;
+
+        for (int i = 0; i < 4000; i++) {
+            TestRequest request = TestRequest.from("198.51.100." + (i % 256));
+            Member picked = b.pick(four, request);
+            assertThat(four).contains(picked);
+            ramped += picked == four.get(0) ? 1 : 0;
+            alone += plain.pick(four, request) == four.get(0) ? 1 : 0;
+        }
+
+        assertThat(ramped).isLessThan(alone);
+    }
+    @Test
+    void twoRampingMembers_bothGetLessThanTheFullOnes() {
+        List<Member> four = Members.equal(4);
+        SlowStart ramp = m -> m == four.get(0) || m == four.get(1) ? 0.25 : 1.0;
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), ramp, new SplittableRandom(SEED));
+
+        Map<Member, Integer> counts = Members.count(b, four, PICKS);
+
+        assertThat(counts.get(four.get(0))).isLessThan(counts.get(four.get(2)) / 2);
+        assertThat(counts.get(four.get(1))).isLessThan(counts.get(four.get(3)) / 2);
+        assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(PICKS);
+    }
+
+    // ---------------------------------------------------------------- with the pool's health
+
+    @Test
+    void joiner_rampsUpWithThePoolsClock_andThenTakesExactlyItsShare() {
+        FakeClock clock = new FakeClock();
+        PoolHealth health = PoolHealth.create("web",
+                new HealthConfig(null, null, new SlowStartConfig(Duration.ofSeconds(10), 10), PanicConfig.DEFAULTS),
+                clock::nanoTime);
+        List<Member> four = Members.equal(4);
+        health.members(four.subList(1, 4));
+        health.members(four); // 10.0.0.1 joins a running pool
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), health, new SplittableRandom(SEED));
+        List<Double> ratios = new ArrayList<>();
+
+        for (int second = 0; second < 10; second += 3) {
+            Map<Member, Integer> counts = Members.count(b, four, PICKS);
+            double fullMean = (counts.get(four.get(1)) + counts.get(four.get(2)) + counts.get(four.get(3))) / 3.0;
+            ratios.add(counts.get(four.get(0)) / fullMean);
+            clock.advance(3, TimeUnit.SECONDS);
+        }
+        clock.advance(1, TimeUnit.SECONDS); // 13 s: over
+
+        assertThat(ratios).hasSize(4);
+        double[] shares = {0.1, 0.37, 0.64, 0.91}; // at 0, 3, 6 and 9 s
+        for (int i = 0; i < shares.length; i++) {
+            assertThat(ratios.get(i)).as("at %d s", 3 * i).isCloseTo(shares[i], within(0.1 * shares[i]));
+        }
+        assertThat(Members.count(b, four, PICKS).values()).containsOnly(PICKS / 4);
+    }
+}
