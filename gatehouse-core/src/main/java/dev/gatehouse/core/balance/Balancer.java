@@ -77,7 +77,7 @@ public interface Balancer {
     /**
      * Wraps a balancer with slow start: a member whose {@link SlowStart#share} is {@code s < 1}
      * keeps the inner balancer's pick with probability {@code s}, otherwise the inner balancer picks
-     * again among the others.
+     * again (the new pick subject to its own share; among the others if it insists on the same one).
      *
      * @param inner  the strategy
      * @param ramp   each member's share now

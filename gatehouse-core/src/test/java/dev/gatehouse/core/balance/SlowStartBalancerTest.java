@@ -83,6 +83,29 @@ final class SlowStartBalancerTest {
         assertThat(counts).hasSize(4);
         assertThat(counts.values()).containsOnly(PICKS / 4);
     }
+
+    /**
+     * With round robin, a ramping member at share {@code s} gets {@code s} times the traffic of each
+     * member at full share, and those share the rest evenly. (Of all the traffic that is
+     * {@code s / (n - 1 + s)}, a little more than {@code s / n} for small pools: the rotation comes
+     * back to the ramping member sooner when it declines, as with a weight scaled by {@code s}.)
+     * Tolerance: 10 % of the expected count for the ramping member, 3 % for the others.
+     */
+    @ParameterizedTest(name = "share {0}")
+    @CsvSource({"0.1", "0.25", "0.5", "0.75", "0.9"})
+    void rampingMember_withRoundRobin_getsShareTimesAFullMembersTraffic_andTheOthersStayEven(double share) {
+        List<Member> four = Members.equal(4);
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), firstRamps(four, share), new SplittableRandom(SEED));
+
+        Map<Member, Integer> counts = Members.count(b, four, PICKS);
+
+        double full = PICKS / (3 + share);
+        assertThat((double) counts.get(four.get(0))).isCloseTo(share * full, within(0.10 * share * full));
+        for (Member m : four.subList(1, 4)) {
+            assertThat((double) counts.get(m)).as(m.id()).isCloseTo(full, within(0.03 * full));
+        }
+    }
+
     /** With a stateless strategy (uniform random), the ramping member gets {@code s} times its normal traffic. */
     @ParameterizedTest(name = "share {0}")
     @CsvSource({"0.1", "0.25", "0.5", "0.75"})
@@ -122,17 +145,81 @@ final class SlowStartBalancerTest {
 
         assertThat(ramped).isLessThan(alone);
     }
+
     @Test
-    void twoRampingMembers_bothGetLessThanTheFullOnes() {
+    void pick_neverReturnsTheRampingMemberWithAVanishingShare_unlessItIsAlone() {
+        List<Member> three = Members.equal(3);
+        Balancer b = Balancer.slowStart(Balancer.roundRobin(), firstRamps(three, Double.MIN_VALUE),
+                new SplittableRandom(SEED));
+
+        Map<Member, Integer> counts = Members.count(b, three, 3000);
+
+        assertThat(counts).doesNotContainKey(three.get(0));
+        assertThat(counts.values()).containsOnly(1500);
+    }
+
+    /** Two ramping members with round robin: as if both weights were scaled by {@code s}; same tolerances. */
+    @Test
+    void twoRampingMembers_withRoundRobin_eachGetShareTimesAFullMembersTraffic() {
         List<Member> four = Members.equal(4);
-        SlowStart ramp = m -> m == four.get(0) || m == four.get(1) ? 0.25 : 1.0;
+        double share = 0.25;
+        SlowStart ramp = m -> m == four.get(0) || m == four.get(1) ? share : 1.0;
         Balancer b = Balancer.slowStart(Balancer.roundRobin(), ramp, new SplittableRandom(SEED));
 
         Map<Member, Integer> counts = Members.count(b, four, PICKS);
 
-        assertThat(counts.get(four.get(0))).isLessThan(counts.get(four.get(2)) / 2);
-        assertThat(counts.get(four.get(1))).isLessThan(counts.get(four.get(3)) / 2);
-        assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(PICKS);
+        double full = PICKS / (2 + 2 * share);
+        for (Member m : four.subList(0, 2)) {
+            assertThat((double) counts.get(m)).as(m.id()).isCloseTo(share * full, within(0.10 * share * full));
+        }
+        for (Member m : four.subList(2, 4)) {
+            assertThat((double) counts.get(m)).as(m.id()).isCloseTo(full, within(0.03 * full));
+        }
+    }
+
+    /**
+     * Two ramping members with random: neither takes the other's declined picks at its full share.
+     * Tolerance: 20 % of {@code s} for the ratio to a full member's traffic.
+     */
+    @Test
+    void twoRampingMembers_withRandom_eachGetAboutShareTimesAFullMembersTraffic() {
+        List<Member> four = Members.equal(4);
+        double share = 0.25;
+        SlowStart ramp = m -> m == four.get(0) || m == four.get(1) ? share : 1.0;
+        Balancer b = Balancer.slowStart(Balancer.random(new SplittableRandom(SEED + 1)), ramp,
+                new SplittableRandom(SEED));
+
+        Map<Member, Integer> counts = Members.count(b, four, PICKS);
+
+        double fullMean = (counts.get(four.get(2)) + counts.get(four.get(3))) / 2.0;
+        for (Member m : four.subList(0, 2)) {
+            assertThat(counts.get(m) / fullMean).as(m.id()).isBetween(0.8 * share, 1.2 * share);
+        }
+    }
+
+    @Test
+    void consistentHash_keysOfMembersAtFullShare_stayWithTheirMember() {
+        List<Member> four = Members.equal(4);
+        Balancer plain = Balancer.consistentHash(HashConfig.DEFAULTS);
+        Balancer b = Balancer.slowStart(Balancer.consistentHash(HashConfig.DEFAULTS), firstRamps(four, 0.25),
+                new SplittableRandom(SEED));
+        int rampingKeys = 0;
+        int keptByRamping = 0;
+
+        for (int i = 0; i < 4000; i++) {
+            TestRequest request = TestRequest.from("198.51." + (i >> 8) + "." + (i & 0xff));
+            Member owner = plain.pick(four, request);
+            Member picked = b.pick(four, request);
+            if (owner != four.get(0)) {
+                assertThat(picked).isSameAs(owner);
+            } else {
+                rampingKeys++;
+                keptByRamping += picked == owner ? 1 : 0;
+            }
+        }
+
+        assertThat(rampingKeys).isPositive();
+        assertThat((double) keptByRamping).isCloseTo(0.25 * rampingKeys, within(0.25 * 0.25 * rampingKeys));
     }
 
     // ---------------------------------------------------------------- with the pool's health
