@@ -280,6 +280,9 @@ public final class PoolHealth implements SlowStart {
 
     private void eject(BackendHealth h, String reason) {
         OutlierConfig o = config.outlier();
+        // End the ejections that are due first, even if nobody asked since their deadline: one of
+        // this backend must not block a new one, others must not count against the cap.
+        available();
         boolean changed = false;
         lock.lock();
         try {
@@ -448,8 +451,9 @@ public final class PoolHealth implements SlowStart {
         for (Member m : members) {
             BackendHealth h = byLoad.get(m.load());
             if (h.ejected() && h.ejectedUntil <= now) {
+                // It ended at its deadline, however late that is noticed: forgiveness counts from there.
+                h.lastEjectionEnd = h.ejectedUntil;
                 h.ejectedUntil = BackendHealth.NEVER;
-                h.lastEjectionEnd = now;
                 LOG.info("pool {}: backend {} is back after its ejection", pool, m.backend().address());
                 if (h.checkHealthy) {
                     startRamp(h, now);
