@@ -12,7 +12,8 @@ import java.util.Objects;
  *                       the time left of the ramp; otherwise 0
  * @param share          the share of its normal traffic it may take now, 0-1 (1 when healthy,
  *                       the ramp's progress when slow-starting, 0 when it takes nothing)
- * @param ejections      how many times it was ejected, counted down while it behaves
+ * @param ejections      how many times it was ejected; the good behaviour since the last ejection
+ *                       is forgiven (one per base ejection time) when it is ejected again
  * @param lastCheck      the last active check's result, or empty when none ran
  */
 public record BackendStatus(BackendState state, String reason, long remainingNanos, double share, int ejections,

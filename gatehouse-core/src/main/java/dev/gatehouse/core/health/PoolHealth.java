@@ -290,6 +290,8 @@ public final class PoolHealth implements SlowStart {
             if (h.ejected() || byLoad.get(h.member.load()) != h) {
                 return;
             }
+            // Cleared even when the cap refuses below: the next attempt then takes another full run
+            // of failures, so a capped pool does not take this lock on every failed request.
             h.clearFailures();
             int ejectedNow = 0;
             for (BackendHealth other : byLoad.values()) {
@@ -432,7 +434,7 @@ public final class PoolHealth implements SlowStart {
         if (share < 1.0) {
             long left = h.rampStart + config.slowStart().window().toNanos() - now;
             return new BackendStatus(BackendState.SLOW_STARTING,
-                    String.format("ramping up: %.0f %% of its share", share * 100), left, share, h.ejections, h.lastCheck);
+                    String.format(java.util.Locale.ROOT, "ramping up: %.0f %% of its share", share * 100), left, share, h.ejections, h.lastCheck);
         }
         return new BackendStatus(BackendState.HEALTHY, "", 0, 1.0, h.ejections, h.lastCheck);
     }
