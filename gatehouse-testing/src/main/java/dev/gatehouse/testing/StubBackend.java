@@ -10,6 +10,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class StubBackend implements AutoCloseable {
     private final ChannelGroup channels;
     private final Channel server;
     private final int port;
+    private final PrintStream requestLog;
     private volatile StubBehavior behavior;
 
     private final AtomicLong connectionSequence = new AtomicLong();
@@ -57,9 +59,10 @@ public final class StubBackend implements AutoCloseable {
     private final Condition recordedMore = lock.newCondition();
     private final List<RecordedRequest> requests = new ArrayList<>();
 
-    private StubBackend(String name, StubBehavior behavior, int port) {
+    private StubBackend(String name, StubBehavior behavior, int port, PrintStream requestLog) {
         this.name = name;
         this.behavior = behavior;
+        this.requestLog = requestLog;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stub-" + name, true),
                 NioIoHandler.newFactory());
         this.channels = new DefaultChannelGroup("stub-" + name, group.next());
@@ -111,12 +114,30 @@ public final class StubBackend implements AutoCloseable {
      * @return the running backend
      */
     public static StubBackend start(String name, int port, StubBehavior behavior) {
+        return start(name, port, behavior, null);
+    }
+
+    /**
+     * Starts a backend on a given port of 127.0.0.1 that writes a line to {@code requestLog} for
+     * every request it receives and every response it finishes writing, flushed at once, so that
+     * whoever kills the process can tell which requests it had in hand. The line format is in
+     * {@code RequestEventLogHandler}: {@code recv TIME CONN ID METHOD URI}, {@code done TIME CONN
+     * ID STATUS}, {@code fail ...}, {@code drop TIME CONN ID}, with {@code ID} the request's
+     * {@code X-Request-Id}.
+     *
+     * @param name the backend's name
+     * @param port the port, or 0 for a free one
+     * @param behavior how it answers
+     * @param requestLog where the request events go, or null for none (as the other factories)
+     * @return the running backend
+     */
+    public static StubBackend start(String name, int port, StubBehavior behavior, PrintStream requestLog) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(behavior, "behavior");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
-        return new StubBackend(name, behavior, port);
+        return new StubBackend(name, behavior, port, requestLog);
     }
 
     /**
@@ -157,6 +178,11 @@ public final class StubBackend implements AutoCloseable {
 
     StubBehavior behavior() {
         return behavior;
+    }
+
+    /** Where request events go, or null when the backend was started without a request log. */
+    PrintStream requestLog() {
+        return requestLog;
     }
 
     /**

@@ -5,7 +5,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** Sets up a stub connection: the HTTP/1.1 codec (streaming, no aggregator) and the stub handler. */
+/**
+ * Sets up a stub connection: the HTTP/1.1 codec (streaming, no aggregator), the request event log
+ * when the backend has one, and the stub handler.
+ */
 final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
 
     /** Body pieces up to one socket read, so big uploads do not turn into a storm of 8 KiB pieces. */
@@ -20,8 +23,10 @@ final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         long connectionId = backend.connectionAccepted(ch);
-        ch.pipeline()
-                .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)))
-                .addLast("stub", new StubConnectionHandler(backend, connectionId));
+        ch.pipeline().addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
+        if (backend.requestLog() != null) {
+            ch.pipeline().addLast("requestlog", new RequestEventLogHandler(backend.requestLog(), connectionId));
+        }
+        ch.pipeline().addLast("stub", new StubConnectionHandler(backend, connectionId));
     }
 }
