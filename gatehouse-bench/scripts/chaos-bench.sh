@@ -171,6 +171,7 @@ deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | 
 own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
 for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
 bench_cp="$own:$deps"
+echo "$bench_cp" > "$results_dir/bench-classpath.txt"   # to run ChaosReport again on this run
 backend_cp="$testing_classes:$deps"
 
 # ---------------------------------------------------------------- ports and config
@@ -267,7 +268,7 @@ report_args=(--dir "$results_dir" --access-log "$results_dir/logs/node.out" --ki
              --label "failure-handling config $health_config")
 if [ "$strict" = 1 ]; then report_args+=(--strict); fi
 "$java_bin" -cp "$bench_cp" dev.gatehouse.bench.chaos.ChaosReport "${report_args[@]}" > "$results_dir/summary.txt" \
-  || die "the report failed (run it again with: $java_bin -cp ... dev.gatehouse.bench.chaos.ChaosReport --dir $results_dir --access-log $results_dir/logs/node.out)"
+  || die "the report failed (run it again with: $java_bin -cp \"\$(cat $results_dir/bench-classpath.txt)\" dev.gatehouse.bench.chaos.ChaosReport --dir $results_dir --access-log $results_dir/logs/node.out)"
 cat "$results_dir/summary.txt"
 echo
 echo "results: $results_dir (summary.txt, failures.tsv, requests.tsv, instances.tsv, chaos.tsv,"

@@ -372,7 +372,8 @@ public final class ChaosReport {
         List<Receipt> receipts = run.receiptsOf(r.id());
         for (Receipt rc : receipts) {
             Instance in = run.instances.get(rc.instance);
-            if (rc.answer == Answer.NONE && in != null && in.killed()) {
+            // Killed before the client had its answer: a kill after that did not cause the failure.
+            if (rc.answer == Answer.NONE && in != null && in.killed() && in.killMicros() <= r.endMicros()) {
                 return new Verdict(r, Tier.RECEIVED, "received by " + rc.instance + " at +" + t(rc.recvMillis * 1000)
                         + " s, in hand when it was killed at +" + t(in.killMicros()) + " s");
             }

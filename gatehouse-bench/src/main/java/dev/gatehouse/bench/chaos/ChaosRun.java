@@ -92,7 +92,13 @@ public final class ChaosRun {
                 case "--kill-every" -> killEvery = ChaosMonkey.Range.parse(a, v);
                 case "--down" -> down = ChaosMonkey.Range.parse(a, v);
                 case "--min-up" -> minUp = Args.nonNegativeInt(a, v);
-                case "--seed" -> seed = Long.parseLong(v == null ? "x" : v);
+                case "--seed" -> {
+                    try {
+                        seed = Long.parseLong(v == null ? "" : v.trim());
+                    } catch (NumberFormatException e) {
+                        throw Args.fail(a, v, "an integer");
+                    }
+                }
                 default -> throw Args.fail("argument", a, "one of the options in ChaosRun's class comment");
             }
             i++;
