@@ -465,20 +465,16 @@ public final class ChaosReport {
         return "";
     }
 
-    private static int backendOfPort(RunRecords run, String address) {
+    /** The backend index of a {@code host:port} from the access log, or -1. */
+    private int backendOf(String address) {
         if (address == null) {
             return -1;
         }
-        int colon = address.lastIndexOf(':');
         try {
-            return run.backendOfPort(Integer.parseInt(address.substring(colon + 1)));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return run.backendOfPort(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private int backendOf(String address) {
-        return backendOfPort(run, address);
     }
 
     private List<Instance> kills() {
