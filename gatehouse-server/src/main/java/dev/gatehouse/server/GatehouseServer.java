@@ -2,8 +2,14 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
-import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.state.PoolStatus;
+import dev.gatehouse.core.state.RuntimeChanges;
+import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.StateStore;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
@@ -24,7 +30,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +53,20 @@ public final class GatehouseServer implements AutoCloseable {
     private final SnapshotHolder snapshots;
     private final UpstreamPools upstreams;
     private final HealthProber healthChecks;
+    private final ControlPlane control;
     private final ClientConnections connections = new ClientConnections();
     private final List<Channel> listeners = new ArrayList<>();
     private volatile boolean stopped;
 
-    private GatehouseServer(GatehouseConfig config, int threads) {
+    private GatehouseServer(GatehouseConfig config, int threads, StateStore store) throws java.io.IOException {
         this.config = config;
+        // Runtime changes to pools that are gone from the config no longer apply.
+        RuntimeState state = RuntimeChanges.reconcile(store.load(), config);
+        Clock clock = System::nanoTime;
+        WallClock wallClock = () -> System.currentTimeMillis() / 1000;
+        this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
-        this.snapshots = new SnapshotHolder(Snapshot.of(1, config, System::nanoTime, () -> System.currentTimeMillis() / 1000, SharedRandom.INSTANCE));
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
         // The prober resolves when it starts checking a backend, off the loops; through the upstream
         // pools, so that checks and requests connect to the same address.
@@ -64,6 +74,29 @@ public final class GatehouseServer implements AutoCloseable {
             upstreams.prepare(List.of(address));
             return upstreams.resolve(address);
         }, SharedRandom.INSTANCE);
+        this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
+                this::awaitLoops);
+        control.beforePublish(s -> upstreams.prepare(addresses(s)));
+        control.onPublish(s -> healthChecks.sync());
+    }
+
+    private static List<HostPort> addresses(Snapshot s) {
+        return s.pools().values().stream().flatMap(p -> p.members().stream()).map(m -> m.backend().address()).toList();
+    }
+
+    /** Returns once every event loop has run a task queued now: whatever they were doing is done. */
+    private void awaitLoops() {
+        for (var loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("the control plane must not run on an event loop");
+            }
+            try {
+                loop.submit(() -> { }).await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -75,8 +108,22 @@ public final class GatehouseServer implements AutoCloseable {
      * @throws Exception when a listener cannot be bound; nothing is left running then
      */
     public static GatehouseServer start(GatehouseConfig config) throws Exception {
+        return start(config, StateStore.NONE);
+    }
+
+    /**
+     * Starts a node whose runtime changes are kept in {@code store} and restored from it.
+     *
+     * @param config a validated configuration
+     * @param store  where runtime changes are kept; read now, written at every change
+     * @return the running node
+     * @throws Exception when the stored state cannot be read or a listener cannot be bound; nothing
+     *                   is left running then
+     */
+    public static GatehouseServer start(GatehouseConfig config, StateStore store) throws Exception {
         int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
-        GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads);
+        GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads,
+                Objects.requireNonNull(store, "store"));
         try {
             server.bind();
             server.healthChecks.sync();
@@ -88,8 +135,7 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private void bind() throws Exception {
-        upstreams.prepare(config.pools().values().stream()
-                .flatMap(p -> p.backends().stream()).map(b -> b.address()).collect(Collectors.toSet()));
+        upstreams.prepare(addresses(snapshots.current()));
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -113,8 +159,8 @@ public final class GatehouseServer implements AutoCloseable {
                 throw new java.io.IOException("cannot listen on " + listener.bind() + ": " + e.getMessage(), e);
             }
         }
-        for (PoolConfig pool : config.pools().values()) {
-            LOG.info("pool {}: {} backends ({})", pool.name(), pool.backends().size(), pool.strategy().configName());
+        for (var pool : snapshots.current().pools().values()) {
+            LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
     }
 
@@ -139,6 +185,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The snapshot holder: the one reference the data plane reads. */
     public SnapshotHolder snapshots() {
         return snapshots;
+    }
+
+    /** The control plane: runtime changes and reloads go through it, never around it. */
+    public ControlPlane control() {
+        return control;
     }
 
     /** The active health checks; {@code sync()} them after publishing a snapshot that changes backends. */

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param upstream   backend connection pooling
  * @param forwarding forwarding headers and trust
  * @param accessLog  the access log
+ * @param admin      the admin listener and the state file
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -23,7 +24,8 @@ public record GatehouseConfig(
         LimitsConfig limits,
         UpstreamConfig upstream,
         ForwardingConfig forwarding,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        AdminConfig admin) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -34,6 +36,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(admin, "admin");
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners: [] (expected: at least one listener)");
         }
@@ -44,5 +47,17 @@ public record GatehouseConfig(
                 }
             }
         }
+    }
+
+    /** A configuration without an admin listener (embedded nodes and tests). */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, AdminConfig.DISABLED);
+    }
+
+    /** A copy with other pools (a reload keeps the rest). */
+    public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin);
     }
 }

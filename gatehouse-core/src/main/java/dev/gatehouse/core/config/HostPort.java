@@ -26,6 +26,7 @@ public record HostPort(String host, int port) {
      *
      * @throws IllegalArgumentException with a message in the form {@code "x" (expected: ...)}
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static HostPort parse(String text) {
         String s = text == null ? "" : text.trim();
         String host;
@@ -60,6 +61,7 @@ public record HostPort(String host, int port) {
     }
 
     /** Formats as {@code host:port}, bracketing IPv6 literals. */
+    @com.fasterxml.jackson.annotation.JsonValue
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -13,7 +13,9 @@ public enum BackendState {
     /** Takes no new requests until a deadline: it failed real requests several times in a row. */
     EJECTED,
     /** Takes no new requests, by an operator's decision; its in-flight requests finish. */
-    DRAINING;
+    DRAINING,
+    /** Takes no new requests: an operator put it in maintenance. */
+    MAINTENANCE;
 
     /** The name shown in status output, e.g. {@code slow-starting}. */
     public String displayName() {

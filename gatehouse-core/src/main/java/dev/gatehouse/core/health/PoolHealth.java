@@ -7,6 +7,7 @@ import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
+import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -54,6 +55,7 @@ public final class PoolHealth implements SlowStart {
     private List<Member> members = List.of();
     private boolean started;
     private volatile List<Member> available = List.of();
+    private volatile List<Member> inService = List.of();
     private volatile boolean panicking;
     /** The earliest time at which {@link #available} may change by itself (an ejection ends). */
     private volatile long nextDeadline = BackendHealth.NEVER;
@@ -113,6 +115,9 @@ public final class PoolHealth implements SlowStart {
                         startRamp(h, now);
                     }
                 } else {
+                    if (h.member.backend().admin() != AdminState.READY && m.backend().admin() == AdminState.READY) {
+                        startRamp(h, now);
+                    }
                     h.member = m;
                 }
                 next.put(m.load(), h);
@@ -151,6 +156,15 @@ public final class PoolHealth implements SlowStart {
             }
         }
         return available;
+    }
+
+    /**
+     * The members an operator has not taken out (not draining, not in maintenance), whatever their
+     * health: where a fail-open pool may still try a request that no available backend is left for.
+     */
+    public List<Member> inService() {
+        available();
+        return inService;
     }
 
     /** Whether too few backends are available and the panic mode decides. */
@@ -198,6 +212,16 @@ public final class PoolHealth implements SlowStart {
             if (passed) {
                 h.failuresInARow = 0;
                 h.passesInARow++;
+                if (h.ejected() && h.checkHealthy && h.passesInARow >= check.rise()) {
+                    // Passing checks are first-hand news that a backend is back (a restarted app
+                    // process, say): they end its ejection early, as Envoy does by default.
+                    h.ejectedUntil = BackendHealth.NEVER;
+                    h.lastEjectionEnd = now;
+                    startRamp(h, now);
+                    LOG.info("pool {}: backend {} is back before its ejection ended ({} checks passed)", pool,
+                            h.member.backend().address(), h.passesInARow);
+                    changed = true;
+                }
                 if (!h.checkHealthy && h.passesInARow >= (h.unproven ? 1 : check.rise())) {
                     h.checkHealthy = true;
                     h.uncheckReason = "";
@@ -420,7 +444,11 @@ public final class PoolHealth implements SlowStart {
     }
 
     private BackendStatus status(BackendHealth h, long now) {
-        if (h.draining) {
+        AdminState admin = h.member.backend().admin();
+        if (admin == AdminState.MAINT) {
+            return new BackendStatus(BackendState.MAINTENANCE, "in maintenance by an operator", 0, 0, h.ejections, h.lastCheck);
+        }
+        if (h.draining || admin == AdminState.DRAIN) {
             return new BackendStatus(BackendState.DRAINING, "drained by an operator", 0, 0, h.ejections, h.lastCheck);
         }
         if (h.ejected()) {
@@ -461,7 +489,7 @@ public final class PoolHealth implements SlowStart {
                     startRamp(h, now);
                 }
             }
-            if (h.draining) {
+            if (h.draining || m.backend().admin() != AdminState.READY) {
                 continue;
             }
             notDraining.add(m);
@@ -485,6 +513,9 @@ public final class PoolHealth implements SlowStart {
             panicking = panic;
         }
         nextDeadline = deadline;
+        if (!notDraining.equals(inService)) {
+            inService = List.copyOf(notDraining);
+        }
         if (next.equals(available)) {
             return false;
         }

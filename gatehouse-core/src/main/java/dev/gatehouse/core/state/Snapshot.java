@@ -7,6 +7,7 @@ import dev.gatehouse.core.balance.Balancers;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.StickyConfig;
@@ -18,6 +19,7 @@ import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +31,24 @@ import java.util.random.RandomGenerator;
  * once, on arrival, and takes every routing fact from that one object.
  *
  * @param generation grows by one at every published change
- * @param config     the configuration it was built from (timeouts, limits, forwarding)
+ * @param config     the configuration it was built from (timeouts, limits, forwarding): the intent
+ * @param runtime    the operator's changes on top of the configuration
  * @param routers    one router per listener, in the config's listener order
- * @param pools      pools by name
+ * @param pools      pools by name, with their backends as in force (config plus changes)
  */
-public record Snapshot(long generation, GatehouseConfig config, List<Router> routers, Map<String, PoolSnapshot> pools) {
+public record Snapshot(long generation, GatehouseConfig config, RuntimeState runtime, List<Router> routers,
+                       Map<String, PoolSnapshot> pools) {
 
     /** Validates and copies. */
     public Snapshot {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(runtime, "runtime");
         routers = List.copyOf(routers);
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     }
 
     /**
-     * Builds the first snapshot of a configuration.
+     * Builds the first snapshot of a configuration, without runtime changes.
      *
      * @param generation the generation number to give it
      * @param config     a validated configuration
@@ -53,19 +58,70 @@ public record Snapshot(long generation, GatehouseConfig config, List<Router> rou
      */
     public static Snapshot of(long generation, GatehouseConfig config, Clock clock, WallClock wallClock,
                               RandomGenerator random) {
+        return next(null, generation, config, RuntimeState.EMPTY, clock, wallClock, random);
+    }
+
+    /**
+     * Builds the snapshot of a configuration plus runtime changes, carrying over from the previous
+     * snapshot what must outlive it: each backend's load (matched by address), and each pool's
+     * balancer, admission, health, sticky cookies and retry budget when the pool's policies are
+     * unchanged (a pool whose policies changed starts them afresh). Has no side effect: building
+     * validates the result whole, and nothing shared changes until the publisher swaps it in and
+     * calls {@link #activate()}.
+     *
+     * @param previous   the snapshot in force, or null for the first
+     * @param generation the generation number to give it
+     * @param config     a validated configuration (the intent)
+     * @param runtime    the operator's changes on top of it
+     * @throws IllegalArgumentException if the result is invalid (a record's validation message)
+     */
+    public static Snapshot next(Snapshot previous, long generation, GatehouseConfig config, RuntimeState runtime,
+                                Clock clock, WallClock wallClock, RandomGenerator random) {
         List<Router> routers = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
             routers.add(Router.of(listener.routes()));
         }
         Map<String, PoolSnapshot> pools = new LinkedHashMap<>();
-        for (PoolConfig pool : config.pools().values()) {
-            List<Member> members = new ArrayList<>();
-            for (BackendConfig b : pool.backends()) {
-                members.add(new Member(new Backend(pool.name(), b.address(), b.weight(), b.version()), new BackendLoad()));
+        for (PoolConfig declared : config.pools().values()) {
+            List<RuntimeChanges.EffectiveBackend> backends = RuntimeChanges.effective(declared, runtime.pool(declared.name()));
+            PoolConfig pool = new PoolConfig(declared.name(), declared.strategy(),
+                    backends.stream().map(RuntimeChanges.EffectiveBackend::config).toList(), declared.hash(),
+                    declared.admission(), declared.sticky(), declared.health(), declared.retry());
+            PoolSnapshot prev = previous == null ? null : previous.pool(pool.name());
+            Map<HostPort, BackendLoad> loads = new HashMap<>();
+            if (prev != null) {
+                prev.members().forEach(m -> loads.put(m.backend().address(), m.load()));
             }
-            pools.put(pool.name(), pool(pool, members, clock, wallClock, random));
+            List<Member> members = new ArrayList<>();
+            for (RuntimeChanges.EffectiveBackend e : backends) {
+                BackendConfig b = e.config();
+                members.add(new Member(new Backend(pool.name(), b.address(), b.weight(), b.version(), e.admin()),
+                        loads.computeIfAbsent(b.address(), a -> new BackendLoad())));
+            }
+            if (prev != null && samePolicies(prev.config(), pool)) {
+                pools.put(pool.name(), new PoolSnapshot(pool.name(), pool, members, prev.balancer(), prev.admission(),
+                        prev.sticky(), prev.health(), prev.retryBudget()));
+            } else {
+                pools.put(pool.name(), pool(pool, members, clock, wallClock, random));
+            }
         }
-        return new Snapshot(generation, config, routers, pools);
+        return new Snapshot(generation, config, runtime, routers, pools);
+    }
+
+    /**
+     * Tells each pool's shared state (health, and through it admission control) this snapshot's
+     * members. The publisher calls it right after swapping the snapshot in.
+     */
+    public void activate() {
+        for (PoolSnapshot p : pools.values()) {
+            p.health().members(p.members());
+        }
+    }
+
+    private static boolean samePolicies(PoolConfig a, PoolConfig b) {
+        return a.strategy() == b.strategy() && a.hash().equals(b.hash()) && a.admission().equals(b.admission())
+                && java.util.Objects.equals(a.sticky(), b.sticky()) && a.health().equals(b.health())
+                && a.retry().equals(b.retry());
     }
 
     /**

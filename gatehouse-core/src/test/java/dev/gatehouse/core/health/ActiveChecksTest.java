@@ -389,4 +389,38 @@ final class ActiveChecksTest {
         assertThat(s.reason()).isEmpty();
         assertThat(s.share()).isEqualTo(1.0);
     }
+
+    // ---------------------------------------------------------------- checks and ejection
+
+    @Test
+    void ejectedBackend_passingRiseChecks_isBackBeforeItsEjectionEnds() {
+        List<Member> two = members(2);
+        PoolHealth pool = pool(new HealthConfig(check(2, 3), HealthFixtures.outlier(100), RAMP, PanicConfig.DEFAULTS),
+                clock, two);
+        Member a = two.get(0);
+        HealthFixtures.connectFailures(pool, a, 3);
+        assertThat(pool.status(a).state()).isEqualTo(BackendState.EJECTED);
+
+        pass(pool, a, 1);
+        assertThat(pool.status(a).state()).as("one pass is not rise").isEqualTo(BackendState.EJECTED);
+        pass(pool, a, 1);
+
+        assertThat(pool.status(a).state()).isEqualTo(BackendState.SLOW_STARTING);
+        assertThat(pool.available()).containsExactly(two.get(0), two.get(1));
+    }
+
+    @Test
+    void inService_listsEveryMemberNotTakenOut_whateverItsHealth() {
+        List<Member> three = members(3);
+        PoolHealth pool = pool(new HealthConfig(check(2, 1), HealthFixtures.outlier(100), SlowStartConfig.OFF,
+                PanicConfig.DEFAULTS), clock, three);
+        fail(pool, three.get(0), 1);
+        HealthFixtures.connectFailures(pool, three.get(1), 3);
+        pool.drain(three.get(2), true);
+
+        assertThat(pool.inService()).containsExactly(three.get(0), three.get(1));
+        // Nothing is available: the default fail-open panic offers exactly those.
+        assertThat(pool.panicking()).isTrue();
+        assertThat(pool.available()).isEqualTo(pool.inService());
+    }
 }

@@ -16,7 +16,8 @@ final class BackendStateTest {
             "SLOW_STARTING, slow-starting, true",
             "UNHEALTHY, unhealthy, false",
             "EJECTED, ejected, false",
-            "DRAINING, draining, false"
+            "DRAINING, draining, false",
+            "MAINTENANCE, maintenance, false"
     })
     void state_hasADisplayNameAndTellsWhetherItTakesRequests(BackendState state, String name, boolean available) {
         assertThat(state.displayName()).isEqualTo(name);

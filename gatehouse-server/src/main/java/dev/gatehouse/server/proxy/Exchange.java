@@ -6,6 +6,7 @@ import dev.gatehouse.core.admission.Ticket;
 import dev.gatehouse.core.admission.Waiter;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
+import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.state.Backend;
@@ -746,8 +747,20 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (expectsBody && (bytesIn > 0 || requestDone) && (replay == null || !replay.replayable())) {
             return false;
         }
-        if (System.nanoTime() >= deadlineNanos || !anotherBackend()) {
+        if (System.nanoTime() >= deadlineNanos) {
             return false;
+        }
+        List<Member> candidates = pool.available();
+        if (!anotherBackend(candidates)) {
+            // No available backend is left untried. A fail-open pool would rather try one that is
+            // unhealthy or ejected (it may be back already: a restarted app) than fail for sure.
+            if (pool.config().health().panic().mode() != PanicConfig.Mode.FAIL_OPEN) {
+                return false;
+            }
+            candidates = pool.health().inService();
+            if (!anotherBackend(candidates)) {
+                return false;
+            }
         }
         if (!pool.retryBudget().tryAcquire()) {
             LOG.debug("{} request {}: {}; not retried, the retry budget of pool {} is spent",
@@ -765,7 +778,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         upstreamReusable = false;
         upstreamReadPending = false;
         sent = false;
-        switch (pool.admission().admit(pool.available(), pool.balancer(), this, null, waiter)) {
+        switch (pool.admission().admit(candidates, pool.balancer(), this, null, waiter)) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();
             case Admit.Rejected r -> fail(kind == Retry.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
@@ -774,9 +787,9 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         return true;
     }
 
-    /** Whether an available backend is left that this request has not tried. */
-    private boolean anotherBackend() {
-        for (Member m : pool.available()) {
+    /** Whether one of {@code candidates} is a backend this request has not tried. */
+    private boolean anotherBackend(List<Member> candidates) {
+        for (Member m : candidates) {
             if (!excludes(m)) {
                 return true;
             }

@@ -311,6 +311,6 @@ final class ProbeIT {
         web.health().members(members);
         PoolSnapshot next = new PoolSnapshot(web.name(), web.config(), new ArrayList<>(members), web.balancer(),
                 web.admission(), web.sticky(), web.health(), web.retryBudget());
-        server.snapshots().update(s -> new Snapshot(s.generation() + 1, s.config(), s.routers(), Map.of("web", next)));
+        server.snapshots().update(s -> new Snapshot(s.generation() + 1, s.config(), s.runtime(), s.routers(), Map.of("web", next)));
     }
 }

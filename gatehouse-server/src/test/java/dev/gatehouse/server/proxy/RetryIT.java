@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.config.HealthConfig;
+import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.QueueConfig;
 import dev.gatehouse.core.config.RetryBudgetConfig;
@@ -335,6 +336,28 @@ final class RetryIT {
             assertThat(s.retries()).isLessThanOrEqualTo(requests * 20 / 100 + 10);
             assertThat(s.retriesDenied()).isGreaterThan(0);
             assertThat(a.requestsStarted() + b.requestsStarted() + c.requestsStarted()).isEqualTo(requests + (int) s.retries());
+        }
+    }
+
+    @Test
+    void noAvailableBackendLeft_aFailOpenPoolRetriesOnAnEjectedOne() throws Exception {
+        HealthConfig ejecting = new HealthConfig(null, OutlierConfig.DEFAULTS, SlowStartConfig.OFF, PanicConfig.DEFAULTS);
+        try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address()).health("web", ejecting)
+                     .retry("web", RetryConfig.DEFAULTS).start();
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            var web = node.server().snapshots().current().pool("web");
+            var goodMember = web.members().get(1);
+            // The good backend looks dead to passive detection (say it was restarting a moment ago).
+            for (int i = 0; i < OutlierConfig.DEFAULTS.consecutiveConnectFailures(); i++) {
+                web.health().connectFailed(goodMember, "connection refused");
+            }
+            assertThat(web.available()).hasSize(1);
+            RawHttpResponse r = request(client, "GET", "/x", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Backend")).isEqualTo("good");
+            assertThat(bad.requestsStarted()).isEqualTo(1);
         }
     }
 

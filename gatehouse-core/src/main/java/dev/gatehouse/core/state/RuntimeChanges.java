@@ -1,0 +1,242 @@
+package dev.gatehouse.core.state;
+
+import dev.gatehouse.core.config.BackendConfig;
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.PoolConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The operations an operator can make at runtime, as pure functions from one {@link RuntimeState}
+ * to the next, and the effective backends of a pool (config plus changes). Every operation checks
+ * its input against the config and the current state and throws {@link ChangeRejected} (naming
+ * the field) instead of making a partial or meaningless change.
+ */
+public final class RuntimeChanges {
+
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private RuntimeChanges() {
+    }
+
+    /**
+     * A pool's backends as they are in force: the declared ones not removed, then the added ones,
+     * each with its overrides applied.
+     */
+    public static List<EffectiveBackend> effective(PoolConfig pool, PoolRuntime changes) {
+        List<EffectiveBackend> out = new ArrayList<>();
+        for (BackendConfig b : pool.backends()) {
+            if (!changes.removed().contains(b.address())) {
+                out.add(apply(b, changes.override(b.address()), true));
+            }
+        }
+        for (BackendConfig b : changes.added()) {
+            out.add(apply(b, changes.override(b.address()), false));
+        }
+        return out;
+    }
+
+    private static EffectiveBackend apply(BackendConfig b, BackendOverride o, boolean declared) {
+        if (o == null) {
+            return new EffectiveBackend(b, AdminState.READY, null, declared);
+        }
+        BackendConfig c = o.weight() == null ? b : new BackendConfig(b.address(), o.weight(), b.version());
+        return new EffectiveBackend(c, o.admin() == null ? AdminState.READY : o.admin(), o.drainDeadlineMillis(), declared);
+    }
+
+    /**
+     * Adds a backend to a pool.
+     *
+     * @throws ChangeRejected for an unknown pool, a backend already in it, a bad weight or version
+     */
+    public static RuntimeState add(RuntimeState state, GatehouseConfig config, String pool, HostPort address, int weight,
+                                   String version) {
+        PoolConfig p = pool(config, pool);
+        if (weight < 1 || weight > 1000) {
+            throw new ChangeRejected("weight", weight + " (expected: 1-1000)");
+        }
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw new ChangeRejected("version", quote(version) + " (expected: 1-64 letters, digits, '.', '_' or '-')");
+        }
+        PoolRuntime r = state.pool(pool);
+        if (find(p, r, address) != null) {
+            throw new ChangeRejected("address", quote(address.toString()) + " (expected: a backend not in pool " + pool + " yet)");
+        }
+        List<HostPort> removed = new ArrayList<>(r.removed());
+        List<BackendConfig> added = new ArrayList<>(r.added());
+        List<BackendOverride> overrides = without(r.overrides(), address);
+        BackendConfig declared = declared(p, address);
+        if (declared != null && declared.version().equals(version)) {
+            // Putting back a declared backend: it is the config's again, with the weight asked for.
+            removed.remove(address);
+            if (weight != declared.weight()) {
+                overrides.add(new BackendOverride(address, weight, null, null));
+            }
+        } else {
+            if (declared != null) {
+                throw new ChangeRejected("version", quote(version) + " (expected: " + quote(declared.version())
+                        + ", the version the config declares for " + address + ")");
+            }
+            added.add(new BackendConfig(address, weight, version));
+        }
+        return state.with(pool, new PoolRuntime(added, removed, overrides));
+    }
+
+    /**
+     * Removes a backend from a pool; requests in flight on it finish.
+     *
+     * @throws ChangeRejected for an unknown pool or backend
+     */
+    public static RuntimeState remove(RuntimeState state, GatehouseConfig config, String pool, HostPort address) {
+        PoolConfig p = pool(config, pool);
+        PoolRuntime r = state.pool(pool);
+        require(p, r, pool, address);
+        List<BackendConfig> added = new ArrayList<>(r.added());
+        List<HostPort> removed = new ArrayList<>(r.removed());
+        if (!added.removeIf(b -> b.address().equals(address))) {
+            removed.add(address);
+        }
+        return state.with(pool, new PoolRuntime(added, removed, without(r.overrides(), address)));
+    }
+
+    /**
+     * Sets a backend's weight.
+     *
+     * @throws ChangeRejected for an unknown pool or backend, or a weight out of 1-1000
+     */
+    public static RuntimeState weight(RuntimeState state, GatehouseConfig config, String pool, HostPort address, int weight) {
+        PoolConfig p = pool(config, pool);
+        PoolRuntime r = state.pool(pool);
+        require(p, r, pool, address);
+        if (weight < 1 || weight > 1000) {
+            throw new ChangeRejected("weight", weight + " (expected: 1-1000)");
+        }
+        BackendOverride o = r.override(address);
+        BackendConfig declared = declared(p, address);
+        Integer w = declared != null && declared.weight() == weight ? null : weight;
+        List<BackendConfig> added = new ArrayList<>(r.added());
+        if (declared == null) {
+            // An added backend carries its own weight.
+            added.replaceAll(b -> b.address().equals(address) ? new BackendConfig(address, weight, b.version()) : b);
+            w = null;
+        }
+        BackendOverride next = new BackendOverride(address, w, o == null ? null : o.admin(),
+                o == null ? null : o.drainDeadlineMillis());
+        return state.with(pool, new PoolRuntime(added, r.removed(), replace(r.overrides(), next)));
+    }
+
+    /**
+     * Sets a backend's admin state: ready, drain (with an optional deadline) or maintenance.
+     *
+     * @param drainDeadlineMillis with {@link AdminState#DRAIN}, when the drain is forced done
+     *                            (epoch ms), or null
+     * @throws ChangeRejected for an unknown pool or backend
+     */
+    public static RuntimeState admin(RuntimeState state, GatehouseConfig config, String pool, HostPort address,
+                                     AdminState admin, Long drainDeadlineMillis) {
+        PoolConfig p = pool(config, pool);
+        PoolRuntime r = state.pool(pool);
+        require(p, r, pool, address);
+        BackendOverride o = r.override(address);
+        BackendOverride next = new BackendOverride(address, o == null ? null : o.weight(),
+                admin == AdminState.READY ? null : admin, admin == AdminState.DRAIN ? drainDeadlineMillis : null);
+        return state.with(pool, new PoolRuntime(r.added(), r.removed(), replace(r.overrides(), next)));
+    }
+
+    /**
+     * Drops what no longer applies after a config change (changes to pools that are gone), so that
+     * a reload never fails on an old runtime change; added backends the config now declares become
+     * declared ones, keeping their overrides.
+     */
+    public static RuntimeState reconcile(RuntimeState state, GatehouseConfig config) {
+        java.util.Map<String, PoolRuntime> pools = new java.util.LinkedHashMap<>();
+        state.pools().forEach((name, r) -> {
+            PoolConfig p = config.pools().get(name);
+            if (p == null) {
+                return;
+            }
+            List<BackendConfig> added = new ArrayList<>();
+            for (BackendConfig b : r.added()) {
+                if (declared(p, b.address()) == null) {
+                    added.add(b);
+                }
+            }
+            List<HostPort> removed = r.removed().stream().filter(a -> declared(p, a) != null).toList();
+            List<BackendOverride> overrides = new ArrayList<>();
+            for (BackendOverride o : r.overrides()) {
+                boolean present = declared(p, o.address()) != null || added.stream().anyMatch(b -> b.address().equals(o.address()));
+                if (present && !o.empty()) {
+                    overrides.add(o);
+                }
+            }
+            pools.put(name, new PoolRuntime(added, removed, overrides));
+        });
+        RuntimeState next = new RuntimeState(state.revision(), pools);
+        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static PoolConfig pool(GatehouseConfig config, String pool) {
+        PoolConfig p = pool == null ? null : config.pools().get(pool);
+        if (p == null) {
+            throw new ChangeRejected("pool", quote(pool) + " (expected: one of " + config.pools().keySet() + ")");
+        }
+        return p;
+    }
+
+    private static void require(PoolConfig p, PoolRuntime r, String pool, HostPort address) {
+        if (address == null || find(p, r, address) == null) {
+            throw new ChangeRejected("address", quote(String.valueOf(address)) + " (expected: a backend of pool " + pool + ")");
+        }
+    }
+
+    private static EffectiveBackend find(PoolConfig p, PoolRuntime r, HostPort address) {
+        for (EffectiveBackend e : effective(p, r)) {
+            if (e.config().address().equals(address)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static BackendConfig declared(PoolConfig p, HostPort address) {
+        for (BackendConfig b : p.backends()) {
+            if (b.address().equals(address)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static List<BackendOverride> without(List<BackendOverride> overrides, HostPort address) {
+        List<BackendOverride> out = new ArrayList<>(overrides);
+        out.removeIf(o -> o.address().equals(address));
+        return out;
+    }
+
+    private static List<BackendOverride> replace(List<BackendOverride> overrides, BackendOverride next) {
+        List<BackendOverride> out = without(overrides, next.address());
+        if (!next.empty()) {
+            out.add(next);
+        }
+        return out;
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : "\"" + s + "\"";
+    }
+
+    /**
+     * A backend as it is in force.
+     *
+     * @param config              its address, weight (overrides applied) and version
+     * @param admin               ready, drain or maintenance
+     * @param drainDeadlineMillis when a drain is forced done (epoch ms), or null
+     * @param declared            whether the config file declares it (false: added at runtime)
+     */
+    public record EffectiveBackend(BackendConfig config, AdminState admin, Long drainDeadlineMillis, boolean declared) {
+    }
+}

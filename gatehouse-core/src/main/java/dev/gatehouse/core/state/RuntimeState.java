@@ -1,0 +1,44 @@
+package dev.gatehouse.core.state;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node's operational state: every runtime change an operator made, per pool, on top of the
+ * config file (the intent). Immutable; the control plane replaces it whole, writes it to the state
+ * file and builds the next snapshot from config plus state.
+ *
+ * @param revision grows by one at every change; shown in status, written in the state file
+ * @param pools    changes per pool name; pools without changes may be absent
+ */
+public record RuntimeState(long revision, Map<String, PoolRuntime> pools) {
+
+    /** No change at all. */
+    public static final RuntimeState EMPTY = new RuntimeState(0, Map.of());
+
+    /** Copies, dropping pools without changes. */
+    public RuntimeState {
+        Map<String, PoolRuntime> copy = new LinkedHashMap<>();
+        if (pools != null) {
+            pools.forEach((name, p) -> {
+                if (p != null && !p.empty()) {
+                    copy.put(name, p);
+                }
+            });
+        }
+        pools = Collections.unmodifiableMap(copy);
+    }
+
+    /** The changes to a pool; {@link PoolRuntime#NONE} when there are none. */
+    public PoolRuntime pool(String name) {
+        return pools.getOrDefault(name, PoolRuntime.NONE);
+    }
+
+    /** The next revision with one pool's changes replaced. */
+    public RuntimeState with(String pool, PoolRuntime changes) {
+        Map<String, PoolRuntime> next = new LinkedHashMap<>(pools);
+        next.put(pool, changes);
+        return new RuntimeState(revision + 1, next);
+    }
+}

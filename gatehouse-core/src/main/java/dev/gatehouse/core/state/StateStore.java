@@ -1,0 +1,44 @@
+package dev.gatehouse.core.state;
+
+import java.io.IOException;
+
+/**
+ * Where a node keeps its {@link RuntimeState} across restarts: a file written atomically on one
+ * node (later, Redis for a fleet). Called by the control plane only, one change at a time.
+ */
+public interface StateStore {
+
+    /** A store that keeps nothing: runtime changes last until the process ends. */
+    StateStore NONE = new StateStore() {
+        @Override
+        public RuntimeState load() {
+            return RuntimeState.EMPTY;
+        }
+
+        @Override
+        public void save(RuntimeState state) {
+        }
+
+        @Override
+        public String describe() {
+            return "not kept (no state file)";
+        }
+    };
+
+    /**
+     * The state last saved, or {@link RuntimeState#EMPTY} when none was.
+     *
+     * @throws IOException when the stored state exists but cannot be read or parsed; a node must
+     *                     not start with less than its operators decided
+     */
+    RuntimeState load() throws IOException;
+
+    /**
+     * Saves the state durably: when this returns, a crash loses nothing, and a crash during it
+     * leaves the previous state whole.
+     */
+    void save(RuntimeState state) throws IOException;
+
+    /** Where the state is kept, for logs and status. */
+    String describe();
+}

@@ -1,0 +1,218 @@
+package dev.gatehouse.server.control;
+
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.state.ChangeRejected;
+import dev.gatehouse.core.state.RuntimeChanges;
+import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.state.StateStore;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.time.WallClock;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a node's routing state changes: runtime changes (add, remove, weight, drain, ...)
+ * and config reloads. Each change is validated whole (a rejected change changes nothing), written
+ * to the state store, then published as one snapshot swap, after which every listener is told
+ * (health checks, metrics) and every event loop has passed a barrier, so that no request picks a
+ * backend by the old state once a change has returned. Every change, applied or not, is one line
+ * on the {@code gatehouse.audit} logger: who, what, result.
+ *
+ * <p>Threading: changes are serialized (synchronized) and block (a file is forced to disk, event
+ * loops are waited for): never call them on an event loop.
+ */
+public final class ControlPlane {
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("gatehouse.audit");
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final SnapshotHolder snapshots;
+    private final StateStore store;
+    private final Clock clock;
+    private final WallClock wallClock;
+    private final RandomGenerator random;
+    private final Runnable loopBarrier;
+    private final List<Consumer<Snapshot>> preparers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private GatehouseConfig config;
+    private RuntimeState state;
+
+    /**
+     * @param snapshots   the holder the data plane reads; its current snapshot must be built from
+     *                    {@code config} and {@code state}
+     * @param config      the configuration in force (the intent)
+     * @param state       the runtime changes in force, as loaded from {@code store}
+     * @param store       where runtime changes are kept
+     * @param loopBarrier returns once every event loop has finished what it was doing
+     */
+    public ControlPlane(SnapshotHolder snapshots, GatehouseConfig config, RuntimeState state, StateStore store, Clock clock,
+                        WallClock wallClock, RandomGenerator random, Runnable loopBarrier) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.config = Objects.requireNonNull(config, "config");
+        this.state = Objects.requireNonNull(state, "state");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.loopBarrier = Objects.requireNonNull(loopBarrier, "loopBarrier");
+    }
+
+    /**
+     * Registers work to do with every snapshot before it is published, on the changing thread
+     * (resolving new backend names, for instance); it must not fail.
+     */
+    public void beforePublish(Consumer<Snapshot> preparer) {
+        preparers.add(Objects.requireNonNull(preparer, "preparer"));
+    }
+
+    /** Registers a listener told of every published snapshot, after the swap, on the changing thread. */
+    public void onPublish(Consumer<Snapshot> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The configuration in force (the intent, as last loaded or reloaded). */
+    public synchronized GatehouseConfig config() {
+        return config;
+    }
+
+    /** The runtime changes in force. */
+    public synchronized RuntimeState state() {
+        return state;
+    }
+
+    /** Where runtime changes are kept. */
+    public String store() {
+        return store.describe();
+    }
+
+    /**
+     * Makes one runtime change.
+     *
+     * @param who    who asks, for the audit log (e.g. {@code admin-api 127.0.0.1})
+     * @param what   the change in words, for the audit log (e.g. {@code drain web 10.0.0.1:8001})
+     * @param change the change, from the current state to the next; throws {@link ChangeRejected}
+     *               for input that cannot apply
+     * @return the snapshot now in force
+     * @throws ChangeRejected when the change is invalid; nothing changed
+     * @throws IOException    when the state could not be saved; nothing changed
+     */
+    public synchronized Snapshot change(String who, String what, UnaryOperator<RuntimeState> change) throws IOException {
+        RuntimeState next;
+        Snapshot snapshot;
+        try {
+            next = change.apply(state);
+            snapshot = build(config, next);
+        } catch (ChangeRejected e) {
+            audit(who, what, "rejected: " + e.getMessage());
+            throw e;
+        } catch (IllegalArgumentException e) {
+            audit(who, what, "rejected: " + e.getMessage());
+            throw new ChangeRejected("change", e.getMessage());
+        }
+        try {
+            store.save(next);
+        } catch (IOException e) {
+            audit(who, what, "failed: the state could not be saved: " + e.getMessage());
+            throw e;
+        }
+        state = next;
+        publish(snapshot);
+        audit(who, what, "applied (revision " + next.revision() + ")");
+        return snapshot;
+    }
+
+    /**
+     * Applies an edited configuration: routes and pools (backends, policies) change at once,
+     * keeping every connection and, where a pool's policies are unchanged, its balancer, queue and
+     * health; runtime changes stay on top (those to pools that are gone are dropped). Listeners,
+     * timeouts, limits, upstream pooling, forwarding, the access log and the admin listener are
+     * kept as they are until a restart: the result lists such differences.
+     *
+     * @return notes on what the reload did not apply (empty when it applied everything)
+     * @throws ChangeRejected when the configuration cannot apply; nothing changed
+     * @throws IOException    when the reconciled state could not be saved; nothing changed
+     */
+    public synchronized List<String> reload(GatehouseConfig edited, String who) throws IOException {
+        List<String> notes = new ArrayList<>();
+        List<ListenerConfig> listenersInForce = config.listeners();
+        boolean sameBinds = edited.listeners().size() == listenersInForce.size();
+        for (int i = 0; sameBinds && i < listenersInForce.size(); i++) {
+            sameBinds = edited.listeners().get(i).bind().equals(listenersInForce.get(i).bind());
+        }
+        if (!sameBinds) {
+            notes.add("listeners: their addresses changed; a restart applies them (routes kept as they were)");
+        }
+        GatehouseConfig applied;
+        try {
+            applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(), config.timeouts(),
+                    config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin());
+        } catch (IllegalArgumentException e) {
+            audit(who, "reload", "rejected: " + e.getMessage());
+            throw new ChangeRejected("config", e.getMessage());
+        }
+        note(notes, "timeouts", edited.timeouts(), config.timeouts());
+        note(notes, "limits", edited.limits(), config.limits());
+        note(notes, "upstream", edited.upstream(), config.upstream());
+        note(notes, "forwarding", edited.forwarding(), config.forwarding());
+        note(notes, "access_log", edited.accessLog(), config.accessLog());
+        note(notes, "admin", edited.admin(), config.admin());
+        RuntimeState next = RuntimeChanges.reconcile(state, applied);
+        Snapshot snapshot;
+        try {
+            snapshot = build(applied, next);
+        } catch (IllegalArgumentException | ChangeRejected e) {
+            audit(who, "reload", "rejected: " + e.getMessage());
+            throw new ChangeRejected("config", e.getMessage());
+        }
+        if (!next.equals(state)) {
+            store.save(next);
+        }
+        config = applied;
+        state = next;
+        publish(snapshot);
+        audit(who, "reload", "applied" + (notes.isEmpty() ? "" : " except: " + String.join("; ", notes)));
+        return notes;
+    }
+
+    private static void note(List<String> notes, String section, Object edited, Object inForce) {
+        if (!edited.equals(inForce)) {
+            notes.add(section + ": changed; a restart applies it");
+        }
+    }
+
+    private Snapshot build(GatehouseConfig c, RuntimeState s) {
+        Snapshot current = snapshots.current();
+        return Snapshot.next(current, current.generation() + 1, c, s, clock, wallClock, random);
+    }
+
+    private void publish(Snapshot snapshot) {
+        for (Consumer<Snapshot> p : preparers) {
+            p.accept(snapshot);
+        }
+        snapshots.update(previous -> snapshot);
+        snapshot.activate();
+        for (Consumer<Snapshot> l : listeners) {
+            try {
+                l.accept(snapshot);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of snapshot {} failed: {}", snapshot.generation(), e.toString(), e);
+            }
+        }
+        loopBarrier.run();
+    }
+
+    private static void audit(String who, String what, String result) {
+        AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", who, what, result);
+    }
+}
