@@ -373,8 +373,9 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
      * the head, then the body parts kept so far; then the rest of the body streams as usual.
      */
     private void replayTo(HttpRequest out, ChannelPromise headWritten) {
-        if (expectsBody) {
+        if (expectsBody && (bytesIn > 0 || requestDone)) {
             // The body follows at once: a second "100 Continue" would only confuse the client.
+            // Before any body arrived, the client may still wait for one: the next backend must send it.
             out.headers().remove(HttpHeaderNames.EXPECT);
         }
         upstream.write(out, headWritten);

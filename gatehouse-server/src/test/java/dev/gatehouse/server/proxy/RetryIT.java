@@ -355,6 +355,26 @@ final class RetryIT {
         }
     }
 
+    @Test
+    void expectContinue_afterAFailedConnect_theNextBackendStillGetsTheExpectation() throws Exception {
+        try (StubBackend good = StubBackend.start("good", StubBehaviors.expectContinue(0));
+             TestNode node = node(RetryConfig.DEFAULTS, closedPort(), good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port(), Duration.ofSeconds(3))) {
+                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+                    // The client waits for "100 Continue" before it sends the body: whichever
+                    // backend the request ends up on must still be asked for it.
+                    assertThat(client.readResponse().status()).isEqualTo(100);
+                    client.send("body");
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(good.lastRequest().bodyBytes()).isEqualTo(4);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
