@@ -390,6 +390,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             client.backendTimer.start(tryTimeoutNanos());
         } else {
             clientReadPending = false;
+            if (expectsBody) {
+                // The first try's acquired() never ran when its connect failed: count the client's pauses here.
+                client.awaitBody();
+            }
             client.readClient();
         }
     }

@@ -375,6 +375,23 @@ final class RetryIT {
         }
     }
 
+    @Test
+    void clientThatNeverSendsTheBody_afterAFailedConnect_getsTheBodyTimeout() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(closedPort()).backend(good.address())
+                     .timeouts(null, null, Duration.ofMillis(500), null, null, null)
+                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start()) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port(), Duration.ofSeconds(4))) {
+                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+                    // The body never comes: client_body bounds that, whichever backend took the request.
+                    assertThat(client.readResponse().status()).isEqualTo(408);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
