@@ -373,6 +373,9 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
      * the head, then the body parts kept so far; then the rest of the body streams as usual.
      */
     private void replayTo(HttpRequest out, ChannelPromise headWritten) {
+        // Reads were paused while the retry connected, and a part held meanwhile may have been the
+        // last: clear that before writing, because the writes below may report writability at once.
+        clientReadPending = false;
         if (expectsBody && (bytesIn > 0 || requestDone)) {
             // The body follows at once: a second "100 Continue" would only confuse the client.
             // Before any body arrived, the client may still wait for one: the next backend must send it.
@@ -389,7 +392,6 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (requestDone) {
             client.backendTimer.start(tryTimeoutNanos());
         } else {
-            clientReadPending = false;
             if (expectsBody) {
                 // The first try's acquired() never ran when its connect failed: count the client's pauses here.
                 client.awaitBody();

@@ -12,12 +12,17 @@ import dev.gatehouse.core.config.RetryConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.BodyConsumer;
 import dev.gatehouse.testing.DeterministicBytes;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
+import dev.gatehouse.testing.StubBehavior;
 import dev.gatehouse.testing.StubBehaviors;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -389,6 +394,60 @@ final class RetryIT {
                 }
             }
             assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /** Reads the request body until {@code n} bytes (or its end) arrived, then closes without answering. */
+    private static StubBehavior closeAfterBody(long n) {
+        return ex -> ex.readBody(new BodyConsumer() {
+            private long got;
+
+            @Override
+            public Future<?> onContent(ByteBuf content) {
+                got += content.readableBytes();
+                if (got >= n) {
+                    ex.closeConnection();
+                }
+                return null;
+            }
+
+            @Override
+            public void onEnd(HttpHeaders trailers) {
+                ex.closeConnection();
+            }
+        });
+    }
+
+    @Test
+    void lastBodyPartHeldWhileTheRetryQueued_thenAPipelinedRequest_bothAnswered() throws Exception {
+        byte[] body = DeterministicBytes.bytes(5, 80_100);
+        try (StubBackend bad = StubBackend.start("bad", closeAfterBody(80_000));
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION).retry("web", retries(List.of(), null, null, 1024 * 1024)).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // The busy GET meets the bad backend first (round robin), is retried and then holds the
+            // good backend's one slot, so the PUT goes to the bad one.
+            busy.send("GET /delay/1000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+            client.send(java.util.Arrays.copyOf(body, 80_000));
+            // The bad backend closed after 80,000 bytes: the retry waits in the queue.
+            await().atMost(Duration.ofSeconds(5)).until(() -> web(node).admission().queueLength() == 1);
+            // The end of the body (held for the retry) and, pipelined, the next request.
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            rest.writeBytes(java.util.Arrays.copyOfRange(body, 80_000, body.length));
+            rest.writeBytes("GET /next HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.send(rest.toByteArray());
+            RawHttpResponse put = client.readResponse();
+            assertThat(put.status()).isEqualTo(200);
+            assertThat(put.header("X-Backend")).isEqualTo("good");
+            assertThat(good.requests().stream().filter(r -> r.path().equals("/upload")).findFirst().orElseThrow()
+                    .bodySha256()).isEqualTo(sha256(body));
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(busy.readResponse().status()).isEqualTo(200);
         }
     }
 
