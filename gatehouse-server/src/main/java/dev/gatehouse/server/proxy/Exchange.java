@@ -908,13 +908,6 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         finished = true;
-        if (queued) {
-            // Leave the queue at once; if a grant raced us, grantedOnLoop releases it.
-            pool.admission().cancel(waiter);
-            if (queueTimer != null) {
-                queueTimer.cancel(false);
-            }
-        }
         releaseUpstream(Outcome.DROPPED);
         log("client closed the connection");
     }
@@ -936,6 +929,14 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     private void releaseUpstream(Outcome outcome) {
+        if (queued) {
+            // A retry may be waiting for a slot: leave the queue at once; if a grant raced us,
+            // grantedOnLoop releases it.
+            pool.admission().cancel(waiter);
+            if (queueTimer != null) {
+                queueTimer.cancel(false);
+            }
+        }
         releaseReplay();
         releaseTicket(outcome);
         if (upstream != null) {

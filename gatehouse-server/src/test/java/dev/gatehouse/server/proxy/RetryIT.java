@@ -451,6 +451,30 @@ final class RetryIT {
         }
     }
 
+    @Test
+    void requestFailingWhileItsRetryIsQueued_leavesTheQueue() throws Exception {
+        try (StubBackend bad = StubBackend.start("bad", closeAfterBody(1000));
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // As above: the busy GET holds the good backend's one slot, the PUT meets the bad one.
+            busy.send("GET /delay/3000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                    + "a".repeat(1000) + "\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> web(node).admission().queueLength() == 1);
+            // A malformed chunk while the retry waits: the request is answered at once...
+            client.send("zz\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(400);
+            // ...and gives its place in the queue back, rather than holding it until a slot frees.
+            await().atMost(Duration.ofSeconds(1)).until(() -> web(node).admission().queueLength() == 0);
+            assertThat(busy.readResponse().status()).isEqualTo(200);
+        }
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
