@@ -89,6 +89,8 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private ScheduledFuture<?> queueTimer;
     /** The request headers were rewritten for the backend hop (once, whichever backend it goes to). */
     private boolean rewritten;
+    /** The request's Host header is the backend's address, set by us (the client sent none). */
+    private boolean hostIsBackend;
     /** Backends tried so far, the current one included; read by admission through {@link #excludes}. */
     private List<Member> tried = List.of();
     /** The request body parts kept for a retry; null until a body part arrives (or retries are off). */
@@ -237,9 +239,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (!rewritten) {
             rewritten = true;
             context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
-            if (!h.contains(HttpHeaderNames.HOST)) {
-                h.set(HttpHeaderNames.HOST, backend.address().toString());
-            }
+            hostIsBackend = !h.contains(HttpHeaderNames.HOST);
+        }
+        if (hostIsBackend) {
+            // The client sent no Host (HTTP/1.0): name the backend this try goes to.
+            h.set(HttpHeaderNames.HOST, backend.address().toString());
         }
         loopPool = context.upstreams().forLoop(client.channel().eventLoop());
         upstreamStartNanos = System.nanoTime();

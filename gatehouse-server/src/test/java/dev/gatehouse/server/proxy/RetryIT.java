@@ -475,6 +475,24 @@ final class RetryIT {
         }
     }
 
+    @Test
+    void http10RequestWithoutHost_retried_namesTheBackendItWentTo() throws Exception {
+        String closed = closedPort();
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, closed, good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    client.send("GET /headers HTTP/1.0\r\n\r\n");
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    // Without a Host from the client, the proxy names the backend; after a retry, the one it went to.
+                    assertThat(r.bodyText()).contains("\"" + good.address() + "\"").doesNotContain(closed);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
