@@ -193,6 +193,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         queued = true;
         queueStartNanos = System.nanoTime();
         long timeout = pool.admission().config().queue().timeout().toNanos();
+        if (!tried.isEmpty() && deadlineNanos != Long.MAX_VALUE) {
+            // A retry waits no longer than the deadline leaves.
+            timeout = Math.min(timeout, Math.max(0, deadlineNanos - queueStartNanos));
+        }
         queueTimer = client.channel().eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.NANOSECONDS);
     }
 
@@ -200,6 +204,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (queued && !finished && pool.admission().cancel(waiter)) {
             queued = false;
             queueNanos += System.nanoTime() - queueStartNanos;
+            if (!tried.isEmpty() && System.nanoTime() >= deadlineNanos) {
+                fail(ProxyError.BACKEND_TIMEOUT, "no response within the deadline of "
+                        + pool.config().retry().deadline().toMillis() + " ms (the retry waited for a backend slot)");
+                return;
+            }
             fail(ProxyError.NO_BACKEND, "no backend slot within the queue timeout of "
                     + pool.admission().config().queue().timeout().toMillis() + " ms");
         }

@@ -493,6 +493,33 @@ final class RetryIT {
         }
     }
 
+    @Test
+    void retryWaitingInTheQueue_isBoundedByTheDeadline() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             StubBackend hang = StubBackend.start("hang", StubBehaviors.hang());
+             TestNode node = TestNode.builder().backend(good.address()).backend(hang.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION)
+                     .retry("web", retries(List.of(), Duration.ofMillis(300), Duration.ofMillis(600), 65536)).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // A download the client does not read holds the good backend's one slot; its response
+            // head came at once, so no deadline applies to it.
+            busy.send("GET /download?bytes=50000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            // The GET meets the hanging backend, times out after 300 ms, and its retry queues for
+            // the good one: it must not wait there past the 600 ms deadline (the queue allows 5 s).
+            client.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttpResponse r = client.readResponse();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(took).isLessThan(Duration.ofMillis(2000));
+            assertThat(hang.requestsStarted()).isEqualTo(1);
+            assertThat(good.requestsStarted()).isEqualTo(1);
+        }
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
