@@ -90,6 +90,8 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     private ScheduledFuture<?> queueTimer;
     /** The request headers were rewritten for the backend hop (once, whichever backend it goes to). */
     private boolean rewritten;
+    /** The request's Host header is the backend's address, set by us (the client sent none). */
+    private boolean hostIsBackend;
     /** Backends tried so far, the current one included; read by admission through {@link #excludes}. */
     private List<Member> tried = List.of();
     /** The request body parts kept for a retry; null until a body part arrives (or retries are off). */
@@ -192,6 +194,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         queued = true;
         queueStartNanos = System.nanoTime();
         long timeout = pool.admission().config().queue().timeout().toNanos();
+        if (!tried.isEmpty() && deadlineNanos != Long.MAX_VALUE) {
+            // A retry waits no longer than the deadline leaves.
+            timeout = Math.min(timeout, Math.max(0, deadlineNanos - queueStartNanos));
+        }
         queueTimer = client.channel().eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.NANOSECONDS);
     }
 
@@ -199,6 +205,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (queued && !finished && pool.admission().cancel(waiter)) {
             queued = false;
             queueNanos += System.nanoTime() - queueStartNanos;
+            if (!tried.isEmpty() && System.nanoTime() >= deadlineNanos) {
+                fail(ProxyError.BACKEND_TIMEOUT, "no response within the deadline of "
+                        + pool.config().retry().deadline().toMillis() + " ms (the retry waited for a backend slot)");
+                return;
+            }
             fail(ProxyError.NO_BACKEND, "no backend slot within the queue timeout of "
                     + pool.admission().config().queue().timeout().toMillis() + " ms");
         }
@@ -238,9 +249,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (!rewritten) {
             rewritten = true;
             context.rewriter().rewriteRequest(h, clientVersion, client.remote.getAddress(), context.scheme(), requestId);
-            if (!h.contains(HttpHeaderNames.HOST)) {
-                h.set(HttpHeaderNames.HOST, backend.address().toString());
-            }
+            hostIsBackend = !h.contains(HttpHeaderNames.HOST);
+        }
+        if (hostIsBackend) {
+            // The client sent no Host (HTTP/1.0): name the backend this try goes to.
+            h.set(HttpHeaderNames.HOST, backend.address().toString());
         }
         loopPool = context.upstreams().forLoop(client.channel().eventLoop());
         upstreamStartNanos = System.nanoTime();
@@ -374,8 +387,12 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
      * the head, then the body parts kept so far; then the rest of the body streams as usual.
      */
     private void replayTo(HttpRequest out, ChannelPromise headWritten) {
-        if (expectsBody) {
+        // Reads were paused while the retry connected, and a part held meanwhile may have been the
+        // last: clear that before writing, because the writes below may report writability at once.
+        clientReadPending = false;
+        if (expectsBody && (bytesIn > 0 || requestDone)) {
             // The body follows at once: a second "100 Continue" would only confuse the client.
+            // Before any body arrived, the client may still wait for one: the next backend must send it.
             out.headers().remove(HttpHeaderNames.EXPECT);
         }
         upstream.write(out, headWritten);
@@ -389,7 +406,10 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (requestDone) {
             client.backendTimer.start(tryTimeoutNanos());
         } else {
-            clientReadPending = false;
+            if (expectsBody) {
+                // The first try's acquired() never ran when its connect failed: count the client's pauses here.
+                client.awaitBody();
+            }
             client.readClient();
         }
     }
@@ -914,13 +934,6 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             return;
         }
         finished = true;
-        if (queued) {
-            // Leave the queue at once; if a grant raced us, grantedOnLoop releases it.
-            pool.admission().cancel(waiter);
-            if (queueTimer != null) {
-                queueTimer.cancel(false);
-            }
-        }
         releaseUpstream(Outcome.DROPPED);
         log("client closed the connection");
     }
@@ -942,6 +955,14 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     private void releaseUpstream(Outcome outcome) {
+        if (queued) {
+            // A retry may be waiting for a slot: leave the queue at once; if a grant raced us,
+            // grantedOnLoop releases it.
+            pool.admission().cancel(waiter);
+            if (queueTimer != null) {
+                queueTimer.cancel(false);
+            }
+        }
         releaseReplay();
         releaseTicket(outcome);
         if (upstream != null) {

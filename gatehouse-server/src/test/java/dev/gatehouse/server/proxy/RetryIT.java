@@ -13,12 +13,17 @@ import dev.gatehouse.core.config.RetryConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.BodyConsumer;
 import dev.gatehouse.testing.DeterministicBytes;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
+import dev.gatehouse.testing.StubBehavior;
 import dev.gatehouse.testing.StubBehaviors;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -375,6 +380,166 @@ final class RetryIT {
             }
             assertThat(failed).isEqualTo(2);
             assertThat(web(node).retries()).isZero();
+        }
+    }
+
+    @Test
+    void expectContinue_afterAFailedConnect_theNextBackendStillGetsTheExpectation() throws Exception {
+        try (StubBackend good = StubBackend.start("good", StubBehaviors.expectContinue(0));
+             TestNode node = node(RetryConfig.DEFAULTS, closedPort(), good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port(), Duration.ofSeconds(3))) {
+                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+                    // The client waits for "100 Continue" before it sends the body: whichever
+                    // backend the request ends up on must still be asked for it.
+                    assertThat(client.readResponse().status()).isEqualTo(100);
+                    client.send("body");
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(good.lastRequest().bodyBytes()).isEqualTo(4);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void clientThatNeverSendsTheBody_afterAFailedConnect_getsTheBodyTimeout() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(closedPort()).backend(good.address())
+                     .timeouts(null, null, Duration.ofMillis(500), null, null, null)
+                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start()) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port(), Duration.ofSeconds(4))) {
+                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+                    // The body never comes: client_body bounds that, whichever backend took the request.
+                    assertThat(client.readResponse().status()).isEqualTo(408);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /** Reads the request body until {@code n} bytes (or its end) arrived, then closes without answering. */
+    private static StubBehavior closeAfterBody(long n) {
+        return ex -> ex.readBody(new BodyConsumer() {
+            private long got;
+
+            @Override
+            public Future<?> onContent(ByteBuf content) {
+                got += content.readableBytes();
+                if (got >= n) {
+                    ex.closeConnection();
+                }
+                return null;
+            }
+
+            @Override
+            public void onEnd(HttpHeaders trailers) {
+                ex.closeConnection();
+            }
+        });
+    }
+
+    @Test
+    void lastBodyPartHeldWhileTheRetryQueued_thenAPipelinedRequest_bothAnswered() throws Exception {
+        byte[] body = DeterministicBytes.bytes(5, 80_100);
+        try (StubBackend bad = StubBackend.start("bad", closeAfterBody(80_000));
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION).retry("web", retries(List.of(), null, null, 1024 * 1024)).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // The busy GET meets the bad backend first (round robin), is retried and then holds the
+            // good backend's one slot, so the PUT goes to the bad one.
+            busy.send("GET /delay/1000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+            client.send(java.util.Arrays.copyOf(body, 80_000));
+            // The bad backend closed after 80,000 bytes: the retry waits in the queue.
+            await().atMost(Duration.ofSeconds(5)).until(() -> web(node).admission().queueLength() == 1);
+            // The end of the body (held for the retry) and, pipelined, the next request.
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            rest.writeBytes(java.util.Arrays.copyOfRange(body, 80_000, body.length));
+            rest.writeBytes("GET /next HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.send(rest.toByteArray());
+            RawHttpResponse put = client.readResponse();
+            assertThat(put.status()).isEqualTo(200);
+            assertThat(put.header("X-Backend")).isEqualTo("good");
+            assertThat(good.requests().stream().filter(r -> r.path().equals("/upload")).findFirst().orElseThrow()
+                    .bodySha256()).isEqualTo(sha256(body));
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(busy.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void requestFailingWhileItsRetryIsQueued_leavesTheQueue() throws Exception {
+        try (StubBackend bad = StubBackend.start("bad", closeAfterBody(1000));
+             StubBackend good = StubBackend.start("good");
+             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // As above: the busy GET holds the good backend's one slot, the PUT meets the bad one.
+            busy.send("GET /delay/3000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                    + "a".repeat(1000) + "\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> web(node).admission().queueLength() == 1);
+            // A malformed chunk while the retry waits: the request is answered at once...
+            client.send("zz\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(400);
+            // ...and gives its place in the queue back, rather than holding it until a slot frees.
+            await().atMost(Duration.ofSeconds(1)).until(() -> web(node).admission().queueLength() == 0);
+            assertThat(busy.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void http10RequestWithoutHost_retried_namesTheBackendItWentTo() throws Exception {
+        String closed = closedPort();
+        try (StubBackend good = StubBackend.start("good");
+             TestNode node = node(RetryConfig.DEFAULTS, closed, good.address())) {
+            for (int i = 0; i < 2; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+                    client.send("GET /headers HTTP/1.0\r\n\r\n");
+                    RawHttpResponse r = client.readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    // Without a Host from the client, the proxy names the backend; after a retry, the one it went to.
+                    assertThat(r.bodyText()).contains("\"" + good.address() + "\"").doesNotContain(closed);
+                }
+            }
+            assertThat(web(node).retries()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void retryWaitingInTheQueue_isBoundedByTheDeadline() throws Exception {
+        try (StubBackend good = StubBackend.start("good");
+             StubBackend hang = StubBackend.start("hang", StubBehaviors.hang());
+             TestNode node = TestNode.builder().backend(good.address()).backend(hang.address())
+                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                     .health("web", NO_EJECTION)
+                     .retry("web", retries(List.of(), Duration.ofMillis(300), Duration.ofMillis(600), 65536)).start();
+             RawHttpClient busy = RawHttpClient.connect(node.port());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            // A download the client does not read holds the good backend's one slot; its response
+            // head came at once, so no deadline applies to it.
+            busy.send("GET /download?bytes=50000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            good.awaitRequests(1, Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            // The GET meets the hanging backend, times out after 300 ms, and its retry queues for
+            // the good one: it must not wait there past the 600 ms deadline (the queue allows 5 s).
+            client.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttpResponse r = client.readResponse();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(took).isLessThan(Duration.ofMillis(2000));
+            assertThat(hang.requestsStarted()).isEqualTo(1);
+            assertThat(good.requestsStarted()).isEqualTo(1);
         }
     }
 
