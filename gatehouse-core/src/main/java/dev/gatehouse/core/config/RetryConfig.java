@@ -14,7 +14,8 @@ import java.util.Objects;
  * (the response is then dropped unread). A request body is replayed only if it fit in
  * {@code bufferBody}. Every retry must fit the budget and the deadline.
  *
- * @param maxRetries    retries per request after the first try, 0-10; 0 turns retries off
+ * @param maxRetries    retries per request after the first try, 0-10; 0 turns retries off entirely,
+ *                      even for requests that were not sent
  * @param onStatus      response statuses (500-599) that make an idempotent request try another
  *                      backend, if one is left; otherwise the response goes to the client
  * @param onTimeout     whether an idempotent request whose try timed out is retried

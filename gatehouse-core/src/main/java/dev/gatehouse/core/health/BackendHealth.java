@@ -30,8 +30,11 @@ final class BackendHealth {
     final AtomicInteger connectFailures = new AtomicInteger();
     final AtomicInteger serverErrors = new AtomicInteger();
     final AtomicInteger timeouts = new AtomicInteger();
-    /** When the current ejection ends, or {@link #NEVER} when not ejected. */
-    long ejectedUntil = NEVER;
+    /**
+     * When the current ejection ends, or {@link #NEVER} when not ejected. Written under the pool's
+     * lock; volatile because request outcomes read it without the lock.
+     */
+    volatile long ejectedUntil = NEVER;
     String ejectReason = "";
     /** Ejections so far, counted down by one for every base ejection time it behaved since. */
     int ejections;
@@ -39,8 +42,8 @@ final class BackendHealth {
     long lastEjectionEnd;
 
     // Slow start.
-    /** When the ramp began, or {@link #NEVER} when the backend takes its full share. */
-    long rampStart = NEVER;
+    /** When the ramp began, or {@link #NEVER} when the backend takes its full share; read on picks without the lock. */
+    volatile long rampStart = NEVER;
 
     // Operator.
     boolean draining;

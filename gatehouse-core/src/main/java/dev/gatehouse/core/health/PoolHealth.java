@@ -52,7 +52,7 @@ public final class PoolHealth implements SlowStart {
     private final ReentrantLock lock = new ReentrantLock();
     /** Every backend of the current members, by load; replaced (never mutated) under the lock. */
     private volatile Map<BackendLoad, BackendHealth> byLoad = Map.of();
-    private List<Member> members = List.of();
+    private volatile List<Member> members = List.of();
     private boolean started;
     private volatile List<Member> available = List.of();
     private volatile List<Member> inService = List.of();
@@ -267,7 +267,8 @@ public final class PoolHealth implements SlowStart {
     public void connectFailed(Member member, String reason) {
         OutlierConfig o = config.outlier();
         BackendHealth h = byLoad.get(member.load());
-        if (o == null || h == null) {
+        if (o == null || h == null || (h.ejected() && h.ejectedUntil > clock.nanoTime())) {
+            // Requests that were in flight when it was ejected say nothing new.
             return;
         }
         int n = h.connectFailures.incrementAndGet();
@@ -280,7 +281,8 @@ public final class PoolHealth implements SlowStart {
     public void serverError(Member member, String reason) {
         OutlierConfig o = config.outlier();
         BackendHealth h = byLoad.get(member.load());
-        if (o == null || h == null) {
+        if (o == null || h == null || (h.ejected() && h.ejectedUntil > clock.nanoTime())) {
+            // Requests that were in flight when it was ejected say nothing new.
             return;
         }
         int n = h.serverErrors.incrementAndGet();
@@ -293,7 +295,8 @@ public final class PoolHealth implements SlowStart {
     public void timedOut(Member member) {
         OutlierConfig o = config.outlier();
         BackendHealth h = byLoad.get(member.load());
-        if (o == null || h == null) {
+        if (o == null || h == null || (h.ejected() && h.ejectedUntil > clock.nanoTime())) {
+            // Requests that were in flight when it was ejected say nothing new.
             return;
         }
         int n = h.timeouts.incrementAndGet();
@@ -484,6 +487,7 @@ public final class PoolHealth implements SlowStart {
                 // It ended at its deadline, however late that is noticed: forgiveness counts from there.
                 h.lastEjectionEnd = h.ejectedUntil;
                 h.ejectedUntil = BackendHealth.NEVER;
+                h.clearFailures();
                 LOG.info("pool {}: backend {} is back after its ejection", pool, m.backend().address());
                 if (h.checkHealthy) {
                     startRamp(h, now);

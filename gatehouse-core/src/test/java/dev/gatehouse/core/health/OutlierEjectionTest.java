@@ -449,4 +449,21 @@ final class OutlierEjectionTest {
         assertThat(s.ejections()).isEqualTo(1);
         assertThat(pool.available()).containsExactly(two.get(1));
     }
+
+    @Test
+    void failuresOfRequestsInFlightDuringTheEjection_doNotCountAfterIt() {
+        List<Member> two = members(2);
+        PoolHealth pool = pool(outlier(3, 3, 3), two);
+        Member a = two.get(0);
+        connectFailures(pool, a, 3);
+        // Requests that were already on their way fail while it is ejected.
+        pool.serverError(a, "connection closed before the response");
+        pool.serverError(a, "connection closed before the response");
+        clock.advanceSeconds(10);
+        assertThat(pool.status(a).state()).isNotEqualTo(BackendState.EJECTED);
+
+        pool.serverError(a, "HTTP 500");
+
+        assertThat(pool.status(a).state()).as("one failure after the ejection is not three").isNotEqualTo(BackendState.EJECTED);
+    }
 }
