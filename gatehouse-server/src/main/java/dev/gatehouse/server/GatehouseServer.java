@@ -10,6 +10,7 @@ import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
+import dev.gatehouse.server.proxy.ExchangeRecorder;
 import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
@@ -93,7 +94,8 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections,
+                    ExchangeRecorder.NONE);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
