@@ -7,10 +7,10 @@ import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.metrics.NodeMetrics;
 import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
-import dev.gatehouse.server.proxy.ExchangeRecorder;
 import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
@@ -50,6 +50,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final UpstreamPools upstreams;
     private final HealthProber healthChecks;
     private final ClientConnections connections = new ClientConnections();
+    private final NodeMetrics metrics;
     private final List<Channel> listeners = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -65,6 +66,8 @@ public final class GatehouseServer implements AutoCloseable {
             upstreams.prepare(List.of(address));
             return upstreams.resolve(address);
         }, SharedRandom.INSTANCE);
+        this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
+                () -> snapshots.current().generation());
     }
 
     /**
@@ -79,10 +82,12 @@ public final class GatehouseServer implements AutoCloseable {
         int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads);
         try {
+            server.metrics.sync(server.snapshots.current());
             server.bind();
             server.healthChecks.sync();
         } catch (Exception e) {
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            server.metrics.close();
             throw e;
         }
         return server;
@@ -94,8 +99,7 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections,
-                    ExchangeRecorder.NONE);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -156,6 +160,14 @@ public final class GatehouseServer implements AutoCloseable {
         return snapshots.current().pools().values().stream().map(PoolStatus::of).toList();
     }
 
+    /**
+     * The node's metrics; {@code scrape()} them for {@code GET /metrics}, and {@code sync} them
+     * after publishing a snapshot that changes pools or backends.
+     */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** The transport in use, {@code epoll} or {@code nio}. */
     public String transportName() {
         return transport.name();
@@ -197,6 +209,7 @@ public final class GatehouseServer implements AutoCloseable {
         connections.closeAll();
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
         LOG.info("stopped");
     }
 
