@@ -88,6 +88,8 @@ final class RequestSeries {
                 .description("Quantiles of the request duration over the last two minutes, computed on this node")
                 .tags(tags)
                 .publishPercentiles(QUANTILES)
+                // Two significant digits: 1 % resolution, where the default (one) rounds by up to 6 %.
+                .percentilePrecision(2)
                 .register(registry);
         return new RequestSeries(key, counters, duration, quantiles, registry);
     }
