@@ -13,6 +13,7 @@ import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.metrics.NodeMetrics;
 import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
@@ -55,6 +56,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final HealthProber healthChecks;
     private final ControlPlane control;
     private final ClientConnections connections = new ClientConnections();
+    private final NodeMetrics metrics;
     private final List<Channel> listeners = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -74,10 +76,13 @@ public final class GatehouseServer implements AutoCloseable {
             upstreams.prepare(List.of(address));
             return upstreams.resolve(address);
         }, SharedRandom.INSTANCE);
+        this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
+                () -> snapshots.current().generation());
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforePublish(s -> upstreams.prepare(addresses(s)));
         control.onPublish(s -> healthChecks.sync());
+        control.onPublish(metrics::sync);
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -125,10 +130,12 @@ public final class GatehouseServer implements AutoCloseable {
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads,
                 Objects.requireNonNull(store, "store"));
         try {
+            server.metrics.sync(server.snapshots.current());
             server.bind();
             server.healthChecks.sync();
         } catch (Exception e) {
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            server.metrics.close();
             throw e;
         }
         return server;
@@ -139,7 +146,7 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -205,6 +212,14 @@ public final class GatehouseServer implements AutoCloseable {
         return snapshots.current().pools().values().stream().map(PoolStatus::of).toList();
     }
 
+    /**
+     * The node's metrics; {@code scrape()} them for {@code GET /metrics}, and {@code sync} them
+     * after publishing a snapshot that changes pools or backends.
+     */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** The transport in use, {@code epoll} or {@code nio}. */
     public String transportName() {
         return transport.name();
@@ -246,6 +261,7 @@ public final class GatehouseServer implements AutoCloseable {
         connections.closeAll();
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
         LOG.info("stopped");
     }
 

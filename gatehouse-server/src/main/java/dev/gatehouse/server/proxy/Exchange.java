@@ -981,10 +981,13 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     }
 
     private void log(String error) {
+        long now = System.nanoTime();
+        // Metrics first: they count every exchange, whether or not the access log is on.
+        context.recorder().ended(pool == null ? null : pool.name(), backend, status, now - startNanos,
+                upstreamStartNanos < 0 ? -1 : now - upstreamStartNanos);
         if (!context.accessLog().enabled()) {
             return;
         }
-        long now = System.nanoTime();
         String target = request.uri();
         if (target.length() > MAX_LOGGED_PATH) {
             target = target.substring(0, MAX_LOGGED_PATH);

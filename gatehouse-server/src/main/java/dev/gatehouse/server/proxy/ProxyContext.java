@@ -17,6 +17,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param accessLog     the access log
  * @param connections   tracks open client connections for graceful shutdown
  * @param settings      timeouts and limits in the units the data plane uses
+ * @param recorder      told about every exchange that ends (the metrics)
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -26,13 +27,15 @@ public record ProxyContext(
         HeaderRewriter rewriter,
         AccessLog accessLog,
         ClientConnections connections,
-        Settings settings) {
+        Settings settings,
+        ExchangeRecorder recorder) {
 
     /** Builds the shared context of one listener from the configuration in force at start. */
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
-                                  UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections) {
+                                  UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
+                                  ExchangeRecorder recorder) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
-                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config));
+                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder);
     }
 
     /**

@@ -121,6 +121,10 @@ public final class LoopPool {
         }
     }
 
+    UpstreamPools parent() {
+        return parent;
+    }
+
     void loopExecute(Runnable task) {
         loop.execute(task);
     }

@@ -20,6 +20,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private Throwable failure;
     /** Nanos (System.nanoTime) when the connection went back to the pool. */
     long idleSince;
+    /** The connection was counted as open, so its close is counted once, and only then. */
+    private boolean counted;
 
     UpstreamHandler(LoopPool pool, HostPort key) {
         this.pool = pool;
@@ -36,6 +38,13 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     UpstreamListener owner() {
         return owner;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        counted = true;
+        pool.parent().connectionOpened();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -76,6 +85,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted) {
+            counted = false;
+            pool.parent().connectionClosed();
+        }
         Channel ch = ctx.channel();
         UpstreamListener o = owner;
         owner = null;

@@ -13,6 +13,7 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * All backend connection pools of a node: one {@link LoopPool} per event loop. Backend host names
@@ -25,6 +26,8 @@ public final class UpstreamPools {
     private final UpstreamConfig config;
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HostPort, InetSocketAddress> resolved = new ConcurrentHashMap<>();
+    /** Connected backend connections, in use or idle; changed once per connect and close, not per request. */
+    private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -83,6 +86,19 @@ public final class UpstreamPools {
         InetSocketAddress r = resolved.get(address);
         // Not prepared: only IP literals reach here in practice; an unresolved address fails the connect.
         return r != null ? r : InetSocketAddress.createUnresolved(address.host(), address.port());
+    }
+
+    /** Number of open backend connections, in use or idle in a pool (health checks not included). */
+    public int openConnections() {
+        return open.get();
+    }
+
+    void connectionOpened() {
+        open.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        open.decrementAndGet();
     }
 
     boolean isClosed() {

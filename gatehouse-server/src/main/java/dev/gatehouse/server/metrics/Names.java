@@ -1,0 +1,43 @@
+package dev.gatehouse.server.metrics;
+
+/**
+ * Meter names and tag keys, in one place so that the code, the tests and
+ * {@code docs/operations.md} agree. Dotted and lowercase; Prometheus shows {@code a.b} as
+ * {@code a_b} and adds {@code _total} to counters and {@code _seconds} to timers.
+ */
+final class Names {
+
+    static final String REQUESTS = "gatehouse.requests";
+    static final String REQUEST_DURATION = "gatehouse.request.duration";
+    static final String REQUEST_DURATION_QUANTILES = "gatehouse.request.duration.quantiles";
+    static final String UPSTREAM_DURATION = "gatehouse.upstream.duration";
+
+    static final String BACKEND_IN_FLIGHT = "gatehouse.backend.in.flight";
+    static final String BACKEND_HEALTH = "gatehouse.backend.health";
+
+    static final String POOL_QUEUE_LENGTH = "gatehouse.pool.queue.length";
+    static final String POOL_QUEUE_WAIT = "gatehouse.pool.queue.wait";
+    static final String POOL_QUEUED = "gatehouse.pool.queued";
+    static final String POOL_QUEUE_ABANDONED = "gatehouse.pool.queue.abandoned";
+    static final String POOL_REJECTED = "gatehouse.pool.rejected";
+    static final String POOL_RETRIES = "gatehouse.pool.retries";
+    static final String POOL_RETRIES_DENIED = "gatehouse.pool.retries.denied";
+    static final String POOL_PANIC = "gatehouse.pool.panic";
+
+    static final String CLIENT_CONNECTIONS = "gatehouse.client.connections";
+    static final String UPSTREAM_CONNECTIONS = "gatehouse.upstream.connections";
+    static final String SNAPSHOT_GENERATION = "gatehouse.snapshot.generation";
+
+    static final String POOL = "pool";
+    static final String BACKEND = "backend";
+    static final String VERSION = "version";
+    /** The status class, {@code 2xx}, as HAProxy's exporter names it. */
+    static final String CODE = "code";
+    static final String STATE = "state";
+
+    /** The tag value when there is no pool or backend to name (no route; nothing available). */
+    static final String NONE = "none";
+
+    private Names() {
+    }
+}

@@ -1,0 +1,172 @@
+package dev.gatehouse.server.metrics;
+
+import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.state.Backend;
+import dev.gatehouse.core.state.PoolSnapshot;
+import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.server.proxy.ExchangeRecorder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A node's metrics: a Prometheus registry with the JVM's meters, the node's connections, and per
+ * pool, backend and version the request counts, latencies, in-flight requests, health, queue and
+ * retries ({@code docs/operations.md} lists every metric).
+ *
+ * <p>Costs. Per request, {@link #ended} finds the request's meters in a lock-free map keyed by
+ * objects the request already holds, then increments one counter and records into two timers;
+ * it neither allocates nor locks. Everything else is a gauge or function counter read from the
+ * data plane's own state when {@link #scrape} runs.
+ *
+ * <p>Backends and pools come and go with snapshots: {@link #sync} registers the meters of new ones
+ * and removes those of the ones that left. Call it with every snapshot published; the proxy's
+ * counting does not depend on it, but gauges do. Thread-safe.
+ */
+public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
+
+    /** The content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc;
+    private final RequestMeters requests;
+    /** Guarded by this. */
+    private final Map<String, PoolMeters> pools = new HashMap<>();
+    /** Guarded by this. */
+    private final Map<SeriesKey, BackendMeters> backends = new HashMap<>();
+    private boolean closed;
+
+    private NodeMetrics(IntSupplier clientConnections, IntSupplier upstreamConnections, LongSupplier generation) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder(Names.CLIENT_CONNECTIONS, clientConnections, IntSupplier::getAsInt)
+                .description("Open client connections").strongReference(true).register(registry);
+        Gauge.builder(Names.UPSTREAM_CONNECTIONS, upstreamConnections, IntSupplier::getAsInt)
+                .description("Open backend connections, in use or idle in a pool (health checks not included)")
+                .strongReference(true).register(registry);
+        Gauge.builder(Names.SNAPSHOT_GENERATION, generation, LongSupplier::getAsLong)
+                .description("The generation of the snapshot the node routes with; grows by one at every change")
+                .strongReference(true).register(registry);
+        this.requests = new RequestMeters(registry);
+    }
+
+    /**
+     * Creates a node's metrics.
+     *
+     * @param clientConnections   open client connections now
+     * @param upstreamConnections open backend connections now
+     * @param generation          the current snapshot's generation
+     */
+    public static NodeMetrics create(IntSupplier clientConnections, IntSupplier upstreamConnections,
+                                     LongSupplier generation) {
+        return new NodeMetrics(Objects.requireNonNull(clientConnections, "clientConnections"),
+                Objects.requireNonNull(upstreamConnections, "upstreamConnections"),
+                Objects.requireNonNull(generation, "generation"));
+    }
+
+    /**
+     * Follows a snapshot: registers the meters of its new pools and backends, points the existing
+     * ones at its objects, and removes the meters of the pools and backends it no longer has.
+     * Call it with every snapshot published (and the first one).
+     *
+     * @param snapshot the snapshot now current
+     */
+    public synchronized void sync(Snapshot snapshot) {
+        if (closed) {
+            return;
+        }
+        Set<String> poolNames = new HashSet<>();
+        Set<Backend> liveBackends = new HashSet<>();
+        Set<SeriesKey> liveKeys = new HashSet<>();
+        for (PoolSnapshot pool : snapshot.pools().values()) {
+            poolNames.add(pool.name());
+            PoolMeters pm = pools.get(pool.name());
+            if (pm == null) {
+                pools.put(pool.name(), PoolMeters.register(registry, pool));
+            } else {
+                pm.update(pool);
+            }
+            for (Member m : pool.members()) {
+                SeriesKey key = SeriesKey.of(m.backend());
+                liveBackends.add(m.backend());
+                liveKeys.add(key);
+                BackendMeters bm = backends.get(key);
+                if (bm == null) {
+                    backends.put(key, BackendMeters.register(registry, key, m, pool.health()));
+                } else {
+                    bm.update(m, pool.health());
+                }
+                requests.register(m.backend());
+            }
+        }
+        for (Iterator<Map.Entry<String, PoolMeters>> it = pools.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, PoolMeters> e = it.next();
+            if (!poolNames.contains(e.getKey())) {
+                e.getValue().remove(registry);
+                it.remove();
+            }
+        }
+        for (Iterator<Map.Entry<SeriesKey, BackendMeters>> it = backends.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<SeriesKey, BackendMeters> e = it.next();
+            if (!liveKeys.contains(e.getKey())) {
+                e.getValue().remove(registry);
+                it.remove();
+            }
+        }
+        requests.retain(liveBackends, poolNames);
+    }
+
+    /** Records one finished exchange: lock-free and without allocation once its backend was seen. */
+    @Override
+    public void ended(String pool, Backend backend, int status, long totalNanos, long upstreamNanos) {
+        requests.record(pool, backend, status, totalNanos, upstreamNanos);
+    }
+
+    /** Every metric in the Prometheus text format, version 0.0.4 ({@link #CONTENT_TYPE}). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The registry, for meters of other parts of the node (the admin API's, for instance). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The per-request meters, for tests. */
+    RequestMeters requests() {
+        return requests;
+    }
+
+    /** Stops the JVM listeners and closes the registry. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.core.state.Backend;
+
+/**
+ * Told once about every exchange when it ends, whatever the ending (a response, an error the proxy
+ * answered, a cut, a client that left). The metrics implement it; the proxy knows only this
+ * interface, so that it does not depend on a metrics library.
+ *
+ * <p>Called on the client connection's event loop for every request: an implementation must not
+ * block and should not allocate.
+ */
+@FunctionalInterface
+public interface ExchangeRecorder {
+
+    /** Records nothing. */
+    ExchangeRecorder NONE = (pool, backend, status, totalNanos, upstreamNanos) -> { };
+
+    /**
+     * One exchange ended.
+     *
+     * @param pool          the pool it was routed to, or {@code null} when no route matched (or
+     *                      the request was refused before routing)
+     * @param backend       the last backend tried, or {@code null} when none was
+     * @param status        the status sent to the client; 0 when the client left before any
+     * @param totalNanos    from the request head to the end of the exchange
+     * @param upstreamNanos from asking for a backend connection to the end; -1 without a backend
+     */
+    void ended(String pool, Backend backend, int status, long totalNanos, long upstreamNanos);
+}
