@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A reverse proxy and load balancer for scaled-out web apps.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, StatusCommand.class,
+                BackendCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code for a failure while running (e.g. a port already in use) or a failed operation. */
