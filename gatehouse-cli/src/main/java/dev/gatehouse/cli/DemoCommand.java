@@ -12,6 +12,7 @@ import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
+import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.demo.DemoBackends;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gatehouse demo}: a node on 127.0.0.1:8080 in front of three built-in demo backends. */
+/**
+ * {@code gatehouse demo}: a node on 127.0.0.1:8080 in front of three built-in demo backends. It keeps
+ * no runtime state: nothing is written next to where it runs.
+ */
 @Command(name = "demo", description = "Run a node on 127.0.0.1:8080 in front of three built-in demo backends.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -50,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
                 Map.of("demo", new PoolConfig("demo", Strategy.ROUND_ROBIN, pool)),
                 TimeoutsConfig.DEFAULTS, LimitsConfig.DEFAULTS, UpstreamConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
                 new AccessLogConfig(true, "stdout"));
-        if (!Node.run(config, err, demo)) {
+        if (!Node.run(config, StateStore.NONE, null, err, demo)) {
             demo.close();
             return Main.EXIT_FAILURE;
         }

@@ -1,13 +1,22 @@
 package dev.gatehouse.cli;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.gatehouse.core.config.ConfigLoader;
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.GatehouseServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a node for the CLI and stops it gracefully on SIGTERM/SIGINT. */
+/**
+ * Starts a node for the CLI, reloads its configuration file on SIGHUP, and stops it gracefully on
+ * SIGTERM/SIGINT.
+ */
 final class Node {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private Node() {
     }
@@ -15,10 +24,13 @@ final class Node {
     /**
      * Starts a node and installs the shutdown hook; the node's event loops keep the process alive.
      *
-     * @param onStop also closed at shutdown, after the node (e.g. demo backends); may be null
+     * @param store      where runtime changes are kept and restored from
+     * @param configFile the file {@code config} came from, read again on a reload (SIGHUP); null
+     *                   for a node without one (the demo)
+     * @param onStop     also closed at shutdown, after the node (e.g. demo backends); may be null
      * @return false after printing why the node could not start
      */
-    static boolean run(GatehouseConfig config, PrintWriter err, AutoCloseable onStop) {
+    static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop) {
         try {
             Logging.configureAccessLog(config.accessLog());
         } catch (IllegalArgumentException e) {
@@ -28,12 +40,25 @@ final class Node {
         }
         GatehouseServer server;
         try {
-            server = GatehouseServer.start(config);
+            server = configFile == null
+                    ? GatehouseServer.start(config, store)
+                    : GatehouseServer.start(config, store, () -> ConfigLoader.load(configFile));
         } catch (Exception e) {
             err.println("gatehouse: " + e.getMessage());
             err.flush();
             return false;
         }
+        HangupReload reload = null;
+        if (configFile != null) {
+            reload = new HangupReload(server.control(), server.configSource(), configFile.toString());
+            reload.installSignalHandler();
+        }
+        if (store != StateStore.NONE) {
+            long revision = server.control().state().revision();
+            LOG.info("runtime state: kept in {}; {}", store.describe(),
+                    revision == 0 ? "no runtime change so far" : "restored revision " + revision);
+        }
+        HangupReload reloadAtStop = reload;
         Thread keepAlive = new Thread(() -> {
             try {
                 Thread.currentThread().join();
@@ -43,6 +68,9 @@ final class Node {
         }, "gatehouse-main");
         keepAlive.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (reloadAtStop != null) {
+                reloadAtStop.close();
+            }
             server.stop();
             if (onStop != null) {
                 try {

@@ -1,15 +1,25 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.core.config.AdminConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.server.GatehouseServer;
+import dev.gatehouse.server.control.FileStateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code gatehouse run --config FILE}: runs a node until SIGTERM or SIGINT, then drains. */
-@Command(name = "run", description = "Run a Gatehouse node from a configuration file.")
+/**
+ * {@code gatehouse run --config FILE}: runs a node until SIGTERM or SIGINT, then drains. Runtime
+ * changes are kept in the state file and restored at start; SIGHUP reloads the file.
+ */
+@Command(name = "run", description = {
+        "Run a Gatehouse node from a configuration file.",
+        "Runtime changes (gatehouse backend ...) are kept in the state file, admin.state_file or",
+        "else <config file>.state.json, and restored at start. SIGHUP reloads the configuration",
+        "file (like gatehouse reload); SIGTERM or SIGINT drains in-flight requests, then exits."})
 final class RunCommand implements Callable<Integer> {
 
     private static volatile boolean serving;
@@ -27,11 +37,46 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GatehouseConfig c = config.load(spec.commandLine().getErr());
+        var err = spec.commandLine().getErr();
+        GatehouseConfig c = config.load(err);
         if (c == null) {
             return Main.EXIT_CONFIG;
         }
-        return Node.run(c, spec.commandLine().getErr(), null) ? markServing() : Main.EXIT_FAILURE;
+        Path state = statePath(config.file, c.admin());
+        String unusable = unusableStateDirectory(state);
+        if (unusable != null) {
+            err.println("gatehouse: " + unusable);
+            err.flush();
+            return Main.EXIT_CONFIG;
+        }
+        return Node.run(c, new FileStateStore(state), config.file, err, null) ? markServing() : Main.EXIT_FAILURE;
+    }
+
+    /**
+     * Where a node started from {@code configFile} keeps its runtime state: {@code admin.state_file}
+     * (a relative path, like every path in the config, is taken from the working directory), else
+     * {@code <config file>.state.json} next to the config file.
+     */
+    static Path statePath(Path configFile, AdminConfig admin) {
+        if (admin.stateFile() != null) {
+            return Path.of(admin.stateFile()).toAbsolutePath().normalize();
+        }
+        Path file = configFile.toAbsolutePath().normalize();
+        return file.resolveSibling(file.getFileName() + ".state.json");
+    }
+
+    /**
+     * Why runtime changes could not be saved next to {@code state}, or null when they can: a node
+     * must not accept changes it would fail to keep.
+     */
+    static String unusableStateDirectory(Path state) {
+        Path dir = state.getParent();
+        if (Files.isDirectory(dir) && Files.isWritable(dir)) {
+            return null;
+        }
+        return "state file " + state + ": the directory " + dir
+                + (Files.isDirectory(dir) ? " is not writable" : " does not exist")
+                + " (expected: a writable directory; admin.state_file puts the state file elsewhere)";
     }
 
     static int markServing() {

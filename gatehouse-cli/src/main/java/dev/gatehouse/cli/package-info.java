@@ -1,2 +1,5 @@
-/** The {@code gatehouse} command line: run, demo, validate. */
+/**
+ * The {@code gatehouse} command line: run, demo and validate start or check a node; status,
+ * backend and reload talk to a running node through its admin API.
+ */
 package dev.gatehouse.cli;

@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.config.AdminConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -83,5 +84,27 @@ final class CliTest {
     void unknownOption_exitsTwoWithUsage() {
         assertThat(run("validate", "--conf", "x")).isEqualTo(2);
         assertThat(err.toString()).contains("Usage");
+    }
+
+    @Test
+    void statePath_defaultsToTheConfigFileWithStateJsonAppended() {
+        Path config = dir.resolve("etc/gatehouse.yaml");
+        assertThat(RunCommand.statePath(config, AdminConfig.DEFAULTS)).isEqualTo(dir.resolve("etc/gatehouse.yaml.state.json"));
+    }
+
+    @Test
+    void statePath_aStateFileIsTakenAsWritten() {
+        Path config = dir.resolve("etc/gatehouse.yaml");
+        assertThat(RunCommand.statePath(config, new AdminConfig(null, null, null, "/var/lib/gatehouse/state.json")))
+                .isEqualTo(Path.of("/var/lib/gatehouse/state.json"));
+        assertThat(RunCommand.statePath(config, new AdminConfig(null, null, null, "state.json")))
+                .isEqualTo(Path.of("state.json").toAbsolutePath());
+    }
+
+    @Test
+    void stateDirectory_missing_isNamedWithTheSettingThatMovesIt() throws Exception {
+        assertThat(RunCommand.unusableStateDirectory(dir.resolve("g.yaml.state.json"))).isNull();
+        assertThat(RunCommand.unusableStateDirectory(dir.resolve("nope/state.json")))
+                .contains(dir.resolve("nope").toString()).contains("does not exist").contains("admin.state_file");
     }
 }

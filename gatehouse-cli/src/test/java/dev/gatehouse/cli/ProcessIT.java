@@ -1,7 +1,12 @@
 package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.state.PoolRuntime;
+import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.server.control.FileStateStore;
 import dev.gatehouse.testing.DeterministicBytes;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
@@ -12,11 +17,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged executable, as a user runs it: demo, signals, and streaming in a small heap. */
+/**
+ * The packaged executable, as a user runs it: demo, signals (SIGTERM drains, SIGHUP reloads), the
+ * state file, and streaming in a small heap.
+ */
 final class ProcessIT {
 
     @TempDir
@@ -78,6 +87,59 @@ final class ProcessIT {
                 assertThat(node.stderr()).doesNotContain("OutOfMemoryError");
             }
         }
+    }
+
+    @Test
+    void sighup_appliesTheEditedFile_andABadOneChangesNothing() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            Path config = configInFrontOf(a, "");
+            try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
+                int port = node.awaitPort();
+                // The HUP handler is in place once the runtime state line is out.
+                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("runtime state"));
+
+                Files.writeString(config, "pools: { web: { backends: [ \"localhost:99999\" ] } }\n");
+                hangup(node);
+                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("nothing changed"));
+                assertThat(node.process().isAlive()).isTrue();
+                assertThat(RawHttpResponse.get(port, "/").header(StubBackend.BACKEND_HEADER)).isEqualTo("a");
+
+                configInFrontOf(b, "");
+                hangup(node);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(RawHttpResponse.get(port, "/").header(StubBackend.BACKEND_HEADER)).isEqualTo("b"));
+                assertThat(node.stderr()).contains("SIGHUP: " + config + " applied");
+                assertThat(node.process().isAlive()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void run_restoresTheRuntimeStateKeptNextToTheConfigFile() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            Path config = Files.writeString(dir.resolve("g.yaml"), """
+                    listeners:
+                      - bind: 127.0.0.1:0
+                        routes: [ { path_prefix: /, pool: web } ]
+                    pools:
+                      web:
+                        backends: [ "%s", "%s" ]
+                    """.formatted(a.address(), b.address()));
+            new FileStateStore(dir.resolve("g.yaml.state.json")).save(new RuntimeState(3, Map.of("web",
+                    new PoolRuntime(List.of(), List.of(HostPort.parse(a.address())), List.of()))));
+            try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
+                int port = node.awaitPort();
+                for (int i = 0; i < 4; i++) {
+                    assertThat(RawHttpResponse.get(port, "/").header(StubBackend.BACKEND_HEADER)).isEqualTo("b");
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("restored revision 3"));
+            }
+        }
+    }
+
+    private static void hangup(NodeProcess node) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(node.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
     }
 
     /** Writes a config with one listener on a free port in front of {@code backend}, plus {@code extra}. */

@@ -55,13 +55,16 @@ public final class GatehouseServer implements AutoCloseable {
     private final UpstreamPools upstreams;
     private final HealthProber healthChecks;
     private final ControlPlane control;
+    private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
     private final NodeMetrics metrics;
     private final List<Channel> listeners = new ArrayList<>();
     private volatile boolean stopped;
 
-    private GatehouseServer(GatehouseConfig config, int threads, StateStore store) throws java.io.IOException {
+    private GatehouseServer(GatehouseConfig config, int threads, StateStore store, ConfigSource configSource)
+            throws java.io.IOException {
         this.config = config;
+        this.configSource = configSource;
         // Runtime changes to pools that are gone from the config no longer apply.
         RuntimeState state = RuntimeChanges.reconcile(store.load(), config);
         Clock clock = System::nanoTime;
@@ -126,9 +129,28 @@ public final class GatehouseServer implements AutoCloseable {
      *                   is left running then
      */
     public static GatehouseServer start(GatehouseConfig config, StateStore store) throws Exception {
+        return launch(config, store, null);
+    }
+
+    /**
+     * Starts a node whose runtime changes are kept in {@code store}, and which reads its
+     * configuration again from {@code source} when asked to reload.
+     *
+     * @param config a validated configuration, as {@code source} gave it
+     * @param store  where runtime changes are kept; read now, written at every change
+     * @param source where a reload reads the configuration, e.g. {@code () -> ConfigLoader.load(file)}
+     * @return the running node
+     * @throws Exception when the stored state cannot be read or a listener cannot be bound; nothing
+     *                   is left running then
+     */
+    public static GatehouseServer start(GatehouseConfig config, StateStore store, ConfigSource source) throws Exception {
+        return launch(config, store, Objects.requireNonNull(source, "source"));
+    }
+
+    private static GatehouseServer launch(GatehouseConfig config, StateStore store, ConfigSource source) throws Exception {
         int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads,
-                Objects.requireNonNull(store, "store"));
+                Objects.requireNonNull(store, "store"), source);
         try {
             server.metrics.sync(server.snapshots.current());
             server.bind();
@@ -197,6 +219,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The control plane: runtime changes and reloads go through it, never around it. */
     public ControlPlane control() {
         return control;
+    }
+
+    /** Where a reload reads the configuration; null when the node was started without one. */
+    public ConfigSource configSource() {
+        return configSource;
     }
 
     /** The active health checks; {@code sync()} them after publishing a snapshot that changes backends. */

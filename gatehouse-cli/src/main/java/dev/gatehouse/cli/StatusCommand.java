@@ -1,0 +1,177 @@
+package dev.gatehouse.cli;
+
+import static dev.gatehouse.cli.AdminClient.API;
+import static dev.gatehouse.cli.AdminClient.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gatehouse status}: the node, then per pool its policies and backends, and where the
+ * runtime state differs from the config file. Reads {@code GET /node} and {@code GET /pools} (or
+ * {@code /pools/{pool}}); with {@code --json} prints both as {@code {"node": ..., "pools": [...]}}.
+ */
+@Command(name = "status", description = {
+        "Show a running node's pools and backends, and where they differ from the config file.",
+        "Per pool: strategy, epoch and live version, queue, retries, panic. Per backend: address,",
+        "version, weight, admin state, health state, requests in flight (and limit), latency and the",
+        "reason for its state. Then the runtime changes (added, removed, changed backends) that the",
+        "node keeps in its state file on top of the config file."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    AdminArgs admin;
+
+    @Option(names = "--pool", paramLabel = "POOL", description = "Only this pool.")
+    String pool;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AdminClient client = admin.client();
+        JsonNode node = client.get(API + "/node").json();
+        List<JsonNode> pools = new ArrayList<>();
+        if (pool != null) {
+            pools.add(client.get(API + "/pools/" + segment(pool)).json());
+        } else {
+            client.get(API + "/pools").json().path("pools").forEach(pools::add);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (admin.json) {
+            ObjectNode both = JsonNodeFactory.instance.objectNode();
+            both.set("node", node);
+            both.putArray("pools").addAll(pools);
+            out.println(AdminClient.write(both));
+        } else {
+            render(node, pools, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The human-readable status. */
+    static void render(JsonNode node, List<JsonNode> pools, PrintWriter out) {
+        out.printf("node: gatehouse %s, up %s, transport %s%n", text(node, "version"),
+                uptime(node.path("uptime_seconds")), text(node, "transport"));
+        JsonNode revision = node.has("state_revision") ? node.path("state_revision") : node.path("runtime").path("revision");
+        out.printf("runtime state: revision %s, kept in %s%n", revision.isMissingNode() ? "-" : revision.asText(),
+                text(node, "state_file"));
+        for (JsonNode p : pools) {
+            String name = p.path("name").asText("?");
+            out.println();
+            renderPool(p, node.path("pools").path(name), out);
+            renderRuntime(node.path("runtime").path("pools").path(name), out);
+        }
+    }
+
+    private static void renderPool(JsonNode p, JsonNode served, PrintWriter out) {
+        StringBuilder head = new StringBuilder("pool ").append(p.path("name").asText("?"))
+                .append(" (").append(text(p, "strategy")).append(")");
+        if (!served.isMissingNode()) {
+            head.append(": epoch ").append(text(served, "epoch")).append(", live version ").append(text(served, "live_version"));
+        }
+        out.println(head);
+        JsonNode q = p.path("queue");
+        long queued = q.path("queued_total").asLong();
+        out.printf("  queue: %s waiting; %d queued, %s rejected, %s timed out%s%n", text(q, "length"), queued,
+                text(q, "rejected_total"), text(q, "timed_out_total"),
+                queued > 0 ? String.format(Locale.ROOT, ", %.1f ms average wait", q.path("wait_ms_total").asDouble() / queued) : "");
+        out.printf("  retries: %s, denied by the budget %s; panic: %s%n", text(p, "retries"), text(p, "retries_denied"),
+                p.path("panicking").asBoolean() ? "YES (too few backends available)" : "no");
+        Table table = new Table("ADDRESS", "VERSION", "WEIGHT", "ADMIN", "STATE", "IN-FLIGHT", "LATENCY", "REASON");
+        for (JsonNode b : p.path("backends")) {
+            int limit = b.path("limit").asInt(0);
+            String inFlight = text(b, "in_flight") + (limit > 0 ? "/" + limit : "");
+            double latency = b.path("latency_ms").asDouble(0);
+            String reason = b.path("reason").asText("");
+            JsonNode deadline = b.path("drain_deadline");
+            if (!deadline.isMissingNode() && !deadline.isNull()) {
+                reason = (reason.isEmpty() ? "" : reason + "; ") + "drain deadline " + time(deadline);
+            }
+            table.row(text(b, "address"), text(b, "version"), text(b, "weight"), text(b, "admin"), text(b, "state"),
+                    inFlight, latency > 0 ? String.format(Locale.ROOT, "%.1f ms", latency) : "-", reason);
+        }
+        table.print(out, "  ");
+    }
+
+    /** The pool's runtime changes: where it differs from the config file. */
+    private static void renderRuntime(JsonNode changes, PrintWriter out) {
+        boolean none = changes.path("added").isEmpty() && changes.path("removed").isEmpty()
+                && changes.path("overrides").isEmpty();
+        if (none) {
+            out.println("  runtime changes: none, the pool is as the config file says");
+            return;
+        }
+        out.println("  runtime changes (the config file says otherwise):");
+        Table table = Table.withoutHeader(3);
+        for (JsonNode a : changes.path("added")) {
+            table.row("added", text(a, "address"), "weight " + text(a, "weight") + ", version " + text(a, "version"));
+        }
+        for (JsonNode r : changes.path("removed")) {
+            table.row("removed", r.isTextual() ? r.asText() : text(r, "address"), "");
+        }
+        for (JsonNode o : changes.path("overrides")) {
+            List<String> what = new ArrayList<>();
+            if (!o.path("weight").isMissingNode() && !o.path("weight").isNull()) {
+                what.add("weight " + o.path("weight").asText());
+            }
+            if (!o.path("admin").isMissingNode() && !o.path("admin").isNull()) {
+                what.add("admin " + o.path("admin").asText());
+            }
+            // Jackson's default name for BackendOverride.drainDeadlineMillis; the other spelling, should the API rename it.
+            JsonNode deadline = o.has("drainDeadlineMillis") ? o.path("drainDeadlineMillis") : o.path("drain_deadline_millis");
+            if (!deadline.isMissingNode() && !deadline.isNull()) {
+                what.add("drain deadline " + time(deadline));
+            }
+            table.row("changed", text(o, "address"), String.join(", ", what));
+        }
+        table.print(out, "    ");
+    }
+
+    /** A field as text, or {@code -} when it is missing or null. */
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isMissingNode() || v.isNull() ? "-" : v.asText();
+    }
+
+    /** Epoch milliseconds or a string, as an ISO instant to the second. */
+    static String time(JsonNode v) {
+        if (v.isNumber()) {
+            return Instant.ofEpochMilli(v.asLong()).truncatedTo(ChronoUnit.SECONDS).toString();
+        }
+        return v.asText();
+    }
+
+    /** {@code 3d 4h}, {@code 2h 03m}, {@code 5m 12s} or {@code 42s}. */
+    static String uptime(JsonNode seconds) {
+        if (!seconds.isNumber()) {
+            return "-";
+        }
+        long s = seconds.asLong();
+        if (s >= 86_400) {
+            return String.format(Locale.ROOT, "%dd %dh", s / 86_400, s % 86_400 / 3600);
+        }
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60);
+        }
+        if (s >= 60) {
+            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+}
