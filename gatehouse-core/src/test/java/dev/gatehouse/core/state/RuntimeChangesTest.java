@@ -375,6 +375,20 @@ final class RuntimeChangesTest {
     // ---------------------------------------------------------------- every operation
 
     @Test
+    void everyOperation_nullAddress_isRejectedNamingTheAddress() {
+        List<ThrowingCallable> operations = List.of(
+                () -> add(RuntimeState.EMPTY, null, 1, "v1"),
+                () -> remove(RuntimeState.EMPTY, null),
+                () -> weight(RuntimeState.EMPTY, null, 1),
+                () -> admin(RuntimeState.EMPTY, null, AdminState.DRAIN, null));
+
+        for (ThrowingCallable operation : operations) {
+            assertThatThrownBy(operation).isInstanceOfSatisfying(ChangeRejected.class,
+                    e -> assertThat(e.field()).isEqualTo("address"));
+        }
+    }
+
+    @Test
     void everyOperation_incrementsTheRevisionByOne() {
         RuntimeState s0 = RuntimeState.EMPTY;
         RuntimeState s1 = add(s0, C, 1, "v1");
