@@ -185,6 +185,35 @@ final class SnapshotTest {
         assertThat(s2.pool("new").available()).extracting(m -> m.backend().address()).containsExactly(C);
     }
 
+    @Test
+    void next_invalidResult_throwsIllegalArgumentException() {
+        // What a hand-edited state file could hold: the same backend added twice to a pool.
+        PoolRuntime twice = new PoolRuntime(List.of(new BackendConfig(C, 1, "v1"), new BackendConfig(C, 2, "v1")), null, null);
+        RuntimeState state = new RuntimeState(1, Map.of("web", twice));
+
+        assertThatThrownBy(() -> next(first(), config, state)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10.0.0.3:8000");
+    }
+
+    @Test
+    void next_addingADeclaredAddress_throwsIllegalArgumentException() {
+        PoolRuntime declaredAgain = new PoolRuntime(List.of(new BackendConfig(A, 1, "v1")), null, null);
+
+        assertThatThrownBy(() -> next(first(), config, new RuntimeState(1, Map.of("web", declaredAgain))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10.0.0.1:8000");
+    }
+
+    @Test
+    void next_addedHostNameDifferingOnlyInCase_throwsIllegalArgumentException() {
+        // Host names are case-insensitive: APP.local is the backend the config declares, not another one.
+        GatehouseConfig named = withWeb(config, p -> StateFixtures.withBackends(p,
+                List.of(new BackendConfig(HostPort.parse("app.local:8000"), 1, "v1"))));
+        RuntimeState state = RuntimeChanges.add(RuntimeState.EMPTY, named, "web", HostPort.parse("APP.local:8000"), 1, "v1");
+
+        assertThatThrownBy(() -> next(first(), named, state)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backends[1].address: \"APP.local:8000\" (expected: an address not already used by backends[0])");
+    }
+
     // ---------------------------------------------------------------- activation
 
     @Test
