@@ -94,10 +94,12 @@ final class FileStateStoreTest {
             "",
             "{not json",
             "[]",
+            "null",
             "{\"revision\": 1, \"pools\": {}, \"extra\": true}",
             "{\"revision\": 1, \"pools\": {\"web\": {\"added\": [{\"address\": \"nope\", \"weight\": 1, \"version\": \"v1\"}]}}}",
             "{\"revision\": 1, \"pools\": {\"web\": {\"added\": [{\"address\": \"10.0.0.3:8000\", \"weight\": 0, \"version\": \"v1\"}]}}}",
             "{\"revision\": 1, \"pools\": {\"web\": {\"overrides\": [{\"address\": \"10.0.0.2:8000\", \"weight\": 5000}]}}}",
+            "{\"revision\": 1, \"pools\": {\"web\": {\"overrides\": [{\"address\": \"10.0.0.2:8000\", \"admin\": \"drian\"}]}}}",
             "{\"revision\": 1, \"pools\": {\"web\": {\"removed\": [null]}}}",
     })
     void load_corruptFile_failsNamingThePath(String content) throws IOException {
@@ -106,6 +108,27 @@ final class FileStateStoreTest {
 
         assertThatThrownBy(() -> new FileStateStore(file).load()).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("state file " + file.toAbsolutePath() + " is not a valid Gatehouse state: ");
+    }
+
+    @Test
+    void load_misspeltAdminState_failsRatherThanPuttingTheBackendBackInService() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, """
+                {"revision": 1, "pools": {"web": {"overrides": [{"address": "10.0.0.2:8000", "admin": "drian"}]}}}
+                """);
+
+        assertThatThrownBy(() -> new FileStateStore(file).load()).isInstanceOf(IOException.class)
+                .hasMessageContaining("\"drian\"").hasMessageContaining("expected: ready, drain or maint");
+    }
+
+    @Test
+    void load_jsonNull_failsRatherThanLoadingNothing() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "null");
+
+        assertThatThrownBy(() -> new FileStateStore(file).load()).isInstanceOf(IOException.class)
+                .hasMessage("state file " + file.toAbsolutePath()
+                        + " is not a valid Gatehouse state: null (expected: an object with revision and pools)");
     }
 
     @Test
