@@ -210,7 +210,24 @@ final class ControlPlaneIT {
             assertThat(send(client, "/x", 20)).containsEntry("a", 10).containsEntry("b", 10);
             assertThat(auditLines()).hasSize(2).first()
                     .isEqualTo("who=\"alice\" what=\"weight web a 0\" result=\"rejected: weight: 0 (expected: 1-1000)\"");
-            assertThat(auditLines().get(1)).startsWith("who=\"alice\" what=\"drain nope a\" result=\"rejected: pool: ");
+            assertThat(auditLines().get(1))
+                    .isEqualTo("who=\"alice\" what=\"drain nope a\" result=\"rejected: pool: \\\"nope\\\" (expected: one of [web])\"");
+        }
+    }
+
+    @Test
+    void auditLine_escapesQuotesBackslashesAndLineBreaksInItsValues() throws Exception {
+        try (StubBackend a = StubBackend.start("a");
+             TestNode node = builder().backend(a.address()).start()) {
+            ControlPlane control = node.server().control();
+            String pool = "x\" result=\"applied\nwho=\"root\\";
+
+            assertThatThrownBy(() -> control.change("eve \"admin\"", "drain " + pool + " a",
+                    st -> RuntimeChanges.admin(st, control.config(), pool, address(a), AdminState.DRAIN, null)))
+                    .isInstanceOf(ChangeRejected.class);
+
+            assertThat(auditLines()).containsExactly("who=\"eve \\\"admin\\\"\" what=\"drain x\\\" result=\\\"applied\\nwho=\\\"root"
+                    + "\\\\ a\" result=\"rejected: pool: \\\"x\\\" result=\\\"applied\\nwho=\\\"root\\\\\\\" (expected: one of [web])\"");
         }
     }
 
