@@ -176,7 +176,12 @@ public final class ControlPlane {
             throw new ChangeRejected("config", e.getMessage());
         }
         if (!next.equals(state)) {
-            store.save(next);
+            try {
+                store.save(next);
+            } catch (IOException e) {
+                audit(who, "reload", "failed: the state could not be saved: " + e.getMessage());
+                throw e;
+            }
         }
         config = applied;
         state = next;

@@ -444,6 +444,52 @@ final class ControlPlaneIT {
     }
 
     @Test
+    void reload_whoseStateCannotBeSaved_changesNothingAndIsAudited() throws Exception {
+        FileStateStore file = new FileStateStore(dir.resolve("state.json"));
+        boolean[] full = {false};
+        StateStore store = new StateStore() {
+            @Override
+            public RuntimeState load() throws IOException {
+                return file.load();
+            }
+
+            @Override
+            public void save(RuntimeState state) throws IOException {
+                if (full[0]) {
+                    throw new IOException("No space left on device");
+                }
+                file.save(state);
+            }
+
+            @Override
+            public String describe() {
+                return file.describe();
+            }
+        };
+        try (StubBackend a = StubBackend.start("a"); StubBackend x = StubBackend.start("x");
+             TestNode node = builder().backend(a.address()).backend("api", x.address()).route(null, "/", "web")
+                     .route(null, "/api", "api").start(store)) {
+            ControlPlane control = node.server().control();
+            control.change("test", "maint api x", st -> RuntimeChanges.admin(st, control.config(), "api", address(x),
+                    AdminState.MAINT, null));
+            Snapshot before = node.server().snapshots().current();
+            RuntimeState state = control.state();
+            GatehouseConfig config = control.config();
+            full[0] = true;
+
+            assertThatThrownBy(() -> control.reload(builder().backend(a.address()).config(), "test"))
+                    .isInstanceOf(IOException.class);
+
+            assertThat(node.server().snapshots().current()).isSameAs(before);
+            assertThat(control.state()).isSameAs(state);
+            assertThat(control.config()).isSameAs(config);
+            assertThat(file.load()).isEqualTo(state);
+            assertThat(auditLines()).last().isEqualTo(
+                    "who=\"test\" what=\"reload\" result=\"failed: the state could not be saved: No space left on device\"");
+        }
+    }
+
+    @Test
     void reload_changedTimeouts_areKeptUntilARestartAndNoted() throws Exception {
         try (StubBackend a = StubBackend.start("a");
              TestNode node = builder().backend(a.address()).start()) {
