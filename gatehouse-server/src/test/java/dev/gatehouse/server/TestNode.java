@@ -193,5 +193,10 @@ public final class TestNode implements AutoCloseable {
         public TestNode start() throws Exception {
             return new TestNode(GatehouseServer.start(config()));
         }
+
+        /** Starts a node whose runtime changes are kept in (and restored from) {@code store}. */
+        public TestNode start(dev.gatehouse.core.state.StateStore store) throws Exception {
+            return new TestNode(GatehouseServer.start(config(), store));
+        }
     }
 }

@@ -27,6 +27,17 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(retry, "retry");
+        // A backend named twice would get twice its share and one load counted twice; the config
+        // loader reports it with its path, this catches a snapshot built from a hand-edited state file.
+        java.util.Map<HostPort, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < backends.size(); i++) {
+            HostPort a = backends.get(i).address();
+            Integer other = seen.putIfAbsent(new HostPort(a.host().toLowerCase(java.util.Locale.ROOT), a.port()), i);
+            if (other != null) {
+                throw new IllegalArgumentException("backends[" + i + "].address: \"" + a
+                        + "\" (expected: an address not already used by backends[" + other + "])");
+            }
+        }
         if (sticky != null && sticky.mode() == StickyConfig.Mode.HASH && strategy != Strategy.CONSISTENT_HASH) {
             throw new IllegalArgumentException("sticky: hash with strategy " + strategy.configName()
                     + " (expected: strategy consistent-hash)");

@@ -49,11 +49,15 @@ public final class RuntimeChanges {
     /**
      * Adds a backend to a pool.
      *
-     * @throws ChangeRejected for an unknown pool, a backend already in it, a bad weight or version
+     * @throws ChangeRejected for an unknown pool, a missing address or a backend already in the pool,
+     *                        a bad weight or version
      */
     public static RuntimeState add(RuntimeState state, GatehouseConfig config, String pool, HostPort address, int weight,
                                    String version) {
         PoolConfig p = pool(config, pool);
+        if (address == null) {
+            throw new ChangeRejected("address", "null (expected: host:port)");
+        }
         if (weight < 1 || weight > 1000) {
             throw new ChangeRejected("weight", weight + " (expected: 1-1000)");
         }

@@ -176,7 +176,12 @@ public final class ControlPlane {
             throw new ChangeRejected("config", e.getMessage());
         }
         if (!next.equals(state)) {
-            store.save(next);
+            try {
+                store.save(next);
+            } catch (IOException e) {
+                audit(who, "reload", "failed: the state could not be saved: " + e.getMessage());
+                throw e;
+            }
         }
         config = applied;
         state = next;
@@ -213,6 +218,34 @@ public final class ControlPlane {
     }
 
     private static void audit(String who, String what, String result) {
-        AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", who, what, result);
+        AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", quoted(who), quoted(what), quoted(result));
+    }
+
+    /**
+     * A value as it goes between the audit line's quotes: who and what come from requests and
+     * results quote input, so quotes, backslashes and control characters are escaped, and one
+     * change stays one line that cannot pass for another.
+     */
+    private static String quoted(String value) {
+        String s = String.valueOf(value);
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 }
