@@ -8,6 +8,8 @@ public final class ApiRequests {
 
     /** A pool name, as the config file allows it. */
     private static final Pattern POOL = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    /** A host name or IPv4 literal, or (held without brackets) an IPv6 literal. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}|[0-9A-Fa-f:.]{2,45}");
 
     private ApiRequests() {
     }
@@ -27,6 +29,10 @@ public final class ApiRequests {
             address = HostPort.parse(text);
         } catch (IllegalArgumentException e) {
             throw new ApiInputException(field, e.getMessage());
+        }
+        if (!HOST.matcher(address.host()).matches()) {
+            throw new ApiInputException(field, Views.quote(text)
+                    + " (expected: host:port with a host name or IP address, or [ipv6]:port)");
         }
         if (address.port() == 0) {
             throw new ApiInputException(field, Views.quote(text) + " (expected: port 1-65535)");
