@@ -58,7 +58,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ControlPlane control;
     private final ClientConnections connections = new ClientConnections();
     private final List<Channel> listeners = new ArrayList<>();
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
     private volatile boolean stopped;
 

@@ -181,11 +181,19 @@ public final class ApiJson {
         return node.toString(); // numbers, true, false, null
     }
 
+    /** The first line of a parser message, without the parser's notes on where the input came from. */
     private static String firstLine(String message) {
         if (message == null) {
             return "invalid";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        for (String note : List.of(" (start marker at ", " at [Source: ", " [Source: ")) {
+            int at = line.indexOf(note);
+            if (at > 0) {
+                line = line.substring(0, at);
+            }
+        }
+        return line;
     }
 }

@@ -51,6 +51,13 @@ final class ApiJsonTest {
         assertThat(e.getMessage()).startsWith("malformed JSON at line 2, column ").endsWith("(expected: a JSON object)");
     }
 
+    @Test
+    void read_malformedJsonMessage_leavesOutTheParsersSourceNotes() {
+        assertThat(error("{\"weight\": 0", WeightRequest.class).getMessage()).isEqualTo(
+                "malformed JSON at line 1, column 13: Unexpected end-of-input: expected close marker for Object"
+                        + " (expected: a JSON object)");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "{\"weight\": \"5\"}|weight|weight: \"5\" (expected: an integer)",
