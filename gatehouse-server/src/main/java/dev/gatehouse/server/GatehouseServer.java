@@ -150,6 +150,7 @@ public final class GatehouseServer implements AutoCloseable {
         try {
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
+                // metrics: null until the node has them (GET /metrics answers 404); then its scrape().
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.snapshots,
                         configSource, null, server.startedAt);
             }
