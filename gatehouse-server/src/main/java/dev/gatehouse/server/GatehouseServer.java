@@ -9,6 +9,7 @@ import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.admin.AdminServer;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
@@ -26,6 +27,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +61,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final ClientConnections connections = new ClientConnections();
     private final NodeMetrics metrics;
     private final List<Channel> listeners = new ArrayList<>();
+    private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    private volatile AdminServer admin;
     private volatile boolean stopped;
 
     private GatehouseServer(GatehouseConfig config, int threads, StateStore store, ConfigSource configSource)
@@ -129,33 +133,44 @@ public final class GatehouseServer implements AutoCloseable {
      *                   is left running then
      */
     public static GatehouseServer start(GatehouseConfig config, StateStore store) throws Exception {
-        return launch(config, store, null);
+        return start(config, store, null);
     }
 
     /**
-     * Starts a node whose runtime changes are kept in {@code store}, and which reads its
-     * configuration again from {@code source} when asked to reload.
+     * Starts a node that can reload its configuration: with {@code config.admin()} enabled, the
+     * admin API's {@code POST /api/v1/reload} reads {@code configSource} again and applies it.
      *
-     * @param config a validated configuration, as {@code source} gave it
-     * @param store  where runtime changes are kept; read now, written at every change
-     * @param source where a reload reads the configuration, e.g. {@code () -> ConfigLoader.load(file)}
+     * @param config       a validated configuration
+     * @param store        where runtime changes are kept; read now, written at every change
+     * @param configSource where the configuration is read again on reload, e.g.
+     *                     {@code () -> ConfigLoader.load(path)}; null when there is none (reload answers 409)
      * @return the running node
+     * @throws dev.gatehouse.core.config.ConfigException when the admin token cannot be read, or the
+     *                   admin listener without a token is not on loopback; nothing is left running then
      * @throws Exception when the stored state cannot be read or a listener cannot be bound; nothing
      *                   is left running then
      */
-    public static GatehouseServer start(GatehouseConfig config, StateStore store, ConfigSource source) throws Exception {
-        return launch(config, store, Objects.requireNonNull(source, "source"));
-    }
-
-    private static GatehouseServer launch(GatehouseConfig config, StateStore store, ConfigSource source) throws Exception {
+    public static GatehouseServer start(GatehouseConfig config, StateStore store, ConfigSource configSource)
+            throws Exception {
         int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads,
-                Objects.requireNonNull(store, "store"), source);
+                Objects.requireNonNull(store, "store"), configSource);
         try {
             server.metrics.sync(server.snapshots.current());
+            if (config.admin().enabled()) {
+                // Before anything binds: a token that cannot be read stops the start here.
+                server.admin = new AdminServer(config.admin(), server.transport, server.control, server.snapshots,
+                        configSource, server.metrics::scrape, server.startedAt);
+            }
             server.bind();
             server.healthChecks.sync();
+            if (server.admin != null) {
+                server.admin.start();
+            }
         } catch (Exception e) {
+            if (server.admin != null) {
+                server.admin.stop();
+            }
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             server.metrics.close();
             throw e;
@@ -209,6 +224,12 @@ public final class GatehouseServer implements AutoCloseable {
     /** The port of the first listener. */
     public int port() {
         return boundAddresses().get(0).getPort();
+    }
+
+    /** The port of the admin listener, or -1 when the node has none. */
+    public int adminPort() {
+        AdminServer a = admin;
+        return a == null ? -1 : a.port();
     }
 
     /** The snapshot holder: the one reference the data plane reads. */
@@ -272,7 +293,11 @@ public final class GatehouseServer implements AutoCloseable {
             return;
         }
         stopped = true;
-        // First, so that no check of a backend races its pool's shutdown or is logged as a failure.
+        // First, so that no operator change races the shutdown (changes already accepted finish).
+        if (admin != null) {
+            admin.stop();
+        }
+        // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
                 connections.count(), drain.toMillis());

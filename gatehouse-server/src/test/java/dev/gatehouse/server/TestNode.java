@@ -57,6 +57,11 @@ public final class TestNode implements AutoCloseable {
         return server;
     }
 
+    /** The port of the admin listener (see {@link Builder#admin}). */
+    public int adminPort() {
+        return server.adminPort();
+    }
+
     @Override
     public void close() {
         server.stop(Duration.ofSeconds(5));
@@ -71,6 +76,9 @@ public final class TestNode implements AutoCloseable {
         private UpstreamConfig upstream = UpstreamConfig.DEFAULTS;
         private ForwardingConfig forwarding = ForwardingConfig.DEFAULTS;
         private boolean accessLog = true;
+        private dev.gatehouse.core.config.AdminConfig admin = dev.gatehouse.core.config.AdminConfig.DISABLED;
+        private dev.gatehouse.core.state.StateStore store = dev.gatehouse.core.state.StateStore.NONE;
+        private ConfigSource configSource;
         private final Map<String, java.util.function.Function<PoolConfig, PoolConfig>> policies = new LinkedHashMap<>();
 
         private Builder() {
@@ -180,6 +188,24 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Starts an admin listener (e.g. on 127.0.0.1 port 0); without this call there is none. */
+        public Builder admin(dev.gatehouse.core.config.AdminConfig admin) {
+            this.admin = admin;
+            return this;
+        }
+
+        /** Keeps runtime changes in this store (none by default). */
+        public Builder store(dev.gatehouse.core.state.StateStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Where a reload reads the config (none by default: reload answers 409). */
+        public Builder configSource(ConfigSource configSource) {
+            this.configSource = configSource;
+            return this;
+        }
+
         public GatehouseConfig config() {
             Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
             pools.forEach((name, backends) -> poolConfigs.put(name,
@@ -187,11 +213,11 @@ public final class TestNode implements AutoCloseable {
             List<RouteConfig> r = routes.isEmpty() ? List.of(new RouteConfig(null, "/", "web")) : routes;
             return new GatehouseConfig(
                     List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r)),
-                    poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"));
+                    poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"), admin);
         }
 
         public TestNode start() throws Exception {
-            return new TestNode(GatehouseServer.start(config()));
+            return new TestNode(GatehouseServer.start(config(), store, configSource));
         }
 
         /** Starts a node whose runtime changes are kept in (and restored from) {@code store}. */

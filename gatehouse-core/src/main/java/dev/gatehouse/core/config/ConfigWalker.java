@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
-            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log");
+            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool");
 
@@ -57,6 +57,7 @@ final class ConfigWalker {
         UpstreamConfig upstream = UpstreamConfig.DEFAULTS;
         ForwardingConfig forwarding = ForwardingConfig.DEFAULTS;
         AccessLogConfig accessLog = AccessLogConfig.DEFAULTS;
+        AdminConfig admin = AdminConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -66,6 +67,7 @@ final class ConfigWalker {
                 case "upstream" -> upstream = settings.upstream(f.value(), f.path());
                 case "forwarding" -> forwarding = settings.forwarding(f.value(), f.path());
                 case "access_log" -> accessLog = settings.accessLog(f.value(), f.path());
+                case "admin" -> admin = new AdminWalker(in).admin(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -74,6 +76,9 @@ final class ConfigWalker {
         }
         if (!fields.has("pools")) {
             in.missing("pools", "a map of pool names to pools");
+        }
+        if (listeners != null && admin != null) {
+            adminClash(admin, listeners);
         }
         if (in.errorCount() > 0) {
             return null;
@@ -85,7 +90,24 @@ final class ConfigWalker {
         UpstreamConfig u = upstream;
         ForwardingConfig fw = forwarding;
         AccessLogConfig a = accessLog;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a));
+        AdminConfig adm = admin;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm));
+    }
+
+    /** The admin listener may not take the address of a client listener (port 0 never clashes). */
+    private void adminClash(AdminConfig admin, List<ListenerConfig> listeners) {
+        if (!admin.enabled() || admin.bind().port() == 0) {
+            return;
+        }
+        HostPort bind = admin.bind();
+        for (int i = 0; i < listeners.size(); i++) {
+            HostPort other = listeners.get(i).bind();
+            if (other.port() == bind.port() && other.host().equalsIgnoreCase(bind.host())) {
+                in.error("admin.bind", Values.quote(bind.toString())
+                        + " (expected: an address not already bound by listeners[" + i + "])");
+                return;
+            }
+        }
     }
 
     /**

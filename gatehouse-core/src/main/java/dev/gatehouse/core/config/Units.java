@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
  *       {@code m}/{@code mb}/{@code mib}, {@code g}/{@code gb}/{@code gib}, any case ({@code 8k} =
  *       {@code 8KiB} = 8192); bare digits are bytes.
  * </ul>
+ *
+ * <p>Public for the admin API, whose durations ({@code "deadline": "30s"}) read the same way.
  */
-final class Units {
+public final class Units {
 
     /** The longest timeout we accept: longer ones are almost certainly a unit mistake. */
     static final Duration MAX_DURATION = Duration.ofHours(24);
 
-    static final String DURATION_EXPECTED = "a duration from 1ms to 24h, such as 250ms, 10s, 5m or 1h";
+    /** What a duration looks like, for the {@code (expected: ...)} part of a message. */
+    public static final String DURATION_EXPECTED = "a duration from 1ms to 24h, such as 250ms, 10s, 5m or 1h";
     static final String DURATION_OR_ZERO_EXPECTED = "0 for off, or " + DURATION_EXPECTED;
     static final String SIZE_EXPECTED = "a size such as 8192, 8k, 32kb, 1m or 2g";
 
@@ -37,7 +40,7 @@ final class Units {
      *
      * @return the duration, or {@code null} when the text is not a duration from 1 ms to 24 h
      */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             return null;

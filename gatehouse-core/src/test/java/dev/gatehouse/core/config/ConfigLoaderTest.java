@@ -66,6 +66,7 @@ final class ConfigLoaderTest {
                 upstream: { max_idle_per_loop: 0, idle_timeout: 90s }
                 forwarding: { trusted_proxies: [10.0.0.0/8, "::1"], forwarded: true, via: edge }
                 access_log: { enabled: false, path: /var/log/gatehouse/access.log }
+                admin: { bind: 10.0.0.1:9090, token_file: /etc/gatehouse/admin.token, state_file: /var/lib/gatehouse/state.json }
                 """, NO_ENV);
 
         assertThat(config).isEqualTo(new GatehouseConfig(
@@ -84,7 +85,9 @@ final class ConfigLoaderTest {
                 new LimitsConfig(4096, 16384, 0),
                 new UpstreamConfig(0, Duration.ofSeconds(90)),
                 new ForwardingConfig(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")), true, "edge"),
-                new AccessLogConfig(false, "/var/log/gatehouse/access.log")));
+                new AccessLogConfig(false, "/var/log/gatehouse/access.log"),
+                new AdminConfig(new HostPort("10.0.0.1", 9090), "/etc/gatehouse/admin.token", null,
+                        "/var/lib/gatehouse/state.json")));
         assertThat(config.pools().keySet()).containsExactly("web", "api");
     }
 
@@ -100,6 +103,7 @@ final class ConfigLoaderTest {
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
         assertThat(config.forwarding()).isEqualTo(ForwardingConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
+        assertThat(config.admin()).isEqualTo(AdminConfig.DEFAULTS);
     }
 
     @Test
@@ -227,8 +231,8 @@ final class ConfigLoaderTest {
                 Arguments.of("pools: {web: {}}", "listeners", "missing (expected: a list of listeners)"),
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web}]}]", "pools",
                         "missing (expected: a map of pool names to pools)"),
-                Arguments.of(MINIMAL + "admin: {}", "admin",
-                        "unknown field \"admin\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log)"),
+                Arguments.of(MINIMAL + "metrics: {}", "metrics",
+                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin)"),
                 Arguments.of(MINIMAL + "timeouts: [10s]", "timeouts", "a list (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: 10s", "timeouts", "\"10s\" (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: {client: 1s}", "timeouts.client",
@@ -316,7 +320,53 @@ final class ConfigLoaderTest {
                 Arguments.of(MINIMAL + "forwarding: {via: \"my proxy\"}", "forwarding.via",
                         "\"my proxy\" (expected: a token, e.g. gatehouse)"),
                 Arguments.of(MINIMAL + "access_log: {path: \"\"}", "access_log.path", "\"\" (expected: stdout or a file path)"),
-                Arguments.of(MINIMAL + "access_log: {enabled: on}", "access_log.enabled", "\"on\" (expected: true or false)"));
+                Arguments.of(MINIMAL + "access_log: {enabled: on}", "access_log.enabled", "\"on\" (expected: true or false)"),
+                // admin
+                Arguments.of(MINIMAL + "admin: 9090", "admin",
+                        "9090 (expected: false, or a map with bind, token_file, token_env, state_file)"),
+                Arguments.of(MINIMAL + "admin: {tokn_file: x}", "admin.tokn_file",
+                        "unknown field \"tokn_file\" (expected one of: bind, token_file, token_env, state_file)"),
+                Arguments.of(MINIMAL + "admin: {bind: 9090}", "admin.bind", "\"9090\" (expected: host:port, or [ipv6]:port)"),
+                Arguments.of(MINIMAL + "admin: {bind: 0.0.0.0:9090}", "admin.bind",
+                        "\"0.0.0.0:9090\" (expected: a loopback address such as 127.0.0.1:9090; any other address needs a"
+                                + " token: set token_file or token_env)"),
+                Arguments.of(MINIMAL + "admin: {bind: admin.internal:9090}", "admin.bind",
+                        "\"admin.internal:9090\" (expected: a loopback address such as 127.0.0.1:9090; any other address"
+                                + " needs a token: set token_file or token_env)"),
+                Arguments.of(MINIMAL + "admin: {token_file: /a, token_env: B}", "admin.token_env",
+                        "set together with token_file (expected: one of them)"),
+                Arguments.of(MINIMAL + "admin: {token_env: \"1A\"}", "admin.token_env",
+                        "\"1A\" (expected: an environment variable name: letters, digits and _, not starting with a digit)"),
+                Arguments.of(MINIMAL + "admin: {token_file: \" \"}", "admin.token_file",
+                        "\"\" (expected: the path of a file holding the token)"),
+                Arguments.of(MINIMAL + "admin: {state_file: [a]}", "admin.state_file", "a list (expected: a string; quote it)"),
+                Arguments.of(MINIMAL + "admin: {bind: 127.0.0.1:8080}", "admin.bind",
+                        "\"127.0.0.1:8080\" (expected: an address not already bound by listeners[0])"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1:9090", "127.1.2.3:1", "localhost:9090", "LocalHost:9090", "'[::1]:9090'", "127.0.0.1:0"})
+    void parse_adminOnLoopbackNeedsNoToken(String bind) throws ConfigException {
+        GatehouseConfig config = ConfigLoader.parse(MINIMAL + "admin: { bind: \"" + bind + "\" }\n", NO_ENV);
+
+        assertThat(config.admin()).isEqualTo(new AdminConfig(HostPort.parse(bind), null, null, null));
+        assertThat(config.admin().hasToken()).isFalse();
+    }
+
+    @Test
+    void parse_adminAnywhereWithAToken() throws ConfigException {
+        GatehouseConfig config = ConfigLoader.parse(MINIMAL + "admin: { bind: 0.0.0.0:9090, token_env: GATEHOUSE_TOKEN }\n", NO_ENV);
+
+        assertThat(config.admin()).isEqualTo(new AdminConfig(new HostPort("0.0.0.0", 9090), null, "GATEHOUSE_TOKEN", null));
+    }
+
+    @Test
+    void parse_adminFalseIsNoListener_trueAndAbsentAreTheDefaults() throws ConfigException {
+        assertThat(ConfigLoader.parse(MINIMAL + "admin: false\n", NO_ENV).admin()).isEqualTo(AdminConfig.DISABLED);
+        assertThat(ConfigLoader.parse(MINIMAL + "admin: true\n", NO_ENV).admin()).isEqualTo(AdminConfig.DEFAULTS);
+        assertThat(ConfigLoader.parse(MINIMAL + "admin: ~\n", NO_ENV).admin()).isEqualTo(AdminConfig.DEFAULTS);
+        assertThat(ConfigLoader.parse(MINIMAL + "admin: { state_file: /tmp/s.json }\n", NO_ENV).admin())
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null, null, "/tmp/s.json"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")
@@ -584,6 +634,7 @@ final class ConfigLoaderTest {
         assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
+        assertThat(config.admin()).isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null, null, null));
         PoolConfig web = config.pools().get("web");
         HealthCheckConfig c = HealthCheckConfig.DEFAULTS;
         assertThat(web.health()).isEqualTo(new HealthConfig(new HealthCheckConfig(c.type(), "/health", c.method(), c.host(),

@@ -1,0 +1,26 @@
+package dev.gatehouse.core.api;
+
+/**
+ * One backend of a pool as the admin API shows it.
+ *
+ * @param address       {@code host:port}
+ * @param version       its version label
+ * @param weight        its weight in force
+ * @param declared      whether the config file declares it (false: added at runtime)
+ * @param admin         what an operator decided: {@code ready}, {@code drain} or {@code maint}
+ * @param state         where it stands: {@code healthy}, {@code slow-starting}, {@code unhealthy},
+ *                      {@code ejected}, {@code draining}, {@code drained} or {@code maintenance}
+ * @param reason        why, in a sentence, or null
+ * @param inFlight      requests sent to it and not finished
+ * @param limit         its concurrency limit, 0 when unlimited
+ * @param latencyMs     its latency average in milliseconds
+ * @param lastCheck     the last active health check's result, or null when none ran
+ * @param drainDeadline when a drain counts as done whatever is in flight (ISO-8601 UTC), or null
+ */
+public record BackendView(String address, String version, int weight, boolean declared, String admin, String state,
+                          String reason, int inFlight, int limit, double latencyMs, String lastCheck,
+                          String drainDeadline) {
+
+    /** The state of a backend whose drain is over: nothing in flight, or its deadline passed. */
+    public static final String DRAINED = "drained";
+}

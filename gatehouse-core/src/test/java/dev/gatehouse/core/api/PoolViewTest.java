@@ -1,0 +1,28 @@
+package dev.gatehouse.core.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.health.BackendState;
+import dev.gatehouse.core.state.AdminState;
+import org.junit.jupiter.api.Test;
+
+final class PoolViewTest {
+
+    @Test
+    void state_isTheHealthState_outsideADrain() {
+        assertThat(PoolView.state(AdminState.READY, BackendState.SLOW_STARTING, 0, null, 0)).isEqualTo("slow-starting");
+        assertThat(PoolView.state(AdminState.MAINT, BackendState.MAINTENANCE, 0, null, 0)).isEqualTo("maintenance");
+    }
+
+    @Test
+    void state_ofADrainingBackend_isDrainedAtZeroInFlight() {
+        assertThat(PoolView.state(AdminState.DRAIN, BackendState.DRAINING, 2, null, 0)).isEqualTo("draining");
+        assertThat(PoolView.state(AdminState.DRAIN, BackendState.DRAINING, 0, null, 0)).isEqualTo("drained");
+    }
+
+    @Test
+    void state_ofADrainingBackend_isDrainedOnceItsDeadlinePassed() {
+        assertThat(PoolView.state(AdminState.DRAIN, BackendState.DRAINING, 2, 1000L, 999)).isEqualTo("draining");
+        assertThat(PoolView.state(AdminState.DRAIN, BackendState.DRAINING, 2, 1000L, 1000)).isEqualTo("drained");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.gatehouse.server.admin;
+
+import dev.gatehouse.core.state.AdminState;
+import dev.gatehouse.server.admin.AdminRouter.Route;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Hands a routed request to its resource. Reads answer at once, on the calling event loop; changes
+ * answer when the control thread is done with them.
+ */
+final class AdminApi {
+
+    private final NodeResource node;
+    private final PoolsResource pools;
+    private final BackendsResource backends;
+    private final ReloadResource reload;
+
+    AdminApi(AdminContext context) {
+        this.node = new NodeResource(context);
+        this.pools = new PoolsResource(context);
+        this.backends = new BackendsResource(context);
+        this.reload = new ReloadResource(context);
+    }
+
+    /**
+     * Serves a request; input errors may be thrown right away (on the event loop) or complete the
+     * result exceptionally (on the control thread).
+     */
+    CompletableFuture<AdminResponse> serve(Route route, AdminRequest request) {
+        return switch (route.endpoint()) {
+            case NODE -> done(node.node());
+            case METRICS -> done(node.metrics());
+            case POOLS -> done(pools.list());
+            case POOL -> done(pools.pool(route.pool()));
+            case BACKENDS -> backends.add(route, request);
+            case BACKEND -> request.method().equals(HttpMethod.DELETE) ? backends.remove(route, request)
+                    : done(pools.backend(route.pool(), route.address()));
+            case WEIGHT -> backends.weight(route, request);
+            case DRAIN -> backends.drain(route, request);
+            case MAINTENANCE -> backends.admin(route, request, AdminState.MAINT);
+            case READY -> backends.admin(route, request, AdminState.READY);
+            case RELOAD -> reload.reload(request);
+        };
+    }
+
+    private static CompletableFuture<AdminResponse> done(AdminResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

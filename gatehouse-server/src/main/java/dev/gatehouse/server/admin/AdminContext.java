@@ -1,0 +1,26 @@
+package dev.gatehouse.server.admin;
+
+import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.server.ConfigSource;
+import dev.gatehouse.server.control.ControlPlane;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * What the admin API's resources work with, shared by every connection.
+ *
+ * @param control      the control plane; called on the control thread only
+ * @param snapshots    the snapshot in force, for reads on the event loop
+ * @param configSource where the config is read again on reload, or null when the node was not
+ *                     started from a file
+ * @param executor     the control thread
+ * @param metrics      the Prometheus text, or null while this node has no metrics
+ * @param clock        wall-clock time (uptime, drain deadlines)
+ * @param version      the Gatehouse version
+ * @param startedAt    when the node started
+ * @param transport    {@code epoll} or {@code nio}
+ */
+record AdminContext(ControlPlane control, SnapshotHolder snapshots, ConfigSource configSource, ControlExecutor executor,
+                    Supplier<String> metrics, Clock clock, String version, Instant startedAt, String transport) {
+}

@@ -1,0 +1,64 @@
+package dev.gatehouse.server.admin;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every path the admin listener serves, with its methods. The templates are the OpenAPI file's
+ * paths; a test checks that each is documented there.
+ */
+enum Endpoint {
+    NODE("/api/v1/node", HttpMethod.GET),
+    POOLS("/api/v1/pools", HttpMethod.GET),
+    POOL("/api/v1/pools/{pool}", HttpMethod.GET),
+    BACKENDS("/api/v1/pools/{pool}/backends", HttpMethod.POST),
+    BACKEND("/api/v1/pools/{pool}/backends/{address}", HttpMethod.GET, HttpMethod.DELETE),
+    WEIGHT("/api/v1/pools/{pool}/backends/{address}/weight", HttpMethod.PUT),
+    DRAIN("/api/v1/pools/{pool}/backends/{address}/drain", HttpMethod.POST),
+    MAINTENANCE("/api/v1/pools/{pool}/backends/{address}/maintenance", HttpMethod.POST),
+    READY("/api/v1/pools/{pool}/backends/{address}/ready", HttpMethod.POST),
+    RELOAD("/api/v1/reload", HttpMethod.POST),
+    METRICS("/metrics", HttpMethod.GET);
+
+    private final String template;
+    private final List<String> segments;
+    private final List<HttpMethod> methods;
+
+    Endpoint(String template, HttpMethod... methods) {
+        this.template = template;
+        this.segments = List.of(template.substring(1).split("/"));
+        this.methods = List.of(methods);
+    }
+
+    /** The path with {@code {pool}} and {@code {address}} placeholders, as in the OpenAPI file. */
+    String template() {
+        return template;
+    }
+
+    /** The template's segments, without the leading slash. */
+    List<String> segments() {
+        return segments;
+    }
+
+    /** The methods it serves. */
+    List<HttpMethod> methods() {
+        return methods;
+    }
+
+    /** The methods as an {@code Allow} header value. */
+    String allow() {
+        return String.join(", ", methods.stream().map(HttpMethod::name).toList());
+    }
+
+    /** Whether a request with this method changes something (and is audited). */
+    static boolean changes(HttpMethod method) {
+        return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.PATCH);
+    }
+
+    /** Every template, for documentation checks. */
+    static List<String> templates() {
+        return Arrays.stream(values()).map(Endpoint::template).toList();
+    }
+}
