@@ -16,6 +16,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Node {
 
+    /** The last {@link #run} failed on the configuration (exit code 2 rather than 1). */
+    private static volatile boolean configRefused;
+
+    /** The exit code for a {@link #run} that returned false. */
+    static int failureExitCode() {
+        return configRefused ? Main.EXIT_CONFIG : Main.EXIT_FAILURE;
+    }
+
+
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private Node() {
@@ -31,6 +40,7 @@ final class Node {
      * @return false after printing why the node could not start
      */
     static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop) {
+        configRefused = false;
         try {
             Logging.configureAccessLog(config.accessLog());
         } catch (IllegalArgumentException e) {
@@ -43,6 +53,12 @@ final class Node {
             server = configFile == null
                     ? GatehouseServer.start(config, store)
                     : GatehouseServer.start(config, store, () -> ConfigLoader.load(configFile));
+        } catch (dev.gatehouse.core.config.ConfigException e) {
+            // The admin token could not be read, or the admin listener is off loopback without one.
+            err.println("gatehouse: " + e.getMessage());
+            err.flush();
+            configRefused = true;
+            return false;
         } catch (Exception e) {
             err.println("gatehouse: " + e.getMessage());
             err.flush();

@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_CONFIG;
         }
-        return Node.run(c, new FileStateStore(state), config.file, err, null) ? markServing() : Main.EXIT_FAILURE;
+        return Node.run(c, new FileStateStore(state), config.file, err, null) ? markServing() : Node.failureExitCode();
     }
 
     /**

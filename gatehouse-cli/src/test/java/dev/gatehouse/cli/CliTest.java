@@ -107,4 +107,34 @@ final class CliTest {
         assertThat(RunCommand.unusableStateDirectory(dir.resolve("nope/state.json")))
                 .contains(dir.resolve("nope").toString()).contains("does not exist").contains("admin.state_file");
     }
+
+    @Test
+    void run_adminOffLoopbackWithoutAToken_exitsTwoBeforeStartingAnything() throws Exception {
+        Path file = Files.writeString(dir.resolve("open.yaml"), """
+                listeners:
+                  - bind: 127.0.0.1:0
+                    routes: [ { path_prefix: /, pool: web } ]
+                admin: { bind: 0.0.0.0:0 }
+                pools:
+                  web:
+                    backends: [ "127.0.0.1:9" ]
+                """);
+        assertThat(run("run", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("admin.bind");
+    }
+
+    @Test
+    void run_aTokenFileThatCannotBeRead_exitsTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("token.yaml"), """
+                listeners:
+                  - bind: 127.0.0.1:0
+                    routes: [ { path_prefix: /, pool: web } ]
+                admin: { bind: 127.0.0.1:0, token_file: %s }
+                pools:
+                  web:
+                    backends: [ "127.0.0.1:9" ]
+                """.formatted(dir.resolve("missing.token")));
+        assertThat(run("run", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("token_file");
+    }
 }

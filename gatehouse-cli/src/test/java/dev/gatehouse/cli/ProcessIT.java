@@ -121,6 +121,7 @@ final class ProcessIT {
                     listeners:
                       - bind: 127.0.0.1:0
                         routes: [ { path_prefix: /, pool: web } ]
+                    admin: false
                     pools:
                       web:
                         backends: [ "%s", "%s" ]
@@ -148,6 +149,7 @@ final class ProcessIT {
                 listeners:
                   - bind: 127.0.0.1:0
                     routes: [ { path_prefix: /, pool: web } ]
+                admin: false
                 pools:
                   web:
                     backends: [ "%s" ]
