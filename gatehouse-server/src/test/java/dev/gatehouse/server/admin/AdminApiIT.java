@@ -115,6 +115,35 @@ final class AdminApiIT {
     }
 
     @Test
+    void offLoopback_noRequestWithoutTheTokenReadsOrChangesAnything(@TempDir Path dir) throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("admin.token"), "off-loopback-token-0123456789\n");
+        AdminConfig everywhere = new AdminConfig(new HostPort("0.0.0.0", 0), tokenFile.toString(), null, null);
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
+             TestNode node = TestNode.builder().backend(a.address()).health("web", NO_SLOW_START).accessLog(false)
+                     .admin(everywhere).start()) {
+            AdminClient anonymous = new AdminClient(node.adminPort(), null);
+            for (String path : List.of("/api/v1/node", "/api/v1/pools", POOL, backendPath(a), "/metrics")) {
+                AdminClient.Response r = anonymous.get(path);
+                assertThat(r.status()).as(path).isEqualTo(401);
+                assertThat(r.body()).as(path).doesNotContain(a.address()).doesNotContain("gatehouse_requests_total");
+            }
+            assertThat(anonymous.post(POOL + "/backends", "{\"address\": \"" + b.address() + "\"}").status()).isEqualTo(401);
+            assertThat(anonymous.put(backendPath(a) + "/weight", "{\"weight\": 5}").status()).isEqualTo(401);
+            assertThat(anonymous.post(backendPath(a) + "/drain", null).status()).isEqualTo(401);
+            assertThat(anonymous.post(backendPath(a) + "/maintenance", null).status()).isEqualTo(401);
+            assertThat(anonymous.delete(backendPath(a)).status()).isEqualTo(401);
+            assertThat(anonymous.post("/api/v1/reload", null).status()).isEqualTo(401);
+            // Nothing changed.
+            AdminClient right = anonymous.withToken("off-loopback-token-0123456789");
+            JsonNode pool = right.get(POOL).json();
+            assertThat(pool.get("backends")).hasSize(1);
+            assertThat(pool.get("backends").get(0).get("admin").asText()).isEqualTo("ready");
+            assertThat(pool.get("backends").get(0).get("weight").asInt()).isEqualTo(1);
+            assertThat(right.get("/metrics").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void nonLoopbackBindWithoutToken_refusesToStart() {
         assertThatThrownBy(() -> new AdminConfig(new HostPort("0.0.0.0", 9090), null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
