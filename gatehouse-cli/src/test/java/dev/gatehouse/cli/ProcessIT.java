@@ -37,7 +37,12 @@ final class ProcessIT {
         try (var s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (NodeProcess node = NodeProcess.start(dir, List.of(), "demo", "--port", String.valueOf(port))) {
+        int adminPort;
+        try (var s = new java.net.ServerSocket(0)) {
+            adminPort = s.getLocalPort();
+        }
+        try (NodeProcess node = NodeProcess.start(dir, List.of(), "demo", "--port", String.valueOf(port),
+                "--admin-port", String.valueOf(adminPort))) {
             node.awaitPort();
             Set<String> names = new HashSet<>();
             for (int i = 0; i < 6; i++) {
@@ -47,6 +52,13 @@ final class ProcessIT {
             assertThat(names).containsExactlyInAnyOrder(
                     "Hello from demo-backend-1", "Hello from demo-backend-2", "Hello from demo-backend-3");
             assertThat(node.stdout()).contains("Try:").contains("\"status\":200");
+            // The demo has the admin API: `gatehouse status` shows its pool.
+            java.io.StringWriter status = new java.io.StringWriter();
+            picocli.CommandLine cl = Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(status, true));
+            cl.setErr(new java.io.PrintWriter(status, true));
+            assertThat(cl.execute("status", "--admin", "http://127.0.0.1:" + adminPort)).as(status.toString()).isZero();
+            assertThat(status.toString()).contains("demo");
             assertThat(node.terminate(Duration.ofSeconds(20))).isIn(0, 143);
         }
     }
