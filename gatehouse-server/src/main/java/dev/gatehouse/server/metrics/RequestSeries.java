@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the cheapest timer): its mean against the request duration's shows the time spent in the proxy
  * and its queue.
  *
- * <p>Measured on one thread: about 10 ns for the counter, 80 for the histogram, 160 for the
+ * <p>Measured on one thread: about 10 ns for the counter, 80 for the histogram (before its buckets
+ * went from ~70 to 15), 160 for the
  * quantiles (three rotating HdrHistogram recorders) and 10 for the upstream adders.
  */
 final class RequestSeries {
@@ -37,10 +38,12 @@ final class RequestSeries {
     /** The quantiles the node computes itself. */
     static final double[] QUANTILES = {0.5, 0.9, 0.99};
 
-    /** Latencies below this share the first bucket; a proxied request rarely takes less. */
-    private static final Duration MIN_EXPECTED = Duration.ofMillis(1);
-    /** Latencies above this share the last bucket; timeouts and long downloads can reach it. */
-    private static final Duration MAX_EXPECTED = Duration.ofSeconds(60);
+    /** The histogram's upper bounds: 1 ms to 60 s in 1-2.5-5 steps, then +Inf. */
+    static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+    };
 
     private final SeriesKey key;
     private final Counter[] byClass;
@@ -80,9 +83,10 @@ final class RequestSeries {
         Timer duration = Timer.builder(Names.REQUEST_DURATION)
                 .description("From the request head to the end of the exchange")
                 .tags(tags)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(MIN_EXPECTED)
-                .maximumExpectedValue(MAX_EXPECTED)
+                // Fifteen fixed buckets rather than Micrometer's ~70 of a percentile histogram: the
+                // bucket search is the costliest part of recording (a fifth of the metrics' cost per
+                // request, profiled) and every bucket is a series per backend.
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         Timer quantiles = Timer.builder(Names.REQUEST_DURATION_QUANTILES)
                 .description("Quantiles of the request duration over the last two minutes, computed on this node")
