@@ -361,12 +361,19 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             // No body: RFC 9112 says no framing header either (a stray "Content-Length: 0" is harmless).
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
-        // Whether any of the request reached the socket decides whether a POST may be retried.
-        ChannelPromise headWritten = ch.newPromise().addListener(f -> {
-            if (f.isSuccess() && ch == upstream) {
-                sent = true;
-            }
-        });
+        // Whether any of the request reached the socket decides whether a POST may be retried. An
+        // idempotent request is retried either way, so it spares the promise and its listener.
+        ChannelPromise headWritten;
+        if (isIdempotent(request.method())) {
+            sent = true;
+            headWritten = ch.voidPromise();
+        } else {
+            headWritten = ch.newPromise().addListener(f -> {
+                if (f.isSuccess() && ch == upstream) {
+                    sent = true;
+                }
+            });
+        }
         if (tried.size() > 1 || retried) {
             replayTo(out, headWritten);
             return;
