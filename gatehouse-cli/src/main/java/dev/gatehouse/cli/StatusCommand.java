@@ -69,8 +69,10 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("node: gatehouse %s, up %s, transport %s%n", text(node, "version"),
                 uptime(node.path("uptime_seconds")), text(node, "transport"));
         JsonNode revision = node.has("state_revision") ? node.path("state_revision") : node.path("runtime").path("revision");
-        out.printf("runtime state: revision %s, kept in %s%n", revision.isMissingNode() ? "-" : revision.asText(),
-                text(node, "state_file"));
+        String where = text(node, "state_file");
+        // A node without a state file describes it as "not kept (...)"; others name the file.
+        out.printf("runtime state: revision %s, %s%n", revision.isMissingNode() ? "-" : revision.asText(),
+                where.startsWith("not kept") ? where : "kept in " + where);
         for (JsonNode p : pools) {
             String name = p.path("name").asText("?");
             out.println();
