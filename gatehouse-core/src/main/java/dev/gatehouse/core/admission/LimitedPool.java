@@ -128,6 +128,27 @@ final class LimitedPool implements PoolTicket.Releaser {
         Grants.deliver(deliveries);
     }
 
+    /**
+     * Takes every queued request out of the queue, in order, without granting or counting them as
+     * cancelled: a strict cutover holds them (see {@link PoolAdmission#hold}) and places them again
+     * when it releases.
+     */
+    List<Waiting> takeQueued() {
+        lock.lock();
+        try {
+            List<Waiting> out = new ArrayList<>(queue.size());
+            for (Waiting w = queue.head(); w != null; ) {
+                Waiting next = w.next;
+                queue.remove(w);
+                out.add(w);
+                w = next;
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** See {@link PoolAdmission#cancel}. */
     boolean cancel(Waiter waiter) {
         lock.lock();

@@ -41,6 +41,9 @@ public final class PoolAdmission {
     /** Null without limits. */
     private final LimitedPool limited;
     private final AtomicLong unlimitedRejected = new AtomicLong();
+    /** Requests held by a strict cutover, in arrival order; null when not holding. Changed under holdLock. */
+    private volatile java.util.ArrayDeque<Held> held;
+    private final Object holdLock = new Object();
     private final PoolTicket.Releaser unlimitedRelease;
 
     private PoolAdmission(AdmissionConfig config, Clock clock, SlowStart ramp) {
@@ -88,6 +91,32 @@ public final class PoolAdmission {
      * @throws IllegalStateException if {@code waiter} is queued already
      */
     public Admit admit(List<Member> candidates, Balancer balancer, PickContext context, Member pinned, Waiter waiter) {
+        return admit(candidates, balancer, context, pinned, waiter, false);
+    }
+
+    /**
+     * Like {@link #admit(List, Balancer, PickContext, Member, Waiter)}, for a first try or a retry. A
+     * retry is never held: while a strict cutover holds the pool it is rejected, because it would
+     * either start an old-version request while the cutover waits for the old version to be idle,
+     * or cross to the new version.
+     *
+     * @param retry whether this is a retry of a request already admitted once
+     */
+    public Admit admit(List<Member> candidates, Balancer balancer, PickContext context, Member pinned, Waiter waiter,
+                       boolean retry) {
+        if (held != null) {
+            synchronized (holdLock) {
+                if (held != null) {
+                    if (retry) {
+                        // A retry would start an old-version request while the cutover waits for the
+                        // old version to be idle, or cross to the new one: neither may happen.
+                        return new Admit.Rejected("a strict cutover is holding the pool");
+                    }
+                    held.add(new Held(waiter, context, pinned));
+                    return new Admit.Queued();
+                }
+            }
+        }
         if (limited == null) {
             return admitUnlimited(candidates, balancer, context, pinned);
         }
@@ -150,12 +179,84 @@ public final class PoolAdmission {
      *         reaches, or has reached, its waiter, which must release it)
      */
     public boolean cancel(Waiter waiter) {
+        if (held != null) {
+            synchronized (holdLock) {
+                if (held != null && held.removeIf(h -> h.waiter() == waiter)) {
+                    return true;
+                }
+            }
+        }
         return limited != null && limited.cancel(waiter);
     }
 
-    /** Requests waiting now. */
+    /**
+     * Starts holding: from now on every request is queued here, none is placed, until
+     * {@link #release}. For a strict cutover, which waits for the old version's requests to finish
+     * before the new version takes any. Idempotent.
+     */
+    public void hold() {
+        synchronized (holdLock) {
+            if (held == null) {
+                java.util.ArrayDeque<Held> h = new java.util.ArrayDeque<>();
+                held = h;
+                if (limited != null) {
+                    // Requests queued before the hold wait with the held ones: a grant to the old
+                    // version now could start after the cutover found it idle.
+                    for (Waiting w : limited.takeQueued()) {
+                        h.add(new Held(w.waiter, w.context, null));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether requests are being held. */
+    public boolean holding() {
+        return held != null;
+    }
+
+    /**
+     * Stops holding and places the held requests, in arrival order, as if they arrived now with
+     * {@code candidates} (the members available after the cutover, or still the old ones when it
+     * aborted): each is granted, queued, or told it was rejected.
+     *
+     * @return how many requests were held
+     */
+    public int release(List<Member> candidates, Balancer balancer) {
+        java.util.ArrayDeque<Held> released;
+        synchronized (holdLock) {
+            released = held;
+            held = null;
+        }
+        if (released == null) {
+            return 0;
+        }
+        for (Held h : released) {
+            switch (admit(candidates, balancer, h.context(), h.pinned(), h.waiter())) {
+                case Admit.Granted g -> h.waiter().granted(g.ticket());
+                case Admit.Queued q -> { }
+                case Admit.Rejected r -> h.waiter().rejected(r.reason());
+            }
+        }
+        return released.size();
+    }
+
+    /** A request held by a strict cutover. */
+    private record Held(Waiter waiter, PickContext context, Member pinned) {
+    }
+
+    /** Requests waiting now (in the queue, or held by a cutover). */
     public int queueLength() {
-        return limited == null ? 0 : limited.stats().queueLength();
+        java.util.ArrayDeque<Held> h = held;
+        int holding;
+        if (h == null) {
+            holding = 0;
+        } else {
+            synchronized (holdLock) {
+                holding = held == null ? 0 : held.size();
+            }
+        }
+        return holding + (limited == null ? 0 : limited.stats().queueLength());
     }
 
     /** Requests in flight at a member's backend. */

@@ -10,4 +10,12 @@ public interface Waiter {
 
     /** A slot was granted; the waiter now owns {@code ticket} and must release it. */
     void granted(Ticket ticket);
+
+    /**
+     * A held request (see {@link PoolAdmission#hold}) could not be placed when the hold was lifted
+     * (no backend, a full queue); it is out of the admission and must be answered. Same threading
+     * as {@link #granted}. The default does nothing, for waiters that are never held.
+     */
+    default void rejected(String reason) {
+    }
 }

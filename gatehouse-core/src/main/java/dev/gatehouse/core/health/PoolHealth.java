@@ -53,6 +53,8 @@ public final class PoolHealth implements SlowStart {
     /** Every backend of the current members, by load; replaced (never mutated) under the lock. */
     private volatile Map<BackendLoad, BackendHealth> byLoad = Map.of();
     private volatile List<Member> members = List.of();
+    /** The version that serves, or null for all; guarded by the lock. */
+    private String liveVersion;
     private boolean started;
     private volatile List<Member> available = List.of();
     private volatile List<Member> inService = List.of();
@@ -101,6 +103,17 @@ public final class PoolHealth implements SlowStart {
      * @param current the pool's members in order; backends are matched by their load
      */
     public void members(List<Member> current) {
+        members(current, null);
+    }
+
+    /**
+     * Sets the pool's members and its live version: only members of that version take requests
+     * (the others are registered: checked and shown, but idle); null for every member.
+     *
+     * @param current     the pool's members in order; backends are matched by their load
+     * @param liveVersion the version that serves, or null
+     */
+    public void members(List<Member> current, String liveVersion) {
         List<Member> copy = List.copyOf(current);
         lock.lock();
         try {
@@ -124,6 +137,7 @@ public final class PoolHealth implements SlowStart {
             }
             started = true;
             members = copy;
+            this.liveVersion = liveVersion;
             byLoad = next;
             recompute(now);
         } finally {
@@ -493,7 +507,8 @@ public final class PoolHealth implements SlowStart {
                     startRamp(h, now);
                 }
             }
-            if (h.draining || m.backend().admin() != AdminState.READY) {
+            if (h.draining || m.backend().admin() != AdminState.READY
+                    || (liveVersion != null && !liveVersion.equals(m.backend().version()))) {
                 continue;
             }
             notDraining.add(m);

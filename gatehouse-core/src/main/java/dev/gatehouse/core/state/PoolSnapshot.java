@@ -24,9 +24,12 @@ import java.util.Objects;
  * @param sticky      sticky-session cookies, or null when the pool does not use them
  * @param health      the backends' health and the available set; shared by successive snapshots
  * @param retryBudget how many retries the pool may still make; shared by successive snapshots
+ * @param versions    the live version and epoch, or null when the pool was never cut over (every
+ *                    backend serves); members of other versions are registered but take nothing
  */
 public record PoolSnapshot(String name, PoolConfig config, List<Member> members, Balancer balancer,
-                           PoolAdmission admission, StickyCookies sticky, PoolHealth health, RetryBudget retryBudget) {
+                           PoolAdmission admission, StickyCookies sticky, PoolHealth health, RetryBudget retryBudget,
+                           PoolVersions versions) {
 
     /** Validates and copies. */
     public PoolSnapshot {
@@ -37,6 +40,22 @@ public record PoolSnapshot(String name, PoolConfig config, List<Member> members,
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(retryBudget, "retryBudget");
+    }
+
+    /** A pool never cut over. */
+    public PoolSnapshot(String name, PoolConfig config, List<Member> members, Balancer balancer, PoolAdmission admission,
+                        StickyCookies sticky, PoolHealth health, RetryBudget retryBudget) {
+        this(name, config, members, balancer, admission, sticky, health, retryBudget, null);
+    }
+
+    /** The live version, or null when every backend serves. */
+    public String liveVersion() {
+        return versions == null ? null : versions.live();
+    }
+
+    /** The pool's epoch: 0 before its first cutover. */
+    public long epoch() {
+        return versions == null ? 0 : versions.epoch();
     }
 
     /** The members that take new requests now (see {@link PoolHealth#available()}). */

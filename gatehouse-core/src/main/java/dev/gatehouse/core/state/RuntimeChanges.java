@@ -150,6 +150,30 @@ public final class RuntimeChanges {
     }
 
     /**
+     * Makes a version the live one of a pool: the next epoch, the current live version (if any)
+     * remembered as the previous one.
+     *
+     * @throws ChangeRejected for an unknown pool, or a version without a backend in the pool, or the
+     *                        version live already
+     */
+    public static RuntimeState live(RuntimeState state, GatehouseConfig config, String pool, String version) {
+        PoolConfig p = pool(config, pool);
+        boolean registered = effective(p, state.pool(pool)).stream().anyMatch(e -> e.config().version().equals(version));
+        if (!registered) {
+            throw new ChangeRejected("version", quote(version) + " (expected: a version with a backend in pool " + pool + ")");
+        }
+        PoolVersions now = state.versions(pool);
+        if (now == null) {
+            now = PoolVersions.declared(p);
+        }
+        if (now != null && now.live().equals(version)) {
+            throw new ChangeRejected("version", quote(version) + " (expected: a version other than the live one)");
+        }
+        long epoch = now == null ? 1 : now.epoch() + 1;
+        return state.with(pool, new PoolVersions(version, now == null ? null : now.live(), epoch));
+    }
+
+    /**
      * Drops what no longer applies after a config change (changes to pools that are gone), so that
      * a reload never fails on an old runtime change; added backends the config now declares become
      * declared ones, keeping their overrides.
@@ -177,8 +201,14 @@ public final class RuntimeChanges {
             }
             pools.put(name, new PoolRuntime(added, removed, overrides));
         });
-        RuntimeState next = new RuntimeState(state.revision(), pools);
-        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools);
+        java.util.Map<String, PoolVersions> versions = new java.util.LinkedHashMap<>();
+        state.versions().forEach((name, v) -> {
+            if (config.pools().containsKey(name)) {
+                versions.put(name, v);
+            }
+        });
+        RuntimeState next = new RuntimeState(state.revision(), pools, versions);
+        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools, versions);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -11,14 +11,21 @@ import java.util.Map;
  *
  * @param revision grows by one at every change; shown in status, written in the state file
  * @param pools    changes per pool name; pools without changes may be absent
+ * @param versions the live version and epoch per pool name; pools never cut over are absent
  */
-public record RuntimeState(long revision, Map<String, PoolRuntime> pools) {
+public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions) {
 
     /** No change at all. */
     public static final RuntimeState EMPTY = new RuntimeState(0, Map.of());
 
+    /** A state without live versions. */
+    public RuntimeState(long revision, Map<String, PoolRuntime> pools) {
+        this(revision, pools, Map.of());
+    }
+
     /** Copies, dropping pools without changes. */
     public RuntimeState {
+        versions = versions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(versions));
         Map<String, PoolRuntime> copy = new LinkedHashMap<>();
         if (pools != null) {
             pools.forEach((name, p) -> {
@@ -39,6 +46,18 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools) {
     public RuntimeState with(String pool, PoolRuntime changes) {
         Map<String, PoolRuntime> next = new LinkedHashMap<>(pools);
         next.put(pool, changes);
-        return new RuntimeState(revision + 1, next);
+        return new RuntimeState(revision + 1, next, versions);
+    }
+
+    /** The live version of a pool, or null when it was never cut over. */
+    public PoolVersions versions(String pool) {
+        return versions.get(pool);
+    }
+
+    /** The next revision with one pool's live version replaced. */
+    public RuntimeState with(String pool, PoolVersions live) {
+        Map<String, PoolVersions> next = new LinkedHashMap<>(versions);
+        next.put(pool, live);
+        return new RuntimeState(revision + 1, pools, next);
     }
 }

@@ -98,12 +98,16 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
                 members.add(new Member(new Backend(pool.name(), b.address(), b.weight(), b.version(), e.admin()),
                         loads.computeIfAbsent(b.address(), a -> new BackendLoad())));
             }
-            if (prev != null && samePolicies(prev.config(), pool)) {
-                pools.put(pool.name(), new PoolSnapshot(pool.name(), pool, members, prev.balancer(), prev.admission(),
-                        prev.sticky(), prev.health(), prev.retryBudget()));
-            } else {
-                pools.put(pool.name(), pool(pool, members, clock, wallClock, random));
+            PoolVersions versions = runtime.versions(pool.name());
+            if (versions == null) {
+                versions = PoolVersions.declared(declared);
             }
+            PoolSnapshot built = prev != null && samePolicies(prev.config(), pool)
+                    ? new PoolSnapshot(pool.name(), pool, members, prev.balancer(), prev.admission(), prev.sticky(),
+                            prev.health(), prev.retryBudget())
+                    : pool(pool, members, clock, wallClock, random);
+            pools.put(pool.name(), new PoolSnapshot(built.name(), built.config(), built.members(), built.balancer(),
+                    built.admission(), built.sticky(), built.health(), built.retryBudget(), versions));
         }
         return new Snapshot(generation, config, runtime, routers, pools);
     }
@@ -114,7 +118,7 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
      */
     public void activate() {
         for (PoolSnapshot p : pools.values()) {
-            p.health().members(p.members());
+            p.health().members(p.members(), p.liveVersion());
         }
     }
 

@@ -40,7 +40,7 @@ final class Fixtures {
     }
 
     /** A waiter that records its grants. */
-    static final class RecordingWaiter implements Waiter {
+    static class RecordingWaiter implements Waiter {
         final String name;
         final List<Ticket> grants = new CopyOnWriteArrayList<>();
 

@@ -24,7 +24,7 @@ final class NodeResource {
         Snapshot s = context.snapshots().current();
         Map<String, NodeInfo.PoolEpoch> pools = new LinkedHashMap<>();
         // Epochs and live versions come with deploys; until then every pool serves epoch 0.
-        s.pools().keySet().forEach(name -> pools.put(name, new NodeInfo.PoolEpoch(0, null)));
+        s.pools().forEach((name, p) -> pools.put(name, new NodeInfo.PoolEpoch(p.epoch(), p.liveVersion())));
         long uptime = Duration.between(context.startedAt(), context.clock().instant()).toSeconds();
         return AdminResponse.json(HttpResponseStatus.OK, new NodeInfo(context.version(), context.startedAt().toString(),
                 Math.max(0, uptime), s.runtime().revision(), context.control().store(), context.transport(), pools,

@@ -133,6 +133,76 @@ public final class ControlPlane {
     }
 
     /**
+     * Makes {@code version} the live version of {@code pool}: one snapshot swap with the next epoch.
+     *
+     * <p>Fast: the swap happens now; requests in flight on the old version finish. Strict: the
+     * pool's admission holds every new request (and those already queued), retries are refused,
+     * and the swap happens only once no request of another version is in flight; then the held
+     * requests are released to the new version. So no old-version request starts after the first
+     * new-version one, and the two never run at the same time. If the old version is not idle
+     * within {@code holdTimeout}, the held requests are released to the old version and nothing
+     * changed for clients.
+     *
+     * @throws ChangeRejected when the version cannot go live (unknown pool, no backend of that
+     *                        version, live already) or a strict hold timed out; nothing changed
+     * @throws IOException    when the state could not be saved; nothing changed
+     */
+    public synchronized Snapshot cutover(String who, String pool, String version, boolean strict,
+                                         java.time.Duration holdTimeout) throws IOException {
+        String what = "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)");
+        UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version);
+        if (!strict) {
+            return change(who, what, live);
+        }
+        try {
+            build(config, live.apply(state));
+        } catch (ChangeRejected | IllegalArgumentException e) {
+            audit(who, what, "rejected: " + e.getMessage());
+            throw e instanceof ChangeRejected c ? c : new ChangeRejected("change", e.getMessage());
+        }
+        var before = snapshots.current().pool(pool);
+        before.admission().hold();
+        boolean released = false;
+        try {
+            long deadline = clock.nanoTime() + holdTimeout.toNanos();
+            int busy;
+            while ((busy = inFlightOfOtherVersions(before, version)) > 0) {
+                if (clock.nanoTime() >= deadline) {
+                    released = true;
+                    int held = before.admission().release(before.available(), before.balancer());
+                    String why = "the hold timed out after " + holdTimeout.toMillis() + " ms with " + busy
+                            + " requests of other versions in flight; " + held + " held requests went to them";
+                    audit(who, what, "aborted: " + why);
+                    throw new ChangeRejected("hold_timeout", why);
+                }
+                // The control thread polls (1 ms) rather than hooking every request's end: a hold
+                // lasts as long as the slowest old request, and nothing else waits on this thread.
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+            Snapshot after = change(who, what, live);
+            var p = after.pool(pool);
+            released = true;
+            p.admission().release(p.available(), p.balancer());
+            return after;
+        } finally {
+            if (!released) {
+                // Saving failed, or worse: the old version keeps serving, and the held go to it.
+                before.admission().release(before.available(), before.balancer());
+            }
+        }
+    }
+
+    private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version) {
+        int n = 0;
+        for (var m : pool.members()) {
+            if (!m.backend().version().equals(version)) {
+                n += m.load().inFlight();
+            }
+        }
+        return n;
+    }
+
+    /**
      * Applies an edited configuration: routes and pools (backends, policies) change at once,
      * keeping every connection and, where a pool's policies are unchanged, its balancer, queue and
      * health; runtime changes stay on top (those to pools that are gone are dropped). Listeners,

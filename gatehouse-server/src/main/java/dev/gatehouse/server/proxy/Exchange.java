@@ -83,7 +83,17 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
     /** The backend slot this request holds, released exactly once in {@link #releaseTicket}. */
     private Ticket ticket;
     /** Told by the pool's admission when a queued request gets a slot; the same object for cancel. */
-    private final Waiter waiter = this::grantedFromAnyThread;
+    private final Waiter waiter = new Waiter() {
+        @Override
+        public void granted(Ticket ticket) {
+            grantedFromAnyThread(ticket);
+        }
+
+        @Override
+        public void rejected(String reason) {
+            rejectedFromAnyThread(reason);
+        }
+    };
     private boolean queued;
     private long queueStartNanos = -1;
     private long queueNanos;
@@ -223,6 +233,24 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         } catch (RuntimeException rejected) {
             // The loop is shutting down: nobody will use the slot.
             granted.release(-1, Outcome.DROPPED);
+        }
+    }
+
+    /** A request held by a strict cutover found no place when the hold was lifted: hop and answer 503. */
+    private void rejectedFromAnyThread(String reason) {
+        try {
+            client.channel().eventLoop().execute(() -> {
+                if (queued && !finished) {
+                    queued = false;
+                    queueNanos += System.nanoTime() - queueStartNanos;
+                    if (queueTimer != null) {
+                        queueTimer.cancel(false);
+                    }
+                    fail(ProxyError.NO_BACKEND, "pool " + pool.name() + " had no place for the request after a cutover: " + reason);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // The loop is shutting down: the connection goes with it.
         }
     }
 
@@ -777,14 +805,16 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         if (System.nanoTime() >= deadlineNanos) {
             return false;
         }
-        List<Member> candidates = pool.available();
+        // Retries never cross versions: only the first try's version may take this request.
+        String version = tried.get(0).backend().version();
+        List<Member> candidates = sameVersion(pool.available(), version);
         if (!anotherBackend(candidates)) {
             // No available backend is left untried. A fail-open pool would rather try one that is
             // unhealthy or ejected (it may be back already: a restarted app) than fail for sure.
             if (pool.config().health().panic().mode() != PanicConfig.Mode.FAIL_OPEN) {
                 return false;
             }
-            candidates = pool.health().inService();
+            candidates = sameVersion(pool.health().inService(), version);
             if (!anotherBackend(candidates)) {
                 return false;
             }
@@ -805,13 +835,23 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         upstreamReusable = false;
         upstreamReadPending = false;
         sent = false;
-        switch (pool.admission().admit(candidates, pool.balancer(), this, null, waiter)) {
+        switch (pool.admission().admit(candidates, pool.balancer(), this, null, waiter, true)) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();
             case Admit.Rejected r -> fail(kind == Retry.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
                     why + "; no other backend could take the retry: " + r.reason());
         }
         return true;
+    }
+
+    /** The candidates of one version; the same list when all are (no copy in the common case). */
+    private static List<Member> sameVersion(List<Member> candidates, String version) {
+        for (Member m : candidates) {
+            if (!m.backend().version().equals(version)) {
+                return candidates.stream().filter(c -> c.backend().version().equals(version)).toList();
+            }
+        }
+        return candidates;
     }
 
     /** Whether one of {@code candidates} is a backend this request has not tried. */

@@ -100,6 +100,7 @@ final class OpenApiDocTest {
                 Arguments.of("PoolEpoch", NodeInfo.PoolEpoch.class),
                 Arguments.of("RuntimeState", RuntimeState.class),
                 Arguments.of("PoolRuntime", PoolRuntime.class),
+                Arguments.of("PoolVersions", dev.gatehouse.core.state.PoolVersions.class),
                 Arguments.of("BackendConfig", BackendConfig.class),
                 Arguments.of("BackendOverride", BackendOverride.class),
                 Arguments.of("PoolList", PoolList.class),
