@@ -87,6 +87,7 @@ public final class GatehouseServer implements AutoCloseable {
                 () -> snapshots.current().generation());
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
+        control.beforeChange(this::refuseOnEventLoop);
         control.beforePublish(s -> upstreams.prepare(addresses(s)));
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
@@ -94,6 +95,15 @@ public final class GatehouseServer implements AutoCloseable {
 
     private static List<HostPort> addresses(Snapshot s) {
         return s.pools().values().stream().flatMap(p -> p.members().stream()).map(m -> m.backend().address()).toList();
+    }
+
+    /** A change on an event loop would wait for itself at the barrier: refused before it changes anything. */
+    private void refuseOnEventLoop() {
+        for (var loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("the control plane must not run on an event loop");
+            }
+        }
     }
 
     /** Returns once every event loop has run a task queued now: whatever they were doing is done. */

@@ -19,7 +19,11 @@ final class AdminInitializer extends ChannelInitializer<Channel> {
 
     /** The largest request body: admin requests are small. */
     static final int MAX_BODY = 64 * 1024;
-    /** An admin connection with nothing going on for this long is closed. */
+    /**
+     * An admin connection that has not been answered for this long (since it opened or since its
+     * last response), and is not waiting for a change, is closed: the bytes of a request trickling
+     * in do not reset the timer, so a request must arrive whole within it (slowloris).
+     */
     static final int IDLE_SECONDS = 60;
 
     private final AdminApi api;
@@ -43,7 +47,7 @@ final class AdminInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
-        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+        ch.pipeline().addLast("idle", new IdleStateHandler(0, IDLE_SECONDS, 0, TimeUnit.SECONDS));
         ch.pipeline().addLast("http", new HttpServerCodec(decoding.clone()));
         ch.pipeline().addLast("aggregate", new AdminAggregator(MAX_BODY));
         ch.pipeline().addLast("flow", new FlowControlHandler());

@@ -43,6 +43,7 @@ public final class ControlPlane {
     private final WallClock wallClock;
     private final RandomGenerator random;
     private final Runnable loopBarrier;
+    private final List<Runnable> checks = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> preparers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private GatehouseConfig config;
@@ -66,6 +67,14 @@ public final class ControlPlane {
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
         this.random = Objects.requireNonNull(random, "random");
         this.loopBarrier = Objects.requireNonNull(loopBarrier, "loopBarrier");
+    }
+
+    /**
+     * Registers a check of the calling thread, run first by every change and reload: it throws to
+     * refuse the call (on an event loop, for instance), before anything is saved or published.
+     */
+    public void beforeChange(Runnable check) {
+        checks.add(Objects.requireNonNull(check, "check"));
     }
 
     /**
@@ -108,6 +117,7 @@ public final class ControlPlane {
      * @throws IOException    when the state could not be saved; nothing changed
      */
     public synchronized Snapshot change(String who, String what, UnaryOperator<RuntimeState> change) throws IOException {
+        checks.forEach(Runnable::run);
         RuntimeState next;
         Snapshot snapshot;
         try {
@@ -214,6 +224,7 @@ public final class ControlPlane {
      * @throws IOException    when the reconciled state could not be saved; nothing changed
      */
     public synchronized List<String> reload(GatehouseConfig edited, String who) throws IOException {
+        checks.forEach(Runnable::run);
         List<String> notes = new ArrayList<>();
         List<ListenerConfig> listenersInForce = config.listeners();
         boolean sameBinds = edited.listeners().size() == listenersInForce.size();
