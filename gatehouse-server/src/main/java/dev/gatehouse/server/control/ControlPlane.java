@@ -159,6 +159,7 @@ public final class ControlPlane {
      */
     public synchronized Snapshot cutover(String who, String pool, String version, boolean strict,
                                          java.time.Duration holdTimeout) throws IOException {
+        checks.forEach(Runnable::run);
         String what = "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)");
         UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version);
         if (!strict) {
