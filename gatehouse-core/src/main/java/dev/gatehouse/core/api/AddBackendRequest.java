@@ -22,7 +22,10 @@ public record AddBackendRequest(String address, Integer weight, String version) 
         return weight == null ? 1 : weight;
     }
 
-    /** The version, {@code default} when none was given (its form is checked with the change). */
+    /**
+     * The version, {@code default} when none was given (its form is checked with the change); the
+     * admin API uses the pool's live version instead when there is one.
+     */
     public String versionOrDefault() {
         return version == null ? BackendConfig.DEFAULT_VERSION : version;
     }

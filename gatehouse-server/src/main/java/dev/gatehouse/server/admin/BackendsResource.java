@@ -37,8 +37,11 @@ final class BackendsResource {
         AddBackendRequest body = ApiJson.read(request.body(), AddBackendRequest.class);
         HostPort address = body.hostPort();
         int weight = body.weightOrDefault();
-        String version = body.versionOrDefault();
         String pool = route.pool();
+        // Without a version, the backend adds capacity to the version that serves now.
+        var current = context.snapshots().current().pool(pool);
+        String version = body.version() != null || current == null || current.liveVersion() == null
+                ? body.versionOrDefault() : current.liveVersion();
         String what = "add backend " + address + " (weight " + weight + ", version " + version + ") to pool " + pool;
         return change(request, what, s -> RuntimeChanges.add(s, context.control().config(), pool, address, weight, version),
                 snapshot -> AdminResponse.json(HttpResponseStatus.CREATED,

@@ -182,14 +182,14 @@ final class AdminApiIT {
     void addBackend_is201WithTheBackend_andItGetsRequests() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b"); TestNode node = node(a)) {
             AdminClient.Response r = admin(node).post(POOL + "/backends",
-                    "{\"address\": \"" + b.address() + "\", \"weight\": 2, \"version\": \"v2\"}");
+                    "{\"address\": \"" + b.address() + "\", \"weight\": 2, \"version\": \"v1\"}");
 
             assertThat(r.status()).as(r.toString()).isEqualTo(201);
             assertThat(r.header("Location")).isEqualTo(POOL + "/backends/" + b.address());
             JsonNode backend = r.json();
             assertThat(backend.get("address").asText()).isEqualTo(b.address());
             assertThat(backend.get("weight").asInt()).isEqualTo(2);
-            assertThat(backend.get("version").asText()).isEqualTo("v2");
+            assertThat(backend.get("version").asText()).isEqualTo("v1");
             assertThat(backend.get("declared").asBoolean()).isFalse();
             assertThat(backend.get("admin").asText()).isEqualTo("ready");
             assertThat(backend.get("state").asText()).isEqualTo("healthy");
@@ -422,7 +422,8 @@ final class AdminApiIT {
             assertThat(info.get("state_file").asText()).isEqualTo("not kept (no state file)");
             assertThat(info.get("transport").asText()).isIn("epoll", "nio");
             assertThat(info.get("pools").get("web").get("epoch").asLong()).isZero();
-            assertThat(info.get("pools").get("web").get("live_version").isNull()).isTrue();
+            // The version the config file declares is live before any cutover.
+            assertThat(info.get("pools").get("web").get("live_version").asText()).isEqualTo("v1");
             assertThat(info.get("runtime").get("pools").get("web").get("added").get(0).get("address").asText())
                     .isEqualTo(b.address());
         }
@@ -600,7 +601,7 @@ final class AdminApiIT {
 
             List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
             assertThat(messages).hasSize(4).allSatisfy(m -> assertThat(m).startsWith("who=\"admin-api 127.0.0.1\" what=\""));
-            assertThat(messages.get(0)).contains("what=\"add backend " + b.address() + " (weight 1, version default) to pool web\"",
+            assertThat(messages.get(0)).contains("what=\"add backend " + b.address() + " (weight 1, version v1) to pool web\"",
                     "result=\"applied (revision 1)\"");
             assertThat(messages.get(1)).contains("what=\"POST " + POOL + "/backends\"", "result=\"refused: 400 malformed JSON");
             assertThat(messages.get(2)).contains("what=\"drain backend 10.0.0.1:80 in pool web\"", "result=\"rejected: address:");

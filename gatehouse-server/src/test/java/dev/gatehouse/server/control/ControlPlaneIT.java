@@ -89,7 +89,7 @@ final class ControlPlaneIT {
             long generation = node.server().snapshots().current().generation();
 
             Snapshot s = control.change("test", "add web " + c.address(),
-                    st -> RuntimeChanges.add(st, control.config(), "web", address(c), 1, "v2"));
+                    st -> RuntimeChanges.add(st, control.config(), "web", address(c), 1, "v1"));
 
             assertThat(s.generation()).isEqualTo(generation + 1);
             assertThat(node.server().snapshots().current()).isSameAs(s);
@@ -299,7 +299,7 @@ final class ControlPlaneIT {
             try (TestNode node = builder.start(store)) {
                 ControlPlane control = node.server().control();
                 GatehouseConfig config = control.config();
-                control.change("test", "add", st -> RuntimeChanges.add(st, config, "web", address(c), 2, "v2"));
+                control.change("test", "add", st -> RuntimeChanges.add(st, config, "web", address(c), 2, "v1"));
                 control.change("test", "drain", st -> RuntimeChanges.admin(st, config, "web", address(a), AdminState.DRAIN,
                         1_900_000_000_000L));
                 control.change("test", "weight", st -> RuntimeChanges.weight(st, config, "web", address(b), 5));
@@ -317,7 +317,7 @@ final class ControlPlaneIT {
                 assertThat(backends(restarted)).isEqualTo(before).containsExactly(
                         new Backend("web", address(a), 1, "v1", AdminState.DRAIN),
                         new Backend("web", address(b), 5, "v1", AdminState.READY),
-                        new Backend("web", address(c), 2, "v2", AdminState.READY));
+                        new Backend("web", address(c), 2, "v1", AdminState.READY));
                 assertThat(restarted.server().control().state()).isEqualTo(state);
                 assertThat(state.revision()).isEqualTo(6);
                 Map<String, Integer> counts = send(client, "/x", 70);
