@@ -1,0 +1,193 @@
+package dev.gatehouse.server.deploy;
+
+import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.deploy.DeployAction;
+import dev.gatehouse.core.deploy.DeployPhase;
+import dev.gatehouse.core.deploy.DeployPlan;
+import dev.gatehouse.core.deploy.Deployment;
+import dev.gatehouse.core.health.BackendState;
+import dev.gatehouse.core.state.ChangeRejected;
+import dev.gatehouse.core.state.PoolSnapshot;
+import dev.gatehouse.core.state.RuntimeChanges;
+import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.server.control.ControlPlane;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one deploy to its end: registers the new version's backends (idle: not the live version),
+ * then every few milliseconds observes how many of them are healthy and how many requests of other
+ * versions are in flight, feeds that to the {@link Deployment} state machine, and carries out its
+ * actions: hold new requests (strict), publish the new live version (one control-plane change, the
+ * next epoch), release the held requests, retire the old version's backends. A deploy that ends
+ * before the switch takes its registered backends out again: the old version serves, untouched.
+ *
+ * <p>Blocking: runs on the caller's thread, never on an event loop.
+ */
+public final class Deployer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
+    /** How often the deploy looks at the pool: often enough for a strict hold to end promptly. */
+    private static final long TICK_NANOS = 5_000_000L;
+
+    private final ControlPlane control;
+    private final SnapshotHolder snapshots;
+    private final Clock clock;
+
+    /** A deployer acting through {@code control} on the pools of {@code snapshots}. */
+    public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock) {
+        this.control = Objects.requireNonNull(control, "control");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Deploys {@code plan.toVersion()} on {@code backends}.
+     *
+     * @param who      for the audit log
+     * @param plan     the plan; {@code plan.newBackends()} must equal {@code backends.size()}
+     * @param backends the new version's backends, registered now (those present already are kept)
+     * @param progress told every phase the deploy passes, on this thread
+     * @return the final phase: done, or aborted with why
+     * @throws ChangeRejected when a backend cannot be registered (nothing changed then)
+     * @throws IOException    when the state file cannot be written
+     */
+    public DeployPhase run(String who, DeployPlan plan, List<HostPort> backends, Consumer<DeployPhase> progress)
+            throws IOException {
+        if (plan.warmupRequests() > 0) {
+            throw new ChangeRejected("warmup", plan.warmupRequests() + " (expected: 0; warm-up requests are not supported yet)");
+        }
+        String pool = plan.pool();
+        for (HostPort address : backends) {
+            if (member(current(pool), address) == null) {
+                control.change(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
+                        s -> RuntimeChanges.add(s, control.config(), pool, address, 1, plan.toVersion()));
+            }
+        }
+        Deployment deployment = Deployment.start(plan, clock.nanoTime(), current(pool).epoch());
+        DeployPhase last = null;
+        boolean switched = false;
+        while (true) {
+            PoolSnapshot p = current(pool);
+            Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), 0,
+                    inFlightOfOtherVersions(p, plan.toVersion()));
+            for (DeployAction action : step.actions()) {
+                switched |= action instanceof DeployAction.PublishLive;
+                carry(who, pool, action);
+            }
+            if (!step.phase().equals(last)) {
+                last = step.phase();
+                LOG.info("deploy of {} to pool {}: {}", plan.toVersion(), pool, last);
+                progress.accept(last);
+            }
+            if (last.ended()) {
+                if (!switched) {
+                    unregister(who, pool, backends);
+                }
+                return last;
+            }
+            // The deploy polls the pool: every phase waits on many requests' ends or on checks, and
+            // nothing else runs on this thread.
+            LockSupport.parkNanos(TICK_NANOS);
+        }
+    }
+
+    private void carry(String who, String pool, DeployAction action) throws IOException {
+        switch (action) {
+            case DeployAction.HoldNewRequests h -> current(pool).admission().hold();
+            case DeployAction.PublishLive l -> control.change(who, "cutover " + pool + " to " + l.version(),
+                    s -> RuntimeChanges.live(s, control.config(), pool, l.version()));
+            case DeployAction.ReleaseHeld r -> {
+                PoolSnapshot p = current(pool);
+                p.admission().release(p.available(), p.balancer());
+            }
+            case DeployAction.Retire r -> {
+                for (Member m : current(pool).members()) {
+                    if (m.backend().version().equals(r.version())) {
+                        control.change(who, "retire " + m.backend().address() + " (" + r.version() + ") from pool " + pool,
+                                s -> RuntimeChanges.remove(s, control.config(), pool, m.backend().address()));
+                    }
+                }
+            }
+            case DeployAction.SendWarmup w -> throw new IllegalStateException("warm-up is not supported yet");
+        }
+    }
+
+    private void unregister(String who, String pool, List<HostPort> backends) throws IOException {
+        for (HostPort address : backends) {
+            if (member(current(pool), address) != null) {
+                control.change(who, "unregister " + address + " from pool " + pool + " (the deploy ended before the switch)",
+                        s -> RuntimeChanges.remove(s, control.config(), pool, address));
+            }
+        }
+    }
+
+    private PoolSnapshot current(String pool) {
+        PoolSnapshot p = snapshots.current().pool(pool);
+        if (p == null) {
+            throw new ChangeRejected("pool", "\"" + pool + "\" (expected: a pool of this node)");
+        }
+        return p;
+    }
+
+    private static Member member(PoolSnapshot p, HostPort address) {
+        for (Member m : p.members()) {
+            if (m.backend().address().equals(address)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The new backends ready to serve: with active checks, those the checks find healthy; without,
+     * those that accept a connection.
+     */
+    private static int healthy(PoolSnapshot p, List<HostPort> backends) {
+        int n = 0;
+        boolean checked = p.config().health().check() != null;
+        for (HostPort address : backends) {
+            Member m = member(p, address);
+            if (m == null) {
+                continue;
+            }
+            if (checked) {
+                var status = p.health().status(m);
+                if (status != null && (status.state() == BackendState.HEALTHY || status.state() == BackendState.SLOW_STARTING)) {
+                    n++;
+                }
+            } else if (accepts(address)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean accepts(HostPort address) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address.host(), address.port()), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int inFlightOfOtherVersions(PoolSnapshot p, String version) {
+        int n = 0;
+        for (Member m : p.members()) {
+            if (!m.backend().version().equals(version)) {
+                n += m.load().inFlight();
+            }
+        }
+        return n;
+    }
+}
