@@ -19,16 +19,14 @@ import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.config.Strategy;
-import dev.gatehouse.core.state.RuntimeState;
-import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.GatehouseServer;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.server.control.FileStateStore;
+import dev.gatehouse.server.control.FullDiskStore;
 import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -296,25 +294,9 @@ final class AdminApiIT {
 
     @Test
     void stateThatCannotBeSaved_is500_andNothingChanges() throws Exception {
-        StateStore failing = new StateStore() {
-            @Override
-            public RuntimeState load() {
-                return RuntimeState.EMPTY;
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public String describe() {
-                return "a full disk";
-            }
-        };
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
              TestNode node = TestNode.builder().backend(a.address()).health("web", NO_SLOW_START).accessLog(false)
-                     .admin(LOOPBACK).store(failing).start()) {
+                     .admin(LOOPBACK).store(FullDiskStore.full()).start()) {
             AdminClient admin = admin(node);
 
             assertError(admin.post(backendPath(a) + "/drain", null), 500, null,

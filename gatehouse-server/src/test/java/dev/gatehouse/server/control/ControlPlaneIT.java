@@ -24,7 +24,6 @@ import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.Snapshot;
-import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.ContinuousLoad.Sample;
@@ -249,24 +248,8 @@ final class ControlPlaneIT {
 
     @Test
     void changeThatCannotBeSaved_changesNothingAndIsAudited() throws Exception {
-        StateStore full = new StateStore() {
-            @Override
-            public RuntimeState load() {
-                return RuntimeState.EMPTY;
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public String describe() {
-                return "a full disk";
-            }
-        };
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
-             TestNode node = builder().backend(a.address()).backend(b.address()).start(full);
+             TestNode node = builder().backend(a.address()).backend(b.address()).start(FullDiskStore.full());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             ControlPlane control = node.server().control();
             Snapshot before = node.server().snapshots().current();
@@ -441,26 +424,7 @@ final class ControlPlaneIT {
     @Test
     void reload_whoseStateCannotBeSaved_changesNothingAndIsAudited() throws Exception {
         FileStateStore file = new FileStateStore(dir.resolve("state.json"));
-        boolean[] full = {false};
-        StateStore store = new StateStore() {
-            @Override
-            public RuntimeState load() throws IOException {
-                return file.load();
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                if (full[0]) {
-                    throw new IOException("No space left on device");
-                }
-                file.save(state);
-            }
-
-            @Override
-            public String describe() {
-                return file.describe();
-            }
-        };
+        FullDiskStore store = FullDiskStore.on(file);
         try (StubBackend a = StubBackend.start("a"); StubBackend x = StubBackend.start("x");
              TestNode node = builder().backend(a.address()).backend("api", x.address()).route(null, "/", "web")
                      .route(null, "/api", "api").start(store)) {
@@ -470,7 +434,7 @@ final class ControlPlaneIT {
             Snapshot before = node.server().snapshots().current();
             RuntimeState state = control.state();
             GatehouseConfig config = control.config();
-            full[0] = true;
+            store.fill();
 
             assertThatThrownBy(() -> control.reload(builder().backend(a.address()).config(), "test"))
                     .isInstanceOf(IOException.class);
