@@ -3,8 +3,10 @@
  * real HTTP/1.1 server on port 0 whose {@link dev.gatehouse.testing.StubBehavior} decides each
  * answer ({@link dev.gatehouse.testing.StubBehaviors}: the standard app and the faults);
  * {@link dev.gatehouse.testing.RawHttpClient}, a socket client for byte-exact protocol tests;
- * {@link dev.gatehouse.testing.DeterministicBytes}, bodies of any size that are never held in
- * memory; and {@link dev.gatehouse.testing.LeakGuard}, which fails tests on Netty ByteBuf leaks.
+ * {@link dev.gatehouse.testing.ContinuousLoad}, clients sending on keep-alive connections while a
+ * test changes a running node; {@link dev.gatehouse.testing.DeterministicBytes}, bodies of any
+ * size that are never held in memory; and {@link dev.gatehouse.testing.LeakGuard}, which fails
+ * tests on Netty ByteBuf leaks.
  *
  * <p>To use the leak guard in a module: depend on gatehouse-testing (test scope), add
  * {@code junit.jupiter.extensions.autodetection.enabled=true} to

@@ -6,10 +6,10 @@ import static dev.gatehouse.core.admission.Fixtures.granted;
 import static dev.gatehouse.core.admission.Fixtures.members;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.core.admission.Fixtures.FakeClock;
 import dev.gatehouse.core.admission.Fixtures.RecordingWaiter;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.AdaptiveConfig;
+import dev.gatehouse.core.time.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,6 @@ import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.QueueConfig;
 import dev.gatehouse.core.config.SlowLaneConfig;
 import dev.gatehouse.core.state.Backend;
-import dev.gatehouse.core.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +22,6 @@ final class Fixtures {
     static final Balancer FIRST = (candidates, context) -> candidates.isEmpty() ? null : candidates.get(0);
 
     private Fixtures() {
-    }
-
-    /** A clock advanced by hand. */
-    static final class FakeClock implements Clock {
-        private volatile long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        void advanceMillis(long ms) {
-            now += ms * 1_000_000L;
-        }
     }
 
     /** A waiter that records its grants. */

@@ -8,12 +8,12 @@ import static dev.gatehouse.core.admission.Fixtures.members;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.core.admission.Fixtures.FakeClock;
 import dev.gatehouse.core.admission.Fixtures.RecordingWaiter;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.AdmissionConfig;
+import dev.gatehouse.core.time.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -6,11 +6,11 @@ import static dev.gatehouse.core.admission.Fixtures.members;
 import static dev.gatehouse.core.admission.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.core.admission.Fixtures.FakeClock;
 import dev.gatehouse.core.admission.Fixtures.RecordingWaiter;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
 import dev.gatehouse.core.config.SlowLaneConfig;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

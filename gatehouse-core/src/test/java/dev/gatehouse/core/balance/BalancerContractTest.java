@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.config.HashConfig;
 import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.time.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -2,6 +2,7 @@ package dev.gatehouse.core.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.time.FakeClock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.health.PoolHealth;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

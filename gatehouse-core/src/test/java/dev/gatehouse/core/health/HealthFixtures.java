@@ -20,28 +20,6 @@ final class HealthFixtures {
     private HealthFixtures() {
     }
 
-    /** A clock that moves only when a test advances it; starts on a whole second. */
-    static final class FakeClock implements Clock {
-        private volatile long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now += d.toNanos();
-        }
-
-        void advanceMillis(long ms) {
-            now += ms * 1_000_000L;
-        }
-
-        void advanceSeconds(long s) {
-            now += s * 1_000_000_000L;
-        }
-    }
-
     /** A listener that counts its calls. */
     static final class CountingListener implements Runnable {
         int calls;

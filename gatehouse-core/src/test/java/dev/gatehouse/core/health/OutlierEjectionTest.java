@@ -14,7 +14,7 @@ import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.health.HealthFixtures.CountingListener;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.PanicConfig.Mode;
 import dev.gatehouse.core.config.SlowStartConfig;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

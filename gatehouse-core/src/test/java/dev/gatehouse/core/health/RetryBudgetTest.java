@@ -3,7 +3,7 @@ package dev.gatehouse.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.config.RetryBudgetConfig;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

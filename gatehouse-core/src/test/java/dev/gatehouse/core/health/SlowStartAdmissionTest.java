@@ -16,7 +16,7 @@ import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.QueueConfig;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
-import dev.gatehouse.core.health.HealthFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

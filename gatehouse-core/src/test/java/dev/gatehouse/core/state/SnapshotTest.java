@@ -25,7 +25,7 @@ import dev.gatehouse.core.config.StickyConfig;
 import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.health.PoolHealth;
-import dev.gatehouse.core.state.StateFixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

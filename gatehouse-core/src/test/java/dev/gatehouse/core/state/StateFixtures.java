@@ -12,7 +12,6 @@ import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
-import dev.gatehouse.core.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,19 +68,5 @@ final class StateFixtures {
     static PoolConfig withBackends(PoolConfig p, List<BackendConfig> backends) {
         return new PoolConfig(p.name(), p.strategy(), backends, p.hash(), p.admission(), p.sticky(), p.health(),
                 p.retry());
-    }
-
-    /** A clock that moves only when a test advances it. */
-    static final class FakeClock implements Clock {
-        private volatile long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        void advanceMillis(long ms) {
-            now += ms * 1_000_000L;
-        }
     }
 }

@@ -19,15 +19,14 @@ import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.config.Strategy;
-import dev.gatehouse.core.state.RuntimeState;
-import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.GatehouseServer;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.server.control.FileStateStore;
+import dev.gatehouse.server.control.FullDiskStore;
+import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -56,6 +55,7 @@ final class AdminApiIT {
     private static final HealthConfig NO_SLOW_START =
             new HealthConfig(null, OutlierConfig.DEFAULTS, SlowStartConfig.OFF, PanicConfig.DEFAULTS);
     private static final String POOL = "/api/v1/pools/web";
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     // ---------------------------------------------------------------- authentication
 
@@ -275,20 +275,18 @@ final class AdminApiIT {
     @Test
     void addDrainRemove_underContinuousLoad_failNoRequest() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b"); TestNode node = node(a);
-             Load load = Load.start(node.port(), 4)) {
+             ContinuousLoad load = ContinuousLoad.start(node.port(), 4, "/")) {
             AdminClient admin = admin(node);
-            await().until(() -> load.ok() > 50);
+            load.awaitCompleted(50, WAIT);
 
             assertThat(admin.post(POOL + "/backends", "{\"address\": \"" + b.address() + "\"}").status()).isEqualTo(201);
             await().until(() -> load.answeredBy("b") > 50);
             assertThat(admin.post(backendPath(b) + "/drain", null).status()).isEqualTo(202);
             int afterDrain = b.requestsStarted();
-            long okAtDrain = load.ok();
-            await().until(() -> load.ok() > okAtDrain + 200);
+            load.awaitCompleted(load.completed() + 200, WAIT);
             assertThat(b.requestsStarted()).isEqualTo(afterDrain);
             assertThat(admin.delete(backendPath(b)).status()).isEqualTo(200);
-            long okAtRemove = load.ok();
-            await().until(() -> load.ok() > okAtRemove + 100);
+            load.awaitCompleted(load.completed() + 100, WAIT);
 
             assertThat(load.stop()).isEmpty();
         }
@@ -296,25 +294,9 @@ final class AdminApiIT {
 
     @Test
     void stateThatCannotBeSaved_is500_andNothingChanges() throws Exception {
-        StateStore failing = new StateStore() {
-            @Override
-            public RuntimeState load() {
-                return RuntimeState.EMPTY;
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public String describe() {
-                return "a full disk";
-            }
-        };
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
              TestNode node = TestNode.builder().backend(a.address()).health("web", NO_SLOW_START).accessLog(false)
-                     .admin(LOOPBACK).store(failing).start()) {
+                     .admin(LOOPBACK).store(FullDiskStore.full()).start()) {
             AdminClient admin = admin(node);
 
             assertError(admin.post(backendPath(a) + "/drain", null), 500, null,
@@ -366,9 +348,9 @@ final class AdminApiIT {
             GatehouseConfig config = ConfigLoader.load(file);
             try (GatehouseServer server = GatehouseServer.start(config, new FileStateStore(dir.resolve("state.json")),
                     () -> ConfigLoader.load(file));
-                 Load load = Load.start(server.port(), 2)) {
+                 ContinuousLoad load = ContinuousLoad.start(server.port(), 2, "/")) {
                 AdminClient admin = new AdminClient(server.adminPort(), null);
-                await().until(() -> load.ok() > 20);
+                load.awaitCompleted(20, WAIT);
 
                 Files.writeString(file, yaml(a.address() + ", " + b.address()));
                 AdminClient.Response r = admin.post("/api/v1/reload", null);
@@ -728,6 +710,6 @@ final class AdminApiIT {
     }
 
     private static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20));
+        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20));
     }
 }

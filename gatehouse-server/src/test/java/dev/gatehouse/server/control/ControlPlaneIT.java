@@ -12,7 +12,6 @@ import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.RetryConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
@@ -25,8 +24,9 @@ import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.Snapshot;
-import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.ContinuousLoad;
+import dev.gatehouse.testing.ContinuousLoad.Sample;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
@@ -34,12 +34,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,8 +109,8 @@ final class ControlPlaneIT {
             StubBackend target = a.requestsStarted() == 1 ? a : b;
             StubBackend other = target == a ? b : a;
             long returned;
-            try (Load load = Load.start(node.port(), 4, "/x")) {
-                await().atMost(WAIT).until(() -> load.samples.size() >= 20);
+            try (ContinuousLoad load = ContinuousLoad.start(node.port(), 4, "/x")) {
+                load.awaitCompleted(20, WAIT);
 
                 control.change("test", "drain web " + target.address(),
                         st -> RuntimeChanges.admin(st, control.config(), "web", address(target), AdminState.DRAIN, null));
@@ -123,10 +120,9 @@ final class ControlPlaneIT {
                 assertThat(drained.health().state()).isEqualTo(BackendState.DRAINING);
 
                 await().atMost(WAIT).until(() -> load.sentAfter(returned).size() >= 100);
-                load.stop();
-                assertThat(load.failures).isEmpty();
+                assertThat(load.stop()).isEmpty();
                 assertThat(load.sentAfter(returned)).extracting(Sample::backend).containsOnly(other.name());
-                assertThat(load.samples).extracting(Sample::backend).contains(target.name());
+                assertThat(load.samples()).extracting(Sample::backend).contains(target.name());
             }
             RawHttpResponse r = slow.readResponse();
             assertThat(r.status()).isEqualTo(200);
@@ -252,24 +248,8 @@ final class ControlPlaneIT {
 
     @Test
     void changeThatCannotBeSaved_changesNothingAndIsAudited() throws Exception {
-        StateStore full = new StateStore() {
-            @Override
-            public RuntimeState load() {
-                return RuntimeState.EMPTY;
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public String describe() {
-                return "a full disk";
-            }
-        };
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
-             TestNode node = builder().backend(a.address()).backend(b.address()).start(full);
+             TestNode node = builder().backend(a.address()).backend(b.address()).start(FullDiskStore.full());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             ControlPlane control = node.server().control();
             Snapshot before = node.server().snapshots().current();
@@ -342,8 +322,8 @@ final class ControlPlaneIT {
             try (TestNode node = original.start()) {
                 Snapshot before = node.server().snapshots().current();
                 long returned;
-                try (Load load = Load.start(node.port(), 6, "/x", "/v2/x", "/api/x")) {
-                    await().atMost(WAIT).until(() -> load.samples.size() >= 300);
+                try (ContinuousLoad load = ContinuousLoad.start(node.port(), 6, "/x", "/v2/x", "/api/x")) {
+                    load.awaitCompleted(300, WAIT);
 
                     long started = System.nanoTime();
                     List<String> notes = node.server().control().reload(edited, "test");
@@ -351,14 +331,13 @@ final class ControlPlaneIT {
 
                     assertThat(notes).isEmpty();
                     await().atMost(WAIT).until(() -> load.sentAfter(returned).size() >= 300);
-                    load.stop();
-                    assertThat(load.failures).isEmpty();
+                    assertThat(load.stop()).isEmpty();
                     List<Sample> after = load.sentAfter(returned);
                     assertThat(after).filteredOn(s -> s.path().equals("/v2/x")).extracting(Sample::backend).containsOnly("x");
                     assertThat(after).filteredOn(s -> s.path().equals("/x")).extracting(Sample::backend)
                             .containsOnly("a", "b", "c").contains("c");
                     // Answered before the reload began: routed by the old routes for certain.
-                    assertThat(load.samples).filteredOn(s -> s.answeredNanos() < started && s.path().equals("/v2/x"))
+                    assertThat(load.samples()).filteredOn(s -> s.answeredNanos() < started && s.path().equals("/v2/x"))
                             .extracting(Sample::backend).isNotEmpty().doesNotContain("x");
                 }
                 Snapshot now = node.server().snapshots().current();
@@ -379,15 +358,14 @@ final class ControlPlaneIT {
                     .policy("web", Strategy.LEAST_CONNECTIONS, null, null, null).config();
             try (TestNode node = original.start()) {
                 Snapshot before = node.server().snapshots().current();
-                try (Load load = Load.start(node.port(), 6, "/x", "/delay/5")) {
-                    await().atMost(WAIT).until(() -> load.samples.size() >= 200);
+                try (ContinuousLoad load = ContinuousLoad.start(node.port(), 6, "/x", "/delay/5")) {
+                    load.awaitCompleted(200, WAIT);
 
                     node.server().control().reload(edited, "test");
                     long returned = System.nanoTime();
 
                     await().atMost(WAIT).until(() -> load.sentAfter(returned).size() >= 200);
-                    load.stop();
-                    assertThat(load.failures).isEmpty();
+                    assertThat(load.stop()).isEmpty();
                     assertThat(load.sentAfter(returned)).extracting(Sample::backend).contains("a", "b");
                 }
                 Snapshot now = node.server().snapshots().current();
@@ -446,26 +424,7 @@ final class ControlPlaneIT {
     @Test
     void reload_whoseStateCannotBeSaved_changesNothingAndIsAudited() throws Exception {
         FileStateStore file = new FileStateStore(dir.resolve("state.json"));
-        boolean[] full = {false};
-        StateStore store = new StateStore() {
-            @Override
-            public RuntimeState load() throws IOException {
-                return file.load();
-            }
-
-            @Override
-            public void save(RuntimeState state) throws IOException {
-                if (full[0]) {
-                    throw new IOException("No space left on device");
-                }
-                file.save(state);
-            }
-
-            @Override
-            public String describe() {
-                return file.describe();
-            }
-        };
+        FullDiskStore store = FullDiskStore.on(file);
         try (StubBackend a = StubBackend.start("a"); StubBackend x = StubBackend.start("x");
              TestNode node = builder().backend(a.address()).backend("api", x.address()).route(null, "/", "web")
                      .route(null, "/api", "api").start(store)) {
@@ -475,7 +434,7 @@ final class ControlPlaneIT {
             Snapshot before = node.server().snapshots().current();
             RuntimeState state = control.state();
             GatehouseConfig config = control.config();
-            full[0] = true;
+            store.fill();
 
             assertThatThrownBy(() -> control.reload(builder().backend(a.address()).config(), "test"))
                     .isInstanceOf(IOException.class);
@@ -571,78 +530,5 @@ final class ControlPlaneIT {
             counts.merge(r.header(StubBackend.BACKEND_HEADER), 1, Integer::sum);
         }
         return counts;
-    }
-
-    /** One response: when its request was sent and its response read, which path and which backend answered. */
-    record Sample(long sentNanos, long answeredNanos, String path, String backend, int status) {
-    }
-
-    /**
-     * Clients on keep-alive connections, each sending its paths in turn, one request at a time,
-     * until stopped. Anything but a 200, a connection the node closes or an I/O error is a failure.
-     */
-    static final class Load implements AutoCloseable {
-
-        final Queue<Sample> samples = new ConcurrentLinkedQueue<>();
-        final Queue<String> failures = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
-        private volatile boolean running = true;
-
-        static Load start(int port, int clients, String... paths) {
-            Load load = new Load();
-            for (int i = 0; i < clients; i++) {
-                Thread t = Thread.ofPlatform().name("load-" + i).daemon().start(() -> load.run(port, paths));
-                load.threads.add(t);
-            }
-            return load;
-        }
-
-        private void run(int port, String[] paths) {
-            try (RawHttpClient client = RawHttpClient.connect(port)) {
-                for (int i = 0; running; i++) {
-                    String path = paths[i % paths.length];
-                    long sent = System.nanoTime();
-                    RawHttpResponse r;
-                    try {
-                        client.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
-                        r = client.readResponse();
-                    } catch (RuntimeException e) {
-                        failures.add(path + ": " + e);
-                        return;
-                    }
-                    samples.add(new Sample(sent, System.nanoTime(), path, r.header(StubBackend.BACKEND_HEADER), r.status()));
-                    if (r.status() != 200) {
-                        failures.add(path + ": " + r.status() + " " + r.bodyText());
-                    }
-                    if ("close".equalsIgnoreCase(r.header("Connection"))) {
-                        failures.add(path + ": the node asked to close the connection");
-                        return;
-                    }
-                }
-                if (client.isClosedByPeer()) {
-                    failures.add("the node closed the connection");
-                }
-            } catch (RuntimeException e) {
-                failures.add("connect: " + e);
-            }
-        }
-
-        /** The responses to requests sent after {@code nanos} (System.nanoTime). */
-        List<Sample> sentAfter(long nanos) {
-            return samples.stream().filter(s -> s.sentNanos() > nanos).toList();
-        }
-
-        /** Stops every client after its current request and waits for them. */
-        void stop() throws InterruptedException {
-            running = false;
-            for (Thread t : threads) {
-                t.join(WAIT.toMillis());
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
     }
 }

@@ -8,14 +8,12 @@ import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,26 +31,13 @@ final class BackendKillIT {
             }
             TestNode.Builder b = TestNode.builder().accessLog(false);
             backends.forEach(p -> b.backend(p.address()));
-            try (TestNode node = b.policy("web", Strategy.DEFAULT, null, null, null).start()) {
-                AtomicBoolean stop = new AtomicBoolean();
-                AtomicInteger done = new AtomicInteger();
-                List<String> failures = new CopyOnWriteArrayList<>();
-                List<Thread> clients = new ArrayList<>();
-                for (int t = 0; t < 6; t++) {
-                    Thread c = new Thread(() -> load(node.port(), stop, done, failures), "client-" + t);
-                    c.start();
-                    clients.add(c);
-                }
-                await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 300);
+            try (TestNode node = b.policy("web", Strategy.DEFAULT, null, null, null).start();
+                 ContinuousLoad load = ContinuousLoad.start(node.port(), 6, "/delay/2")) {
+                load.awaitCompleted(300, Duration.ofSeconds(30));
                 BackendProcess victim = backends.get(0);
                 victim.kill();
-                int atKill = done.get();
-                await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= atKill + 600 || !failures.isEmpty());
-                stop.set(true);
-                for (Thread c : clients) {
-                    c.join(10_000);
-                }
-                assertThat(failures).isEmpty();
+                load.awaitCompleted(load.completed() + 600, Duration.ofSeconds(60));
+                assertThat(load.stop()).isEmpty();
                 PoolSnapshot web = node.server().snapshots().current().pool("web");
                 Member dead = web.members().stream()
                         .filter(m -> m.backend().address().toString().equals(victim.address())).findFirst().orElseThrow();
@@ -64,31 +49,6 @@ final class BackendKillIT {
             for (BackendProcess p : backends) {
                 p.close();
             }
-        }
-    }
-
-    /** One client: GETs over a keep-alive connection until told to stop; anything but a 200 is a failure. */
-    private static void load(int port, AtomicBoolean stop, AtomicInteger done, List<String> failures) {
-        RawHttpClient client = null;
-        int n = 0;
-        while (!stop.get()) {
-            try {
-                if (client == null) {
-                    client = RawHttpClient.connect(port);
-                }
-                client.send("GET /delay/2?n=" + n++ + " HTTP/1.1\r\nHost: x\r\n\r\n");
-                RawHttpResponse r = client.readResponse();
-                if (r.status() != 200) {
-                    failures.add("status " + r.status() + ": " + r.bodyText());
-                }
-                done.incrementAndGet();
-            } catch (RuntimeException e) {
-                failures.add("client error: " + e);
-                client = null;
-            }
-        }
-        if (client != null) {
-            client.close();
         }
     }
 

@@ -48,11 +48,21 @@ final class RetryIT {
     }
 
     private static TestNode node(RetryConfig retry, String... backends) throws Exception {
+        return builder(retry, backends).start();
+    }
+
+    /** Like {@link #node}, with one request at a time per backend and the rest queued: a retry can be made to wait. */
+    private static TestNode oneSlotNode(RetryConfig retry, String... backends) throws Exception {
+        return builder(retry, backends).policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+                .start();
+    }
+
+    private static TestNode.Builder builder(RetryConfig retry, String... backends) {
         TestNode.Builder b = TestNode.builder();
         for (String a : backends) {
             b.backend(a);
         }
-        return b.health("web", NO_EJECTION).retry("web", retry).start();
+        return b.health("web", NO_EJECTION).retry("web", retry);
     }
 
     private static PoolStatus web(TestNode node) {
@@ -222,9 +232,7 @@ final class RetryIT {
         byte[] body = DeterministicBytes.bytes(3, 40_000);
         try (StubBackend bad = StubBackend.start("bad", StubBehaviors.closeImmediately());
              StubBackend good = StubBackend.start("good");
-             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
-                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
-                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start();
+             TestNode node = oneSlotNode(RetryConfig.DEFAULTS, bad.address(), good.address());
              RawHttpClient busy = RawHttpClient.connect(node.port());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             // Keep the good backend's one slot busy, so the PUT's first try meets the bad one and
@@ -446,9 +454,7 @@ final class RetryIT {
         byte[] body = DeterministicBytes.bytes(5, 80_100);
         try (StubBackend bad = StubBackend.start("bad", closeAfterBody(80_000));
              StubBackend good = StubBackend.start("good");
-             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
-                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
-                     .health("web", NO_EJECTION).retry("web", retries(List.of(), null, null, 1024 * 1024)).start();
+             TestNode node = oneSlotNode(retries(List.of(), null, null, 1024 * 1024), bad.address(), good.address());
              RawHttpClient busy = RawHttpClient.connect(node.port());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             // The busy GET meets the bad backend first (round robin), is retried and then holds the
@@ -478,9 +484,7 @@ final class RetryIT {
     void requestFailingWhileItsRetryIsQueued_leavesTheQueue() throws Exception {
         try (StubBackend bad = StubBackend.start("bad", closeAfterBody(1000));
              StubBackend good = StubBackend.start("good");
-             TestNode node = TestNode.builder().backend(bad.address()).backend(good.address())
-                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
-                     .health("web", NO_EJECTION).retry("web", RetryConfig.DEFAULTS).start();
+             TestNode node = oneSlotNode(RetryConfig.DEFAULTS, bad.address(), good.address());
              RawHttpClient busy = RawHttpClient.connect(node.port());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             // As above: the busy GET holds the good backend's one slot, the PUT meets the bad one.
@@ -520,10 +524,8 @@ final class RetryIT {
     void retryWaitingInTheQueue_isBoundedByTheDeadline() throws Exception {
         try (StubBackend good = StubBackend.start("good");
              StubBackend hang = StubBackend.start("hang", StubBehaviors.hang());
-             TestNode node = TestNode.builder().backend(good.address()).backend(hang.address())
-                     .policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
-                     .health("web", NO_EJECTION)
-                     .retry("web", retries(List.of(), Duration.ofMillis(300), Duration.ofMillis(600), 65536)).start();
+             TestNode node = oneSlotNode(retries(List.of(), Duration.ofMillis(300), Duration.ofMillis(600), 65536),
+                     good.address(), hang.address());
              RawHttpClient busy = RawHttpClient.connect(node.port());
              RawHttpClient client = RawHttpClient.connect(node.port())) {
             // A download the client does not read holds the good backend's one slot; its response
