@@ -7,7 +7,7 @@ import static dev.gatehouse.core.admission.Fixtures.granted;
 import static dev.gatehouse.core.admission.Fixtures.members;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.core.admission.Fixtures.FakeClock;
+import dev.gatehouse.core.time.FakeClock;
 import dev.gatehouse.core.admission.Fixtures.RecordingWaiter;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.AdmissionConfig;
