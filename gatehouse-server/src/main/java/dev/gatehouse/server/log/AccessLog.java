@@ -72,6 +72,9 @@ public final class AccessLog {
             g.writeStringField("backend", r.backend());
             g.writeStringField("version", r.version());
             g.writeNumberField("tries", r.tries());
+            if (r.epoch() >= 0) {
+                g.writeNumberField("epoch", r.epoch());
+            }
             if (r.error() != null) {
                 g.writeStringField("error", r.error());
             }

@@ -18,6 +18,7 @@ package dev.gatehouse.server.log;
  * @param backend          the backend {@code host:port}, or {@code null}
  * @param version          the backend's version label, or {@code null}
  * @param tries            backends tried: 1 without a retry, 0 when none was
+ * @param epoch            the pool's epoch when the request arrived (its live version's number), or -1
  * @param error            why the proxy failed or cut the exchange, or {@code null}
  */
 public record AccessRecord(
@@ -36,5 +37,6 @@ public record AccessRecord(
         String backend,
         String version,
         int tries,
+        long epoch,
         String error) {
 }

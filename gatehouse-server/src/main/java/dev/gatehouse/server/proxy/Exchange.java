@@ -1047,6 +1047,7 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
                 backend == null ? null : backend.address().toString(),
                 backend == null ? null : backend.version(),
                 tried.size(),
+                pool == null ? -1 : pool.epoch(),
                 error));
     }
 }
