@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.state.DeployRecord;
 import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
@@ -70,7 +71,18 @@ public final class GatehouseServer implements AutoCloseable {
         this.config = config;
         this.configSource = configSource;
         // Runtime changes to pools that are gone from the config no longer apply.
-        RuntimeState state = RuntimeChanges.reconcile(store.load(), config);
+        RuntimeState loaded = RuntimeChanges.reconcile(store.load(), config);
+        // A deploy the node was in the middle of when it stopped is finished one way or the other,
+        // and the state file says which.
+        RuntimeState state = RuntimeChanges.resolveDeploys(loaded, config);
+        if (state != loaded) {
+            store.save(state);
+            state.deploys().forEach((pool, d) -> {
+                if (loaded.deploy(pool) != null && loaded.deploy(pool).status() == DeployRecord.Status.RUNNING) {
+                    LOG.warn("pool {}: the deploy of {} was interrupted by a restart: {}", pool, d.to(), d.detail());
+                }
+            });
+        }
         Clock clock = System::nanoTime;
         WallClock wallClock = () -> System.currentTimeMillis() / 1000;
         this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));

@@ -174,6 +174,40 @@ public final class RuntimeChanges {
     }
 
     /**
+     * Finishes the deploys a node found running when it started (it stopped in the middle of them):
+     * one whose new version went live is completed (the old version's backends leave the pool);
+     * one that had not switched is rolled back (its new backends leave the pool, the old version
+     * serves on). The record says which.
+     */
+    public static RuntimeState resolveDeploys(RuntimeState state, GatehouseConfig config) {
+        RuntimeState next = state;
+        for (var e : state.deploys().entrySet()) {
+            String pool = e.getKey();
+            DeployRecord d = e.getValue();
+            if (d.status() != DeployRecord.Status.RUNNING || !config.pools().containsKey(pool)) {
+                continue;
+            }
+            PoolVersions live = next.versions(pool);
+            boolean switched = live != null && live.live().equals(d.to());
+            PoolConfig p = config.pools().get(pool);
+            for (EffectiveBackend b : effective(p, next.pool(pool))) {
+                HostPort address = b.config().address();
+                boolean out = switched ? b.config().version().equals(d.from()) : d.backends().contains(address)
+                        && b.config().version().equals(d.to());
+                if (out) {
+                    next = remove(next, config, pool, address);
+                }
+            }
+            next = next.with(pool, switched
+                    ? d.with(DeployRecord.Status.COMPLETED_AT_RESTART, "the node restarted after the switch to " + d.to()
+                            + "; it retired " + d.from() + " itself")
+                    : d.with(DeployRecord.Status.ROLLED_BACK_AT_RESTART, "the node restarted before the switch; "
+                            + d.to() + " was taken out and " + d.from() + " serves on"));
+        }
+        return next;
+    }
+
+    /**
      * Drops what no longer applies after a config change (changes to pools that are gone), so that
      * a reload never fails on an old runtime change; added backends the config now declares become
      * declared ones, keeping their overrides.
@@ -207,8 +241,14 @@ public final class RuntimeChanges {
                 versions.put(name, v);
             }
         });
-        RuntimeState next = new RuntimeState(state.revision(), pools, versions);
-        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools, versions);
+        java.util.Map<String, DeployRecord> deploys = new java.util.LinkedHashMap<>();
+        state.deploys().forEach((name, d) -> {
+            if (config.pools().containsKey(name)) {
+                deploys.put(name, d);
+            }
+        });
+        RuntimeState next = new RuntimeState(state.revision(), pools, versions, deploys);
+        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools, versions, deploys);
     }
 
     // ---------------------------------------------------------------- helpers

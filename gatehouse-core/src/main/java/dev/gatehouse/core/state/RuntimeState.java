@@ -12,20 +12,28 @@ import java.util.Map;
  * @param revision grows by one at every change; shown in status, written in the state file
  * @param pools    changes per pool name; pools without changes may be absent
  * @param versions the live version and epoch per pool name; pools never cut over are absent
+ * @param deploys  the last deploy per pool name, running or ended
  */
-public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions) {
+public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions,
+                           Map<String, DeployRecord> deploys) {
 
     /** No change at all. */
     public static final RuntimeState EMPTY = new RuntimeState(0, Map.of());
 
     /** A state without live versions. */
     public RuntimeState(long revision, Map<String, PoolRuntime> pools) {
-        this(revision, pools, Map.of());
+        this(revision, pools, Map.of(), Map.of());
+    }
+
+    /** A state without deploys. */
+    public RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions) {
+        this(revision, pools, versions, Map.of());
     }
 
     /** Copies, dropping pools without changes. */
     public RuntimeState {
         versions = versions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(versions));
+        deploys = deploys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(deploys));
         Map<String, PoolRuntime> copy = new LinkedHashMap<>();
         if (pools != null) {
             pools.forEach((name, p) -> {
@@ -46,7 +54,7 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
     public RuntimeState with(String pool, PoolRuntime changes) {
         Map<String, PoolRuntime> next = new LinkedHashMap<>(pools);
         next.put(pool, changes);
-        return new RuntimeState(revision + 1, next, versions);
+        return new RuntimeState(revision + 1, next, versions, deploys);
     }
 
     /** The live version of a pool, or null when it was never cut over. */
@@ -58,6 +66,18 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
     public RuntimeState with(String pool, PoolVersions live) {
         Map<String, PoolVersions> next = new LinkedHashMap<>(versions);
         next.put(pool, live);
-        return new RuntimeState(revision + 1, pools, next);
+        return new RuntimeState(revision + 1, pools, next, deploys);
+    }
+
+    /** The last deploy of a pool, or null. */
+    public DeployRecord deploy(String pool) {
+        return deploys.get(pool);
+    }
+
+    /** The next revision with one pool's deploy record replaced. */
+    public RuntimeState with(String pool, DeployRecord deploy) {
+        Map<String, DeployRecord> next = new LinkedHashMap<>(deploys);
+        next.put(pool, deploy);
+        return new RuntimeState(revision + 1, pools, versions, next);
     }
 }

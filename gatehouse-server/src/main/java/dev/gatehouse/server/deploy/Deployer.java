@@ -8,6 +8,7 @@ import dev.gatehouse.core.deploy.DeployPlan;
 import dev.gatehouse.core.deploy.Deployment;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.state.ChangeRejected;
+import dev.gatehouse.core.state.DeployRecord;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.SnapshotHolder;
@@ -67,6 +68,10 @@ public final class Deployer {
             throw new ChangeRejected("warmup", plan.warmupRequests() + " (expected: 0; warm-up requests are not supported yet)");
         }
         String pool = plan.pool();
+        // First in the state file: a node that restarts from here on finishes this deploy.
+        DeployRecord record = new DeployRecord(plan.fromVersion(), plan.toVersion(), backends, DeployRecord.Status.RUNNING, "");
+        control.change(who, "deploy " + plan.toVersion() + " to pool " + pool + " (" + plan.mode().apiName() + ")",
+                s -> s.with(pool, record));
         for (HostPort address : backends) {
             if (member(current(pool), address) == null) {
                 control.change(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
@@ -93,6 +98,11 @@ public final class Deployer {
                 if (!switched) {
                     unregister(who, pool, backends);
                 }
+                DeployRecord ended = last instanceof DeployPhase.Aborted a
+                        ? record.with(DeployRecord.Status.ABORTED, a.reason())
+                        : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live, " + plan.fromVersion() + " retired");
+                control.change(who, "deploy " + plan.toVersion() + " to pool " + pool + " ended: " + ended.status().apiName(),
+                        s -> s.with(pool, ended));
                 return last;
             }
             // The deploy polls the pool: every phase waits on many requests' ends or on checks, and
