@@ -6,14 +6,13 @@ import java.time.Instant;
  * Where a supervised instance is in its life.
  *
  * <pre>
- *            spawn fails
- *   start ──────────────────────────────────────► failed ──stop──► stopped
- *     │ spawned
- *     ▼        up for 1 s            exited on its own
- *  starting ─────────────► running ───────────────────► restarting ──backoff──► starting
- *     │ exited on its own (also restarting)                 │ stop: cancel the restart
- *     │                                                      ▼
- *     └─── stop: SIGTERM ──► stopping ── exited, or SIGKILL after the grace ──► stopped
+ *  (start)             ──────────────────────────────► starting
+ *  starting            ── up for 1 s ────────────────► running
+ *  starting, running   ── exited on its own ─────────► restarting ── after the backoff ──► starting
+ *  starting, running   ── stop: SIGTERM ─────────────► stopping
+ *  stopping            ── exited (SIGKILL after stop_grace) ──► stopped
+ *  restarting, failed  ── stop ──────────────────────► stopped
+ *  (start), restarting ── the process cannot be spawned ──► failed
  * </pre>
  */
 public sealed interface InstanceState {
