@@ -20,6 +20,7 @@ import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
+import dev.gatehouse.server.supervisor.Supervisor;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -61,6 +62,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
     private final NodeMetrics metrics;
+    /** The supervised apps' processes; null when the config has no apps. */
+    private final Supervisor supervisor;
     private final List<Channel> listeners = new ArrayList<>();
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
@@ -103,6 +106,7 @@ public final class GatehouseServer implements AutoCloseable {
         control.beforePublish(s -> upstreams.prepare(addresses(s)));
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
+        this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -195,6 +199,9 @@ public final class GatehouseServer implements AutoCloseable {
             }
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             server.metrics.close();
+            if (server.supervisor != null) {
+                server.supervisor.close();
+            }
             throw e;
         }
         return server;
@@ -269,6 +276,14 @@ public final class GatehouseServer implements AutoCloseable {
         return configSource;
     }
 
+    /**
+     * The supervisor of the config's {@code apps}: it starts and stops their processes per version.
+     * Null when the config has no apps. The node stops every supervised process when it stops.
+     */
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
     /** The active health checks; {@code sync()} them after publishing a snapshot that changes backends. */
     public HealthProber healthChecks() {
         return healthChecks;
@@ -333,6 +348,10 @@ public final class GatehouseServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connections.closeAll();
+        // After the drain, so that requests in flight to supervised apps could finish.
+        if (supervisor != null) {
+            supervisor.close();
+        }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();

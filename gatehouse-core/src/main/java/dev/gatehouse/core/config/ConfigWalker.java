@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Walks the whole tree: the top level, listeners and routes here; pools and the settings sections in
- * {@link PoolWalker} and {@link SettingsWalker}.
+ * Walks the whole tree: the top level, listeners and routes here; pools, the settings sections and
+ * supervised apps in {@link PoolWalker}, {@link SettingsWalker}, {@link AdminWalker} and {@link AppWalker}.
  *
  * <p>Each map is read entry by entry in document order, so errors come out in file order, except that
  * a missing key is reported when its map ends. A part is built into its record only when reading it
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
-            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin");
+            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool");
 
@@ -58,6 +58,7 @@ final class ConfigWalker {
         ForwardingConfig forwarding = ForwardingConfig.DEFAULTS;
         AccessLogConfig accessLog = AccessLogConfig.DEFAULTS;
         AdminConfig admin = AdminConfig.DEFAULTS;
+        Map<String, AppConfig> apps = Map.of();
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -68,6 +69,7 @@ final class ConfigWalker {
                 case "forwarding" -> forwarding = settings.forwarding(f.value(), f.path());
                 case "access_log" -> accessLog = settings.accessLog(f.value(), f.path());
                 case "admin" -> admin = new AdminWalker(in).admin(f.value(), f.path());
+                case "apps" -> apps = new AppWalker(in).apps(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -91,7 +93,8 @@ final class ConfigWalker {
         ForwardingConfig fw = forwarding;
         AccessLogConfig a = accessLog;
         AdminConfig adm = admin;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm));
+        Map<String, AppConfig> ap = apps;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param forwarding forwarding headers and trust
  * @param accessLog  the access log
  * @param admin      the admin listener and the state file
+ * @param apps       the processes the node supervises, by app name, in config order; often empty
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -25,7 +26,8 @@ public record GatehouseConfig(
         UpstreamConfig upstream,
         ForwardingConfig forwarding,
         AccessLogConfig accessLog,
-        AdminConfig admin) {
+        AdminConfig admin,
+        Map<String, AppConfig> apps) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -37,6 +39,13 @@ public record GatehouseConfig(
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(admin, "admin");
+        apps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+        for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
+            if (!e.getKey().equals(e.getValue().name())) {
+                throw new IllegalArgumentException("apps: \"" + e.getKey() + "\" (expected: the name of its app, \""
+                        + e.getValue().name() + "\")");
+            }
+        }
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners: [] (expected: at least one listener)");
         }
@@ -56,8 +65,15 @@ public record GatehouseConfig(
         this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, AdminConfig.DISABLED);
     }
 
+    /** A configuration without supervised apps. */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, Map.of());
+    }
+
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
-        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin);
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps);
     }
 }

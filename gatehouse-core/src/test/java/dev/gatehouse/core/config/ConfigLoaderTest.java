@@ -232,7 +232,7 @@ final class ConfigLoaderTest {
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web}]}]", "pools",
                         "missing (expected: a map of pool names to pools)"),
                 Arguments.of(MINIMAL + "metrics: {}", "metrics",
-                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin)"),
+                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin, apps)"),
                 Arguments.of(MINIMAL + "timeouts: [10s]", "timeouts", "a list (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: 10s", "timeouts", "\"10s\" (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: {client: 1s}", "timeouts.client",
@@ -641,6 +641,10 @@ final class ConfigLoaderTest {
                 c.expectMin(), c.expectMax(), c.bodyContains(), c.timeout(), c.interval(), c.jitter(), c.rise(), c.fall()),
                 OutlierConfig.DEFAULTS, SlowStartConfig.DEFAULTS, PanicConfig.DEFAULTS));
         assertThat(web.retry()).isEqualTo(RetryConfig.DEFAULTS);
+        AppConfig app = config.apps().get("web");
+        assertThat(app.command().words()).containsExactly("python3", "app.py", "--port", "{port}");
+        assertThat(app.stopGrace()).isEqualTo(AppConfig.DEFAULT_STOP_GRACE);
+        assertThat(app.restart()).isEqualTo(RestartConfig.DEFAULTS);
     }
 
     private static List<ConfigError> errors(String yaml) {

@@ -238,7 +238,8 @@ public final class ControlPlane {
         GatehouseConfig applied;
         try {
             applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(), config.timeouts(),
-                    config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin());
+                    config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
+                    config.apps());
         } catch (IllegalArgumentException e) {
             audit(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
@@ -249,6 +250,7 @@ public final class ControlPlane {
         note(notes, "forwarding", edited.forwarding(), config.forwarding());
         note(notes, "access_log", edited.accessLog(), config.accessLog());
         note(notes, "admin", edited.admin(), config.admin());
+        note(notes, "apps", edited.apps(), config.apps());
         RuntimeState next = RuntimeChanges.reconcile(state, applied);
         Snapshot snapshot;
         try {
