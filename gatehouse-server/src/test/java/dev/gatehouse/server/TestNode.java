@@ -200,11 +200,20 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Supervised apps (an app serves the pool of the same name). */
+        public Builder apps(Map<String, dev.gatehouse.core.config.AppConfig> apps) {
+            this.apps = Map.copyOf(apps);
+            apps.keySet().forEach(name -> pools.computeIfAbsent(name, k -> new ArrayList<>()));
+            return this;
+        }
+
         /** Where a reload reads the config (none by default: reload answers 409). */
         public Builder configSource(ConfigSource configSource) {
             this.configSource = configSource;
             return this;
         }
+
+        private Map<String, dev.gatehouse.core.config.AppConfig> apps = Map.of();
 
         public GatehouseConfig config() {
             Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
@@ -213,7 +222,7 @@ public final class TestNode implements AutoCloseable {
             List<RouteConfig> r = routes.isEmpty() ? List.of(new RouteConfig(null, "/", "web")) : routes;
             return new GatehouseConfig(
                     List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r)),
-                    poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"), admin);
+                    poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"), admin, apps);
         }
 
         public TestNode start() throws Exception {

@@ -14,6 +14,8 @@ import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.server.control.ControlPlane;
+import dev.gatehouse.server.supervisor.AppInstance;
+import dev.gatehouse.server.supervisor.Supervisor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,12 +45,65 @@ public final class Deployer {
     private final ControlPlane control;
     private final SnapshotHolder snapshots;
     private final Clock clock;
+    /** Runs the processes of supervised apps; null when the node has none. */
+    private final Supervisor supervisor;
 
     /** A deployer acting through {@code control} on the pools of {@code snapshots}. */
     public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock) {
+        this(control, snapshots, clock, null);
+    }
+
+    /**
+     * A deployer that also starts and stops the processes of supervised apps: an app serves the
+     * pool of the same name.
+     *
+     * @param supervisor the node's supervisor, or null
+     */
+    public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock, Supervisor supervisor) {
         this.control = Objects.requireNonNull(control, "control");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.supervisor = supervisor;
+    }
+
+    /** Whether the pool's backends are an app this node supervises (same name). */
+    public boolean supervises(String pool) {
+        return supervisor != null && supervisor.apps().contains(pool);
+    }
+
+    /**
+     * Deploys a supervised app's version: starts its instances, deploys them like {@link #run},
+     * and stops the old version's instances once it is retired (or the new ones if the deploy
+     * ended before the switch).
+     *
+     * @throws ChangeRejected when the pool has no supervised app, or its instances cannot start
+     */
+    public DeployPhase runSupervised(String who, DeployPlan plan, Consumer<DeployPhase> progress) throws IOException {
+        if (!supervises(plan.pool())) {
+            throw new ChangeRejected("backends", "none given, and pool " + plan.pool() + " has no supervised app (expected: "
+                    + "backends, or an app of the same name under apps:)");
+        }
+        List<HostPort> started;
+        try {
+            started = supervisor.start(plan.pool(), plan.toVersion()).stream().map(AppInstance::address).toList();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ChangeRejected("version", e.getMessage());
+        }
+        DeployPlan sized = new DeployPlan(plan.pool(), plan.fromVersion(), plan.toVersion(), plan.mode(), started.size(),
+                Math.min(plan.quorum(), started.size()), plan.warmupRequests(), plan.gateTimeout(), plan.holdTimeout(),
+                plan.drainTimeout());
+        DeployPhase end = run(who, sized, started, progress);
+        String stop = end instanceof DeployPhase.Done ? plan.fromVersion() : plan.toVersion();
+        if (!stop.isEmpty() && supervisor.instances(plan.pool()).stream().anyMatch(i -> i.version().equals(stop))) {
+            try {
+                // Returns at once; the processes get SIGTERM, then SIGKILL after the app's grace.
+                supervisor.stop(plan.pool(), stop);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                LOG.warn("deploy of {} to pool {}: stopping the {} instances failed: {}", plan.toVersion(), plan.pool(),
+                        stop, e.getMessage());
+            }
+        }
+        return end;
     }
 
     /**
