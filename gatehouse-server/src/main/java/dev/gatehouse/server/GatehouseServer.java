@@ -188,6 +188,8 @@ public final class GatehouseServer implements AutoCloseable {
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.snapshots,
                         configSource, server.metrics::scrape, server.startedAt);
             }
+            // Apps first: the listeners open once their live version accepts connections.
+            server.startSupervisedApps();
             server.bind();
             server.healthChecks.sync();
             if (server.admin != null) {
@@ -205,6 +207,67 @@ public final class GatehouseServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Starts the live version of every supervised app whose pool has one (the app processes of a
+     * node that stopped went with it), and registers the new instances in place of the old ones.
+     * An app never deployed waits for its first deploy.
+     */
+    private void startSupervisedApps() throws java.io.IOException {
+        if (supervisor == null) {
+            return;
+        }
+        for (String app : supervisor.apps()) {
+            var pool = snapshots.current().pool(app);
+            if (pool == null || pool.liveVersion() == null) {
+                continue;
+            }
+            String live = pool.liveVersion();
+            List<HostPort> started = supervisor.start(app, live).stream()
+                    .map(dev.gatehouse.server.supervisor.AppInstance::address).toList();
+            awaitAccepting(app, started, java.time.Duration.ofSeconds(30));
+            control.change("supervisor", "start app " + app + " " + live + " on " + started, s -> {
+                RuntimeState next = s;
+                for (var m : pool.members()) {
+                    HostPort a = m.backend().address();
+                    if (m.backend().version().equals(live) && !started.contains(a)) {
+                        next = RuntimeChanges.remove(next, control.config(), app, a);
+                    }
+                }
+                for (HostPort a : started) {
+                    if (pool.members().stream().noneMatch(m -> m.backend().address().equals(a))) {
+                        next = RuntimeChanges.add(next, control.config(), app, a, 1, live);
+                    }
+                }
+                return next;
+            });
+            LOG.info("app {}: {} started on {}", app, live, started);
+        }
+    }
+
+    /** Waits until every address accepts a connection, or the time is up (then serves anyway, with a warning). */
+    private static void awaitAccepting(String app, List<HostPort> addresses, java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (HostPort a : addresses) {
+            while (!accepts(a)) {
+                if (System.nanoTime() >= deadline) {
+                    LOG.warn("app {}: {} does not accept connections after {} s; serving anyway", app, a, within.toSeconds());
+                    return;
+                }
+                // Start-up only, before the listeners open: a short poll of a process coming up.
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+        }
+    }
+
+    private static boolean accepts(HostPort a) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(a.host(), a.port()), 200);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private void bind() throws Exception {

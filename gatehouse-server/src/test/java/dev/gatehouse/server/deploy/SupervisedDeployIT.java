@@ -108,4 +108,31 @@ final class SupervisedDeployIT {
                     .extracting(AppInstance::version).hasSize(2);
         }
     }
+
+    @Test
+    void aRestartedNode_startsTheLiveVersionOfItsAppsAgain_andServes() throws Exception {
+        AppConfig web = new AppConfig("web", CommandTemplate.parse(stubCommand()), 2, freeRange(8), null, Map.of(),
+                Duration.ofSeconds(5), new RestartConfig(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                dir.resolve("logs").toString());
+        HealthCheckConfig d = HealthCheckConfig.DEFAULTS;
+        HealthConfig checked = new HealthConfig(new HealthCheckConfig(d.type(), "/status/200", d.method(), null, 200, 399, null,
+                Duration.ofMillis(200), Duration.ofMillis(200), Duration.ZERO, 1, 2), null, SlowStartConfig.OFF, PanicConfig.DEFAULTS);
+        var store = new dev.gatehouse.server.control.FileStateStore(dir.resolve("state.json"));
+        TestNode.Builder builder = TestNode.builder().apps(Map.of("web", web)).health("web", checked).accessLog(false);
+        try (TestNode node = builder.start(store)) {
+            Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime,
+                    node.server().supervisor());
+            assertThat(deployer.runSupervised("test", plan("", "v1", DeployMode.FAST), p -> { }))
+                    .isInstanceOf(DeployPhase.Done.class);
+        }
+        // The node stopped, and its app processes with it.
+        try (TestNode restarted = builder.start(store); ContinuousLoad load = ContinuousLoad.start(restarted.port(), 2, "/")) {
+            load.awaitCompleted(50, Duration.ofSeconds(30));
+            assertThat(load.stop()).isEmpty();
+            PoolSnapshot pool = restarted.server().snapshots().current().pool("web");
+            assertThat(pool.liveVersion()).isEqualTo("v1");
+            assertThat(pool.members()).hasSize(2);
+            assertThat(load.samples()).extracting(ContinuousLoad.Sample::backend).allMatch(b -> b.startsWith("v1-"));
+        }
+    }
 }
