@@ -137,4 +137,10 @@ final class CliTest {
         assertThat(run("run", "--config", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("token_file");
     }
+
+    @Test
+    void theExampleConfigs_areValid() {
+        Path example = Path.of("..", "examples", "python-app", "gatehouse.yaml");
+        assertThat(run("validate", "--config", example.toString())).as(err.toString()).isZero();
+    }
 }
