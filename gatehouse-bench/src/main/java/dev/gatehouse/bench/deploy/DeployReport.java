@@ -337,8 +337,8 @@ public final class DeployReport {
         b.append("; first v2 ").append(fmt(m.firstV2Ms())).append(", all new ").append(fmt(m.allNewMs()))
                 .append(", last v1 sent ").append(fmt(m.lastV1SentMs())).append(" ms");
         b.append("; command ").append(fmt(m.commandMs())).append(" ms (").append(m.commandEnd()).append(')');
-        if (m.held() >= 0) {
-            b.append("; switch ").append(fmt(m.switchMs())).append(" ms, held ").append(m.held())
+        if (!Double.isNaN(m.switchMs())) {
+            b.append("; switch ").append(fmt(m.switchMs())).append(" ms, held ").append(cnt(m.held()))
                     .append(" (wait p99 of the round ").append(fmt(m.waitP99Ms())).append(" ms)");
         }
         if (!Double.isNaN(m.gatePassedMs())) {

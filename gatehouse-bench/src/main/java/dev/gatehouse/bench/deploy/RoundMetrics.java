@@ -31,7 +31,7 @@ import java.util.TreeMap;
  *       readiness gate was seen passed and how long the phase {@code holding} was seen.</li>
  * </ul>
  * Durations are in milliseconds, {@code NaN} when they do not apply; counts are -1 when they
- * cannot be told (no backend logs, no access log).
+ * cannot be told (no backend logs, no access log, no change of epoch in it).
  */
 record RoundMetrics(
         int requests,
@@ -166,11 +166,13 @@ record RoundMetrics(
         double waitP99 = Double.NaN;
         if (access != null && !access.isEmpty()) {
             long oldEpoch = Long.MAX_VALUE;
+            long newestEpoch = Long.MIN_VALUE;
             long firstV2Arrival = Long.MAX_VALUE;
             List<Double> waits = new ArrayList<>();
             for (AccessLine a : access) {
                 if (a.epoch() >= 0) {
                     oldEpoch = Math.min(oldEpoch, a.epoch());
+                    newestEpoch = Math.max(newestEpoch, a.epoch());
                 }
                 if (newV.equals(a.version())) {
                     firstV2Arrival = Math.min(firstV2Arrival, a.arrivalMs());
@@ -181,13 +183,14 @@ record RoundMetrics(
             }
             waitP99 = percentile(waits, 0.99);
             if (firstV2Arrival != Long.MAX_VALUE) {
-                held = 0;
+                // Held requests are told by their epoch: without a change of epoch there is no telling.
+                held = newestEpoch > oldEpoch ? 0 : -1;
                 switchMs = 0;
                 for (AccessLine a : access) {
                     if (!newV.equals(a.version())) {
                         continue;
                     }
-                    if (a.epoch() == oldEpoch) {
+                    if (held >= 0 && a.epoch() == oldEpoch) {
                         held++;
                     }
                     if (a.arrivalMs() <= firstV2Arrival + 1000 && !Double.isNaN(a.upstreamMs())) {

@@ -129,6 +129,19 @@ final class RoundMetricsTest {
     }
 
     @Test
+    void compute_accessLogWithoutAnEpochChange_heldUnknown() {
+        List<RoundMetrics.AccessLine> access = List.of(
+                new RoundMetrics.AccessLine("a", 10_000, "v1", 0, 12.0, 11.8),
+                new RoundMetrics.AccessLine("b", 10_500, "v2", 0, 12.5, 12.0));
+
+        RoundMetrics m = RoundMetrics.compute(List.of(ok("a", 10_000, 10_012, "v1-0")), null, access,
+                command(11_000, "exit 0"), "v1", "v2");
+
+        assertThat(m.held()).isEqualTo(-1);
+        assertThat(m.switchMs()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void compute_deployPhases_gateAndHoldingSeen() {
         List<VersionSwitch.Event> events = List.of(
                 new VersionSwitch.Event(CMD, VersionSwitch.COMMAND_START, "POST"),
