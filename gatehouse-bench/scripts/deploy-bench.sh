@@ -32,24 +32,26 @@ usage() {
   cat <<USAGE
 usage: gatehouse-bench/scripts/deploy-bench.sh [options]
 
-  -r, --rounds N           rounds; the table shows medians          (BENCH_ROUNDS, default 3)
-  -d, --duration SECONDS   load per configuration and round        (BENCH_DURATION, default 20)
-  -T, --switch-at SECONDS  when the switch to v2 is made            (DEPLOY_SWITCH_AT, default 8)
-  -R, --rate N             requests per second in all               (BENCH_RATE, default 400)
-  -W, --workers N          client connections, one worker each      (BENCH_WORKERS, default 16)
-      --delay-ms MIN-MAX   the backends' delay, drawn per request   (DEPLOY_DELAY_MS, default 5-20)
-  -c, --configs LIST       comma-separated subset, in round-1 order (BENCH_CONFIGS, default all:
-                           $all_configs)
-  -H, --health-check on|off
-                           Gatehouse's pool health check (the deploy's readiness gate uses it;
-                           off: a TCP connect)                   (DEPLOY_HEALTH_CHECK, default on)
-      --deploy-timeout S   how long to wait for a Gatehouse deploy to end (DEPLOY_TIMEOUT, default 60)
-  -t, --timeout SECONDS    client timeout per request, a failure   (BENCH_TIMEOUT, default 10)
-  -s, --seed N             seed of the delays                       (DEPLOY_SEED, default random)
-  -o, --out DIR            results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
-      --jar FILE           Gatehouse jar (GATEHOUSE_BENCH_JAR,
-                           default gatehouse-cli/target/gatehouse.jar, built when missing)
-  -h, --help               this text
+  -r, --rounds N            rounds; the table shows medians           (BENCH_ROUNDS, default 3)
+  -d, --duration SECONDS    load per configuration and round          (BENCH_DURATION, default 20)
+  -T, --switch-at SECONDS   when the switch to v2 is made             (DEPLOY_SWITCH_AT, default 8)
+  -R, --rate N              requests per second in all                (BENCH_RATE, default 400)
+  -W, --workers N           client connections, one worker each       (BENCH_WORKERS, default 16)
+      --delay-ms MIN-MAX    the backends' delay, drawn per request    (DEPLOY_DELAY_MS, default 5-20)
+  -c, --configs LIST        comma-separated subset, in round-1 order  (BENCH_CONFIGS, default all:
+                            $all_configs)
+  -H, --health-check on|off Gatehouse's pool health check, which the deploy's readiness gate uses
+                            (off: a TCP connect)                      (DEPLOY_HEALTH_CHECK, default on)
+      --deploy-via api|cli  the Gatehouse deploy through the admin API (POST, then GET until done)
+                            or \`gatehouse deploy\` (once the CLI has it; its JVM start counts in
+                            the command's time)                       (DEPLOY_VIA, default api)
+      --deploy-timeout S    how long a Gatehouse deploy may take      (DEPLOY_TIMEOUT, default 60)
+  -t, --timeout SECONDS     client timeout per request, a failure     (BENCH_TIMEOUT, default 10)
+  -s, --seed N              seed of the delays                        (DEPLOY_SEED, default random)
+  -o, --out DIR             results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
+      --jar FILE            Gatehouse jar (GATEHOUSE_BENCH_JAR,
+                            default gatehouse-cli/target/gatehouse.jar, built when missing)
+  -h, --help                this text
 
 Other environment variables:
   GATEHOUSE_BENCH_JVM_OPTS   JVM options for the node (default: -Xms256m -Xmx256m)
@@ -72,6 +74,7 @@ workers=${BENCH_WORKERS:-16}
 delay_ms=${DEPLOY_DELAY_MS:-5-20}
 config_list=${BENCH_CONFIGS:-$all_configs}
 health_check=${DEPLOY_HEALTH_CHECK:-on}
+deploy_via=${DEPLOY_VIA:-api}
 deploy_timeout=${DEPLOY_TIMEOUT:-60}
 timeout=${BENCH_TIMEOUT:-10}
 seed=${DEPLOY_SEED:-}
@@ -92,6 +95,7 @@ while [ $# -gt 0 ]; do
     --delay-ms) delay_ms=${2:?$1 needs a value}; shift 2 ;;
     -c|--configs) config_list=${2:?$1 needs a value}; shift 2 ;;
     -H|--health-check) health_check=${2:?$1 needs a value}; shift 2 ;;
+    --deploy-via) deploy_via=${2:?$1 needs a value}; shift 2 ;;
     --deploy-timeout) deploy_timeout=${2:?$1 needs a value}; shift 2 ;;
     -t|--timeout) timeout=${2:?$1 needs a value}; shift 2 ;;
     -s|--seed) seed=${2:?$1 needs a value}; shift 2 ;;
@@ -114,6 +118,7 @@ check_int workers "$workers" 1
 [ "$workers" -le 512 ] || die "workers: \"$workers\" (expected: at most 512)"
 [[ "$delay_ms" =~ ^[0-9]+(-[0-9]+)?$ ]] || die "delay-ms: \"$delay_ms\" (expected: milliseconds MIN-MAX such as 5-20)"
 case "$health_check" in on|off) ;; *) die "health-check: \"$health_check\" (expected: on or off)" ;; esac
+case "$deploy_via" in api|cli) ;; *) die "deploy-via: \"$deploy_via\" (expected: api or cli)" ;; esac
 check_int deploy-timeout "$deploy_timeout" 1
 check_int timeout "$timeout" 1
 if [ -n "$seed" ]; then check_int seed "$seed" 0; else seed=$(( RANDOM * 32768 + RANDOM )); fi
@@ -265,7 +270,7 @@ EOF
   if wants_kind nginx; then echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"; fi
   if wants_kind haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
   echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
-  if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts, health check $health_check"; fi
+  if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts, health check $health_check, deploy via $deploy_via"; fi
   echo "backends: StubBackendMain --log-requests, JVM options: $backend_jvm_opts"
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
   echo "settings: $rounds rounds, ${duration}s per configuration and round, the switch at ${switch_at}s," \
@@ -338,8 +343,21 @@ start_config() { # config round
       proxy_pid=$!
       started+=("$proxy_pid")
       wait_ready "${port[$config]}" "$proxy_pid" "$results_dir/logs/$name.err" || return 1
-      switch_args=(--admin-port "${admin_port[$config]}" --backends "$v2_list" --mode "${config#gatehouse-}"
-                   --pool web --version v2 --deploy-timeout "$deploy_timeout")
+      if [ "$deploy_via" = api ]; then
+        switch_args=(--admin-port "${admin_port[$config]}" --backends "$v2_list" --mode "${config#gatehouse-}"
+                     --pool web --version v2 --deploy-timeout "$deploy_timeout")
+      else
+        # The CLI finds the admin listener in the config file and waits for the deploy's end.
+        {
+          echo "# written by deploy-bench.sh: the deploy of $name through the CLI"
+          printf 'exec'; printf " '%s'" "$java_bin" -jar "$jar" deploy --config "$conf/gatehouse.yaml" --pool web --version v2
+          for v2 in "${v2_ports[@]}"; do printf " --backend 127.0.0.1:%s" "$v2"; done
+          if [ "$config" = gatehouse-strict ]; then printf ' --strict'; fi
+          echo
+        } > "$conf/switch.sh"
+        switch_args=(--command "$conf/switch.sh" --command-log "$results_dir/logs/$name-switch.log"
+                     --probe-admin-port "${admin_port[$config]}" --deploy-timeout "$deploy_timeout")
+      fi
       ;;
     nginx-reload)
       nginx_conf "$name" "$config" v1 "${v1_ports[@]}" > "$conf/nginx.conf"

@@ -92,7 +92,8 @@ final class ApiDeploySwitch extends VersionSwitch {
         ArrayNode list = body.putArray("backends");
         backends.forEach(list::add);
         body.put("mode", mode);
-        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        // The answer may come at once (202, the deploy running) or at its end: wait as long as for the end.
+        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

@@ -362,7 +362,7 @@ public final class DeployReport {
                     : "no round ran (" + strictRounds.getFirst().failure() + ")"));
         } else {
             boolean incomplete = strict.size() < strictRounds.size();
-            line(out, "the deploy ended done", strict.stream().allMatch(m -> m.commandEnd().startsWith("done")) && !incomplete,
+            line(out, "the deploy ended done", strict.stream().allMatch(DeployReport::deployDone) && !incomplete,
                     join(strict, m -> m.commandEnd().split(":", 2)[0]) + (incomplete ? "; some rounds did not run" : ""));
             line(out, "0 failed requests", strict.stream().allMatch(m -> m.failed() == 0), join(strict, m -> Integer.toString(m.failed())));
             boolean mixed = strict.stream().allMatch(m -> m.lateV1() == 0 && m.v1StartedAfter() <= 0 && m.overlap() <= 0);
@@ -394,6 +394,11 @@ public final class DeployReport {
                     fmt(median(ok, RoundMetrics::lateV1)), fmt(median(ok, RoundMetrics::v1StartedAfter)),
                     fmtS(median(ok, RoundMetrics::allNewMs)));
         }
+    }
+
+    /** Whether the deploy ended well: the API's phase {@code done}, or the CLI exited 0. */
+    private static boolean deployDone(RoundMetrics m) {
+        return m.commandEnd().startsWith("done") || m.commandEnd().equals("exit 0");
     }
 
     private static void line(PrintStream out, String what, boolean met, String values) {

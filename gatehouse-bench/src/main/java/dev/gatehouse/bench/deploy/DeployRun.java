@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code DeployRun --port N --out DIR --config NAME --round N --id-prefix P
  * [--duration 20] [--switch-at 8] [--rate 400] [--workers 16] [--delay-ms 5-20] [--timeout 10]
- * [--seed N] (--command FILE [--command-log FILE] | --admin-port N --backends A,B,... --mode
- * fast|strict [--pool web] [--version v2] [--deploy-timeout 60])}. Everything runs on
+ * [--seed N] [--deploy-timeout 60] (--command FILE [--command-log FILE] [--probe-admin-port N] |
+ * --admin-port N --backends A,B,... --mode fast|strict [--pool web] [--version v2])}; with
+ * {@code --probe-admin-port} (a command that deploys through the CLI) the node's deploy
+ * endpoint is checked first, as with {@code --admin-port}. Everything runs on
  * 127.0.0.1. Exits 0 when the round ran (whatever failed in it: that is the report's business),
  * 1 when it could not run, 3 when the node has no deploy API.
  */
@@ -65,6 +67,7 @@ public final class DeployRun {
         Path command = null;
         Path commandLog = null;
         int adminPort = -1;
+        int probePort = -1;
         List<String> backends = new ArrayList<>();
         String mode = null;
         String pool = "web";
@@ -89,6 +92,7 @@ public final class DeployRun {
                 case "--command" -> command = v == null ? null : Path.of(v);
                 case "--command-log" -> commandLog = v == null ? null : Path.of(v);
                 case "--admin-port" -> adminPort = Args.intIn(a, v, 1, 65535);
+                case "--probe-admin-port" -> probePort = Args.intIn(a, v, 1, 65535);
                 case "--backends" -> backends.addAll(List.of((v == null ? "" : v).split(",")));
                 case "--mode" -> mode = v;
                 case "--pool" -> pool = v;
@@ -119,18 +123,24 @@ public final class DeployRun {
         s.put("delay_ms", delay[0] + "-" + delay[1]);
         s.put("timeout_s", Integer.toString(timeout));
         s.put("seed", Long.toString(seed));
-        VersionSwitch change;
-        if (command != null) {
-            s.put("switch", "command " + command);
-            change = new CommandSwitch(command, commandLog != null ? commandLog : out.resolve("switch.log"), 120);
-        } else {
-            s.put("switch", "deploy api, admin port " + adminPort + ", pool " + pool + ", " + version + " on "
-                    + String.join(",", backends) + ", mode " + mode);
-            String missing = ApiDeploySwitch.probe(adminPort, pool);
+        // A node without the deploy endpoint fails the round before any load: with the API, or
+        // with a command (the CLI) that would talk to it.
+        int probe = adminPort > 0 ? adminPort : probePort;
+        if (probe > 0) {
+            String missing = ApiDeploySwitch.probe(probe, pool);
             if (missing != null) {
                 System.err.println("deploy: " + missing);
                 System.exit(NO_DEPLOY_API);
             }
+        }
+        VersionSwitch change;
+        if (command != null) {
+            s.put("switch", "command " + command);
+            change = new CommandSwitch(command, commandLog != null ? commandLog : out.resolve("switch.log"),
+                    deployTimeout + 60L);
+        } else {
+            s.put("switch", "deploy api, admin port " + adminPort + ", pool " + pool + ", " + version + " on "
+                    + String.join(",", backends) + ", mode " + mode);
             change = new ApiDeploySwitch(adminPort, pool, version, backends, mode, deployTimeout);
         }
 
