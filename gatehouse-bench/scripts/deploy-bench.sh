@@ -330,7 +330,7 @@ wait_ready() { # port pid logfile
 # Starts configuration $1 for round $2 in front of v1 and sets proxy_pid and the DeployRun
 # arguments of its switch (switch_args); sets $fail_reason and fails when it does not come up.
 start_config() { # config round
-  local config=$1 name=$1-r$2 conf=$results_dir/conf/$1-r$2 run=$results_dir/runs/$1-r$2 v1 v2
+  local config=$1 name=$1-r$2 conf=$results_dir/conf/$1-r$2 run=$results_dir/runs/$1-r$2 v2
   local -a args
   mkdir -p "$conf" "$run"
   case "$config" in
