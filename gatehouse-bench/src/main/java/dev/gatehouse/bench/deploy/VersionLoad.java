@@ -1,0 +1,219 @@
+package dev.gatehouse.bench.deploy;
+
+import dev.gatehouse.testing.RawHttpClient;
+import dev.gatehouse.testing.RawHttpResponse;
+import java.io.EOFException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.ProtocolException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The deploy scenario's load: a fixed number of workers, each with one keep-alive connection to
+ * the proxy, sending {@code GET /delay/D} on a fixed schedule that adds up to {@code rate}
+ * requests per second (worker {@code w}'s {@code k}-th request is due at
+ * {@code start + (w + k * workers) / rate}); {@code D} is drawn per request from
+ * {@code [delayMinMs, delayMaxMs]}, so that requests of both versions overlap at a switch. A
+ * worker still busy at its next slot skips the slots it missed rather than bursting later.
+ *
+ * <p>Every request carries its own {@code X-Request-Id} ({@code PREFIX-N}), which the proxies
+ * pass to the backends and the backends log, and every answer is recorded with its send and
+ * receive times and the {@code X-Backend} header, the name of the backend process that answered
+ * ({@code v1-2}): the response's version. Raw sockets ({@link RawHttpClient}), not the JDK's
+ * HttpClient, which silently re-sends a GET whose reused connection closed and would hide exactly
+ * the failures of a reload. A request is sent once; a status other than 200, a 200 without
+ * {@code X-Backend}, or a client-side error (connection refused, closed or reset before or during
+ * the response, no response within the timeout) is a failure. After a failure or a
+ * {@code Connection: close} answer the worker opens a new connection.
+ */
+final class VersionLoad {
+
+    /**
+     * One request as the client saw it. Times in epoch microseconds.
+     *
+     * @param reusedConnection whether it went out on a connection that had carried a request
+     *                         before (a keep-alive connection a reloading proxy may close under it)
+     */
+    record Result(String id, int worker, int delayMs, long startMicros, long endMicros, String outcome, int status,
+                  String cause, String backend, boolean reusedConnection) {
+
+        static final String OK = "ok";
+        static final String HTTP = "http";
+        static final String CLIENT = "client";
+        static final String BAD = "bad-response";
+    }
+
+    private final int port;
+    private final int workers;
+    private final double rate;
+    private final int delayMinMs;
+    private final int delayMaxMs;
+    private final Duration timeout;
+    private final long seed;
+    private final String idPrefix;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong skippedSlots = new AtomicLong();
+
+    VersionLoad(int port, int workers, double rate, int delayMinMs, int delayMaxMs, Duration timeout, long seed,
+                String idPrefix) {
+        this.port = port;
+        this.workers = workers;
+        this.rate = rate;
+        this.delayMinMs = delayMinMs;
+        this.delayMaxMs = delayMaxMs;
+        this.timeout = timeout;
+        this.seed = seed;
+        this.idPrefix = idPrefix;
+    }
+
+    /**
+     * Runs the workers from {@code startNanos} to {@code endNanos} ({@link System#nanoTime()}) and
+     * returns every request's result, in order of sending, once the last worker has its last
+     * response (or error).
+     */
+    List<Result> run(long startNanos, long endNanos) throws InterruptedException {
+        List<List<Result>> perWorker = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            List<Result> out = new ArrayList<>();
+            perWorker.add(out);
+            int worker = w;
+            threads.add(Thread.ofPlatform().name("deploy-load-" + w).daemon(true)
+                    .start(() -> work(worker, startNanos, endNanos, out)));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<Result> all = new ArrayList<>();
+        perWorker.forEach(all::addAll);
+        all.sort((a, b) -> Long.compare(a.startMicros(), b.startMicros()));
+        return all;
+    }
+
+    /** Slots missed because a worker was still busy. */
+    long skippedSlots() {
+        return skippedSlots.get();
+    }
+
+    private void work(int w, long startNanos, long endNanos, List<Result> out) {
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + w);
+        double slotNanos = 1e9 / rate;
+        RawHttpClient conn = null;
+        boolean reused = false;
+        long k = 0;
+        try {
+            while (true) {
+                long due = startNanos + (long) ((w + k * (double) workers) * slotNanos);
+                if (due >= endNanos) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (now - due > workers * slotNanos) {
+                    long behind = (long) ((now - due) / (workers * slotNanos));
+                    k += behind;
+                    skippedSlots.addAndGet(behind);
+                    continue;
+                }
+                while ((now = System.nanoTime()) < due) {
+                    LockSupport.parkNanos(due - now);
+                }
+                k++;
+                int delay = delayMinMs + random.nextInt(delayMaxMs - delayMinMs + 1);
+                if (conn == null) {
+                    conn = connect();
+                    reused = false;
+                }
+                Attempt a = exchange(conn, w, delay, reused);
+                out.add(a.result);
+                reused = true;
+                if (a.closeAfter && conn != null) {
+                    conn.close();
+                    conn = null;
+                }
+            }
+        } finally {
+            if (conn != null) {
+                conn.close();
+            }
+        }
+    }
+
+    private RawHttpClient connect() {
+        try {
+            return RawHttpClient.connect(port, timeout);
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    private record Attempt(Result result, boolean closeAfter) {
+    }
+
+    private Attempt exchange(RawHttpClient conn, int w, int delay, boolean reused) {
+        String id = idPrefix + "-" + sequence.incrementAndGet();
+        long start = WallClock.micros();
+        if (conn == null) {
+            return new Attempt(new Result(id, w, delay, start, WallClock.micros(), Result.CLIENT, 0,
+                    "connect failed", "", false), true);
+        }
+        byte[] request = ("GET /delay/" + delay + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Request-Id: " + id
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        RawHttpResponse r;
+        try {
+            conn.send(request);
+            r = conn.readResponse();
+        } catch (UncheckedIOException e) {
+            return new Attempt(new Result(id, w, delay, start, WallClock.micros(), Result.CLIENT, 0, clientCause(e), "",
+                    reused), true);
+        }
+        long end = WallClock.micros();
+        String backend = r.header("X-Backend") == null ? "" : r.header("X-Backend").trim();
+        boolean close = "close".equalsIgnoreCase(r.header("Connection"));
+        if (r.status() != 200) {
+            return new Attempt(new Result(id, w, delay, start, end, Result.HTTP, r.status(), "http " + r.status(), backend,
+                    reused), close);
+        }
+        if (backend.isEmpty()) {
+            return new Attempt(new Result(id, w, delay, start, end, Result.BAD, 200, "no X-Backend", "", reused), close);
+        }
+        return new Attempt(new Result(id, w, delay, start, end, Result.OK, 200, "", backend, reused), close);
+    }
+
+    /** A short, stable name for a client-side failure: the causes the report counts. */
+    static String clientCause(UncheckedIOException e) {
+        Throwable c = e.getCause() != null ? e.getCause() : e;
+        String msg = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+        boolean sending = e.getMessage() != null && e.getMessage().startsWith("send");
+        if (c instanceof SocketTimeoutException) {
+            return "timeout";
+        }
+        if (c instanceof ConnectException) {
+            return "connect failed";
+        }
+        if (c instanceof EOFException) {
+            return msg.contains("before a response") ? "closed before response" : "closed during response";
+        }
+        if (c instanceof ProtocolException) {
+            return "protocol error";
+        }
+        if (c instanceof SocketException) {
+            if (msg.contains("reset")) {
+                return sending ? "connection reset (sending)" : "connection reset";
+            }
+            if (msg.contains("broken pipe")) {
+                return "broken pipe (sending)";
+            }
+            return "socket error: " + msg;
+        }
+        return c.getClass().getSimpleName();
+    }
+}
