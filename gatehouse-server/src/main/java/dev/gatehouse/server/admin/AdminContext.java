@@ -24,5 +24,6 @@ import java.util.function.Supplier;
  * @param transport    {@code epoll} or {@code nio}
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
-                    ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt, String transport) {
+                    ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
+                    String transport) {
 }

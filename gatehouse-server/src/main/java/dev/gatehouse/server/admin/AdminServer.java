@@ -61,7 +61,8 @@ public final class AdminServer {
      *                         or {@code admin.token_env})
      */
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
-                       SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt) throws ConfigException {
+                       SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt)
+            throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");

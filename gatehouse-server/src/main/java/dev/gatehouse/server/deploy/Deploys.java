@@ -172,7 +172,8 @@ public final class Deploys {
                 }
             });
         } catch (IOException e) {
-            end = failed(plan, now[0], "the state could not be saved: " + e.getMessage());
+            end = failed(plan, now[0], "the state could not be saved: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("deploy of {} to pool {} failed: {}", plan.toVersion(), pool, e.toString(), e);
             end = failed(plan, now[0], e.getMessage() == null ? e.toString() : e.getMessage());

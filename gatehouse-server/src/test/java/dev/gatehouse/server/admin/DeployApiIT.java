@@ -73,7 +73,8 @@ final class DeployApiIT {
             assertThat(end.get("switched").asBoolean()).isTrue();
             assertThat(end.get("epoch").asLong()).isEqualTo(1);
             assertThat(end.get("reason").isNull()).isTrue();
-            assertThat(Instant.parse(end.get("ended_at").asText())).isAfterOrEqualTo(Instant.parse(end.get("started_at").asText()));
+            assertThat(Instant.parse(end.get("ended_at").asText()))
+                    .isAfterOrEqualTo(Instant.parse(end.get("started_at").asText()));
             load.awaitCompleted(load.completed() + 200, WAIT);
             assertThat(load.stop()).isEmpty();
             assertThat(load.sentAfter(doneAt)).isNotEmpty().extracting(ContinuousLoad.Sample::backend)

@@ -161,7 +161,8 @@ final class DeployIT {
                     end.completeExceptionally(t);
                 }
             });
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> phases.stream().anyMatch(p -> p instanceof DeployPhase.Holding));
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> phases.stream().anyMatch(p -> p instanceof DeployPhase.Holding));
             CompletableFuture<RawHttpResponse> held = get(node.port());
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> node.server().snapshots().current().pool("web").admission().queueLength() == 1);
