@@ -31,7 +31,7 @@ final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** A reload or a change waits for the state file and every event loop: seconds, rarely more. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final AdminArgs.Endpoint endpoint;
     private final HttpClient http;
@@ -84,9 +84,19 @@ final class AdminClient {
      * @throws CliFailure for anything but a 2xx answer
      */
     Response send(String method, String path, Object body) {
+        return send(method, path, body, REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Sends one request that may take longer than most (a strict rollback holds requests first).
+     *
+     * @param timeout how long to wait for the answer
+     * @throws CliFailure for anything but a 2xx answer
+     */
+    Response send(String method, String path, Object body, Duration timeout) {
         URI uri = URI.create(endpoint.base() + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .header("Accept", "application/json")
                 .header("User-Agent", "gatehouse-cli");
         if (endpoint.token() != null) {
@@ -105,7 +115,7 @@ final class AdminClient {
             throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
             throw new CliFailure(Main.EXIT_UNREACHABLE, method + " " + uri + ": no answer within "
-                    + REQUEST_TIMEOUT.toSeconds() + " s (the node may be overloaded or stuck; the change may or may not "
+                    + timeout.toSeconds() + " s (the node may be overloaded or stuck; the change may or may not "
                     + "have been made: check with gatehouse status)");
         } catch (ConnectException e) {
             throw unreachable(unresolved(e) ? "cannot resolve " + uri.getHost()
@@ -131,6 +141,21 @@ final class AdminClient {
                     + (message == null ? what + " (the node said no more)" : message));
             default -> new CliFailure(Main.EXIT_FAILURE, what + " failed (" + status + ")"
                     + (message == null ? "" : ": " + message));
+        };
+    }
+
+    /** A duration in the config file's grammar, already checked ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+    static Duration parseDuration(String text) {
+        int unit = 0;
+        while (unit < text.length() && Character.isDigit(text.charAt(unit))) {
+            unit++;
+        }
+        long n = Long.parseLong(text.substring(0, unit));
+        return switch (text.substring(unit)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
         };
     }
 

@@ -8,15 +8,16 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code gatehouse} executable. Exit codes: 0 ok, 1 failed operation (for {@code run}: the node
- * could not start), 2 bad configuration or usage, 3 node unreachable, 4 authentication failed,
- * 5 change rejected by the node.
+ * could not start; for {@code deploy}: it aborted), 2 bad configuration or usage, 3 node unreachable,
+ * 4 authentication failed, 5 change rejected by the node.
  */
 @Command(name = "gatehouse",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A reverse proxy and load balancer for scaled-out web apps.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, StatusCommand.class,
-                BackendCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class})
+                BackendCommand.class, ReloadCommand.class, DeployCommand.class, RollbackCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code for a failure while running (e.g. a port already in use) or a failed operation. */
@@ -86,7 +87,7 @@ public final class Main {
     private static Map<String, String> exitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put("0", "ok");
-        codes.put("1", "the operation failed (run, demo: the node could not start)");
+        codes.put("1", "the operation failed (run: the node could not start; deploy: aborted)");
         codes.put("2", "bad configuration or usage");
         codes.put("3", "the node's admin API cannot be reached");
         codes.put("4", "authentication failed (401: no token, or a wrong one)");

@@ -1,5 +1,5 @@
 /**
  * The {@code gatehouse} command line: run, demo and validate start or check a node; status,
- * backend and reload talk to a running node through its admin API.
+ * backend, reload, deploy and rollback talk to a running node through its admin API.
  */
 package dev.gatehouse.cli;

@@ -400,7 +400,7 @@ final class AdminCommandsTest {
         assertThat(err.toString()).contains("Unknown option").contains("--token-file");
         assertThat(api.requests()).isEmpty();
         for (String command : new String[] {"status", "reload", "backend add", "backend remove", "backend drain",
-                "backend weight", "backend ready", "backend maintenance"}) {
+                "backend weight", "backend ready", "backend maintenance", "deploy", "rollback"}) {
             CommandLine cl = Main.commandLine(env::get);
             for (String part : command.split(" ")) {
                 cl = cl.getSubcommands().get(part);

@@ -12,6 +12,8 @@ import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
 import dev.gatehouse.server.admin.AdminServer;
 import dev.gatehouse.server.control.ControlPlane;
+import dev.gatehouse.server.deploy.Deployer;
+import dev.gatehouse.server.deploy.Deploys;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
@@ -59,6 +61,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final UpstreamPools upstreams;
     private final HealthProber healthChecks;
     private final ControlPlane control;
+    private final Deploys deploys;
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
     private final NodeMetrics metrics;
@@ -107,6 +110,7 @@ public final class GatehouseServer implements AutoCloseable {
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
+        this.deploys = new Deploys(new Deployer(control, snapshots, clock, supervisor), snapshots, java.time.Clock.systemUTC());
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -185,8 +189,8 @@ public final class GatehouseServer implements AutoCloseable {
             server.metrics.sync(server.snapshots.current());
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
-                server.admin = new AdminServer(config.admin(), server.transport, server.control, server.snapshots,
-                        configSource, server.metrics::scrape, server.startedAt);
+                server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt);
             }
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();
@@ -334,6 +338,11 @@ public final class GatehouseServer implements AutoCloseable {
         return control;
     }
 
+    /** The node's deploys: at most one per pool, each on its own thread. */
+    public Deploys deploys() {
+        return deploys;
+    }
+
     /** Where a reload reads the configuration; null when the node was started without one. */
     public ConfigSource configSource() {
         return configSource;
@@ -397,6 +406,8 @@ public final class GatehouseServer implements AutoCloseable {
         if (admin != null) {
             admin.stop();
         }
+        // A running deploy stops where it stands (held requests released) before the pools close.
+        deploys.stop(Duration.ofSeconds(5));
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",

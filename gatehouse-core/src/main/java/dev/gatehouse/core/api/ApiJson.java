@@ -108,7 +108,14 @@ public final class ApiJson {
         } catch (MismatchedInputException e) {
             String field = field(e);
             JsonNode value = field == null ? null : tree.get(field);
-            throw new ApiInputException(field, (value == null ? "a value" : describe(value))
+            String at = "";
+            int index = e.getPath().size() > 1 ? e.getPath().get(1).getIndex() : -1;
+            if (value != null && value.isArray() && index >= 0 && index < value.size()) {
+                // An element of a list, e.g. "backends": [1].
+                value = value.get(index);
+                at = " at index " + index;
+            }
+            throw new ApiInputException(field, (value == null ? "a value" : describe(value)) + at
                     + " (expected: " + expected(e.getTargetType()) + ")");
         } catch (JsonMappingException e) {
             String field = field(e);

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Hands a routed request to its resource. Reads answer at once, on the calling event loop; changes
- * answer when the control thread is done with them.
+ * answer when the control thread is done with them; a deploy answers once its thread is started.
  */
 final class AdminApi {
 
@@ -15,12 +15,14 @@ final class AdminApi {
     private final PoolsResource pools;
     private final BackendsResource backends;
     private final ReloadResource reload;
+    private final DeployResource deploy;
 
     AdminApi(AdminContext context) {
         this.node = new NodeResource(context);
         this.pools = new PoolsResource(context);
         this.backends = new BackendsResource(context);
         this.reload = new ReloadResource(context);
+        this.deploy = new DeployResource(context);
     }
 
     /**
@@ -41,6 +43,9 @@ final class AdminApi {
             case MAINTENANCE -> backends.admin(route, request, AdminState.MAINT);
             case READY -> backends.admin(route, request, AdminState.READY);
             case RELOAD -> reload.reload(request);
+            case DEPLOY -> request.method().equals(HttpMethod.POST) ? done(deploy.deploy(route, request))
+                    : done(deploy.status(route.pool()));
+            case ROLLBACK -> deploy.rollback(route, request);
         };
     }
 

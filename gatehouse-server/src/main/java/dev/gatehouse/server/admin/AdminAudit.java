@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Audit lines for change requests refused before they reach the control plane (no or wrong token,
- * unreadable input, an unknown path, too many changes waiting), in the control plane's format on
- * the same {@code gatehouse.audit} logger: {@code who="..." what="..." result="..."}.
+ * unreadable input, an unknown path, too many changes waiting), and for requests that start work
+ * which makes its changes later (a deploy), in the control plane's format on the same
+ * {@code gatehouse.audit} logger: {@code who="..." what="..." result="..."}.
  */
 final class AdminAudit {
 
@@ -17,6 +18,11 @@ final class AdminAudit {
 
     static void refused(String who, String what, String result) {
         AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", clean(who), clean(what), "refused: " + clean(result));
+    }
+
+    /** A request that started work running on (a deploy); the changes it makes get their own lines. */
+    static void started(String who, String what, String result) {
+        AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", clean(who), clean(what), "started: " + clean(result));
     }
 
     /** Keeps a line one line, whatever a client sent: quotes and control characters become '?'. */

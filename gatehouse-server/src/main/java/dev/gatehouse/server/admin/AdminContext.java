@@ -3,6 +3,7 @@ package dev.gatehouse.server.admin;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.ConfigSource;
 import dev.gatehouse.server.control.ControlPlane;
+import dev.gatehouse.server.deploy.Deploys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -11,6 +12,7 @@ import java.util.function.Supplier;
  * What the admin API's resources work with, shared by every connection.
  *
  * @param control      the control plane; called on the control thread only
+ * @param deploys      the node's deploys (each runs on a thread of its own)
  * @param snapshots    the snapshot in force, for reads on the event loop
  * @param configSource where the config is read again on reload, or null when the node was not
  *                     started from a file
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
  * @param startedAt    when the node started
  * @param transport    {@code epoll} or {@code nio}
  */
-record AdminContext(ControlPlane control, SnapshotHolder snapshots, ConfigSource configSource, ControlExecutor executor,
-                    Supplier<String> metrics, Clock clock, String version, Instant startedAt, String transport) {
+record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
+                    ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
+                    String transport) {
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.ConfigSource;
 import dev.gatehouse.server.Transport;
 import dev.gatehouse.server.control.ControlPlane;
+import dev.gatehouse.server.deploy.Deploys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -51,6 +52,7 @@ public final class AdminServer {
      * @param config       an enabled admin config
      * @param transport    the node's transport
      * @param control      the node's control plane
+     * @param deploys      the node's deploys
      * @param snapshots    the node's snapshots
      * @param configSource where reloads read the config, or null: reload then answers 409
      * @param metrics      the Prometheus text for {@code GET /metrics}, or null: 404 until metrics exist
@@ -58,8 +60,9 @@ public final class AdminServer {
      * @throws ConfigException when the token cannot be read or is empty (naming {@code admin.token_file}
      *                         or {@code admin.token_env})
      */
-    public AdminServer(AdminConfig config, Transport transport, ControlPlane control, SnapshotHolder snapshots,
-                       ConfigSource configSource, Supplier<String> metrics, Instant startedAt) throws ConfigException {
+    public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
+                       SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt)
+            throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -67,7 +70,8 @@ public final class AdminServer {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.auth = AdminAuth.load(config, System::getenv);
         String version = AdminServer.class.getPackage().getImplementationVersion();
-        this.context = new AdminContext(control, snapshots, configSource, new ControlExecutor("gatehouse-admin-control"),
+        this.context = new AdminContext(control, Objects.requireNonNull(deploys, "deploys"), snapshots, configSource,
+                new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name());
     }
 

@@ -18,6 +18,8 @@ enum Endpoint {
     DRAIN("/api/v1/pools/{pool}/backends/{address}/drain", HttpMethod.POST),
     MAINTENANCE("/api/v1/pools/{pool}/backends/{address}/maintenance", HttpMethod.POST),
     READY("/api/v1/pools/{pool}/backends/{address}/ready", HttpMethod.POST),
+    DEPLOY("/api/v1/pools/{pool}/deploy", HttpMethod.GET, HttpMethod.POST),
+    ROLLBACK("/api/v1/pools/{pool}/rollback", HttpMethod.POST),
     RELOAD("/api/v1/reload", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET);
 

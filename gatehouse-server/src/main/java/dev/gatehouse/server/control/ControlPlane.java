@@ -151,10 +151,11 @@ public final class ControlPlane {
      * requests are released to the new version. So no old-version request starts after the first
      * new-version one, and the two never run at the same time. If the old version is not idle
      * within {@code holdTimeout}, the held requests are released to the old version and nothing
-     * changed for clients.
+     * changed for clients; the same when the calling thread is interrupted during the hold.
      *
      * @throws ChangeRejected when the version cannot go live (unknown pool, no backend of that
-     *                        version, live already) or a strict hold timed out; nothing changed
+     *                        version, live already) or a strict hold timed out or was interrupted
+     *                        (field {@code hold_timeout}); nothing changed
      * @throws IOException    when the state could not be saved; nothing changed
      */
     public synchronized Snapshot cutover(String who, String pool, String version, boolean strict,
@@ -178,10 +179,13 @@ public final class ControlPlane {
             long deadline = clock.nanoTime() + holdTimeout.toNanos();
             int busy;
             while ((busy = inFlightOfOtherVersions(before, version)) > 0) {
-                if (clock.nanoTime() >= deadline) {
+                // An interrupt (the node stopping) ends the hold at once, as its timeout would.
+                boolean interrupted = Thread.currentThread().isInterrupted();
+                if (interrupted || clock.nanoTime() >= deadline) {
                     released = true;
                     int held = before.admission().release(before.available(), before.balancer());
-                    String why = "the hold timed out after " + holdTimeout.toMillis() + " ms with " + busy
+                    String why = (interrupted ? "the hold was interrupted (the node is stopping)"
+                            : "the hold timed out after " + holdTimeout.toMillis() + " ms") + " with " + busy
                             + " requests of other versions in flight; " + held + " held requests went to them";
                     audit(who, what, "aborted: " + why);
                     throw new ChangeRejected("hold_timeout", why);

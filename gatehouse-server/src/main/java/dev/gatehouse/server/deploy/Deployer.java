@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * next epoch), release the held requests, retire the old version's backends. A deploy that ends
  * before the switch takes its registered backends out again: the old version serves, untouched.
  *
- * <p>Blocking: runs on the caller's thread, never on an event loop.
+ * <p>Blocking: runs on the caller's thread, never on an event loop. An interrupt stops it at its next
+ * look at the pool (every few milliseconds), where it stands.
  */
 public final class Deployer {
 
@@ -163,7 +164,29 @@ public final class Deployer {
             // The deploy polls the pool: every phase waits on many requests' ends or on checks, and
             // nothing else runs on this thread.
             LockSupport.parkNanos(TICK_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                return stopped(plan, last, switched, progress);
+            }
         }
+    }
+
+    /**
+     * The thread was interrupted (the node is stopping): the deploy stops where it stands. Held
+     * requests are released (to the version live now); registered backends stay registered and a
+     * switch already made stays made, for the state to show (finishing or undoing a deploy across a
+     * restart comes with durable deploys).
+     */
+    private DeployPhase stopped(DeployPlan plan, DeployPhase last, boolean switched, Consumer<DeployPhase> progress) {
+        if (last instanceof DeployPhase.Holding) {
+            PoolSnapshot p = current(plan.pool());
+            p.admission().release(p.available(), p.balancer());
+        }
+        DeployPhase end = new DeployPhase.Aborted("interrupted (the node is stopping): the deploy stopped where it stood, "
+                + (switched ? plan.toVersion() + " live, " + plan.fromVersion() + " not retired"
+                        : plan.fromVersion() + " live, " + plan.toVersion() + " left registered"), !switched);
+        LOG.info("deploy of {} to pool {}: {}", plan.toVersion(), plan.pool(), end);
+        progress.accept(end);
+        return end;
     }
 
     private void carry(String who, String pool, DeployAction action) throws IOException {

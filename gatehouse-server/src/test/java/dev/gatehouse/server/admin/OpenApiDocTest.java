@@ -8,12 +8,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.gatehouse.core.api.AddBackendRequest;
 import dev.gatehouse.core.api.ApiError;
 import dev.gatehouse.core.api.BackendView;
+import dev.gatehouse.core.api.DeployRequest;
+import dev.gatehouse.core.api.DeployView;
 import dev.gatehouse.core.api.DrainRequest;
 import dev.gatehouse.core.api.NodeInfo;
 import dev.gatehouse.core.api.PoolList;
 import dev.gatehouse.core.api.PoolView;
 import dev.gatehouse.core.api.QueueView;
 import dev.gatehouse.core.api.ReloadResult;
+import dev.gatehouse.core.api.RollbackRequest;
+import dev.gatehouse.core.api.RollbackResult;
 import dev.gatehouse.core.api.WeightRequest;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.ConfigError;
@@ -112,7 +116,11 @@ final class OpenApiDocTest {
                 Arguments.of("WeightRequest", WeightRequest.class),
                 Arguments.of("DrainRequest", DrainRequest.class),
                 Arguments.of("EmptyRequest", NoBody.class),
-                Arguments.of("ReloadResult", ReloadResult.class));
+                Arguments.of("ReloadResult", ReloadResult.class),
+                Arguments.of("DeployRequest", DeployRequest.class),
+                Arguments.of("Deploy", DeployView.class),
+                Arguments.of("RollbackRequest", RollbackRequest.class),
+                Arguments.of("RollbackResult", RollbackResult.class));
     }
 
     @ParameterizedTest(name = "{0}")

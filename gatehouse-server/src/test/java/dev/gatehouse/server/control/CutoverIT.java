@@ -170,6 +170,48 @@ final class CutoverIT {
         }
     }
 
+    @Test
+    void strictCutover_interruptedDuringTheHold_abortsAtOnceAndChangesNothing() throws Exception {
+        StubBehavior slowV1 = ex -> ex.eventLoop().schedule(() -> ex.discardBody(
+                () -> ex.respond(HttpResponseStatus.OK, "text/plain", "v1")), 1500, TimeUnit.MILLISECONDS);
+        try (StubBackend a1 = StubBackend.start("a1", slowV1);
+             StubBackend b1 = StubBackend.start("b1");
+             TestNode node = TestNode.builder().backend(a1.address()).health("web", NO_SLOW_START).accessLog(false).start();
+             RawHttpClient slow = RawHttpClient.connect(node.port());
+             RawHttpClient held = RawHttpClient.connect(node.port())) {
+            addVersion(node, "v2", b1);
+            slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> a1.requestsStarted() == 1);
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread cutover = new Thread(() -> {
+                try {
+                    node.server().control().cutover("test", "web", "v2", true, Duration.ofSeconds(30));
+                    outcome.complete(new AssertionError("the cutover went through"));
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            cutover.start();
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    node.server().snapshots().current().pool("web").admission().holding());
+            held.send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    node.server().snapshots().current().pool("web").admission().queueLength() == 1);
+
+            cutover.interrupt();
+
+            // At once, not after the 30 s hold timeout; the held request goes to v1.
+            assertThat(outcome.get(1, TimeUnit.SECONDS)).isInstanceOf(ChangeRejected.class)
+                    .hasMessageContaining("the hold was interrupted");
+            assertThat(held.readResponse().bodyText()).isEqualTo("v1");
+            assertThat(slow.readResponse().bodyText()).isEqualTo("v1");
+            PoolSnapshot web = node.server().snapshots().current().pool("web");
+            assertThat(web.liveVersion()).isEqualTo("v1");
+            assertThat(web.epoch()).isZero();
+            assertThat(web.admission().holding()).isFalse();
+        }
+    }
+
     private static RawHttpResponse get(RawHttpClient client) {
         client.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
         return client.readResponse();

@@ -12,6 +12,7 @@ import dev.gatehouse.core.deploy.DeployPlan;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.ContinuousLoad;
+import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
 import dev.gatehouse.testing.StubBehavior;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -19,8 +20,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** A deploy under continuous load, end to end on real sockets: register, gate, cut over, drain, retire. */
@@ -134,5 +137,63 @@ final class DeployIT {
             assertThat(web.members()).hasSize(1);
             assertThat(events).noneMatch(e -> e.version().equals("v2"));
         }
+    }
+
+    @Test
+    void interruptDuringAStrictHold_releasesTheHeldRequestsToTheOldVersion_andStopsWhereItStands() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        StubBehavior slow = ex -> ex.eventLoop().schedule(() -> ex.discardBody(
+                () -> ex.respond(HttpResponseStatus.OK, "text/plain", "v1")), 1500, TimeUnit.MILLISECONDS);
+        try (StubBackend a1 = StubBackend.start("a1", slow);
+             StubBackend b1 = StubBackend.start("b1", versioned("v2", events));
+             TestNode node = TestNode.builder().backend(a1.address()).health("web", NO_SLOW_START).accessLog(false).start()) {
+            CompletableFuture<RawHttpResponse> busy = get(node.port());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a1.requestsStarted() == 1);
+            Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime);
+            DeployPlan plan = new DeployPlan("web", "v1", "v2", DeployMode.STRICT, 1, 1, 0, Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), Duration.ofSeconds(10));
+            List<DeployPhase> phases = new CopyOnWriteArrayList<>();
+            CompletableFuture<DeployPhase> end = new CompletableFuture<>();
+            Thread thread = Thread.ofPlatform().name("test-deploy").start(() -> {
+                try {
+                    end.complete(deployer.run("test", plan, addresses(b1), phases::add));
+                } catch (Throwable t) {
+                    end.completeExceptionally(t);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> phases.stream().anyMatch(p -> p instanceof DeployPhase.Holding));
+            CompletableFuture<RawHttpResponse> held = get(node.port());
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> node.server().snapshots().current().pool("web").admission().queueLength() == 1);
+
+            thread.interrupt();
+
+            assertThat(end.get(1, TimeUnit.SECONDS)).isInstanceOfSatisfying(DeployPhase.Aborted.class, a -> {
+                assertThat(a.reason()).startsWith("interrupted (the node is stopping)");
+                assertThat(a.oldStillLive()).isTrue();
+            });
+            assertThat(held.get(10, TimeUnit.SECONDS).header(StubBackend.BACKEND_HEADER)).isEqualTo("a1");
+            assertThat(busy.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            PoolSnapshot web = node.server().snapshots().current().pool("web");
+            assertThat(web.liveVersion()).isEqualTo("v1");
+            assertThat(web.epoch()).isZero();
+            // Left where it stood: the new version stays registered, idle.
+            assertThat(web.members()).extracting(m -> m.backend().version()).containsExactly("v1", "v2");
+            assertThat(events).isEmpty();
+        }
+    }
+
+    /** A request on a thread of its own (the common pool may have a single thread). */
+    private static CompletableFuture<RawHttpResponse> get(int port) {
+        CompletableFuture<RawHttpResponse> r = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                r.complete(RawHttpResponse.get(port, "/"));
+            } catch (Throwable t) {
+                r.completeExceptionally(t);
+            }
+        });
+        return r;
     }
 }
