@@ -48,12 +48,17 @@ final class DeployRequestTest {
         assertThat(r.drainTimeoutOrDefault()).isEqualTo(Duration.ofSeconds(30));
     }
 
+    @Test
+    void noBackends_isAnEmptyList_theNodeDecides() {
+        // A supervised app's deploy starts its own instances; for any other pool the node answers 400.
+        assertThat(read("{\"version\": \"v42\"}").addresses()).isEmpty();
+        assertThat(read("{\"version\": \"v42\", \"backends\": []}").addresses()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{}                                                              | version",
             "{\"version\": \"v 42\", \"backends\": [\"a:1\"]}                | version",
-            "{\"version\": \"v42\"}                                          | backends",
-            "{\"version\": \"v42\", \"backends\": []}                        | backends",
             "{\"version\": \"v42\", \"backends\": [\"a\"]}                   | backends",
             "{\"version\": \"v42\", \"backends\": [\"a:1\", \"a:1\"]}        | backends",
             "{\"version\": \"v42\", \"backends\": [\"a:1\"], \"mode\": \"x\"}| mode",

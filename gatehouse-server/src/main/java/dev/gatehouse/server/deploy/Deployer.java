@@ -126,8 +126,8 @@ public final class Deployer {
         String pool = plan.pool();
         // First in the state file: a node that restarts from here on finishes this deploy.
         DeployRecord record = new DeployRecord(plan.fromVersion(), plan.toVersion(), backends, DeployRecord.Status.RUNNING, "");
-        control.change(who, "deploy " + plan.toVersion() + " to pool " + pool + " (" + plan.mode().apiName() + ")",
-                s -> s.with(pool, record));
+        control.change(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " running ("
+                + plan.mode().apiName() + ")", s -> s.with(pool, record));
         for (HostPort address : backends) {
             if (member(current(pool), address) == null) {
                 control.change(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
@@ -157,8 +157,8 @@ public final class Deployer {
                 DeployRecord ended = last instanceof DeployPhase.Aborted a
                         ? record.with(DeployRecord.Status.ABORTED, a.reason())
                         : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live, " + plan.fromVersion() + " retired");
-                control.change(who, "deploy " + plan.toVersion() + " to pool " + pool + " ended: " + ended.status().apiName(),
-                        s -> s.with(pool, ended));
+                control.change(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
+                        + ended.status().apiName(), s -> s.with(pool, ended));
                 return last;
             }
             // The deploy polls the pool: every phase waits on many requests' ends or on checks, and

@@ -97,12 +97,13 @@ final class DeployIT {
             Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime);
 
             DeployPhase end = deployer.run("test", plan(DeployMode.FAST, 1), addresses(b1), p -> { });
+            long ended = System.nanoTime();
 
             long after = load.completed();
             load.awaitCompleted(after + 50, Duration.ofSeconds(20));
             assertThat(load.stop()).isEmpty();
             assertThat(end).isInstanceOf(DeployPhase.Done.class);
-            assertThat(load.sentAfter(System.nanoTime() - Duration.ofMillis(200).toNanos()))
+            assertThat(load.sentAfter(ended))
                     .extracting(ContinuousLoad.Sample::backend).containsOnly("b1");
         }
     }

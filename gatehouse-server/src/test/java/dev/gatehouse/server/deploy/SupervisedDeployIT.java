@@ -89,6 +89,7 @@ final class SupervisedDeployIT {
 
                 long start = System.nanoTime();
                 DeployPhase end = deployer.runSupervised("test", plan("v1", "v2", DeployMode.STRICT), p -> { });
+                long ended = System.nanoTime();
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
 
                 long after = load.completed();
@@ -96,7 +97,7 @@ final class SupervisedDeployIT {
                 assertThat(load.stop()).isEmpty();
                 assertThat(end).isEqualTo(new DeployPhase.Done(2, false));
                 assertThat(took).isLessThan(Duration.ofSeconds(10));
-                assertThat(load.sentAfter(System.nanoTime() - Duration.ofMillis(300).toNanos()))
+                assertThat(load.sentAfter(ended))
                         .extracting(ContinuousLoad.Sample::backend).allMatch(b -> b.startsWith("v2-"));
             }
             PoolSnapshot pool = node.server().snapshots().current().pool("web");
