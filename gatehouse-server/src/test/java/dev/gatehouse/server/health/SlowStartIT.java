@@ -24,10 +24,10 @@ final class SlowStartIT {
 
     @Test
     void recoveredBackend_rampsUpInsteadOfTakingAFullShareAtOnce() throws Exception {
-        // Two server errors in a row eject for 300 ms; the way back is a 2 s ramp from 5 %.
+        // Two server errors in a row eject for 300 ms; the way back is a 2 s ramp from 10 %.
         HealthConfig health = new HealthConfig(null,
                 new OutlierConfig(0, 2, 0, Duration.ofMillis(300), Duration.ofMillis(300), 50),
-                new SlowStartConfig(Duration.ofSeconds(2), 5), PanicConfig.DEFAULTS);
+                new SlowStartConfig(Duration.ofSeconds(2), 10), PanicConfig.DEFAULTS);
         try (StubBackend flaky = StubBackend.start("flaky", StubBehaviors.text(500, "broken"));
              StubBackend steady = StubBackend.start("steady");
              TestNode node = TestNode.builder().backend(flaky.address()).backend(steady.address())
@@ -46,7 +46,9 @@ final class SlowStartIT {
 
             // Early in the ramp: round robin would give it half of the requests; it gets a few.
             flaky.clearRequests();
-            int early = 100;
+            // Early in the ramp it is offered for 10-20 % of the requests, and takes half of those: about
+            // 15 of 200 (zero would be a 1-in-a-million draw), where a full share would be 100.
+            int early = 200;
             for (int i = 0; i < early; i++) {
                 get(client);
             }
