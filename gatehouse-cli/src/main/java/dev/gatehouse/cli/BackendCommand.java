@@ -203,6 +203,7 @@ final class BackendCommand implements Callable<Integer> {
                     out.flush();
                 }
                 shown = inFlight;
+                // The CLI polls the node on the user's thread: no event loop or decision waits here.
                 Thread.sleep(POLL.toMillis());
             }
         }

@@ -118,6 +118,7 @@ final class DeployCommand implements Callable<Integer> {
         Progress progress = new Progress(spec.commandLine().getOut(), start, !admin.json);
         progress.show(view);
         while (!ended(view)) {
+            // The CLI polls the node on the user's thread: no event loop or decision waits here.
             Thread.sleep(POLL.toMillis());
             try {
                 view = client.get(path).json();

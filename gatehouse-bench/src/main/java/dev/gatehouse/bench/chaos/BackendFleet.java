@@ -213,6 +213,7 @@ final class BackendFleet implements AutoCloseable {
             if (all) {
                 return true;
             }
+            // A benchmark harness polling a process it started; not the node.
             Thread.sleep(20);
         }
         return false;

@@ -216,6 +216,7 @@ public final class ChaosRun {
             } catch (UncheckedIOException e) {
                 last = e.getMessage();
             }
+            // A benchmark harness waiting for the node it started; not the node.
             Thread.sleep(200);
         }
         return last;
