@@ -53,7 +53,8 @@ public record DeployView(String pool, String from, String to, String mode, Strin
             case DeployPhase.Warming w -> "warm-up " + w.done() + " of " + w.total() + " requests";
             case DeployPhase.Holding h -> requests(h.oldInFlight(), from) + " in flight";
             case DeployPhase.Draining d -> requests(d.oldInFlight(), from) + " in flight";
-            case DeployPhase.Done d -> to + " live, " + from + " retired"
+            // A supervised app's first deploy replaces nothing (from is empty).
+            case DeployPhase.Done d -> to + " live" + (from.isEmpty() ? "" : ", " + from + " retired")
                     + (d.drainForced() ? " (at the drain timeout, with requests still in flight)" : "");
             case DeployPhase.Aborted a -> a.oldStillLive() ? from + " still live, nothing changed for clients"
                     : to + " live, " + from + " not retired";

@@ -156,7 +156,8 @@ public final class Deployer {
                 }
                 DeployRecord ended = last instanceof DeployPhase.Aborted a
                         ? record.with(DeployRecord.Status.ABORTED, a.reason())
-                        : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live, " + plan.fromVersion() + " retired");
+                        : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live"
+                                + (plan.fromVersion().isEmpty() ? "" : ", " + plan.fromVersion() + " retired"));
                 control.change(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
                         + ended.status().apiName(), s -> s.with(pool, ended));
                 return last;
