@@ -1,5 +1,6 @@
 package dev.gatehouse.bench.chaos;
 
+import dev.gatehouse.bench.scenario.SlotPacer;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import java.io.EOFException;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The chaos scenario's load: a fixed number of workers, each with one keep-alive connection to
@@ -117,27 +117,10 @@ final class ChaosLoad {
 
     private void work(int w, long startNanos, long endNanos, List<Result> out) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + w);
-        double slotNanos = 1e9 / rate;
+        SlotPacer pacer = new SlotPacer(w, workers, rate, startNanos, endNanos, skippedSlots);
         RawHttpClient conn = null;
-        long k = 0;
         try {
-            while (true) {
-                long due = startNanos + (long) ((w + k * (double) workers) * slotNanos);
-                if (due >= endNanos) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (now - due > workers * slotNanos) {
-                    // Busy past the next slot: skip to the first slot not yet past.
-                    long behind = (long) ((now - due) / (workers * slotNanos));
-                    k += behind;
-                    skippedSlots.addAndGet(behind);
-                    continue;
-                }
-                while ((now = System.nanoTime()) < due) {
-                    LockSupport.parkNanos(due - now);
-                }
-                k++;
+            while (pacer.awaitNext() >= 0) {
                 boolean post = random.nextDouble() < postShare;
                 String path = post ? postPath(random.nextInt(3)) : getPath(random.nextInt(2));
                 boolean reused = conn != null;

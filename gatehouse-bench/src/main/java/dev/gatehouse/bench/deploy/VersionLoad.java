@@ -1,5 +1,6 @@
 package dev.gatehouse.bench.deploy;
 
+import dev.gatehouse.bench.scenario.SlotPacer;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
 import java.io.EOFException;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The deploy scenario's load: a fixed number of workers, each with one keep-alive connection to
@@ -106,27 +106,11 @@ final class VersionLoad {
 
     private void work(int w, long startNanos, long endNanos, List<Result> out) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + w);
-        double slotNanos = 1e9 / rate;
+        SlotPacer pacer = new SlotPacer(w, workers, rate, startNanos, endNanos, skippedSlots);
         RawHttpClient conn = null;
         boolean reused = false;
-        long k = 0;
         try {
-            while (true) {
-                long due = startNanos + (long) ((w + k * (double) workers) * slotNanos);
-                if (due >= endNanos) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (now - due > workers * slotNanos) {
-                    long behind = (long) ((now - due) / (workers * slotNanos));
-                    k += behind;
-                    skippedSlots.addAndGet(behind);
-                    continue;
-                }
-                while ((now = System.nanoTime()) < due) {
-                    LockSupport.parkNanos(due - now);
-                }
-                k++;
+            while (pacer.awaitNext() >= 0) {
                 int delay = delayMinMs + random.nextInt(delayMaxMs - delayMinMs + 1);
                 if (conn == null) {
                     conn = connect();
