@@ -14,7 +14,7 @@ final class PoolPolicyWalker {
     static final List<String> ADAPTIVE_KEYS = List.of("initial", "min", "max");
     static final List<String> SLOW_LANE_KEYS = List.of("share", "threshold", "max_routes");
     static final List<String> HASH_KEYS = List.of("key", "bounded_load");
-    static final List<String> STICKY_KEYS = List.of("mode", "cookie", "ttl", "secret");
+    static final List<String> STICKY_KEYS = List.of("mode", "cookie", "ttl", "secret", "version_affinity");
 
     private final Values in;
 
@@ -169,8 +169,10 @@ final class PoolPolicyWalker {
         String cookie = StickyConfig.DEFAULT_COOKIE;
         Duration ttl = StickyConfig.DEFAULT_TTL;
         String secret = null;
+        Duration affinity = Duration.ZERO;
         for (Values.Field f : fields) {
             switch (f.key()) {
+                case "version_affinity" -> affinity = in.durationOrZero(f.value(), f.path());
                 case "mode" -> mode = stickyMode(in.string(f.value(), f.path()), f.path());
                 case "cookie" -> cookie = in.string(f.value(), f.path());
                 case "ttl" -> ttl = in.duration(f.value(), f.path());
@@ -185,7 +187,8 @@ final class PoolPolicyWalker {
         String c = cookie;
         Duration t = ttl;
         String s = secret;
-        return in.build(path, STICKY_KEYS, () -> new StickyConfig(m, c, t, s));
+        Duration a = affinity;
+        return in.build(path, STICKY_KEYS, () -> new StickyConfig(m, c, t, s, a));
     }
 
     private StickyConfig.Mode stickyMode(String text, String path) {

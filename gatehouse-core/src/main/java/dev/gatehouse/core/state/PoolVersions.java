@@ -13,8 +13,15 @@ import java.util.Objects;
  *                 back to while it is still registered)
  * @param epoch    grows by one at every change of the live version; fences requests and shows in
  *                 responses and logs
+ * @param affinityUntilSeconds until when (epoch seconds) clients whose sticky cookie names a backend
+ *                 of the previous version stay on it (version affinity, after a fast cutover); 0 for none
  */
-public record PoolVersions(String live, String previous, long epoch) {
+public record PoolVersions(String live, String previous, long epoch, long affinityUntilSeconds) {
+
+    /** A live version without version affinity. */
+    public PoolVersions(String live, String previous, long epoch) {
+        this(live, previous, epoch, 0);
+    }
 
     /** Validates the parts. */
     public PoolVersions {

@@ -157,6 +157,15 @@ public final class RuntimeChanges {
      *                        version live already
      */
     public static RuntimeState live(RuntimeState state, GatehouseConfig config, String pool, String version) {
+        return live(state, config, pool, version, 0);
+    }
+
+    /**
+     * Like {@link #live(RuntimeState, GatehouseConfig, String, String)}, keeping clients of the
+     * previous version on it until {@code affinityUntilSeconds} (version affinity; 0 for none).
+     */
+    public static RuntimeState live(RuntimeState state, GatehouseConfig config, String pool, String version,
+                                    long affinityUntilSeconds) {
         PoolConfig p = pool(config, pool);
         boolean registered = effective(p, state.pool(pool)).stream().anyMatch(e -> e.config().version().equals(version));
         if (!registered) {
@@ -170,7 +179,7 @@ public final class RuntimeChanges {
             throw new ChangeRejected("version", quote(version) + " (expected: a version other than the live one)");
         }
         long epoch = now == null ? 1 : now.epoch() + 1;
-        return state.with(pool, new PoolVersions(version, now == null ? null : now.live(), epoch));
+        return state.with(pool, new PoolVersions(version, now == null ? null : now.live(), epoch, affinityUntilSeconds));
     }
 
     /**

@@ -41,7 +41,7 @@ final class PoolPolicyConfigTest {
                 backend_concurrency: 1
                 queue: { max: 50, timeout: 2s }
                 slow_lane: { share: 0.25, threshold: 200ms, max_routes: 500 }
-                sticky: { mode: cookie, cookie: srv, ttl: 30m, secret: "${STICKY_SECRET}" }
+                sticky: { mode: cookie, cookie: srv, ttl: 30m, secret: "${STICKY_SECRET}", version_affinity: 10m }
                 backends: [ "10.0.0.1:80" ]
                 """);
         assertThat(p.strategy()).isEqualTo(Strategy.CONSISTENT_HASH);
@@ -49,7 +49,15 @@ final class PoolPolicyConfigTest {
         assertThat(p.admission()).isEqualTo(new AdmissionConfig(1, null, new QueueConfig(50, Duration.ofSeconds(2)),
                 new SlowLaneConfig(0.25, Duration.ofMillis(200), 500)));
         assertThat(p.sticky()).isEqualTo(new StickyConfig(StickyConfig.Mode.COOKIE, "srv", Duration.ofMinutes(30),
-                "0123456789abcdef-secret"));
+                "0123456789abcdef-secret", Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void versionAffinity_withHashStickiness_isRefused() {
+        assertThatThrownBy(() -> new StickyConfig(StickyConfig.Mode.HASH, "gh_sticky", Duration.ofHours(1), null,
+                Duration.ofMinutes(1))).hasMessageContaining("version_affinity: set with mode hash");
+        assertThatThrownBy(() -> new StickyConfig(StickyConfig.Mode.COOKIE, "gh_sticky", Duration.ofHours(1), null,
+                Duration.ofHours(25))).hasMessageContaining("up to 24h");
     }
 
     @Test

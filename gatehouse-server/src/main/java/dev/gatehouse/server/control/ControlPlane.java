@@ -162,7 +162,8 @@ public final class ControlPlane {
                                          java.time.Duration holdTimeout) throws IOException {
         checks.forEach(Runnable::run);
         String what = "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)");
-        UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version);
+        long affinityUntil = strict ? 0 : affinityUntil(pool);
+        UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version, affinityUntil);
         if (!strict) {
             return change(who, what, live);
         }
@@ -205,6 +206,27 @@ public final class ControlPlane {
                 before.admission().release(before.available(), before.balancer());
             }
         }
+    }
+
+    /**
+     * Makes {@code version} live in one change, as a deploy's switch does (a strict deploy holds
+     * and waits itself, see {@link dev.gatehouse.core.deploy.Deployment}): after a fast switch,
+     * clients of the previous version keep it for the pool's {@code sticky.version_affinity}.
+     */
+    public synchronized Snapshot publishLive(String who, String pool, String version, boolean strict) throws IOException {
+        long affinityUntil = strict ? 0 : affinityUntil(pool);
+        return change(who, "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)"),
+                s -> RuntimeChanges.live(s, config, pool, version, affinityUntil));
+    }
+
+    /** When version affinity ends for a fast cutover now, epoch seconds; 0 when the pool has none. */
+    private long affinityUntil(String pool) {
+        var p = config.pools().get(pool);
+        if (p == null || p.sticky() == null || p.sticky().versionAffinity().isZero()) {
+            return 0;
+        }
+        // Rounded up to the next whole second: the window is never shorter than asked.
+        return wallClock.epochSeconds() + Math.max(1, p.sticky().versionAffinity().toSeconds()) + 1;
     }
 
     private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version) {

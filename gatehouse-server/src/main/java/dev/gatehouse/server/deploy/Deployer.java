@@ -143,7 +143,7 @@ public final class Deployer {
                     inFlightOfOtherVersions(p, plan.toVersion()));
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
-                carry(who, pool, action);
+                carry(who, pool, action, plan.mode() == dev.gatehouse.core.deploy.DeployMode.STRICT);
             }
             if (!step.phase().equals(last)) {
                 last = step.phase();
@@ -190,16 +190,28 @@ public final class Deployer {
         return end;
     }
 
-    private void carry(String who, String pool, DeployAction action) throws IOException {
+    /**
+     * Waits, before retiring the old version, for the pool's version affinity to end: its sticky
+     * clients stay on it until then (the node stopping ends the wait).
+     */
+    private void awaitAffinity(String pool) {
+        var versions = current(pool).versions();
+        long until = versions == null ? 0 : versions.affinityUntilSeconds();
+        while (System.currentTimeMillis() / 1000 < until && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(50_000_000L);
+        }
+    }
+
+    private void carry(String who, String pool, DeployAction action, boolean strict) throws IOException {
         switch (action) {
             case DeployAction.HoldNewRequests h -> current(pool).admission().hold();
-            case DeployAction.PublishLive l -> control.change(who, "cutover " + pool + " to " + l.version(),
-                    s -> RuntimeChanges.live(s, control.config(), pool, l.version()));
+            case DeployAction.PublishLive l -> control.publishLive(who, pool, l.version(), strict);
             case DeployAction.ReleaseHeld r -> {
                 PoolSnapshot p = current(pool);
                 p.admission().release(p.available(), p.balancer());
             }
             case DeployAction.Retire r -> {
+                awaitAffinity(pool);
                 for (Member m : current(pool).members()) {
                     if (m.backend().version().equals(r.version())) {
                         control.change(who, "retire " + m.backend().address() + " (" + r.version() + ") from pool " + pool,

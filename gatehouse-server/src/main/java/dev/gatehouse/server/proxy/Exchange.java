@@ -189,14 +189,36 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         // A valid sticky cookie pins the request to its backend while that backend is in the pool;
         // anything else about the cookie (forged, expired, unknown backend) is as if it were absent.
         StickyCookies sticky = pool.sticky();
-        List<Member> available = pool.available();
-        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), available);
-        Admit admit = pool.admission().admit(available, pool.balancer(), this, pinned, waiter);
+        List<Member> candidates = pool.available();
+        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), candidates);
+        if (pinned == null && sticky != null) {
+            Member previous = affinityMember(sticky);
+            if (previous != null) {
+                pinned = previous;
+                candidates = List.of(previous);
+            }
+        }
+        Admit admit = pool.admission().admit(candidates, pool.balancer(), this, pinned, waiter);
         switch (admit) {
             case Admit.Granted g -> admitted(g.ticket());
             case Admit.Queued q -> enqueued();
             case Admit.Rejected r -> fail(ProxyError.NO_BACKEND, "pool " + pool.name() + " has no available backend: " + r.reason());
         }
+    }
+
+    /**
+     * Version affinity: after a fast cutover, a client whose cookie names a backend of the previous
+     * version stays on it until the pool's affinity deadline, while that backend is registered and
+     * in service; null otherwise (then the cookie is rebound to the live version).
+     */
+    private Member affinityMember(StickyCookies sticky) {
+        var versions = pool.versions();
+        if (versions == null || versions.previous() == null || versions.affinityUntilSeconds() <= startMillis / 1000) {
+            return null;
+        }
+        Member m = sticky.find(cookie(sticky.name()), pool.members());
+        return m != null && m.backend().version().equals(versions.previous())
+                && m.backend().admin() == dev.gatehouse.core.state.AdminState.READY ? m : null;
     }
 
     /** Waits in the pool's queue; its timeout answers 503, a grant resumes the exchange. */
