@@ -78,6 +78,10 @@ final class DeployCommand implements Callable<Integer> {
             description = "How many of the new backends must be healthy to cut over (default: all of them).")
     Integer quorum;
 
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Requests to send to the new backends once they are healthy, before the switch (default: none).")
+    Integer warmup;
+
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "The longest wait for the new backends to be healthy; past it the deploy aborts and the old"
                     + " version keeps serving (default: 60s).")
@@ -107,6 +111,9 @@ final class DeployCommand implements Callable<Integer> {
         body.put("mode", strict ? "strict" : "fast");
         if (quorum != null) {
             body.put("quorum", quorum);
+        }
+        if (warmup != null) {
+            body.put("warmup", warmup);
         }
         putDuration(body, "gate_timeout", "--timeout", timeout);
         putDuration(body, "hold_timeout", "--hold-timeout", holdTimeout);

@@ -21,9 +21,11 @@ import java.util.Set;
  * @param gateTimeout  the longest wait for the readiness gate, or null for 60 s
  * @param holdTimeout  strict mode: the longest hold of new requests, or null for 10 s
  * @param drainTimeout the longest wait for the old version's requests after the switch, or null for 30 s
+ * @param warmup       requests sent to the new backends after the gate and before the switch, or
+ *                     null for none
  */
 public record DeployRequest(String version, List<String> backends, String mode, Integer quorum, String gateTimeout,
-                            String holdTimeout, String drainTimeout) {
+                            String holdTimeout, String drainTimeout, Integer warmup) {
 
     /** The readiness gate's timeout when none is given. */
     public static final Duration GATE_TIMEOUT = Duration.ofSeconds(60);
@@ -33,6 +35,17 @@ public record DeployRequest(String version, List<String> backends, String mode, 
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** More backends than this in one deploy is almost certainly a mistake. */
     static final int MAX_BACKENDS = 256;
+
+    /** The warm-up requests, 0 when none was asked for. */
+    public int warmupOrDefault() {
+        if (warmup == null) {
+            return 0;
+        }
+        if (warmup < 0 || warmup > 10_000) {
+            throw new ApiInputException("warmup", warmup + " (expected: 0-10000 requests)");
+        }
+        return warmup;
+    }
 
     /** The version, checked. */
     public String versionRequired() {

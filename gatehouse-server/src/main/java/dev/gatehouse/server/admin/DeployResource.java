@@ -86,7 +86,7 @@ final class DeployResource {
         // A supervised deploy learns its backends when the instances start; the plan is sized then.
         int size = supervised ? Math.max(1, context.control().config().apps().get(pool).instances()) : backends.size();
         int quorum = body.quorumOf(size);
-        DeployPlan plan = new DeployPlan(pool, from, version, mode, size, quorum, 0, gate, hold, drain);
+        DeployPlan plan = new DeployPlan(pool, from, version, mode, size, quorum, body.warmupOrDefault(), gate, hold, drain);
         DeployStatus started = context.deploys().start(request.who(), plan, backends);
         request.reachedControl();
         AdminAudit.started(request.who(), "deploy " + version + " to pool " + pool + " (" + mode.apiName() + ", backends "

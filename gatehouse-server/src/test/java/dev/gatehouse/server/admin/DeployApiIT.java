@@ -90,7 +90,7 @@ final class DeployApiIT {
             List<String> lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
             assertThat(lines.stream().filter(l -> l.contains("what=\"deploy v2 to pool web"))).singleElement()
                     .satisfies(l -> assertThat(l).startsWith("who=\"admin-api 127.0.0.1\"").contains("result=\"started: "));
-            assertThat(lines).anyMatch(l -> l.contains("what=\"cutover web to v2\"") && l.contains("applied"));
+            assertThat(lines).anyMatch(l -> l.contains("what=\"cutover web to v2 (strict)\"") && l.contains("applied"));
             assertThat(lines).anyMatch(l -> l.contains("what=\"retire " + a.address()));
         } finally {
             releaseAudit(audit);
@@ -223,7 +223,7 @@ final class DeployApiIT {
                     "gate_timeout");
             assertError(admin.post(POOL + "/deploy", "{\"version\": \"v2\", " + nb + ", \"drain_timeout\": \"1y\"}"), 400,
                     "drain_timeout");
-            assertError(admin.post(POOL + "/deploy", "{\"version\": \"v2\", " + nb + ", \"warmup\": 3}"), 400, "warmup");
+            assertError(admin.post(POOL + "/deploy", "{\"version\": \"v2\", " + nb + ", \"warmup\": -1}"), 400, "warmup");
             assertError(admin.post(POOL + "/deploy", "{\"version\": \"v2\", \"backends\": [\"" + a.address() + "\"]}"), 400,
                     "backends");
             assertError(admin.post("/api/v1/pools/empty/deploy", "{\"version\": \"v2\", " + nb + "}"), 400, "pool");

@@ -197,4 +197,28 @@ final class DeployIT {
         });
         return r;
     }
+
+    @Test
+    void warmup_requestsReachTheNewVersionBeforeAnyClientRequest() throws Exception {
+        try (StubBackend a1 = StubBackend.start("a1"); StubBackend b1 = StubBackend.start("b1");
+             TestNode node = TestNode.builder().backend(a1.address()).health("web", NO_SLOW_START).accessLog(false).start();
+             ContinuousLoad load = ContinuousLoad.start(node.port(), 2, "/")) {
+            load.awaitCompleted(20, Duration.ofSeconds(20));
+            Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime);
+            DeployPlan warm = new DeployPlan("web", "v1", "v2", DeployMode.FAST, 1, 1, 5, Duration.ofSeconds(10),
+                    Duration.ofSeconds(5), Duration.ofSeconds(10));
+            List<DeployPhase> phases = new ArrayList<>();
+
+            DeployPhase end = deployer.run("test", warm, addresses(b1), phases::add);
+
+            long after = load.completed();
+            load.awaitCompleted(after + 20, Duration.ofSeconds(20));
+            assertThat(load.stop()).isEmpty();
+            assertThat(end).isInstanceOf(DeployPhase.Done.class);
+            assertThat(phases).anyMatch(p -> p instanceof DeployPhase.Warming);
+            var received = b1.requests();
+            assertThat(received.subList(0, 5)).allMatch(r -> "gatehouse-warmup".equals(r.header("User-Agent")));
+            assertThat(received.size()).isGreaterThan(5);
+        }
+    }
 }
