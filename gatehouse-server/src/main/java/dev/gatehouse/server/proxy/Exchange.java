@@ -63,6 +63,8 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
 
     static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     private static final int MAX_LOGGED_PATH = 2048;
+    /** The pool's epoch of the version that served the response, on pools that were cut over. */
+    static final String EPOCH_HEADER = "X-Gatehouse-Epoch";
 
     private final ProxyHandler client;
     private final ProxyContext context;
@@ -204,6 +206,19 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
             case Admit.Queued q -> enqueued();
             case Admit.Rejected r -> fail(ProxyError.NO_BACKEND, "pool " + pool.name() + " has no available backend: " + r.reason());
         }
+    }
+
+    /**
+     * The epoch of the version that served the request: the one at arrival, or the current one
+     * when the request was held through a cutover (its backend is of the version live now).
+     */
+    private long servedEpoch() {
+        long arrival = pool.epoch();
+        var now = context.snapshots().current().pool(pool.name());
+        if (now != null && now.epoch() != arrival && backend.version().equals(now.liveVersion())) {
+            return now.epoch();
+        }
+        return arrival;
     }
 
     /**
@@ -635,6 +650,11 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
                 && !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
                 && (bodiless || chunked || hasLength);
         context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
+        long epoch = servedEpoch();
+        if (epoch > 0) {
+            // Which live version served this: a client (or a test) can tell old from new after a cutover.
+            h.set(EPOCH_HEADER, epoch);
+        }
         if (pool.sticky() != null) {
             // Binds a new client, rebinds one whose backend went away, refreshes everyone else's expiry.
             h.add(HttpHeaderNames.SET_COOKIE, pool.sticky().setCookieHeader(member));

@@ -68,7 +68,9 @@ final class CutoverIT {
             assertThat(web.liveVersion()).isEqualTo("v1");
             assertThat(web.epoch()).isZero();
             for (int i = 0; i < 10; i++) {
-                assertThat(get(client).bodyText()).isEqualTo("v1");
+                RawHttpResponse r = get(client);
+                assertThat(r.bodyText()).isEqualTo("v1");
+                assertThat(r.header("X-Gatehouse-Epoch")).as("no header before any cutover").isNull();
             }
 
             node.server().control().cutover("test", "web", "v2", false, Duration.ofSeconds(5));
@@ -78,7 +80,9 @@ final class CutoverIT {
             assertThat(web.epoch()).isEqualTo(1);
             assertThat(web.versions().previous()).isEqualTo("v1");
             for (int i = 0; i < 10; i++) {
-                assertThat(get(client).bodyText()).isEqualTo("v2");
+                RawHttpResponse r = get(client);
+                assertThat(r.bodyText()).isEqualTo("v2");
+                assertThat(r.header("X-Gatehouse-Epoch")).isEqualTo("1");
             }
             // Going back (a rollback) is another cutover, to the previous version, at the next epoch.
             node.server().control().cutover("test", "web", "v1", false, Duration.ofSeconds(5));
