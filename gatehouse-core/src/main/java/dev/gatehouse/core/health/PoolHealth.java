@@ -55,6 +55,9 @@ public final class PoolHealth implements SlowStart {
     private volatile List<Member> members = List.of();
     /** The version that serves, or null for all; guarded by the lock. */
     private String liveVersion;
+    /** The canary version, or null; guarded by the lock. */
+    private String canaryVersion;
+    private volatile List<Member> canaryAvailable = List.of();
     private boolean started;
     private volatile List<Member> available = List.of();
     private volatile List<Member> inService = List.of();
@@ -114,6 +117,14 @@ public final class PoolHealth implements SlowStart {
      * @param liveVersion the version that serves, or null
      */
     public void members(List<Member> current, String liveVersion) {
+        members(current, liveVersion, null);
+    }
+
+    /**
+     * Sets the pool's members, its live version and its canary version (null for none): members of
+     * the canary take requests only through {@link #canaryAvailable()}.
+     */
+    public void members(List<Member> current, String liveVersion, String canaryVersion) {
         List<Member> copy = List.copyOf(current);
         lock.lock();
         try {
@@ -138,6 +149,7 @@ public final class PoolHealth implements SlowStart {
             started = true;
             members = copy;
             this.liveVersion = liveVersion;
+            this.canaryVersion = canaryVersion;
             byLoad = next;
             recompute(now);
         } finally {
@@ -179,6 +191,12 @@ public final class PoolHealth implements SlowStart {
     public List<Member> inService() {
         available();
         return inService;
+    }
+
+    /** The canary version's members that take new requests now (healthy, in service); empty without a canary. */
+    public List<Member> canaryAvailable() {
+        available();
+        return canaryAvailable;
     }
 
     /** Whether too few backends are available and the panic mode decides. */
@@ -493,6 +511,7 @@ public final class PoolHealth implements SlowStart {
      */
     private boolean recompute(long now) {
         List<Member> up = new ArrayList<>(members.size());
+        List<Member> canaryUp = new ArrayList<>();
         List<Member> notDraining = new ArrayList<>(members.size());
         long deadline = BackendHealth.NEVER;
         for (Member m : members) {
@@ -506,6 +525,12 @@ public final class PoolHealth implements SlowStart {
                 if (h.checkHealthy) {
                     startRamp(h, now);
                 }
+            }
+            if (canaryVersion != null && canaryVersion.equals(m.backend().version())) {
+                if (!h.draining && m.backend().admin() == AdminState.READY && !h.ejected() && h.checkHealthy) {
+                    canaryUp.add(m);
+                }
+                continue;
             }
             if (h.draining || m.backend().admin() != AdminState.READY
                     || (liveVersion != null && !liveVersion.equals(m.backend().version()))) {
@@ -532,6 +557,9 @@ public final class PoolHealth implements SlowStart {
             panicking = panic;
         }
         nextDeadline = deadline;
+        if (!canaryUp.equals(canaryAvailable)) {
+            canaryAvailable = List.copyOf(canaryUp);
+        }
         if (!notDraining.equals(inService)) {
             inService = List.copyOf(notDraining);
         }

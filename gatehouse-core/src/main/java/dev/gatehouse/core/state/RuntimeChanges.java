@@ -179,7 +179,40 @@ public final class RuntimeChanges {
             throw new ChangeRejected("version", quote(version) + " (expected: a version other than the live one)");
         }
         long epoch = now == null ? 1 : now.epoch() + 1;
+        // A cutover ends any canary: the new live version is the one everybody gets.
         return state.with(pool, new PoolVersions(version, now == null ? null : now.live(), epoch, affinityUntilSeconds));
+    }
+
+    /**
+     * Sends {@code percent} of a pool's new requests to a registered version beside the live one (a
+     * canary); {@code percent} 0 (or a null version) ends the canary.
+     *
+     * @throws ChangeRejected for an unknown pool, a version without a backend in the pool, the live
+     *                        version itself, or a share out of 1-99
+     */
+    public static RuntimeState canary(RuntimeState state, GatehouseConfig config, String pool, String version, int percent) {
+        PoolConfig p = pool(config, pool);
+        PoolVersions now = state.versions(pool);
+        if (now == null) {
+            now = PoolVersions.declared(p);
+        }
+        if (now == null) {
+            throw new ChangeRejected("pool", pool + " has no live version (expected: a pool with one, to compare a canary with)");
+        }
+        if (version == null || percent == 0) {
+            return state.with(pool, now.withCanary(null, 0));
+        }
+        if (percent < 1 || percent > 99) {
+            throw new ChangeRejected("percent", percent + " (expected: 1-99, or 0 to end the canary)");
+        }
+        if (version.equals(now.live())) {
+            throw new ChangeRejected("version", quote(version) + " (expected: a version other than the live one)");
+        }
+        boolean registered = effective(p, state.pool(pool)).stream().anyMatch(e -> e.config().version().equals(version));
+        if (!registered) {
+            throw new ChangeRejected("version", quote(version) + " (expected: a version with a backend in pool " + pool + ")");
+        }
+        return state.with(pool, now.withCanary(version, percent));
     }
 
     /**

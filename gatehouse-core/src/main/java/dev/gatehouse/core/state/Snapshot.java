@@ -118,7 +118,7 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
      */
     public void activate() {
         for (PoolSnapshot p : pools.values()) {
-            p.health().members(p.members(), p.liveVersion());
+            p.health().members(p.members(), p.liveVersion(), p.versions() == null ? null : p.versions().canary());
         }
     }
 

@@ -219,6 +219,18 @@ public final class ControlPlane {
                 s -> RuntimeChanges.live(s, config, pool, version, affinityUntil));
     }
 
+    /**
+     * Sends {@code percent} of the pool's new requests to a registered version beside the live one;
+     * 0 ends the canary. One change, like any other.
+     *
+     * @throws ChangeRejected for an unknown pool or version, the live version, or a share out of 1-99
+     */
+    public Snapshot canary(String who, String pool, String version, int percent) throws IOException {
+        return change(who, percent == 0 ? "end the canary of pool " + pool
+                        : "canary " + version + " at " + percent + " % in pool " + pool,
+                s -> RuntimeChanges.canary(s, config(), pool, version, percent));
+    }
+
     /** When version affinity ends for a fast cutover now, epoch seconds; 0 when the pool has none. */
     private long affinityUntil(String pool) {
         var p = config.pools().get(pool);

@@ -193,6 +193,19 @@ final class Exchange implements UpstreamListener, AcquireCallback, PickContext {
         StickyCookies sticky = pool.sticky();
         List<Member> candidates = pool.available();
         Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), candidates);
+        var versions = pool.versions();
+        if (pinned == null && versions != null && versions.canary() != null) {
+            // A canary takes its share of the requests; a session bound to it stays with it.
+            List<Member> canary = pool.health().canaryAvailable();
+            Member onCanary = sticky == null ? null : sticky.find(cookie(sticky.name()), canary);
+            if (onCanary != null) {
+                pinned = onCanary;
+                candidates = canary;
+            } else if (!canary.isEmpty()
+                    && java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < versions.canaryPercent()) {
+                candidates = canary;
+            }
+        }
         if (pinned == null && sticky != null) {
             Member previous = affinityMember(sticky);
             if (previous != null) {
