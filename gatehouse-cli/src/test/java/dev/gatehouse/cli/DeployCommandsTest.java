@@ -192,6 +192,28 @@ final class DeployCommandsTest {
     }
 
     @Test
+    void canary_postsTheVersionAndShare_andSaysWhatServes() throws Exception {
+        api.on("POST", "/api/v1/pools/web/canary", 200,
+                "{\"pool\": \"web\", \"live_version\": \"v41\", \"canary\": \"v42\", \"canary_percent\": 10, \"epoch\": 3}");
+
+        assertThat(run("canary", "--pool", "web", "--version", "v42", "--percent", "10")).isZero();
+
+        assertThat(JSON.readTree(api.last().body())).isEqualTo(JSON.readTree("{\"version\": \"v42\", \"percent\": 10}"));
+        assertThat(out.toString().strip()).isEqualTo("web: v42 takes 10 % of new requests beside v41");
+    }
+
+    @Test
+    void canary_percentZero_endsIt() throws Exception {
+        api.on("POST", "/api/v1/pools/web/canary", 200,
+                "{\"pool\": \"web\", \"live_version\": \"v41\", \"canary\": null, \"canary_percent\": 0, \"epoch\": 3}");
+
+        assertThat(run("canary", "--pool", "web", "--percent", "0")).isZero();
+
+        assertThat(JSON.readTree(api.last().body())).isEqualTo(JSON.readTree("{\"percent\": 0}"));
+        assertThat(out.toString().strip()).isEqualTo("web: no canary; v41 takes every request");
+    }
+
+    @Test
     void help_describesDeployAndRollback() {
         assertThat(run("help", "deploy")).isZero();
         assertThat(out.toString()).contains("--backend=HOST:PORT", "--strict", "--quorum=N", "--timeout=DURATION",

@@ -46,6 +46,7 @@ final class AdminApi {
             case DEPLOY -> request.method().equals(HttpMethod.POST) ? done(deploy.deploy(route, request))
                     : done(deploy.status(route.pool()));
             case ROLLBACK -> deploy.rollback(route, request);
+            case CANARY -> backends.canary(route, request);
         };
     }
 

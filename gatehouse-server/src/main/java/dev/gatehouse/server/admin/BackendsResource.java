@@ -95,6 +95,24 @@ final class BackendsResource {
         return AdminResponse.json(status, PoolsResource.backend(snapshot, route.pool(), route.address(), context.clock().millis()));
     }
 
+    /** {@code POST /pools/{pool}/canary}: 200 with the pool's versions after the change. */
+    CompletableFuture<AdminResponse> canary(Route route, AdminRequest request) {
+        var body = ApiJson.read(request.body(), dev.gatehouse.core.api.CanaryRequest.class);
+        int percent = body.percentRequired();
+        String version = body.versionOrNull();
+        String pool = route.pool();
+        String what = percent == 0 || version == null ? "end the canary of pool " + pool
+                : "canary " + version + " at " + percent + " % in pool " + pool;
+        return change(request, what,
+                s -> RuntimeChanges.canary(s, context.control().config(), pool, version, percent),
+                snapshot -> {
+                    var p = snapshot.pool(pool);
+                    var v = p.versions();
+                    return AdminResponse.json(HttpResponseStatus.OK, new dev.gatehouse.core.api.CanaryResult(pool,
+                            p.liveVersion(), v == null ? null : v.canary(), v == null ? 0 : v.canaryPercent(), p.epoch()));
+                });
+    }
+
     /** Runs one change on the control thread and answers from the snapshot it published. */
     private CompletableFuture<AdminResponse> change(AdminRequest request, String what, UnaryOperator<RuntimeState> change,
                                                     Function<Snapshot, AdminResponse> answer) {

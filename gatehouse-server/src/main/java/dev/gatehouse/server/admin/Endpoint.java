@@ -20,6 +20,7 @@ enum Endpoint {
     READY("/api/v1/pools/{pool}/backends/{address}/ready", HttpMethod.POST),
     DEPLOY("/api/v1/pools/{pool}/deploy", HttpMethod.GET, HttpMethod.POST),
     ROLLBACK("/api/v1/pools/{pool}/rollback", HttpMethod.POST),
+    CANARY("/api/v1/pools/{pool}/canary", HttpMethod.POST),
     RELOAD("/api/v1/reload", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET);
 

@@ -286,6 +286,35 @@ final class DeployApiIT {
         }
     }
 
+    @Test
+    void canary_throughTheApi_takesItsShare_andEnds() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b"); TestNode node = node(a)) {
+            AdminClient admin = admin(node);
+            assertThat(admin.post(POOL + "/backends", "{\"address\": \"" + b.address() + "\", \"version\": \"v2\"}").status())
+                    .isEqualTo(201);
+
+            AdminClient.Response r = admin.post(POOL + "/canary", "{\"version\": \"v2\", \"percent\": 30}");
+
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.json().get("canary").asText()).isEqualTo("v2");
+            assertThat(r.json().get("canary_percent").asInt()).isEqualTo(30);
+            long toB = 0;
+            try (var client = dev.gatehouse.testing.RawHttpClient.connect(node.port())) {
+                for (int i = 0; i < 400; i++) {
+                    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                    toB += "b".equals(client.readResponse().header("X-Backend")) ? 1 : 0;
+                }
+            }
+            assertThat(toB).isBetween(80L, 160L); // 30 % of 400 = 120, about five standard deviations either way
+            assertError(admin.post(POOL + "/canary", "{\"version\": \"v2\", \"percent\": 100}"), 400, "percent");
+            assertError(admin.post(POOL + "/canary", "{\"version\": \"v1\", \"percent\": 10}"), 400, "version");
+            assertError(admin.post(POOL + "/canary", "{\"version\": \"v2\"}"), 400, "percent");
+            AdminClient.Response ended = admin.post(POOL + "/canary", "{\"percent\": 0}");
+            assertThat(ended.status()).isEqualTo(200);
+            assertThat(ended.json().get("canary").isNull()).isTrue();
+        }
+    }
+
     private static TestNode node(StubBackend... backends) throws Exception {
         TestNode.Builder b = TestNode.builder().health("web", NO_SLOW_START).accessLog(false).admin(LOOPBACK);
         for (StubBackend s : backends) {

@@ -120,7 +120,9 @@ final class OpenApiDocTest {
                 Arguments.of("DeployRequest", DeployRequest.class),
                 Arguments.of("Deploy", DeployView.class),
                 Arguments.of("RollbackRequest", RollbackRequest.class),
-                Arguments.of("RollbackResult", RollbackResult.class));
+                Arguments.of("RollbackResult", RollbackResult.class),
+                Arguments.of("CanaryRequest", dev.gatehouse.core.api.CanaryRequest.class),
+                Arguments.of("CanaryResult", dev.gatehouse.core.api.CanaryResult.class));
     }
 
     @ParameterizedTest(name = "{0}")
