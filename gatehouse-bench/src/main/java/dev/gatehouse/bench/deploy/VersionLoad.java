@@ -1,19 +1,15 @@
 package dev.gatehouse.bench.deploy;
 
+import dev.gatehouse.bench.scenario.ClientFailures;
 import dev.gatehouse.bench.scenario.SlotPacer;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
-import java.io.EOFException;
+
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.ProtocolException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -172,32 +168,8 @@ final class VersionLoad {
         return new Attempt(new Result(id, w, delay, start, end, Result.OK, 200, "", backend, reused), close);
     }
 
-    /** A short, stable name for a client-side failure: the causes the report counts. */
+    /** A short, stable name for a client-side failure: the categories of the report. */
     static String clientCause(UncheckedIOException e) {
-        Throwable c = e.getCause() != null ? e.getCause() : e;
-        String msg = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
-        boolean sending = e.getMessage() != null && e.getMessage().startsWith("send");
-        if (c instanceof SocketTimeoutException) {
-            return "timeout";
-        }
-        if (c instanceof ConnectException) {
-            return "connect failed";
-        }
-        if (c instanceof EOFException) {
-            return msg.contains("before a response") ? "closed before response" : "closed during response";
-        }
-        if (c instanceof ProtocolException) {
-            return "protocol error";
-        }
-        if (c instanceof SocketException) {
-            if (msg.contains("reset")) {
-                return sending ? "connection reset (sending)" : "connection reset";
-            }
-            if (msg.contains("broken pipe")) {
-                return "broken pipe (sending)";
-            }
-            return "socket error: " + msg;
-        }
-        return c.getClass().getSimpleName();
+        return ClientFailures.cause(e, "connect failed");
     }
 }
