@@ -4,7 +4,6 @@ import dev.gatehouse.bench.scenario.ClientFailures;
 import dev.gatehouse.bench.scenario.SlotPacer;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RawHttpResponse;
-
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
