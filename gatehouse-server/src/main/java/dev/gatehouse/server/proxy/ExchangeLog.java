@@ -1,0 +1,48 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.server.log.AccessRecord;
+
+/**
+ * The end of an exchange as the outside sees it: one call to the metrics recorder, then one access
+ * log record (when the log is on). Called exactly once per exchange, on its loop.
+ */
+final class ExchangeLog {
+
+    /** Longer targets are cut in the log: a log line must stay bounded whatever the client sends. */
+    private static final int MAX_LOGGED_TARGET = 2048;
+
+    private ExchangeLog() {
+    }
+
+    /**
+     * Records how {@code e} ended.
+     *
+     * @param error why the proxy answered or cut it, or {@code null} for a response passed through
+     */
+    static void ended(ProxyContext context, Exchange e, String error) {
+        long now = System.nanoTime();
+        var pool = e.pool();
+        var backend = e.backend();
+        long upstreamStart = e.upstreamStartNanos();
+        // Metrics first: they count every exchange, whether or not the access log is on.
+        context.recorder().ended(pool == null ? null : pool.name(), backend, e.status(), now - e.startNanos(),
+                upstreamStart < 0 ? -1 : now - upstreamStart);
+        if (!context.accessLog().enabled()) {
+            return;
+        }
+        String target = e.request().uri();
+        if (target.length() > MAX_LOGGED_TARGET) {
+            target = target.substring(0, MAX_LOGGED_TARGET);
+        }
+        context.accessLog().log(new AccessRecord(
+                e.startMillis(), e.requestId(), e.clientAddress(), e.request().method().name(), target,
+                e.status(), e.bytesIn(), e.bytesOut(), (now - e.startNanos()) / 1000, e.queueNanos() / 1000,
+                upstreamStart < 0 ? -1 : (now - upstreamStart) / 1000,
+                pool == null ? null : pool.name(),
+                backend == null ? null : backend.address().toString(),
+                backend == null ? null : backend.version(),
+                e.tries(),
+                pool == null ? -1 : pool.epoch(),
+                error));
+    }
+}
