@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatehouseServer implements AutoCloseable {
 
+    /** The data plane's clocks, handed to every decision: the only reads of the system clocks. */
+    private final Clock clock = System::nanoTime;
+    private final WallClock wallClock = () -> System.currentTimeMillis() / 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
     /** Response header sections from backends may be this large. */
     private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
@@ -89,8 +93,6 @@ public final class GatehouseServer implements AutoCloseable {
                 }
             });
         }
-        Clock clock = System::nanoTime;
-        WallClock wallClock = () -> System.currentTimeMillis() / 1000;
         this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
@@ -279,7 +281,8 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
+                    clock, wallClock, SharedRandom.INSTANCE);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())

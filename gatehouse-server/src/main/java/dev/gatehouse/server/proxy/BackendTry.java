@@ -334,7 +334,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             return;
         }
         upstream = null;
-        if (reused && !replacedStale && !interim && exchange.mayResendOnFreshConnection()) {
+        if (exchange.mayResendOnFreshConnection(reused, replacedStale, interim)) {
             // A pooled connection the backend closed as we reused it (its keep-alive timeout
             // raced our pick): nothing was answered and the request is safe to send again.
             replacedStale = true;

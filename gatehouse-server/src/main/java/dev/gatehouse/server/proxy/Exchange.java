@@ -5,8 +5,13 @@ import dev.gatehouse.core.admission.Outcome;
 import dev.gatehouse.core.admission.Ticket;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
-import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.request.FailureKind;
+import dev.gatehouse.core.request.RetryAttempt;
+import dev.gatehouse.core.request.RetryDecision;
+import dev.gatehouse.core.request.RetryPolicy;
+import dev.gatehouse.core.request.Target;
+import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
@@ -153,64 +158,11 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         }
         pool = snapshot.pool(route.pool());
         pool.retryBudget().recordRequest();
-        if (pool.config().retry().deadline() != null) {
-            deadlineNanos = startNanos + pool.config().retry().deadline().toNanos();
-        }
-        // A valid sticky cookie pins the request to its backend while that backend is in the pool;
-        // anything else about the cookie (forged, expired, unknown backend) is as if it were absent.
+        deadlineNanos = RetryPolicy.deadline(pool, startNanos);
         StickyCookies sticky = pool.sticky();
-        List<Member> candidates = pool.available();
-        Member pinned = sticky == null ? null : sticky.find(cookie(sticky.name()), candidates);
-        var versions = pool.versions();
-        if (pinned == null && versions != null && versions.canary() != null) {
-            // A canary takes its share of the requests; a session bound to it stays with it.
-            List<Member> canary = pool.health().canaryAvailable();
-            Member onCanary = sticky == null ? null : sticky.find(cookie(sticky.name()), canary);
-            if (onCanary != null) {
-                pinned = onCanary;
-                candidates = canary;
-            } else if (!canary.isEmpty()
-                    && java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < versions.canaryPercent()) {
-                candidates = canary;
-            }
-        }
-        if (pinned == null && sticky != null) {
-            Member previous = affinityMember(sticky);
-            if (previous != null) {
-                pinned = previous;
-                candidates = List.of(previous);
-            }
-        }
-        admit(pool.admission().admit(candidates, pool.balancer(), this, pinned, queue), ProxyError.NO_BACKEND,
+        Target chosen = context.targets().choose(pool, sticky == null ? null : cookie(sticky.name()));
+        admit(pool.admission().admit(chosen.candidates(), pool.balancer(), this, chosen.pinned(), queue), ProxyError.NO_BACKEND,
                 "pool " + pool.name() + " has no available backend: ");
-    }
-
-    /**
-     * The epoch of the version that served the request: the one at arrival, or the current one
-     * when the request was held through a cutover (its backend is of the version live now).
-     */
-    private long servedEpoch() {
-        long arrival = pool.epoch();
-        var now = context.snapshots().current().pool(pool.name());
-        if (now != null && now.epoch() != arrival && current.backend().version().equals(now.liveVersion())) {
-            return now.epoch();
-        }
-        return arrival;
-    }
-
-    /**
-     * Version affinity: after a fast cutover, a client whose cookie names a backend of the previous
-     * version stays on it until the pool's affinity deadline, while that backend is registered and
-     * in service; null otherwise (then the cookie is rebound to the live version).
-     */
-    private Member affinityMember(StickyCookies sticky) {
-        var versions = pool.versions();
-        if (versions == null || versions.previous() == null || versions.affinityUntilSeconds() <= startMillis / 1000) {
-            return null;
-        }
-        Member m = sticky.find(cookie(sticky.name()), pool.members());
-        return m != null && m.backend().version().equals(versions.previous())
-                && m.backend().admin() == dev.gatehouse.core.state.AdminState.READY ? m : null;
     }
 
     /** Acts on the admission's answer: a slot now, a wait in the queue, or an error. */
@@ -301,12 +253,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
 
     /** How long the current try waits for its response head: the per-try timeout, cut by the deadline. */
     long headTimeoutNanos() {
-        java.time.Duration perTry = pool.config().retry().perTryTimeout();
-        long t = perTry != null ? perTry.toNanos() : context.settings().backendResponseHeader();
-        if (deadlineNanos != Long.MAX_VALUE) {
-            t = Math.min(t, Math.max(1_000_000, deadlineNanos - System.nanoTime()));
-        }
-        return t;
+        return context.retries().tryTimeoutNanos(pool, context.settings().backendResponseHeader(), deadlineNanos);
     }
 
     long backendIdleNanos() {
@@ -323,8 +270,9 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
     }
 
     /** Whether a request that met a stale pooled connection may be sent again on a fresh one. */
-    boolean mayResendOnFreshConnection() {
-        return !streaming() && requestDone && !expectsBody && idempotent();
+    boolean mayResendOnFreshConnection(boolean reused, boolean replacedOnce, boolean interim) {
+        return RetryPolicy.mayReplaceStaleConnection(reused, replacedOnce, streaming(), interim, requestDone, expectsBody,
+                idempotent());
     }
 
     void connectFailed(BackendTry t, Throwable cause) {
@@ -334,7 +282,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         pool.health().connectFailed(t.member(), cause instanceof ConnectTimeoutException ? "timed out" : String.valueOf(cause.getMessage()));
         // Nothing was sent: any request may go to another backend (this is also how a sticky
         // session whose backend died moves on without an error).
-        if (!retry(Retry.NOT_SENT, why)) {
+        if (!retry(FailureKind.NOT_SENT, why)) {
             fail(cause instanceof ConnectTimeoutException ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED, why);
         }
     }
@@ -346,7 +294,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
             return;
         }
         String why = "backend " + t.backend().address() + " closed the connection before responding: " + cause.getMessage();
-        if (!retry(t.sent() ? Retry.MAYBE_SENT : Retry.NOT_SENT, why)) {
+        if (!retry(t.sent() ? FailureKind.MAYBE_SENT : FailureKind.NOT_SENT, why)) {
             fail(ProxyError.BACKEND_FAILED, why);
         }
     }
@@ -361,7 +309,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         int code = response.status().code();
         if (code >= 500) {
             pool.health().serverError(t.member(), "HTTP " + code);
-            if (pool.config().retry().retriesStatus(code) && retry(Retry.STATUS, "backend " + t.backend().address() + " answered " + code)) {
+            if (pool.config().retry().retriesStatus(code) && retry(FailureKind.STATUS, "backend " + t.backend().address() + " answered " + code)) {
                 return false;
             }
         } else {
@@ -371,7 +319,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         ResponseFraming framing = ResponseFraming.of(response, head);
         HttpHeaders h = response.headers();
         context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
-        long epoch = servedEpoch();
+        long epoch = TargetChooser.servedEpoch(pool, context.snapshots().current().pool(pool.name()), t.backend());
         if (epoch > 0) {
             // Which live version served this: a client (or a test) can tell old from new after a cutover.
             h.set(EPOCH_HEADER, epoch);
@@ -407,96 +355,38 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
 
     // ---------------------------------------------------------------- retries
 
-    /** Why a try failed, as far as retrying is concerned. */
-    private enum Retry {
-        /** Provably not sent (connect failed, or nothing reached the socket): any method may retry. */
-        NOT_SENT,
-        /** The connection broke before a response, after some of the request was written. */
-        MAYBE_SENT,
-        /** No response head within the try's timeout. */
-        TIMEOUT,
-        /** A response whose status is in {@code retries.on_status}. */
-        STATUS
-    }
-
     /**
-     * Sends the request to another backend if that is safe and allowed: not yet answered; within
-     * {@code retries.max}; an idempotent method unless nothing was sent; a body that was not read
-     * yet or is kept whole; before the deadline; another available backend not tried yet; and a
-     * retry left in the pool's budget (checked last, because it takes one).
+     * Sends the request to another backend if {@link RetryPolicy} says it is safe and allowed; only
+     * while no response byte went to the client.
      *
      * @return whether the request was retried (or failed for want of a backend after all)
      */
-    private boolean retry(Retry kind, String why) {
-        var policy = pool.config().retry();
-        if (ended() || streaming() || tried.size() > policy.maxRetries()) {
+    private boolean retry(FailureKind kind, String why) {
+        if (ended() || streaming()) {
             return false;
         }
-        if ((kind != Retry.NOT_SENT && !idempotent()) || (kind == Retry.TIMEOUT && !policy.onTimeout())) {
-            return false;
-        }
-        if (expectsBody && (bytesIn > 0 || requestDone) && (replay == null || !replay.replayable())) {
-            return false;
-        }
-        if (System.nanoTime() >= deadlineNanos) {
-            return false;
-        }
-        // Retries never cross versions: only the first try's version may take this request.
-        String version = tried.get(0).backend().version();
-        List<Member> candidates = sameVersion(pool.available(), version);
-        if (!anotherBackend(candidates)) {
-            // No available backend is left untried. A fail-open pool would rather try one that is
-            // unhealthy or ejected (it may be back already: a restarted app) than fail for sure.
-            if (pool.config().health().panic().mode() != PanicConfig.Mode.FAIL_OPEN) {
-                return false;
+        boolean bodyStarted = bytesIn > 0 || requestDone;
+        RetryDecision decision = context.retries().decide(pool, kind, new RetryAttempt(idempotent(), tried, expectsBody,
+                bodyStarted, replay != null && replay.replayable(), deadlineNanos));
+        if (!(decision instanceof RetryDecision.Retry retry)) {
+            if (((RetryDecision.NoRetry) decision).reason() == RetryDecision.Reason.BUDGET_SPENT) {
+                LOG.debug("{} request {}: {}; not retried, the retry budget of pool {} is spent",
+                        client.logId(), requestId, why, pool.name());
             }
-            candidates = sameVersion(pool.health().inService(), version);
-            if (!anotherBackend(candidates)) {
-                return false;
-            }
-        }
-        if (!pool.retryBudget().tryAcquire()) {
-            LOG.debug("{} request {}: {}; not retried, the retry budget of pool {} is spent",
-                    client.logId(), requestId, why, pool.name());
             return false;
         }
         LOG.debug("{} request {}: {}; retrying on another backend", client.logId(), requestId, why);
         client.stopBackendTimer();
         current.abandon(Outcome.FAILURE);
-        admit(pool.admission().admit(candidates, pool.balancer(), this, null, queue, true),
-                kind == Retry.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
+        admit(pool.admission().admit(retry.candidates(), pool.balancer(), this, null, queue, true),
+                kind == FailureKind.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
                 why + "; no other backend could take the retry: ");
         return true;
     }
 
-    /** The candidates of one version; the same list when all are (no copy in the common case). */
-    private static List<Member> sameVersion(List<Member> candidates, String version) {
-        for (Member m : candidates) {
-            if (!m.backend().version().equals(version)) {
-                return candidates.stream().filter(c -> c.backend().version().equals(version)).toList();
-            }
-        }
-        return candidates;
-    }
-
-    /** Whether one of {@code candidates} is a backend this request has not tried. */
-    private boolean anotherBackend(List<Member> candidates) {
-        for (Member m : candidates) {
-            if (!excludes(m)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public boolean excludes(Member m) {
-        for (Member t : tried) {
-            if (t.load() == m.load()) {
-                return true;
-            }
-        }
-        return false;
+        return RetryPolicy.excludes(tried, m);
     }
 
     private static List<Member> append(List<Member> list, Member m) {
@@ -507,9 +397,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
     }
 
     boolean idempotent() {
-        HttpMethod m = request.method();
-        return HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m) || HttpMethod.OPTIONS.equals(m)
-                || HttpMethod.PUT.equals(m) || HttpMethod.DELETE.equals(m) || HttpMethod.TRACE.equals(m);
+        return RetryPolicy.isIdempotent(request.method().name());
     }
 
     // ---------------------------------------------------------------- from the client side
@@ -601,7 +489,7 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         String why = System.nanoTime() >= deadlineNanos
                 ? "no response within the deadline of " + pool.config().retry().deadline().toMillis() + " ms"
                 : "no response from " + current.backend().address() + " within " + current.headTimeoutNanos() / 1_000_000 + " ms";
-        if (!retry(Retry.TIMEOUT, why)) {
+        if (!retry(FailureKind.TIMEOUT, why)) {
             fail(ProxyError.BACKEND_TIMEOUT, why);
         }
     }

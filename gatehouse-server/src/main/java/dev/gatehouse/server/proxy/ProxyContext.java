@@ -1,7 +1,12 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.request.RetryPolicy;
+import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.time.WallClock;
+import java.util.random.RandomGenerator;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.upstream.UpstreamPools;
 
@@ -18,6 +23,8 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param connections   tracks open client connections for graceful shutdown
  * @param settings      timeouts and limits in the units the data plane uses
  * @param recorder      told about every exchange that ends (the metrics)
+ * @param targets       which backends a new request may go to (sticky, canary, affinity)
+ * @param retries       whether and where a failed try is retried
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -28,14 +35,20 @@ public record ProxyContext(
         AccessLog accessLog,
         ClientConnections connections,
         Settings settings,
-        ExchangeRecorder recorder) {
+        ExchangeRecorder recorder,
+        TargetChooser targets,
+        RetryPolicy retries) {
 
-    /** Builds the shared context of one listener from the configuration in force at start. */
+    /**
+     * Builds the shared context of one listener from the configuration in force at start, with the
+     * node's clocks and random source for the request decisions.
+     */
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
-                                  ExchangeRecorder recorder) {
+                                  ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
-                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder);
+                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
+                new TargetChooser(wallClock, random), new RetryPolicy(clock));
     }
 
     /**
