@@ -23,6 +23,8 @@ import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.supervisor.Supervisor;
+import dev.gatehouse.server.tunnel.TunnelRegistry;
+import dev.gatehouse.server.tunnel.TunnelSweeper;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -68,6 +70,9 @@ public final class GatehouseServer implements AutoCloseable {
     private final Deploys deploys;
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
+    /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
+    private final TunnelRegistry tunnels = new TunnelRegistry();
+    private final TunnelSweeper tunnelSweeper;
     private final NodeMetrics metrics;
     /** The supervised apps' processes; null when the config has no apps. */
     private final Supervisor supervisor;
@@ -94,6 +99,7 @@ public final class GatehouseServer implements AutoCloseable {
             });
         }
         this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));
+        this.tunnelSweeper = new TunnelSweeper(tunnels, snapshots, clock, wallClock);
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
@@ -112,7 +118,9 @@ public final class GatehouseServer implements AutoCloseable {
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
-        this.deploys = new Deploys(new Deployer(control, snapshots, clock, supervisor), snapshots, java.time.Clock.systemUTC());
+        Deployer deployer = new Deployer(control, snapshots, clock, supervisor);
+        deployer.openTunnels(tunnels::count);
+        this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -197,6 +205,7 @@ public final class GatehouseServer implements AutoCloseable {
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();
             server.bind();
+            server.tunnelSweeper.start(server.group.next());
             server.healthChecks.sync();
             if (server.admin != null) {
                 server.admin.start();
@@ -282,7 +291,7 @@ public final class GatehouseServer implements AutoCloseable {
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
             ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                    clock, wallClock, SharedRandom.INSTANCE);
+                    clock, wallClock, SharedRandom.INSTANCE, tunnels);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -413,6 +422,7 @@ public final class GatehouseServer implements AutoCloseable {
         deploys.stop(Duration.ofSeconds(5));
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
+        tunnelSweeper.stop();
         LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
                 connections.count(), drain.toMillis());
         listeners.forEach(ch -> ch.close().syncUninterruptibly());
@@ -433,6 +443,11 @@ public final class GatehouseServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();
         LOG.info("stopped");
+    }
+
+    /** The node's open tunnels. */
+    public TunnelRegistry tunnels() {
+        return tunnels;
     }
 
     @Override

@@ -52,7 +52,8 @@ public record DeployView(String pool, String from, String to, String mode, Strin
                     + (g.needed() < newBackends ? " (" + g.needed() + " needed)" : "");
             case DeployPhase.Warming w -> "warm-up " + w.done() + " of " + w.total() + " requests";
             case DeployPhase.Holding h -> requests(h.oldInFlight(), from) + " in flight";
-            case DeployPhase.Draining d -> requests(d.oldInFlight(), from) + " in flight";
+            case DeployPhase.Draining d -> requests(d.oldInFlight(), from) + " in flight"
+                    + (d.oldTunnels() > 0 ? ", " + d.oldTunnels() + (d.oldTunnels() == 1 ? " tunnel" : " tunnels") + " open" : "");
             // A supervised app's first deploy replaces nothing (from is empty).
             case DeployPhase.Done d -> to + " live" + (from.isEmpty() ? "" : ", " + from + " retired")
                     + (d.drainForced() ? " (at the drain timeout, with requests still in flight)" : "");

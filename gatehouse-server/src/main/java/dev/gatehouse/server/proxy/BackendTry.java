@@ -55,6 +55,10 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private boolean reusable;
     /** The client cannot take more of the response: the backend is not read until it can. */
     private boolean readPaused;
+    /** The backend answered 101 to an upgrade: the next part is the 101's end, then the tunnel. */
+    private boolean switching;
+    /** When the 101 arrived: a tunnel's slot is released with the handshake's latency, not its lifetime. */
+    private long switchedNanos;
     /** The timeout of the current wait for the response head, for messages. */
     private long headTimeoutNanos;
 
@@ -252,7 +256,14 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             return;
         }
         if (st.code() == 101) {
-            exchange.backendFailed("backend switched protocols without being asked to");
+            if (!exchange.upgrading()) {
+                exchange.backendFailed("backend switched protocols without being asked to");
+                return;
+            }
+            switching = true;
+            switchedNanos = System.nanoTime();
+            reusable = false;
+            exchange.switchingProtocols(this, response);
             return;
         }
         interim = true;
@@ -267,6 +278,14 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     }
 
     private void responseContent(HttpContent content) {
+        if (switching) {
+            // The 101's (empty) end: from the next byte on, the backend speaks the new protocol.
+            content.release();
+            Channel ch = upstream;
+            upstream = null;
+            exchange.openTunnel(this, ch);
+            return;
+        }
         if (interim) {
             // The empty end of an interim response; the final one is still to come.
             content.release();
@@ -375,12 +394,18 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
     }
 
+    /** Gives the backend slot back now (a tunnel that does not hold one), with the handshake's latency. */
+    void releaseSlot() {
+        releaseTicket(Outcome.SUCCESS);
+    }
+
     /** Gives the backend slot back, exactly once; a success carries the latency sample. */
     private void releaseTicket(Outcome outcome) {
         if (ticket != null) {
             Ticket t = ticket;
             ticket = null;
-            t.release(outcome == Outcome.SUCCESS ? System.nanoTime() - startNanos : -1, outcome);
+            long end = switchedNanos != 0 ? switchedNanos : System.nanoTime();
+            t.release(outcome == Outcome.SUCCESS ? end - startNanos : -1, outcome);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
@@ -80,6 +81,12 @@ interface ClientSide {
      *                  what was written is flushed
      */
     void exchangeDone(Exchange exchange, boolean keepAlive);
+
+    /**
+     * The connection to join to a backend's after a {@code 101}, when this client side can become a
+     * tunnel (an HTTP/1.1 connection); null when it cannot (an HTTP/2 stream).
+     */
+    Channel upgradableChannel();
 
     /** Cuts the client side now (its framing can no longer be trusted). */
     void close();

@@ -6,6 +6,7 @@ import dev.gatehouse.core.admission.Ticket;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.PickContext;
 import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.config.TunnelsConfig;
 import dev.gatehouse.core.request.FailureKind;
 import dev.gatehouse.core.request.RetryAttempt;
 import dev.gatehouse.core.request.RetryDecision;
@@ -17,6 +18,9 @@ import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.sticky.StickyCookies;
+import dev.gatehouse.server.tunnel.Tunnel;
+import dev.gatehouse.server.tunnel.TunnelInfo;
+import dev.gatehouse.server.tunnel.TunnelStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -72,6 +76,8 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         AWAITING_HEAD,
         /** The response head went to the client; its body is streaming. */
         STREAMING,
+        /** The backend switched protocols ({@code 101}): the connections are a tunnel until one side ends it. */
+        TUNNEL,
         /** Ended; nothing more happens. */
         DONE
     }
@@ -87,6 +93,10 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
     private State state = State.HEAD;
     private String requestId;
     private RequestTarget target;
+    /** What the request asks to switch to, or null for an ordinary request. */
+    private UpgradeRequest upgrade;
+    /** The tunnel, once the backend switched protocols. */
+    private Tunnel tunnel;
     private boolean clientKeepAlive;
     private boolean expectsBody;
     private PoolSnapshot pool;
@@ -140,6 +150,11 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         target = RequestTarget.check(request);
         if (target.problem() != null) {
             fail(ProxyError.BAD_REQUEST, target.problem());
+            return;
+        }
+        upgrade = UpgradeRequest.of(request);
+        if (upgrade != null && upgrade.problem() != null) {
+            fail(ProxyError.BAD_REQUEST, upgrade.problem());
             return;
         }
         long length = HttpUtil.getContentLength(request, -1L);
@@ -216,6 +231,9 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         if (tried.isEmpty()) {
             context.rewriter().rewriteRequest(h, clientVersion, client.remoteAddress().getAddress(), context.scheme(), requestId);
             hostIsBackend = !h.contains(HttpHeaderNames.HOST);
+            if (upgrade != null) {
+                upgrade.restoreHeaders(h);
+            }
         }
         tried = tried.isEmpty() ? List.of(member) : append(tried, member);
         if (hostIsBackend) {
@@ -319,6 +337,16 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         ResponseFraming framing = ResponseFraming.of(response, head);
         HttpHeaders h = response.headers();
         context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
+        decorate(t, h);
+        clientKeepAlive = framing.frameForClient(response, clientVersion, clientKeepAlive && !client.draining());
+        state = State.STREAMING;
+        client.startBackendTimer(context.settings().backendIdle());
+        client.write(response);
+        return framing.backendReusable();
+    }
+
+    /** Adds what the node says about the response: the serving epoch and the sticky cookie. */
+    private void decorate(BackendTry t, HttpHeaders h) {
         long epoch = TargetChooser.servedEpoch(pool, context.snapshots().current().pool(pool.name()), t.backend());
         if (epoch > 0) {
             // Which live version served this: a client (or a test) can tell old from new after a cutover.
@@ -328,11 +356,74 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
             // Binds a new client, rebinds one whose backend went away, refreshes everyone else's expiry.
             h.add(HttpHeaderNames.SET_COOKIE, pool.sticky().setCookieHeader(t.member()));
         }
-        clientKeepAlive = framing.frameForClient(response, clientVersion, clientKeepAlive && !client.draining());
-        state = State.STREAMING;
-        client.startBackendTimer(context.settings().backendIdle());
+    }
+
+    /** Whether the request asked to switch protocols (a {@code 101} is then welcome). */
+    boolean upgrading() {
+        return upgrade != null;
+    }
+
+    /** The backend agreed to switch protocols: the {@code 101} goes to the client; the tunnel opens next. */
+    void switchingProtocols(BackendTry t, HttpResponse response) {
+        pool.health().succeeded(t.member());
+        status = response.status().code();
+        HttpHeaders h = response.headers();
+        String protocol = h.get(HttpHeaderNames.UPGRADE);
+        context.rewriter().rewriteResponse(h, response.protocolVersion(), requestId);
+        UpgradeRequest.restoreSwitchHeaders(h, protocol);
+        decorate(t, h);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        state = State.TUNNEL;
+        client.stopBackendTimer();
         client.write(response);
-        return framing.backendReusable();
+        client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /**
+     * Joins the client and the backend connection. Called from within the read that delivered the
+     * {@code 101}'s end, so that nothing the backend sent after it is decoded as HTTP.
+     */
+    void openTunnel(BackendTry t, Channel backend) {
+        TunnelsConfig policy = pool.config().tunnels();
+        if (!policy.holdSlot()) {
+            // An async app holds thousands of these: the slot is for requests, not for open sockets.
+            t.releaseSlot();
+        }
+        // Metrics count the handshake as the request it was; the access log waits for the tunnel's end.
+        ExchangeLog.handshake(context, this);
+        Channel joinable = client.upgradableChannel();
+        if (joinable == null) {
+            backend.close();
+            abort("this client side cannot carry a tunnel", Outcome.DROPPED);
+            return;
+        }
+        tunnel = Tunnel.builder(joinable, backend)
+                .pool(context.upstreams().forLoop(client.eventLoop()))
+                .webSocket(upgrade.webSocket())
+                .idleTimeout(policy.idleTimeout())
+                .closeDeadline(policy.closeTimeout())
+                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version()))
+                .onEnd(this::tunnelEnded)
+                .open();
+    }
+
+    private void tunnelEnded(TunnelStats stats) {
+        if (ended()) {
+            return;
+        }
+        state = State.DONE;
+        bytesIn += stats.bytesClientToBackend();
+        bytesOut += stats.bytesBackendToClient();
+        current.abandon(Outcome.SUCCESS);
+        ExchangeLog.tunnelEnded(context, this, stats);
+        client.exchangeDone(this, false);
+    }
+
+    /** The node is shutting down: a tunnel ends cleanly (WebSocket: 1001, going away); a request finishes. */
+    void drain() {
+        if (state == State.TUNNEL && tunnel != null) {
+            tunnel.closeGracefully(1001, "node shutting down");
+        }
     }
 
     void responseBytes(int n) {
@@ -555,7 +646,8 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
 
     /** The client connection closed mid-exchange. */
     void clientClosed() {
-        if (ended()) {
+        if (ended() || state == State.TUNNEL) {
+            // A tunnel sees its connections close itself and ends the exchange then.
             return;
         }
         state = State.DONE;

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.server.log.AccessRecord;
+import dev.gatehouse.server.tunnel.TunnelStats;
 
 /**
  * The end of an exchange as the outside sees it: one call to the metrics recorder, then one access
@@ -12,6 +13,21 @@ final class ExchangeLog {
     private static final int MAX_LOGGED_TARGET = 2048;
 
     private ExchangeLog() {
+    }
+
+    /** A tunnel opened: the metrics count the handshake as the request it was (status 101, its latency). */
+    static void handshake(ProxyContext context, Exchange e) {
+        long now = System.nanoTime();
+        context.recorder().ended(e.pool().name(), e.backend(), e.status(), now - e.startNanos(), now - e.upstreamStartNanos());
+    }
+
+    /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
+    static void tunnelEnded(ProxyContext context, Exchange e, TunnelStats stats) {
+        if (context.accessLog().enabled()) {
+            String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
+            access(context, e, System.nanoTime(), how);
+        }
     }
 
     /**
@@ -27,9 +43,15 @@ final class ExchangeLog {
         // Metrics first: they count every exchange, whether or not the access log is on.
         context.recorder().ended(pool == null ? null : pool.name(), backend, e.status(), now - e.startNanos(),
                 upstreamStart < 0 ? -1 : now - upstreamStart);
-        if (!context.accessLog().enabled()) {
-            return;
+        if (context.accessLog().enabled()) {
+            access(context, e, now, error);
         }
+    }
+
+    private static void access(ProxyContext context, Exchange e, long now, String error) {
+        var pool = e.pool();
+        var backend = e.backend();
+        long upstreamStart = e.upstreamStartNanos();
         String target = e.request().uri();
         if (target.length() > MAX_LOGGED_TARGET) {
             target = target.substring(0, MAX_LOGGED_TARGET);

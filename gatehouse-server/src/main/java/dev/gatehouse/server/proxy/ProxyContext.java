@@ -8,6 +8,7 @@ import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
 import java.util.random.RandomGenerator;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.upstream.UpstreamPools;
 
 /**
@@ -25,6 +26,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param recorder      told about every exchange that ends (the metrics)
  * @param targets       which backends a new request may go to (sticky, canary, affinity)
  * @param retries       whether and where a failed try is retried
+ * @param tunnels       the node's open tunnels (WebSockets and other upgrades)
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -37,7 +39,8 @@ public record ProxyContext(
         Settings settings,
         ExchangeRecorder recorder,
         TargetChooser targets,
-        RetryPolicy retries) {
+        RetryPolicy retries,
+        TunnelRegistry tunnels) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -45,10 +48,11 @@ public record ProxyContext(
      */
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
-                                  ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random) {
+                                  ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
+                                  TunnelRegistry tunnels) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
                 new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
-                new TargetChooser(wallClock, random), new RetryPolicy(clock));
+                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels);
     }
 
     /**

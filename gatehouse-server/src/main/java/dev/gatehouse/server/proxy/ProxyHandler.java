@@ -281,6 +281,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         draining = true;
         if (exchange == null) {
             ctx.close();
+        } else {
+            exchange.drain();
         }
     }
 
@@ -344,6 +346,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void stopBackendTimer() {
         backendTimer.stop();
+    }
+
+    @Override
+    public Channel upgradableChannel() {
+        return ctx.channel();
     }
 
     @Override
