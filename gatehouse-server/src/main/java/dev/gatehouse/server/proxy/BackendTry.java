@@ -3,13 +3,16 @@ package dev.gatehouse.server.proxy;
 import dev.gatehouse.core.admission.Outcome;
 import dev.gatehouse.core.admission.Ticket;
 import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.request.RetryPolicy;
 import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.server.upstream.AcquireCallback;
 import dev.gatehouse.server.upstream.LoopPool;
 import dev.gatehouse.server.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -117,7 +120,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         this.reused = reused;
         sent = false;
         exchange.connected();
-        HttpRequest out = exchange.backendRequest();
+        HttpRequest out = backendRequest();
         // Whether any of the request reached the socket decides whether a POST may be retried. An
         // idempotent request is retried either way, so it spares the promise and its listener.
         ChannelPromise headWritten;
@@ -131,7 +134,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
                 }
             });
         }
-        if (exchange.tries() > 1 || replacedStale) {
+        if (exchange.tried().size() > 1 || replacedStale) {
             replay(out, headWritten);
             return;
         }
@@ -153,20 +156,20 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private void replay(HttpRequest out, ChannelPromise headWritten) {
         // Reads were paused while the retry connected, and a part held meanwhile may have been the
         // last: clear that before writing, because the writes below may report writability at once.
-        exchange.bodyPaused(false);
-        boolean bodyRead = exchange.bytesIn() > 0 || exchange.requestDone();
+        exchange.body().paused(false);
+        boolean bodyRead = exchange.body().started();
         if (exchange.expectsBody() && bodyRead) {
             // The body follows at once: a second "100 Continue" would only confuse the client.
             // Before any body arrived, the client may still wait for one: the next backend must send it.
-            out.headers().remove(io.netty.handler.codec.http.HttpHeaderNames.EXPECT);
+            out.headers().remove(HttpHeaderNames.EXPECT);
         }
         upstream.write(out, headWritten);
-        if (!exchange.writeKeptBody(upstream) && exchange.requestDone()) {
+        if (!exchange.body().writeKept(upstream) && exchange.body().done()) {
             upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
         }
         upstream.flush();
         upstream.read();
-        if (exchange.requestDone()) {
+        if (exchange.body().done()) {
             awaitHead();
         } else {
             if (exchange.expectsBody()) {
@@ -180,14 +183,26 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     @Override
     public void acquireFailed(Throwable cause) {
         if (!exchange.ended()) {
-            exchange.connectFailed(this, cause);
+            exchange.failures().connectFailed(this, cause);
         }
     }
 
     /** Starts waiting for the response head: the per-try timeout, cut short by the deadline. */
     void awaitHead() {
-        headTimeoutNanos = exchange.headTimeoutNanos();
+        headTimeoutNanos = exchange.context().retries().tryTimeoutNanos(exchange.pool(),
+                exchange.context().settings().backendResponseHeader(), exchange.deadlineNanos());
         client.startBackendTimer(headTimeoutNanos);
+    }
+
+    /** The request head as it goes to the backend: HTTP/1.1, and no framing header without a body. */
+    private HttpRequest backendRequest() {
+        HttpRequest request = exchange.request();
+        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
+        if (!exchange.expectsBody()) {
+            // RFC 9112: no body, no framing header (a stray "Content-Length: 0" is harmless).
+            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- request body
@@ -203,18 +218,18 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         } else if (upstream.isWritable()) {
             client.readRequest();
         } else {
-            exchange.bodyPaused(true);
+            exchange.body().paused(true);
             if (!exchange.streaming()) {
                 // The backend is not reading the body: that is its pause to answer for.
-                client.startBackendTimer(exchange.backendIdleNanos());
+                client.startBackendTimer(exchange.context().settings().backendIdle());
             }
         }
     }
 
     @Override
     public void upstreamWritabilityChanged(Channel ch) {
-        if (exchange.bodyPaused() && ch.isWritable() && !exchange.ended()) {
-            exchange.bodyPaused(false);
+        if (exchange.body().paused() && ch.isWritable() && !exchange.ended()) {
+            exchange.body().paused(false);
             if (!exchange.streaming()) {
                 client.stopBackendTimer();
             }
@@ -246,7 +261,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
 
     private void responseHead(HttpResponse response) {
         if (response.decoderResult().isFailure()) {
-            exchange.backendFailed("invalid response from backend: " + response.decoderResult().cause().getMessage());
+            exchange.endings().backendFailed("invalid response from backend: " + response.decoderResult().cause().getMessage());
             return;
         }
         HttpResponseStatus st = response.status();
@@ -257,7 +272,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
         if (st.code() == 101) {
             if (!exchange.upgrading()) {
-                exchange.backendFailed("backend switched protocols without being asked to");
+                exchange.endings().backendFailed("backend switched protocols without being asked to");
                 return;
             }
             switching = true;
@@ -268,7 +283,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
         interim = true;
         // 1xx responses are hop-by-hop news for the client; HTTP/1.0 clients do not understand them.
-        if (exchange.clientVersion() == HttpVersion.HTTP_1_1) {
+        if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_1) {
             HttpResponse copy = new DefaultHttpResponse(HttpVersion.HTTP_1_1, st);
             copy.headers().set(response.headers());
             HeaderRewriter.removeHopByHop(copy.headers());
@@ -290,32 +305,32 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             // The empty end of an interim response; the final one is still to come.
             content.release();
             interim = false;
-            if (exchange.requestDone() && !exchange.streaming()) {
+            if (exchange.body().done() && !exchange.streaming()) {
                 awaitHead();
             }
             return;
         }
         if (!exchange.streaming()) {
             content.release();
-            exchange.backendFailed("response body without a response head");
+            exchange.endings().backendFailed("response body without a response head");
             return;
         }
         if (content.decoderResult().isFailure()) {
             content.release();
-            exchange.abort("invalid response body from backend: " + content.decoderResult().cause().getMessage(), Outcome.FAILURE);
+            exchange.endings().abort("invalid response body from backend: " + content.decoderResult().cause().getMessage(), Outcome.FAILURE);
             return;
         }
         exchange.responseBytes(content.content().readableBytes());
         client.touchBackendTimer();
         if (content instanceof LastHttpContent) {
             client.writeAndFlush(content);
-            if (!exchange.requestDone() && exchange.expectsBody()) {
+            if (!exchange.body().done() && exchange.expectsBody()) {
                 // The backend answered before the whole body arrived (e.g. a 413 or a redirect).
                 // Whatever the client still sends cannot be told apart from its next request.
                 reusable = false;
-                exchange.responseEndedEarly();
+                exchange.endings().responseEndedEarly();
             } else {
-                exchange.responseEnded();
+                exchange.endings().responseEnded();
             }
         } else {
             client.write(content);
@@ -341,7 +356,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     void clientWritabilityChanged() {
         if (readPaused && client.isWritable() && !exchange.ended() && upstream != null) {
             readPaused = false;
-            client.clientReadResumed(!exchange.requestDone() && exchange.expectsBody());
+            client.clientReadResumed(!exchange.body().done() && exchange.expectsBody());
             client.touchBackendTimer();
             upstream.read();
         }
@@ -353,7 +368,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             return;
         }
         upstream = null;
-        if (exchange.mayResendOnFreshConnection(reused, replacedStale, interim)) {
+        if (RetryPolicy.mayReplaceStaleConnection(reused, replacedStale, exchange.streaming(), interim,
+                exchange.body().done(), exchange.expectsBody(), exchange.idempotent())) {
             // A pooled connection the backend closed as we reused it (its keep-alive timeout
             // raced our pick): nothing was answered and the request is safe to send again.
             replacedStale = true;
@@ -363,7 +379,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             loopPool.acquire(backend().address(), this, this, true);
             return;
         }
-        exchange.connectionLost(this, cause);
+        exchange.failures().connectionLost(this, cause);
     }
 
     // ---------------------------------------------------------------- endings

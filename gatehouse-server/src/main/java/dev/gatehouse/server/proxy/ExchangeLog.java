@@ -58,12 +58,12 @@ final class ExchangeLog {
         }
         context.accessLog().log(new AccessRecord(
                 e.startMillis(), e.requestId(), e.clientAddress(), e.request().method().name(), target,
-                e.status(), e.bytesIn(), e.bytesOut(), (now - e.startNanos()) / 1000, e.queueNanos() / 1000,
+                e.status(), e.body().bytes(), e.bytesOut(), (now - e.startNanos()) / 1000, e.queueNanos() / 1000,
                 upstreamStart < 0 ? -1 : (now - upstreamStart) / 1000,
                 pool == null ? null : pool.name(),
                 backend == null ? null : backend.address().toString(),
                 backend == null ? null : backend.version(),
-                e.tries(),
+                e.tried().size(),
                 pool == null ? -1 : pool.epoch(),
                 error));
     }
