@@ -111,6 +111,7 @@ public final class GatehouseServer implements AutoCloseable {
         }, SharedRandom.INSTANCE);
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
+        metrics.tunnels(tunnels::count);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
@@ -200,7 +201,7 @@ public final class GatehouseServer implements AutoCloseable {
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
-                        server.snapshots, configSource, server.metrics::scrape, server.startedAt);
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels::count);
             }
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();

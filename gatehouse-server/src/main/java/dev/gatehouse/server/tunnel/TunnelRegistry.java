@@ -52,6 +52,11 @@ public final class TunnelRegistry {
         return sum(i -> i.pool().equals(pool));
     }
 
+    /** Open tunnels of {@code pool} to {@code backend}. */
+    public long count(String pool, HostPort backend) {
+        return sum(i -> i.pool().equals(pool) && i.backend().equals(backend));
+    }
+
     /** Open tunnels to {@code backend}. */
     public long countByBackend(HostPort backend) {
         return sum(i -> i.backend().equals(backend));
