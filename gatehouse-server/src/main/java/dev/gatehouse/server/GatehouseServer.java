@@ -121,6 +121,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
         Deployer deployer = new Deployer(control, snapshots, clock, supervisor);
         deployer.openTunnels(tunnels::count);
+        control.openTunnels(tunnels::count);
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
     }
 

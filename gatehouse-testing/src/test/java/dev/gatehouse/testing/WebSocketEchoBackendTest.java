@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The echo backend and the test client, against each other with no proxy in between. */
 final class WebSocketEchoBackendTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    // Generous: a 16 MiB echo under paranoid leak detection on a busy 2-core machine takes over 10 s.
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int SIXTEEN_MIB = 16 * 1024 * 1024;
 
     @Test

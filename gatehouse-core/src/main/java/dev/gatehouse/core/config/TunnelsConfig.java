@@ -61,7 +61,7 @@ public record TunnelsConfig(OnCutover onCutover, Duration grace, Duration closeT
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace: " + grace.toMillis() + "ms (expected: >= 0)");
         }
-        if (closeTimeout.isNegative() || closeTimeout.isZero() || closeTimeout.toSeconds() > 60) {
+        if (closeTimeout.isNegative() || closeTimeout.isZero() || closeTimeout.toMillis() > 60_000) {
             throw new IllegalArgumentException("close_timeout: " + closeTimeout.toMillis() + "ms (expected: > 0 and <= 60s)");
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {

@@ -329,14 +329,16 @@ public final class Deployer {
 
     /**
      * How long after the switch the old version's tunnels may take: a pool that closes them waits
-     * its grace, the close handshake and one sweep; a pool that keeps them does not wait.
+     * its grace, the close handshake and flush, and a sweep; a pool that keeps them waits no longer
+     * than the drain timeout (they stay open to the retired backend until it or the client ends them).
      */
     private static java.time.Duration tunnelWait(PoolSnapshot p) {
         var policy = p.config().tunnels();
         if (policy.onCutover() == dev.gatehouse.core.config.TunnelsConfig.OnCutover.KEEP) {
             return java.time.Duration.ZERO;
         }
-        return policy.grace().plus(policy.closeTimeout()).plusSeconds(1);
+        // The sweep notices within a second; the close handshake, then the flush, each take up to close_timeout.
+        return policy.grace().plus(policy.closeTimeout().multipliedBy(2)).plusSeconds(1);
     }
 
     private int tunnelsOfOtherVersions(PoolSnapshot p, String version) {

@@ -44,7 +44,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private final Member member;
     /** The backend slot, released exactly once in {@link #releaseTicket}. */
     private Ticket ticket;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private Channel upstream;
     /** The connection came from the pool (so the backend may have closed it meanwhile). */
     private boolean reused;
@@ -71,6 +71,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         this.loopPool = loopPool;
         this.ticket = ticket;
         this.member = ticket.member();
+        this.startNanos = exchange.context().clock().nanoTime();
     }
 
     Member member() {
@@ -276,7 +277,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
                 return;
             }
             switching = true;
-            switchedNanos = System.nanoTime();
+            switchedNanos = exchange.context().clock().nanoTime();
             reusable = false;
             exchange.switchingProtocols(this, response);
             return;
@@ -420,7 +421,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         if (ticket != null) {
             Ticket t = ticket;
             ticket = null;
-            long end = switchedNanos != 0 ? switchedNanos : System.nanoTime();
+            long end = switchedNanos != 0 ? switchedNanos : exchange.context().clock().nanoTime();
             t.release(outcome == Outcome.SUCCESS ? end - startNanos : -1, outcome);
         }
     }

@@ -55,7 +55,7 @@ final class Exchange implements QueueWait.Outcomes {
     private final ClientSide client;
     private final ProxyContext context;
     private final HttpRequest request;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final long startMillis = System.currentTimeMillis();
     private final QueueWait queue;
     private final RequestBody body = new RequestBody();
@@ -74,7 +74,7 @@ final class Exchange implements QueueWait.Outcomes {
     private final TriedBackends tried;
     /** The request's Host header is the backend's address, set by us (the client sent none). */
     private boolean hostIsBackend;
-    /** When the last try must have its response head, System.nanoTime; Long.MAX_VALUE for none. */
+    /** When the last try must have its response head, on the node's clock; Long.MAX_VALUE for none. */
     private long deadlineNanos = Long.MAX_VALUE;
     private int status;
     private long bytesOut;
@@ -83,6 +83,7 @@ final class Exchange implements QueueWait.Outcomes {
         this.client = client;
         this.context = context;
         this.request = request;
+        this.startNanos = context.clock().nanoTime();
         this.queue = new QueueWait(client.eventLoop(), this);
         this.tried = new TriedBackends(request, client.remoteAddress().getAddress().getHostAddress());
         this.failures = new TryFailures(this, context, client);
@@ -135,7 +136,7 @@ final class Exchange implements QueueWait.Outcomes {
         long timeout = pool.admission().config().queue().timeout().toNanos();
         if (!tried.isEmpty() && deadlineNanos != Long.MAX_VALUE) {
             // A retry waits no longer than the deadline leaves.
-            timeout = Math.min(timeout, Math.max(0, deadlineNanos - System.nanoTime()));
+            timeout = Math.min(timeout, Math.max(0, deadlineNanos - context.clock().nanoTime()));
         }
         queue.start(pool.admission(), timeout);
     }
@@ -147,7 +148,7 @@ final class Exchange implements QueueWait.Outcomes {
 
     @Override
     public void timedOut() {
-        if (!tried.isEmpty() && System.nanoTime() >= deadlineNanos) {
+        if (!tried.isEmpty() && context.clock().nanoTime() >= deadlineNanos) {
             endings.fail(ProxyError.BACKEND_TIMEOUT, "no response within the deadline of "
                     + pool.config().retry().deadline().toMillis() + " ms (the retry waited for a backend slot)");
             return;

@@ -17,7 +17,7 @@ final class ExchangeLog {
 
     /** A tunnel opened: the metrics count the handshake as the request it was (status 101, its latency). */
     static void handshake(ProxyContext context, Exchange e) {
-        long now = System.nanoTime();
+        long now = context.clock().nanoTime();
         context.recorder().ended(e.pool().name(), e.backend(), e.status(), now - e.startNanos(), now - e.upstreamStartNanos());
     }
 
@@ -26,7 +26,7 @@ final class ExchangeLog {
         if (context.accessLog().enabled()) {
             String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
-            access(context, e, System.nanoTime(), how);
+            access(context, e, context.clock().nanoTime(), how);
         }
     }
 
@@ -36,7 +36,7 @@ final class ExchangeLog {
      * @param error why the proxy answered or cut it, or {@code null} for a response passed through
      */
     static void ended(ProxyContext context, Exchange e, String error) {
-        long now = System.nanoTime();
+        long now = context.clock().nanoTime();
         var pool = e.pool();
         var backend = e.backend();
         long upstreamStart = e.upstreamStartNanos();

@@ -27,6 +27,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param targets       which backends a new request may go to (sticky, canary, affinity)
  * @param retries       whether and where a failed try is retried
  * @param tunnels       the node's open tunnels (WebSockets and other upgrades)
+ * @param clock         the node's monotonic clock, the one the decisions read (deadlines are on it)
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -40,7 +41,8 @@ public record ProxyContext(
         ExchangeRecorder recorder,
         TargetChooser targets,
         RetryPolicy retries,
-        TunnelRegistry tunnels) {
+        TunnelRegistry tunnels,
+        Clock clock) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -52,7 +54,7 @@ public record ProxyContext(
                                   TunnelRegistry tunnels) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
                 new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
-                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels);
+                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels, clock);
     }
 
     /**

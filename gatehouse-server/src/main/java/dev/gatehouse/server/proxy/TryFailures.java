@@ -59,7 +59,7 @@ final class TryFailures {
                     Outcome.FAILURE);
             return;
         }
-        String why = System.nanoTime() >= deadlineNanos
+        String why = context.clock().nanoTime() >= deadlineNanos
                 ? "no response within the deadline of " + pool.config().retry().deadline().toMillis() + " ms"
                 : "no response from " + t.backend().address() + " within " + t.headTimeoutNanos() / 1_000_000 + " ms";
         if (!retry(FailureKind.TIMEOUT, why)) {
