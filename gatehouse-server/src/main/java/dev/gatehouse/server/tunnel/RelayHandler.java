@@ -108,12 +108,16 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         int start = buf.readerIndex();
         int length = buf.readableBytes();
         boolean closing = tunnel.closing();
+        long closesBefore = tracker.closeFramesEnded();
         int followed;
         try {
             followed = closing && tracker.atBoundary() ? 0 : tracker.feed(buf, start, length, closing);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
+        }
+        if (tracker.closeFramesEnded() > closesBefore) {
+            tunnel.closeFrameSeen(onClient);
         }
         if (!closing || followed == length && !tracker.atBoundary()) {
             peer.send(buf);

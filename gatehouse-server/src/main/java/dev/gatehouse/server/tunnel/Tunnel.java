@@ -62,6 +62,8 @@ public final class Tunnel {
     private TunnelEnd end;
     private Throwable cause;
     private TunnelEnd closingReason;
+    /** Who sent the first WebSocket Close while the tunnel was open: that side ended it. */
+    private TunnelEnd firstClose;
     private int closeCode;
     private byte[] closeReason;
     private ScheduledFuture<?> idleTimer;
@@ -241,8 +243,17 @@ public final class Tunnel {
         }
     }
 
+    void closeFrameSeen(boolean fromClient) {
+        if (firstClose == null && state == State.OPEN) {
+            firstClose = fromClient ? TunnelEnd.CLIENT_CLOSED : TunnelEnd.BACKEND_CLOSED;
+        }
+    }
+
     void closed(RelayHandler side) {
+        // After a Close handshake the server side usually drops TCP first; the end belongs to
+        // whoever sent the first Close.
         TunnelEnd why = state == State.CLOSING ? closingReason
+                : firstClose != null ? firstClose
                 : side.onClient ? TunnelEnd.CLIENT_CLOSED : TunnelEnd.BACKEND_CLOSED;
         finish(why, null);
     }
