@@ -1,15 +1,15 @@
 package dev.gatehouse.core.api;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.health.BackendStatus;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.PoolStatus;
-import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeChanges.EffectiveBackend;
+import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;

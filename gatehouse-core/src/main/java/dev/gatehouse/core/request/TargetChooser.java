@@ -1,8 +1,8 @@
 package dev.gatehouse.core.request;
 
+import dev.gatehouse.core.backend.AdminState;
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
-import dev.gatehouse.core.state.AdminState;
-import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.PoolVersions;
 import dev.gatehouse.core.sticky.StickyCookies;

@@ -1,6 +1,7 @@
 package dev.gatehouse.core.state;
 
 import dev.gatehouse.core.admission.PoolAdmission;
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Balancers;

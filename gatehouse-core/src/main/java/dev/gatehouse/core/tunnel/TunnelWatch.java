@@ -1,9 +1,9 @@
 package dev.gatehouse.core.tunnel;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.TunnelsConfig;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.PoolVersions;
 

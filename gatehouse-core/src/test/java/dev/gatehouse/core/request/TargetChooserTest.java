@@ -9,13 +9,13 @@ import static dev.gatehouse.core.request.RequestFixtures.member;
 import static dev.gatehouse.core.request.RequestFixtures.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.RetryConfig;
 import dev.gatehouse.core.config.StickyConfig;
 import dev.gatehouse.core.request.RequestFixtures.ScriptedRandom;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;

@@ -2,6 +2,7 @@ package dev.gatehouse.core.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.AccessLogConfig;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.ForwardingConfig;
@@ -17,7 +18,6 @@ import dev.gatehouse.core.config.Strategy;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.TunnelsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
