@@ -21,6 +21,7 @@ import dev.gatehouse.core.sticky.StickyCookies;
 import dev.gatehouse.server.tunnel.Tunnel;
 import dev.gatehouse.server.tunnel.TunnelInfo;
 import dev.gatehouse.server.tunnel.TunnelStats;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -619,6 +620,11 @@ final class Exchange implements PickContext, QueueWait.Outcomes {
         boolean close = error.framingLost() || !clientKeepAlive || client.draining() || (expectsBody && !requestDone)
                 || !request.decoderResult().isSuccess();
         var response = ErrorResponses.build(client.alloc(), error, requestId, close);
+        if (upgrade != null && upgrade.problem() != null) {
+            // The client's own mistake, in words it can act on (it says nothing about the node).
+            ByteBufUtil.writeAscii(response.content(), upgrade.problem() + "\n");
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
         if (!close && clientVersion == HttpVersion.HTTP_1_0) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
