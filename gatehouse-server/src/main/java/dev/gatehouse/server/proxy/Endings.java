@@ -2,6 +2,8 @@ package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.admission.Outcome;
 import dev.gatehouse.server.tunnel.TunnelStats;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * The ways an {@link Exchange} ends, each taken at most once whichever comes first: the response
@@ -63,6 +65,14 @@ final class Endings {
      * that, {@link #abort} is the only honest ending.
      */
     void fail(ProxyError error, String why) {
+        fail(error, why, false);
+    }
+
+    /**
+     * Like {@link #fail(ProxyError, String)}; with {@code tellClient}, the response body names the
+     * problem too (for mistakes of the client's own, never for anything about the node).
+     */
+    void fail(ProxyError error, String why, boolean tellClient) {
         boolean backendFault = error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT;
         if (exchange.streaming()) {
             abort(why, backendFault ? Outcome.FAILURE : Outcome.DROPPED);
@@ -77,7 +87,12 @@ final class Endings {
         // The request's remaining body (if any) is unread: the connection cannot carry another request.
         boolean close = error.framingLost() || !exchange.clientKeepAlive() || client.draining()
                 || (exchange.expectsBody() && !exchange.body().done()) || !request.decoderResult().isSuccess();
-        client.writeAndFlush(ErrorResponses.build(client.alloc(), error, exchange.requestId(), close, request.protocolVersion()));
+        var response = ErrorResponses.build(client.alloc(), error, exchange.requestId(), close, request.protocolVersion());
+        if (tellClient) {
+            ByteBufUtil.writeAscii(response.content(), why + "\n");
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
+        client.writeAndFlush(response);
         if (backendFault || error == ProxyError.NO_BACKEND) {
             var pool = exchange.pool();
             Exchange.LOG.warn("{} request {} to {} failed with {}: {}", client.logId(), exchange.requestId(),

@@ -65,7 +65,7 @@ final class Exchange implements QueueWait.Outcomes {
     private final Endings endings;
     private ExchangeState state = ExchangeState.HEAD;
     private String requestId;
-    private RequestHead head = new RequestHead(null, null, false, false, null, null);
+    private RequestHead head = new RequestHead(null, null, false, false, null, null, false);
     private boolean clientKeepAlive;
     private PoolSnapshot pool;
     /** The current try, or the last one once the exchange ended; null before any. */
@@ -101,7 +101,7 @@ final class Exchange implements QueueWait.Outcomes {
         head = RequestHead.check(request, context.settings().maxRequestBody());
         clientKeepAlive = head.keepAlive();
         if (head.error() != null) {
-            endings.fail(head.error(), head.problem());
+            endings.fail(head.error(), head.problem(), head.told());
             return;
         }
         tried.path(head.target().path());

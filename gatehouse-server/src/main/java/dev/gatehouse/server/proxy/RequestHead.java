@@ -17,9 +17,11 @@ import io.netty.handler.codec.http.HttpVersion;
  * @param expectsBody whether a body follows the head (known once the target passed)
  * @param target      the path and host to route by; {@code null} when the head failed before
  * @param upgrade     what the request asks to switch to, or {@code null}
+ * @param told        whether the 400 names the problem in its body: a refused upgrade is the
+ *                    client's own mistake, in words its developer can act on
  */
 record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean expectsBody, RequestTarget target,
-                   UpgradeRequest upgrade) {
+                   UpgradeRequest upgrade, boolean told) {
 
     /**
      * Checks {@code request} (an absolute-form target is rewritten to origin-form in place).
@@ -45,17 +47,17 @@ record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean 
         }
         UpgradeRequest upgrade = UpgradeRequest.of(request);
         if (upgrade != null && upgrade.problem() != null) {
-            return refused(ProxyError.BAD_REQUEST, upgrade.problem(), keepAlive, false);
+            return new RequestHead(ProxyError.BAD_REQUEST, upgrade.problem(), keepAlive, false, null, null, true);
         }
         long length = HttpUtil.getContentLength(request, -1L);
         boolean expectsBody = length > 0 || HttpUtil.isTransferEncodingChunked(request);
         if (maxBody > 0 && length > maxBody) {
             return refused(ProxyError.BODY_TOO_LARGE, "content-length " + length + " over " + maxBody, keepAlive, expectsBody);
         }
-        return new RequestHead(null, null, keepAlive, expectsBody, target, upgrade);
+        return new RequestHead(null, null, keepAlive, expectsBody, target, upgrade, false);
     }
 
     private static RequestHead refused(ProxyError error, String problem, boolean keepAlive, boolean expectsBody) {
-        return new RequestHead(error, problem, keepAlive, expectsBody, null, null);
+        return new RequestHead(error, problem, keepAlive, expectsBody, null, null, false);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Base64;
  *
  * <p>What is refused, with 400: an upgrade request with a body (where the tunnel's first byte would
  * be is ambiguous), and a WebSocket upgrade (RFC 6455 §4.1) that is not a GET or lacks a valid
- * {@code Sec-WebSocket-Key} (16 bytes in base64). {@code Upgrade} on HTTP/1.0 is ignored, as RFC 9110
+ * {@code Sec-WebSocket-Key} (16 bytes in base64); the 400's body names the problem, so that the
+ * client's developer can fix the request. {@code Upgrade} on HTTP/1.0 is ignored, as RFC 9110
  * requires: the request goes on as an ordinary one.
  *
  * @param protocols the {@code Upgrade} header as the client sent it, e.g. {@code websocket}
