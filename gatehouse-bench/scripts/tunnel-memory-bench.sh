@@ -201,8 +201,9 @@ backend echo
   server echo1 127.0.0.1:$backend_port
 EOF
 
-# One listener and one pool, no access log: the same work as the other two. Tunnel settings
-# (limits, idle timeouts) are left at their defaults until the feature defines them.
+# One listener and one pool, no access log: the same work as the other two. The pool's tunnel
+# settings stay at their defaults (idle_timeout 1h, hold_slot false): nothing ends an idle tunnel
+# during a round.
 cat > "$results_dir/conf/gatehouse.yaml" <<EOF
 listeners:
   - bind: 127.0.0.1:${port[gatehouse]:-0}
