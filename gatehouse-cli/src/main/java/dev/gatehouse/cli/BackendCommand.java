@@ -4,8 +4,8 @@ import static dev.gatehouse.cli.AdminClient.API;
 import static dev.gatehouse.cli.AdminClient.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.AdminState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -109,6 +109,25 @@ final class StatusCommand implements Callable<Integer> {
                     inFlight, latency > 0 ? String.format(Locale.ROOT, "%.1f ms", latency) : "-", reason);
         }
         table.print(out, "  ");
+        renderTunnels(p, out);
+    }
+
+    /** Open tunnels (WebSockets), by version, when there are any: a deploy waits for the old version's. */
+    private static void renderTunnels(JsonNode p, PrintWriter out) {
+        java.util.Map<String, Long> perVersion = new java.util.TreeMap<>();
+        long total = 0;
+        for (JsonNode b : p.path("backends")) {
+            long open = b.path("tunnels").asLong(0);
+            if (open > 0) {
+                perVersion.merge(b.path("version").asText("?"), open, Long::sum);
+                total += open;
+            }
+        }
+        if (total > 0) {
+            StringBuilder line = new StringBuilder();
+            perVersion.forEach((v, n) -> line.append(line.isEmpty() ? "" : ", ").append(v).append(' ').append(n));
+            out.printf("  tunnels open: %d (%s)%n", total, line);
+        }
     }
 
     /** The pool's runtime changes: where it differs from the config file. */

@@ -143,4 +143,10 @@ final class CliTest {
         Path example = Path.of("..", "examples", "python-app", "gatehouse.yaml");
         assertThat(run("validate", "--config", example.toString())).as(err.toString()).isZero();
     }
+
+    @Test
+    void theTornadoExampleConfig_isValid() {
+        Path example = Path.of("..", "examples", "tornado-app", "gatehouse.yaml");
+        assertThat(run("validate", "--config", example.toString())).as(err.toString()).isZero();
+    }
 }

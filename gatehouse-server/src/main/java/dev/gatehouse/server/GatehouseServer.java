@@ -23,6 +23,8 @@ import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.supervisor.Supervisor;
+import dev.gatehouse.server.tunnel.TunnelRegistry;
+import dev.gatehouse.server.tunnel.TunnelSweeper;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatehouseServer implements AutoCloseable {
 
+    /** The data plane's clocks, handed to every decision: the only reads of the system clocks. */
+    private final Clock clock = System::nanoTime;
+    private final WallClock wallClock = () -> System.currentTimeMillis() / 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
     /** Response header sections from backends may be this large. */
     private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
@@ -64,6 +70,9 @@ public final class GatehouseServer implements AutoCloseable {
     private final Deploys deploys;
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
+    /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
+    private final TunnelRegistry tunnels = new TunnelRegistry();
+    private final TunnelSweeper tunnelSweeper;
     private final NodeMetrics metrics;
     /** The supervised apps' processes; null when the config has no apps. */
     private final Supervisor supervisor;
@@ -89,9 +98,8 @@ public final class GatehouseServer implements AutoCloseable {
                 }
             });
         }
-        Clock clock = System::nanoTime;
-        WallClock wallClock = () -> System.currentTimeMillis() / 1000;
         this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));
+        this.tunnelSweeper = new TunnelSweeper(tunnels, snapshots, clock, wallClock);
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
@@ -103,6 +111,7 @@ public final class GatehouseServer implements AutoCloseable {
         }, SharedRandom.INSTANCE);
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
+        metrics.tunnels(tunnels::count);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
@@ -110,7 +119,10 @@ public final class GatehouseServer implements AutoCloseable {
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
-        this.deploys = new Deploys(new Deployer(control, snapshots, clock, supervisor), snapshots, java.time.Clock.systemUTC());
+        Deployer deployer = new Deployer(control, snapshots, clock, supervisor);
+        deployer.openTunnels(tunnels::count);
+        control.openTunnels(tunnels::count);
+        this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -190,11 +202,12 @@ public final class GatehouseServer implements AutoCloseable {
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
-                        server.snapshots, configSource, server.metrics::scrape, server.startedAt);
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels::count);
             }
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();
             server.bind();
+            server.tunnelSweeper.start(server.group.next());
             server.healthChecks.sync();
             if (server.admin != null) {
                 server.admin.start();
@@ -279,7 +292,8 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics);
+            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
+                    clock, wallClock, SharedRandom.INSTANCE, tunnels);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -410,6 +424,7 @@ public final class GatehouseServer implements AutoCloseable {
         deploys.stop(Duration.ofSeconds(5));
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
+        tunnelSweeper.stop();
         LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
                 connections.count(), drain.toMillis());
         listeners.forEach(ch -> ch.close().syncUninterruptibly());
@@ -430,6 +445,11 @@ public final class GatehouseServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();
         LOG.info("stopped");
+    }
+
+    /** The node's open tunnels. */
+    public TunnelRegistry tunnels() {
+        return tunnels;
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.gatehouse.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;

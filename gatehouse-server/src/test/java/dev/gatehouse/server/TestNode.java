@@ -177,6 +177,12 @@ public final class TestNode implements AutoCloseable {
                     p.sticky(), p.health(), retry));
         }
 
+        /** Sets a pool's handling of tunnels (WebSockets). */
+        public Builder tunnels(String pool, dev.gatehouse.core.config.TunnelsConfig tunnels) {
+            return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
+                    p.sticky(), p.health(), p.retry(), tunnels));
+        }
+
         private Builder change(String pool, java.util.function.Function<PoolConfig, PoolConfig> change) {
             pools.computeIfAbsent(pool, k -> new ArrayList<>());
             policies.merge(pool, change, java.util.function.Function::andThen);

@@ -4,7 +4,10 @@
  * answer ({@link dev.gatehouse.testing.StubBehaviors}: the standard app and the faults);
  * {@link dev.gatehouse.testing.RawHttpClient}, a socket client for byte-exact protocol tests;
  * {@link dev.gatehouse.testing.ContinuousLoad}, clients sending on keep-alive connections while a
- * test changes a running node; {@link dev.gatehouse.testing.DeterministicBytes}, bodies of any
+ * test changes a running node; {@link dev.gatehouse.testing.WebSocketEchoBackend}, a WebSocket echo
+ * server that can also refuse upgrades, start the closing handshake or die, with
+ * {@link dev.gatehouse.testing.WebSocketTestClient}, a blocking WebSocket client for tests;
+ * {@link dev.gatehouse.testing.DeterministicBytes}, bodies of any
  * size that are never held in memory; and {@link dev.gatehouse.testing.LeakGuard}, which fails
  * tests on Netty ByteBuf leaks.
  *

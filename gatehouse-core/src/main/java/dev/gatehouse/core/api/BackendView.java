@@ -15,11 +15,19 @@ package dev.gatehouse.core.api;
  * @param limit         its concurrency limit, 0 when unlimited
  * @param latencyMs     its latency average in milliseconds
  * @param lastCheck     the last active health check's result, or null when none ran
+ * @param tunnels       tunnels (WebSockets, other upgrades) open through the pool to it now
  * @param drainDeadline when a drain counts as done whatever is in flight (ISO-8601 UTC), or null
  */
 public record BackendView(String address, String version, int weight, boolean declared, String admin, String state,
                           String reason, int inFlight, int limit, double latencyMs, String lastCheck,
-                          String drainDeadline) {
+                          String drainDeadline, long tunnels) {
+
+    /** A backend without open tunnels. */
+    public BackendView(String address, String version, int weight, boolean declared, String admin, String state,
+                       String reason, int inFlight, int limit, double latencyMs, String lastCheck, String drainDeadline) {
+        this(address, version, weight, declared, admin, state, reason, inFlight, limit, latencyMs, lastCheck,
+                drainDeadline, 0);
+    }
 
     /** The state of a backend whose drain is over: nothing in flight, or its deadline passed. */
     public static final String DRAINED = "drained";

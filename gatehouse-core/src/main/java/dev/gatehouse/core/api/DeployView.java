@@ -52,10 +52,11 @@ public record DeployView(String pool, String from, String to, String mode, Strin
                     + (g.needed() < newBackends ? " (" + g.needed() + " needed)" : "");
             case DeployPhase.Warming w -> "warm-up " + w.done() + " of " + w.total() + " requests";
             case DeployPhase.Holding h -> requests(h.oldInFlight(), from) + " in flight";
-            case DeployPhase.Draining d -> requests(d.oldInFlight(), from) + " in flight";
+            case DeployPhase.Draining d -> requests(d.oldInFlight(), from) + " in flight"
+                    + (d.oldTunnels() > 0 ? ", " + d.oldTunnels() + (d.oldTunnels() == 1 ? " tunnel" : " tunnels") + " open" : "");
             // A supervised app's first deploy replaces nothing (from is empty).
             case DeployPhase.Done d -> to + " live" + (from.isEmpty() ? "" : ", " + from + " retired")
-                    + (d.drainForced() ? " (at the drain timeout, with requests still in flight)" : "");
+                    + (d.drainForced() ? " (at the drain timeout, with requests in flight or tunnels open)" : "");
             case DeployPhase.Aborted a -> a.oldStillLive() ? from + " still live, nothing changed for clients"
                     : to + " live, " + from + " not retired";
         };

@@ -1,15 +1,15 @@
 package dev.gatehouse.core.api;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.health.BackendStatus;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.PoolStatus;
-import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeChanges.EffectiveBackend;
+import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +44,11 @@ public record PoolView(String name, String strategy, boolean panicking, QueueVie
      * @param nowMillis the wall-clock time, epoch ms, to judge drain deadlines by
      */
     public static PoolView of(Snapshot snapshot, PoolSnapshot pool, long nowMillis) {
+        return of(snapshot, pool, nowMillis, TunnelCounts.NONE);
+    }
+
+    /** Like {@link #of(Snapshot, PoolSnapshot, long)}, with each backend's open tunnels from {@code tunnels}. */
+    public static PoolView of(Snapshot snapshot, PoolSnapshot pool, long nowMillis, TunnelCounts tunnels) {
         PoolStatus status = PoolStatus.of(pool);
         PoolConfig declared = snapshot.config().pools().get(pool.name());
         Map<HostPort, EffectiveBackend> effective = new HashMap<>();
@@ -56,13 +61,14 @@ public record PoolView(String name, String strategy, boolean panicking, QueueVie
         for (int i = 0; i < pool.members().size(); i++) {
             Member m = pool.members().get(i);
             EffectiveBackend e = effective.get(m.backend().address());
-            backends.add(backend(m, status.backends().get(i), e, nowMillis));
+            backends.add(backend(m, status.backends().get(i), e, nowMillis, tunnels.open(pool.name(), m.backend().address())));
         }
         return new PoolView(pool.name(), pool.config().strategy().configName(), status.panicking(),
                 QueueView.of(status.admission()), status.retries(), status.retriesDenied(), backends);
     }
 
-    private static BackendView backend(Member m, PoolStatus.BackendStatus s, EffectiveBackend e, long nowMillis) {
+    private static BackendView backend(Member m, PoolStatus.BackendStatus s, EffectiveBackend e, long nowMillis,
+                                       long tunnels) {
         AdminState admin = m.backend().admin();
         Long deadline = e == null ? null : e.drainDeadlineMillis();
         BackendStatus health = s.health();
@@ -71,7 +77,7 @@ public record PoolView(String name, String strategy, boolean panicking, QueueVie
         return new BackendView(s.address(), s.version(), s.weight(), e == null || e.declared(), admin.apiName(), state,
                 reason, s.inFlight(), s.limit(), Math.round(s.latencyMs() * 1000) / 1000.0,
                 health.lastCheck().isEmpty() ? null : health.lastCheck(),
-                deadline == null ? null : Instant.ofEpochMilli(deadline).toString());
+                deadline == null ? null : Instant.ofEpochMilli(deadline).toString(), tunnels);
     }
 
     /**

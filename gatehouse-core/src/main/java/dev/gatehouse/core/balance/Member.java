@@ -1,6 +1,6 @@
 package dev.gatehouse.core.balance;
 
-import dev.gatehouse.core.state.Backend;
+import dev.gatehouse.core.backend.Backend;
 import java.util.Objects;
 
 /**

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param sticky    session persistence, or null for none
  * @param health    health checks, outlier detection, slow start and panic
  * @param retry     retries to another backend
+ * @param tunnels   upgraded connections (WebSocket): at cutovers and drains, idle, backend slots
  */
 public record PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
-                         AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry) {
+                         AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry,
+                         TunnelsConfig tunnels) {
 
     /** Validates and copies. */
     public PoolConfig {
@@ -27,6 +29,7 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(tunnels, "tunnels");
         // A backend named twice would get twice its share and one load counted twice; the config
         // loader reports it with its path, this catches a snapshot built from a hand-edited state file.
         java.util.Map<HostPort, Integer> seen = new java.util.HashMap<>();
@@ -42,6 +45,12 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
             throw new IllegalArgumentException("sticky: hash with strategy " + strategy.configName()
                     + " (expected: strategy consistent-hash)");
         }
+    }
+
+    /** A pool with the default handling of tunnels. */
+    public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
+                      AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry) {
+        this(name, strategy, backends, hash, admission, sticky, health, retry, TunnelsConfig.DEFAULTS);
     }
 
     /** A pool with default health handling and retries. */

@@ -21,7 +21,7 @@ final class PoolWalker {
 
     private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
             "adaptive", "queue", "slow_lane", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
-            "retries");
+            "retries", "tunnels");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -85,6 +85,7 @@ final class PoolWalker {
         SlowStartConfig slowStart = HealthConfig.DEFAULTS.slowStart();
         PanicConfig panic = HealthConfig.DEFAULTS.panic();
         RetryConfig retry = RetryConfig.DEFAULTS;
+        TunnelsConfig tunnels = TunnelsConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
@@ -100,6 +101,7 @@ final class PoolWalker {
                 case "slow_start" -> slowStart = health.slowStart(f.value(), f.path());
                 case "panic" -> panic = health.panic(f.value(), f.path());
                 case "retries" -> retry = retries.retries(f.value(), f.path());
+                case "tunnels" -> tunnels = new TunnelsWalker(in).tunnels(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -124,7 +126,8 @@ final class PoolWalker {
         }
         HealthConfig hc = new HealthConfig(check, outlier, slowStart, panic);
         RetryConfig r = retry;
-        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r));
+        TunnelsConfig t = tunnels;
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r, t));
     }
 
     private Strategy strategy(String text, String path) {

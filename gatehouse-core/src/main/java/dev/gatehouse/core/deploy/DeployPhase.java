@@ -20,11 +20,22 @@ public sealed interface DeployPhase {
     record Holding(int oldInFlight) implements DeployPhase {
     }
 
-    /** Switched to the new version (at {@code epoch}); the old one's {@code oldInFlight} finish. */
-    record Draining(long epoch, int oldInFlight) implements DeployPhase {
+    /**
+     * Switched to the new version (at {@code epoch}); the old one's {@code oldInFlight} requests
+     * finish and its {@code oldTunnels} open tunnels end (as the pool's tunnel policy says).
+     */
+    record Draining(long epoch, int oldInFlight, int oldTunnels) implements DeployPhase {
+
+        /** Draining without tunnels. */
+        public Draining(long epoch, int oldInFlight) {
+            this(epoch, oldInFlight, 0);
+        }
     }
 
-    /** The new version is live at {@code epoch} and the old one retired. */
+    /**
+     * The new version is live at {@code epoch} and the old one retired; {@code drainForced} when
+     * requests or tunnels of the old version were still open at the deadline.
+     */
     record Done(long epoch, boolean drainForced) implements DeployPhase {
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.deploy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,10 +25,14 @@ public final class Deployment {
     private DeployPhase phase;
     private long holdDeadline = Long.MAX_VALUE;
     private long drainDeadline = Long.MAX_VALUE;
+    private long tunnelDeadline = Long.MAX_VALUE;
+    /** How long after the switch the old version's tunnels may take to end (the pool's grace and close). */
+    private final long tunnelWaitNanos;
     private long epoch;
 
-    private Deployment(DeployPlan plan, long nowNanos, long liveEpoch) {
+    private Deployment(DeployPlan plan, long nowNanos, long liveEpoch, Duration tunnelWait) {
         this.plan = plan;
+        this.tunnelWaitNanos = tunnelWait.toNanos();
         this.gateDeadline = nowNanos + plan.gateTimeout().toNanos();
         this.liveEpoch = liveEpoch;
         this.phase = new DeployPhase.Gating(0, plan.quorum());
@@ -40,7 +45,17 @@ public final class Deployment {
      * @param liveEpoch the pool's epoch now; the switch publishes {@code liveEpoch + 1}
      */
     public static Deployment start(DeployPlan plan, long nowNanos, long liveEpoch) {
-        return new Deployment(Objects.requireNonNull(plan, "plan"), nowNanos, liveEpoch);
+        return start(plan, nowNanos, liveEpoch, Duration.ZERO);
+    }
+
+    /**
+     * Starts a deploy that, before retiring the old version, also waits for its open tunnels to end:
+     * at most the drain timeout or {@code tunnelWait} after the switch, whichever is longer (a pool
+     * that closes old tunnels after a grace passes its grace and close timeout here).
+     */
+    public static Deployment start(DeployPlan plan, long nowNanos, long liveEpoch, Duration tunnelWait) {
+        return new Deployment(Objects.requireNonNull(plan, "plan"), nowNanos, liveEpoch,
+                Objects.requireNonNull(tunnelWait, "tunnelWait"));
     }
 
     /** The plan. */
@@ -63,11 +78,19 @@ public final class Deployment {
      * @return the phase and the actions to carry out now, in order (often none)
      */
     public Step advance(long nowNanos, int healthyNew, int warmupCompleted, int oldInFlight) {
+        return advance(nowNanos, healthyNew, warmupCompleted, oldInFlight, 0);
+    }
+
+    /**
+     * Like {@link #advance(long, int, int, int)}, with the old version's open tunnels, which the
+     * drain waits for too (up to its tunnel deadline).
+     */
+    public Step advance(long nowNanos, int healthyNew, int warmupCompleted, int oldInFlight, int oldTunnels) {
         List<DeployAction> actions = new ArrayList<>(3);
         // A step may pass several phases at once (a gate already passed, no warm-up, nothing in flight).
         for (int guard = 0; guard < 5 && !phase.ended(); guard++) {
             DeployPhase before = phase;
-            phase = next(nowNanos, healthyNew, warmupCompleted, oldInFlight, actions);
+            phase = next(nowNanos, healthyNew, warmupCompleted, oldInFlight, oldTunnels, actions);
             if (phase.equals(before)) {
                 break;
             }
@@ -75,7 +98,7 @@ public final class Deployment {
         return new Step(phase, List.copyOf(actions));
     }
 
-    private DeployPhase next(long now, int healthy, int warmed, int oldInFlight, List<DeployAction> actions) {
+    private DeployPhase next(long now, int healthy, int warmed, int oldInFlight, int oldTunnels, List<DeployAction> actions) {
         return switch (phase) {
             case DeployPhase.Gating g -> {
                 if (healthy >= plan.quorum()) {
@@ -114,11 +137,13 @@ public final class Deployment {
                 yield new DeployPhase.Holding(oldInFlight);
             }
             case DeployPhase.Draining d -> {
-                if (oldInFlight == 0 || now >= drainDeadline) {
+                boolean requestsDone = oldInFlight == 0 || now >= drainDeadline;
+                boolean tunnelsDone = oldTunnels == 0 || now >= tunnelDeadline;
+                if (requestsDone && tunnelsDone) {
                     actions.add(new DeployAction.Retire(plan.fromVersion()));
-                    yield new DeployPhase.Done(epoch, oldInFlight > 0);
+                    yield new DeployPhase.Done(epoch, oldInFlight > 0 || oldTunnels > 0);
                 }
-                yield new DeployPhase.Draining(epoch, oldInFlight);
+                yield new DeployPhase.Draining(epoch, oldInFlight, oldTunnels);
             }
             case DeployPhase.Done d -> d;
             case DeployPhase.Aborted a -> a;
@@ -141,6 +166,7 @@ public final class Deployment {
             actions.add(new DeployAction.ReleaseHeld());
         }
         drainDeadline = now + plan.drainTimeout().toNanos();
+        tunnelDeadline = now + Math.max(plan.drainTimeout().toNanos(), tunnelWaitNanos);
         return new DeployPhase.Draining(epoch, oldInFlight);
     }
 

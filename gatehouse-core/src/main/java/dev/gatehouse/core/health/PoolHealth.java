@@ -1,5 +1,6 @@
 package dev.gatehouse.core.health;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.balance.SlowStart;
@@ -7,7 +8,6 @@ import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

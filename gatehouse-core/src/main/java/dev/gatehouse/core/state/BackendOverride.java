@@ -1,5 +1,6 @@
 package dev.gatehouse.core.state;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.HostPort;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.state;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HostPort;

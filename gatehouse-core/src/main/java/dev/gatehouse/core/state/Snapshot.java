@@ -1,6 +1,7 @@
 package dev.gatehouse.core.state;
 
 import dev.gatehouse.core.admission.PoolAdmission;
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Balancers;
@@ -86,7 +87,7 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
             List<RuntimeChanges.EffectiveBackend> backends = RuntimeChanges.effective(declared, runtime.pool(declared.name()));
             PoolConfig pool = new PoolConfig(declared.name(), declared.strategy(),
                     backends.stream().map(RuntimeChanges.EffectiveBackend::config).toList(), declared.hash(),
-                    declared.admission(), declared.sticky(), declared.health(), declared.retry());
+                    declared.admission(), declared.sticky(), declared.health(), declared.retry(), declared.tunnels());
             PoolSnapshot prev = previous == null ? null : previous.pool(pool.name());
             Map<HostPort, BackendLoad> loads = new HashMap<>();
             if (prev != null) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.admission;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Balancer;
 import dev.gatehouse.core.balance.Member;
@@ -9,7 +10,6 @@ import dev.gatehouse.core.config.AdmissionConfig;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.QueueConfig;
 import dev.gatehouse.core.config.SlowLaneConfig;
-import dev.gatehouse.core.state.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

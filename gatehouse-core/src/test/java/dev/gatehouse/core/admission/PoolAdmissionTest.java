@@ -343,7 +343,7 @@ final class PoolAdmissionTest {
         granted(pool.admit(one, FIRST, GET, null, new RecordingWaiter("a")));
         RecordingWaiter w = new RecordingWaiter("w");
         pool.admit(one, FIRST, GET, null, w);
-        Member added = new Member(new dev.gatehouse.core.state.Backend("web",
+        Member added = new Member(new dev.gatehouse.core.backend.Backend("web",
                 new dev.gatehouse.core.config.HostPort("10.0.0.9", 8000), 1, "v1"), new BackendLoad());
         pool.members(List.of(one.get(0), added));
         assertThat(w.ticket().member()).isSameAs(added);

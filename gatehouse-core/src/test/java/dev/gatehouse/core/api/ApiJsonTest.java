@@ -3,10 +3,10 @@ package dev.gatehouse.core.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.BackendOverride;
 import dev.gatehouse.core.state.PoolRuntime;
 import dev.gatehouse.core.state.RuntimeState;

@@ -2,8 +2,8 @@ package dev.gatehouse.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.health.BackendState;
-import dev.gatehouse.core.state.AdminState;
 import org.junit.jupiter.api.Test;
 
 final class PoolViewTest {

@@ -1,7 +1,7 @@
 package dev.gatehouse.core.balance;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.Backend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

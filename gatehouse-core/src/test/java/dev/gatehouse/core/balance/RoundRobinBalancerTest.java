@@ -2,8 +2,8 @@ package dev.gatehouse.core.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.Backend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

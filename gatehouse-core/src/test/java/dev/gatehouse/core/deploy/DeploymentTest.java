@@ -134,6 +134,47 @@ final class DeploymentTest {
     }
 
     @Test
+    void oldTunnels_holdTheRetireBack_untilTheyEnd() {
+        // Drain timeout 20 s, tunnel wait 40 s: the tunnels may outlast the requests' drain.
+        Deployment d = Deployment.start(plan(DeployMode.FAST, 1, 1, 0), 0, 0, Duration.ofSeconds(40));
+        Deployment.Step s = d.advance(SECOND, 1, 0, 0, 3);
+        assertThat(s.actions()).containsExactly(new PublishLive("v42", 1));
+        assertThat(s.phase()).isEqualTo(new DeployPhase.Draining(1, 0, 3));
+
+        s = d.advance(25 * SECOND, 1, 0, 0, 1);
+        assertThat(s.actions()).as("past the drain timeout, but a tunnel is open within its wait").isEmpty();
+        assertThat(s.phase()).isEqualTo(new DeployPhase.Draining(1, 0, 1));
+
+        s = d.advance(26 * SECOND, 1, 0, 0, 0);
+        assertThat(s.actions()).containsExactly(new Retire("v41"));
+        assertThat(s.phase()).isEqualTo(new DeployPhase.Done(1, false));
+    }
+
+    @Test
+    void oldTunnels_pastTheirWait_areLeftAndTheDeploySaysSo() {
+        Deployment d = Deployment.start(plan(DeployMode.FAST, 1, 1, 0), 0, 0, Duration.ofSeconds(40));
+        d.advance(SECOND, 1, 0, 0, 2);
+
+        assertThat(d.advance(SECOND + 40 * SECOND - 1, 1, 0, 0, 2).actions()).isEmpty();
+        Deployment.Step s = d.advance(SECOND + 40 * SECOND, 1, 0, 0, 2);
+
+        assertThat(s.actions()).containsExactly(new Retire("v41"));
+        assertThat(s.phase()).isEqualTo(new DeployPhase.Done(1, true));
+    }
+
+    @Test
+    void keptTunnels_doNotOutwaitTheDrainTimeout() {
+        // A pool that keeps tunnels passes no tunnel wait: the drain timeout bounds the deploy.
+        Deployment d = Deployment.start(plan(DeployMode.FAST, 1, 1, 0), 0, 0);
+        d.advance(SECOND, 1, 0, 0, 5);
+
+        Deployment.Step s = d.advance(SECOND + 20 * SECOND, 1, 0, 0, 5);
+
+        assertThat(s.actions()).containsExactly(new Retire("v41"));
+        assertThat(s.phase()).isEqualTo(new DeployPhase.Done(1, true));
+    }
+
+    @Test
     void plan_refusesWhatCannotWork() {
         assertThatThrownBy(() -> new DeployPlan("web", "v41", "v41", DeployMode.FAST, 2, 2, 0, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1))).hasMessageContaining("other than the live one");

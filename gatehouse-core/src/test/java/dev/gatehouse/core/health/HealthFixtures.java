@@ -1,5 +1,6 @@
 package dev.gatehouse.core.health;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HealthCheckConfig;
@@ -8,7 +9,6 @@ import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
-import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

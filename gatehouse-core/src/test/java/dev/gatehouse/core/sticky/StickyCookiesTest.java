@@ -2,16 +2,16 @@ package dev.gatehouse.core.sticky;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.Backend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 final class StickyCookiesTest {
 

@@ -1,6 +1,6 @@
 package dev.gatehouse.server.admin;
 
-import dev.gatehouse.core.state.AdminState;
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.server.admin.AdminRouter.Route;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.concurrent.CompletableFuture;

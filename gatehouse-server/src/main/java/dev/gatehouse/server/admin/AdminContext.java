@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * @param version      the Gatehouse version
  * @param startedAt    when the node started
  * @param transport    {@code epoll} or {@code nio}
+ * @param tunnels      open tunnels per pool and backend, for the views
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
-                    String transport) {
+                    String transport, dev.gatehouse.core.api.TunnelCounts tunnels) {
 }

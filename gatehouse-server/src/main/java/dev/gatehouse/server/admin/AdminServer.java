@@ -1,5 +1,6 @@
 package dev.gatehouse.server.admin;
 
+import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.AdminConfig;
 import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.ConfigException;
@@ -63,6 +64,13 @@ public final class AdminServer {
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt)
             throws ConfigException {
+        this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE);
+    }
+
+    /** Like the other constructor, with the node's open tunnels shown in the pool and backend views. */
+    public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
+                       SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
+                       TunnelCounts tunnels) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -72,7 +80,8 @@ public final class AdminServer {
         String version = AdminServer.class.getPackage().getImplementationVersion();
         this.context = new AdminContext(control, Objects.requireNonNull(deploys, "deploys"), snapshots, configSource,
                 new ControlExecutor("gatehouse-admin-control"),
-                metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name());
+                metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
+                Objects.requireNonNull(tunnels, "tunnels"));
     }
 
     /**

@@ -4,8 +4,8 @@ import dev.gatehouse.core.api.AddBackendRequest;
 import dev.gatehouse.core.api.ApiJson;
 import dev.gatehouse.core.api.DrainRequest;
 import dev.gatehouse.core.api.WeightRequest;
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.Snapshot;
@@ -45,7 +45,7 @@ final class BackendsResource {
         String what = "add backend " + address + " (weight " + weight + ", version " + version + ") to pool " + pool;
         return change(request, what, s -> RuntimeChanges.add(s, context.control().config(), pool, address, weight, version),
                 snapshot -> AdminResponse.json(HttpResponseStatus.CREATED,
-                        PoolsResource.backend(snapshot, pool, address, context.clock().millis()),
+                        PoolsResource.backend(snapshot, pool, address, context.clock().millis(), context.tunnels()),
                         HttpHeaderNames.LOCATION.toString(), "/api/v1/pools/" + pool + "/backends/" + address));
     }
 
@@ -55,7 +55,7 @@ final class BackendsResource {
         String what = "remove backend " + route.address() + " from pool " + route.pool();
         return change(request, what, s -> RuntimeChanges.remove(s, context.control().config(), route.pool(), route.address()),
                 snapshot -> AdminResponse.json(HttpResponseStatus.OK,
-                        PoolsResource.view(snapshot, route.pool(), context.clock().millis())));
+                        PoolsResource.view(snapshot, route.pool(), context.clock().millis(), context.tunnels())));
     }
 
     /** {@code PUT /pools/{pool}/backends/{address}/weight}: 200 with the backend. */
@@ -92,7 +92,8 @@ final class BackendsResource {
     }
 
     private AdminResponse backend(HttpResponseStatus status, Snapshot snapshot, Route route) {
-        return AdminResponse.json(status, PoolsResource.backend(snapshot, route.pool(), route.address(), context.clock().millis()));
+        return AdminResponse.json(status, PoolsResource.backend(snapshot, route.pool(), route.address(),
+                context.clock().millis(), context.tunnels()));
     }
 
     /** {@code POST /pools/{pool}/canary}: 200 with the pool's versions after the change. */

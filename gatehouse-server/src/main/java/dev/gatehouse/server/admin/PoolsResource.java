@@ -3,6 +3,7 @@ package dev.gatehouse.server.admin;
 import dev.gatehouse.core.api.BackendView;
 import dev.gatehouse.core.api.PoolList;
 import dev.gatehouse.core.api.PoolView;
+import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
@@ -21,32 +22,32 @@ final class PoolsResource {
         Snapshot s = context.snapshots().current();
         long now = context.clock().millis();
         return AdminResponse.json(HttpResponseStatus.OK,
-                new PoolList(s.pools().values().stream().map(p -> PoolView.of(s, p, now)).toList()));
+                new PoolList(s.pools().values().stream().map(p -> PoolView.of(s, p, now, context.tunnels())).toList()));
     }
 
     AdminResponse pool(String name) {
         Snapshot s = context.snapshots().current();
-        return AdminResponse.json(HttpResponseStatus.OK, view(s, name, context.clock().millis()));
+        return AdminResponse.json(HttpResponseStatus.OK, view(s, name, context.clock().millis(), context.tunnels()));
     }
 
     AdminResponse backend(String pool, HostPort address) {
         Snapshot s = context.snapshots().current();
-        return AdminResponse.json(HttpResponseStatus.OK, backend(s, pool, address, context.clock().millis()));
+        return AdminResponse.json(HttpResponseStatus.OK, backend(s, pool, address, context.clock().millis(), context.tunnels()));
     }
 
     /** A pool of a snapshot, or 404. */
-    static PoolView view(Snapshot s, String name, long nowMillis) {
+    static PoolView view(Snapshot s, String name, long nowMillis, TunnelCounts tunnels) {
         PoolSnapshot pool = s.pool(name);
         if (pool == null) {
             throw AdminProblem.notFound("pool \"" + name + "\" not found (expected: one of " + s.pools().keySet() + ")", "pool");
         }
-        return PoolView.of(s, pool, nowMillis);
+        return PoolView.of(s, pool, nowMillis, tunnels);
     }
 
     /** A backend of a pool of a snapshot, or 404. */
-    static BackendView backend(Snapshot s, String pool, HostPort address, long nowMillis) {
+    static BackendView backend(Snapshot s, String pool, HostPort address, long nowMillis, TunnelCounts tunnels) {
         String wanted = address.toString();
-        for (BackendView b : view(s, pool, nowMillis).backends()) {
+        for (BackendView b : view(s, pool, nowMillis, tunnels).backends()) {
             if (b.address().equals(wanted)) {
                 return b;
             }

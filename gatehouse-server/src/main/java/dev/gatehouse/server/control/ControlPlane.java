@@ -10,6 +10,7 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import java.util.function.ToLongBiFunction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * loops are waited for): never call them on an event loop.
  */
 public final class ControlPlane {
+
+    /** Open tunnels per (pool, version): a strict hold does not wait for those that keep a slot. */
+    private volatile ToLongBiFunction<String, String> openTunnels = (pool, version) -> 0;
 
     private static final Logger AUDIT = LoggerFactory.getLogger("gatehouse.audit");
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -179,7 +183,7 @@ public final class ControlPlane {
         try {
             long deadline = clock.nanoTime() + holdTimeout.toNanos();
             int busy;
-            while ((busy = inFlightOfOtherVersions(before, version)) > 0) {
+            while ((busy = inFlightOfOtherVersions(before, version, openTunnels)) > 0) {
                 // An interrupt (the node stopping) ends the hold at once, as its timeout would.
                 boolean interrupted = Thread.currentThread().isInterrupted();
                 if (interrupted || clock.nanoTime() >= deadline) {
@@ -241,14 +245,32 @@ public final class ControlPlane {
         return wallClock.epochSeconds() + Math.max(1, p.sticky().versionAffinity().toSeconds()) + 1;
     }
 
-    private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version) {
+    /**
+     * Requests of other versions in flight. Tunnels that keep their slot ({@code tunnels.hold_slot})
+     * count in flight too, but a strict hold never waits for them: they end by the pool's tunnel
+     * policy after the switch.
+     */
+    private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version,
+                                               ToLongBiFunction<String, String> openTunnels) {
         int n = 0;
+        java.util.Set<String> versions = new java.util.HashSet<>();
         for (var m : pool.members()) {
             if (!m.backend().version().equals(version)) {
                 n += m.load().inFlight();
+                versions.add(m.backend().version());
             }
         }
-        return n;
+        if (pool.config().tunnels().holdSlot()) {
+            for (String v : versions) {
+                n -= (int) Math.min(n, openTunnels.applyAsLong(pool.name(), v));
+            }
+        }
+        return Math.max(0, n);
+    }
+
+    /** Tells the control plane how to count a pool's open tunnels of a version (none until told). */
+    public void openTunnels(ToLongBiFunction<String, String> counter) {
+        this.openTunnels = java.util.Objects.requireNonNull(counter, "counter");
     }
 
     /**

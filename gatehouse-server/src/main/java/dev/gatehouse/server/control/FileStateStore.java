@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.gatehouse.core.state.AdminState;
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import java.io.IOException;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ToLongBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class Deployer {
     private final Clock clock;
     /** Runs the processes of supervised apps; null when the node has none. */
     private final Supervisor supervisor;
+    /** Open tunnels per (pool, version): a deploy waits for the old version's before retiring it. */
+    private volatile ToLongBiFunction<String, String> openTunnels = (pool, version) -> 0;
 
     /** A deployer acting through {@code control} on the pools of {@code snapshots}. */
     public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock) {
@@ -65,6 +68,14 @@ public final class Deployer {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisor = supervisor;
+    }
+
+    /**
+     * Tells the deployer how to count a pool's open tunnels of a version; without it, a deploy
+     * counts none.
+     */
+    public void openTunnels(ToLongBiFunction<String, String> counter) {
+        this.openTunnels = Objects.requireNonNull(counter, "counter");
     }
 
     /** Whether the pool's backends are an app this node supervises (same name). */
@@ -131,14 +142,18 @@ public final class Deployer {
                         s -> RuntimeChanges.add(s, control.config(), pool, address, 1, plan.toVersion()));
             }
         }
-        Deployment deployment = Deployment.start(plan, clock.nanoTime(), current(pool).epoch());
+        Deployment deployment = Deployment.start(plan, clock.nanoTime(), current(pool).epoch(), tunnelWait(current(pool)));
         DeployPhase last = null;
         boolean switched = false;
         int warmed = 0;
         while (true) {
             PoolSnapshot p = current(pool);
-            Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed,
-                    inFlightOfOtherVersions(p, plan.toVersion()));
+            int oldTunnels = tunnelsOfOtherVersions(p, plan.toVersion());
+            // A tunnel that holds its slot counts in flight; a strict hold must not wait for it
+            // (tunnels end by the pool's policy, after the switch).
+            int oldInFlight = Math.max(0, inFlightOfOtherVersions(p, plan.toVersion())
+                    - (p.config().tunnels().holdSlot() ? oldTunnels : 0));
+            Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed, oldInFlight, oldTunnels);
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
                 if (action instanceof DeployAction.SendWarmup w) {
@@ -310,6 +325,32 @@ public final class Deployer {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * How long after the switch the old version's tunnels may take: a pool that closes them waits
+     * its grace, the close handshake and flush, and a sweep; a pool that keeps them waits no longer
+     * than the drain timeout (they stay open to the retired backend until it or the client ends them).
+     */
+    private static java.time.Duration tunnelWait(PoolSnapshot p) {
+        var policy = p.config().tunnels();
+        if (policy.onCutover() == dev.gatehouse.core.config.TunnelsConfig.OnCutover.KEEP) {
+            return java.time.Duration.ZERO;
+        }
+        // The sweep notices within a second; the close handshake, then the flush, each take up to close_timeout.
+        return policy.grace().plus(policy.closeTimeout().multipliedBy(2)).plusSeconds(1);
+    }
+
+    private int tunnelsOfOtherVersions(PoolSnapshot p, String version) {
+        long n = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Member m : p.members()) {
+            String v = m.backend().version();
+            if (!v.equals(version) && seen.add(v)) {
+                n += openTunnels.applyAsLong(p.name(), v);
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
     private static int inFlightOfOtherVersions(PoolSnapshot p, String version) {

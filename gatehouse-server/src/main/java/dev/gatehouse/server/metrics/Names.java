@@ -14,6 +14,7 @@ final class Names {
 
     static final String BACKEND_IN_FLIGHT = "gatehouse.backend.in.flight";
     static final String BACKEND_HEALTH = "gatehouse.backend.health";
+    static final String BACKEND_TUNNELS = "gatehouse.backend.tunnels";
 
     static final String POOL_QUEUE_LENGTH = "gatehouse.pool.queue.length";
     static final String POOL_QUEUE_WAIT = "gatehouse.pool.queue.wait";

@@ -1,7 +1,8 @@
 package dev.gatehouse.server.metrics;
 
+import dev.gatehouse.core.api.TunnelCounts;
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
-import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.server.proxy.ExchangeRecorder;
@@ -44,6 +45,7 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
+    private volatile TunnelCounts tunnels = TunnelCounts.NONE;
     private final JvmGcMetrics gc;
     private final RequestMeters requests;
     /** Guarded by this. */
@@ -86,6 +88,11 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
                 Objects.requireNonNull(generation, "generation"));
     }
 
+    /** Where the backends' open tunnels are counted from (none until told). */
+    public void tunnels(TunnelCounts counts) {
+        this.tunnels = Objects.requireNonNull(counts, "counts");
+    }
+
     /**
      * Follows a snapshot: registers the meters of its new pools and backends, points the existing
      * ones at its objects, and removes the meters of the pools and backends it no longer has.
@@ -114,7 +121,8 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
                 liveKeys.add(key);
                 BackendMeters bm = backends.get(key);
                 if (bm == null) {
-                    backends.put(key, BackendMeters.register(registry, key, m, pool.health()));
+                    backends.put(key, BackendMeters.register(registry, key, m, pool.health(),
+                            () -> tunnels.open(key.pool(), m.backend().address())));
                 } else {
                     bm.update(m, pool.health());
                 }

@@ -1,6 +1,6 @@
 package dev.gatehouse.server.metrics;
 
-import dev.gatehouse.core.state.Backend;
+import dev.gatehouse.core.backend.Backend;
 import io.micrometer.core.instrument.Tags;
 import java.util.Objects;
 

@@ -42,6 +42,19 @@ final class ErrorResponses {
     }
 
     /**
+     * Builds the response for {@code error} to a client of {@code clientVersion}: an HTTP/1.0
+     * client that may keep its connection is told so ({@code Connection: keep-alive}).
+     */
+    static FullHttpResponse build(ByteBufAllocator alloc, ProxyError error, String requestId, boolean close,
+                                  HttpVersion clientVersion) {
+        FullHttpResponse response = build(alloc, error, requestId, close);
+        if (!close && clientVersion == HttpVersion.HTTP_1_0) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return response;
+    }
+
+    /**
      * A response for an error: the status line as body, then the request id, so that a user can
      * quote it and an operator find the access log line.
      *

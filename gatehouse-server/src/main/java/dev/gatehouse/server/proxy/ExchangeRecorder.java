@@ -1,6 +1,6 @@
 package dev.gatehouse.server.proxy;
 
-import dev.gatehouse.core.state.Backend;
+import dev.gatehouse.core.backend.Backend;
 
 /**
  * Told once about every exchange when it ends, whatever the ending (a response, an error the proxy

@@ -1,8 +1,14 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.request.RetryPolicy;
+import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.time.WallClock;
+import java.util.random.RandomGenerator;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.upstream.UpstreamPools;
 
 /**
@@ -18,6 +24,10 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param connections   tracks open client connections for graceful shutdown
  * @param settings      timeouts and limits in the units the data plane uses
  * @param recorder      told about every exchange that ends (the metrics)
+ * @param targets       which backends a new request may go to (sticky, canary, affinity)
+ * @param retries       whether and where a failed try is retried
+ * @param tunnels       the node's open tunnels (WebSockets and other upgrades)
+ * @param clock         the node's monotonic clock, the one the decisions read (deadlines are on it)
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -28,14 +38,23 @@ public record ProxyContext(
         AccessLog accessLog,
         ClientConnections connections,
         Settings settings,
-        ExchangeRecorder recorder) {
+        ExchangeRecorder recorder,
+        TargetChooser targets,
+        RetryPolicy retries,
+        TunnelRegistry tunnels,
+        Clock clock) {
 
-    /** Builds the shared context of one listener from the configuration in force at start. */
+    /**
+     * Builds the shared context of one listener from the configuration in force at start, with the
+     * node's clocks and random source for the request decisions.
+     */
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
-                                  ExchangeRecorder recorder) {
+                                  ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
+                                  TunnelRegistry tunnels) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
-                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder);
+                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
+                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels, clock);
     }
 
     /**

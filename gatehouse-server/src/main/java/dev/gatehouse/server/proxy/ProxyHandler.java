@@ -1,9 +1,11 @@
 package dev.gatehouse.server.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -20,7 +22,7 @@ import java.net.InetSocketAddress;
  * of a request arrived, a stalled head gets 408 after {@code client_header}. During an exchange the
  * exchange drives both timers. Loop-confined.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter {
+final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientSide {
 
     /** What the client timer is counting. */
     enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY, SEND }
@@ -37,9 +39,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private int readDepth;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
-    IdleTimer clientTimer;
-    IdleTimer backendTimer;
-    InetSocketAddress remote;
+    private IdleTimer clientTimer;
+    private IdleTimer backendTimer;
+    private InetSocketAddress remote;
 
     ProxyHandler(ProxyContext context) {
         this.context = context;
@@ -84,9 +86,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (readDepth > 0) {
             // A pipelined request may already be decoded: reading now would start it inside this
             // call stack, and a long pipeline of quickly answered requests would overflow it.
-            ctx.channel().eventLoop().execute(this::readClient);
+            ctx.channel().eventLoop().execute(this::readRequest);
         } else {
-            readClient();
+            readRequest();
         }
     }
 
@@ -124,7 +126,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             clientWait = ClientWait.NONE;
             clientTimer.stop();
-            exchange = new Exchange(this, request);
+            exchange = new Exchange(this, context, request);
             exchange.start();
             if (msg instanceof HttpContent invalid) {
                 // The decoder only produces a "full" request for one it could not parse; its
@@ -140,7 +142,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 // closing: drop it and keep waiting for the next request.
                 content.release();
                 if (!closed && ctx.channel().isActive()) {
-                    readClient();
+                    readRequest();
                 }
             }
         } else {
@@ -183,7 +185,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      *
      * @param keepAlive false closes the connection once everything written is flushed
      */
-    void exchangeDone(Exchange e, boolean keepAlive) {
+    @Override
+    public void exchangeDone(Exchange e, boolean keepAlive) {
         if (exchange != e) {
             return;
         }
@@ -211,7 +214,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The client stopped reading the response: from now on its pause is bounded by {@code client_send}. */
-    void awaitClientRead() {
+    @Override
+    public void awaitClientRead() {
         clientWait = ClientWait.SEND;
         clientTimer.start(context.settings().clientSend());
     }
@@ -221,7 +225,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      *
      * @param bodyPending whether it still owes us request body, whose pauses count again
      */
-    void clientReadResumed(boolean bodyPending) {
+    @Override
+    public void clientReadResumed(boolean bodyPending) {
         if (clientWait == ClientWait.SEND) {
             if (bodyPending) {
                 awaitBody();
@@ -233,19 +238,22 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Starts counting the client's pauses while it sends a request body. */
-    void awaitBody() {
+    @Override
+    public void awaitBody() {
         clientWait = ClientWait.BODY;
         clientTimer.start(context.settings().clientBody());
     }
 
     /** The body is complete: the client owes us nothing more for now. */
-    void bodyComplete() {
+    @Override
+    public void bodyComplete() {
         clientWait = ClientWait.NONE;
         clientTimer.stop();
     }
 
     /** Asks the client for the next message (a request head or a part of its body). */
-    void readClient() {
+    @Override
+    public void readRequest() {
         if (closing) {
             return;
         }
@@ -263,7 +271,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    boolean draining() {
+    @Override
+    public boolean draining() {
         return draining || context.connections().draining();
     }
 
@@ -272,7 +281,81 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         draining = true;
         if (exchange == null) {
             ctx.close();
+        } else {
+            exchange.drain();
         }
+    }
+
+    // ---------------------------------------------------------------- ClientSide
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public Object logId() {
+        return ctx.channel().id();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void write(Object responsePart) {
+        ctx.write(responsePart, ctx.voidPromise());
+    }
+
+    @Override
+    public void writeAndFlush(Object responsePart) {
+        ctx.writeAndFlush(responsePart, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void touchClientTimer() {
+        clientTimer.touch();
+    }
+
+    @Override
+    public void startBackendTimer(long nanos) {
+        backendTimer.start(nanos);
+    }
+
+    @Override
+    public void touchBackendTimer() {
+        backendTimer.touch();
+    }
+
+    @Override
+    public void stopBackendTimer() {
+        backendTimer.stop();
+    }
+
+    @Override
+    public Channel upgradableChannel() {
+        return ctx.channel();
+    }
+
+    @Override
+    public void close() {
+        ctx.channel().close();
     }
 
     private boolean clientPaused() {
@@ -290,7 +373,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             case FIRST_REQUEST, NEXT_REQUEST -> ctx.close();
             case HEAD -> {
                 closing = true;
-                Exchange.sendEarlyError(this, ProxyError.CLIENT_TIMEOUT);
+                // A head that never became an exchange: answer it, then close.
+                ctx.writeAndFlush(ErrorResponses.build(ctx.alloc(), ProxyError.CLIENT_TIMEOUT, RequestIds.generate(), true))
+                        .addListener(ChannelFutureListener.CLOSE);
             }
             case SEND -> {
                 if (exchange != null) {

@@ -85,6 +85,10 @@ public final class LoopPool {
     public void release(Channel ch) {
         assert loop.inEventLoop();
         UpstreamHandler h = handler(ch);
+        if (h.detached()) {
+            // Its new holder (a tunnel) closes it; a late give-back must neither pool nor close it.
+            return;
+        }
         h.owner(null);
         if (!ch.isActive() || parent.isClosed()) {
             ch.close();
@@ -100,6 +104,21 @@ public final class LoopPool {
         // Keep a read pending while idle, so that a backend closing the connection (or sending
         // anything unasked) is noticed now rather than by the next request.
         ch.read();
+    }
+
+    /**
+     * Takes a connection out of this pool's bookkeeping for good, for a holder that outlives its
+     * exchange (a tunnel after {@code 101 Switching Protocols}): its owner is cleared, it is never
+     * pooled again ({@link #release} ignores it) and its close is still counted in
+     * {@link UpstreamPools#openConnections()}. The new holder must insert its own handler before
+     * {@code "upstream"} and not pass reads on, since the pool's handler closes a connection that
+     * sends bytes nobody asked for. Must be called on this pool's event loop.
+     */
+    public void detach(Channel ch) {
+        assert loop.inEventLoop();
+        UpstreamHandler h = handler(ch);
+        h.detach();
+        forget(ch, h.key());
     }
 
     /** Closes a connection that must not be reused. */

@@ -22,6 +22,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     long idleSince;
     /** The connection was counted as open, so its close is counted once, and only then. */
     private boolean counted;
+    /** Handed over for good (to a tunnel): it has no owner and never goes back to its pool. */
+    private boolean detached;
 
     UpstreamHandler(LoopPool pool, HostPort key) {
         this.pool = pool;
@@ -38,6 +40,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     UpstreamListener owner() {
         return owner;
+    }
+
+    void detach() {
+        owner = null;
+        detached = true;
+    }
+
+    boolean detached() {
+        return detached;
     }
 
     @Override

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.AdminState;
 import dev.gatehouse.core.state.BackendOverride;
 import dev.gatehouse.core.state.PoolRuntime;
 import dev.gatehouse.core.state.RuntimeState;

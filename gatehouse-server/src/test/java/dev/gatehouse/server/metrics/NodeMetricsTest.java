@@ -3,8 +3,8 @@ package dev.gatehouse.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.ThreadMXBean;
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.server.TestNode;
 import java.lang.management.ManagementFactory;

@@ -2,6 +2,7 @@ package dev.gatehouse.server.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HealthCheckConfig;
@@ -11,7 +12,6 @@ import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.health.BackendStatus;
-import dev.gatehouse.core.state.Backend;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.server.GatehouseServer;

@@ -1,4 +1,4 @@
-package dev.gatehouse.core.state;
+package dev.gatehouse.core.backend;
 
 import java.util.Locale;
 

@@ -1,0 +1,433 @@
+#!/usr/bin/env bash
+# Measures the memory each idle WebSocket tunnel costs a proxy: Gatehouse, nginx and HAProxy, one
+# after the other, in front of the same WebSocket echo backend (WebSocketEchoBackendMain).
+#
+# Per proxy and round: start the proxy afresh on its own core, open and close a few hundred
+# tunnels as a warm-up (so that one-off costs, class loading or the first buffer pools, are not
+# counted per tunnel), measure, open N tunnels through it with IdleTunnelLoad (bounded rate, one
+# echo each to prove the tunnel works), let them settle, measure again. Per tunnel is
+# (after - before) / tunnels open. The table at the end holds medians over rounds and the ratio
+# of Gatehouse to the others. A proxy whose handshakes fail is reported as such and skipped; the
+# others go on. Traffic goes to 127.0.0.1 only; every wait is bounded. Not run in CI.
+# See "Idle WebSocket tunnels: memory" in docs/benchmarks.md.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: gatehouse-bench/scripts/tunnel-memory-bench.sh [options]
+
+  -n, --tunnels N            idle tunnels held open per proxy and round (BENCH_TUNNELS, default 5000)
+  -r, --rounds N             rounds; the table shows medians           (BENCH_ROUNDS, default 3)
+  -p, --proxies LIST         comma-separated subset, in round-1 order
+                             (BENCH_PROXIES, default gatehouse,nginx,haproxy)
+      --rate N               handshakes per second                     (BENCH_RATE, default 1000)
+      --warmup N             tunnels opened and closed before the first measurement
+                             (BENCH_WARMUP_TUNNELS, default 300)
+  -s, --settle SECONDS       pause before each measurement             (BENCH_SETTLE, default 5)
+  -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
+      --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
+                             default gatehouse-cli/target/gatehouse.jar, built when missing)
+  -h, --help                 this text
+
+Other environment variables:
+  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse
+                             (default: -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC)
+  BENCH_PROXY_CPU            core the proxy under test is pinned to (default 1)
+  BENCH_LOAD_CPU             core the load client and the backend are pinned to (default 0)
+
+Gatehouse's heap is fixed and touched in full at start-up (-Xms = -Xmx, AlwaysPreTouch): its RSS
+then does not grow with whatever the collector happens to leave uncollected, so the RSS
+difference is the memory outside the heap (direct buffers, native structures), and the live heap
+per tunnel is read separately after a forced full GC (jcmd GC.run, GC.heap_info). Gatehouse's
+total per tunnel is the sum of the two; nginx's and HAProxy's is their RSS difference.
+USAGE
+}
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
+. "$root/gatehouse-bench/scripts/lib/bench-common.sh"
+
+tunnels=${BENCH_TUNNELS:-5000}
+rounds=${BENCH_ROUNDS:-3}
+proxy_list=${BENCH_PROXIES:-gatehouse,nginx,haproxy}
+rate=${BENCH_RATE:-1000}
+warmup=${BENCH_WARMUP_TUNNELS:-300}
+settle=${BENCH_SETTLE:-5}
+results_dir=${BENCH_RESULTS_DIR:-}
+jar=${GATEHOUSE_BENCH_JAR:-}
+jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC}
+proxy_cpu=${BENCH_PROXY_CPU:-1}
+load_cpu=${BENCH_LOAD_CPU:-0}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n|--tunnels) tunnels=${2:?$1 needs a value}; shift 2 ;;
+    -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
+    -p|--proxies) proxy_list=${2:?$1 needs a value}; shift 2 ;;
+    --rate) rate=${2:?$1 needs a value}; shift 2 ;;
+    --warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
+    -s|--settle) settle=${2:?$1 needs a value}; shift 2 ;;
+    -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
+    --jar) jar=${2:?$1 needs a value}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+# Argument checks, in one grammar: name: value (expected: ...).
+check_int tunnels "$tunnels" 1
+check_int rounds "$rounds" 1
+check_int rate "$rate" 1
+check_int warmup "$warmup" 1
+check_int settle "$settle" 0
+check_int BENCH_PROXY_CPU "$proxy_cpu" 0
+check_int BENCH_LOAD_CPU "$load_cpu" 0
+[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+
+IFS=', ' read -r -a proxies <<< "$proxy_list"
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,nginx,haproxy)"
+seen=" "
+for p in "${proxies[@]}"; do
+  case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
+  case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
+  seen="$seen$p "
+done
+wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# Bounds on every wait, in seconds: opening N tunnels at the rate, with room for a slow machine.
+open_timeout=$((tunnels / rate + 60))
+# The load client exits by itself after this even if the script were killed with SIGKILL.
+hold_seconds=$((open_timeout + 2 * settle + 120))
+
+# ---------------------------------------------------------------- processes and tools
+
+setup_cleanup
+
+need=(nginx)
+if wants haproxy; then need+=(haproxy); fi
+need+=(curl taskset:util-linux)
+install_missing "nginx and haproxy" "${need[@]}"
+nginx_bin=$(find_sbin nginx)
+haproxy_bin=$(find_sbin haproxy)
+if wants nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
+if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
+check_cores
+find_java
+
+bench_classes=$root/gatehouse-bench/target/classes
+testing_classes=$root/gatehouse-testing/target/classes
+if [ ! -f "$bench_classes/dev/gatehouse/bench/tunnel/IdleTunnelLoad.class" ] \
+   || [ ! -f "$testing_classes/dev/gatehouse/testing/WebSocketEchoBackendMain.class" ]; then
+  log "building gatehouse-testing and gatehouse-bench (their classes are missing)"
+  run_mvnw -DskipTests -Dmaven.test.skip=true package -pl gatehouse-bench -am
+fi
+jcmd_bin=
+if wants gatehouse; then
+  resolve_jar
+  jcmd_bin=$GATEHOUSE_JAVA_HOME/bin/jcmd
+  [ -x "$jcmd_bin" ] || die "jcmd: \"$jcmd_bin\" (expected: the JDK's jcmd, to read Gatehouse's heap)"
+fi
+
+# Every tunnel is two sockets in the proxy, one in the backend and one in the client.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fd_limit=$(ulimit -n)
+[ "$fd_limit" = unlimited ] || [ "$fd_limit" -ge $((2 * tunnels + 2048)) ] \
+  || die "open files: $fd_limit (expected: >= $((2 * tunnels + 2048)) for $tunnels tunnels; raise the hard limit, ulimit -Hn)"
+
+# ---------------------------------------------------------------- results directory and classpath
+
+make_results_dir gatehouse-tunnel-bench load
+
+# Netty and Logback for the backend and the load client: the bench module's third-party
+# dependencies. The project's own classes come from this tree's target/classes, never from ~/.m2,
+# which may hold another tree's build.
+run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
+  || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
+load_cp="$bench_classes:$testing_classes:$deps"
+backend_cp="$testing_classes:$deps"
+
+# ---------------------------------------------------------------- ports and configs
+
+# Below the kernel's ephemeral range (init_ports in lib/bench-common.sh says why).
+init_ports
+pick_port
+backend_port=$picked_port
+declare -A port
+for p in "${proxies[@]}"; do pick_port; port[$p]=$picked_port; done
+
+mkdir -p "$results_dir/conf/nginx"
+# One worker, as for HAProxy's one thread and Gatehouse's own core: the same CPU for each, and
+# nginx's memory is not multiplied by worker count. Two connections per tunnel, plus room for the
+# warm-up's tunnels still closing: when nginx runs short it closes connections it thinks idle,
+# tunnels among them.
+{
+  nginx_conf_head nginx $((2 * tunnels + 2048))
+  cat <<EOF
+  server {
+    listen 127.0.0.1:${port[nginx]:-0} backlog=4096;
+    location / {
+      proxy_pass http://127.0.0.1:$backend_port;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout 1h;
+      proxy_send_timeout 1h;
+    }
+  }
+}
+EOF
+} > "$results_dir/conf/nginx/nginx.conf"
+
+# HTTP mode upgrades to a tunnel on a 101; "timeout tunnel" then applies instead of client/server.
+# maxconn counts client connections; HAProxy asks for about two file descriptors per connection.
+cat > "$results_dir/conf/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn $((tunnels + 512))
+
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout tunnel 1h
+
+frontend tunnels
+  bind 127.0.0.1:${port[haproxy]:-0}
+  default_backend echo
+
+backend echo
+  server echo1 127.0.0.1:$backend_port
+EOF
+
+# One listener and one pool, no access log: the same work as the other two. The pool's tunnel
+# settings stay at their defaults (idle_timeout 1h, hold_slot false): nothing ends an idle tunnel
+# during a round.
+cat > "$results_dir/conf/gatehouse.yaml" <<EOF
+listeners:
+  - bind: 127.0.0.1:${port[gatehouse]:-0}
+    routes:
+      - { path_prefix: /, pool: echo }
+pools:
+  echo:
+    backends:
+      - { address: 127.0.0.1:$backend_port }
+access_log:
+  enabled: false
+EOF
+
+# ---------------------------------------------------------------- starting and measuring
+
+start_proxy() { # name logfile
+  local -a args
+  case "$1" in
+    gatehouse)
+      spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" run --config "$results_dir/conf/gatehouse.yaml" ;;
+    nginx)
+      mapfile -t args < <(nginx_args nginx)
+      spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
+    haproxy)
+      spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
+  esac
+}
+
+# Waits until http://127.0.0.1:$2/health answers 200 through the proxy (up to 60 s); fails early
+# if pid $3 dies.
+wait_healthy() { # name port pid logfile
+  local i
+  for ((i = 0; i < 600; i++)); do
+    if [ "$(curl -s -o /dev/null --max-time 1 -w '%{http_code}' "http://127.0.0.1:$2/health" || true)" = 200 ]; then
+      return 0
+    fi
+    if proc_gone "$3"; then
+      tail -n 20 "$4" >&2 || true
+      die "$1 exited before it answered on 127.0.0.1:$2 (log: $4)"
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$4" >&2 || true
+  die "$1 did not answer 200 on http://127.0.0.1:$2/health within 60 s (log: $4)"
+}
+
+# Waits until file $2 has a line starting with "$3" (up to $4 seconds), or process $1 is gone.
+# Succeeds when the line is there.
+wait_line() { # pid file prefix seconds
+  local i
+  for ((i = 0; i < $4 * 10; i++)); do
+    if grep -q "^$3" "$2" 2>/dev/null; then return 0; fi
+    if proc_gone "$1"; then grep -q "^$3" "$2" 2>/dev/null; return; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# Prints the summed VmRSS, in kB, of pid $1 and its children (nginx: master and worker).
+rss_kb() {
+  local pid total=0 kb
+  for pid in $(tree_pids "$1"); do
+    kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# Prints the Java heap in use, in kB, of JVM $1 right after a full GC: the sum of the "used"
+# figures of GC.heap_info's heap lines (one for G1, young and old for Parallel and Serial).
+heap_used_kb() {
+  "$jcmd_bin" "$1" GC.run > /dev/null || die "jcmd $1 GC.run failed"
+  "$jcmd_bin" "$1" GC.heap_info \
+    | awk '/total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); s += v } }
+           END { if (s == "") exit 1; print s }' \
+    || die "could not read the heap of JVM $1 (jcmd GC.heap_info)"
+}
+
+# Runs IdleTunnelLoad in the background against proxy port $1 with $2 tunnels, output to $3;
+# sets last_pid. The client exits by itself after $4 seconds of holding.
+start_load() { # port tunnels outfile hold_seconds
+  spawn "$load_cpu" "$3" "$java_bin" -Xms64m -Xmx512m -cp "$load_cp" dev.gatehouse.bench.tunnel.IdleTunnelLoad \
+    --url "ws://127.0.0.1:$1/ws" --connections "$2" --rate "$rate" \
+    --open-timeout-seconds "$open_timeout" --hold-seconds "$4"
+}
+
+# Prints the "open" count of the ready line in file $1 (0 when there is none).
+opened() { sed -n 's/^ready open=\([0-9]*\).*/\1/p' "$1" | head -n 1 | grep . || echo 0; }
+
+echo "round,position,proxy,tunnels,failed,rss_before_kb,rss_after_kb,rss_bytes_per_tunnel,heap_before_kb,heap_after_kb,heap_bytes_per_tunnel,total_bytes_per_tunnel" > "$csv"
+declare -A skipped
+
+bench_one() { # name round position
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid lpid logfile out
+  logfile=$results_dir/logs/$name-r$round.log
+  start_proxy "$name" "$logfile"
+  pid=$last_pid
+  wait_healthy "$name" "$p" "$pid" "$logfile"
+
+  out=$results_dir/load/$name-r$round-warmup.txt
+  log "round $round: $name warming up with $warmup tunnels"
+  start_load "$p" "$warmup" "$out" 0
+  lpid=$last_pid
+  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" || true
+  wait_child "$lpid" || true
+  if [ "$(opened "$out")" = 0 ]; then
+    skipped[$name]="no WebSocket handshake through $name succeeded: $(grep -m1 '^ready' "$out" || tail -n 3 "$out")"
+    log "round $round: $name SKIPPED, ${skipped[$name]} (see $out and $logfile)"
+    stop_proc "$pid"
+    return 0
+  fi
+
+  sleep "$settle"
+  local rss0 rss1 heap0=0 heap1=0
+  if [ "$name" = gatehouse ]; then heap0=$(heap_used_kb "$pid"); fi
+  rss0=$(rss_kb "$pid")
+
+  out=$results_dir/load/$name-r$round.txt
+  log "round $round: $name opening $tunnels tunnels at $rate/s (RSS before: $((rss0 / 1024)) MB)"
+  start_load "$p" "$tunnels" "$out" "$hold_seconds"
+  lpid=$last_pid
+  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" \
+    || die "$name: the load client did not report within $((open_timeout + 30)) s (see $out)"
+  local open failed
+  open=$(opened "$out")
+  failed=$(sed -n 's/^ready open=[0-9]* failed=\([0-9]*\).*/\1/p' "$out" | head -n 1)
+  if [ "$open" = 0 ]; then
+    skipped[$name]="none of $tunnels handshakes through $name succeeded: $(grep -m1 '^ready' "$out")"
+    log "round $round: $name SKIPPED, ${skipped[$name]}"
+    stop_proc "$lpid"; stop_proc "$pid"
+    return 0
+  fi
+  if [ "${failed:-0}" -gt 0 ]; then log "round $round: WARNING $name: $(grep -m1 '^ready' "$out")"; fi
+
+  sleep "$settle"
+  if [ "$name" = gatehouse ]; then heap1=$(heap_used_kb "$pid"); fi
+  rss1=$(rss_kb "$pid")
+  if grep -q '^dropped' "$out"; then
+    log "round $round: WARNING $name closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle tunnels while measured"
+  fi
+  stop_proc "$lpid"
+  stop_proc "$pid"
+
+  local row
+  row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v t="$open" -v f="${failed:-0}" \
+            -v r0="$rss0" -v r1="$rss1" -v h0="$heap0" -v h1="$heap1" 'BEGIN {
+      rb = (r1 - r0) * 1024 / t; hb = (h1 - h0) * 1024 / t
+      printf "%d,%d,%s,%d,%d,%d,%d,%.0f,%d,%d,%.0f,%.0f\n", r, pos, n, t, f, r0, r1, rb, h0, h1, hb, rb + hb }')
+  echo "$row" >> "$csv"
+  log "round $round: $name $(echo "$row" | awk -F, '{ printf "%d tunnels: RSS %d -> %d MB, %d B/tunnel", $4, $6 / 1024, $7 / 1024, $8
+    if ($3 == "gatehouse") printf "; live heap %d -> %d MB, %d B/tunnel; total %d B/tunnel", $9 / 1024, $10 / 1024, $11, $12 }')"
+}
+
+# ---------------------------------------------------------------- machine description
+
+{
+  machine_header
+  if wants nginx; then echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"; fi
+  if wants haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
+  echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
+  if wants gatehouse; then
+    echo "gatehouse: $jar, JVM options: $jvm_opts"
+  fi
+  echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  echo "settings: rounds $rounds, $tunnels tunnels at $rate/s after a warm-up of $warmup, settle ${settle}s," \
+       "proxy on core $proxy_cpu, backend and load client on core $load_cpu"
+} > "$results_dir/machine.txt"
+sed 's/^/bench: /' "$results_dir/machine.txt" >&2
+
+# ---------------------------------------------------------------- the run
+
+# The backend runs for the whole run. No greeting: every message a client gets is its echo.
+spawn "$load_cpu" "$results_dir/logs/backend.log" "$java_bin" -Xms128m -Xmx512m -cp "$backend_cp" \
+  dev.gatehouse.testing.WebSocketEchoBackendMain --port "$backend_port" --label bench --no-greeting
+backend_pid=$last_pid
+wait_line "$backend_pid" "$results_dir/logs/backend.log" "listening on" 60 \
+  || die "the backend did not start (log: $results_dir/logs/backend.log)"
+
+n=${#proxies[@]}
+for ((r = 1; r <= rounds; r++)); do
+  for ((i = 0; i < n; i++)); do
+    name=${proxies[(i + r - 1) % n]}
+    if [ -n "${skipped[$name]:-}" ]; then continue; fi
+    bench_one "$name" "$r" $((i + 1))
+  done
+done
+stop_proc "$backend_pid"
+echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
+
+# ---------------------------------------------------------------- summary
+
+# Prints the median of column $2 over the rows of proxy $1; fails when it has none.
+median() {
+  awk -F, -v p="$1" -v c="$2" 'NR > 1 && $3 == p { print $c }' "$csv" | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+declare -A total
+{
+  echo
+  echo "Idle WebSocket tunnels: memory per tunnel, medians over $rounds round(s) of $tunnels tunnels."
+  printf '%-10s %8s %14s %15s %16s %16s\n' proxy tunnels RSS_after_MB RSS_B/tunnel heap_B/tunnel total_B/tunnel
+  for p in gatehouse nginx haproxy; do
+    wants "$p" || continue
+    if ! median "$p" 4 > /dev/null 2>&1; then
+      printf '%-10s %s\n' "$p" "not measured: ${skipped[$p]:-no round completed}"
+      continue
+    fi
+    total[$p]=$(median "$p" 12)
+    local_heap=-
+    if [ "$p" = gatehouse ]; then local_heap=$(printf '%.0f' "$(median "$p" 11)"); fi
+    printf '%-10s %8.0f %14.0f %15.0f %16s %16.0f\n' "$p" "$(median "$p" 4)" \
+      "$(awk -v k="$(median "$p" 7)" 'BEGIN { print k / 1024 }')" "$(median "$p" 8)" "$local_heap" "${total[$p]}"
+  done
+  if [ -n "${total[gatehouse]:-}" ]; then
+    for p in nginx haproxy; do
+      [ -n "${total[$p]:-}" ] || continue
+      printf 'Gatehouse/%-8s memory per tunnel %sx\n' "$p:" "$(ratio "${total[gatehouse]}" "${total[$p]}")"
+    done
+    echo "(below 1x: a Gatehouse tunnel costs less.) Gatehouse: RSS with a pre-touched fixed heap (memory"
+    echo "outside the heap) plus live heap after a full GC; nginx and HAProxy: RSS of all their processes."
+  fi
+  echo
+  echo "raw numbers: $csv"
+  echo "load client output, configs and logs: $results_dir"
+} | tee "$results_dir/summary.txt"

@@ -1,0 +1,70 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.server.log.AccessRecord;
+import dev.gatehouse.server.tunnel.TunnelStats;
+
+/**
+ * The end of an exchange as the outside sees it: one call to the metrics recorder, then one access
+ * log record (when the log is on). Called exactly once per exchange, on its loop.
+ */
+final class ExchangeLog {
+
+    /** Longer targets are cut in the log: a log line must stay bounded whatever the client sends. */
+    private static final int MAX_LOGGED_TARGET = 2048;
+
+    private ExchangeLog() {
+    }
+
+    /** A tunnel opened: the metrics count the handshake as the request it was (status 101, its latency). */
+    static void handshake(ProxyContext context, Exchange e) {
+        long now = context.clock().nanoTime();
+        context.recorder().ended(e.pool().name(), e.backend(), e.status(), now - e.startNanos(), now - e.upstreamStartNanos());
+    }
+
+    /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
+    static void tunnelEnded(ProxyContext context, Exchange e, TunnelStats stats) {
+        if (context.accessLog().enabled()) {
+            String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
+            access(context, e, context.clock().nanoTime(), how);
+        }
+    }
+
+    /**
+     * Records how {@code e} ended.
+     *
+     * @param error why the proxy answered or cut it, or {@code null} for a response passed through
+     */
+    static void ended(ProxyContext context, Exchange e, String error) {
+        long now = context.clock().nanoTime();
+        var pool = e.pool();
+        var backend = e.backend();
+        long upstreamStart = e.upstreamStartNanos();
+        // Metrics first: they count every exchange, whether or not the access log is on.
+        context.recorder().ended(pool == null ? null : pool.name(), backend, e.status(), now - e.startNanos(),
+                upstreamStart < 0 ? -1 : now - upstreamStart);
+        if (context.accessLog().enabled()) {
+            access(context, e, now, error);
+        }
+    }
+
+    private static void access(ProxyContext context, Exchange e, long now, String error) {
+        var pool = e.pool();
+        var backend = e.backend();
+        long upstreamStart = e.upstreamStartNanos();
+        String target = e.request().uri();
+        if (target.length() > MAX_LOGGED_TARGET) {
+            target = target.substring(0, MAX_LOGGED_TARGET);
+        }
+        context.accessLog().log(new AccessRecord(
+                e.startMillis(), e.requestId(), e.clientAddress(), e.request().method().name(), target,
+                e.status(), e.body().bytes(), e.bytesOut(), (now - e.startNanos()) / 1000, e.queueNanos() / 1000,
+                upstreamStart < 0 ? -1 : (now - upstreamStart) / 1000,
+                pool == null ? null : pool.name(),
+                backend == null ? null : backend.address().toString(),
+                backend == null ? null : backend.version(),
+                e.tried().size(),
+                pool == null ? -1 : pool.epoch(),
+                error));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gatehouse.server.proxy;
+
+import dev.gatehouse.core.admission.Outcome;
+import dev.gatehouse.core.config.TunnelsConfig;
+import dev.gatehouse.core.state.PoolSnapshot;
+import dev.gatehouse.server.tunnel.Tunnel;
+import dev.gatehouse.server.tunnel.TunnelInfo;
+import dev.gatehouse.server.tunnel.TunnelStats;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The end of an upgrade request's exchange once its backend answered {@code 101}: the 101 goes to
+ * the client, the client and backend connections become a {@link Tunnel}, and the exchange ends
+ * when the tunnel does (one access-log line then, with the bytes each way and how long it was open).
+ * Whether the tunnel keeps its backend slot is the pool's {@code tunnels.hold_slot}. Loop-confined.
+ */
+final class TunnelHandoff {
+
+    /** WebSocket close code 1001, Going Away: what clients get when the node stops. */
+    private static final int GOING_AWAY = 1001;
+
+    private final Exchange exchange;
+    private final ProxyContext context;
+    private final ClientSide client;
+    private Tunnel tunnel;
+
+    TunnelHandoff(Exchange exchange, ProxyContext context, ClientSide client) {
+        this.exchange = exchange;
+        this.context = context;
+        this.client = client;
+    }
+
+    /** The backend agreed to switch protocols: the {@code 101} head goes to the client, unflushed. */
+    void switching(BackendTry t, HttpResponse response) {
+        exchange.pool().health().succeeded(t.member());
+        HttpHeaders h = response.headers();
+        String protocol = h.get(HttpHeaderNames.UPGRADE);
+        context.rewriter().rewriteResponse(h, response.protocolVersion(), exchange.requestId());
+        UpgradeRequest.restoreSwitchHeaders(h, protocol);
+        exchange.responses().decorate(t, h);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        client.stopBackendTimer();
+        client.write(response);
+        client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /**
+     * Joins the client and the backend connection. Called from within the read that delivered the
+     * {@code 101}'s end, so that nothing the backend sent after it is decoded as HTTP.
+     */
+    void open(BackendTry t, Channel backend, boolean webSocket) {
+        PoolSnapshot pool = exchange.pool();
+        TunnelsConfig policy = pool.config().tunnels();
+        if (!policy.holdSlot()) {
+            // An async app holds thousands of these: the slot is for requests, not for open sockets.
+            t.releaseSlot();
+        }
+        // Metrics count the handshake as the request it was; the access log waits for the tunnel's end.
+        ExchangeLog.handshake(context, exchange);
+        Channel joinable = client.upgradableChannel();
+        if (joinable == null) {
+            backend.close();
+            exchange.endings().abort("this client side cannot carry a tunnel", Outcome.DROPPED);
+            return;
+        }
+        tunnel = Tunnel.builder(joinable, backend)
+                .pool(context.upstreams().forLoop(client.eventLoop()))
+                .webSocket(webSocket)
+                .idleTimeout(policy.idleTimeout())
+                .closeDeadline(policy.closeTimeout())
+                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version()))
+                .onEnd(exchange.endings()::tunnelEnded)
+                .open();
+    }
+
+    /** The node is shutting down: the tunnel ends cleanly (WebSocket: Close 1001 both ways). */
+    void drain() {
+        if (tunnel != null) {
+            tunnel.closeGracefully(GOING_AWAY, "node shutting down");
+        }
+    }
+
+    /** Writes the tunnel's access-log line. */
+    void ended(TunnelStats stats) {
+        ExchangeLog.tunnelEnded(context, exchange, stats);
+    }
+}
