@@ -76,6 +76,11 @@ final class TunnelHandoff {
                 .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version()))
                 .onEnd(exchange.endings()::tunnelEnded)
                 .open();
+        if (client.draining()) {
+            // The node began to stop while the handshake was in flight: drain() found no tunnel
+            // then, so this one says goodbye now rather than hold the shutdown to its timeout.
+            drain();
+        }
     }
 
     /** The node is shutting down: the tunnel ends cleanly (WebSocket: Close 1001 both ways). */
