@@ -73,7 +73,8 @@ final class TunnelHandoff {
                 .webSocket(webSocket)
                 .idleTimeout(policy.idleTimeout())
                 .closeDeadline(policy.closeTimeout())
-                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version()))
+                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version(),
+                        policy.holdSlot()))
                 .onEnd(exchange.endings()::tunnelEnded)
                 .open();
         // The exchange lives as long as the tunnel (it logs its end), but nothing reads the request's

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Base64;
@@ -69,6 +70,23 @@ record UpgradeRequest(String protocols, boolean webSocket, String problem) {
         } catch (IllegalArgumentException notBase64) {
             return false;
         }
+    }
+
+    /**
+     * Why a backend's {@code 101} cannot be carried, or {@code null}: it must name the protocol it
+     * switches to, and for WebSocket carry {@code Sec-WebSocket-Accept} (RFC 6455 §4.1: a client
+     * fails the connection otherwise; and without it Netty's decoder would take the first tunnel
+     * bytes for a body, as for the old Hixie-76 handshake).
+     */
+    static String refusal(HttpResponse response, boolean webSocket) {
+        HttpHeaders h = response.headers();
+        if (!h.contains(HttpHeaderNames.UPGRADE)) {
+            return "backend answered 101 without Upgrade";
+        }
+        if (webSocket && !h.contains(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)) {
+            return "backend answered 101 to a WebSocket upgrade without Sec-WebSocket-Accept";
+        }
+        return null;
     }
 
     /** Puts back the headers that ask the backend to switch (after hop-by-hop headers were removed). */

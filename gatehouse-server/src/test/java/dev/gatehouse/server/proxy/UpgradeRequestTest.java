@@ -85,4 +85,20 @@ final class UpgradeRequestTest {
         assertThat(response.get("Upgrade")).isEqualTo("websocket");
         assertThat(response.get("Connection")).isEqualToIgnoringCase("upgrade");
     }
+
+    @Test
+    void aSwitchWithoutItsHeaders_isRefused() {
+        var ok = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.SWITCHING_PROTOCOLS);
+        ok.headers().set("Upgrade", "websocket").set("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assertThat(UpgradeRequest.refusal(ok, true)).isNull();
+        var noAccept = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.SWITCHING_PROTOCOLS);
+        noAccept.headers().set("Upgrade", "websocket");
+        assertThat(UpgradeRequest.refusal(noAccept, true)).contains("Sec-WebSocket-Accept");
+        assertThat(UpgradeRequest.refusal(noAccept, false)).as("other protocols have no accept header").isNull();
+        var bare = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.SWITCHING_PROTOCOLS);
+        assertThat(UpgradeRequest.refusal(bare, false)).contains("without Upgrade");
+    }
 }
