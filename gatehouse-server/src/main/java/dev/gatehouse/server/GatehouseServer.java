@@ -111,7 +111,7 @@ public final class GatehouseServer implements AutoCloseable {
         }, SharedRandom.INSTANCE);
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
-        metrics.tunnels(tunnels::count);
+        metrics.tunnels(tunnels);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
@@ -120,8 +120,8 @@ public final class GatehouseServer implements AutoCloseable {
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
         Deployer deployer = new Deployer(control, snapshots, clock, supervisor);
-        deployer.openTunnels(tunnels::count);
-        control.openTunnels(tunnels::count);
+        deployer.openTunnels(tunnels);
+        control.openTunnels(tunnels);
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
     }
 
@@ -202,7 +202,7 @@ public final class GatehouseServer implements AutoCloseable {
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
-                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels::count);
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels);
             }
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();

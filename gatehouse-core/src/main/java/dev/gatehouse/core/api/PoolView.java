@@ -61,7 +61,7 @@ public record PoolView(String name, String strategy, boolean panicking, QueueVie
         for (int i = 0; i < pool.members().size(); i++) {
             Member m = pool.members().get(i);
             EffectiveBackend e = effective.get(m.backend().address());
-            backends.add(backend(m, status.backends().get(i), e, nowMillis, tunnels.open(pool.name(), m.backend().address())));
+            backends.add(backend(m, status.backends().get(i), e, nowMillis, tunnels.open(pool.name(), m.backend().address(), m.backend().version())));
         }
         return new PoolView(pool.name(), pool.config().strategy().configName(), status.panicking(),
                 QueueView.of(status.admission()), status.retries(), status.retriesDenied(), backends);

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.control;
 
+import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.state.ChangeRejected;
@@ -10,7 +11,6 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
-import java.util.function.ToLongBiFunction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane {
 
     /** Open tunnels per (pool, version): a strict hold does not wait for those that keep a slot. */
-    private volatile ToLongBiFunction<String, String> openTunnels = (pool, version) -> 0;
+    private volatile TunnelCounts openTunnels = TunnelCounts.NONE;
 
     private static final Logger AUDIT = LoggerFactory.getLogger("gatehouse.audit");
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -251,7 +251,7 @@ public final class ControlPlane {
      * policy after the switch.
      */
     private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version,
-                                               ToLongBiFunction<String, String> openTunnels) {
+                                               TunnelCounts openTunnels) {
         int n = 0;
         java.util.Set<String> versions = new java.util.HashSet<>();
         for (var m : pool.members()) {
@@ -260,16 +260,15 @@ public final class ControlPlane {
                 versions.add(m.backend().version());
             }
         }
-        if (pool.config().tunnels().holdSlot()) {
-            for (String v : versions) {
-                n -= (int) Math.min(n, openTunnels.applyAsLong(pool.name(), v));
-            }
+        // Only tunnels that did keep a slot: the pool's setting may have changed since they opened.
+        for (String v : versions) {
+            n -= (int) Math.min(n, openTunnels.holdingSlots(pool.name(), v));
         }
         return Math.max(0, n);
     }
 
     /** Tells the control plane how to count a pool's open tunnels of a version (none until told). */
-    public void openTunnels(ToLongBiFunction<String, String> counter) {
+    public void openTunnels(TunnelCounts counter) {
         this.openTunnels = java.util.Objects.requireNonNull(counter, "counter");
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.deploy;
 
+import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.deploy.DeployAction;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.ToLongBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,7 @@ public final class Deployer {
     /** Runs the processes of supervised apps; null when the node has none. */
     private final Supervisor supervisor;
     /** Open tunnels per (pool, version): a deploy waits for the old version's before retiring it. */
-    private volatile ToLongBiFunction<String, String> openTunnels = (pool, version) -> 0;
+    private volatile TunnelCounts openTunnels = TunnelCounts.NONE;
 
     /** A deployer acting through {@code control} on the pools of {@code snapshots}. */
     public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock) {
@@ -74,7 +74,7 @@ public final class Deployer {
      * Tells the deployer how to count a pool's open tunnels of a version; without it, a deploy
      * counts none.
      */
-    public void openTunnels(ToLongBiFunction<String, String> counter) {
+    public void openTunnels(TunnelCounts counter) {
         this.openTunnels = Objects.requireNonNull(counter, "counter");
     }
 
@@ -148,11 +148,11 @@ public final class Deployer {
         int warmed = 0;
         while (true) {
             PoolSnapshot p = current(pool);
-            int oldTunnels = tunnelsOfOtherVersions(p, plan.toVersion());
+            int oldTunnels = tunnelsOfOtherVersions(p, plan.toVersion(), false);
             // A tunnel that holds its slot counts in flight; a strict hold must not wait for it
             // (tunnels end by the pool's policy, after the switch).
             int oldInFlight = Math.max(0, inFlightOfOtherVersions(p, plan.toVersion())
-                    - (p.config().tunnels().holdSlot() ? oldTunnels : 0));
+                    - tunnelsOfOtherVersions(p, plan.toVersion(), true));
             Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed, oldInFlight, oldTunnels);
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
@@ -341,13 +341,13 @@ public final class Deployer {
         return policy.grace().plus(policy.closeTimeout().multipliedBy(2)).plusSeconds(1);
     }
 
-    private int tunnelsOfOtherVersions(PoolSnapshot p, String version) {
+    private int tunnelsOfOtherVersions(PoolSnapshot p, String version, boolean holdingSlots) {
         long n = 0;
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Member m : p.members()) {
             String v = m.backend().version();
             if (!v.equals(version) && seen.add(v)) {
-                n += openTunnels.applyAsLong(p.name(), v);
+                n += holdingSlots ? openTunnels.holdingSlots(p.name(), v) : openTunnels.ofVersion(p.name(), v);
             }
         }
         return (int) Math.min(Integer.MAX_VALUE, n);

@@ -121,8 +121,10 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
                 liveKeys.add(key);
                 BackendMeters bm = backends.get(key);
                 if (bm == null) {
+                    var address = m.backend().address();
+                    String version = m.backend().version();
                     backends.put(key, BackendMeters.register(registry, key, m, pool.health(),
-                            () -> tunnels.open(key.pool(), m.backend().address())));
+                            () -> tunnels.open(key.pool(), address, version)));
                 } else {
                     bm.update(m, pool.health());
                 }

@@ -272,8 +272,10 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             return;
         }
         if (st.code() == 101) {
-            if (!exchange.upgrading()) {
-                exchange.endings().backendFailed("backend switched protocols without being asked to");
+            String refused = exchange.upgrading() ? UpgradeRequest.refusal(response, exchange.webSocketUpgrade())
+                    : "backend switched protocols without being asked to";
+            if (refused != null) {
+                exchange.endings().backendFailed(refused);
                 return;
             }
             switching = true;

@@ -130,6 +130,7 @@ final class Endings {
             return;
         }
         exchange.body().countTunnelled(stats.bytesClientToBackend());
+        exchange.body().release();
         exchange.responseBytes(stats.bytesBackendToClient());
         exchange.currentTry().abandon(Outcome.SUCCESS);
         ExchangeLog.tunnelEnded(context, exchange, stats);

@@ -240,6 +240,11 @@ final class Exchange implements QueueWait.Outcomes {
         return head.upgrade() != null;
     }
 
+    /** Whether the request asked to switch to WebSocket. */
+    boolean webSocketUpgrade() {
+        return head.upgrade() != null && head.upgrade().webSocket();
+    }
+
     /** The backend agreed to switch protocols: the {@code 101} goes to the client; the tunnel opens next. */
     void switchingProtocols(BackendTry t, HttpResponse response) {
         status = response.status().code();

@@ -73,9 +73,18 @@ final class TunnelHandoff {
                 .webSocket(webSocket)
                 .idleTimeout(policy.idleTimeout())
                 .closeDeadline(policy.closeTimeout())
-                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version()))
+                .registry(context.tunnels(), new TunnelInfo(pool.name(), t.backend().address(), t.backend().version(),
+                        policy.holdSlot()))
                 .onEnd(exchange.endings()::tunnelEnded)
                 .open();
+        // The exchange lives as long as the tunnel (it logs its end), but nothing reads the request's
+        // headers again: at thousands of idle WebSockets their entries are a good part of the heap.
+        exchange.request().headers().clear();
+        if (client.draining()) {
+            // The node began to stop while the handshake was in flight: drain() found no tunnel
+            // then, so this one says goodbye now rather than hold the shutdown to its timeout.
+            drain();
+        }
     }
 
     /** The node is shutting down: the tunnel ends cleanly (WebSocket: Close 1001 both ways). */

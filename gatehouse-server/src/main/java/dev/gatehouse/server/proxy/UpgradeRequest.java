@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Base64;
@@ -15,11 +16,12 @@ import java.util.Base64;
  * so the rewriter drops them and this puts them back); a {@code 101} answer turns the exchange into
  * a tunnel, any other answer is an ordinary response.
  *
- * <p>What is refused, with 400: an upgrade request with a body (where the tunnel's first byte would
+ * <p>What is refused, with 400: a WebSocket upgrade with a body (where the tunnel's first byte would
  * be is ambiguous), and a WebSocket upgrade (RFC 6455 §4.1) that is not a GET or lacks a valid
  * {@code Sec-WebSocket-Key} (16 bytes in base64); the 400's body names the problem, so that the
  * client's developer can fix the request. {@code Upgrade} on HTTP/1.0 is ignored, as RFC 9110
- * requires: the request goes on as an ordinary one.
+ * requires, and so is any other upgrade offered with a body (an h2c offer on a POST, which the
+ * JDK's HttpClient and {@code curl --http2} send): the request goes on as an ordinary one.
  *
  * @param protocols the {@code Upgrade} header as the client sent it, e.g. {@code websocket}
  * @param webSocket whether the protocol asked for is WebSocket (its frames are then followed, so
@@ -40,7 +42,13 @@ record UpgradeRequest(String protocols, boolean webSocket, String problem) {
         }
         boolean webSocket = protocols.trim().regionMatches(true, 0, "websocket", 0, 9);
         if (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request)) {
-            return new UpgradeRequest(protocols, webSocket, "an upgrade request cannot have a body");
+            if (!webSocket) {
+                // An optional offer with a body (h2c from the JDK's HttpClient or curl --http2 on a
+                // POST): ignored, as RFC 9110 §7.8 allows; the request goes on as an ordinary one,
+                // as it always did, instead of failing a request that never needed the upgrade.
+                return null;
+            }
+            return new UpgradeRequest(protocols, true, "an upgrade request cannot have a body");
         }
         if (webSocket) {
             if (!HttpMethod.GET.equals(request.method())) {
@@ -62,6 +70,23 @@ record UpgradeRequest(String protocols, boolean webSocket, String problem) {
         } catch (IllegalArgumentException notBase64) {
             return false;
         }
+    }
+
+    /**
+     * Why a backend's {@code 101} cannot be carried, or {@code null}: it must name the protocol it
+     * switches to, and for WebSocket carry {@code Sec-WebSocket-Accept} (RFC 6455 §4.1: a client
+     * fails the connection otherwise; and without it Netty's decoder would take the first tunnel
+     * bytes for a body, as for the old Hixie-76 handshake).
+     */
+    static String refusal(HttpResponse response, boolean webSocket) {
+        HttpHeaders h = response.headers();
+        if (!h.contains(HttpHeaderNames.UPGRADE)) {
+            return "backend answered 101 without Upgrade";
+        }
+        if (webSocket && !h.contains(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)) {
+            return "backend answered 101 to a WebSocket upgrade without Sec-WebSocket-Accept";
+        }
+        return null;
     }
 
     /** Puts back the headers that ask the backend to switch (after hop-by-hop headers were removed). */

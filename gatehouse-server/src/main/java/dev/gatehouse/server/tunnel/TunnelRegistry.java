@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tunnel;
 
+import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.HostPort;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.function.Predicate;
  * (pool, backend, version) and summed on read; a group is removed when its count reaches zero, so
  * versions long gone leave nothing behind.
  */
-public final class TunnelRegistry {
+public final class TunnelRegistry implements TunnelCounts {
 
     private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<TunnelInfo, Long> counts = new ConcurrentHashMap<>();
@@ -52,9 +53,19 @@ public final class TunnelRegistry {
         return sum(i -> i.pool().equals(pool));
     }
 
-    /** Open tunnels of {@code pool} to {@code backend}. */
-    public long count(String pool, HostPort backend) {
-        return sum(i -> i.pool().equals(pool) && i.backend().equals(backend));
+    @Override
+    public long open(String pool, HostPort backend, String version) {
+        return sum(i -> i.pool().equals(pool) && i.backend().equals(backend) && i.version().equals(version));
+    }
+
+    @Override
+    public long ofVersion(String pool, String version) {
+        return count(pool, version);
+    }
+
+    @Override
+    public long holdingSlots(String pool, String version) {
+        return sum(i -> i.holdsSlot() && i.pool().equals(pool) && i.version().equals(version));
     }
 
     /** Open tunnels to {@code backend}. */

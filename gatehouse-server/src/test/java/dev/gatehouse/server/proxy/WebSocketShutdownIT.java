@@ -64,6 +64,33 @@ final class WebSocketShutdownIT {
         }
     }
 
+    @Test
+    void stoppingNode_closesATunnelWhoseHandshakeWasInFlight_with1001() throws Exception {
+        // The backend answers the handshake only after the node started to stop: the tunnel that
+        // opens then must get its 1001 too, not hold the shutdown until the drain timeout.
+        try (WebSocketEchoBackend backend = WebSocketEchoBackend.start("v1");
+             DelayingForwarder slow = new DelayingForwarder(backend.address(), 1500)) {
+            TestNode node = TestNode.builder().backend(slow.address()).start();
+            try {
+                CompletableFuture<WebSocketTestClient> connecting =
+                        CompletableFuture.supplyAsync(() -> WebSocketTestClient.connect(node.port(), "/ws"));
+                assertThat(slow.awaitRequest(5_000)).isTrue();
+                long start = System.nanoTime();
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.server().stop(Duration.ofSeconds(10)));
+                try (WebSocketTestClient ws = connecting.get(10, TimeUnit.SECONDS)) {
+                    WebSocketClose close = ws.awaitClose(WAIT);
+
+                    assertThat(close.closeFrameReceived()).isTrue();
+                    assertThat(close.code()).isEqualTo(1001);
+                    stopped.get(15, TimeUnit.SECONDS);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+                }
+            } finally {
+                node.close();
+            }
+        }
+    }
+
     /** Answers with {@value #EVENTS} server-sent events, one every {@value #EVENT_EVERY_MILLIS} ms, then ends. */
     private static StubBehavior events() {
         return ex -> ex.discardBody(() -> {

@@ -240,7 +240,7 @@ final class WebSocketCutoverIT {
                 return System.nanoTime();
             });
             Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime);
-            deployer.openTunnels(node.server().tunnels()::count);
+            deployer.openTunnels(node.server().tunnels());
             DeployPlan plan = new DeployPlan("web", "v1", "v2", DeployMode.STRICT, 1, 1, 0, Duration.ofSeconds(10),
                     Duration.ofSeconds(5), Duration.ofSeconds(10));
             List<DeployPhase> phases = new ArrayList<>();
@@ -280,7 +280,7 @@ final class WebSocketCutoverIT {
             assertThat(node.server().snapshots().current().pool("web").members()).singleElement()
                     .satisfies(m -> assertThat(m.load().inFlight()).as("the tunnel holds the slot").isEqualTo(1));
             Deployer deployer = new Deployer(node.server().control(), node.server().snapshots(), System::nanoTime);
-            deployer.openTunnels(node.server().tunnels()::count);
+            deployer.openTunnels(node.server().tunnels());
             // A hold of 2 s: were the tunnel waited for, the deploy would abort.
             DeployPlan plan = new DeployPlan("web", "v1", "v2", DeployMode.STRICT, 1, 1, 0, Duration.ofSeconds(10),
                     Duration.ofSeconds(2), Duration.ofSeconds(10));
