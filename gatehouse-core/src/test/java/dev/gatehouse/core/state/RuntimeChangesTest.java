@@ -1,5 +1,16 @@
 package dev.gatehouse.core.state;
 
+import static dev.gatehouse.core.state.StateFixtures.A;
+import static dev.gatehouse.core.state.StateFixtures.B;
+import static dev.gatehouse.core.state.StateFixtures.C;
+import static dev.gatehouse.core.state.StateFixtures.D;
+import static dev.gatehouse.core.state.StateFixtures.X;
+import static dev.gatehouse.core.state.StateFixtures.config;
+import static dev.gatehouse.core.state.StateFixtures.withBackends;
+import static dev.gatehouse.core.state.StateFixtures.withWeb;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
@@ -14,16 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import static dev.gatehouse.core.state.StateFixtures.A;
-import static dev.gatehouse.core.state.StateFixtures.B;
-import static dev.gatehouse.core.state.StateFixtures.C;
-import static dev.gatehouse.core.state.StateFixtures.D;
-import static dev.gatehouse.core.state.StateFixtures.X;
-import static dev.gatehouse.core.state.StateFixtures.config;
-import static dev.gatehouse.core.state.StateFixtures.withBackends;
-import static dev.gatehouse.core.state.StateFixtures.withWeb;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link RuntimeChanges}: each operation's result, what it rejects (naming the field), the

@@ -1,15 +1,16 @@
 package dev.gatehouse.core.state;
 
+import static dev.gatehouse.core.state.StateFixtures.A;
+import static dev.gatehouse.core.state.StateFixtures.C;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.config.BackendConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import static dev.gatehouse.core.state.StateFixtures.A;
-import static dev.gatehouse.core.state.StateFixtures.C;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link RuntimeState}, {@link PoolRuntime} and {@link BackendOverride}: revisions, copies, empty parts. */
 final class RuntimeStateTest {

@@ -1,5 +1,14 @@
 package dev.gatehouse.core.state;
 
+import static dev.gatehouse.core.state.StateFixtures.A;
+import static dev.gatehouse.core.state.StateFixtures.B;
+import static dev.gatehouse.core.state.StateFixtures.C;
+import static dev.gatehouse.core.state.StateFixtures.X;
+import static dev.gatehouse.core.state.StateFixtures.config;
+import static dev.gatehouse.core.state.StateFixtures.withWeb;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.BackendLoad;
@@ -30,14 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import static dev.gatehouse.core.state.StateFixtures.A;
-import static dev.gatehouse.core.state.StateFixtures.B;
-import static dev.gatehouse.core.state.StateFixtures.C;
-import static dev.gatehouse.core.state.StateFixtures.X;
-import static dev.gatehouse.core.state.StateFixtures.config;
-import static dev.gatehouse.core.state.StateFixtures.withWeb;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link Snapshot#next}: config plus runtime changes, what carries over from the previous snapshot
