@@ -12,7 +12,6 @@ import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.sticky.StickyCookies;
-import dev.gatehouse.server.tunnel.TunnelStats;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * may still stream while the response does): {@link RequestBody}. The exchange ends exactly once:
  * the response completed ({@link #responseEnded}), the proxy answered with an error before any
  * response byte ({@link #fail}), the exchange was cut ({@link #abort}, {@link #clientClosed}), or
- * its tunnel ended ({@link #tunnelEnded}); each is logged once ({@link ExchangeLog}). Which backends
+ * its tunnel ended ({@link Endings#tunnelEnded}); each is logged once ({@link ExchangeLog}). Which backends
  * may serve and whether to retry are decided in core ({@link TargetChooser}, {@link RetryPolicy}).
  * Everything runs on the client's event loop, which is also the loop of the backend connections
  * (pools are per loop), so no field needs synchronization. The client side is reached only
@@ -59,13 +58,14 @@ final class Exchange implements QueueWait.Outcomes {
     private final long startMillis = System.currentTimeMillis();
     private final QueueWait queue;
     private final RequestBody body = new RequestBody();
-    private final TryFailures failures;
-    private final TunnelHandoff tunnel;
+    /** Created on the first failed try, and for an upgrade's 101: most exchanges need neither. */
+    private TryFailures failures;
+    private TunnelHandoff tunnel;
     private final ResponseStart responses;
     private final Endings endings;
     private ExchangeState state = ExchangeState.HEAD;
     private String requestId;
-    private RequestHead head = new RequestHead(null, null, false, false, null, null, false);
+    private RequestHead head = RequestHead.UNCHECKED;
     private boolean clientKeepAlive;
     private PoolSnapshot pool;
     /** The current try, or the last one once the exchange ended; null before any. */
@@ -85,9 +85,7 @@ final class Exchange implements QueueWait.Outcomes {
         this.request = request;
         this.startNanos = context.clock().nanoTime();
         this.queue = new QueueWait(client.eventLoop(), this);
-        this.tried = new TriedBackends(request, client.remoteAddress().getAddress().getHostAddress());
-        this.failures = new TryFailures(this, context, client);
-        this.tunnel = new TunnelHandoff(this, context, client);
+        this.tried = new TriedBackends(request, client);
         this.responses = new ResponseStart(this, context);
         this.endings = new Endings(this, context, client);
     }
@@ -209,6 +207,9 @@ final class Exchange implements QueueWait.Outcomes {
     }
 
     TryFailures failures() {
+        if (failures == null) {
+            failures = new TryFailures(this, context, client);
+        }
         return failures;
     }
 
@@ -219,7 +220,10 @@ final class Exchange implements QueueWait.Outcomes {
      * @return whether the backend connection may be reused once the exchange completes
      */
     boolean finalResponse(BackendTry t, HttpResponse response) {
-        if (failures.retriedOnStatus(t, response.status().code())) {
+        int code = response.status().code();
+        if (code < 500) {
+            pool.health().succeeded(t.member());
+        } else if (failures().retriedOnStatus(t, code)) {
             return false;
         }
         status = response.status().code();
@@ -249,6 +253,7 @@ final class Exchange implements QueueWait.Outcomes {
     void switchingProtocols(BackendTry t, HttpResponse response) {
         status = response.status().code();
         state = ExchangeState.TUNNEL;
+        tunnel = new TunnelHandoff(this, context, client);
         tunnel.switching(t, response);
     }
 
@@ -259,7 +264,7 @@ final class Exchange implements QueueWait.Outcomes {
 
     /** The node is shutting down: a tunnel ends cleanly; a request in flight finishes. */
     void drain() {
-        if (state == ExchangeState.TUNNEL) {
+        if (state == ExchangeState.TUNNEL && tunnel != null) {
             tunnel.drain();
         }
     }
@@ -327,7 +332,7 @@ final class Exchange implements QueueWait.Outcomes {
 
     void backendTimedOut() {
         if (!ended()) {
-            failures.timedOut(current, deadlineNanos);
+            failures().timedOut(current, deadlineNanos);
         }
     }
 

@@ -23,6 +23,9 @@ import io.netty.handler.codec.http.HttpVersion;
 record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean expectsBody, RequestTarget target,
                    UpgradeRequest upgrade, boolean told) {
 
+    /** What an exchange holds before its head is checked: nothing known yet. */
+    static final RequestHead UNCHECKED = new RequestHead(null, null, false, false, null, null, false);
+
     /**
      * Checks {@code request} (an absolute-form target is rewritten to origin-form in place).
      *

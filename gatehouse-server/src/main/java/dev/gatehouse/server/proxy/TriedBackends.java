@@ -15,14 +15,16 @@ import java.util.List;
 final class TriedBackends implements PickContext {
 
     private final HttpRequest request;
-    private final String clientAddress;
+    private final ClientSide client;
+    /** The client's address as text, made when first asked for (most strategies never ask). */
+    private String clientAddress;
     private String path;
     /** The backends tried so far, the current one included; an immutable list replaced on each try. */
     private List<Member> tried = List.of();
 
-    TriedBackends(HttpRequest request, String clientAddress) {
+    TriedBackends(HttpRequest request, ClientSide client) {
         this.request = request;
-        this.clientAddress = clientAddress;
+        this.client = client;
     }
 
     /** The path to hash on, once the target was checked. */
@@ -58,6 +60,9 @@ final class TriedBackends implements PickContext {
 
     @Override
     public String clientAddress() {
+        if (clientAddress == null) {
+            clientAddress = client.remoteAddress().getAddress().getHostAddress();
+        }
         return clientAddress;
     }
 

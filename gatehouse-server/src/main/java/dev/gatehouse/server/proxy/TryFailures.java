@@ -68,17 +68,13 @@ final class TryFailures {
     }
 
     /**
-     * A final response head from {@code t}: a 5xx is a failure for the backend's health, and one whose
-     * status is in {@code retries.on_status} is retried when allowed.
+     * A final 5xx response head from {@code t}: a failure for the backend's health, and retried when
+     * its status is in {@code retries.on_status} and a retry is allowed.
      *
      * @return whether the request was retried (the response is then dropped unread)
      */
     boolean retriedOnStatus(BackendTry t, int code) {
         PoolSnapshot pool = exchange.pool();
-        if (code < 500) {
-            pool.health().succeeded(t.member());
-            return false;
-        }
         pool.health().serverError(t.member(), "HTTP " + code);
         return pool.config().retry().retriesStatus(code)
                 && retry(FailureKind.STATUS, "backend " + t.backend().address() + " answered " + code);
