@@ -11,11 +11,20 @@ import java.util.Objects;
  *                       extended; from anyone else those headers are replaced
  * @param forwarded      also send the standard {@code Forwarded} header (RFC 7239)
  * @param via            the pseudonym in the {@code Via} header, e.g. {@code gatehouse}
+ * @param keepUnderscoreHeaders whether request headers whose names hold an underscore are passed
+ *                       on (CGI and WSGI servers read {@code _} as {@code -}, so such a name can
+ *                       stand for another header the node never saw); dropped by default, and
+ *                       always when the name reads as a framing or hop-by-hop header
  */
-public record ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via) {
+public record ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via, boolean keepUnderscoreHeaders) {
 
-    /** Trust nobody, no {@code Forwarded} header, {@code Via: 1.1 gatehouse}. */
-    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of(), false, "gatehouse");
+    /** Trust nobody, no {@code Forwarded} header, {@code Via: 1.1 gatehouse}, underscore names dropped. */
+    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of(), false, "gatehouse", false);
+
+    /** Forwarding that drops request headers with underscores in their names. */
+    public ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via) {
+        this(trustedProxies, forwarded, via, false);
+    }
 
     /** Validates and copies. */
     public ForwardingConfig {

@@ -17,7 +17,8 @@ final class SettingsWalker {
             "backend_connect", "backend_response_header", "backend_idle", "shutdown_drain");
     private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body");
     private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
-    private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via");
+    private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
+            "underscores_in_headers");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
 
     private static final int MIB = 1024 * 1024;
@@ -112,12 +113,19 @@ final class SettingsWalker {
         List<Cidr> trusted = d.trustedProxies();
         Boolean forwarded = d.forwarded();
         String via = d.via();
+        String underscores = d.keepUnderscoreHeaders() ? "keep" : "drop";
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "trusted_proxies" -> trusted = cidrs(f.value(), f.path());
                 case "forwarded" -> forwarded = in.bool(f.value(), f.path());
                 case "via" -> via = via(f.value(), f.path(), path);
+                case "underscores_in_headers" -> {
+                    underscores = in.string(f.value(), f.path());
+                    if (underscores != null && !underscores.equals("drop") && !underscores.equals("keep")) {
+                        in.error(f.path(), Values.quote(underscores) + " (expected one of: drop, keep)");
+                    }
+                }
                 default -> in.unknown(f);
             }
         }
@@ -127,7 +135,8 @@ final class SettingsWalker {
         List<Cidr> t = trusted;
         boolean fw = forwarded;
         String v = via;
-        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v));
+        boolean keep = "keep".equals(underscores);
+        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v, keep));
     }
 
     /**

@@ -118,6 +118,8 @@ final class ConfigLoaderTest {
         assertThat(config.timeouts().clientHeader()).isEqualTo(TimeoutsConfig.DEFAULTS.clientHeader());
         assertThat(config.limits()).isEqualTo(new LimitsConfig(8192, 32768, 10L << 20));
         assertThat(config.forwarding()).isEqualTo(new ForwardingConfig(List.of(), true, "gatehouse"));
+        assertThat(ConfigLoader.parse(MINIMAL + "forwarding: { underscores_in_headers: keep }", NO_ENV).forwarding()
+                .keepUnderscoreHeaders()).isTrue();
     }
 
     @Test
@@ -319,6 +321,8 @@ final class ConfigLoaderTest {
                 Arguments.of(MINIMAL + "forwarding: {forwarded: 1}", "forwarding.forwarded", "1 (expected: true or false)"),
                 Arguments.of(MINIMAL + "forwarding: {via: \"my proxy\"}", "forwarding.via",
                         "\"my proxy\" (expected: a token, e.g. gatehouse)"),
+                Arguments.of(MINIMAL + "forwarding: {underscores_in_headers: allow}", "forwarding.underscores_in_headers",
+                        "\"allow\" (expected one of: drop, keep)"),
                 Arguments.of(MINIMAL + "access_log: {path: \"\"}", "access_log.path", "\"\" (expected: stdout or a file path)"),
                 Arguments.of(MINIMAL + "access_log: {enabled: on}", "access_log.enabled", "\"on\" (expected: true or false)"),
                 // admin

@@ -51,6 +51,7 @@ final class HeaderRewriter {
      */
     void rewriteRequest(HttpHeaders h, HttpVersion version, InetAddress peer, String scheme, String requestId) {
         removeHopByHop(h);
+        removeLookAlikes(h, forwarding.keepUnderscoreHeaders());
         boolean trusted = forwarding.isTrusted(peer);
         String peerText = peer.getHostAddress();
         String host = h.get(HttpHeaderNames.HOST);
@@ -132,6 +133,83 @@ final class HeaderRewriter {
         if (doomed != null) {
             doomed.forEach(h::remove);
         }
+    }
+
+    /**
+     * Removes request headers whose names could be read as another header by a lenient backend:
+     * names with an underscore (CGI and WSGI map {@code _} to {@code -}), unless kept by the
+     * config; and always a name that differs from a framing or hop-by-hop header only by dashes,
+     * underscores or case ({@code Content_Length}, {@code Transfer---Encoding}, {@code ContentLength}).
+     * The node framed the request by the real headers; a backend must not see a second opinion.
+     */
+    static void removeLookAlikes(HttpHeaders h, boolean keepUnderscores) {
+        List<String> doomed = null;
+        for (Map.Entry<CharSequence, CharSequence> e : iterable(h)) {
+            CharSequence name = e.getKey();
+            if (isLookAlike(name, keepUnderscores)) {
+                if (doomed == null) {
+                    doomed = new ArrayList<>(2);
+                }
+                doomed.add(name.toString());
+            }
+        }
+        if (doomed != null) {
+            doomed.forEach(h::remove);
+        }
+    }
+
+    /** Framing and hop-by-hop header names as they are spelled, and squeezed (no dashes, lower case). */
+    private static final String[] SENSITIVE = {"content-length", "transfer-encoding", "host", "connection",
+        "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "expect"};
+    private static final String[] SQUEEZED = new String[SENSITIVE.length];
+
+    static {
+        for (int i = 0; i < SENSITIVE.length; i++) {
+            SQUEEZED[i] = SENSITIVE[i].replace("-", "");
+        }
+    }
+
+    /** Whether {@code name} must go; no allocation, as it runs for every request header. */
+    private static boolean isLookAlike(CharSequence name, boolean keepUnderscores) {
+        boolean underscore = false;
+        boolean oddDashes = false;
+        int letters = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_') {
+                underscore = true;
+            } else if (c == '-') {
+                // A leading, trailing or doubled dash: not how any real header is spelled.
+                oddDashes |= i == 0 || i == name.length() - 1 || name.charAt(i - 1) == '-';
+            } else {
+                letters++;
+            }
+        }
+        if (underscore && !keepUnderscores) {
+            return true;
+        }
+        for (int k = 0; k < SQUEEZED.length; k++) {
+            if (SQUEEZED[k].length() == letters && squeezedEquals(name, SQUEEZED[k])) {
+                // The real spelling (any case) is the header itself; anything else that squeezes to it is not.
+                return underscore || oddDashes || !AsciiString.contentEqualsIgnoreCase(name, SENSITIVE[k]);
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code name} without its dashes and underscores is {@code squeezed}, ignoring case. */
+    private static boolean squeezedEquals(CharSequence name, String squeezed) {
+        int j = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '-' || c == '_') {
+                continue;
+            }
+            if (Character.toLowerCase(c) != squeezed.charAt(j++)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isProtected(String name) {

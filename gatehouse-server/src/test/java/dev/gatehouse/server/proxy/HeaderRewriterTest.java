@@ -67,4 +67,23 @@ final class HeaderRewriterTest {
         assertThat(RequestIds.isAcceptable("x".repeat(129))).isFalse();
         assertThat(RequestIds.generate()).matches("[0-9a-f]{16}").isNotEqualTo(RequestIds.generate());
     }
+
+    @Test
+    void lookAlikeNames_areDropped_realOnesKept() {
+        HttpHeaders h = new DefaultHttpHeaders(false);
+        h.add("Content_Length", "1000").add("Transfer_Encoding", "chunked").add("Transfer---Encoding", "chunked")
+                .add("Transfer___Encoding", "chunked").add("ContentLength", "5").add("-Host", "evil")
+                .add("X_Custom", "1").add("Content-Length", "5").add("content-length", "5").add("X-Custom-Header", "ok")
+                .add("TE-", "x").add("Accept", "*/*");
+        HeaderRewriter.removeLookAlikes(h, false);
+        assertThat(h.names()).containsExactlyInAnyOrder("Content-Length", "content-length", "X-Custom-Header", "Accept");
+    }
+
+    @Test
+    void underscoreNames_keptOnRequest_butNeverWhenTheyReadAsFraming() {
+        HttpHeaders h = new DefaultHttpHeaders(false);
+        h.add("X_Custom", "1").add("Content_Length", "1000").add("keep_alive", "x").add("Accept_Language", "en");
+        HeaderRewriter.removeLookAlikes(h, true);
+        assertThat(h.names()).containsExactlyInAnyOrder("X_Custom", "Accept_Language");
+    }
 }
