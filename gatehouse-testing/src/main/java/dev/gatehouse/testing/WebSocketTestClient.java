@@ -153,7 +153,10 @@ public final class WebSocketTestClient implements AutoCloseable {
                         connected.cause()));
             }
             Channel channel = connected.channel();
-            handshaker.handshake(channel);
+            // On the channel's loop: the handshaker adds its frame encoder in a listener of the
+            // request's write. Called from here, that listener could run after a quick 101 was
+            // handled and the HTTP codec removed, and the encoder would then never be added.
+            channel.eventLoop().submit(() -> handshaker.handshake(channel)).awaitUninterruptibly();
             WebSocketTestClientHandler.HandshakeResponse response = await(handler.handshake, timeout,
                     "no handshake response from " + url);
             if (response.problem() != null) {
