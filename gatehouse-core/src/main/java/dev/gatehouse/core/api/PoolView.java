@@ -11,6 +11,7 @@ import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeChanges.EffectiveBackend;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

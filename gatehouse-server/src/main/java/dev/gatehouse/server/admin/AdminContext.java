@@ -26,5 +26,5 @@ import java.util.function.Supplier;
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
-                    String transport, dev.gatehouse.core.api.TunnelCounts tunnels) {
+                    String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels) {
 }

@@ -1,10 +1,10 @@
 package dev.gatehouse.server.admin;
 
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.AdminConfig;
 import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.ConfigException;
 import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import dev.gatehouse.server.ConfigSource;
 import dev.gatehouse.server.Transport;
 import dev.gatehouse.server.control.ControlPlane;

@@ -3,10 +3,10 @@ package dev.gatehouse.server.admin;
 import dev.gatehouse.core.api.BackendView;
 import dev.gatehouse.core.api.PoolList;
 import dev.gatehouse.core.api.PoolView;
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** {@code GET /api/v1/pools}, {@code /pools/{pool}} and {@code /pools/{pool}/backends/{address}}, from the snapshot in force. */

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.control;
 
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.state.ChangeRejected;
@@ -11,6 +10,8 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.core.tunnel.OldVersions;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,7 +184,7 @@ public final class ControlPlane {
         try {
             long deadline = clock.nanoTime() + holdTimeout.toNanos();
             int busy;
-            while ((busy = inFlightOfOtherVersions(before, version, openTunnels)) > 0) {
+            while ((busy = OldVersions.requestsInFlight(before, version, openTunnels)) > 0) {
                 // An interrupt (the node stopping) ends the hold at once, as its timeout would.
                 boolean interrupted = Thread.currentThread().isInterrupted();
                 if (interrupted || clock.nanoTime() >= deadline) {
@@ -243,28 +244,6 @@ public final class ControlPlane {
         }
         // Rounded up to the next whole second: the window is never shorter than asked.
         return wallClock.epochSeconds() + Math.max(1, p.sticky().versionAffinity().toSeconds()) + 1;
-    }
-
-    /**
-     * Requests of other versions in flight. Tunnels that keep their slot ({@code tunnels.hold_slot})
-     * count in flight too, but a strict hold never waits for them: they end by the pool's tunnel
-     * policy after the switch.
-     */
-    private static int inFlightOfOtherVersions(dev.gatehouse.core.state.PoolSnapshot pool, String version,
-                                               TunnelCounts openTunnels) {
-        int n = 0;
-        java.util.Set<String> versions = new java.util.HashSet<>();
-        for (var m : pool.members()) {
-            if (!m.backend().version().equals(version)) {
-                n += m.load().inFlight();
-                versions.add(m.backend().version());
-            }
-        }
-        // Only tunnels that did keep a slot: the pool's setting may have changed since they opened.
-        for (String v : versions) {
-            n -= (int) Math.min(n, openTunnels.holdingSlots(pool.name(), v));
-        }
-        return Math.max(0, n);
     }
 
     /** Tells the control plane how to count a pool's open tunnels of a version (none until told). */

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.deploy;
 
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.deploy.DeployAction;
@@ -14,6 +13,8 @@ import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.time.Clock;
+import dev.gatehouse.core.tunnel.OldVersions;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.supervisor.AppInstance;
 import dev.gatehouse.server.supervisor.Supervisor;
@@ -148,11 +149,8 @@ public final class Deployer {
         int warmed = 0;
         while (true) {
             PoolSnapshot p = current(pool);
-            int oldTunnels = tunnelsOfOtherVersions(p, plan.toVersion(), false);
-            // A tunnel that holds its slot counts in flight; a strict hold must not wait for it
-            // (tunnels end by the pool's policy, after the switch).
-            int oldInFlight = Math.max(0, inFlightOfOtherVersions(p, plan.toVersion())
-                    - tunnelsOfOtherVersions(p, plan.toVersion(), true));
+            int oldTunnels = OldVersions.openTunnels(p, plan.toVersion(), openTunnels);
+            int oldInFlight = OldVersions.requestsInFlight(p, plan.toVersion(), openTunnels);
             Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed, oldInFlight, oldTunnels);
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
@@ -339,27 +337,5 @@ public final class Deployer {
         }
         // The sweep notices within a second; the close handshake, then the flush, each take up to close_timeout.
         return policy.grace().plus(policy.closeTimeout().multipliedBy(2)).plusSeconds(1);
-    }
-
-    private int tunnelsOfOtherVersions(PoolSnapshot p, String version, boolean holdingSlots) {
-        long n = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Member m : p.members()) {
-            String v = m.backend().version();
-            if (!v.equals(version) && seen.add(v)) {
-                n += holdingSlots ? openTunnels.holdingSlots(p.name(), v) : openTunnels.ofVersion(p.name(), v);
-            }
-        }
-        return (int) Math.min(Integer.MAX_VALUE, n);
-    }
-
-    private static int inFlightOfOtherVersions(PoolSnapshot p, String version) {
-        int n = 0;
-        for (Member m : p.members()) {
-            if (!m.backend().version().equals(version)) {
-                n += m.load().inFlight();
-            }
-        }
-        return n;
     }
 }

@@ -1,10 +1,10 @@
 package dev.gatehouse.server.metrics;
 
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import dev.gatehouse.server.proxy.ExchangeRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

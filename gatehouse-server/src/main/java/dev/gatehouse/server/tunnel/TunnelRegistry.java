@@ -1,7 +1,7 @@
 package dev.gatehouse.server.tunnel;
 
-import dev.gatehouse.core.api.TunnelCounts;
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.tunnel.TunnelCounts;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.gatehouse.core.api;
+package dev.gatehouse.core.tunnel;
 
 import dev.gatehouse.core.config.HostPort;
 
