@@ -25,7 +25,7 @@ final class ConfigWalker {
     private static final List<String> ROOT_KEYS =
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes");
-    private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool");
+    private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "max_request_body", "rate_limit");
 
     // Letters, digits and '-' in dot-separated labels; the "*." of a wildcard is checked apart.
     private static final Pattern HOST = Pattern.compile("[a-z0-9-]+(\\.[a-z0-9-]+)*");
@@ -242,11 +242,15 @@ final class ConfigWalker {
         String host = null;
         String prefix = "/";
         String pool = null;
+        Long maxBody = null;
+        RateLimitConfig rateLimit = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "host" -> host = routeHost(in.string(f.value(), f.path()), f.path());
                 case "path_prefix" -> prefix = pathPrefix(in.string(f.value(), f.path()), f.path());
                 case "pool" -> pool = poolRef(in.string(f.value(), f.path()), f.path(), poolNames);
+                case "max_request_body" -> maxBody = in.size(f.value(), f.path(), 0, Long.MAX_VALUE);
+                case "rate_limit" -> rateLimit = new RateLimitWalker(in).rateLimit(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -259,7 +263,9 @@ final class ConfigWalker {
         String h = host;
         String pp = prefix;
         String p = pool;
-        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p));
+        Long mb = maxBody;
+        RateLimitConfig rl = rateLimit;
+        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p, mb, rl));
     }
 
     private String routeHost(String text, String path) {

@@ -15,7 +15,8 @@ final class SettingsWalker {
 
     private static final List<String> TIMEOUT_KEYS = List.of("client_header", "client_idle", "client_body", "client_send",
             "backend_connect", "backend_response_header", "backend_idle", "shutdown_drain");
-    private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body");
+    private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body",
+            "max_headers", "max_connections_per_client");
     private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
             "underscores_in_headers");
@@ -62,6 +63,8 @@ final class SettingsWalker {
         long line = d.maxRequestLine();
         long header = d.maxHeaderSize();
         long body = d.maxRequestBody();
+        Integer headers = d.maxHeaders();
+        Integer perClient = d.maxConnectionsPerClient();
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             // The ranges repeat LimitsConfig's so the message can show the value as written ("100k").
@@ -69,6 +72,9 @@ final class SettingsWalker {
                 case "max_request_line" -> line = orZero(in.size(f.value(), f.path(), 256, MIB));
                 case "max_header_size" -> header = orZero(in.size(f.value(), f.path(), 1024, MIB));
                 case "max_request_body" -> body = orZero(in.size(f.value(), f.path(), 0, Long.MAX_VALUE));
+                case "max_headers" -> headers = in.integer(f.value(), f.path(), 1, LimitsConfig.MAX_HEADERS);
+                case "max_connections_per_client" -> perClient = in.integer(f.value(), f.path(), 0,
+                        LimitsConfig.MAX_CONNECTIONS_PER_CLIENT);
                 default -> in.unknown(f);
             }
         }
@@ -78,7 +84,9 @@ final class SettingsWalker {
         int l = (int) line;
         int h = (int) header;
         long b = body;
-        return in.build(path, LIMIT_KEYS, () -> new LimitsConfig(l, h, b));
+        int n = headers;
+        int c = perClient;
+        return in.build(path, LIMIT_KEYS, () -> new LimitsConfig(l, h, b, n, c));
     }
 
     UpstreamConfig upstream(JsonNode node, String path) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.core.route;
 
 import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.limit.RateLimiter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,9 +10,19 @@ import java.util.Locale;
 /**
  * Matches a request's host and path to a route: the most specific host first (exact, then the
  * longest wildcard, then routes for any host), then the longest path prefix among the routes of
- * that host. Immutable and safe to share between threads.
+ * that host. Immutable and safe to share between threads; a route's rate limiter is shared state
+ * that outlives the router when the route's limit is unchanged ({@link #of(List, Router)}).
  */
 public final class Router {
+
+    /**
+     * A matched route and its rate limiter.
+     *
+     * @param config      the route as configured
+     * @param rateLimiter its request rate limiter, or {@code null} when it has no {@code rate_limit}
+     */
+    public record Route(RouteConfig config, RateLimiter rateLimiter) {
+    }
 
     private final List<Entry> entries;
 
@@ -19,11 +30,21 @@ public final class Router {
         this.entries = entries;
     }
 
-    /** Builds a router over the routes of one listener. */
+    /** Builds a router over the routes of one listener, every rate limiter new. */
     public static Router of(List<RouteConfig> routes) {
+        return of(routes, null);
+    }
+
+    /**
+     * Builds a router over the routes of one listener. A route of {@code previous} with the same host,
+     * path prefix and rate limit hands its limiter over, so that a reload does not refill every bucket.
+     *
+     * @param previous the listener's router until now, or {@code null}
+     */
+    public static Router of(List<RouteConfig> routes, Router previous) {
         List<Entry> entries = new ArrayList<>();
         for (RouteConfig route : routes) {
-            entries.add(new Entry(route));
+            entries.add(new Entry(route, limiter(route, previous)));
         }
         // Host specificity first, then the longest prefix: a linear scan then finds the winner first.
         entries.sort(Comparator.comparingInt(Entry::hostRank).reversed()
@@ -39,12 +60,40 @@ public final class Router {
      * @return the route, or {@code null} when none matches
      */
     public RouteConfig route(String host, String path) {
+        Route r = match(host, path);
+        return r == null ? null : r.config();
+    }
+
+    /**
+     * Finds the route for a request, with its rate limiter.
+     *
+     * @param host a host as {@link #normalizeHost} returns it, or {@code null} when the request has none
+     * @param path the request path without the query
+     * @return the route, or {@code null} when none matches
+     */
+    public Route match(String host, String path) {
         for (Entry e : entries) {
             if (e.matchesHost(host) && path.startsWith(e.route.pathPrefix())) {
-                return e.route;
+                return e.match;
             }
         }
         return null;
+    }
+
+    private static RateLimiter limiter(RouteConfig route, Router previous) {
+        if (route.rateLimit() == null) {
+            return null;
+        }
+        if (previous != null) {
+            for (Entry e : previous.entries) {
+                RouteConfig old = e.route;
+                if (e.match.rateLimiter() != null && java.util.Objects.equals(old.host(), route.host())
+                        && old.pathPrefix().equals(route.pathPrefix()) && old.rateLimit().equals(route.rateLimit())) {
+                    return e.match.rateLimiter();
+                }
+            }
+        }
+        return new RateLimiter(route.rateLimit());
     }
 
     /**
@@ -75,11 +124,13 @@ public final class Router {
 
     private static final class Entry {
         final RouteConfig route;
+        final Route match;
         final String exact;   // non-null for an exact host
         final String suffix;  // non-null for a wildcard: ".example.com"
 
-        Entry(RouteConfig route) {
+        Entry(RouteConfig route, RateLimiter limiter) {
             this.route = route;
+            this.match = new Route(route, limiter);
             String h = route.host();
             if (h == null) {
                 exact = null;

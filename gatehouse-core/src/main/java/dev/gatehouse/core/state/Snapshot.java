@@ -9,7 +9,6 @@ import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.StickyConfig;
 import dev.gatehouse.core.health.PoolHealth;
@@ -66,7 +65,8 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
      * Builds the snapshot of a configuration plus runtime changes, carrying over from the previous
      * snapshot what must outlive it: each backend's load (matched by address), and each pool's
      * balancer, admission, health, sticky cookies and retry budget when the pool's policies are
-     * unchanged (a pool whose policies changed starts them afresh). Has no side effect: building
+     * unchanged (a pool whose policies changed starts them afresh), and each route's rate limiter
+     * when its limit is unchanged. Has no side effect: building
      * validates the result whole, and nothing shared changes until the publisher swaps it in and
      * calls {@link #activate()}.
      *
@@ -79,8 +79,10 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
     public static Snapshot next(Snapshot previous, long generation, GatehouseConfig config, RuntimeState runtime,
                                 Clock clock, WallClock wallClock, RandomGenerator random) {
         List<Router> routers = new ArrayList<>();
-        for (ListenerConfig listener : config.listeners()) {
-            routers.add(Router.of(listener.routes()));
+        for (int i = 0; i < config.listeners().size(); i++) {
+            // Listeners change only at a restart, so the same index is the same listener.
+            Router before = previous == null || i >= previous.routers().size() ? null : previous.routers().get(i);
+            routers.add(Router.of(config.listeners().get(i).routes(), before));
         }
         Map<String, PoolSnapshot> pools = new LinkedHashMap<>();
         for (PoolConfig declared : config.pools().values()) {

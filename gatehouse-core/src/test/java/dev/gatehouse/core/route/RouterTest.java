@@ -2,7 +2,9 @@ package dev.gatehouse.core.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.config.RateLimitConfig;
 import dev.gatehouse.core.config.RouteConfig;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,5 +62,29 @@ final class RouterTest {
     void normalizeHost_ofNothing_isNull() {
         assertThat(Router.normalizeHost(null)).isNull();
         assertThat(Router.normalizeHost("")).isNull();
+    }
+
+    @Test
+    void match_givesTheRoutesRateLimiter_onlyWhereItHasALimit() {
+        RateLimitConfig limit = RateLimitConfig.perClientIp(10, Duration.ofSeconds(1));
+        Router r = Router.of(List.of(new RouteConfig(null, "/", "web"),
+                new RouteConfig(null, "/login", "web", null, limit)));
+        assertThat(r.match("x", "/").rateLimiter()).isNull();
+        assertThat(r.match("x", "/login").rateLimiter().config()).isEqualTo(limit);
+        assertThat(r.match("x", "/login").config().pool()).isEqualTo("web");
+    }
+
+    @Test
+    void rebuild_keepsTheLimiterOfAnUnchangedRoute_andStartsAfreshWhereTheLimitChanged() {
+        RateLimitConfig ten = RateLimitConfig.perClientIp(10, Duration.ofSeconds(1));
+        RateLimitConfig five = RateLimitConfig.perClientIp(5, Duration.ofSeconds(1));
+        Router before = Router.of(List.of(new RouteConfig(null, "/login", "web", null, ten),
+                new RouteConfig(null, "/api/", "web", null, ten)));
+        // A reload: the same /login (another pool does not matter), /api/ with a new limit.
+        Router after = Router.of(List.of(new RouteConfig(null, "/login", "auth", null, ten),
+                new RouteConfig(null, "/api/", "web", null, five)), before);
+        assertThat(after.match(null, "/login").rateLimiter()).isSameAs(before.match(null, "/login").rateLimiter());
+        assertThat(after.match(null, "/api/x").rateLimiter()).isNotSameAs(before.match(null, "/api/x").rateLimiter());
+        assertThat(after.match(null, "/api/x").rateLimiter().config()).isEqualTo(five);
     }
 }
