@@ -109,6 +109,13 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Adds a route with limits of its own ({@code max_request_body}, {@code rate_limit}). */
+        public Builder route(RouteConfig route) {
+            routes.add(route);
+            pools.computeIfAbsent(route.pool(), k -> new ArrayList<>());
+            return this;
+        }
+
         public Builder timeouts(TimeoutsConfig t) {
             this.timeouts = t;
             return this;
@@ -138,6 +145,11 @@ public final class TestNode implements AutoCloseable {
 
         public Builder limits(int maxRequestLine, int maxHeaderSize, long maxBody) {
             this.limits = new LimitsConfig(maxRequestLine, maxHeaderSize, maxBody);
+            return this;
+        }
+
+        public Builder limits(LimitsConfig limits) {
+            this.limits = limits;
             return this;
         }
 

@@ -65,8 +65,27 @@ public final class RawHttpClient implements AutoCloseable {
      * @return the connected client
      */
     public static RawHttpClient connect(int port, Duration readTimeout) {
+        return connect(null, port, readTimeout);
+    }
+
+    /**
+     * Connects to 127.0.0.1 from another local address, such as {@code 127.0.0.2}: a second client
+     * address on one machine, for limits per client IP (Linux answers on all of 127.0.0.0/8).
+     *
+     * @param localAddress the address to connect from
+     * @param port the port
+     * @return the connected client
+     */
+    public static RawHttpClient connectFrom(String localAddress, int port) {
+        return connect(localAddress, port, DEFAULT_TIMEOUT);
+    }
+
+    private static RawHttpClient connect(String localAddress, int port, Duration readTimeout) {
         Socket socket = new Socket();
         try {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
             socket.connect(new InetSocketAddress("127.0.0.1", port), Math.toIntExact(readTimeout.toMillis()));

@@ -5,7 +5,9 @@ import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.tunnel.TunnelCounts;
+import dev.gatehouse.server.proxy.ClientLimit;
 import dev.gatehouse.server.proxy.ExchangeRecorder;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -26,9 +28,9 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * A node's metrics: a Prometheus registry with the JVM's meters, the node's connections, and per
- * pool, backend and version the request counts, latencies, in-flight requests, health, queue and
- * retries ({@code docs/operations.md} lists every metric).
+ * A node's metrics: a Prometheus registry with the JVM's meters, the node's connections, the client
+ * limits hit, and per pool, backend and version the request counts, latencies, in-flight requests,
+ * health, queue and retries ({@code docs/operations.md} lists every metric).
  *
  * <p>Costs. Per request, {@link #ended} finds the request's meters in a lock-free map keyed by
  * objects the request already holds, then increments one counter and records into two timers;
@@ -48,6 +50,8 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private volatile TunnelCounts tunnels = TunnelCounts.NONE;
     private final JvmGcMetrics gc;
     private final RequestMeters requests;
+    /** By {@link ClientLimit#ordinal()}; all registered at start, so each shows 0 until hit. */
+    private final Counter[] limitRejections;
     /** Guarded by this. */
     private final Map<String, PoolMeters> pools = new HashMap<>();
     /** Guarded by this. */
@@ -72,6 +76,13 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
                 .description("The generation of the snapshot the node routes with; grows by one at every change")
                 .strongReference(true).register(registry);
         this.requests = new RequestMeters(registry);
+        ClientLimit[] limits = ClientLimit.values();
+        this.limitRejections = new Counter[limits.length];
+        for (ClientLimit l : limits) {
+            limitRejections[l.ordinal()] = Counter.builder(Names.LIMIT_REJECTIONS).tag(Names.LIMIT, l.setting())
+                    .description("Requests refused and connections closed because a client went past a limit")
+                    .register(registry);
+        }
     }
 
     /**
@@ -152,6 +163,12 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     @Override
     public void ended(String pool, Backend backend, int status, long totalNanos, long upstreamNanos) {
         requests.record(pool, backend, status, totalNanos, upstreamNanos);
+    }
+
+    /** Counts a client limit hit: lock-free, no allocation. */
+    @Override
+    public void limitHit(ClientLimit limit) {
+        limitRejections[limit.ordinal()].increment();
     }
 
     /** Every metric in the Prometheus text format, version 0.0.4 ({@link #CONTENT_TYPE}). */

@@ -1,15 +1,20 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.limit.ConnectionCounts;
 import io.netty.channel.Channel;
+import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The node's open client connections, so that a graceful shutdown can ask each to finish its
- * request and close, and wait until none is left. Thread-safe.
+ * request and close, and wait until none is left; and how many each client address has open, over
+ * all listeners, for {@code limits.max_connections_per_client}. Thread-safe.
  */
 public final class ClientConnections {
+
+    private final ConnectionCounts<InetAddress> perClient = new ConnectionCounts<>();
 
     private final Set<ProxyHandler> open = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
@@ -27,6 +32,11 @@ public final class ClientConnections {
         if (draining && open.isEmpty()) {
             allClosed.complete(null);
         }
+    }
+
+    /** Open connections per client address (counted only when {@code max_connections_per_client} is set). */
+    ConnectionCounts<InetAddress> perClient() {
+        return perClient;
     }
 
     /** Whether a shutdown is under way: responses then say {@code Connection: close}. */

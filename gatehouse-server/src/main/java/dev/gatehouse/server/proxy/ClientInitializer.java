@@ -10,7 +10,9 @@ import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * The pipeline of a client connection: first-byte detection, the strict HTTP/1.1 codec, flow
- * control (one decoded message per read, so pipelined requests wait their turn), the proxy.
+ * control (one decoded message per read, so pipelined requests wait their turn), the proxy. A
+ * connection past its client's {@code max_connections_per_client} gets no pipeline: it is closed
+ * as soon as it is accepted, before a byte of it is read.
  */
 @ChannelHandler.Sharable
 public final class ClientInitializer extends ChannelInitializer<Channel> {
@@ -33,6 +35,10 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!context.limits().admitConnection(ch)) {
+            ch.close();
+            return;
+        }
         ProxyHandler proxy = new ProxyHandler(context);
         ch.pipeline().addLast("first-byte", proxy.firstByteHandler());
         ch.pipeline().addLast("http", new HttpServerCodec(decoding.clone()));

@@ -51,8 +51,15 @@ final class Endings {
         }
     }
 
-    /** A client error: answered before the response started, cut after. */
-    void clientFailed(ProxyError error, String why) {
+    /**
+     * A client error: answered before the response started, cut after.
+     *
+     * @param limit the client limit the client went past (counted and logged as such), or {@code null}
+     */
+    void clientFailed(ProxyError error, String why, ClientLimit limit) {
+        if (limit != null) {
+            limitHit(limit, why);
+        }
         if (exchange.streaming()) {
             abort(why, Outcome.DROPPED);
         } else {
@@ -73,6 +80,33 @@ final class Endings {
      * problem too (for mistakes of the client's own, never for anything about the node).
      */
     void fail(ProxyError error, String why, boolean tellClient) {
+        fail(error, why, tellClient, 0);
+    }
+
+    /** A head that failed its checks ({@link RequestHead}): refused for a client limit, or answered. */
+    void refused(RequestHead head) {
+        if (head.limit() != null) {
+            refuse(new Refusal(head.limit(), head.error(), head.problem(), 0));
+        } else {
+            fail(head.error(), head.problem(), head.told());
+        }
+    }
+
+    /**
+     * Refuses the request for going past a client limit: counted and logged as such
+     * ({@link ClientLimits#hit}), then answered like any error, with the refusal's {@code Retry-After}.
+     */
+    void refuse(Refusal r) {
+        limitHit(r.limit(), r.why());
+        fail(r.error(), r.why(), false, r.retryAfterSeconds());
+    }
+
+    /** Counts and logs a client limit hit by this exchange; its ending is the caller's. */
+    private void limitHit(ClientLimit limit, String why) {
+        context.limits().hit(limit, client.logId(), exchange.clientAddress(), why);
+    }
+
+    private void fail(ProxyError error, String why, boolean tellClient, long retryAfterSeconds) {
         boolean backendFault = error == ProxyError.BACKEND_FAILED || error == ProxyError.BACKEND_TIMEOUT;
         if (exchange.streaming()) {
             abort(why, backendFault ? Outcome.FAILURE : Outcome.DROPPED);
@@ -87,7 +121,8 @@ final class Endings {
         // The request's remaining body (if any) is unread: the connection cannot carry another request.
         boolean close = error.framingLost() || !exchange.clientKeepAlive() || client.draining()
                 || (exchange.expectsBody() && !exchange.body().done()) || !request.decoderResult().isSuccess();
-        var response = ErrorResponses.build(client.alloc(), error, exchange.requestId(), close, request.protocolVersion());
+        var response = ErrorResponses.build(client.alloc(), error, exchange.requestId(), close, request.protocolVersion(),
+                retryAfterSeconds);
         if (tellClient) {
             ByteBufUtil.writeAscii(response.content(), why + "\n");
             HttpUtil.setContentLength(response, response.content().readableBytes());

@@ -47,7 +47,19 @@ final class ErrorResponses {
      */
     static FullHttpResponse build(ByteBufAllocator alloc, ProxyError error, String requestId, boolean close,
                                   HttpVersion clientVersion) {
+        return build(alloc, error, requestId, close, clientVersion, 0);
+    }
+
+    /**
+     * Like {@link #build(ByteBufAllocator, ProxyError, String, boolean, HttpVersion)}, with a
+     * {@code Retry-After} of {@code retryAfterSeconds} when it is positive (a 429).
+     */
+    static FullHttpResponse build(ByteBufAllocator alloc, ProxyError error, String requestId, boolean close,
+                                  HttpVersion clientVersion, long retryAfterSeconds) {
         FullHttpResponse response = build(alloc, error, requestId, close);
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        }
         if (!close && clientVersion == HttpVersion.HTTP_1_0) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }

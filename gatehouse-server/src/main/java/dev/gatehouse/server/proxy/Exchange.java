@@ -9,6 +9,7 @@ import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.request.RetryPolicy;
 import dev.gatehouse.core.request.Target;
 import dev.gatehouse.core.request.TargetChooser;
+import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.sticky.StickyCookies;
@@ -78,6 +79,8 @@ final class Exchange implements QueueWait.Outcomes {
     private long deadlineNanos = Long.MAX_VALUE;
     private int status;
     private long bytesOut;
+    /** The largest request body, 0 for none: the node's until routed, then the route's. */
+    private long maxBody;
 
     Exchange(ClientSide client, ProxyContext context, HttpRequest request) {
         this.client = client;
@@ -96,20 +99,28 @@ final class Exchange implements QueueWait.Outcomes {
     void start() {
         String incomingId = request.headers().get(HeaderRewriter.X_REQUEST_ID);
         requestId = RequestIds.isAcceptable(incomingId) ? incomingId : RequestIds.generate();
-        head = RequestHead.check(request, context.settings().maxRequestBody());
+        maxBody = context.settings().maxRequestBody();
+        head = RequestHead.check(request, context.limits().maxHeaders());
         clientKeepAlive = head.keepAlive();
         if (head.error() != null) {
-            endings.fail(head.error(), head.problem(), head.told());
+            endings.refused(head);
             return;
         }
         tried.path(head.target().path());
         Snapshot snapshot = context.snapshots().current();
-        RouteConfig route = snapshot.routers().get(context.listenerIndex()).route(head.target().host(), head.target().path());
-        if (route == null) {
+        Router.Route match = snapshot.routers().get(context.listenerIndex()).match(head.target().host(), head.target().path());
+        if (match == null) {
             endings.fail(ProxyError.NO_ROUTE, "no route");
             return;
         }
+        RouteConfig route = match.config();
         pool = snapshot.pool(route.pool());
+        maxBody = route.maxRequestBody(maxBody);
+        Refusal refusal = context.limits().checkRoute(match, maxBody, head.contentLength(), tried);
+        if (refusal != null) {
+            endings.refuse(refusal);
+            return;
+        }
         body.keepLimit(pool.config().retry().bufferBody());
         pool.retryBudget().recordRequest();
         deadlineNanos = RetryPolicy.deadline(pool, startNanos);
@@ -281,9 +292,10 @@ final class Exchange implements QueueWait.Outcomes {
             content.release();
             return;
         }
-        ProxyError refused = body.refuse(content, context.settings().maxRequestBody());
+        ProxyError refused = body.refuse(content, maxBody);
         if (refused != null) {
-            endings.clientFailed(refused, body.refusal());
+            endings.clientFailed(refused, body.refusal(),
+                    refused == ProxyError.BODY_TOO_LARGE ? ClientLimit.REQUEST_BODY : null);
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -326,8 +338,8 @@ final class Exchange implements QueueWait.Outcomes {
     }
 
     void clientTimedOut() {
-        endings.clientFailed(ProxyError.CLIENT_TIMEOUT, streaming() ? "client body timeout"
-                : "client sent no body data for " + context.settings().clientBody() / 1_000_000 + " ms");
+        endings.clientFailed(ProxyError.CLIENT_TIMEOUT, "client_body: no body data for "
+                + context.settings().clientBody() / 1_000_000 + " ms", ClientLimit.CLIENT_BODY);
     }
 
     void backendTimedOut() {

@@ -27,4 +27,11 @@ public interface ExchangeRecorder {
      * @param upstreamNanos from asking for a backend connection to the end; -1 without a backend
      */
     void ended(String pool, Backend backend, int status, long totalNanos, long upstreamNanos);
+
+    /**
+     * A client went past {@code limit}: a request refused, or a connection closed (counted on
+     * top of {@link #ended} for a refused request). Called on an event loop; must not block.
+     */
+    default void limitHit(ClientLimit limit) {
+    }
 }

@@ -27,6 +27,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  * @param targets       which backends a new request may go to (sticky, canary, affinity)
  * @param retries       whether and where a failed try is retried
  * @param tunnels       the node's open tunnels (WebSockets and other upgrades)
+ * @param limits        the limits on what a client controls, and their counting and logging
  * @param clock         the node's monotonic clock, the one the decisions read (deadlines are on it)
  */
 public record ProxyContext(
@@ -42,6 +43,7 @@ public record ProxyContext(
         TargetChooser targets,
         RetryPolicy retries,
         TunnelRegistry tunnels,
+        ClientLimits limits,
         Clock clock) {
 
     /**
@@ -54,7 +56,8 @@ public record ProxyContext(
                                   TunnelRegistry tunnels) {
         return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
                 new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
-                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels, clock);
+                new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
+                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock);
     }
 
     /**

@@ -11,12 +11,14 @@ public enum ProxyError {
     BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, true),
     /** The client was too slow sending its headers or body. */
     CLIENT_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, true),
-    /** The request body is larger than {@code limits.max_request_body}. */
+    /** The request body is larger than {@code limits.max_request_body} (or its route's own). */
     BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true),
     /** The request line is longer than {@code limits.max_request_line}. */
     URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, true),
-    /** The header section is larger than {@code limits.max_header_size}. */
+    /** The header section is larger than {@code limits.max_header_size}, or has more than {@code limits.max_headers} fields. */
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, true),
+    /** The route's {@code rate_limit} has no token left for the request's key. */
+    TOO_MANY_REQUESTS(HttpResponseStatus.TOO_MANY_REQUESTS, false),
     /** No route matches the host and path. */
     NO_ROUTE(HttpResponseStatus.NOT_FOUND, false),
     /** A method the proxy does not forward (CONNECT). */

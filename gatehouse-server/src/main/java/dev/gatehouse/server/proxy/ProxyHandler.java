@@ -373,6 +373,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             case FIRST_REQUEST, NEXT_REQUEST -> ctx.close();
             case HEAD -> {
                 closing = true;
+                context.limits().hit(ClientLimit.CLIENT_HEADER, ctx.channel().id(), remote.getAddress().getHostAddress(),
+                        "client_header: no complete request head within " + context.settings().clientHeader() / 1_000_000 + " ms");
                 // A head that never became an exchange: answer it, then close.
                 ctx.writeAndFlush(ErrorResponses.build(ctx.alloc(), ProxyError.CLIENT_TIMEOUT, RequestIds.generate(), true))
                         .addListener(ChannelFutureListener.CLOSE);

@@ -42,7 +42,7 @@ final class RequestBody {
         }
         bytes += content.content().readableBytes();
         if (max > 0 && bytes > max) {
-            refusal = "request body over " + max + " bytes";
+            refusal = "max_request_body: request body over " + max + " bytes";
             content.release();
             return ProxyError.BODY_TOO_LARGE;
         }

@@ -4,63 +4,76 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * The checks of a request head before it is routed, in the order a client learns of them: a head
- * the decoder refused, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
- * ({@link RequestTarget}), an upgrade ({@link UpgradeRequest}), and a declared body over the limit.
+ * the decoder refused (a line or header section over its limit among them), more header fields than
+ * {@code limits.max_headers}, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
+ * ({@link RequestTarget}), an upgrade ({@link UpgradeRequest}). The body's declared length is judged
+ * once the route, which may have its own limit, is known ({@link ClientLimits#checkRoute}).
  *
- * @param error       what the client is answered, or {@code null} when the head is acceptable
- * @param problem     why, for the log and the access record; {@code null} when acceptable
- * @param keepAlive   whether the client asked to keep the connection (false when the head is not
- *                    even HTTP/1.x)
- * @param expectsBody whether a body follows the head (known once the target passed)
- * @param target      the path and host to route by; {@code null} when the head failed before
- * @param upgrade     what the request asks to switch to, or {@code null}
- * @param told        whether the 400 names the problem in its body: a refused upgrade is the
- *                    client's own mistake, in words its developer can act on
+ * @param error         what the client is answered, or {@code null} when the head is acceptable
+ * @param problem       why, for the log and the access record; {@code null} when acceptable
+ * @param limit         the client limit the head went past, or {@code null}
+ * @param keepAlive     whether the client asked to keep the connection (false when the head is not
+ *                      even HTTP/1.x)
+ * @param expectsBody   whether a body follows the head (known once the target passed)
+ * @param contentLength the declared body length, -1 for none (known once the target passed)
+ * @param target        the path and host to route by; {@code null} when the head failed before
+ * @param upgrade       what the request asks to switch to, or {@code null}
+ * @param told          whether the 400 names the problem in its body: a refused upgrade is the
+ *                      client's own mistake, in words its developer can act on
  */
-record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean expectsBody, RequestTarget target,
-                   UpgradeRequest upgrade, boolean told) {
+record RequestHead(ProxyError error, String problem, ClientLimit limit, boolean keepAlive, boolean expectsBody,
+                   long contentLength, RequestTarget target, UpgradeRequest upgrade, boolean told) {
 
     /** What an exchange holds before its head is checked: nothing known yet. */
-    static final RequestHead UNCHECKED = new RequestHead(null, null, false, false, null, null, false);
+    static final RequestHead UNCHECKED = new RequestHead(null, null, null, false, false, -1, null, null, false);
 
     /**
      * Checks {@code request} (an absolute-form target is rewritten to origin-form in place).
      *
-     * @param maxBody the longest request body, 0 for no limit
+     * @param maxHeaders the most header fields a request may have
      */
-    static RequestHead check(HttpRequest request, long maxBody) {
+    static RequestHead check(HttpRequest request, int maxHeaders) {
         if (request.decoderResult().isFailure()) {
-            return refused(ErrorResponses.classify(request.decoderResult()),
-                    "malformed request: " + request.decoderResult().cause().getMessage(), false, false);
+            Throwable cause = request.decoderResult().cause();
+            ClientLimit limit = cause instanceof TooLongHttpLineException ? ClientLimit.REQUEST_LINE
+                    : cause instanceof TooLongHttpHeaderException ? ClientLimit.HEADER_SIZE : null;
+            String problem = limit == null ? "malformed request: " + cause.getMessage() : limit.setting() + ": " + cause.getMessage();
+            return new RequestHead(ErrorResponses.classify(request.decoderResult()), problem, limit, false, false, -1,
+                    null, null, false);
+        }
+        int fields = request.headers().size();
+        if (fields > maxHeaders) {
+            // The section fit max_header_size, so the decoder's framing is sound; closed all the same, like 431 for size.
+            return new RequestHead(ProxyError.HEADERS_TOO_LARGE, "max_headers: " + fields + " header fields (at most "
+                    + maxHeaders + ")", ClientLimit.HEADERS, false, false, -1, null, null, false);
         }
         HttpVersion version = request.protocolVersion();
         if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
-            return refused(ProxyError.VERSION_NOT_SUPPORTED, "unsupported version " + version, false, false);
+            return refused(ProxyError.VERSION_NOT_SUPPORTED, "unsupported version " + version, false);
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (HttpMethod.CONNECT.equals(request.method())) {
-            return refused(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported", keepAlive, false);
+            return refused(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported", keepAlive);
         }
         RequestTarget target = RequestTarget.check(request);
         if (target.problem() != null) {
-            return refused(ProxyError.BAD_REQUEST, target.problem(), keepAlive, false);
+            return refused(ProxyError.BAD_REQUEST, target.problem(), keepAlive);
         }
         UpgradeRequest upgrade = UpgradeRequest.of(request);
         if (upgrade != null && upgrade.problem() != null) {
-            return new RequestHead(ProxyError.BAD_REQUEST, upgrade.problem(), keepAlive, false, null, null, true);
+            return new RequestHead(ProxyError.BAD_REQUEST, upgrade.problem(), null, keepAlive, false, -1, null, null, true);
         }
         long length = HttpUtil.getContentLength(request, -1L);
         boolean expectsBody = length > 0 || HttpUtil.isTransferEncodingChunked(request);
-        if (maxBody > 0 && length > maxBody) {
-            return refused(ProxyError.BODY_TOO_LARGE, "content-length " + length + " over " + maxBody, keepAlive, expectsBody);
-        }
-        return new RequestHead(null, null, keepAlive, expectsBody, target, upgrade, false);
+        return new RequestHead(null, null, null, keepAlive, expectsBody, length, target, upgrade, false);
     }
 
-    private static RequestHead refused(ProxyError error, String problem, boolean keepAlive, boolean expectsBody) {
-        return new RequestHead(error, problem, keepAlive, expectsBody, null, null, false);
+    private static RequestHead refused(ProxyError error, String problem, boolean keepAlive) {
+        return new RequestHead(error, problem, null, keepAlive, false, -1, null, null, false);
     }
 }

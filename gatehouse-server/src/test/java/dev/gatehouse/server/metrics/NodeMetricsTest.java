@@ -7,6 +7,7 @@ import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.server.proxy.ClientLimit;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +42,21 @@ final class NodeMetricsTest {
             "600, other", "42, other"})
     void classIndex_statusToItsClass(int status, String expected) {
         assertThat(RequestSeries.CLASSES.get(RequestSeries.classIndex(status))).isEqualTo(expected);
+    }
+
+    @Test
+    void limitHit_countsPerLimit_everyLimitShownFromTheStart() {
+        PrometheusText before = scrape();
+        for (ClientLimit l : ClientLimit.values()) {
+            assertThat(before.value("gatehouse_limit_rejections_total", "limit", l.setting())).as(l.setting()).isZero();
+        }
+        metrics.limitHit(ClientLimit.RATE);
+        metrics.limitHit(ClientLimit.RATE);
+        metrics.limitHit(ClientLimit.HEADERS);
+        PrometheusText p = scrape();
+        assertThat(p.value("gatehouse_limit_rejections_total", "limit", "rate_limit")).isEqualTo(2);
+        assertThat(p.value("gatehouse_limit_rejections_total", "limit", "max_headers")).isEqualTo(1);
+        assertThat(p.value("gatehouse_limit_rejections_total", "limit", "max_header_size")).isZero();
     }
 
     @Test

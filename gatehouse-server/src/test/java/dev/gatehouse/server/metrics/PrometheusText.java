@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * A parsed Prometheus text exposition (format 0.0.4), enough for tests: samples with their labels.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     /** One sample line: {@code name{labels} value}. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
 
         boolean has(Map<String, String> wanted) {
             return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
@@ -24,7 +24,7 @@ final class PrometheusText {
         this.samples = samples;
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -36,13 +36,13 @@ final class PrometheusText {
     }
 
     /** The samples of a name whose labels include these ({@code key, value, key, value...}). */
-    List<Sample> samples(String name, String... labels) {
+    public List<Sample> samples(String name, String... labels) {
         Map<String, String> wanted = pairs(labels);
         return samples.stream().filter(s -> s.name().equals(name) && s.has(wanted)).toList();
     }
 
     /** The value of the one sample of a name with these labels; fails if there is none or several. */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         List<Sample> found = samples(name, labels);
         if (found.size() != 1) {
             throw new AssertionError(found.size() + " samples of " + name + " with " + pairs(labels) + ": " + found);
