@@ -636,6 +636,10 @@ final class ConfigLoaderTest {
         // The example shows every default; it must agree with the records.
         assertThat(config.timeouts()).isEqualTo(TimeoutsConfig.DEFAULTS);
         assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULTS);
+        assertThat(config.listeners().get(0).routes()).contains(
+                new RouteConfig(null, "/upload/", "web", 100L << 20, null),
+                new RouteConfig(null, "/login", "web", null, new RateLimitConfig(RateLimitConfig.Key.CLIENT_IP, null, 10,
+                        Duration.ofMinutes(1), 5, RateLimitConfig.DEFAULT_MAX_KEYS)));
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
         assertThat(config.admin()).isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null, null, null));

@@ -138,7 +138,7 @@ public final class ClientLimits {
         if (now - next >= 0 && nextLog.compareAndSet(i, next, now + TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS))) {
             long more = unlogged.getAndSet(i, 0);
             LOG.warn("{} refused {}: {}{}", logId, client, why, more == 0 ? ""
-                    : " (and " + more + " more " + limit.setting() + " refusals in the last " + LOG_INTERVAL_SECONDS + " s)");
+                    : " (and " + more + " more " + limit.setting() + " refusals since the last one logged)");
         } else {
             unlogged.incrementAndGet(i);
         }
