@@ -18,10 +18,13 @@ import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.QueueConfig;
+import dev.gatehouse.core.config.RateLimitConfig;
 import dev.gatehouse.core.config.RetryConfig;
+import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.config.StickyConfig;
 import dev.gatehouse.core.config.Strategy;
@@ -86,6 +89,23 @@ final class SnapshotTest {
                 new Backend("web", A, 1, "v1", AdminState.DRAIN), new Backend("web", B, 9, "v1", AdminState.READY),
                 new Backend("web", C, 4, "v2", AdminState.READY));
         assertThat(s.pool("web").config().backends()).extracting(BackendConfig::address).containsExactly(A, B, C);
+    }
+
+    @Test
+    void next_keepsEachRoutesRateLimiter_acrossRuntimeChangesAndReloadsThatLeaveItsLimit() {
+        RateLimitConfig limit = RateLimitConfig.perClientIp(5, Duration.ofSeconds(1));
+        RouteConfig route = new RouteConfig(null, "/login", "web", null, limit);
+        GatehouseConfig c = new GatehouseConfig(List.of(new ListenerConfig(
+                new HostPort("127.0.0.1", 0), List.of(route))), config.pools(), config.timeouts(), config.limits(),
+                config.upstream(), config.forwarding(), config.accessLog());
+        Snapshot first = Snapshot.next(null, 1, c, RuntimeState.EMPTY, clock, () -> 0L, random);
+        var limiter = first.routers().get(0).match(null, "/login").rateLimiter();
+        // A runtime change (a backend drained) builds a new snapshot of the same config.
+        RuntimeState drained = RuntimeChanges.admin(RuntimeState.EMPTY, c, "web", A, AdminState.DRAIN, null);
+        Snapshot second = Snapshot.next(first, 2, c, drained, clock, () -> 0L, random);
+        assertThat(second.routers().get(0).match(null, "/login").rateLimiter()).isSameAs(limiter);
+        assertThat(Snapshot.next(null, 3, c, drained, clock, () -> 0L, random).routers().get(0).match(null, "/login")
+                .rateLimiter()).isNotSameAs(limiter);
     }
 
     @Test
