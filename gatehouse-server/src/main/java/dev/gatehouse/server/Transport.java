@@ -46,6 +46,23 @@ public record Transport(
                 : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
+    /** Whether listening sockets can be passed to another process and taken over (epoll only). */
+    public boolean canPassSockets() {
+        return serverChannel == EpollServerSocketChannel.class;
+    }
+
+    /**
+     * A listening channel around a socket inherited from the process this one replaces.
+     *
+     * @throws IllegalStateException on a transport that cannot take one over
+     */
+    public ServerChannel inheritedServerChannel(int fd) {
+        if (!canPassSockets()) {
+            throw new IllegalStateException("the " + name + " transport cannot take over a listening socket");
+        }
+        return new EpollServerSocketChannel(fd);
+    }
+
     /** Creates an event loop group of this transport. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandlers);
