@@ -380,9 +380,11 @@ public final class GatehouseServer implements AutoCloseable {
             ListenerConfig listener = config.listeners().get(i);
             ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
                     clock, wallClock, SharedRandom.INSTANCE, tunnels);
+            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+            var fd = inherited.claim(InheritedListeners.listenerRole(i), address);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
-                    .channel(transport.serverChannel())
+                    .channelFactory(transport.serverChannels(fd))
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     // Accepting starts once the whole node has started (see start).
@@ -391,12 +393,8 @@ public final class GatehouseServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                     .childHandler(new ClientInitializer(context, config.limits()));
-            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {
-                var fd = inherited.claim(InheritedListeners.listenerRole(i), address);
-                Channel ch = fd.isPresent()
-                        ? b.channelFactory(() -> transport.inheritedServerChannel(fd.getAsInt())).register().sync().channel()
-                        : b.bind(address).sync().channel();
+                Channel ch = fd.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
                 listeners.add(ch);
                 LOG.info("listening on {} (transport {}, {} event loops)", ch.localAddress(), transport.name(), threadCount());
             } catch (Exception e) {

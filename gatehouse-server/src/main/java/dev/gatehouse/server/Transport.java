@@ -52,15 +52,20 @@ public record Transport(
     }
 
     /**
-     * A listening channel around a socket inherited from the process this one replaces.
+     * Creates the listening channel: a new one, or the one around {@code inherited}, a socket taken
+     * over from the process this one replaces (then register it rather than bind it).
      *
-     * @throws IllegalStateException on a transport that cannot take one over
+     * @throws IllegalStateException for an inherited socket on a transport that cannot take one over
      */
-    public ServerChannel inheritedServerChannel(int fd) {
+    public io.netty.channel.ChannelFactory<ServerChannel> serverChannels(java.util.OptionalInt inherited) {
+        if (inherited.isEmpty()) {
+            return new io.netty.channel.ReflectiveChannelFactory<>(serverChannel);
+        }
         if (!canPassSockets()) {
             throw new IllegalStateException("the " + name + " transport cannot take over a listening socket");
         }
-        return new EpollServerSocketChannel(fd);
+        int fd = inherited.getAsInt();
+        return () -> new EpollServerSocketChannel(fd);
     }
 
     /** Creates an event loop group of this transport. */

@@ -114,7 +114,7 @@ public final class AdminServer {
         connections = new DefaultChannelGroup("gatehouse-admin", group.next());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.serverChannels(inherited))
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
@@ -123,9 +123,7 @@ public final class AdminServer {
                 .childHandler(new AdminInitializer(new AdminApi(context), auth, connections));
         InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
         try {
-            channel = inherited.isPresent()
-                    ? b.channelFactory(() -> transport.inheritedServerChannel(inherited.getAsInt())).register().sync().channel()
-                    : b.bind(address).sync().channel();
+            channel = inherited.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
         } catch (Exception e) {
             stop();
             throw new IOException("cannot listen on " + config.bind() + " for the admin API: " + e.getMessage(), e);
