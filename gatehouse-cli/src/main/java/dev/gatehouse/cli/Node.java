@@ -113,6 +113,7 @@ final class Node {
             LOG.info("restart: this process ({}) took over the listening sockets and serves",
                     ProcessHandle.current().pid());
         }
+        dev.gatehouse.server.restart.ServiceManager.ready(takeover != null);
         if (configFile != null) {
             installRestartSignal(server);
         }
