@@ -9,7 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
@@ -60,10 +59,9 @@ public final class ServiceManager {
         try {
             Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
                     .handler(new ChannelInboundHandlerAdapter())
-                    .register().syncUninterruptibly().channel();
-            boolean sent = ch.writeAndFlush(new DomainDatagramPacket(
-                            Unpooled.copiedBuffer(message, StandardCharsets.UTF_8), new DomainSocketAddress(socket)))
-                    .awaitUninterruptibly(2, TimeUnit.SECONDS);
+                    .connect(new DomainSocketAddress(socket)).syncUninterruptibly().channel();
+            var write = ch.writeAndFlush(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
+            boolean sent = write.awaitUninterruptibly(2, TimeUnit.SECONDS) && write.isSuccess();
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             return sent;
         } catch (RuntimeException e) {
