@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A reverse proxy and load balancer for scaled-out web apps.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, StatusCommand.class,
-                BackendCommand.class, ReloadCommand.class, DeployCommand.class, RollbackCommand.class, CanaryCommand.class,
+                BackendCommand.class, ReloadCommand.class, RestartCommand.class, DeployCommand.class, RollbackCommand.class, CanaryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -5,14 +5,18 @@ import dev.gatehouse.core.config.ConfigLoader;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.GatehouseServer;
+import dev.gatehouse.server.restart.InheritedListeners;
+import dev.gatehouse.server.restart.RestartOptions;
+import dev.gatehouse.server.restart.Takeover;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a node for the CLI, reloads its configuration file on SIGHUP, and stops it gracefully on
- * SIGTERM/SIGINT.
+ * Starts a node for the CLI, reloads its configuration file on SIGHUP, restarts it hitlessly on
+ * SIGUSR2, and stops it gracefully on SIGTERM/SIGINT. A process started for a restart takes over
+ * the listening sockets of the one it replaces ({@link Takeover}) and tells it how its start went.
  */
 final class Node {
 
@@ -26,8 +30,42 @@ final class Node {
 
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How long a process started for a restart waits for the old one's listening sockets. */
+    private static final java.time.Duration TAKEOVER_WAIT = java.time.Duration.ofSeconds(30);
 
     private Node() {
+    }
+
+    private static boolean failed(PrintWriter err, Takeover takeover, String why) {
+        err.println("gatehouse: " + why);
+        err.flush();
+        if (takeover != null) {
+            takeover.failed(why);
+        }
+        return false;
+    }
+
+    /**
+     * Reports a start that failed before {@link #run} to the process this one was to replace, if
+     * any: it keeps serving and logs why.
+     */
+    static void takeoverFailed(String why) {
+        Takeover takeover = Takeover.fromEnvironment(System.getenv());
+        if (takeover != null) {
+            takeover.failed(why);
+        }
+    }
+
+    /**
+     * SIGUSR2 restarts the node without refusing a connection, as it does for HAProxy's master and
+     * nginx's binary upgrade (see {@link GatehouseServer#restart}). The outcome is logged.
+     */
+    private static void installRestartSignal(GatehouseServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR2"), signal -> server.restart("SIGUSR2"));
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            LOG.warn("SIGUSR2 cannot be handled here ({}): restart with `gatehouse restart` instead", e.getMessage());
+        }
     }
 
     /**
@@ -41,28 +79,43 @@ final class Node {
      */
     static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop) {
         configRefused = false;
+        Takeover takeover = Takeover.fromEnvironment(System.getenv());
         try {
             Logging.configureAccessLog(config.accessLog());
         } catch (IllegalArgumentException e) {
-            err.println("gatehouse: " + e.getMessage());
-            err.flush();
-            return false;
+            return failed(err, takeover, e.getMessage());
         }
+        InheritedListeners inherited = InheritedListeners.NONE;
+        if (takeover != null) {
+            try {
+                inherited = takeover.receive(TAKEOVER_WAIT);
+            } catch (java.io.IOException e) {
+                return failed(err, takeover, e.getMessage());
+            }
+        }
+        RestartOptions restarts = new RestartOptions(inherited, configFile == null ? null : SameCommandLine.current(),
+                // On a thread of its own: the shutdown hook drains the node, and exit waits for it.
+                () -> Thread.ofPlatform().name("gatehouse-exit").start(() -> System.exit(0)));
         GatehouseServer server;
         try {
             server = configFile == null
                     ? GatehouseServer.start(config, store)
-                    : GatehouseServer.start(config, store, () -> ConfigLoader.load(configFile));
+                    : GatehouseServer.start(config, store, () -> ConfigLoader.load(configFile), restarts);
         } catch (dev.gatehouse.core.config.ConfigException e) {
             // The admin token could not be read, or the admin listener is off loopback without one.
-            err.println("gatehouse: " + e.getMessage());
-            err.flush();
             configRefused = true;
-            return false;
+            return failed(err, takeover, e.getMessage());
         } catch (Exception e) {
-            err.println("gatehouse: " + e.getMessage());
-            err.flush();
-            return false;
+            return failed(err, takeover, e.getMessage());
+        }
+        if (takeover != null) {
+            takeover.ready();
+            LOG.info("restart: this process ({}) took over the listening sockets and serves",
+                    ProcessHandle.current().pid());
+        }
+        dev.gatehouse.server.restart.ServiceManager.ready(takeover != null);
+        if (configFile != null) {
+            installRestartSignal(server);
         }
         HangupReload reload = null;
         if (configFile != null) {

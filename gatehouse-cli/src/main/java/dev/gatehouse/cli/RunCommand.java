@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         "Run a Gatehouse node from a configuration file.",
         "Runtime changes (gatehouse backend ...) are kept in the state file, admin.state_file or",
         "else <config file>.state.json, and restored at start. SIGHUP reloads the configuration",
-        "file (like gatehouse reload); SIGTERM or SIGINT drains in-flight requests, then exits."})
+        "file (like gatehouse reload); SIGUSR2 restarts the node without refusing a connection (like",
+        "gatehouse restart); SIGTERM or SIGINT drains in-flight requests, then exits."})
 final class RunCommand implements Callable<Integer> {
 
     private static volatile boolean serving;
@@ -38,8 +39,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        GatehouseConfig c = config.load(err);
+        java.io.StringWriter errors = new java.io.StringWriter();
+        GatehouseConfig c = config.load(new java.io.PrintWriter(errors));
         if (c == null) {
+            err.print(errors);
+            err.flush();
+            // A process started by a restart: the old one keeps serving and logs this.
+            Node.takeoverFailed(errors.toString().strip());
             return Main.EXIT_CONFIG;
         }
         Path state = statePath(config.file, c.admin());
@@ -47,6 +53,7 @@ final class RunCommand implements Callable<Integer> {
         if (unusable != null) {
             err.println("gatehouse: " + unusable);
             err.flush();
+            Node.takeoverFailed(unusable);
             return Main.EXIT_CONFIG;
         }
         return Node.run(c, new FileStateStore(state), config.file, err, null) ? markServing() : Node.failureExitCode();

@@ -22,6 +22,10 @@ import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
+import dev.gatehouse.server.restart.InheritedListeners;
+import dev.gatehouse.server.restart.NodeRestart;
+import dev.gatehouse.server.restart.RestartOptions;
+import dev.gatehouse.server.restart.Restarting;
 import dev.gatehouse.server.supervisor.Supervisor;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.tunnel.TunnelSweeper;
@@ -59,6 +63,8 @@ public final class GatehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
     /** Response header sections from backends may be this large. */
     private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
+    /** How long a new process may take to start and serve before a restart gives up on it. */
+    private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
 
     private final GatehouseConfig config;
     private final Transport transport;
@@ -80,6 +86,11 @@ public final class GatehouseServer implements AutoCloseable {
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
     private volatile boolean stopped;
+    /** A hitless restart holds the node: no runtime change, reload or deploy until it ends. */
+    private volatile boolean held;
+    /** The node stops because a new process took over: tunnels follow their pool's policy. */
+    private volatile boolean handedOver;
+    private NodeRestart restart;
 
     private GatehouseServer(GatehouseConfig config, int threads, StateStore store, ConfigSource configSource)
             throws java.io.IOException {
@@ -115,6 +126,11 @@ public final class GatehouseServer implements AutoCloseable {
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
+        control.beforeChange(() -> {
+            if (held) {
+                throw new Restarting();
+            }
+        });
         control.beforePublish(s -> upstreams.prepare(addresses(s)));
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
@@ -194,6 +210,19 @@ public final class GatehouseServer implements AutoCloseable {
      */
     public static GatehouseServer start(GatehouseConfig config, StateStore store, ConfigSource configSource)
             throws Exception {
+        return start(config, store, configSource, RestartOptions.NONE);
+    }
+
+    /**
+     * Starts a node that may take over the listening sockets of the process it replaces, and may
+     * itself be replaced without refusing a connection ({@link #restart}).
+     *
+     * @param restarts the sockets inherited (each listener takes the one bound to its address, the
+     *                 others are closed) and how to start a successor
+     * @see #start(GatehouseConfig, StateStore, ConfigSource)
+     */
+    public static GatehouseServer start(GatehouseConfig config, StateStore store, ConfigSource configSource,
+                                        RestartOptions restarts) throws Exception {
         int threads = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
         GatehouseServer server = new GatehouseServer(Objects.requireNonNull(config, "config"), threads,
                 Objects.requireNonNull(store, "store"), configSource);
@@ -202,17 +231,26 @@ public final class GatehouseServer implements AutoCloseable {
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
-                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels);
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart);
             }
             // Apps first: the listeners open once their live version accepts connections.
             server.startSupervisedApps();
-            server.bind();
+            server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
             server.healthChecks.sync();
             if (server.admin != null) {
-                server.admin.start();
+                server.admin.start(restarts.inherited().claim(InheritedListeners.ADMIN, server.admin.address()));
+            }
+            restarts.inherited().closeUnclaimed();
+            server.restart = server.newRestart(restarts);
+            // Only now: a node that failed half-way through its start accepted nothing, so a
+            // process taking over from another one can still fail without losing a connection.
+            server.listeners.forEach(ch -> ch.config().setAutoRead(true));
+            if (server.admin != null) {
+                server.admin.serve();
             }
         } catch (Exception e) {
+            server.listeners.forEach(Channel::close);
             if (server.admin != null) {
                 server.admin.stop();
             }
@@ -287,25 +325,76 @@ public final class GatehouseServer implements AutoCloseable {
         }
     }
 
-    private void bind() throws Exception {
+    private NodeRestart newRestart(RestartOptions restarts) {
+        return new NodeRestart(restarts.successor(), group, transport.canPassSockets(), this::listening,
+                new NodeRestart.Hold() {
+                    @Override
+                    public String hold() {
+                        String busy = deploys.holdAll("a node restart");
+                        if (busy == null) {
+                            held = true;
+                        }
+                        return busy;
+                    }
+
+                    @Override
+                    public void release() {
+                        held = false;
+                        deploys.releaseAll();
+                    }
+                }, () -> {
+                    handedOver = true;
+                    restarts.exit().run();
+                }, RESTART_TIMEOUT);
+    }
+
+    /** The listening sockets with their roles, for a restart to hand over. */
+    private List<NodeRestart.Listening> listening() {
+        List<NodeRestart.Listening> all = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            all.add(new NodeRestart.Listening(InheritedListeners.listenerRole(i), listeners.get(i)));
+        }
+        AdminServer a = admin;
+        if (a != null && a.channel() != null) {
+            all.add(new NodeRestart.Listening(InheritedListeners.ADMIN, a.channel()));
+        }
+        return all;
+    }
+
+    /**
+     * Replaces this node's process by a new one of the same command line without refusing a
+     * connection (SIGUSR2, {@code gatehouse restart}): see {@link NodeRestart}.
+     *
+     * @param who for the log
+     * @return completes when the new process serves (this one then drains and exits), or the
+     *         restart was refused or failed (this one keeps serving)
+     */
+    public java.util.concurrent.CompletableFuture<dev.gatehouse.server.restart.RestartOutcome> restart(String who) {
+        return restart.request(who);
+    }
+
+    private void bind(InheritedListeners inherited) throws Exception {
         upstreams.prepare(addresses(snapshots.current()));
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
             ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
                     clock, wallClock, SharedRandom.INSTANCE, tunnels);
+            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+            var fd = inherited.claim(InheritedListeners.listenerRole(i), address);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
-                    .channel(transport.serverChannel())
+                    .channelFactory(transport.serverChannels(fd))
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    // Accepting starts once the whole node has started (see start).
+                    .option(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                     .childHandler(new ClientInitializer(context, config.limits()));
-            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {
-                Channel ch = b.bind(address).sync().channel();
+                Channel ch = fd.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
                 listeners.add(ch);
                 LOG.info("listening on {} (transport {}, {} event loops)", ch.localAddress(), transport.name(), threadCount());
             } catch (Exception e) {
@@ -425,11 +514,11 @@ public final class GatehouseServer implements AutoCloseable {
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         tunnelSweeper.stop();
-        LOG.info("shutting down: no new connections; draining {} open connections for up to {} ms",
-                connections.count(), drain.toMillis());
+        LOG.info("{}: no new connections; draining {} open connections for up to {} ms",
+                handedOver ? "handed over to the new process" : "shutting down", connections.count(), drain.toMillis());
         listeners.forEach(ch -> ch.close().syncUninterruptibly());
         try {
-            connections.drain().get(drain.toMillis(), TimeUnit.MILLISECONDS);
+            connections.drain(handedOver, drain).get(drain.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("drained: every in-flight request finished");
         } catch (TimeoutException e) {
             LOG.warn("drain timeout: closing {} connections with requests still in flight", connections.count());

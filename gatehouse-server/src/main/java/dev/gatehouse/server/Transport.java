@@ -46,6 +46,28 @@ public record Transport(
                 : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
+    /** Whether listening sockets can be passed to another process and taken over (epoll only). */
+    public boolean canPassSockets() {
+        return serverChannel == EpollServerSocketChannel.class;
+    }
+
+    /**
+     * Creates the listening channel: a new one, or the one around {@code inherited}, a socket taken
+     * over from the process this one replaces (then register it rather than bind it).
+     *
+     * @throws IllegalStateException for an inherited socket on a transport that cannot take one over
+     */
+    public io.netty.channel.ChannelFactory<ServerChannel> serverChannels(java.util.OptionalInt inherited) {
+        if (inherited.isEmpty()) {
+            return new io.netty.channel.ReflectiveChannelFactory<>(serverChannel);
+        }
+        if (!canPassSockets()) {
+            throw new IllegalStateException("the " + name + " transport cannot take over a listening socket");
+        }
+        int fd = inherited.getAsInt();
+        return () -> new EpollServerSocketChannel(fd);
+    }
+
     /** Creates an event loop group of this transport. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandlers);

@@ -15,6 +15,7 @@ final class AdminApi {
     private final PoolsResource pools;
     private final BackendsResource backends;
     private final ReloadResource reload;
+    private final RestartResource restart;
     private final DeployResource deploy;
 
     AdminApi(AdminContext context) {
@@ -22,6 +23,7 @@ final class AdminApi {
         this.pools = new PoolsResource(context);
         this.backends = new BackendsResource(context);
         this.reload = new ReloadResource(context);
+        this.restart = new RestartResource(context);
         this.deploy = new DeployResource(context);
     }
 
@@ -43,6 +45,7 @@ final class AdminApi {
             case MAINTENANCE -> backends.admin(route, request, AdminState.MAINT);
             case READY -> backends.admin(route, request, AdminState.READY);
             case RELOAD -> reload.reload(request);
+            case RESTART -> restart.restart(request);
             case DEPLOY -> request.method().equals(HttpMethod.POST) ? done(deploy.deploy(route, request))
                     : done(deploy.status(route.pool()));
             case ROLLBACK -> deploy.rollback(route, request);

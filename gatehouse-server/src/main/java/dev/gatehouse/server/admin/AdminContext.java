@@ -23,8 +23,16 @@ import java.util.function.Supplier;
  * @param startedAt    when the node started
  * @param transport    {@code epoll} or {@code nio}
  * @param tunnels      open tunnels per pool and backend, for the views
+ * @param restarts     starts a hitless restart of the node
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
-                    String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels) {
+                    String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels,
+                    Restarts restarts) {
+
+    /** Starts a hitless restart (see {@code GatehouseServer.restart}). */
+    @FunctionalInterface
+    interface Restarts {
+        java.util.concurrent.CompletableFuture<dev.gatehouse.server.restart.RestartOutcome> restart(String who);
+    }
 }

@@ -54,6 +54,7 @@ final class AdminResponses {
             case AdminProblem e -> e.allow() == null ? error(e.status(), e.getMessage(), e.field())
                     : withHeader(error(e.status(), e.getMessage(), e.field()), HttpHeaderNames.ALLOW.toString(), e.allow());
             case Deploys.Busy e -> error(HttpResponseStatus.CONFLICT, e.getMessage(), null);
+            case dev.gatehouse.server.restart.Restarting e -> error(HttpResponseStatus.CONFLICT, e.getMessage(), null);
             case ConfigException e -> configErrors(e);
             case StateNotSaved e -> error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage(), null);
             case RejectedExecutionException e -> withHeader(error(HttpResponseStatus.SERVICE_UNAVAILABLE,

@@ -64,13 +64,20 @@ public final class AdminServer {
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt)
             throws ConfigException {
-        this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE);
+        this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
+                who -> java.util.concurrent.CompletableFuture.completedFuture(new dev.gatehouse.server.restart.RestartOutcome(
+                        dev.gatehouse.server.restart.RestartOutcome.Result.REFUSED, -1, "this node cannot be restarted")));
     }
 
-    /** Like the other constructor, with the node's open tunnels shown in the pool and backend views. */
+    /**
+     * Like the other constructor, with the node's open tunnels shown in the pool and backend views,
+     * and {@code POST /api/v1/restart} handed to {@code restarts}.
+     */
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
-                       TunnelCounts tunnels) throws ConfigException {
+                       TunnelCounts tunnels,
+                       java.util.function.Function<String, java.util.concurrent.CompletableFuture<
+                               dev.gatehouse.server.restart.RestartOutcome>> restarts) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -81,7 +88,7 @@ public final class AdminServer {
         this.context = new AdminContext(control, Objects.requireNonNull(deploys, "deploys"), snapshots, configSource,
                 new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
-                Objects.requireNonNull(tunnels, "tunnels"));
+                Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply);
     }
 
     /**
@@ -91,19 +98,32 @@ public final class AdminServer {
      * @throws ConfigException when no token is configured and the address bound is not loopback
      */
     public synchronized void start() throws IOException, ConfigException {
+        start(java.util.OptionalInt.empty());
+        serve();
+    }
+
+    /**
+     * Binds the admin listener, or takes over {@code inherited}, a listening socket received from
+     * the process this node replaces; accepts nothing until {@link #serve()}.
+     *
+     * @throws IOException     when the address cannot be bound; nothing is left running
+     * @throws ConfigException when no token is configured and the address bound is not loopback
+     */
+    public synchronized void start(java.util.OptionalInt inherited) throws IOException, ConfigException {
         group = transport.newGroup(1, "gatehouse-admin");
         connections = new DefaultChannelGroup("gatehouse-admin", group.next());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.serverChannels(inherited))
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new AdminInitializer(new AdminApi(context), auth, connections));
         InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
         try {
-            channel = b.bind(address).sync().channel();
+            channel = inherited.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
         } catch (Exception e) {
             stop();
             throw new IOException("cannot listen on " + config.bind() + " for the admin API: " + e.getMessage(), e);
@@ -118,6 +138,23 @@ public final class AdminServer {
         }
         LOG.info("admin API listening on {} ({})", bound,
                 auth.required() ? "bearer token required" : "no token: loopback only");
+    }
+
+    /** Starts accepting connections. */
+    public synchronized void serve() {
+        if (channel != null) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** The address the config asks for (port 0: any free port). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(config.bind().host(), config.bind().port());
+    }
+
+    /** The listening channel, or null before {@link #start} and after {@link #stop}. */
+    public synchronized io.netty.channel.Channel channel() {
+        return channel;
     }
 
     /** The port the admin listener is bound to. */

@@ -47,6 +47,8 @@ public final class Deploys {
     /** The running deploy threads by pool; guarded by this. */
     private final Map<String, Thread> threads = new HashMap<>();
     private boolean stopped;
+    /** What holds every pool (a node restart), or null; guarded by this. */
+    private String heldFor;
 
     /**
      * @param deployer  runs each deploy
@@ -154,7 +156,31 @@ public final class Deploys {
         refuseIfBusy(pool);
     }
 
+    /**
+     * Holds every pool: no deploy or rollback starts until {@link #releaseAll()}.
+     *
+     * @param what what holds them, in words ("a node restart"), for those refused
+     * @return what runs and so prevents the hold (then nothing is held), or null when held
+     */
+    public synchronized String holdAll(String what) {
+        if (!busy.isEmpty()) {
+            var running = busy.entrySet().iterator().next();
+            return running.getValue() + " is running in pool " + running.getKey() + " (expected: no deploy or rollback"
+                    + " running; wait for it to end, or abort it)";
+        }
+        heldFor = what;
+        return null;
+    }
+
+    /** Lifts {@link #holdAll}. */
+    public synchronized void releaseAll() {
+        heldFor = null;
+    }
+
     private void refuseIfBusy(String pool) {
+        if (heldFor != null) {
+            throw new Busy(heldFor + " is under way; no deploy or rollback starts until it ends");
+        }
         String running = busy.get(pool);
         if (running != null) {
             throw new Busy(running + " is running in pool " + pool

@@ -19,6 +19,8 @@ public final class ClientConnections {
     private final Set<ProxyHandler> open = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile boolean draining;
+    private volatile boolean handedOver;
+    private volatile long drainNanos;
 
     void opened(ProxyHandler h) {
         open.add(h);
@@ -44,6 +46,16 @@ public final class ClientConnections {
         return draining;
     }
 
+    /** Whether the drain is a hitless restart's: a new process took over the listeners. */
+    boolean handedOver() {
+        return handedOver;
+    }
+
+    /** How long the drain may take, in nanoseconds. */
+    long drainNanos() {
+        return drainNanos;
+    }
+
     /** Number of open client connections. */
     public int count() {
         return open.size();
@@ -52,9 +64,14 @@ public final class ClientConnections {
     /**
      * Starts draining: idle connections close at once, busy ones after their current response.
      *
+     * @param handedOver whether a new process took over the listeners (a hitless restart): tunnels
+     *                   then follow their pool's policy rather than end at once
+     * @param within     how long the drain may take; what is left then is closed
      * @return completes when no client connection is left
      */
-    public CompletableFuture<Void> drain() {
+    public CompletableFuture<Void> drain(boolean handedOver, java.time.Duration within) {
+        this.drainNanos = within.toNanos();
+        this.handedOver = handedOver;
         draining = true;
         for (ProxyHandler h : open) {
             h.channel().eventLoop().execute(h::drain);

@@ -33,6 +33,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     private Exchange exchange;
     private ClientWait clientWait = ClientWait.NONE;
     private boolean draining;
+    /** After a hitless restart, how long an idle keep-alive connection may wait for a last request. */
+    private static final long HANDOVER_IDLE_NANOS = 1_000_000_000L;
     private boolean closed;
     /** The connection will close once what was written is flushed: no more reads, no new exchange. */
     private boolean closing;
@@ -76,7 +78,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
 
     /** Waits for the next request: arms the idle timer and asks for bytes. */
     private void awaitRequest(boolean first) {
-        if (draining) {
+        if (draining && !context.connections().handedOver()) {
             ctx.close();
             return;
         }
@@ -279,10 +281,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     /** Graceful shutdown: finish the current exchange, if any, then close. */
     void drain() {
         draining = true;
-        if (exchange == null) {
-            ctx.close();
-        } else {
+        if (exchange != null) {
             exchange.drain();
+        } else if (clientWait == ClientWait.HEAD) {
+            // A request is arriving: it is served, and its response closes the connection.
+        } else if (context.connections().handedOver() && !closing) {
+            // A new process serves: a client in mid-stream gets its next answer with
+            // Connection: close rather than a close racing its next request; one idle this long
+            // is closed as by an idle timeout. (HAProxy before 2.4 waited the same way.)
+            clientTimer.start(HANDOVER_IDLE_NANOS);
+        } else {
+            ctx.close();
         }
     }
 

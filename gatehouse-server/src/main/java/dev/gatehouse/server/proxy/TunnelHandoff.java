@@ -23,6 +23,8 @@ final class TunnelHandoff {
 
     /** WebSocket close code 1001, Going Away: what clients get when the node stops. */
     private static final int GOING_AWAY = 1001;
+    /** WebSocket close code 1012, Service Restart: the node restarted; reconnecting reaches the new process. */
+    private static final int SERVICE_RESTART = 1012;
 
     private final Exchange exchange;
     private final ProxyContext context;
@@ -87,10 +89,32 @@ final class TunnelHandoff {
         }
     }
 
-    /** The node is shutting down: the tunnel ends cleanly (WebSocket: Close 1001 both ways). */
+    /**
+     * The node is shutting down: the tunnel ends cleanly (WebSocket: Close 1001 both ways). After a
+     * hitless restart the new process serves, so a WebSocket is told to come back (1012, Service
+     * Restart), as its pool's policy says: {@code close} after its {@code grace}, {@code keep} only
+     * when the drain is about to run out, so that it can end by itself first; either way early
+     * enough for the Close handshake to finish within the drain.
+     */
     void drain() {
-        if (tunnel != null) {
+        if (tunnel == null) {
+            return;
+        }
+        ClientConnections connections = context.connections();
+        if (!connections.handedOver()) {
             tunnel.closeGracefully(GOING_AWAY, "node shutting down");
+            return;
+        }
+        TunnelsConfig policy = exchange.pool().config().tunnels();
+        // Late enough for the goodbye to finish before the drain runs out and cuts what is left.
+        long latest = connections.drainNanos() - policy.closeTimeout().toNanos();
+        long delay = policy.onCutover() == TunnelsConfig.OnCutover.CLOSE ? Math.min(policy.grace().toNanos(), latest) : latest;
+        Tunnel t = tunnel;
+        Runnable close = () -> t.closeGracefully(SERVICE_RESTART, "service restart");
+        if (delay <= 0) {
+            close.run();
+        } else {
+            client.eventLoop().schedule(close, delay, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
