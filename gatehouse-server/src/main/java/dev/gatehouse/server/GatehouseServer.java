@@ -208,6 +208,7 @@ public final class GatehouseServer implements AutoCloseable {
             server.startSupervisedApps();
             server.bind();
             server.tunnelSweeper.start(server.group.next());
+            server.metrics.watchEventLoops(server.group);
             server.healthChecks.sync();
             if (server.admin != null) {
                 server.admin.start();

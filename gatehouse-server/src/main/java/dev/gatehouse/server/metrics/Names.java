@@ -28,6 +28,7 @@ final class Names {
     static final String CLIENT_CONNECTIONS = "gatehouse.client.connections";
     static final String UPSTREAM_CONNECTIONS = "gatehouse.upstream.connections";
     static final String SNAPSHOT_GENERATION = "gatehouse.snapshot.generation";
+    static final String EVENT_LOOP_LAG = "gatehouse.event.loop.lag";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -35,6 +36,8 @@ final class Names {
     /** The status class, {@code 2xx}, as HAProxy's exporter names it. */
     static final String CODE = "code";
     static final String STATE = "state";
+    /** An event loop's index in its group, {@code 0} to threads - 1. */
+    static final String LOOP = "loop";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";
