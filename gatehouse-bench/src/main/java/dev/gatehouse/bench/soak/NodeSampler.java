@@ -59,9 +59,10 @@ final class NodeSampler {
     }
 
     /**
-     * Samples at {@code startNanos + k * every} until {@code endNanos} (both included), writing
-     * each row to {@code out} as it is taken; {@code atSecond} runs once, in this thread, right
-     * after the sample at or past {@code hookSeconds} (when that is within the run).
+     * Samples at {@code startNanos + k * every} while that is before {@code endNanos} (the load
+     * winds down at the end: a sample then would read its connections closing, not the node
+     * under load), writing each row to {@code out} as it is taken; {@code atSecond} runs once, in
+     * this thread, right after the sample at or past {@code hookSeconds} (when that is within the run).
      */
     void run(long startNanos, long endNanos, Duration every, Writer out, double hookSeconds, Runnable atSecond)
             throws IOException {
@@ -69,7 +70,10 @@ final class NodeSampler {
         out.flush();
         boolean hooked = false;
         for (long k = 0; ; k++) {
-            long due = Math.min(endNanos, startNanos + k * every.toNanos());
+            long due = startNanos + k * every.toNanos();
+            if (due >= endNanos || Thread.currentThread().isInterrupted()) {
+                return;
+            }
             long now;
             while ((now = System.nanoTime()) < due) {
                 LockSupport.parkNanos(due - now);
@@ -80,9 +84,6 @@ final class NodeSampler {
             if (!hooked && t >= hookSeconds && atSecond != null) {
                 hooked = true;
                 atSecond.run();
-            }
-            if (due >= endNanos || Thread.currentThread().isInterrupted()) {
-                return;
             }
         }
     }

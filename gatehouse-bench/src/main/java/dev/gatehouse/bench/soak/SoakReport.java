@@ -87,7 +87,6 @@ public final class SoakReport {
                 new Metric("lag_mean_ms", "event-loop lag, mean", "ms", new Limit(lag, false)),
                 new Metric("lag_max_ms", "event-loop lag, max of 2 min", "ms", null),
                 new Metric("heap_live_mib", "old gen after GC", "MiB", null),
-                new Metric("heap_used_mib", "heap used", "MiB", null),
                 new Metric("client_conns", "client connections", "", null),
                 new Metric("upstream_conns", "backend connections", "", null),
                 new Metric("tunnels", "open tunnels", "", null));

@@ -1,5 +1,7 @@
 package dev.gatehouse.bench.soak;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.gatehouse.bench.chaos.BackendFleet;
 import dev.gatehouse.bench.chaos.ChaosMonkey;
 import dev.gatehouse.bench.chaos.WallClock;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the soak against a Gatehouse node that is already running (docs/benchmarks.md, "Soak"):
@@ -95,6 +98,7 @@ public final class SoakRun {
      * @throws Exception on an unexpected failure of the harness itself
      */
     public static void main(String[] args) throws Exception {
+        quietDefaultLogging();
         Settings s = parse(args);
         Files.createDirectories(s.out.resolve("backends"));
         List<String> javaCommand = new ArrayList<>();
@@ -336,6 +340,14 @@ public final class SoakRun {
             // reported below
         }
         throw Args.fail(name, value, "a number from 0 to 1");
+    }
+
+    /** Without a configuration Logback logs Netty's DEBUG lines (the WebSocket clients'); warnings are enough. */
+    private static void quietDefaultLogging() {
+        if (System.getProperty("logback.configurationFile") == null
+                && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        }
     }
 
     static String clean(String s) {
