@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * descriptors and threads; from its {@code /metrics} the event loops' lag (the mean over the
  * probes since the last sample, from the histogram's {@code _sum} and {@code _count}, and the
  * largest recent one, {@code _max}), the heap in use and the old generation after the last
- * collection that shrank it ({@code jvm_gc_live_data_size_bytes}), connections and tunnels; and the
- * client's own counters. A value that cannot be read is left empty (read as missing).
+ * collection that shrank it ({@code jvm_gc_live_data_size_bytes}), connections and tunnels; the
+ * client's own counters; and the machine's load average. A value that cannot be read is left empty (read as missing).
  *
  * <p>Reading {@code /proc} costs the node nothing; a scrape of {@code /metrics} is one admin
  * request every {@code every}, off the node's I/O loops.
@@ -36,7 +36,7 @@ final class NodeSampler {
     /** The CSV columns, in order. */
     static final List<String> COLUMNS = List.of("t_s", "rss_mib", "fds", "threads", "lag_mean_ms", "lag_max_ms",
             "heap_used_mib", "heap_live_mib", "client_conns", "upstream_conns", "tunnels", "client_done",
-            "client_failed", "ws_open");
+            "client_failed", "ws_open", "load1");
 
     private static final double MIB = 1024 * 1024;
 
@@ -115,7 +115,8 @@ final class NodeSampler {
                 fmt(sum(m, "gatehouse_backend_tunnels")),
                 Long.toString(done.getAsLong()),
                 Long.toString(failed.getAsLong()),
-                Long.toString(wsOpen.getAsLong()));
+                Long.toString(wsOpen.getAsLong()),
+                fmt(loadAverage()));
     }
 
     /** {@code VmRSS} (kB) and {@code Threads} from {@code /proc/PID/status}; empty when the process is gone. */
@@ -136,6 +137,15 @@ final class NodeSampler {
             // the node is gone or the line is not what it was: missing values
         }
         return out;
+    }
+
+    /** The machine's 1-minute load average: the neighbours' share of the CPUs, context for the lag. */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private double fds() {

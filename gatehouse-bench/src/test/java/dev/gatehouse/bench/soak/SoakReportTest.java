@@ -20,19 +20,31 @@ final class SoakReportTest {
     private static final List<SoakReport.Metric> METRICS = List.of(
             new SoakReport.Metric("rss_mib", "RSS", "MiB", new SoakReport.Limit(1, true)),
             new SoakReport.Metric("lag_mean_ms", "event-loop lag, mean", "ms", new SoakReport.Limit(0.5, false)),
+            new SoakReport.Metric("fds_other", "descriptors besides connections", "", new SoakReport.Limit(0.5, false)),
             new SoakReport.Metric("tunnels", "open tunnels", "", null));
 
     /** A 10-minute run sampled every 5 s: RSS 400 MiB + rssPerMinute, lag 1 ms + lagPerMinute. */
     private void run(double rssPerMinute, double lagPerMinute) throws IOException {
+        run(rssPerMinute, lagPerMinute, 0, 0);
+    }
+
+    /**
+     * The same with the lag wobbling by lagNoise up and down every other sample, and descriptors
+     * leaking by fdsPerMinute beside connections that come and go (100 fds = 20 + 50 + 14 + 16).
+     */
+    private void run(double rssPerMinute, double lagPerMinute, double lagNoise, double fdsPerMinute) throws IOException {
         Files.writeString(dir.resolve("run.tsv"), "start_micros\t0\nduration_s\t600\nwarmup_s\t60\nrate\t200\n"
                 + "ws_sessions\t16\nhttp_backends\t3\nws_backends\t2\nrestart_every\t20-40 s\nterm_share\t0.5\nseed\t7\n"
                 + "skipped_slots\t0\nkills\t9\nterms\t10\nrestarts\t19\n");
-        List<String> rows = new ArrayList<>(List.of("t_s,rss_mib,lag_mean_ms,tunnels"));
+        List<String> rows = new ArrayList<>(List.of("t_s,rss_mib,lag_mean_ms,tunnels,fds,client_conns,upstream_conns"));
         for (int i = 0; i <= 120; i++) {
             double t = 5 * i;
             // The warm-up climbs steeply; it must not count.
             double rss = t < 60 ? 100 + 5 * t : 400 + rssPerMinute * t / 60;
-            rows.add(t + "," + rss + "," + (i == 0 ? "" : Double.toString(1 + lagPerMinute * t / 60)) + ",16");
+            double lag = 1 + lagPerMinute * t / 60 + (i % 2 == 0 ? lagNoise : -lagNoise);
+            int upstream = 50 + (i % 7) * 3;
+            double fds = 20 + 14 + 16 + upstream + Math.floor(fdsPerMinute * t / 60);
+            rows.add(t + "," + rss + "," + (i == 0 ? "" : Double.toString(lag)) + ",16," + fds + ",14," + upstream);
         }
         Files.write(dir.resolve("samples.csv"), rows);
         Files.writeString(dir.resolve("totals.tsv"), SoakOutput.TOTALS_HEADER + "\n"
@@ -71,6 +83,26 @@ final class SoakReportTest {
         assertThat(r.text()).contains("event-loop lag, mean 0.600 ms/min > 0.5 ms/min");
         run(0, 0.4);
         assertThat(SoakReport.report(dir, null, METRICS).flat()).isTrue();
+    }
+
+    @Test
+    void aSlopeAboveItsLimit_withinTwoStandardErrors_isNoise_notGrowth() throws IOException {
+        run(0, 0.6, 20, 0);
+        SoakReport.Result r = SoakReport.report(dir, null, METRICS);
+        assertThat(r.text()).containsPattern("event-loop lag, mean\\s+ms.*\\+0.600.*0.5 ms/min\\s+noise");
+        assertThat(r.flat()).isTrue();
+    }
+
+    @Test
+    void descriptorsLeakingBesideConnections_grow_whileTheirCountFollowsTheConnections() throws IOException {
+        run(0, 0, 0, 0);
+        assertThat(SoakReport.report(dir, null, METRICS).text())
+                .containsPattern("descriptors besides connections\\s+20\\s+20\\s+20\\s+20\\s+20\\s+\\+0");
+        // One descriptor a minute: the total hides it among the pooled connections; the rest does not.
+        run(0, 0, 0, 1);
+        SoakReport.Result r = SoakReport.report(dir, null, METRICS);
+        assertThat(r.flat()).isFalse();
+        assertThat(r.text()).containsPattern("descriptors besides connections\\s+21\\s+30.*GROWS");
     }
 
     @Test
