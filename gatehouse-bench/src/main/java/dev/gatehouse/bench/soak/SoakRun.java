@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       pool) gets SIGTERM or SIGKILL and is started again {@code --down} seconds later;</li>
  *   <li>{@link NodeSampler}: the node's RSS, descriptors, threads and event-loop lag every
  *       {@code --sample-every} seconds; and, with {@code --jcmd}, a class histogram of its heap and
- *       its native memory summary shortly before the warm-up ends, and again after the load.</li>
+ *       its native memory summary {@value #SNAPSHOT_LEAD_SECONDS} s before the warm-up ends, and
+ *       again after the load.</li>
  * </ul>
  * Then it writes, into {@code --out}: {@code samples.csv}, {@code totals.tsv} (per kind and cause,
  * and how many of the failures came within {@link #RESTART_WINDOW_BEFORE_MICROS} before to
@@ -58,6 +59,9 @@ public final class SoakRun {
     static final long RESTART_WINDOW_BEFORE_MICROS = 1_000_000;
     /** ... and this long after it: the backend is down, then starting, then found healthy again. */
     static final long RESTART_WINDOW_AFTER_MICROS = 15_000_000;
+
+    /** How long before the end of the warm-up the first heap and native memory snapshots are taken. */
+    static final int SNAPSHOT_LEAD_SECONDS = 20;
 
     private SoakRun() {
     }
@@ -165,7 +169,9 @@ public final class SoakRun {
             }
         });
         List<Process> histograms = new ArrayList<>();
-        double histogramAt = Math.max(0, s.warmup - 2 * s.sampleEvery);
+        // 20 s before the window: the histogram's full collection, and jcmd's own start on a busy
+        // machine, stall the node's loops for a moment, which the window must not see.
+        double histogramAt = Math.max(0, s.warmup - SNAPSHOT_LEAD_SECONDS);
         Thread sampling = Thread.ofPlatform().name("soak-sampler").daemon(true).start(() -> {
             try (Writer w = Files.newBufferedWriter(s.out.resolve("samples.csv"), StandardCharsets.UTF_8)) {
                 sampler.run(startNanos, endNanos, Duration.ofSeconds(s.sampleEvery), w, histogramAt,
