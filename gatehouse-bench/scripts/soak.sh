@@ -35,6 +35,7 @@ usage: gatehouse-bench/scripts/soak.sh [options]
       --sample-every S     seconds between two samples                  (SOAK_SAMPLE_EVERY, default 5)
       --max-rss-pct F      limit on RSS growth, % of its mean per minute (default 1)
       --max-fds-pct F      limit on open file descriptors, %/min        (default 2)
+      --max-fds-other N    limit on descriptors besides connections, per minute (default 0.5)
       --max-threads-pct F  limit on threads, %/min                      (default 1)
       --max-lag-ms F       limit on the event loops' mean lag, ms/min   (default 0.5)
       --jar FILE           Gatehouse jar (GATEHOUSE_BENCH_JAR, default gatehouse-cli/target/gatehouse.jar,
@@ -48,7 +49,8 @@ Other environment variables:
   SOAK_BACKEND_JVM_OPTS      JVM options for each backend (default: -Xms32m -Xmx128m -XX:+UseSerialGC
                              -XX:TieredStopAtLevel=1)
 
-Exit status: 0 when every slope is within its limit, 3 when one is not, 1 when the run failed.
+A metric grows when its slope is above its limit and more than two standard errors above 0.
+Exit status: 0 when nothing grows, 3 when something does, 1 when the run failed.
 Results: summary.txt (the report), samples.csv, totals.tsv, failures.tsv, events.tsv,
 histogram-{start,end}.txt, nmt-{start,end}.txt, logs/ (node, GC, driver), backends/.
 USAGE
@@ -87,7 +89,7 @@ while [ $# -gt 0 ]; do
     --term-share) term_share=${2:?$1 needs a value}; shift 2 ;;
     --warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
     --sample-every) sample_every=${2:?$1 needs a value}; shift 2 ;;
-    --max-rss-pct|--max-fds-pct|--max-threads-pct|--max-lag-ms) limits+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --max-rss-pct|--max-fds-pct|--max-fds-other|--max-threads-pct|--max-lag-ms) limits+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
