@@ -237,6 +237,7 @@ public final class GatehouseServer implements AutoCloseable {
             server.startSupervisedApps();
             server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
+            server.metrics.watchEventLoops(server.group);
             server.healthChecks.sync();
             if (server.admin != null) {
                 server.admin.start(restarts.inherited().claim(InheritedListeners.ADMIN, server.admin.address()));

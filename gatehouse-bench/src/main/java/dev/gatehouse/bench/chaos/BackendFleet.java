@@ -9,11 +9,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The backend processes of the chaos scenario: one {@code StubBackendMain --log-requests} JVM per
  * backend, each on a port fixed up front so that a restarted backend comes back where the node
- * expects it.
+ * expects it. Other scenarios (the soak) run other mains through
+ * {@link #BackendFleet(List, List, IntFunction, Path, Path)}: any main that prints
+ * {@code listening on} once it accepts connections.
  *
  * <p>An {@link Instance} is one process lifetime of a backend (backend 2's third process is
  * {@code b2.3}); its standard output and error go to a file of its own,
@@ -27,13 +30,13 @@ import java.util.concurrent.TimeUnit;
  * recorded instants. Readiness is the {@code listening on} line in the instance's log, polled by
  * {@link #pollReady()}.
  */
-final class BackendFleet implements AutoCloseable {
+public final class BackendFleet implements AutoCloseable {
 
-    /** How an instance ended. */
-    enum End { RUNNING, KILLED, STOPPED, EXITED }
+    /** How an instance ended: killed ({@link #kill(int)}: SIGKILL), terminated ({@link #terminate(int)}: SIGTERM). */
+    enum End { RUNNING, KILLED, TERMINATED, STOPPED, EXITED }
 
     /** One process lifetime of one backend. Fields are guarded by the fleet. */
-    static final class Instance {
+    public static final class Instance {
         final String id;
         final int backend;
         final int port;
@@ -54,10 +57,21 @@ final class BackendFleet implements AutoCloseable {
             this.process = process;
             this.startedMicros = startedMicros;
         }
+
+        /** The instance's name, {@code b2.3} for backend 2's third process. */
+        public String id() {
+            return id;
+        }
+
+        /** The backend's index in the fleet. */
+        public int backend() {
+            return backend;
+        }
     }
 
     private final List<Integer> ports;
     private final List<String> javaCommand;
+    private final IntFunction<List<String>> mainAndArgs;
     private final Path logDir;
     private final Path pidFile;
     private final List<Instance> all = new ArrayList<>();
@@ -66,26 +80,46 @@ final class BackendFleet implements AutoCloseable {
     private boolean closing;
 
     /**
+     * A fleet of {@code StubBackendMain --log-requests} backends named {@code b0}, {@code b1}, ...
+     *
      * @param ports       one port per backend, on 127.0.0.1
      * @param javaCommand the java binary and its options up to (not including) the main class
      * @param logDir      where the instances' logs go
      * @param pidFile     where every started pid is appended ({@code pid port instance})
      */
     BackendFleet(List<Integer> ports, List<String> javaCommand, Path logDir, Path pidFile) {
+        this(ports, javaCommand, b -> List.of("dev.gatehouse.testing.StubBackendMain", "--port",
+                Integer.toString(ports.get(b)), "--name", "b" + b, "--log-requests"), logDir, pidFile);
+    }
+
+    /**
+     * A fleet of backends of any kind.
+     *
+     * @param ports       one port per backend, on 127.0.0.1
+     * @param javaCommand the java binary and its options up to (not including) the main class
+     * @param mainAndArgs backend index to the main class and its arguments (its port among them);
+     *                    the main prints {@code listening on} once it accepts connections
+     * @param logDir      where the instances' logs go
+     * @param pidFile     where every started pid is appended ({@code pid port instance})
+     */
+    public BackendFleet(List<Integer> ports, List<String> javaCommand, IntFunction<List<String>> mainAndArgs,
+                        Path logDir, Path pidFile) {
         this.ports = List.copyOf(ports);
         this.javaCommand = List.copyOf(javaCommand);
+        this.mainAndArgs = mainAndArgs;
         this.logDir = logDir;
         this.pidFile = pidFile;
         this.current = new Instance[ports.size()];
         this.lives = new int[ports.size()];
     }
 
-    int size() {
+    /** How many backends. */
+    public int size() {
         return ports.size();
     }
 
     /** Starts a new process for {@code backend}, which must not have a live one. */
-    synchronized Instance start(int backend) {
+    public synchronized Instance start(int backend) {
         if (closing) {
             throw new IllegalStateException("fleet is closing");
         }
@@ -96,8 +130,7 @@ final class BackendFleet implements AutoCloseable {
         String id = "b" + backend + "." + (++lives[backend]);
         Path log = logDir.resolve(id + ".log");
         List<String> cmd = new ArrayList<>(javaCommand);
-        cmd.addAll(List.of("dev.gatehouse.testing.StubBackendMain", "--port", Integer.toString(ports.get(backend)),
-                "--name", "b" + backend, "--log-requests"));
+        cmd.addAll(mainAndArgs.apply(backend));
         Process p;
         try {
             p = new ProcessBuilder(cmd)
@@ -126,7 +159,7 @@ final class BackendFleet implements AutoCloseable {
     }
 
     /** Marks instances whose log says {@code listening on} as ready; cheap enough to call every few ms. */
-    synchronized void pollReady() {
+    public synchronized void pollReady() {
         for (Instance in : all) {
             if (in.readyMicros < 0 && in.end == End.RUNNING && logSaysListening(in.log)) {
                 in.readyMicros = WallClock.micros();
@@ -150,18 +183,18 @@ final class BackendFleet implements AutoCloseable {
     }
 
     /** Whether {@code backend}'s current process is up: ready and neither killed nor exited. */
-    synchronized boolean isUp(int backend) {
+    public synchronized boolean isUp(int backend) {
         Instance in = current[backend];
         return in != null && in.end == End.RUNNING && in.readyMicros >= 0 && in.process.isAlive();
     }
 
     /** Whether {@code backend} has no process at all (killed or exited, not restarted yet). */
-    synchronized boolean isDown(int backend) {
+    public synchronized boolean isDown(int backend) {
         Instance in = current[backend];
         return in == null || in.end != End.RUNNING;
     }
 
-    synchronized int upCount() {
+    public synchronized int upCount() {
         int n = 0;
         for (int b = 0; b < current.length; b++) {
             if (isUp(b)) {
@@ -171,7 +204,7 @@ final class BackendFleet implements AutoCloseable {
         return n;
     }
 
-    synchronized Instance current(int backend) {
+    public synchronized Instance current(int backend) {
         return current[backend];
     }
 
@@ -180,18 +213,40 @@ final class BackendFleet implements AutoCloseable {
      *
      * @return the killed instance
      */
-    Instance kill(int backend) throws InterruptedException {
+    public Instance kill(int backend) throws InterruptedException {
+        return end(backend, false);
+    }
+
+    /**
+     * SIGTERMs {@code backend}'s current process (its shutdown hook closes its sockets) and waits
+     * until it is gone; SIGKILLs it when it is still there after 10 s.
+     *
+     * @return the terminated instance
+     */
+    public Instance terminate(int backend) throws InterruptedException {
+        return end(backend, true);
+    }
+
+    private Instance end(int backend, boolean graceful) throws InterruptedException {
         Instance in;
         synchronized (this) {
             in = current[backend];
             if (in == null || in.end != End.RUNNING) {
                 throw new IllegalStateException("backend " + backend + " is not running");
             }
-            in.end = End.KILLED;
+            in.end = graceful ? End.TERMINATED : End.KILLED;
             in.killMicros = WallClock.micros();
-            in.process.destroyForcibly();
+            if (graceful) {
+                in.process.destroy();
+            } else {
+                in.process.destroyForcibly();
+            }
         }
         boolean gone = in.process.waitFor(10, TimeUnit.SECONDS);
+        if (!gone && graceful) {
+            in.process.destroyForcibly();
+            gone = in.process.waitFor(10, TimeUnit.SECONDS);
+        }
         synchronized (this) {
             in.endedMicros = WallClock.micros();
             if (!gone) {
@@ -202,7 +257,7 @@ final class BackendFleet implements AutoCloseable {
     }
 
     /** Waits until every backend's current process is ready; false when one is not within the timeout. */
-    boolean awaitAllReady(long timeoutMillis) throws InterruptedException {
+    public boolean awaitAllReady(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (System.nanoTime() < deadline) {
             pollReady();
@@ -220,7 +275,7 @@ final class BackendFleet implements AutoCloseable {
     }
 
     /** A copy of every instance so far, in start order. */
-    synchronized List<Instance> instances() {
+    public synchronized List<Instance> instances() {
         return List.copyOf(all);
     }
 
@@ -257,7 +312,7 @@ final class BackendFleet implements AutoCloseable {
     }
 
     /** For a shutdown hook: SIGKILL whatever is still alive, without waiting. */
-    void killAllNow() {
+    public void killAllNow() {
         List<Instance> copy;
         synchronized (this) {
             closing = true;

@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The chaos thread: every {@code killEvery} seconds (drawn anew each time from its range) it
- * SIGKILLs one backend chosen at random among those up, and restarts it {@code down} seconds
+ * SIGKILLs one backend chosen at random among those up (or, with a share {@code termShare} of
+ * the kills, SIGTERMs it: a clean stop), and restarts it {@code down} seconds
  * (drawn from its range) later, on the same port. A backend that is down or still starting is
  * never chosen, and no kill happens when it would leave fewer than {@code minUp} backends up
  * (the kill is then skipped and recorded as such). A backend process that exits on its own is
@@ -21,23 +22,26 @@ import java.util.concurrent.locks.LockSupport;
  * intervals, victims and down times is reproducible; when each kill lands relative to the
  * requests is not.
  */
-final class ChaosMonkey implements Runnable {
+public final class ChaosMonkey implements Runnable {
 
-    /** A chaos event, for {@code chaos.tsv}. */
-    record Event(long micros, String kind, int backend, String instance, long pid, String note) {
+    /**
+     * A chaos event, for {@code chaos.tsv}: {@code kind} is {@code kill} (SIGKILL), {@code term}
+     * (SIGTERM), {@code restart}, {@code exited} (by itself) or {@code skip}.
+     */
+    public record Event(long micros, String kind, int backend, String instance, long pid, String note) {
     }
 
     /** Seconds between {@code min} and {@code max}, drawn uniformly. */
-    record Range(double min, double max) {
+    public record Range(double min, double max) {
 
-        Range {
+        public Range {
             if (!(min > 0) || !(max >= min) || max > 3600) {
                 throw new IllegalArgumentException("range: " + min + "-" + max + " (expected: 0 < min <= max <= 3600 s)");
             }
         }
 
         /** Parses {@code 2-5} or {@code 3} (seconds, decimals allowed). */
-        static Range parse(String name, String text) {
+        public static Range parse(String name, String text) {
             try {
                 String[] parts = text == null ? new String[0] : text.trim().split("-", -1);
                 if (parts.length == 1 || parts.length == 2) {
@@ -51,7 +55,8 @@ final class ChaosMonkey implements Runnable {
             throw Args.fail(name, text, "seconds MIN-MAX such as 2-5, 0 < MIN <= MAX <= 3600");
         }
 
-        long drawNanos(SplittableRandom random) {
+        /** A draw from the range, in nanoseconds. */
+        public long drawNanos(SplittableRandom random) {
             double s = max > min ? min + random.nextDouble() * (max - min) : min;
             return (long) (s * 1e9);
         }
@@ -73,6 +78,7 @@ final class ChaosMonkey implements Runnable {
     private final Range killEvery;
     private final Range down;
     private final int minUp;
+    private final double termShare;
     private final SplittableRandom random;
     private final long startNanos;
     private final long endNanos;
@@ -80,10 +86,29 @@ final class ChaosMonkey implements Runnable {
     private volatile Throwable failure;
 
     ChaosMonkey(BackendFleet fleet, Range killEvery, Range down, int minUp, long seed, long startNanos, long endNanos) {
+        this(fleet, killEvery, down, minUp, 0, seed, startNanos, endNanos);
+    }
+
+    /**
+     * @param fleet      the backends
+     * @param killEvery  seconds between two kills
+     * @param down       seconds a killed backend stays down
+     * @param minUp      no kill when it would leave fewer backends up
+     * @param termShare  the share of kills that are a SIGTERM rather than a SIGKILL, 0-1
+     * @param seed       of the draws (intervals, victims, signals, down times)
+     * @param startNanos the run's start ({@link System#nanoTime()})
+     * @param endNanos   its end: no kill nor restart after it
+     */
+    public ChaosMonkey(BackendFleet fleet, Range killEvery, Range down, int minUp, double termShare, long seed,
+                       long startNanos, long endNanos) {
+        if (!(termShare >= 0 && termShare <= 1)) {
+            throw new IllegalArgumentException("termShare: " + termShare + " (expected: 0-1)");
+        }
         this.fleet = fleet;
         this.killEvery = killEvery;
         this.down = down;
         this.minUp = minUp;
+        this.termShare = termShare;
         this.random = new SplittableRandom(seed);
         this.startNanos = startNanos;
         this.endNanos = endNanos;
@@ -146,19 +171,21 @@ final class ChaosMonkey implements Runnable {
         }
         int victim = candidates.get(random.nextInt(candidates.size()));
         long downNanos = down.drawNanos(random);
-        BackendFleet.Instance killed = fleet.kill(victim);
+        // Drawn only when asked for, so that a chaos run's sequence stays what it was for its seed.
+        boolean term = termShare > 0 && random.nextDouble() < termShare;
+        BackendFleet.Instance killed = term ? fleet.terminate(victim) : fleet.kill(victim);
         restartAt[victim] = now + downNanos;
-        events.add(new Event(killed.killMicros, "kill", victim, killed.id, killed.process.pid(),
+        events.add(new Event(killed.killMicros, term ? "term" : "kill", victim, killed.id, killed.process.pid(),
                 String.format(java.util.Locale.ROOT, "down for %.2f s", downNanos / 1e9)));
     }
 
     /** The events so far; call after the thread has ended. */
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
     /** What made the thread stop early, or null. */
-    Throwable failure() {
+    public Throwable failure() {
         return failure;
     }
 }

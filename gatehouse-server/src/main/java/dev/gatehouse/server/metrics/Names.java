@@ -29,6 +29,7 @@ final class Names {
     static final String UPSTREAM_CONNECTIONS = "gatehouse.upstream.connections";
     static final String SNAPSHOT_GENERATION = "gatehouse.snapshot.generation";
     static final String LIMIT_REJECTIONS = "gatehouse.limit.rejections";
+    static final String EVENT_LOOP_LAG = "gatehouse.event.loop.lag";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -38,6 +39,8 @@ final class Names {
     static final String STATE = "state";
     /** The setting a client went past, {@code max_headers}: {@link dev.gatehouse.server.proxy.ClientLimit#setting()}. */
     static final String LIMIT = "limit";
+    /** An event loop's index in its group, {@code 0} to threads - 1. */
+    static final String LOOP = "loop";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -28,9 +30,10 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * A node's metrics: a Prometheus registry with the JVM's meters, the node's connections, the client
- * limits hit, and per pool, backend and version the request counts, latencies, in-flight requests,
- * health, queue and retries ({@code docs/operations.md} lists every metric).
+ * A node's metrics: a Prometheus registry with the JVM's meters, the node's connections, its event
+ * loops' lag ({@link #watchEventLoops}), the client limits hit, and per pool, backend and version the request counts,
+ * latencies, in-flight requests, health, queue and retries ({@code docs/operations.md} lists every
+ * metric).
  *
  * <p>Costs. Per request, {@link #ended} finds the request's meters in a lock-free map keyed by
  * objects the request already holds, then increments one counter and records into two timers;
@@ -56,7 +59,12 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final Map<String, PoolMeters> pools = new HashMap<>();
     /** Guarded by this. */
     private final Map<SeriesKey, BackendMeters> backends = new HashMap<>();
+    /** Guarded by this; null until {@link #watchEventLoops}. */
+    private EventLoopLag eventLoopLag;
     private boolean closed;
+
+    /** How often each event loop's lag is probed. */
+    static final Duration EVENT_LOOP_PROBE_PERIOD = Duration.ofSeconds(1);
 
     private NodeMetrics(IntSupplier clientConnections, IntSupplier upstreamConnections, LongSupplier generation) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -102,6 +110,24 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     /** Where the backends' open tunnels are counted from (none until told). */
     public void tunnels(TunnelCounts counts) {
         this.tunnels = Objects.requireNonNull(counts, "counts");
+    }
+
+    /**
+     * Starts measuring how late these event loops run a task, once per second each, as
+     * {@code gatehouse_event_loop_lag_seconds} (see {@link EventLoopLag}); {@link #close()} stops it.
+     * Call it once, with the node's I/O loops.
+     *
+     * @param loops the event loops, e.g. the node's {@code EventLoopGroup}
+     * @throws IllegalStateException when called a second time
+     */
+    public synchronized void watchEventLoops(Iterable<? extends EventExecutor> loops) {
+        if (closed) {
+            return;
+        }
+        if (eventLoopLag != null) {
+            throw new IllegalStateException("the event loops are watched already");
+        }
+        eventLoopLag = new EventLoopLag(loops, registry, EVENT_LOOP_PROBE_PERIOD);
     }
 
     /**
@@ -193,6 +219,9 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
             return;
         }
         closed = true;
+        if (eventLoopLag != null) {
+            eventLoopLag.close();
+        }
         gc.close();
         registry.close();
     }

@@ -134,6 +134,30 @@ final class MetricsIT {
         }
     }
 
+    @Test
+    void eventLoopLag_isMeasuredOnEveryLoopOfTheNode() throws Exception {
+        int loops = Integer.getInteger("gatehouse.io.threads", Runtime.getRuntime().availableProcessors());
+        try (StubBackend backend = StubBackend.start("a");
+             TestNode node = TestNode.of(backend.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            assertThat(get(client, "x", "/").status()).isEqualTo(200);
+            // The probe runs once a second on each loop.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                PrometheusText p = scrape(node);
+                assertThat(p.samples("gatehouse_event_loop_lag_seconds_count")).hasSize(loops);
+                for (int i = 0; i < loops; i++) {
+                    assertThat(p.value("gatehouse_event_loop_lag_seconds_count", "loop", Integer.toString(i)))
+                            .isGreaterThanOrEqualTo(1);
+                }
+            });
+            PrometheusText p = scrape(node);
+            // An idle loop runs its probe within the timer's granularity, far below a second.
+            assertThat(p.value("gatehouse_event_loop_lag_seconds_bucket", "loop", "0", "le", "1.0"))
+                    .isEqualTo(p.value("gatehouse_event_loop_lag_seconds_count", "loop", "0"));
+            assertThat(p.value("gatehouse_event_loop_lag_seconds_max", "loop", "0")).isLessThan(1.0);
+        }
+    }
+
     private static String[] with(String[] tags, String key, String value) {
         String[] all = java.util.Arrays.copyOf(tags, tags.length + 2);
         all[tags.length] = key;

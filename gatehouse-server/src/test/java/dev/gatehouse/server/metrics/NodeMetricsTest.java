@@ -183,6 +183,22 @@ final class NodeMetricsTest {
                 "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_uptime_seconds", "system_cpu_count");
     }
 
+    @Test
+    void watchEventLoops_exportsTheLag_andOnlyOnce() {
+        var loops = new io.netty.util.concurrent.DefaultEventExecutorGroup(1);
+        try {
+            metrics.watchEventLoops(loops);
+            assertThat(metrics.scrape()).contains("# TYPE gatehouse_event_loop_lag_seconds histogram",
+                    "gatehouse_event_loop_lag_seconds_count{loop=\"0\"}", "gatehouse_event_loop_lag_seconds_max{loop=\"0\"}");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> metrics.watchEventLoops(loops))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the event loops are watched already");
+        } finally {
+            metrics.close();
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     private static String[] with(String[] tags, String key, String value) {
         String[] all = java.util.Arrays.copyOf(tags, tags.length + 2);
         all[tags.length] = key;
