@@ -18,7 +18,7 @@ final class SettingsWalker {
     private static final List<String> LIMIT_KEYS = List.of("max_request_line", "max_header_size", "max_request_body");
     private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
-            "underscores_in_headers");
+            "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
 
     private static final int MIB = 1024 * 1024;
@@ -114,6 +114,7 @@ final class SettingsWalker {
         Boolean forwarded = d.forwarded();
         String via = d.via();
         String underscores = d.keepUnderscoreHeaders() ? "keep" : "drop";
+        String bodyOnGetHead = d.forwardBodyOnGetHead() ? "forward" : "reject";
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
@@ -126,6 +127,12 @@ final class SettingsWalker {
                         in.error(f.path(), Values.quote(underscores) + " (expected one of: drop, keep)");
                     }
                 }
+                case "body_on_get_head" -> {
+                    bodyOnGetHead = in.string(f.value(), f.path());
+                    if (bodyOnGetHead != null && !bodyOnGetHead.equals("reject") && !bodyOnGetHead.equals("forward")) {
+                        in.error(f.path(), Values.quote(bodyOnGetHead) + " (expected one of: reject, forward)");
+                    }
+                }
                 default -> in.unknown(f);
             }
         }
@@ -136,7 +143,8 @@ final class SettingsWalker {
         boolean fw = forwarded;
         String v = via;
         boolean keep = "keep".equals(underscores);
-        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v, keep));
+        boolean getBodies = "forward".equals(bodyOnGetHead);
+        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v, keep, getBodies));
     }
 
     /**

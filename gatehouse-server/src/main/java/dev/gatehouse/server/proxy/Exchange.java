@@ -96,7 +96,7 @@ final class Exchange implements QueueWait.Outcomes {
     void start() {
         String incomingId = request.headers().get(HeaderRewriter.X_REQUEST_ID);
         requestId = RequestIds.isAcceptable(incomingId) ? incomingId : RequestIds.generate();
-        head = RequestHead.check(request, context.settings().maxRequestBody());
+        head = RequestHead.check(request, context.settings());
         clientKeepAlive = head.keepAlive();
         if (head.error() != null) {
             endings.fail(head.error(), head.problem(), head.told());

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.proxy;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -8,7 +10,8 @@ import io.netty.handler.codec.http.HttpVersion;
 /**
  * The checks of a request head before it is routed, in the order a client learns of them: a head
  * the decoder refused, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
- * ({@link RequestTarget}), an upgrade ({@link UpgradeRequest}), and a declared body over the limit.
+ * ({@link RequestTarget}), a body on GET or HEAD, an upgrade ({@link UpgradeRequest}), and a
+ * declared body over the limit. A Content-Length that passes leaves as plain decimal digits.
  *
  * @param error       what the client is answered, or {@code null} when the head is acceptable
  * @param problem     why, for the log and the access record; {@code null} when acceptable
@@ -27,11 +30,13 @@ record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean 
     static final RequestHead UNCHECKED = new RequestHead(null, null, false, false, null, null, false);
 
     /**
-     * Checks {@code request} (an absolute-form target is rewritten to origin-form in place).
+     * Checks {@code request} (an absolute-form target is rewritten to origin-form in place, and
+     * Content-Length normalized in place).
      *
-     * @param maxBody the longest request body, 0 for no limit
+     * @param settings the longest request body (0 for no limit) and whether GET and HEAD may carry one
      */
-    static RequestHead check(HttpRequest request, long maxBody) {
+    static RequestHead check(HttpRequest request, ProxyContext.Settings settings) {
+        long maxBody = settings.maxRequestBody();
         if (request.decoderResult().isFailure()) {
             return refused(ErrorResponses.classify(request.decoderResult()),
                     "malformed request: " + request.decoderResult().cause().getMessage(), false, false);
@@ -48,16 +53,41 @@ record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean 
         if (target.problem() != null) {
             return refused(ProxyError.BAD_REQUEST, target.problem(), keepAlive, false);
         }
+        HttpHeaders h = request.headers();
+        long length = HttpUtil.getContentLength(request, -1L);
+        boolean chunked = h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (isGetOrHead(request.method())) {
+            if ((length > 0 || chunked) && !settings.forwardBodyOnGetHead()) {
+                // A backend that ignores the body of a GET would read it as the next request.
+                return new RequestHead(ProxyError.BAD_REQUEST, request.method().name() + " request with a body ("
+                        + (chunked ? "Transfer-Encoding" : "Content-Length: " + length) + ")", keepAlive, true, null, null, true);
+            }
+            if (length == 0) {
+                // Common clients send it; it means no body, so it goes.
+                h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                length = -1;
+            }
+        }
+        if (length >= 0 && !Long.toString(length).equals(h.get(HttpHeaderNames.CONTENT_LENGTH))) {
+            // "003" or " 3": the backend gets the number the node read, nothing left to read otherwise.
+            h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+        }
         UpgradeRequest upgrade = UpgradeRequest.of(request);
         if (upgrade != null && upgrade.problem() != null) {
             return new RequestHead(ProxyError.BAD_REQUEST, upgrade.problem(), keepAlive, false, null, null, true);
         }
-        long length = HttpUtil.getContentLength(request, -1L);
-        boolean expectsBody = length > 0 || HttpUtil.isTransferEncodingChunked(request);
+        // Any Transfer-Encoding left ends in chunked: the decoder refused every other.
+        boolean expectsBody = length > 0 || chunked;
         if (maxBody > 0 && length > maxBody) {
             return refused(ProxyError.BODY_TOO_LARGE, "content-length " + length + " over " + maxBody, keepAlive, expectsBody);
         }
         return new RequestHead(null, null, keepAlive, expectsBody, target, upgrade, false);
+    }
+
+    /** GET or HEAD in any case: some backends read methods without regard to case. */
+    private static boolean isGetOrHead(HttpMethod method) {
+        String name = method.name();
+        return name.equalsIgnoreCase("GET") || name.equalsIgnoreCase("HEAD");
     }
 
     private static RequestHead refused(ProxyError error, String problem, boolean keepAlive, boolean expectsBody) {
