@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for a refused request, exactly the normalized request for a forwarded one. A sentinel request
  * follows each case in the same write, so a node that reads a different boundary than the
  * client meant shows it; a marker request on a new connection closes each case, so that anything
- * the node might still have sent for the case has arrived before the backend's bytes are read.
+ * the node might still have sent for the case has arrived before the backend's bytes are read
+ * (the backend answered the case's requests before the marker was sent, so their bytes come first).
  */
 final class SmugglingCorpusIT {
 
@@ -90,9 +91,10 @@ final class SmugglingCorpusIT {
                 .replaceAll("");
         if (c.kind() == Kind.REJECT_BODY) {
             // The head went out before the body's framing failed; the backend never got a whole request.
+            // That connection was closed unanswered, so its bytes may be read after the marker's.
             assertThat(backend.requests()).extracting(RecordedRequest::uri).as("complete requests at the backend")
                     .containsExactly("/marker");
-            assertThat(SmugglingCorpus.escape(received)).doesNotContain("/sentinel").endsWith(SmugglingCorpus.escape(MARKER));
+            assertThat(SmugglingCorpus.escape(received)).doesNotContain("/sentinel").contains(SmugglingCorpus.escape(MARKER));
             return;
         }
         String expected = switch (c.kind()) {
