@@ -67,6 +67,8 @@ final class HeadScanner {
     private final int maxHeader;
     /** Where the next line to check starts, relative to the buffer's reader index. */
     private int pos;
+    /** How far past {@code pos} the current line is known to hold no LF: a trickled line is searched once. */
+    private int searched;
     private boolean requestLineDone;
     private int headerBytes;
     private int contentLengths;
@@ -83,6 +85,7 @@ final class HeadScanner {
     /** Forgets the head scanned, for the next one. */
     void reset() {
         pos = 0;
+        searched = 0;
         requestLineDone = false;
         headerBytes = 0;
         contentLengths = 0;
@@ -170,9 +173,10 @@ final class HeadScanner {
 
     /** The index of the LF ending the line at {@code pos}, looking no further than the line's budget; -1 if none yet. */
     private int findLf(ByteBuf in, int base, int readable, int budget) {
-        int from = base + pos;
-        int to = base + Math.min(readable, pos + Math.max(0, budget) + 2);
-        return in.indexOf(from, to, LF);
+        int to = Math.min(readable, pos + Math.max(0, budget) + 2);
+        int lf = in.indexOf(base + pos + searched, base + to, LF);
+        searched = lf < 0 ? to - pos : 0;
+        return lf;
     }
 
     /** The index of the CR before {@code lf}, which must be there. */
