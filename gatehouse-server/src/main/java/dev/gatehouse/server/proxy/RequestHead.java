@@ -69,7 +69,7 @@ record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean 
             }
         }
         if (length >= 0 && !Long.toString(length).equals(h.get(HttpHeaderNames.CONTENT_LENGTH))) {
-            // "003" or " 3": the backend gets the number the node read, nothing left to read otherwise.
+            // "003": the backend gets the number the node framed the body by, in its plain form.
             h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
         UpgradeRequest upgrade = UpgradeRequest.of(request);
