@@ -168,6 +168,12 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Sets the whole forwarding section. */
+        public Builder forwarding(ForwardingConfig forwarding) {
+            this.forwarding = forwarding;
+            return this;
+        }
+
         /** Sets a pool's strategy, hash key, admission control and stickiness (null keeps a default). */
         public Builder policy(String pool, Strategy strategy, dev.gatehouse.core.config.HashConfig hash,
                               dev.gatehouse.core.config.AdmissionConfig admission, dev.gatehouse.core.config.StickyConfig sticky) {

@@ -58,6 +58,7 @@ public final class StubBackend implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition recordedMore = lock.newCondition();
     private final List<RecordedRequest> requests = new ArrayList<>();
+    private final ReceivedBytes received = new ReceivedBytes();
 
     private StubBackend(String name, StubBehavior behavior, int port, PrintStream requestLog) {
         this.name = name;
@@ -264,6 +265,40 @@ public final class StubBackend implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Starts or stops keeping the raw bytes that arrive, on every connection: what a proxy really
+     * sent, before the stub's own (lenient) parser read it. Off by default; bounded to 4 MiB.
+     *
+     * @param on whether to keep them from now on
+     */
+    public void captureBytes(boolean on) {
+        received.capturing(on);
+    }
+
+    /**
+     * Returns the raw bytes received while capturing since the last {@link #clearReceivedBytes()}:
+     * each connection's bytes in turn, connections in the order their first byte came.
+     *
+     * @return a copy
+     * @throws IllegalStateException when more than the 4 MiB bound arrived (the capture is incomplete)
+     */
+    public byte[] receivedBytes() {
+        if (received.overflowed()) {
+            throw new IllegalStateException("backend " + name + ": more than " + ReceivedBytes.LIMIT
+                    + " bytes arrived while capturing; the capture is incomplete");
+        }
+        return received.all();
+    }
+
+    /** Forgets the raw bytes captured so far (capturing stays on or off). */
+    public void clearReceivedBytes() {
+        received.clear();
+    }
+
+    ReceivedBytes received() {
+        return received;
     }
 
     /** Forgets the recorded requests (the counters keep counting). */

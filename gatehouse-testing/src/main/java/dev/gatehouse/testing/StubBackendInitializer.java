@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * Sets up a stub connection: the HTTP/1.1 codec (streaming, no aggregator), the request event log
+ * Sets up a stub connection: the raw byte tap (see {@link StubBackend#captureBytes}), the HTTP/1.1 codec (streaming, no aggregator), the request event log
  * when the backend has one, and the stub handler.
  */
 final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
@@ -23,6 +23,7 @@ final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         long connectionId = backend.connectionAccepted(ch);
+        ch.pipeline().addLast("tap", new ByteTapHandler(backend.received(), connectionId));
         ch.pipeline().addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
         if (backend.requestLog() != null) {
             ch.pipeline().addLast("requestlog", new RequestEventLogHandler(backend.requestLog(), connectionId));

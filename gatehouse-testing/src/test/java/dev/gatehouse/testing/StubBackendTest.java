@@ -37,6 +37,27 @@ final class StubBackendTest {
     }
 
     @Test
+    void captureBytes_keepsTheRawBytesPerConnection_onlyWhileOn() {
+        try (StubBackend backend = StubBackend.start("a")) {
+            RawHttpResponse.get(backend.port(), "/before");
+            backend.captureBytes(true);
+            try (RawHttpClient first = RawHttpClient.connect(backend.port());
+                 RawHttpClient second = RawHttpClient.connect(backend.port())) {
+                second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+                first.send("GET /1 HTTP/1.1\r\nHost: x\r\nX-Odd: caf\u00e9\r\n\r\n").readResponse();
+                second.send("GET /3 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            }
+            assertThat(new String(backend.receivedBytes(), StandardCharsets.ISO_8859_1)).as("connections in order of their first byte")
+                    .isEqualTo("GET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "GET /1 HTTP/1.1\r\nHost: x\r\nX-Odd: caf\u00e9\r\n\r\n");
+            backend.clearReceivedBytes();
+            backend.captureBytes(false);
+            RawHttpResponse.get(backend.port(), "/after");
+            assertThat(backend.receivedBytes()).isEmpty();
+        }
+    }
+
+    @Test
     void keepAlive_reusesOneConnection() {
         try (StubBackend backend = StubBackend.start("a");
              RawHttpClient client = RawHttpClient.connect(backend.port())) {

@@ -15,15 +15,27 @@ import java.util.Objects;
  *                       on (CGI and WSGI servers read {@code _} as {@code -}, so such a name can
  *                       stand for another header the node never saw); dropped by default, and
  *                       always when the name reads as a framing or hop-by-hop header
+ * @param forwardBodyOnGetHead whether a GET or HEAD request with a body (a Content-Length over 0,
+ *                       or any Transfer-Encoding) is forwarded; refused with 400 by default, because
+ *                       a backend that ignores the body of a GET reads that body as the next request
  */
-public record ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via, boolean keepUnderscoreHeaders) {
+public record ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via, boolean keepUnderscoreHeaders,
+                               boolean forwardBodyOnGetHead) {
 
-    /** Trust nobody, no {@code Forwarded} header, {@code Via: 1.1 gatehouse}, underscore names dropped. */
-    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of(), false, "gatehouse", false);
+    /**
+     * Trust nobody, no {@code Forwarded} header, {@code Via: 1.1 gatehouse}, underscore names
+     * dropped, bodies on GET and HEAD refused.
+     */
+    public static final ForwardingConfig DEFAULTS = new ForwardingConfig(List.of(), false, "gatehouse", false, false);
 
-    /** Forwarding that drops request headers with underscores in their names. */
+    /** Forwarding that drops request headers with underscores in their names and refuses bodies on GET and HEAD. */
     public ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via) {
-        this(trustedProxies, forwarded, via, false);
+        this(trustedProxies, forwarded, via, false, false);
+    }
+
+    /** Forwarding that refuses bodies on GET and HEAD. */
+    public ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, String via, boolean keepUnderscoreHeaders) {
+        this(trustedProxies, forwarded, via, keepUnderscoreHeaders, false);
     }
 
     /** Validates and copies. */

@@ -19,7 +19,7 @@ final class SettingsWalker {
             "max_headers", "max_connections_per_client");
     private static final List<String> UPSTREAM_KEYS = List.of("max_idle_per_loop", "idle_timeout");
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
-            "underscores_in_headers");
+            "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
 
     private static final int MIB = 1024 * 1024;
@@ -122,6 +122,7 @@ final class SettingsWalker {
         Boolean forwarded = d.forwarded();
         String via = d.via();
         String underscores = d.keepUnderscoreHeaders() ? "keep" : "drop";
+        String bodyOnGetHead = d.forwardBodyOnGetHead() ? "forward" : "reject";
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
@@ -134,6 +135,12 @@ final class SettingsWalker {
                         in.error(f.path(), Values.quote(underscores) + " (expected one of: drop, keep)");
                     }
                 }
+                case "body_on_get_head" -> {
+                    bodyOnGetHead = in.string(f.value(), f.path());
+                    if (bodyOnGetHead != null && !bodyOnGetHead.equals("reject") && !bodyOnGetHead.equals("forward")) {
+                        in.error(f.path(), Values.quote(bodyOnGetHead) + " (expected one of: reject, forward)");
+                    }
+                }
                 default -> in.unknown(f);
             }
         }
@@ -144,7 +151,8 @@ final class SettingsWalker {
         boolean fw = forwarded;
         String v = via;
         boolean keep = "keep".equals(underscores);
-        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v, keep));
+        boolean getBodies = "forward".equals(bodyOnGetHead);
+        return in.build(path, FORWARDING_KEYS, () -> new ForwardingConfig(t, fw, v, keep, getBodies));
     }
 
     /**

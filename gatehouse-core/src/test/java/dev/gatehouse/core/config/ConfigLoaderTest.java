@@ -120,6 +120,9 @@ final class ConfigLoaderTest {
         assertThat(config.forwarding()).isEqualTo(new ForwardingConfig(List.of(), true, "gatehouse"));
         assertThat(ConfigLoader.parse(MINIMAL + "forwarding: { underscores_in_headers: keep }", NO_ENV).forwarding()
                 .keepUnderscoreHeaders()).isTrue();
+        assertThat(config.forwarding().forwardBodyOnGetHead()).as("bodies on GET and HEAD are refused by default").isFalse();
+        assertThat(ConfigLoader.parse(MINIMAL + "forwarding: { body_on_get_head: forward }", NO_ENV).forwarding()
+                .forwardBodyOnGetHead()).isTrue();
     }
 
     @Test
@@ -323,6 +326,8 @@ final class ConfigLoaderTest {
                         "\"my proxy\" (expected: a token, e.g. gatehouse)"),
                 Arguments.of(MINIMAL + "forwarding: {underscores_in_headers: allow}", "forwarding.underscores_in_headers",
                         "\"allow\" (expected one of: drop, keep)"),
+                Arguments.of(MINIMAL + "forwarding: {body_on_get_head: allow}", "forwarding.body_on_get_head",
+                        "\"allow\" (expected one of: reject, forward)"),
                 Arguments.of(MINIMAL + "access_log: {path: \"\"}", "access_log.path", "\"\" (expected: stdout or a file path)"),
                 Arguments.of(MINIMAL + "access_log: {enabled: on}", "access_log.enabled", "\"on\" (expected: true or false)"),
                 // admin

@@ -100,7 +100,7 @@ final class Exchange implements QueueWait.Outcomes {
         String incomingId = request.headers().get(HeaderRewriter.X_REQUEST_ID);
         requestId = RequestIds.isAcceptable(incomingId) ? incomingId : RequestIds.generate();
         maxBody = context.settings().maxRequestBody();
-        head = RequestHead.check(request, context.limits().maxHeaders());
+        head = RequestHead.check(request, context.limits().maxHeaders(), context.settings());
         clientKeepAlive = head.keepAlive();
         if (head.error() != null) {
             endings.refused(head);

@@ -61,7 +61,7 @@ public record ProxyContext(
     }
 
     /**
-     * Timeouts in nanoseconds and limits in bytes.
+     * Timeouts in nanoseconds, limits in bytes, and the request rules the data plane reads per request.
      *
      * @param clientHeader          see {@link dev.gatehouse.core.config.TimeoutsConfig}
      * @param clientIdle            idem
@@ -70,14 +70,16 @@ public record ProxyContext(
      * @param backendResponseHeader idem
      * @param backendIdle           idem
      * @param maxRequestBody        0 for unlimited
+     * @param forwardBodyOnGetHead  see {@link dev.gatehouse.core.config.ForwardingConfig}
      */
     public record Settings(long clientHeader, long clientIdle, long clientBody, long clientSend, long backendResponseHeader,
-                           long backendIdle, long maxRequestBody) {
+                           long backendIdle, long maxRequestBody, boolean forwardBodyOnGetHead) {
 
         static Settings of(GatehouseConfig c) {
             var t = c.timeouts();
             return new Settings(t.clientHeader().toNanos(), t.clientIdle().toNanos(), t.clientBody().toNanos(), t.clientSend().toNanos(),
-                    t.backendResponseHeader().toNanos(), t.backendIdle().toNanos(), c.limits().maxRequestBody());
+                    t.backendResponseHeader().toNanos(), t.backendIdle().toNanos(), c.limits().maxRequestBody(),
+                    c.forwarding().forwardBodyOnGetHead());
         }
     }
 }

@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
@@ -11,7 +13,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
  * The checks of a request head before it is routed, in the order a client learns of them: a head
  * the decoder refused (a line or header section over its limit among them), more header fields than
  * {@code limits.max_headers}, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
- * ({@link RequestTarget}), an upgrade ({@link UpgradeRequest}). The body's declared length is judged
+ * ({@link RequestTarget}), a body on GET or HEAD, an upgrade ({@link UpgradeRequest}). A
+ * Content-Length that passes leaves as plain decimal digits. The body's declared length is judged
  * once the route, which may have its own limit, is known ({@link ClientLimits#checkRoute}).
  *
  * @param error         what the client is answered, or {@code null} when the head is acceptable
@@ -33,11 +36,13 @@ record RequestHead(ProxyError error, String problem, ClientLimit limit, boolean 
     static final RequestHead UNCHECKED = new RequestHead(null, null, null, false, false, -1, null, null, false);
 
     /**
-     * Checks {@code request} (an absolute-form target is rewritten to origin-form in place).
+     * Checks {@code request} (an absolute-form target is rewritten to origin-form in place, and
+     * Content-Length normalized in place).
      *
      * @param maxHeaders the most header fields a request may have
+     * @param settings   whether GET and HEAD may carry a body
      */
-    static RequestHead check(HttpRequest request, int maxHeaders) {
+    static RequestHead check(HttpRequest request, int maxHeaders, ProxyContext.Settings settings) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             ClientLimit limit = cause instanceof TooLongHttpLineException ? ClientLimit.REQUEST_LINE
@@ -68,9 +73,35 @@ record RequestHead(ProxyError error, String problem, ClientLimit limit, boolean 
         if (upgrade != null && upgrade.problem() != null) {
             return new RequestHead(ProxyError.BAD_REQUEST, upgrade.problem(), null, keepAlive, false, -1, null, null, true);
         }
+        HttpHeaders h = request.headers();
         long length = HttpUtil.getContentLength(request, -1L);
-        boolean expectsBody = length > 0 || HttpUtil.isTransferEncodingChunked(request);
+        boolean chunked = h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (isGetOrHead(request.method())) {
+            if ((length > 0 || chunked) && !settings.forwardBodyOnGetHead()) {
+                // A backend that ignores the body of a GET would read it as the next request.
+                return new RequestHead(ProxyError.BAD_REQUEST, request.method().name() + " request with a body ("
+                        + (chunked ? "Transfer-Encoding" : "Content-Length: " + length) + ")", null, keepAlive, true,
+                        -1, null, null, true);
+            }
+            if (length == 0) {
+                // Common clients send it; it means no body, so it goes.
+                h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                length = -1;
+            }
+        }
+        if (length >= 0 && !Long.toString(length).equals(h.get(HttpHeaderNames.CONTENT_LENGTH))) {
+            // "003": the backend gets the number the node framed the body by, in its plain form.
+            h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+        }
+        // Any Transfer-Encoding left ends in chunked: the decoder refused every other.
+        boolean expectsBody = length > 0 || chunked;
         return new RequestHead(null, null, null, keepAlive, expectsBody, length, target, upgrade, false);
+    }
+
+    /** GET or HEAD in any case: some backends read methods without regard to case. */
+    private static boolean isGetOrHead(HttpMethod method) {
+        String name = method.name();
+        return name.equalsIgnoreCase("GET") || name.equalsIgnoreCase("HEAD");
     }
 
     private static RequestHead refused(ProxyError error, String problem, boolean keepAlive) {

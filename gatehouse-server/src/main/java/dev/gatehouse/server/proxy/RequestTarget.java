@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * The checks of a request's target and Host (RFC 9112 §3.2): no control bytes, spaces or broken
  * percent-encoding in the target; raw non-ASCII bytes only as valid UTF-8 (forwarded byte for
  * byte); origin-form, absolute-form (whose authority then wins over Host, and the request is
- * rewritten to origin-form), {@code *} only for OPTIONS, and exactly one Host header in HTTP/1.1
- * with only the characters a host may hold.
+ * rewritten to origin-form), {@code *} only for OPTIONS, and exactly one Host header in HTTP/1.1,
+ * not empty, with only the characters a host may hold.
  *
  * @param path    the path (without the query), what routes match
  * @param host    the normalized host, what routes match; {@code null} for an HTTP/1.0 request without Host
@@ -136,7 +136,8 @@ record RequestTarget(String path, String host, String problem) {
     }
 
     private static boolean isValidHost(String host) {
-        if (host.length() > MAX_HOST) {
+        // An http URI needs a host (RFC 9110 §4.2.1): an empty Host names none.
+        if (host.isEmpty() || host.length() > MAX_HOST) {
             return false;
         }
         for (int i = 0; i < host.length(); i++) {

@@ -1,9 +1,11 @@
 package dev.gatehouse.server.tunnel;
 
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.LimitsConfig;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
 import dev.gatehouse.server.Transport;
+import dev.gatehouse.server.codec.ClientCodec;
 import dev.gatehouse.server.upstream.AcquireCallback;
 import dev.gatehouse.server.upstream.UpstreamListener;
 import dev.gatehouse.server.upstream.UpstreamPools;
@@ -26,7 +28,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
@@ -73,7 +74,7 @@ final class ProxyStandIn implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("first-byte", new ChannelInboundHandlerAdapter());
-                        ch.pipeline().addLast("http", new HttpServerCodec());
+                        ch.pipeline().addLast("http", ClientCodec.of(LimitsConfig.DEFAULTS));
                         ch.pipeline().addLast("flow", new FlowControlHandler());
                         ch.pipeline().addLast("proxy", new StandInHandler());
                     }
