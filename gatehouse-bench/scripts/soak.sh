@@ -168,17 +168,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 make_results_dir gatehouse-soak backends
 
-# Netty, Logback and Jackson for the backends and the driver: the bench module's third-party
-# dependencies. The project's own modules come from this source tree's target/classes, never
-# from ~/.m2, which may hold another tree's build.
-run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
-  || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
-deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
-own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
-for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
-bench_cp="$own:$deps"
-echo "$bench_cp" > "$results_dir/bench-classpath.txt"   # to run SoakReport again on this run
-backend_cp="$testing_classes:$deps"
+# The harness's and the backends' classpaths (bench_cp, backend_cp; see lib/bench-common.sh).
+build_bench_classpath
 
 # ---------------------------------------------------------------- ports and config
 

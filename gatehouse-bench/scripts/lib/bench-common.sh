@@ -205,6 +205,23 @@ resolve_jar() {
   read -r -a jvm_args <<< "$jvm_opts"
 }
 
+# Sets bench_cp (the bench module's classes and the project's, then their third-party
+# dependencies) and backend_cp (the test fixtures' classes and the same dependencies), and writes
+# bench_cp to $results_dir/bench-classpath.txt, to run a report again on a finished run. The
+# project's own modules come from this source tree's target/classes, never from ~/.m2, which may
+# hold another tree's build. Needs bench_classes, testing_classes and results_dir.
+build_bench_classpath() {
+  local deps own d
+  run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
+    || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+  deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
+  own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
+  for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
+  bench_cp="$own:$deps"
+  echo "$bench_cp" > "$results_dir/bench-classpath.txt"
+  backend_cp="$testing_classes:$deps"
+}
+
 # ---------------------------------------------------------------- results directory
 
 # Settles the results directory: when $results_dir is empty, a new mktemp directory

@@ -84,7 +84,7 @@ public final class ChaosRun {
                 case "--duration" -> duration = Args.intIn(a, v, 1, 3600);
                 case "--rate" -> rate = Args.positiveDouble(a, v);
                 case "--workers" -> workers = Args.intIn(a, v, 1, 512);
-                case "--post-share" -> postShare = share(a, v);
+                case "--post-share" -> postShare = Args.share(a, v);
                 case "--delay-ms" -> delayMs = Args.intIn(a, v, 0, 10_000);
                 case "--body-bytes" -> bodyBytes = Args.intIn(a, v, 1, 1 << 20);
                 case "--download-bytes" -> downloadBytes = Args.intIn(a, v, 0, 1 << 24);
@@ -222,17 +222,6 @@ public final class ChaosRun {
         return last;
     }
 
-    private static double share(String name, String value) {
-        try {
-            double v = Double.parseDouble(value == null ? "" : value.trim());
-            if (v >= 0 && v <= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw Args.fail(name, value, "a number from 0 to 1");
-    }
 
     private static String clean(String s) {
         return s == null ? "" : s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');

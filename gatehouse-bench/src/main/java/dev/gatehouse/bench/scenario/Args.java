@@ -84,4 +84,17 @@ public final class Args {
         }
         throw fail(name, value, "a number > 0");
     }
+
+    /** A share from 0 to 1 ({@code 0.25}). */
+    public static double share(String name, String value) {
+        try {
+            double v = Double.parseDouble(value == null ? "" : value.trim());
+            if (v >= 0 && v <= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail(name, value, "a number from 0 to 1");
+    }
 }

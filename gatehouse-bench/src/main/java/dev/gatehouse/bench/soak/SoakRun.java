@@ -296,13 +296,13 @@ public final class SoakRun {
                 case "--rate" -> s.rate = Args.positiveDouble(a, v);
                 case "--workers" -> s.workers = Args.intIn(a, v, 1, 512);
                 case "--max-body" -> s.maxBody = Args.intIn(a, v, 1, 16 << 20);
-                case "--fresh-share" -> s.freshShare = share(a, v);
+                case "--fresh-share" -> s.freshShare = Args.share(a, v);
                 case "--ws-sessions" -> s.wsSessions = Args.intIn(a, v, 0, 1000);
                 case "--ws-life" -> s.wsLife = ChaosMonkey.Range.parse(a, v);
                 case "--ws-gap" -> s.wsGap = ChaosMonkey.Range.parse(a, v);
                 case "--restart-every" -> s.restartEvery = ChaosMonkey.Range.parse(a, v);
                 case "--down" -> s.down = ChaosMonkey.Range.parse(a, v);
-                case "--term-share" -> s.termShare = share(a, v);
+                case "--term-share" -> s.termShare = Args.share(a, v);
                 case "--sample-every" -> s.sampleEvery = Args.intIn(a, v, 1, 600);
                 case "--warmup" -> s.warmup = Args.intIn(a, v, 0, 3600);
                 case "--timeout" -> s.timeout = Args.intIn(a, v, 1, 600);
@@ -336,17 +336,6 @@ public final class SoakRun {
         return out;
     }
 
-    private static double share(String name, String value) {
-        try {
-            double v = Double.parseDouble(value == null ? "" : value.trim());
-            if (v >= 0 && v <= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw Args.fail(name, value, "a number from 0 to 1");
-    }
 
     /** Without a configuration Logback logs Netty's DEBUG lines (the WebSocket clients'); warnings are enough. */
     private static void quietDefaultLogging() {
