@@ -224,8 +224,10 @@ final class HeaderRewriter {
     private static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
+            // Seven letters is also "Proxy-" and one more (found by HeaderRewriterFuzzTest).
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE)
+                    || isProxyHeader(name);
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
                     || AsciiString.contentEqualsIgnoreCase(name, KEEP_ALIVE)
                     || isProxyHeader(name);
