@@ -7,8 +7,9 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * The checks of a request head before it is routed, in the order a client learns of them: a head
- * the decoder refused, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
- * ({@link RequestTarget}), an upgrade ({@link UpgradeRequest}), and a declared body over the limit.
+ * the decoder refused, a version other than HTTP/1.1 or 1.0, CONNECT, a transfer coding other than
+ * chunked ({@link TransferCodings}), the target and Host ({@link RequestTarget}), an upgrade
+ * ({@link UpgradeRequest}), and a declared body over the limit.
  *
  * @param error       what the client is answered, or {@code null} when the head is acceptable
  * @param problem     why, for the log and the access record; {@code null} when acceptable
@@ -43,6 +44,10 @@ record RequestHead(ProxyError error, String problem, boolean keepAlive, boolean 
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (HttpMethod.CONNECT.equals(request.method())) {
             return refused(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported", keepAlive, false);
+        }
+        RequestHead coding = TransferCodings.refusal(request, keepAlive);
+        if (coding != null) {
+            return coding;
         }
         RequestTarget target = RequestTarget.check(request);
         if (target.problem() != null) {

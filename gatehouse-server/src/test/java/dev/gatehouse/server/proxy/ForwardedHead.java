@@ -17,7 +17,7 @@ import java.util.Locale;
  * ASCII or valid UTF-8; every line ends in CRLF and holds no other CR or LF; header names are tokens
  * and values hold no control byte but HTAB; no name reads as a framing or hop-by-hop header unless
  * it is one (a look-alike such as {@code Content_Length} or {@code Transfer--Encoding}); one Host;
- * and one framing: Content-Length (once, digits) or Transfer-Encoding ending in chunked, never both.
+ * and one framing: Content-Length (once, digits) or Transfer-Encoding: chunked (once, alone), never both.
  *
  * @param method  the method
  * @param target  the target, as its bytes read in ISO-8859-1
@@ -84,9 +84,8 @@ record ForwardedHead(String method, String target, List<Field> headers) {
         require(codings.size() <= 1, "Transfer-Encoding " + codings.size() + " times");
         require(lengths.isEmpty() || codings.isEmpty(), "both Content-Length and Transfer-Encoding");
         if (!codings.isEmpty()) {
-            String[] list = codings.get(0).split(",");
-            require(list[list.length - 1].strip().equalsIgnoreCase("chunked"),
-                    "Transfer-Encoding does not end in chunked: " + show(codings.get(0)));
+            require(codings.get(0).equalsIgnoreCase("chunked"), "Transfer-Encoding other than chunked: "
+                    + show(codings.get(0)));
             return Framing.CHUNKED;
         }
         if (!lengths.isEmpty()) {
