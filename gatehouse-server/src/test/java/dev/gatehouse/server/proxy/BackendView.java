@@ -83,11 +83,31 @@ final class BackendView {
         }
     }
 
+    /**
+     * The fields as {@code name: value}, the value without surrounding whitespace: a backend reads
+     * a field value without it (RFC 9110 §5.5). Netty joins an obs-fold line to the value with a
+     * space, so {@code "a\r\n \r\n"} arrives as {@code "a "}, leaves as {@code "a "}, and is
+     * {@code "a"} to every backend; the node forwards each field on one line, so the fold itself
+     * never reaches a backend.
+     */
     private static List<String> fields(HttpHeaders h) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> e : h) {
-            out.add(e.getKey().toLowerCase(Locale.ROOT) + ": " + e.getValue());
+            out.add(e.getKey().toLowerCase(Locale.ROOT) + ": " + trimOws(e.getValue()));
         }
         return out;
+    }
+
+    /** Without leading and trailing spaces and tabs (OWS), and nothing else. */
+    private static String trimOws(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(start, end);
     }
 }
