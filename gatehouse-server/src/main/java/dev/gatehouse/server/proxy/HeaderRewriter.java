@@ -235,9 +235,9 @@ final class HeaderRewriter {
         };
     }
 
-    /** {@code Proxy-*}, which includes {@code Proxy-Connection} and {@code Proxy-Authorization}. */
+    /** {@code Proxy-*}, which includes {@code Proxy-Connection}, {@code Proxy-Authorization} and a bare {@code Proxy-}. */
     private static boolean isProxyHeader(CharSequence name) {
-        return name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
+        return name.length() >= 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
     }
 
     private void appendVia(HttpHeaders h, HttpVersion version) {

@@ -31,10 +31,10 @@ final class HeaderRewriterTest {
     @Test
     void removeHopByHop_removesProxyHeadersOfEveryLength() {
         // "Proxy-" and one letter is seven characters, as long as Trailer and Upgrade (found by
-        // HeaderRewriterFuzzTest).
+        // HeaderRewriterFuzzTest); a bare "Proxy-" is one too (found by RequestHeadFuzzTest).
         HttpHeaders h = new DefaultHttpHeaders().add("Proxy-A", "1").add("Proxy-AB", "2").add("Proxy-", "3").add("ProxyAB", "4");
         HeaderRewriter.removeHopByHop(h);
-        assertThat(h.names()).containsExactlyInAnyOrder("Proxy-", "ProxyAB");
+        assertThat(h.names()).containsExactly("ProxyAB");
     }
 
     @Test
