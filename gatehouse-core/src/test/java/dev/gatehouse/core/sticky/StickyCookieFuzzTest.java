@@ -12,6 +12,8 @@ import dev.gatehouse.core.config.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the sticky-cookie path of a request: the {@code Cookie} header, one char per byte as
@@ -37,6 +39,7 @@ final class StickyCookieFuzzTest {
     private static final List<Member> MEMBERS = List.of(A, B);
 
     @FuzzTest
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @DictionaryEntries({"gh_sticky=", "; ", "\"", "."})
     void cookieHeader_pinsOnlyAnIssuedUnexpiredCookie(byte[] input) {
         String header = new String(input, StandardCharsets.ISO_8859_1);

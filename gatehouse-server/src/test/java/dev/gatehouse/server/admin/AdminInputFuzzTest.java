@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes what the admin API reads from a request: the {@code Authorization} header, the path
@@ -54,6 +56,7 @@ final class AdminInputFuzzTest {
             HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     @FuzzTest
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @DictionaryEntries({"/api/v1/pools/web/backends/10.0.0.1:8001", "/api/v1/pools/", "/backends", "/weight", "/drain",
         "/maintenance", "/ready", "/deploy", "/rollback", "/canary", "/api/v1/reload", "%5B", "%3A", "Bearer ",
         "\"address\"", "\"weight\"", "\"version\"", "\"deadline\"", "\"percent\"", "\"backends\"", "\"mode\"",

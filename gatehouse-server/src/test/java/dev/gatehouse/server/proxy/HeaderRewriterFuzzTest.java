@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes {@link HeaderRewriter} with arbitrary header lists, as Netty's validating decoder could
@@ -49,6 +51,7 @@ final class HeaderRewriterFuzzTest {
     private static final List<Cidr> EVERYONE = List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0"));
 
     @FuzzTest
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @DictionaryEntries({"Connection: ", "Content-Length: ", "Transfer-Encoding: ", "Keep-Alive: ", "Proxy-", "TE: ",
         "Trailer: ", "Upgrade: ", "Host: ", "X-Forwarded-For: ", "X-Forwarded-Host: ", "Forwarded: ", "X-Real-IP: ",
         "X-Request-Id: ", "Via: ", "_", "--"})

@@ -26,6 +26,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the request head as the node sees it after Netty: the client's bytes go through the
@@ -92,6 +94,7 @@ final class RequestHeadFuzzTest {
     }
 
     @FuzzTest
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void clientBytes_areRefusedOrForwardedClean(byte[] input) {
         if (input.length > MAX_INPUT) {
             return;
