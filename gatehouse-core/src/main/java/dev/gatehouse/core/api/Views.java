@@ -16,7 +16,7 @@ final class Views {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
+            } else if (Character.isISOControl(c)) {
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);

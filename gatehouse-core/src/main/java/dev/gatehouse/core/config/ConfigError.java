@@ -8,6 +8,16 @@ package dev.gatehouse.core.config;
  */
 public record ConfigError(String path, String message) {
 
+    /**
+     * Escapes control characters (C0, DEL, C1) in both parts: an error is shown on a terminal, in
+     * logs and in the admin API's answers as one printable line, whatever bytes the file held and
+     * however a check quoted them.
+     */
+    public ConfigError {
+        path = path == null ? null : Values.printable(path);
+        message = message == null ? null : Values.printable(message);
+    }
+
     @Override
     public String toString() {
         return path.isEmpty() ? message : path + ": " + message;

@@ -306,7 +306,7 @@ final class ConfigWalker {
         }
         in.error(path, Values.quote(name) + (poolNames.isEmpty()
                 ? " (expected: a pool declared under pools; there are none)"
-                : " (expected one of: " + String.join(", ", poolNames) + ")"));
+                : " (expected one of: " + String.join(", ", poolNames.stream().map(Paths::key).toList()) + ")"));
         return null;
     }
 }

@@ -43,7 +43,7 @@ public record ForwardingConfig(List<Cidr> trustedProxies, boolean forwarded, Str
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(via, "via");
         if (via.isEmpty() || !via.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ',' && c != '(' && c != ')')) {
-            throw new IllegalArgumentException("via: \"" + via + "\" (expected: a token, e.g. gatehouse)");
+            throw new IllegalArgumentException("via: " + Values.quote(via) + " (expected: a token, e.g. gatehouse)");
         }
     }
 

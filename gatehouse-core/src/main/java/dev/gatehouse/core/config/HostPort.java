@@ -51,13 +51,14 @@ public record HostPort(String host, int port) {
         }
         int p = Integer.parseInt(port);
         if (p > 65535) {
-            throw new IllegalArgumentException('"' + text + "\" (expected: port 0-65535)");
+            throw new IllegalArgumentException(Values.quote(text) + " (expected: port 0-65535)");
         }
         return new HostPort(host, p);
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException('"' + text + "\" (expected: host:port, or [ipv6]:port)");
+        // Quoted and escaped: the text may come from a file or an admin request, control bytes and all.
+        return new IllegalArgumentException((text == null ? "null" : Values.quote(text)) + " (expected: host:port, or [ipv6]:port)");
     }
 
     /** Formats as {@code host:port}, bracketing IPv6 literals. */

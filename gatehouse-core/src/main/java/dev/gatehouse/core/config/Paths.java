@@ -18,6 +18,14 @@ final class Paths {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /**
+     * A key as a message lists it: as it is when plain, else quoted and escaped, so that a key
+     * holding a line break or a comma cannot split or blur the message.
+     */
+    static String key(String key) {
+        return PLAIN_KEY.matcher(key).matches() ? key : Values.quote(key);
+    }
+
     /** The path of a list element. */
     static String index(String path, int i) {
         return path + "[" + i + "]";

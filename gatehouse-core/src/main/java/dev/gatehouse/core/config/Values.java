@@ -282,15 +282,30 @@ final class Values {
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
+                default -> appendPrintable(b, c);
             }
         }
         return b.append(s.length() > MAX_QUOTED ? "...\"" : "\"").toString();
+    }
+
+    /**
+     * The text with its control characters (C0, DEL and C1, which terminals act on) escaped as
+     * {@code \\uXXXX}: for messages that carry a parser's words about the input, which may quote
+     * its bytes.
+     */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            appendPrintable(b, s.charAt(i));
+        }
+        return b.toString();
+    }
+
+    private static void appendPrintable(StringBuilder b, char c) {
+        if (Character.isISOControl(c)) {
+            b.append(String.format("\\u%04x", (int) c));
+        } else {
+            b.append(c);
+        }
     }
 }

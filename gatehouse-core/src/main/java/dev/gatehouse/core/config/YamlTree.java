@@ -95,7 +95,7 @@ final class YamlTree {
             throw error(path, "nested deeper than " + MAX_DEPTH + " levels (expected: a shallower document)");
         }
         if (p instanceof YAMLParser yp && yp.isCurrentAlias()) {
-            throw error(path, "alias *" + p.getText() + " (expected: a value; anchors and aliases are not supported)");
+            throw error(path, "alias *" + Values.printable(p.getText()) + " (expected: a value; anchors and aliases are not supported)");
         }
         return switch (p.currentToken()) {
             case START_OBJECT -> readObject(p, path, depth);
@@ -135,7 +135,7 @@ final class YamlTree {
             String key = p.currentName();
             String child = Paths.child(path, key);
             if (node.has(key)) {
-                throw error(child, "duplicate key \"" + key + "\" (expected: each key once)");
+                throw error(child, "duplicate key " + Values.quote(key) + " (expected: each key once)");
             }
             p.nextToken();
             node.set(key, read(p, child, depth + 1));
@@ -166,13 +166,14 @@ final class YamlTree {
         return "line " + line + ", column " + column + ": ";
     }
 
+    /** The message's first line, its control characters escaped: SnakeYAML quotes the bytes it trips on. */
     private static String firstLine(String message) {
         if (message == null || message.isBlank()) {
             return "syntax error";
         }
         String s = message.strip();
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl).strip();
+        return Values.printable(nl < 0 ? s : s.substring(0, nl).strip());
     }
 
     private static ConfigException error(String path, String message) {

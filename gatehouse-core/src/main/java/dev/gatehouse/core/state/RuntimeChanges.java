@@ -342,8 +342,23 @@ public final class RuntimeChanges {
         return out;
     }
 
+    /** Quoted, with control characters escaped: the text comes from an admin request. */
     private static String quote(String s) {
-        return s == null ? "null" : "\"" + s + "\"";
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 
     /**

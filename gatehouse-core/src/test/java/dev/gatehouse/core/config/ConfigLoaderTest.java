@@ -378,6 +378,20 @@ final class ConfigLoaderTest {
                 .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null, null, "/tmp/s.json"));
     }
 
+    @Test
+    void parse_listsOddPoolNamesQuoted_soAnErrorStaysOneLine() {
+        // Found by ConfigLoaderFuzzTest: the declared names were listed as written, line breaks and all.
+        List<ConfigError> errors = errors("""
+                listeners:
+                  - bind: 127.0.0.1:8080
+                    routes: [{ pool: api }]
+                pools: { "w\\ne b": {}, web: {} }
+                """);
+        assertThat(errors).contains(new ConfigError("listeners[0].routes[0].pool",
+                "\"api\" (expected one of: \"w\\ne b\", web)"));
+        assertThat(errors).allSatisfy(e -> assertThat(e.toString()).doesNotContain("\n"));
+    }
+
     @ParameterizedTest(name = "{1}: {2}")
     @MethodSource("singleErrors")
     void parse_reportsTheError(String yaml, String path, String message) {

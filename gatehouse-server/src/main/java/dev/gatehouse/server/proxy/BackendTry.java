@@ -121,7 +121,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         this.reused = reused;
         sent = false;
         exchange.connected();
-        HttpRequest out = backendRequest();
+        HttpRequest out = backendRequest(exchange.request(), exchange.expectsBody());
         // Whether any of the request reached the socket decides whether a POST may be retried. An
         // idempotent request is retried either way, so it spares the promise and its listener.
         ChannelPromise headWritten;
@@ -195,11 +195,13 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         client.startBackendTimer(headTimeoutNanos);
     }
 
-    /** The request head as it goes to the backend: HTTP/1.1, and no framing header without a body. */
-    private HttpRequest backendRequest() {
-        HttpRequest request = exchange.request();
+    /**
+     * The request head as it goes to the backend: HTTP/1.1, and no framing header without a body.
+     * Shares {@code request}'s headers, already rewritten for the backend.
+     */
+    static HttpRequest backendRequest(HttpRequest request, boolean expectsBody) {
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
-        if (!exchange.expectsBody()) {
+        if (!expectsBody) {
             // RFC 9112: no body, no framing header (a stray "Content-Length: 0" is harmless).
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         }

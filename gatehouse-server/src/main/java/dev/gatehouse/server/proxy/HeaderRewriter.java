@@ -224,8 +224,10 @@ final class HeaderRewriter {
     private static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
+            // Seven letters is also "Proxy-" and one more (found by HeaderRewriterFuzzTest).
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE)
+                    || isProxyHeader(name);
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
                     || AsciiString.contentEqualsIgnoreCase(name, KEEP_ALIVE)
                     || isProxyHeader(name);
@@ -233,9 +235,9 @@ final class HeaderRewriter {
         };
     }
 
-    /** {@code Proxy-*}, which includes {@code Proxy-Connection} and {@code Proxy-Authorization}. */
+    /** {@code Proxy-*}, which includes {@code Proxy-Connection}, {@code Proxy-Authorization} and a bare {@code Proxy-}. */
     private static boolean isProxyHeader(CharSequence name) {
-        return name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
+        return name.length() >= 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
     }
 
     private void appendVia(HttpHeaders h, HttpVersion version) {

@@ -12,10 +12,11 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 /**
  * The checks of a request head before it is routed, in the order a client learns of them: a head
  * the decoder refused (a line or header section over its limit among them), more header fields than
- * {@code limits.max_headers}, a version other than HTTP/1.1 or 1.0, CONNECT, the target and Host
- * ({@link RequestTarget}), a body on GET or HEAD, an upgrade ({@link UpgradeRequest}). A
- * Content-Length that passes leaves as plain decimal digits. The body's declared length is judged
- * once the route, which may have its own limit, is known ({@link ClientLimits#checkRoute}).
+ * {@code limits.max_headers}, a version other than HTTP/1.1 or 1.0, CONNECT, a transfer coding
+ * other than chunked ({@link TransferCodings}), the target and Host ({@link RequestTarget}), a body
+ * on GET or HEAD, an upgrade ({@link UpgradeRequest}). A Content-Length that passes leaves as plain
+ * decimal digits. The body's declared length is judged once the route, which may have its own
+ * limit, is known ({@link ClientLimits#checkRoute}).
  *
  * @param error         what the client is answered, or {@code null} when the head is acceptable
  * @param problem       why, for the log and the access record; {@code null} when acceptable
@@ -64,6 +65,10 @@ record RequestHead(ProxyError error, String problem, ClientLimit limit, boolean 
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (HttpMethod.CONNECT.equals(request.method())) {
             return refused(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported", keepAlive);
+        }
+        RequestHead coding = TransferCodings.refusal(request, keepAlive);
+        if (coding != null) {
+            return coding;
         }
         RequestTarget target = RequestTarget.check(request);
         if (target.problem() != null) {

@@ -29,6 +29,15 @@ final class HeaderRewriterTest {
     }
 
     @Test
+    void removeHopByHop_removesProxyHeadersOfEveryLength() {
+        // "Proxy-" and one letter is seven characters, as long as Trailer and Upgrade (found by
+        // HeaderRewriterFuzzTest); a bare "Proxy-" is one too (found by RequestHeadFuzzTest).
+        HttpHeaders h = new DefaultHttpHeaders().add("Proxy-A", "1").add("Proxy-AB", "2").add("Proxy-", "3").add("ProxyAB", "4");
+        HeaderRewriter.removeHopByHop(h);
+        assertThat(h.names()).containsExactly("ProxyAB");
+    }
+
+    @Test
     void rewriteRequest_fromIpv6Peer_quotesTheForwardedNode() throws Exception {
         HeaderRewriter rewriter = new HeaderRewriter(new ForwardingConfig(List.of(), true, "edge-1"));
         HttpHeaders h = new DefaultHttpHeaders().add("Host", "example.com:8443");
