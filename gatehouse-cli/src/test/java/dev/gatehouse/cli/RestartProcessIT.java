@@ -190,4 +190,41 @@ final class RestartProcessIT {
             }
         }
     }
+
+    @Test
+    void aWebSocketOnTheOldProcess_isToldServiceRestart_andTheNextOneReachesTheNewProcess() throws Exception {
+        try (dev.gatehouse.testing.WebSocketEchoBackend echo = dev.gatehouse.testing.WebSocketEchoBackend.start("ws", 0, false)) {
+            int port = freePort();
+            Path config = Files.writeString(dir.resolve("g.yaml"), """
+                    listeners:
+                      - bind: 127.0.0.1:%d
+                        routes: [ { path_prefix: /, pool: ws } ]
+                    admin: false
+                    access_log: { enabled: false }
+                    pools:
+                      ws:
+                        tunnels: { on_cutover: close, grace: 0s, close_timeout: 2s }
+                        backends: [ "%s" ]
+                    """.formatted(port, echo.address()));
+            try (NodeProcess node = NodeProcess.start(dir, List.of("-Xmx96m"), "run", "--config", config.toString())) {
+                node.awaitPort();
+                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("runtime state"));
+                try (var before = dev.gatehouse.testing.WebSocketTestClient.connect(port, "/chat")) {
+                    before.sendText("before");
+                    assertThat(before.awaitMessage(Duration.ofSeconds(10)).text()).isEqualTo("before");
+                    signal("USR2", node.pid());
+                    lastPid = awaitNewProcess(node, 1);
+                    // Policy close, grace 0: at once, at a frame boundary, with "come back".
+                    var close = before.awaitClose(Duration.ofSeconds(30));
+                    assertThat(close.code()).isEqualTo(1012);
+                    assertThat(close.closeFrameReceived()).isTrue();
+                }
+                assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as("the old process exits").isTrue();
+                try (var after = dev.gatehouse.testing.WebSocketTestClient.connect(port, "/chat")) {
+                    after.sendText("after");
+                    assertThat(after.awaitMessage(Duration.ofSeconds(10)).text()).isEqualTo("after");
+                }
+            }
+        }
+    }
 }
