@@ -222,8 +222,9 @@ final class ControlPlaneIT {
                     st -> RuntimeChanges.admin(st, control.config(), pool, address(a), AdminState.DRAIN, null)))
                     .isInstanceOf(ChangeRejected.class);
 
-            assertThat(auditLines()).containsExactly("who=\"eve \\\"admin\\\"\" what=\"drain x\\\" result=\\\"applied\\nwho=\\\"root"
-                    + "\\\\ a\" result=\"rejected: pool: \\\"x\\\" result=\\\"applied\\nwho=\\\"root\\\\\\\" (expected: one of [web])\"");
+            // The pool name is quoted with its escapes in the error, and the audit line escapes that again.
+            assertThat(auditLines()).containsExactly("who=\"eve \\\"admin\\\"\" what=\"drain x\\\" result=\\\"applied\\nwho=\\\"root\\\\ a\""
+                    + " result=\"rejected: pool: \\\"x\\\\\\\" result=\\\\\\\"applied\\\\u000awho=\\\\\\\"root\\\\\\\\\\\" (expected: one of [web])\"");
         }
     }
 
