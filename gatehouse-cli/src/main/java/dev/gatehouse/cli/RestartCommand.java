@@ -16,12 +16,13 @@ import picocli.CommandLine.Spec;
  * new process's pid, or why the node kept serving.
  */
 @Command(name = "restart", description = {
-        "Restart a running node without refusing a connection (like SIGUSR2): it starts a new",
-        "process with the same command line (a new jar at the same path is the new binary), which",
-        "reads the config file and the state file and takes over the listening sockets; the old",
-        "process then drains and exits. A new process that fails to start leaves the old one",
-        "serving; the reason is printed (exit code 1). A restart is refused while a deploy runs",
-        "(exit code 5). Needs Linux (the epoll transport)."})
+        "Restart a running node without refusing a connection (like SIGUSR2).",
+        "It starts a new process with the same command line (a new jar at the",
+        "same path is the new binary), which reads the config and state files",
+        "and takes over the listening sockets; the old process then drains and",
+        "exits. A new process that fails to start leaves the old one serving and",
+        "its reason is printed (exit code 1). Refused while a deploy runs (exit",
+        "code 5). Needs Linux (the epoll transport)."})
 final class RestartCommand implements Callable<Integer> {
 
     @Mixin

@@ -17,10 +17,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", description = {
         "Run a Gatehouse node from a configuration file.",
-        "Runtime changes (gatehouse backend ...) are kept in the state file, admin.state_file or",
-        "else <config file>.state.json, and restored at start. SIGHUP reloads the configuration",
-        "file (like gatehouse reload); SIGUSR2 restarts the node without refusing a connection (like",
-        "gatehouse restart); SIGTERM or SIGINT drains in-flight requests, then exits."})
+        "Runtime changes (gatehouse backend ...) are kept in the state file,",
+        "admin.state_file or else <config file>.state.json, and restored at",
+        "start. SIGHUP reloads the configuration file (like gatehouse reload);",
+        "SIGUSR2 restarts the node without refusing a connection (like gatehouse",
+        "restart); SIGTERM or SIGINT drains in-flight requests, then exits."})
 final class RunCommand implements Callable<Integer> {
 
     private static volatile boolean serving;
