@@ -14,6 +14,7 @@ import dev.gatehouse.server.admin.AdminServer;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.deploy.Deployer;
 import dev.gatehouse.server.deploy.Deploys;
+import dev.gatehouse.server.deploy.LiveApps;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
@@ -25,7 +26,8 @@ import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.restart.InheritedListeners;
 import dev.gatehouse.server.restart.NodeRestart;
 import dev.gatehouse.server.restart.RestartOptions;
-import dev.gatehouse.server.restart.Restarting;
+import dev.gatehouse.server.restart.RestartHold;
+import dev.gatehouse.server.restart.RestartOutcome;
 import dev.gatehouse.server.supervisor.Supervisor;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.tunnel.TunnelSweeper;
@@ -41,6 +43,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -87,7 +90,7 @@ public final class GatehouseServer implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile boolean stopped;
     /** A hitless restart holds the node: no runtime change, reload or deploy until it ends. */
-    private volatile boolean held;
+    private final RestartHold restartHold;
     /** The node stops because a new process took over: tunnels follow their pool's policy. */
     private volatile boolean handedOver;
     private NodeRestart restart;
@@ -126,11 +129,6 @@ public final class GatehouseServer implements AutoCloseable {
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
-        control.beforeChange(() -> {
-            if (held) {
-                throw new Restarting();
-            }
-        });
         control.beforePublish(s -> upstreams.prepare(addresses(s)));
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
@@ -139,6 +137,8 @@ public final class GatehouseServer implements AutoCloseable {
         deployer.openTunnels(tunnels);
         control.openTunnels(tunnels);
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
+        this.restartHold = new RestartHold(deploys);
+        control.beforeChange(restartHold::refuseIfHeld);
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -234,7 +234,9 @@ public final class GatehouseServer implements AutoCloseable {
                         server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart);
             }
             // Apps first: the listeners open once their live version accepts connections.
-            server.startSupervisedApps();
+            if (server.supervisor != null) {
+                LiveApps.start(server.supervisor, server.snapshots, server.control);
+            }
             server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
             server.metrics.watchEventLoops(server.group);
@@ -265,85 +267,9 @@ public final class GatehouseServer implements AutoCloseable {
         return server;
     }
 
-    /**
-     * Starts the live version of every supervised app whose pool has one (the app processes of a
-     * node that stopped went with it), and registers the new instances in place of the old ones.
-     * An app never deployed waits for its first deploy.
-     */
-    private void startSupervisedApps() throws java.io.IOException {
-        if (supervisor == null) {
-            return;
-        }
-        for (String app : supervisor.apps()) {
-            var pool = snapshots.current().pool(app);
-            if (pool == null || pool.liveVersion() == null) {
-                continue;
-            }
-            String live = pool.liveVersion();
-            List<HostPort> started = supervisor.start(app, live).stream()
-                    .map(dev.gatehouse.server.supervisor.AppInstance::address).toList();
-            awaitAccepting(app, started, java.time.Duration.ofSeconds(30));
-            control.change("supervisor", "start app " + app + " " + live + " on " + started, s -> {
-                RuntimeState next = s;
-                for (var m : pool.members()) {
-                    HostPort a = m.backend().address();
-                    if (m.backend().version().equals(live) && !started.contains(a)) {
-                        next = RuntimeChanges.remove(next, control.config(), app, a);
-                    }
-                }
-                for (HostPort a : started) {
-                    if (pool.members().stream().noneMatch(m -> m.backend().address().equals(a))) {
-                        next = RuntimeChanges.add(next, control.config(), app, a, 1, live);
-                    }
-                }
-                return next;
-            });
-            LOG.info("app {}: {} started on {}", app, live, started);
-        }
-    }
-
-    /** Waits until every address accepts a connection, or the time is up (then serves anyway, with a warning). */
-    private static void awaitAccepting(String app, List<HostPort> addresses, java.time.Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        for (HostPort a : addresses) {
-            while (!accepts(a)) {
-                if (System.nanoTime() >= deadline) {
-                    LOG.warn("app {}: {} does not accept connections after {} s; serving anyway", app, a, within.toSeconds());
-                    return;
-                }
-                // Start-up only, before the listeners open: a short poll of a process coming up.
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-            }
-        }
-    }
-
-    private static boolean accepts(HostPort a) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new InetSocketAddress(a.host(), a.port()), 200);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     private NodeRestart newRestart(RestartOptions restarts) {
-        return new NodeRestart(restarts.successor(), group, transport.canPassSockets(), this::listening,
-                new NodeRestart.Hold() {
-                    @Override
-                    public String hold() {
-                        String busy = deploys.holdAll("a node restart");
-                        if (busy == null) {
-                            held = true;
-                        }
-                        return busy;
-                    }
-
-                    @Override
-                    public void release() {
-                        held = false;
-                        deploys.releaseAll();
-                    }
-                }, () -> {
+        return new NodeRestart(restarts.successor(), group, transport.canPassSockets(), this::listening, restartHold,
+                () -> {
                     handedOver = true;
                     restarts.exit().run();
                 }, RESTART_TIMEOUT);
@@ -370,7 +296,7 @@ public final class GatehouseServer implements AutoCloseable {
      * @return completes when the new process serves (this one then drains and exits), or the
      *         restart was refused or failed (this one keeps serving)
      */
-    public java.util.concurrent.CompletableFuture<dev.gatehouse.server.restart.RestartOutcome> restart(String who) {
+    public CompletableFuture<RestartOutcome> restart(String who) {
         return restart.request(who);
     }
 

@@ -10,6 +10,7 @@ import dev.gatehouse.server.Transport;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.deploy.Deploys;
 import io.netty.bootstrap.ServerBootstrap;
+import dev.gatehouse.server.restart.RestartOutcome;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +68,8 @@ public final class AdminServer {
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt)
             throws ConfigException {
         this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
-                who -> java.util.concurrent.CompletableFuture.completedFuture(new dev.gatehouse.server.restart.RestartOutcome(
-                        dev.gatehouse.server.restart.RestartOutcome.Result.REFUSED, -1, "this node cannot be restarted")));
+                who -> CompletableFuture.completedFuture(new RestartOutcome(RestartOutcome.Result.REFUSED, -1,
+                        "this node cannot be restarted")));
     }
 
     /**
@@ -76,8 +79,7 @@ public final class AdminServer {
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
                        TunnelCounts tunnels,
-                       java.util.function.Function<String, java.util.concurrent.CompletableFuture<
-                               dev.gatehouse.server.restart.RestartOutcome>> restarts) throws ConfigException {
+                       Function<String, CompletableFuture<RestartOutcome>> restarts) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -153,7 +155,7 @@ public final class AdminServer {
     }
 
     /** The listening channel, or null before {@link #start} and after {@link #stop}. */
-    public synchronized io.netty.channel.Channel channel() {
+    public synchronized Channel channel() {
         return channel;
     }
 
