@@ -109,10 +109,12 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
-        /** Adds a route with limits of its own ({@code max_request_body}, {@code rate_limit}). */
+        /** Adds a route with limits of its own ({@code max_request_body}, {@code rate_limit}), or a redirect route. */
         public Builder route(RouteConfig route) {
             routes.add(route);
-            pools.computeIfAbsent(route.pool(), k -> new ArrayList<>());
+            if (route.pool() != null) {
+                pools.computeIfAbsent(route.pool(), k -> new ArrayList<>());
+            }
             return this;
         }
 
