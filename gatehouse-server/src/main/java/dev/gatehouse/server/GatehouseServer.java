@@ -122,14 +122,14 @@ public final class GatehouseServer implements AutoCloseable {
         this.healthChecks = HealthProber.create(snapshots, group, transport, address -> {
             upstreams.prepare(List.of(address));
             return upstreams.resolve(address);
-        }, SharedRandom.INSTANCE);
+        }, SharedRandom.INSTANCE, upstreams::tls);
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
         metrics.tunnels(tunnels);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 this::awaitLoops);
         control.beforeChange(this::refuseOnEventLoop);
-        control.beforePublish(s -> upstreams.prepare(addresses(s)));
+        control.beforePublish(this::prepareUpstreams);
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
@@ -139,6 +139,12 @@ public final class GatehouseServer implements AutoCloseable {
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
         this.restartHold = new RestartHold(deploys);
         control.beforeChange(restartHold::refuseIfHeld);
+    }
+
+    /** Resolves the backends' names and builds the pools' TLS contexts: both block, so never on an event loop. */
+    private void prepareUpstreams(Snapshot s) {
+        upstreams.prepare(addresses(s));
+        upstreams.prepareTls(s.pools().values().stream().map(p -> p.config()).toList());
     }
 
     private static List<HostPort> addresses(Snapshot s) {
@@ -301,7 +307,7 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private void bind(InheritedListeners inherited) throws Exception {
-        upstreams.prepare(addresses(snapshots.current()));
+        prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);

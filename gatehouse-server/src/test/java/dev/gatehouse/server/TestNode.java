@@ -109,10 +109,12 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
-        /** Adds a route with limits of its own ({@code max_request_body}, {@code rate_limit}). */
+        /** Adds a route with limits of its own ({@code max_request_body}, {@code rate_limit}), or a redirect route. */
         public Builder route(RouteConfig route) {
             routes.add(route);
-            pools.computeIfAbsent(route.pool(), k -> new ArrayList<>());
+            if (route.pool() != null) {
+                pools.computeIfAbsent(route.pool(), k -> new ArrayList<>());
+            }
             return this;
         }
 
@@ -180,25 +182,31 @@ public final class TestNode implements AutoCloseable {
             pools.computeIfAbsent(pool, k -> new ArrayList<>());
             return change(pool, p -> new PoolConfig(p.name(), strategy != null ? strategy : p.strategy(), p.backends(),
                     hash != null ? hash : p.hash(), admission != null ? admission : p.admission(), sticky, p.health(),
-                    p.retry()));
+                    p.retry(), p.tunnels(), p.tls()));
         }
 
         /** Sets a pool's health checks, outlier detection, slow start and panic. */
         public Builder health(String pool, dev.gatehouse.core.config.HealthConfig health) {
             return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
-                    p.sticky(), health, p.retry()));
+                    p.sticky(), health, p.retry(), p.tunnels(), p.tls()));
         }
 
         /** Sets a pool's retries. */
         public Builder retry(String pool, dev.gatehouse.core.config.RetryConfig retry) {
             return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
-                    p.sticky(), p.health(), retry));
+                    p.sticky(), p.health(), retry, p.tunnels(), p.tls()));
         }
 
         /** Sets a pool's handling of tunnels (WebSockets). */
         public Builder tunnels(String pool, dev.gatehouse.core.config.TunnelsConfig tunnels) {
             return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
-                    p.sticky(), p.health(), p.retry(), tunnels));
+                    p.sticky(), p.health(), p.retry(), tunnels, p.tls()));
+        }
+
+        /** Sets a pool's TLS to its backends. */
+        public Builder tls(String pool, dev.gatehouse.core.config.BackendTlsConfig tls) {
+            return change(pool, p -> new PoolConfig(p.name(), p.strategy(), p.backends(), p.hash(), p.admission(),
+                    p.sticky(), p.health(), p.retry(), p.tunnels(), tls));
         }
 
         private Builder change(String pool, java.util.function.Function<PoolConfig, PoolConfig> change) {

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +52,9 @@ public final class StubBackend implements AutoCloseable {
     private final Channel server;
     private final int port;
     private final PrintStream requestLog;
+    /** Speaks TLS with this when not null. */
+    private final SslContext tls;
+    private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private volatile StubBehavior behavior;
 
     private final AtomicLong connectionSequence = new AtomicLong();
@@ -60,10 +65,11 @@ public final class StubBackend implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final ReceivedBytes received = new ReceivedBytes();
 
-    private StubBackend(String name, StubBehavior behavior, int port, PrintStream requestLog) {
+    private StubBackend(String name, StubBehavior behavior, int port, PrintStream requestLog, SslContext tls) {
         this.name = name;
         this.behavior = behavior;
         this.requestLog = requestLog;
+        this.tls = tls;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stub-" + name, true),
                 NioIoHandler.newFactory());
         this.channels = new DefaultChannelGroup("stub-" + name, group.next());
@@ -138,7 +144,46 @@ public final class StubBackend implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
-        return new StubBackend(name, behavior, port, requestLog);
+        return new StubBackend(name, behavior, port, requestLog, null);
+    }
+
+    /**
+     * Starts a backend that speaks HTTPS on a free port: every connection is TLS with {@code tls}
+     * (a server context, e.g. from certificates made at test time), and the SNI name each client
+     * sent is recorded ({@link #serverNames()}).
+     *
+     * @param name the backend's name
+     * @param behavior how it answers
+     * @param tls the server side of TLS
+     * @return the running backend
+     */
+    public static StubBackend startTls(String name, StubBehavior behavior, SslContext tls) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(behavior, "behavior");
+        if (!Objects.requireNonNull(tls, "tls").isServer()) {
+            throw new IllegalArgumentException("tls: a client context (expected: a server context)");
+        }
+        return new StubBackend(name, behavior, 0, null, tls);
+    }
+
+    /**
+     * Returns the SNI names TLS clients sent, one per handshake in arrival order, {@code ""} for a
+     * handshake without SNI; empty for a plain backend.
+     *
+     * @return a snapshot copy
+     */
+    public List<String> serverNames() {
+        return List.copyOf(serverNames);
+    }
+
+    /** The server side of TLS, or null for plain HTTP. */
+    SslContext tls() {
+        return tls;
+    }
+
+    /** A TLS client sent {@code name} as SNI, or none ({@code null}). */
+    void serverNameSeen(String name) {
+        serverNames.add(name == null ? "" : name);
     }
 
     /**

@@ -4,9 +4,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 
 /**
- * Sets up a stub connection: the raw byte tap (see {@link StubBackend#captureBytes}), the HTTP/1.1 codec (streaming, no aggregator), the request event log
+ * Sets up a stub connection: TLS when the backend speaks it (its SNI recorded), the raw byte tap (see {@link StubBackend#captureBytes}), the HTTP/1.1 codec (streaming, no aggregator), the request event log
  * when the backend has one, and the stub handler.
  */
 final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
@@ -23,6 +26,14 @@ final class StubBackendInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         long connectionId = backend.connectionAccepted(ch);
+        SslContext tls = backend.tls();
+        if (tls != null) {
+            // Reads the ClientHello's SNI (recorded), then hands the connection to an SslHandler of tls.
+            ch.pipeline().addLast("sni", new SniHandler((Mapping<String, SslContext>) serverName -> {
+                backend.serverNameSeen(serverName);
+                return tls;
+            }));
+        }
         ch.pipeline().addLast("tap", new ByteTapHandler(backend.received(), connectionId));
         ch.pipeline().addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
         if (backend.requestLog() != null) {

@@ -51,7 +51,7 @@ public record GatehouseConfig(
         }
         for (ListenerConfig listener : listeners) {
             for (RouteConfig route : listener.routes()) {
-                if (!pools.containsKey(route.pool())) {
+                if (route.pool() != null && !pools.containsKey(route.pool())) {
                     throw new IllegalArgumentException("pool: \"" + route.pool() + "\" (expected: one of " + pools.keySet() + ")");
                 }
             }

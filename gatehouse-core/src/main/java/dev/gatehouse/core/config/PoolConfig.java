@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param health    health checks, outlier detection, slow start and panic
  * @param retry     retries to another backend
  * @param tunnels   upgraded connections (WebSocket): at cutovers and drains, idle, backend slots
+ * @param tls       TLS to the backends ({@link BackendTlsConfig#OFF} for plain HTTP)
  */
 public record PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
                          AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry,
-                         TunnelsConfig tunnels) {
+                         TunnelsConfig tunnels, BackendTlsConfig tls) {
 
     /** Validates and copies. */
     public PoolConfig {
@@ -30,6 +31,7 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(tls, "tls");
         // A backend named twice would get twice its share and one load counted twice; the config
         // loader reports it with its path, this catches a snapshot built from a hand-edited state file.
         java.util.Map<HostPort, Integer> seen = new java.util.HashMap<>();
@@ -45,6 +47,13 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
             throw new IllegalArgumentException("sticky: hash with strategy " + strategy.configName()
                     + " (expected: strategy consistent-hash)");
         }
+    }
+
+    /** A pool without TLS to its backends. */
+    public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
+                      AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry,
+                      TunnelsConfig tunnels) {
+        this(name, strategy, backends, hash, admission, sticky, health, retry, tunnels, BackendTlsConfig.OFF);
     }
 
     /** A pool with the default handling of tunnels. */

@@ -21,7 +21,7 @@ final class PoolWalker {
 
     private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
             "adaptive", "queue", "slow_lane", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
-            "retries", "tunnels");
+            "retries", "tunnels", "tls");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -86,6 +86,7 @@ final class PoolWalker {
         PanicConfig panic = HealthConfig.DEFAULTS.panic();
         RetryConfig retry = RetryConfig.DEFAULTS;
         TunnelsConfig tunnels = TunnelsConfig.DEFAULTS;
+        BackendTlsConfig tls = BackendTlsConfig.OFF;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
@@ -102,6 +103,7 @@ final class PoolWalker {
                 case "panic" -> panic = health.panic(f.value(), f.path());
                 case "retries" -> retry = retries.retries(f.value(), f.path());
                 case "tunnels" -> tunnels = new TunnelsWalker(in).tunnels(f.value(), f.path());
+                case "tls" -> tls = new BackendTlsWalker(in).tls(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -127,7 +129,8 @@ final class PoolWalker {
         HealthConfig hc = new HealthConfig(check, outlier, slowStart, panic);
         RetryConfig r = retry;
         TunnelsConfig t = tunnels;
-        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r, t));
+        BackendTlsConfig tl = tls;
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r, t, tl));
     }
 
     private Strategy strategy(String text, String path) {

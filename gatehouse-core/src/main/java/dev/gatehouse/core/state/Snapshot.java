@@ -89,7 +89,8 @@ public record Snapshot(long generation, GatehouseConfig config, RuntimeState run
             List<RuntimeChanges.EffectiveBackend> backends = RuntimeChanges.effective(declared, runtime.pool(declared.name()));
             PoolConfig pool = new PoolConfig(declared.name(), declared.strategy(),
                     backends.stream().map(RuntimeChanges.EffectiveBackend::config).toList(), declared.hash(),
-                    declared.admission(), declared.sticky(), declared.health(), declared.retry(), declared.tunnels());
+                    declared.admission(), declared.sticky(), declared.health(), declared.retry(), declared.tunnels(),
+                    declared.tls());
             PoolSnapshot prev = previous == null ? null : previous.pool(pool.name());
             Map<HostPort, BackendLoad> loads = new HashMap<>();
             if (prev != null) {

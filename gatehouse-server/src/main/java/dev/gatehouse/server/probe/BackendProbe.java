@@ -1,5 +1,9 @@
 package dev.gatehouse.server.probe;
 
+import dev.gatehouse.core.config.BackendTlsConfig;
+import dev.gatehouse.server.upstream.BackendTls;
+import java.util.function.Function;
+
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HealthCheckConfig;
@@ -46,6 +50,8 @@ final class BackendProbe {
     private final SnapshotHolder snapshots;
     private final InetSocketAddress remote;
     private final RandomGenerator random;
+    /** A pool's TLS settings to its prepared TLS, or null for plain HTTP. */
+    private final Function<BackendTlsConfig, BackendTls> tls;
 
     private volatile boolean cancelled;
     private volatile ScheduledFuture<?> next;
@@ -56,7 +62,8 @@ final class BackendProbe {
     private HealthCheckConfig lastConfig;
 
     BackendProbe(String pool, Member member, InetSocketAddress remote, HealthCheckConfig config, EventLoop loop,
-                 Bootstrap bootstrap, SnapshotHolder snapshots, RandomGenerator random) {
+                 Bootstrap bootstrap, SnapshotHolder snapshots, RandomGenerator random,
+                 Function<BackendTlsConfig, BackendTls> tls) {
         this.pool = pool;
         this.load = member.load();
         this.address = member.backend().address();
@@ -65,6 +72,7 @@ final class BackendProbe {
         this.snapshots = snapshots;
         this.remote = remote;
         this.random = random;
+        this.tls = tls;
         this.lastConfig = config;
     }
 
@@ -113,8 +121,11 @@ final class BackendProbe {
         }
         lastConfig = config;
         checkStartNanos = System.nanoTime();
-        String host = config.host() != null ? config.host() : address.toString();
-        Check check = Check.of(new Check.Target(loop, bootstrap, remote, host, config),
+        BackendTlsConfig tlsConfig = p.config().tls();
+        // Over TLS with a server name, the backend is reached by that name: the check's Host too.
+        String host = config.host() != null ? config.host()
+                : tlsConfig.enabled() && tlsConfig.serverName() != null ? tlsConfig.serverName() : address.toString();
+        Check check = Check.of(new Check.Target(loop, bootstrap, remote, host, config, address, tls.apply(tlsConfig)),
                 result -> completed(result, config));
         inFlight = check;
         check.start();

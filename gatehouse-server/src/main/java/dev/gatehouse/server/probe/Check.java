@@ -1,12 +1,15 @@
 package dev.gatehouse.server.probe;
 
 import dev.gatehouse.core.config.HealthCheckConfig;
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.server.upstream.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +26,17 @@ import java.util.function.Consumer;
  */
 abstract sealed class Check permits HttpCheck, TcpCheck {
 
-    /** What a check needs from its prober: where, how long, and the connection template. */
+    /**
+     * What a check needs from its prober: where, how long, the connection template, and the TLS of
+     * the backend's pool ({@code null} for plain connections).
+     */
     record Target(EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader,
-                  HealthCheckConfig config) {
+                  HealthCheckConfig config, HostPort address, BackendTls tls) {
+
+        /** A check of a plain-HTTP backend. */
+        Target(EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader, HealthCheckConfig config) {
+            this(loop, bootstrap, remote, hostHeader, config, null, null);
+        }
     }
 
     final Target target;
@@ -48,19 +59,32 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
         };
     }
 
-    /** Connects and arms the timeout, which covers everything from here to the result. */
+    /**
+     * Connects and arms the timeout, which covers everything from here to the result. For a pool
+     * that speaks TLS to its backends, the connection is made when its handshake succeeded, with
+     * the same verification as the proxy's own connections; a failed handshake fails the check and
+     * says why.
+     */
     final void start() {
         assert target.loop().inEventLoop();
         startNanos = System.nanoTime();
         long timeoutMillis = timeoutMillis();
         timer = target.loop().schedule(() -> finish(CheckResult.timedOut(timeoutMillis)), timeoutMillis,
                 TimeUnit.MILLISECONDS);
+        BackendTls tls = target.tls();
+        if (tls != null && tls.failure() != null) {
+            finish(CheckResult.failed("no TLS connection: " + tls.failure()));
+            return;
+        }
         try {
             ChannelFuture f = target.bootstrap().clone()
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), target.address(), timeoutMillis));
+                            }
                             Check.this.initChannel(ch);
                         }
                     })
@@ -70,7 +94,9 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
                 if (done) {
                     return;
                 }
-                if (connect.isSuccess()) {
+                if (connect.isSuccess() && tls != null) {
+                    handshake(connect.channel(), tls);
+                } else if (connect.isSuccess()) {
                     connected(connect.channel());
                 } else {
                     finish(CheckResult.failed(connect.cause(), timeoutMillis));
@@ -80,6 +106,19 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
             // A bootstrap that cannot even start a connect (e.g. a rejected option) is a failed check.
             finish(CheckResult.failed(e, timeoutMillis));
         }
+    }
+
+    private void handshake(Channel ch, BackendTls tls) {
+        ch.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+            if (done) {
+                return;
+            }
+            if (h.isSuccess()) {
+                connected(ch);
+            } else {
+                finish(CheckResult.failed(tls.handshakeFailure(target.address(), h.cause()).getMessage()));
+            }
+        });
     }
 
     /** Adds what the check needs to a new connection's pipeline. */

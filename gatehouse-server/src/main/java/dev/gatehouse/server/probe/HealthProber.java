@@ -2,11 +2,13 @@ package dev.gatehouse.server.probe;
 
 import dev.gatehouse.core.balance.BackendLoad;
 import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.config.BackendTlsConfig;
 import dev.gatehouse.core.config.HealthCheckConfig;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.Transport;
+import dev.gatehouse.server.upstream.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -45,12 +47,15 @@ public final class HealthProber {
     private final Bootstrap bootstrap;
     private final Function<HostPort, InetSocketAddress> resolver;
     private final RandomGenerator random;
+    private final Function<BackendTlsConfig, BackendTls> tls;
     /** By backend load: the identity a backend keeps from one snapshot to the next. Guarded by this. */
     private final Map<BackendLoad, BackendProbe> probes = new IdentityHashMap<>();
     private boolean stopped;
 
     private HealthProber(SnapshotHolder snapshots, EventLoopGroup loops, Transport transport,
-                         Function<HostPort, InetSocketAddress> resolver, RandomGenerator random) {
+                         Function<HostPort, InetSocketAddress> resolver, RandomGenerator random,
+                         Function<BackendTlsConfig, BackendTls> tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.loops = Objects.requireNonNull(loops, "loops");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -74,7 +79,21 @@ public final class HealthProber {
      */
     public static HealthProber create(SnapshotHolder snapshots, EventLoopGroup loops, Transport transport,
                                       Function<HostPort, InetSocketAddress> resolver, RandomGenerator random) {
-        return new HealthProber(snapshots, loops, transport, resolver, random);
+        return new HealthProber(snapshots, loops, transport, resolver, random, c -> null);
+    }
+
+    /**
+     * Like {@link #create(SnapshotHolder, EventLoopGroup, Transport, Function, RandomGenerator)}, for
+     * pools that may speak TLS to their backends: their checks do too.
+     *
+     * @param tls a pool's TLS settings to the prepared TLS of its connections, null for plain HTTP;
+     *            called on the event loops at every check, so it must not block
+     *            ({@link dev.gatehouse.server.upstream.UpstreamPools#tls})
+     */
+    public static HealthProber create(SnapshotHolder snapshots, EventLoopGroup loops, Transport transport,
+                                      Function<HostPort, InetSocketAddress> resolver, RandomGenerator random,
+                                      Function<BackendTlsConfig, BackendTls> tls) {
+        return new HealthProber(snapshots, loops, transport, resolver, random, tls);
     }
 
     /**
@@ -100,7 +119,7 @@ public final class HealthProber {
                     // Resolved once, like the proxy's own connections: the address is the backend's identity.
                     InetSocketAddress remote = resolver.apply(member.backend().address());
                     probe = new BackendProbe(pool.name(), member, remote, check, loops.next(), bootstrap, snapshots,
-                            random);
+                            random, tls);
                     probe.start();
                     started++;
                     LOG.debug("health checks of {} started ({} {} every {} ms)", probe.id(),

@@ -6,6 +6,7 @@ import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.request.RetryPolicy;
 import dev.gatehouse.server.upstream.AcquireCallback;
+import dev.gatehouse.server.upstream.BackendTls;
 import dev.gatehouse.server.upstream.LoopPool;
 import dev.gatehouse.server.upstream.UpstreamListener;
 import io.netty.channel.Channel;
@@ -105,7 +106,12 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
 
     /** Asks the loop's pool for a connection to the backend. */
     void connect() {
-        loopPool.acquire(backend().address(), this, this, false);
+        loopPool.acquire(backend().address(), tls(), this, this, false);
+    }
+
+    /** The pool's TLS to its backends, or null for plain HTTP. */
+    private BackendTls tls() {
+        return exchange.context().upstreams().tls(exchange.pool().config().tls());
     }
 
     // ---------------------------------------------------------------- connection
@@ -381,7 +387,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             client.stopBackendTimer();
             Exchange.LOG.debug("{} request {}: pooled connection to {} was closed, retrying on a new one",
                     client.logId(), exchange.requestId(), backend().address());
-            loopPool.acquire(backend().address(), this, this, true);
+            loopPool.acquire(backend().address(), tls(), this, this, true);
             return;
         }
         exchange.failures().connectionLost(this, cause);

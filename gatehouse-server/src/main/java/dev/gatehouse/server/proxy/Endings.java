@@ -138,6 +138,25 @@ final class Endings {
         client.exchangeDone(exchange, !close);
     }
 
+    /**
+     * Answers with a redirect to {@code location} on the proxy's behalf (a redirect route): counted
+     * and logged like any answer, with no pool and no backend. The connection stays open when the
+     * whole request was read.
+     */
+    void redirected(int code, String location) {
+        if (!exchange.finish()) {
+            return;
+        }
+        exchange.status(code);
+        release(Outcome.DROPPED);
+        var request = exchange.request();
+        boolean close = !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
+        client.writeAndFlush(ErrorResponses.redirect(client.alloc(), code, location, exchange.requestId(), close,
+                request.protocolVersion()));
+        ExchangeLog.ended(context, exchange, null);
+        client.exchangeDone(exchange, !close);
+    }
+
     /** Cuts the exchange: both connections close, because neither side's framing can be trusted. */
     void abort(String why, Outcome outcome) {
         if (!exchange.finish()) {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -86,6 +87,28 @@ final class ErrorResponses {
         }
         if (close) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return response;
+    }
+
+    /**
+     * A redirect the proxy answers itself: the status, {@code Location}, no body, the request id.
+     *
+     * @param close whether the response announces {@code Connection: close}; an HTTP/1.0 client
+     *              that may keep its connection is told {@code keep-alive}
+     */
+    static FullHttpResponse redirect(ByteBufAllocator alloc, int code, String location, String requestId, boolean close,
+                                     HttpVersion clientVersion) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
+                alloc.buffer(0));
+        HttpHeaders h = response.headers();
+        h.set(HttpHeaderNames.LOCATION, location);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+        h.set(HeaderRewriter.X_REQUEST_ID, requestId);
+        if (close) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion == HttpVersion.HTTP_1_0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return response;
     }

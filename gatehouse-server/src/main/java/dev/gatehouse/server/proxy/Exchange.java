@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link RequestHead}), {@code QUEUED} (waiting for a backend slot, {@link QueueWait}),
  * {@code CONNECTING}, {@code SENDING} and {@code AWAITING_HEAD} (one {@link BackendTry} at a time; a
  * failed try is judged by {@link TryFailures}, and a retry starts another), {@code STREAMING} (the
- * response head went to the client; from then on only a cut can end it badly), {@code TUNNEL} (a
+ * response head went to the client; from then on only a cut can end it badly), {@code REDIRECTING}
+ * (a redirect route answers by itself, {@link RedirectAnswer}), {@code TUNNEL} (a
  * {@code 101}, {@link TunnelHandoff}), {@code DONE}. The request body is a dimension of its own (it
  * may still stream while the response does): {@link RequestBody}. The exchange ends exactly once:
  * the response completed ({@link #responseEnded}), the proxy answered with an error before any
@@ -69,6 +70,8 @@ final class Exchange implements QueueWait.Outcomes {
     private RequestHead head = RequestHead.UNCHECKED;
     private boolean clientKeepAlive;
     private PoolSnapshot pool;
+    /** A redirect route's answer while it reads and drops the request body; null otherwise. */
+    private RedirectAnswer redirect;
     /** The current try, or the last one once the exchange ended; null before any. */
     private BackendTry current;
     /** The backends tried so far, and what the balancer may read of the request. */
@@ -114,11 +117,18 @@ final class Exchange implements QueueWait.Outcomes {
             return;
         }
         RouteConfig route = match.config();
-        pool = snapshot.pool(route.pool());
+        pool = route.pool() == null ? null : snapshot.pool(route.pool());
         maxBody = route.maxRequestBody(maxBody);
         Refusal refusal = context.limits().checkRoute(match, maxBody, head.contentLength(), tried);
         if (refusal != null) {
             endings.refuse(refusal);
+            return;
+        }
+        if (route.redirect() != null) {
+            state = ExchangeState.REDIRECTING;
+            // Set before it starts: it may read body parts, which come back through clientContent at once.
+            redirect = new RedirectAnswer(this, client, route.redirect());
+            redirect.start(request, head.contentLength());
             return;
         }
         body.keepLimit(pool.config().retry().bufferBody());
@@ -296,6 +306,10 @@ final class Exchange implements QueueWait.Outcomes {
         if (refused != null) {
             endings.clientFailed(refused, body.refusal(),
                     refused == ProxyError.BODY_TOO_LARGE ? ClientLimit.REQUEST_BODY : null);
+            return;
+        }
+        if (redirect != null) {
+            redirect.content(content);
             return;
         }
         boolean last = content instanceof LastHttpContent;

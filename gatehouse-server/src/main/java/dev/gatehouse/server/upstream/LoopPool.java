@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -28,7 +29,16 @@ public final class LoopPool {
     private final UpstreamPools parent;
     private final int maxIdle;
     private final long idleTimeoutNanos;
-    private final Map<HostPort, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
+
+    /**
+     * What a pooled connection is for: a backend, and the TLS it was made with ({@code null} for
+     * plain HTTP). Two pools may name the same backend with different TLS settings, and a reloaded
+     * CA makes a new {@link BackendTls}: a connection is only reused by requests that would have
+     * made the same one. {@code BackendTls} compares by identity.
+     */
+    record Key(HostPort address, BackendTls tls) {
+    }
 
     LoopPool(EventLoop loop, Bootstrap bootstrap, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
         this.loop = loop;
@@ -41,12 +51,28 @@ public final class LoopPool {
     }
 
     /**
-     * Gets a connection to {@code address} for {@code owner}: an idle pooled one if there is one
-     * (unless {@code fresh}), else a new one. The callback may run before this method returns.
+     * Gets a plain-HTTP connection to {@code address} for {@code owner}: an idle pooled one if there
+     * is one (unless {@code fresh}), else a new one. The callback may run before this method returns.
      */
     public void acquire(HostPort address, UpstreamListener owner, AcquireCallback callback, boolean fresh) {
+        acquire(address, null, owner, callback, fresh);
+    }
+
+    /**
+     * Gets a connection to {@code address} for {@code owner}, over TLS when {@code tls} is not
+     * null: an idle pooled one made the same way if there is one (unless {@code fresh}), else a new
+     * one. A new TLS connection is handed over only once its handshake succeeded; a failed
+     * handshake is a failed acquire whose cause says why ({@link BackendTls#handshakeFailure}).
+     * The callback may run before this method returns.
+     */
+    public void acquire(HostPort address, BackendTls tls, UpstreamListener owner, AcquireCallback callback, boolean fresh) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> deque = fresh ? null : idle.get(address);
+        if (tls != null && tls.failure() != null) {
+            callback.acquireFailed(new java.io.IOException("no TLS connection to " + address + ": " + tls.failure()));
+            return;
+        }
+        Key key = new Key(address, tls);
+        ArrayDeque<Channel> deque = fresh ? null : idle.get(key);
         if (deque != null) {
             Channel ch;
             while ((ch = deque.pollFirst()) != null) {
@@ -59,23 +85,39 @@ public final class LoopPool {
             }
         }
         InetSocketAddress remote = parent.resolve(address);
-        UpstreamHandler handler = new UpstreamHandler(this, address);
+        UpstreamHandler handler = new UpstreamHandler(this, key);
         handler.owner(owner);
         ChannelFuture f = bootstrap.clone().attr(UpstreamInitializer.HANDLER_ATTR, handler).connect(remote);
         if (f.isDone()) {
-            connected(f, callback);
+            connected(f, key, callback);
         } else {
-            f.addListener((ChannelFuture done) -> connected(done, callback));
+            f.addListener((ChannelFuture done) -> connected(done, key, callback));
         }
     }
 
-    private static void connected(ChannelFuture f, AcquireCallback callback) {
-        if (f.isSuccess()) {
-            callback.acquired(f.channel(), false);
-        } else {
-            handler(f.channel()).owner(null);
+    private void connected(ChannelFuture f, Key key, AcquireCallback callback) {
+        Channel ch = f.channel();
+        if (!f.isSuccess()) {
+            handler(ch).owner(null);
             callback.acquireFailed(f.cause());
+            return;
         }
+        SslHandler ssl = key.tls() == null ? null : ch.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            callback.acquired(ch, false);
+            return;
+        }
+        // A pooled TLS connection is always one whose handshake succeeded, so only new ones wait here.
+        ssl.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                callback.acquired(ch, false);
+            } else {
+                discard(ch);
+                callback.acquireFailed(key.tls().handshakeFailure(key.address(), done.cause()));
+            }
+        });
+        // Auto-read is off: the handshake's first read must be asked for (the handler asks for the rest).
+        ch.read();
     }
 
     /**
@@ -127,13 +169,18 @@ public final class LoopPool {
         ch.close();
     }
 
-    /** Number of idle connections to one backend; for tests and status. */
+    /** Number of idle connections to one backend, plain or over TLS; for tests and status. */
     public int idleCount(HostPort address) {
-        ArrayDeque<Channel> deque = idle.get(address);
-        return deque == null ? 0 : deque.size();
+        int n = 0;
+        for (Map.Entry<Key, ArrayDeque<Channel>> e : idle.entrySet()) {
+            if (e.getKey().address().equals(address)) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
     }
 
-    void forget(Channel ch, HostPort key) {
+    void forget(Channel ch, Key key) {
         ArrayDeque<Channel> deque = idle.get(key);
         if (deque != null) {
             deque.remove(ch);

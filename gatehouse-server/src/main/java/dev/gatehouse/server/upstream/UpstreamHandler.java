@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import dev.gatehouse.core.config.HostPort;
 import java.io.IOException;
 
 /**
@@ -15,7 +14,7 @@ import java.io.IOException;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final LoopPool pool;
-    private final HostPort key;
+    private final LoopPool.Key key;
     private UpstreamListener owner;
     private Throwable failure;
     /** Nanos (System.nanoTime) when the connection went back to the pool. */
@@ -25,12 +24,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     /** Handed over for good (to a tunnel): it has no owner and never goes back to its pool. */
     private boolean detached;
 
-    UpstreamHandler(LoopPool pool, HostPort key) {
+    UpstreamHandler(LoopPool pool, LoopPool.Key key) {
         this.pool = pool;
         this.key = key;
     }
 
-    HostPort key() {
+    LoopPool.Key key() {
         return key;
     }
 

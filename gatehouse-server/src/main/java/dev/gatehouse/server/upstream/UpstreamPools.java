@@ -1,6 +1,8 @@
 package dev.gatehouse.server.upstream;
 
+import dev.gatehouse.core.config.BackendTlsConfig;
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
 import dev.gatehouse.server.Transport;
@@ -10,7 +12,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.resolver.NoopAddressResolverGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,12 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class UpstreamPools {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamPools.class);
+
     private final Bootstrap bootstrap;
     private final UpstreamConfig config;
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HostPort, InetSocketAddress> resolved = new ConcurrentHashMap<>();
     /** Connected backend connections, in use or idle; changed once per connect and close, not per request. */
     private final AtomicInteger open = new AtomicInteger();
+    /** The pools' TLS contexts, by configuration: pools with the same settings share one. */
+    private final ConcurrentHashMap<BackendTlsConfig, PreparedTls> tls = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -52,7 +61,7 @@ public final class UpstreamPools {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.backendConnect().toMillis()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .resolver(NoopAddressResolverGroup.INSTANCE)
-                .handler(new UpstreamInitializer(decoding));
+                .handler(new UpstreamInitializer(decoding, timeouts.backendConnect().toMillis()));
     }
 
     /** The pool of the calling event loop. Must be called on {@code loop}. */
@@ -86,6 +95,65 @@ public final class UpstreamPools {
         InetSocketAddress r = resolved.get(address);
         // Not prepared: only IP literals reach here in practice; an unresolved address fails the connect.
         return r != null ? r : InetSocketAddress.createUnresolved(address.host(), address.port());
+    }
+
+    /**
+     * Builds the TLS contexts of the pools that speak TLS to their backends, off the event loops
+     * (a CA file is read): a context is built again when its configuration changed or its CA file
+     * did (by size or modification time), else kept with its pooled connections. A context that
+     * cannot be built is logged as an error and kept as a failure, which fails every connect to
+     * the pool with its reason. {@code verify: false} is warned about each time it is built.
+     * Called by the control plane before a snapshot is published.
+     */
+    public void prepareTls(Collection<PoolConfig> poolConfigs) {
+        for (PoolConfig pool : poolConfigs) {
+            BackendTlsConfig c = pool.tls();
+            if (!c.enabled()) {
+                continue;
+            }
+            long stamp = stamp(c.ca());
+            PreparedTls current = tls.get(c);
+            if (current != null && current.stamp() == stamp) {
+                continue;
+            }
+            BackendTls built = BackendTls.build(c);
+            tls.put(c, new PreparedTls(built, stamp));
+            if (built.failure() != null) {
+                LOG.error("pool {}: TLS to its backends is not available, requests to them fail: {}", pool.name(), built.failure());
+            } else if (!c.verify()) {
+                LOG.warn("pool {}: TLS to its backends without verifying their certificates (verify: false): "
+                        + "anyone on the network path can pose as a backend", pool.name());
+            }
+        }
+    }
+
+    /**
+     * The TLS of a pool's backend connections as last prepared, or {@code null} when the pool
+     * speaks plain HTTP. Any thread; never blocks.
+     */
+    public BackendTls tls(BackendTlsConfig config) {
+        if (!config.enabled()) {
+            return null;
+        }
+        PreparedTls p = tls.get(config);
+        return p != null ? p.tls()
+                : BackendTls.unavailable(config, "the TLS context was not prepared (a bug: contexts are built before a snapshot is published)");
+    }
+
+    private static long stamp(String file) {
+        if (file == null) {
+            return 0;
+        }
+        try {
+            Path path = Path.of(file);
+            return Files.getLastModifiedTime(path).toMillis() * 31 + Files.size(path);
+        } catch (IOException | RuntimeException e) {
+            // Unreadable now: building again reports why.
+            return -1;
+        }
+    }
+
+    private record PreparedTls(BackendTls tls, long stamp) {
     }
 
     /** Number of open backend connections, in use or idle in a pool (health checks not included). */
