@@ -1,0 +1,84 @@
+package dev.gatehouse.server.tls;
+
+import io.netty.handler.ssl.OpenSslServerContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.SslContext;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A listener's session ticket keys for the OpenSSL provider: the newest encrypts new tickets, the
+ * one before it still decrypts, so a ticket lives one to two rotation periods. Shared by every
+ * certificate of the listener and kept across reloads, so a certificate reload does not cost
+ * clients their resumption. Keys live only in memory: a restart starts with a fresh one.
+ *
+ * <p>Each certificate gets keys of its own, derived from the listener's (HMAC-SHA256 of the
+ * certificate's first name): a ticket issued with one certificate never resumes a session on
+ * another, so a client cannot carry a session made for {@code a.example.com} over to a name that
+ * another certificate serves.
+ *
+ * <p>The JDK provider manages its own ticket keys (it issues stateless tickets by default and
+ * renews their keys itself); these are not used for it. Thread-safe.
+ */
+final class TicketKeys {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Newest first; at most two. */
+    private List<OpenSslSessionTicketKey> keys = List.of(newKey());
+
+    /** Starts encrypting with a new key; the previous one still decrypts until the next rotation. */
+    synchronized void rotate() {
+        List<OpenSslSessionTicketKey> next = new ArrayList<>(2);
+        next.add(newKey());
+        next.add(keys.get(0));
+        keys = List.copyOf(next);
+    }
+
+    /** Gives the keys to every OpenSSL context of a certificate set; JDK contexts are left alone. */
+    synchronized void applyTo(CertificateSet set) {
+        for (ServedCertificate c : set.certificates()) {
+            SslContext context = c.context();
+            if (context instanceof OpenSslServerContext openssl) {
+                OpenSslSessionTicketKey[] derived = new OpenSslSessionTicketKey[keys.size()];
+                for (int i = 0; i < derived.length; i++) {
+                    derived[i] = derive(keys.get(i), c.label());
+                }
+                openssl.sessionContext().setTicketKeys(derived);
+            }
+        }
+    }
+
+    /** How many keys decrypt now (1 before the first rotation, then 2). */
+    synchronized int size() {
+        return keys.size();
+    }
+
+    private static OpenSslSessionTicketKey derive(OpenSslSessionTicketKey master, String certificate) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(master.aesKey(), "HmacSHA256"));
+            mac.update(master.hmacKey());
+            byte[] a = mac.doFinal(("ticket-keys-1 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.update(master.hmacKey());
+            byte[] b = mac.doFinal(("ticket-keys-2 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] name = java.util.Arrays.copyOfRange(a, 0, 16);
+            byte[] hmac = java.util.Arrays.copyOfRange(a, 16, 32);
+            byte[] aes = java.util.Arrays.copyOfRange(b, 0, 16);
+            return new OpenSslSessionTicketKey(name, hmac, aes);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    private static OpenSslSessionTicketKey newKey() {
+        byte[] name = new byte[OpenSslSessionTicketKey.NAME_SIZE];
+        byte[] hmac = new byte[OpenSslSessionTicketKey.HMAC_KEY_SIZE];
+        byte[] aes = new byte[OpenSslSessionTicketKey.AES_KEY_SIZE];
+        RANDOM.nextBytes(name);
+        RANDOM.nextBytes(hmac);
+        RANDOM.nextBytes(aes);
+        return new OpenSslSessionTicketKey(name, hmac, aes);
+    }
+}
