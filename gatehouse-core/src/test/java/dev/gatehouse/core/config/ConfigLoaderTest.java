@@ -649,7 +649,9 @@ final class ConfigLoaderTest {
 
         GatehouseConfig config = ConfigLoader.parse(doc.substring(start + 8, end), NO_ENV);
 
-        assertThat(config.listeners()).hasSize(2);
+        assertThat(config.listeners()).hasSize(3);
+        assertThat(config.listeners().get(2).routes()).singleElement()
+                .satisfies(r -> assertThat(r.redirect()).isEqualTo(new RedirectConfig("https", null, 0, 308)));
         assertThat(config.pools()).containsOnlyKeys("web", "api", "static");
         assertThat(config.pools().get("web").backends().get(0).address()).isEqualTo(new HostPort("10.0.0.11", 8001));
         // The example shows every default; it must agree with the records.
