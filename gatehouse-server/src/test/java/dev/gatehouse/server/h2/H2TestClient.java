@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class H2TestClient implements AutoCloseable {
 
+    /** The client's connection receive window, past the initial 65535. */
+    static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
+
     private final EventLoopGroup group;
     private final Channel channel;
     private final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
@@ -56,7 +59,6 @@ public final class H2TestClient implements AutoCloseable {
     /** Connects to 127.0.0.1:{@code port} and sends the connection preface. */
     public static H2TestClient connect(int port) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        H2TestClient[] self = new H2TestClient[1];
         CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
         CompletableFuture<Http2Settings> settings = new CompletableFuture<>();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -81,10 +83,12 @@ public final class H2TestClient implements AutoCloseable {
                         });
                     }
                 }).connect("127.0.0.1", port).sync().channel();
+        // Like a browser's, a connection window far larger than a stream's: a stream this client does
+        // not read stalls only itself.
+        ch.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW)).sync();
         H2TestClient c = new H2TestClient(group, ch);
         goAway.whenComplete((g, e) -> c.goAway.complete(g));
         settings.whenComplete((s, e) -> c.settings.complete(s));
-        self[0] = c;
         return c;
     }
 
