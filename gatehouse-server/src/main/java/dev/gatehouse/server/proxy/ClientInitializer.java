@@ -1,45 +1,47 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.config.Http2Config;
 import dev.gatehouse.core.config.LimitsConfig;
 import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.server.codec.ClientCodec;
+import dev.gatehouse.server.h2.Http2Pipeline;
+import dev.gatehouse.server.h2.PriorKnowledgeHandler;
 import dev.gatehouse.server.tls.TlsHandshakeHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flow.FlowControlHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of a client connection. Plaintext: {@link #http1}. TLS: SNI selection and the
- * handshake first, then {@link #http1} or {@link #http2} as ALPN chose. HTTP/1.1 is first-byte
- * detection, the strict codec ({@link ClientCodec}), flow control (one decoded message per read,
- * so pipelined requests wait their turn), the proxy. A connection past its client's
- * {@code max_connections_per_client} gets no pipeline: it is closed as soon as it is accepted,
- * before a byte of it is read.
+ * The pipeline of a client connection. A connection past its client's
+ * {@code max_connections_per_client} gets no pipeline: it is closed as soon as it is accepted, before
+ * a byte of it is read. Otherwise it speaks HTTP/1.1 ({@link #http1}) or HTTP/2 ({@link #http2}): a
+ * TLS listener does SNI selection and the handshake first, then decides by ALPN; a plaintext
+ * listener with {@code http2.h2c} decides by the first bytes ({@link PriorKnowledgeHandler}).
  */
 @ChannelHandler.Sharable
 public final class ClientInitializer extends ChannelInitializer<Channel> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientInitializer.class);
-
     private final ProxyContext context;
     private final LimitsConfig limits;
+    private final Http2Config http2;
 
     /** Creates the initializer of one listener. */
-    public ClientInitializer(ProxyContext context, LimitsConfig limits) {
+    public ClientInitializer(ProxyContext context, LimitsConfig limits, Http2Config http2) {
         this.context = context;
         this.limits = limits;
+        this.http2 = http2;
     }
 
-    /**
-     * Whether ALPN offers {@code h2} on a TLS listener. False until HTTP/2 to clients lands; then
-     * the listener's {@code http2.enabled} (on by default on TLS listeners).
-     */
+    /** Creates the initializer of an HTTP/1.1-only listener. */
+    public ClientInitializer(ProxyContext context, LimitsConfig limits) {
+        this(context, limits, Http2Config.DEFAULTS);
+    }
+
+    /** Whether ALPN offers {@code h2} on a TLS listener: while its {@code http2.enabled} (the default). */
     public static boolean offersH2(ListenerConfig listener) {
-        return false;
+        return listener.http2().enabled();
     }
 
     @Override
@@ -48,15 +50,24 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        if (context.tls() == null) {
-            http1(ch.pipeline());
-        } else {
+        if (context.tls() != null) {
             TlsHandshakeHandler.install(ch.pipeline(), context.tls(), this::http1, this::http2);
+            return;
         }
+        if (http2.priorKnowledge()) {
+            ch.pipeline().addLast("h2c-detect", new PriorKnowledgeHandler(this::http1, this::http2,
+                    context.settings().clientHeader()));
+            return;
+        }
+        http1(ch.pipeline());
     }
 
-    /** Installs HTTP/1.1 at the end of the pipeline. */
-    void http1(ChannelPipeline p) {
+    /**
+     * Installs HTTP/1.1 at the end of {@code p}: first-byte detection, the strict codec
+     * ({@link ClientCodec}), flow control (one decoded message per read, so pipelined requests wait
+     * their turn), the proxy. Works on a connection that is already active.
+     */
+    public void http1(ChannelPipeline p) {
         ProxyHandler proxy = new ProxyHandler(context);
         p.addLast("first-byte", proxy.firstByteHandler());
         p.addLast("http", ClientCodec.of(limits));
@@ -64,9 +75,11 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         p.addLast("proxy", proxy);
     }
 
-    /** Installs HTTP/2 at the end of the pipeline: not available yet, so a connection that negotiated it is closed. */
-    void http2(ChannelPipeline p) {
-        LOG.warn("{} ALPN chose h2, which this node does not serve yet: closing the connection", p.channel().id());
-        p.channel().close();
+    /**
+     * Installs HTTP/2 at the end of {@code p} ({@link Http2Pipeline}): for a TLS connection whose
+     * ALPN chose {@code h2}, or a plaintext one that sent the connection preface.
+     */
+    public void http2(ChannelPipeline p) {
+        Http2Pipeline.install(p, context, http2, limits);
     }
 }

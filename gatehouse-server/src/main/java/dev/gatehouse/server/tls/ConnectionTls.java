@@ -2,6 +2,7 @@ package dev.gatehouse.server.tls;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -20,6 +21,8 @@ public record ConnectionTls(String protocol, String subject) {
     /** A plaintext connection. */
     public static final ConnectionTls NONE = new ConnectionTls(null, null);
 
+    private static final AttributeKey<ConnectionTls> KEY = AttributeKey.valueOf(ConnectionTls.class, "tls");
+
     /** Whether the connection is TLS. */
     public boolean secure() {
         return protocol != null;
@@ -30,12 +33,30 @@ public record ConnectionTls(String protocol, String subject) {
         return protocol != null ? "https" : "http";
     }
 
-    /** The TLS of a channel's connection; {@link #NONE} when neither it nor its parent has a TLS handler. */
+    /**
+     * The TLS of a channel's connection; {@link #NONE} when neither it nor its parent has a TLS
+     * handler, or its handshake is not done. Worked out once per connection and kept on the channel
+     * that holds the TLS handler, so the streams of an HTTP/2 connection share it.
+     */
     public static ConnectionTls of(Channel channel) {
-        SSLSession session = session(channel);
-        if (session == null) {
-            return NONE;
+        for (Channel c = channel; c != null; c = c.parent()) {
+            SslHandler ssl = c.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                if (!ssl.handshakeFuture().isSuccess()) {
+                    return NONE;
+                }
+                ConnectionTls known = c.attr(KEY).get();
+                if (known == null) {
+                    known = of(ssl.engine().getSession());
+                    c.attr(KEY).set(known);
+                }
+                return known;
+            }
         }
+        return NONE;
+    }
+
+    private static ConnectionTls of(SSLSession session) {
         String subject = null;
         try {
             Certificate[] peer = session.getPeerCertificates();
