@@ -275,18 +275,23 @@ final class TlsListenerIT {
     }
 
     @Test
-    void curl_getsHttps11() throws Exception {
+    void curl_getsH2ByAlpn_andHttps11WhenItAsks() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
         try (StubBackend backend = StubBackend.start("a");
              TlsNode node = TlsNode.start(dir, backend.address(), threeCertificates("auto"))) {
             Path ca = pki.writeCa("ca");
-            Process p = new ProcessBuilder("curl", "-sS", "--cacert", ca.toString(), "--resolve",
-                    "api.example.test:" + node.port() + ":127.0.0.1", "-w", "%{http_code} %{http_version}",
-                    "-o", "/dev/null", "https://api.example.test:" + node.port() + "/hello")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor()).as(out).isZero();
-            assertThat(out).isEqualTo("200 1.1");
+            assertThat(curl(ca, node.port(), "--http2")).isEqualTo("200 2");
+            assertThat(curl(ca, node.port(), "--http1.1")).isEqualTo("200 1.1");
         }
+    }
+
+    private static String curl(Path ca, int port, String version) throws Exception {
+        Process p = new ProcessBuilder("curl", "-sS", version, "--cacert", ca.toString(), "--resolve",
+                "api.example.test:" + port + ":127.0.0.1", "-w", "%{http_code} %{http_version}",
+                "-o", "/dev/null", "https://api.example.test:" + port + "/hello")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
     }
 }
