@@ -46,6 +46,14 @@ final class TestPki {
         return b.buildIssuedBy(ca);
     }
 
+    /** A leaf for {@code name} that also names 127.0.0.1 (an IP SAN), for clients that verify the address they dial. */
+    X509Bundle loopbackLeaf(int days, String name) throws Exception {
+        Instant now = Instant.now();
+        return new CertificateBuilder().subject("CN=" + name).ecp256().notBefore(now.minus(Duration.ofDays(1)))
+                .notAfter(now.plus(Duration.ofDays(days))).addSanDnsName(name).addSanIpAddress("127.0.0.1")
+                .buildIssuedBy(ca);
+    }
+
     /** A client certificate with this subject. */
     X509Bundle client(String subject) throws Exception {
         Instant now = Instant.now();
