@@ -43,6 +43,7 @@ public final class Http2FrameGuard extends ChannelInboundHandlerAdapter {
     private boolean inHeaderBlock;
     private int continuations;
     private boolean failed;
+    private int violationStart;
 
     /**
      * Creates the guard of one connection.
@@ -72,7 +73,14 @@ public final class Http2FrameGuard extends ChannelInboundHandlerAdapter {
         String problem = scan(buf);
         if (problem != null) {
             failed = true;
-            ReferenceCountUtil.release(msg);
+            // The frames before the offending one go on, so that the codec's GOAWAY names the
+            // last stream it really processed; the rest is dropped.
+            int keep = Math.max(buf.readerIndex(), violationStart);
+            if (keep > buf.readerIndex()) {
+                ctx.fireChannelRead(buf.writerIndex(keep));
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
             log.debug("{} HTTP/2 connection refused: {}", ctx.channel(), problem);
             ctx.fireExceptionCaught(Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "%s", problem));
             return;
@@ -101,6 +109,7 @@ public final class Http2FrameGuard extends ChannelInboundHandlerAdapter {
                 continue;
             }
             headerFill = 0;
+            violationStart = i - FRAME_HEADER;
             payloadLeft = ((header[0] & 0xffL) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
             String problem = onFrameHeader(header[3] & 0xff, header[4] & 0xff);
             if (problem != null) {
