@@ -319,7 +319,7 @@ public final class GatehouseServer implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                    .childHandler(new ClientInitializer(context, config.limits()));
+                    .childHandler(new ClientInitializer(context, config.limits(), listener.http2()));
             try {
                 Channel ch = fd.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
                 listeners.add(ch);

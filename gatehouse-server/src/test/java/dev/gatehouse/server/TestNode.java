@@ -239,13 +239,21 @@ public final class TestNode implements AutoCloseable {
 
         private Map<String, dev.gatehouse.core.config.AppConfig> apps = Map.of();
 
+        private dev.gatehouse.core.config.Http2Config http2 = dev.gatehouse.core.config.Http2Config.DEFAULTS;
+
+        /** The listener's HTTP/2 settings (h2c off by default). */
+        public Builder http2(dev.gatehouse.core.config.Http2Config http2) {
+            this.http2 = http2;
+            return this;
+        }
+
         public GatehouseConfig config() {
             Map<String, PoolConfig> poolConfigs = new LinkedHashMap<>();
             pools.forEach((name, backends) -> poolConfigs.put(name,
                     policies.getOrDefault(name, p -> p).apply(new PoolConfig(name, Strategy.ROUND_ROBIN, backends))));
             List<RouteConfig> r = routes.isEmpty() ? List.of(new RouteConfig(null, "/", "web")) : routes;
             return new GatehouseConfig(
-                    List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r)),
+                    List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), r, http2)),
                     poolConfigs, timeouts, limits, upstream, forwarding, new AccessLogConfig(accessLog, "stdout"), admin, apps);
         }
 

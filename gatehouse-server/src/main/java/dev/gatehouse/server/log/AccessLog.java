@@ -55,6 +55,9 @@ public final class AccessLog {
             g.writeStringField("request_id", r.requestId());
             g.writeStringField("client", r.client());
             g.writeStringField("method", r.method());
+            if (r.protocol() != null) {
+                g.writeStringField("protocol", r.protocol());
+            }
             g.writeStringField("path", r.path());
             g.writeNumberField("status", r.status());
             g.writeNumberField("bytes_in", r.bytesIn());

@@ -20,6 +20,7 @@ package dev.gatehouse.server.log;
  * @param tries            backends tried: 1 without a retry, 0 when none was
  * @param epoch            the pool's epoch when the request arrived (its live version's number), or -1
  * @param error            why the proxy failed or cut the exchange, or {@code null}
+ * @param protocol         how the client spoke: {@code h1} (HTTP/1.x) or {@code h2} (an HTTP/2 stream)
  */
 public record AccessRecord(
         long timeMillis,
@@ -38,5 +39,6 @@ public record AccessRecord(
         String version,
         int tries,
         long epoch,
-        String error) {
+        String error,
+        String protocol) {
 }

@@ -30,6 +30,7 @@ final class Names {
     static final String SNAPSHOT_GENERATION = "gatehouse.snapshot.generation";
     static final String LIMIT_REJECTIONS = "gatehouse.limit.rejections";
     static final String EVENT_LOOP_LAG = "gatehouse.event.loop.lag";
+    static final String CLIENT_REQUESTS = "gatehouse.client.requests";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -41,6 +42,10 @@ final class Names {
     static final String LIMIT = "limit";
     /** An event loop's index in its group, {@code 0} to threads - 1. */
     static final String LOOP = "loop";
+    /** A client listener's index in the configuration, {@code 0} for the first. */
+    static final String LISTENER = "listener";
+    /** How a client spoke: {@code h1} or {@code h2}. */
+    static final String PROTOCOL = "protocol";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

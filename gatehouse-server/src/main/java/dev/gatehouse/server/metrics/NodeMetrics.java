@@ -55,6 +55,8 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final RequestMeters requests;
     /** By {@link ClientLimit#ordinal()}; all registered at start, so each shows 0 until hit. */
     private final Counter[] limitRejections;
+    /** Requests per listener (by index; boxed indices are cached) and protocol (h1, h2). */
+    private final java.util.concurrent.ConcurrentMap<Integer, Counter[]> clientRequests = new java.util.concurrent.ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<String, PoolMeters> pools = new HashMap<>();
     /** Guarded by this. */
@@ -189,6 +191,25 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     @Override
     public void ended(String pool, Backend backend, int status, long totalNanos, long upstreamNanos) {
         requests.record(pool, backend, status, totalNanos, upstreamNanos);
+    }
+
+    /** Counts a client request by listener and protocol: lock-free, no allocation once the listener was seen. */
+    @Override
+    public void clientRequest(int listenerIndex, String protocol) {
+        clientRequests.computeIfAbsent(listenerIndex, this::listenerCounters)["h2".equals(protocol) ? 1 : 0].increment();
+    }
+
+    /** A listener's request counters, {@code h1} then {@code h2}, registered together so that both show. */
+    private Counter[] listenerCounters(int listenerIndex) {
+        Counter[] c = new Counter[2];
+        String[] protocols = {"h1", "h2"};
+        for (int i = 0; i < 2; i++) {
+            c[i] = Counter.builder(Names.CLIENT_REQUESTS).tag(Names.LISTENER, Integer.toString(listenerIndex))
+                    .tag(Names.PROTOCOL, protocols[i])
+                    .description("Client requests (each HTTP/2 stream is one), by listener and protocol")
+                    .register(registry);
+        }
+        return c;
     }
 
     /** Counts a client limit hit: lock-free, no allocation. */

@@ -1,7 +1,6 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.limit.ConnectionCounts;
-import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,20 +15,22 @@ public final class ClientConnections {
 
     private final ConnectionCounts<InetAddress> perClient = new ConnectionCounts<>();
 
-    private final Set<ProxyHandler> open = ConcurrentHashMap.newKeySet();
+    private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile boolean draining;
     private volatile boolean handedOver;
     private volatile long drainNanos;
 
-    void opened(ProxyHandler h) {
+    /** A connection opened: it is drained at shutdown. Call on its loop. */
+    public void opened(ClientConnection h) {
         open.add(h);
         if (draining) {
             h.channel().eventLoop().execute(h::drain);
         }
     }
 
-    void closed(ProxyHandler h) {
+    /** A connection closed. */
+    public void closed(ClientConnection h) {
         open.remove(h);
         if (draining && open.isEmpty()) {
             allClosed.complete(null);
@@ -42,17 +43,17 @@ public final class ClientConnections {
     }
 
     /** Whether a shutdown is under way: responses then say {@code Connection: close}. */
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
     /** Whether the drain is a hitless restart's: a new process took over the listeners. */
-    boolean handedOver() {
+    public boolean handedOver() {
         return handedOver;
     }
 
     /** How long the drain may take, in nanoseconds. */
-    long drainNanos() {
+    public long drainNanos() {
         return drainNanos;
     }
 
@@ -73,7 +74,7 @@ public final class ClientConnections {
         this.drainNanos = within.toNanos();
         this.handedOver = handedOver;
         draining = true;
-        for (ProxyHandler h : open) {
+        for (ClientConnection h : open) {
             h.channel().eventLoop().execute(h::drain);
         }
         if (open.isEmpty()) {
@@ -84,9 +85,8 @@ public final class ClientConnections {
 
     /** Closes every connection now, whatever it is doing. */
     public void closeAll() {
-        for (ProxyHandler h : open) {
-            Channel ch = h.channel();
-            ch.close();
+        for (ClientConnection h : open) {
+            h.channel().eventLoop().execute(h::closeNow);
         }
     }
 }

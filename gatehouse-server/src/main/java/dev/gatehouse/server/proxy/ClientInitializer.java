@@ -1,28 +1,40 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.config.Http2Config;
 import dev.gatehouse.core.config.LimitsConfig;
 import dev.gatehouse.server.codec.ClientCodec;
+import dev.gatehouse.server.h2.Http2Pipeline;
+import dev.gatehouse.server.h2.PriorKnowledgeHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flow.FlowControlHandler;
 
 /**
- * The pipeline of a client connection: first-byte detection, the strict HTTP/1.1 codec
- * ({@link ClientCodec}), flow control (one decoded message per read, so pipelined requests wait
- * their turn), the proxy. A connection past its client's {@code max_connections_per_client} gets
- * no pipeline: it is closed as soon as it is accepted, before a byte of it is read.
+ * The pipeline of a client connection. A connection past its client's
+ * {@code max_connections_per_client} gets no pipeline: it is closed as soon as it is accepted, before
+ * a byte of it is read. Otherwise it speaks HTTP/1.1 ({@link #http1}), or HTTP/2 ({@link #http2}):
+ * on a plaintext listener with {@code http2.h2c}, a {@link PriorKnowledgeHandler} decides by the
+ * first bytes; a TLS listener decides by ALPN.
  */
 @ChannelHandler.Sharable
 public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     private final ProxyContext context;
     private final LimitsConfig limits;
+    private final Http2Config http2;
 
     /** Creates the initializer of one listener. */
-    public ClientInitializer(ProxyContext context, LimitsConfig limits) {
+    public ClientInitializer(ProxyContext context, LimitsConfig limits, Http2Config http2) {
         this.context = context;
         this.limits = limits;
+        this.http2 = http2;
+    }
+
+    /** Creates the initializer of an HTTP/1.1-only listener. */
+    public ClientInitializer(ProxyContext context, LimitsConfig limits) {
+        this(context, limits, Http2Config.DEFAULTS);
     }
 
     @Override
@@ -31,10 +43,32 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
+        if (http2.priorKnowledge()) {
+            ch.pipeline().addLast("h2c-detect", new PriorKnowledgeHandler(this::http1, this::http2,
+                    context.settings().clientHeader()));
+            return;
+        }
+        http1(ch.pipeline());
+    }
+
+    /**
+     * Installs HTTP/1.1 at the end of {@code p}: first-byte detection, the strict codec
+     * ({@link ClientCodec}), flow control (one decoded message per read, so pipelined requests wait
+     * their turn), the proxy. Works on a connection that is already active.
+     */
+    public void http1(ChannelPipeline p) {
         ProxyHandler proxy = new ProxyHandler(context);
-        ch.pipeline().addLast("first-byte", proxy.firstByteHandler());
-        ch.pipeline().addLast("http", ClientCodec.of(limits));
-        ch.pipeline().addLast("flow", new FlowControlHandler());
-        ch.pipeline().addLast("proxy", proxy);
+        p.addLast("first-byte", proxy.firstByteHandler());
+        p.addLast("http", ClientCodec.of(limits));
+        p.addLast("flow", new FlowControlHandler());
+        p.addLast("proxy", proxy);
+    }
+
+    /**
+     * Installs HTTP/2 at the end of {@code p} ({@link Http2Pipeline}): for a TLS connection whose
+     * ALPN chose {@code h2}, or a plaintext one that sent the connection preface.
+     */
+    public void http2(ChannelPipeline p) {
+        Http2Pipeline.install(p, context, http2, limits);
     }
 }

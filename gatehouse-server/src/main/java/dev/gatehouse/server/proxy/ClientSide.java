@@ -19,6 +19,9 @@ interface ClientSide {
     /** The loop everything of this client side runs on. */
     EventLoop eventLoop();
 
+    /** How the client speaks, for the access log and the metrics: {@code h1} (HTTP/1.x) or {@code h2}. */
+    String protocol();
+
     /** A short id for log lines (the connection's). */
     Object logId();
 

@@ -432,6 +432,11 @@ final class Exchange implements QueueWait.Outcomes {
         return requestId;
     }
 
+    /** How the client speaks: {@code h1} or {@code h2}. */
+    String protocol() {
+        return client.protocol();
+    }
+
     HttpRequest request() {
         return request;
     }

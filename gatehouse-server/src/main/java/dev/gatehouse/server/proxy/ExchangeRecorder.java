@@ -34,4 +34,14 @@ public interface ExchangeRecorder {
      */
     default void limitHit(ClientLimit limit) {
     }
+
+    /**
+     * One client request ended (with {@link #ended}; a tunnel's handshake counts when it opens), by
+     * the listener it came in on and how the client spoke. Called on an event loop; must not block.
+     *
+     * @param listenerIndex the listener's index in the configuration
+     * @param protocol      {@code h1} or {@code h2}
+     */
+    default void clientRequest(int listenerIndex, String protocol) {
+    }
 }

@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
  * of a request arrived, a stalled head gets 408 after {@code client_header}. During an exchange the
  * exchange drives both timers. Loop-confined.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientSide {
+final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientSide, ClientConnection {
 
     /** What the client timer is counting. */
     enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY, SEND }
@@ -44,6 +44,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     private IdleTimer clientTimer;
     private IdleTimer backendTimer;
     private InetSocketAddress remote;
+    /** Started: counted as open and waiting for its first request. */
+    private boolean started;
 
     ProxyHandler(ProxyContext context) {
         this.context = context;
@@ -54,7 +56,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         return firstByte;
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return ctx.channel();
     }
 
@@ -67,10 +70,22 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         this.ctx = ctx;
         this.clientTimer = new IdleTimer(ctx.channel().eventLoop(), this::clientTimedOut, this::clientPaused);
         this.backendTimer = new IdleTimer(ctx.channel().eventLoop(), this::backendTimedOut, this::backendPaused);
+        if (ctx.channel().isActive()) {
+            // Added once the connection was up (after h2c detection or ALPN): no channelActive will come.
+            start();
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        start();
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         remote = (InetSocketAddress) ctx.channel().remoteAddress();
         context.connections().opened(this);
         awaitRequest(true);
@@ -279,7 +294,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     }
 
     /** Graceful shutdown: finish the current exchange, if any, then close. */
-    void drain() {
+    @Override
+    public void drain() {
         draining = true;
         if (exchange != null) {
             exchange.drain();
@@ -300,6 +316,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public String protocol() {
+        return "h1";
     }
 
     @Override
