@@ -1,4 +1,4 @@
-package dev.gatehouse.server.http2;
+package dev.gatehouse.server.h2;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.http2;
+package dev.gatehouse.server.h2;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;

@@ -1,11 +1,13 @@
-package dev.gatehouse.server.http2;
+package dev.gatehouse.server.h2;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -76,6 +78,30 @@ public final class Http2StrictRequestHandler extends ChannelInboundHandlerAdapte
             ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(stream));
         }
         ctx.flush();
+    }
+
+    /**
+     * Protocol errors the codec raises are answered with their own code here, and stop here.
+     * Netty's frame codec fires them down the pipeline before it acts: a connection error before
+     * its GOAWAY (a handler that closes the channel on it would send GOAWAY(NO_ERROR) first), a
+     * stream error on an open stream without any RST_STREAM (the stream's channel would close and
+     * the client see CANCEL). RFC 9113 §5.4 wants the error's own code on the wire.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException e) {
+            headed.remove(e.stream().id());
+            refused++;
+            log.debug("{} stream {} error: {}", ctx.channel(), e.stream().id(), e.getMessage());
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(e.stream()));
+            return;
+        }
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A connection error: the codec sends GOAWAY with its code and closes.
+            log.debug("{} HTTP/2 connection error: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.http2;
+package dev.gatehouse.server.h2;
 
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Map;
@@ -24,8 +24,9 @@ import java.util.Map;
  *   <li>CONNECT with {@code :scheme} or {@code :path}, or without an {@code :authority}
  *       (section 8.5);</li>
  *   <li>an {@code :authority} that is not a host with an optional port (userinfo included), no
- *       authority at all (neither {@code :authority} nor {@code host}), and a {@code host} that
- *       differs from {@code :authority};</li>
+ *       authority at all (neither {@code :authority} nor {@code host}); a {@code host} that differs
+ *       from {@code :authority} is left to the exchange, which answers 400 (RFC 9113 §8.3.1 allows
+ *       either);</li>
  *   <li>a {@code content-length} that is not one run of decimal digits.</li>
  * </ul>
  * The connection-specific and {@code te} rules are checked again here, so that this class alone
@@ -138,9 +139,6 @@ public final class Http2RequestValidator {
         }
         if (host != null && !isValidAuthority(host)) {
             return "host is not a host with an optional port";
-        }
-        if (authority != null && host != null && !authority.equalsIgnoreCase(host)) {
-            return "host differs from :authority";
         }
         return null;
     }

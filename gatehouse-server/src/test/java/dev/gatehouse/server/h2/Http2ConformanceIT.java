@@ -1,4 +1,4 @@
-package dev.gatehouse.server.http2;
+package dev.gatehouse.server.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
