@@ -45,6 +45,10 @@ import java.util.Map;
 public final class StreamFrameCodec extends ChannelDuplexHandler {
 
     private boolean headRead;
+    /** Body bytes still to come by the request's Content-Length; -1 without one. */
+    private long remaining = -1;
+    /** The request's last part went on (END_STREAM, or the declared length reached). */
+    private boolean requestEnded;
     /** An interim response went out: its (empty) end is not the stream's. */
     private boolean interim;
 
@@ -53,10 +57,18 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
         if (msg instanceof Http2HeadersFrame h) {
             if (!headRead) {
                 headRead = true;
-                ctx.fireChannelRead(StreamRequests.toRequest(h.headers(), h.isEndStream()));
-                if (h.isEndStream()) {
+                io.netty.handler.codec.http.HttpRequest request = StreamRequests.toRequest(h.headers(), h.isEndStream());
+                remaining = declaredLength(request);
+                ctx.fireChannelRead(request);
+                if (h.isEndStream() || remaining == 0) {
+                    requestEnded = true;
                     ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
+                return;
+            }
+            if (requestEnded) {
+                // Trailers after a body framed by its length: the backend hop has ended already.
+                ReferenceCountUtil.release(msg);
                 return;
             }
             LastHttpContent trailers = trailers(h);
@@ -64,12 +76,34 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
                 resetMalformed(ctx);
                 return;
             }
+            requestEnded = true;
             ctx.fireChannelRead(trailers);
         } else if (msg instanceof Http2DataFrame d) {
             ByteBuf content = d.content();
-            ctx.fireChannelRead(d.isEndStream() ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
+            if (requestEnded) {
+                // Only an empty END_STREAM can come after the declared length (the codec checks it).
+                content.release();
+                return;
+            }
+            if (remaining > 0) {
+                remaining -= content.readableBytes();
+            }
+            // The body ends with the declared length, as over HTTP/1.1, even when END_STREAM comes
+            // in a frame of its own later: the exchange need not wait for it to be complete.
+            boolean last = d.isEndStream() || remaining == 0;
+            requestEnded = last;
+            ctx.fireChannelRead(last ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The request's Content-Length, or -1 (none, or one the exchange will refuse). */
+    private static long declaredLength(io.netty.handler.codec.http.HttpRequest request) {
+        try {
+            return io.netty.handler.codec.http.HttpUtil.getContentLength(request, -1L);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -309,8 +309,9 @@ public final class StreamSide extends ChannelInboundHandlerAdapter implements Cl
             return true;
         }
         if (ctx.channel() instanceof Http2StreamChannel stream) {
+            // A stream that is gone (closed, and so no longer known) reads as IDLE.
             Http2Stream.State state = stream.stream().state();
-            return state == Http2Stream.State.HALF_CLOSED_REMOTE || state == Http2Stream.State.CLOSED;
+            return state != Http2Stream.State.OPEN && state != Http2Stream.State.HALF_CLOSED_LOCAL;
         }
         return false;
     }

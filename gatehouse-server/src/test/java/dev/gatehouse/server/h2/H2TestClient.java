@@ -48,7 +48,7 @@ public final class H2TestClient implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
-    private final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+    private final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
     private final CompletableFuture<Http2Settings> settings = new CompletableFuture<>();
 
     private H2TestClient(EventLoopGroup group, Channel channel) {
@@ -59,7 +59,7 @@ public final class H2TestClient implements AutoCloseable {
     /** Connects to 127.0.0.1:{@code port} and sends the connection preface. */
     public static H2TestClient connect(int port) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+        CompletableFuture<GoAway> goAway = new CompletableFuture<>();
         CompletableFuture<Http2Settings> settings = new CompletableFuture<>();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -74,7 +74,7 @@ public final class H2TestClient implements AutoCloseable {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 if (msg instanceof Http2GoAwayFrame g) {
-                                    goAway.complete(g.retainedDuplicate());
+                                    goAway.complete(new GoAway(g.errorCode(), g.lastStreamId()));
                                 } else if (msg instanceof Http2SettingsFrame s) {
                                     settings.complete(s.settings());
                                 }
@@ -97,8 +97,8 @@ public final class H2TestClient implements AutoCloseable {
         return settings;
     }
 
-    /** The server's GOAWAY, once it arrived (to be released by the caller). */
-    public CompletableFuture<Http2GoAwayFrame> goAway() {
+    /** The server's first GOAWAY, once it arrived. */
+    public CompletableFuture<GoAway> goAway() {
         return goAway;
     }
 
@@ -135,6 +135,10 @@ public final class H2TestClient implements AutoCloseable {
     public void close() {
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** A GOAWAY: its error code and the last stream the server may process. */
+    public record GoAway(long errorCode, int lastStreamId) {
     }
 
     /** What a stream got back. */
