@@ -38,7 +38,9 @@ import io.netty.handler.flow.FlowControlHandler;
  *   <li>{@value #MAX_EMPTY_DATA_FRAMES} consecutive DATA frames without payload at most (CVE-2019-9518);</li>
  *   <li>{@value #MAX_SMALL_CONTINUATION_FRAMES} small CONTINUATION frames at most in one header block
  *       (the CONTINUATION flood), besides the header list size;</li>
- *   <li>header fields validated (names, pseudo-header rules) and the required pseudo-header fields too.</li>
+ *   <li>header fields validated (names, pseudo-header rules) and the required pseudo-header fields too;
+ *       then {@link Http2StrictRequestHandler} refuses what Netty lets through, and
+ *       {@link Http2FrameGuard} caps the CONTINUATION frames of a header block whatever their size.</li>
  * </ul>
  */
 public final class Http2Pipeline {
@@ -100,5 +102,7 @@ public final class Http2Pipeline {
         pipeline.addLast("h2", codec);
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(streams));
         pipeline.addLast("h2-connection", connection);
+        // The frame guard before the codec, the strict request checks between it and the streams.
+        Http2Protections.install(pipeline, "h2", true);
     }
 }
