@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -136,6 +137,11 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // The codec answers its own protocol errors (GOAWAY or RST_STREAM with their code, RFC
+            // 9113 §5.4); closing here first would send GOAWAY(NO_ERROR) instead.
+            return;
+        }
         if (!(cause instanceof IOException)) {
             LOG.debug("{} HTTP/2 connection failed: {}", ctx.channel().id(), cause.toString());
         }

@@ -50,7 +50,7 @@ public final class Http2Pipeline {
     /** The window of {@link #MAX_RST_FRAMES}, in seconds. */
     public static final int RST_WINDOW_SECONDS = 30;
     /** Control frames queued for a client that does not read. */
-    public static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    public static final int MAX_QUEUED_CONTROL_FRAMES = 1_000;
     /** Consecutive DATA frames without payload and without END_STREAM. */
     public static final int MAX_EMPTY_DATA_FRAMES = 2;
     /** Small CONTINUATION frames in one header block. */
