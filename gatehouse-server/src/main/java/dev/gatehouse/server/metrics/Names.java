@@ -46,6 +46,7 @@ final class Names {
     static final String LISTENER = "listener";
     /** How a client spoke: {@code h1} or {@code h2}. */
     static final String PROTOCOL = "protocol";
+    static final String TLS = "tls";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

@@ -52,10 +52,14 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private volatile TunnelCounts tunnels = TunnelCounts.NONE;
     private final JvmGcMetrics gc;
+    /** The tags of {@code gatehouse_client_requests_total}: protocols, then TLS versions. */
+    private static final String[] PROTOCOL_TAGS = {"h1", "h2"};
+    private static final String[] TLS_TAGS = {"none", "TLSv1.2", "TLSv1.3"};
+
     private final RequestMeters requests;
     /** By {@link ClientLimit#ordinal()}; all registered at start, so each shows 0 until hit. */
     private final Counter[] limitRejections;
-    /** Requests per listener (by index; boxed indices are cached) and protocol (h1, h2). */
+    /** Requests per listener (by index; boxed indices are cached), protocol and TLS version. */
     private final java.util.concurrent.ConcurrentMap<Integer, Counter[]> clientRequests = new java.util.concurrent.ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<String, PoolMeters> pools = new HashMap<>();
@@ -193,21 +197,32 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
         requests.record(pool, backend, status, totalNanos, upstreamNanos);
     }
 
-    /** Counts a client request by listener and protocol: lock-free, no allocation once the listener was seen. */
+    /**
+     * Counts a client request by listener, protocol and TLS version: lock-free, no allocation once
+     * the listener was seen. A TLS version other than 1.2 and 1.3 cannot occur (listeners refuse
+     * older ones); it would count as 1.3.
+     */
     @Override
-    public void clientRequest(int listenerIndex, String protocol) {
-        clientRequests.computeIfAbsent(listenerIndex, this::listenerCounters)["h2".equals(protocol) ? 1 : 0].increment();
+    public void clientRequest(int listenerIndex, String protocol, String tls) {
+        int p = "h2".equals(protocol) ? 1 : 0;
+        int t = tls == null ? 0 : "TLSv1.2".equals(tls) ? 1 : 2;
+        clientRequests.computeIfAbsent(listenerIndex, this::listenerCounters)[p * TLS_TAGS.length + t].increment();
     }
 
-    /** A listener's request counters, {@code h1} then {@code h2}, registered together so that both show. */
+    /**
+     * A listener's request counters, one per protocol and TLS version, registered together so that
+     * all show from the first request.
+     */
     private Counter[] listenerCounters(int listenerIndex) {
-        Counter[] c = new Counter[2];
-        String[] protocols = {"h1", "h2"};
-        for (int i = 0; i < 2; i++) {
-            c[i] = Counter.builder(Names.CLIENT_REQUESTS).tag(Names.LISTENER, Integer.toString(listenerIndex))
-                    .tag(Names.PROTOCOL, protocols[i])
-                    .description("Client requests (each HTTP/2 stream is one), by listener and protocol")
-                    .register(registry);
+        Counter[] c = new Counter[PROTOCOL_TAGS.length * TLS_TAGS.length];
+        for (int p = 0; p < PROTOCOL_TAGS.length; p++) {
+            for (int t = 0; t < TLS_TAGS.length; t++) {
+                c[p * TLS_TAGS.length + t] = Counter.builder(Names.CLIENT_REQUESTS)
+                        .tag(Names.LISTENER, Integer.toString(listenerIndex))
+                        .tag(Names.PROTOCOL, PROTOCOL_TAGS[p]).tag(Names.TLS, TLS_TAGS[t])
+                        .description("Client requests (each HTTP/2 stream is one), by listener, protocol and TLS version")
+                        .register(registry);
+            }
         }
         return c;
     }

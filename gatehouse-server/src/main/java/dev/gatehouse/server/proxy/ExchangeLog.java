@@ -19,7 +19,7 @@ final class ExchangeLog {
     static void handshake(ProxyContext context, Exchange e) {
         long now = context.clock().nanoTime();
         context.recorder().ended(e.pool().name(), e.backend(), e.status(), now - e.startNanos(), now - e.upstreamStartNanos());
-        context.recorder().clientRequest(context.listenerIndex(), e.protocol());
+        context.recorder().clientRequest(context.listenerIndex(), e.protocol(), e.tlsProtocol());
     }
 
     /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
@@ -44,7 +44,7 @@ final class ExchangeLog {
         // Metrics first: they count every exchange, whether or not the access log is on.
         context.recorder().ended(pool == null ? null : pool.name(), backend, e.status(), now - e.startNanos(),
                 upstreamStart < 0 ? -1 : now - upstreamStart);
-        context.recorder().clientRequest(context.listenerIndex(), e.protocol());
+        context.recorder().clientRequest(context.listenerIndex(), e.protocol(), e.tlsProtocol());
         if (context.accessLog().enabled()) {
             access(context, e, now, error);
         }

@@ -41,7 +41,8 @@ public interface ExchangeRecorder {
      *
      * @param listenerIndex the listener's index in the configuration
      * @param protocol      {@code h1} or {@code h2}
+     * @param tls           the connection's TLS version ({@code TLSv1.2}, {@code TLSv1.3}), or null on plaintext
      */
-    default void clientRequest(int listenerIndex, String protocol) {
+    default void clientRequest(int listenerIndex, String protocol, String tls) {
     }
 }

@@ -75,7 +75,7 @@ final class H2StreamsIT {
             }
             assertThat(client.isOpen()).isTrue();
             await().atMost(WAIT).untilAsserted(() -> assertThat(PrometheusText.parse(node.server().metrics().scrape())
-                    .value("gatehouse_client_requests_total", "protocol", "h2")).isEqualTo(200.0));
+                    .value("gatehouse_client_requests_total", "protocol", "h2", "tls", "none")).isEqualTo(200.0));
         }
     }
 

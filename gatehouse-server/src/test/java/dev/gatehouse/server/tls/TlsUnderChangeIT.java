@@ -10,6 +10,7 @@ import dev.gatehouse.core.deploy.DeployPlan;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.server.GatehouseServer;
 import dev.gatehouse.server.deploy.Deployer;
+import dev.gatehouse.server.metrics.PrometheusText;
 import dev.gatehouse.testing.HttpsLoad;
 import dev.gatehouse.testing.StubBackend;
 import java.net.URI;
@@ -82,6 +83,10 @@ final class TlsUnderChangeIT {
                 assertThat(end).isEqualTo(new DeployPhase.Done(1, false));
                 List<String> backends = load.backends();
                 assertThat(backends.subList(before, backends.size())).contains("b1", "b2");
+                String protocol = version == HttpClient.Version.HTTP_2 ? "h2" : "h1";
+                assertThat(PrometheusText.parse(server.metrics().scrape())
+                        .value("gatehouse_client_requests_total", "protocol", protocol, "tls", "TLSv1.3"))
+                        .isGreaterThanOrEqualTo(500.0);
             } finally {
                 server.stop(Duration.ofSeconds(5));
             }
