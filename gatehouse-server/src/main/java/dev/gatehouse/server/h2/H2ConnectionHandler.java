@@ -9,6 +9,7 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -39,6 +40,8 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
     private ChannelHandlerContext ctx;
     private boolean started;
     private boolean goingAway;
+    /** The client sent GOAWAY: it opens no more streams, so the connection closes with its last one. */
+    private boolean clientLeaving;
     private boolean everActive;
     private int activeStreams;
     private long idleSince;
@@ -89,7 +92,11 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
             @Override
             public void onStreamClosed(Http2Stream stream) {
                 if (--activeStreams == 0) {
-                    idle();
+                    if (clientLeaving) {
+                        ctx.channel().close();
+                    } else {
+                        idle();
+                    }
                 }
             }
         });
@@ -106,7 +113,7 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     /** No stream is open: the idle timeout counts from now (one pending task, re-armed lazily). */
     private void idle() {
-        idleSince = System.nanoTime();
+        idleSince = context.clock().nanoTime();
         if (idleTask == null) {
             long timeout = everActive ? context.settings().clientIdle() : context.settings().clientHeader();
             idleTask = ctx.executor().schedule(this::idleCheck, timeout, TimeUnit.NANOSECONDS);
@@ -119,7 +126,7 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         long timeout = everActive ? context.settings().clientIdle() : context.settings().clientHeader();
-        long left = idleSince + timeout - System.nanoTime();
+        long left = idleSince + timeout - context.clock().nanoTime();
         if (left > 0) {
             idleTask = ctx.executor().schedule(this::idleCheck, left, TimeUnit.NANOSECONDS);
             return;
@@ -131,7 +138,16 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        // Connection-level frames (SETTINGS, PING, GOAWAY) the codec already acted on.
+        // Connection-level frames (SETTINGS, PING, GOAWAY) the codec already acted on; after a
+        // client's GOAWAY, the node closes once its streams are done (clients such as h2load wait
+        // for that close rather than closing themselves).
+        if (msg instanceof Http2GoAwayFrame) {
+            clientLeaving = true;
+            goingAway = true;
+            if (activeStreams == 0) {
+                ctx.channel().close();
+            }
+        }
         ReferenceCountUtil.release(msg);
     }
 

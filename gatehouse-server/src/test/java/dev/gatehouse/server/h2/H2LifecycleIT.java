@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.config.Http2Config;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.testing.H2Frame;
+import dev.gatehouse.testing.RawH2Connection;
 import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.StubBackend;
 import io.netty.handler.codec.http2.Http2Error;
@@ -48,6 +50,21 @@ final class H2LifecycleIT {
                 await().atMost(WAIT).until(() -> !client.isOpen());
                 stopped.get(20, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void clientGoAway_closesTheConnectionOnceItsStreamsAreDone() throws Exception {
+        try (StubBackend backend = StubBackend.start("a");
+             TestNode node = TestNode.builder().backend(backend.address()).http2(H2C).start();
+             RawH2Connection h2 = RawH2Connection.connect(node.port())) {
+            h2.get(1, "/delay/300");
+            await().atMost(WAIT).until(() -> backend.requestsStarted() == 1);
+            // GOAWAY: last stream 0 (the node pushes none), NO_ERROR.
+            h2.frame(H2Frame.GOAWAY, 0, 0, new byte[8]);
+
+            assertThat(h2.awaitResponse(1).status()).isEqualTo(200);
+            assertThat(h2.awaitClosed(WAIT)).as("closed by the node after its last stream").isTrue();
         }
     }
 
