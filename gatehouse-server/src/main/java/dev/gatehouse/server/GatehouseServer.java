@@ -1,11 +1,8 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.state.DeployRecord;
 import dev.gatehouse.core.state.PoolStatus;
-import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
@@ -33,20 +30,14 @@ import dev.gatehouse.server.tls.TlsListeners;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.tunnel.TunnelSweeper;
 import dev.gatehouse.server.upstream.UpstreamPools;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +77,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final NodeMetrics metrics;
     /** The supervised apps' processes; null when the config has no apps. */
     private final Supervisor supervisor;
-    private final List<Channel> listeners = new ArrayList<>();
+    private final Listeners listeners;
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
     private volatile boolean stopped;
@@ -102,23 +93,12 @@ public final class GatehouseServer implements AutoCloseable {
             throws java.io.IOException {
         this.config = config;
         this.configSource = configSource;
-        // Runtime changes to pools that are gone from the config no longer apply.
-        RuntimeState loaded = RuntimeChanges.reconcile(store.load(), config);
-        // A deploy the node was in the middle of when it stopped is finished one way or the other,
-        // and the state file says which.
-        RuntimeState state = RuntimeChanges.resolveDeploys(loaded, config);
-        if (state != loaded) {
-            store.save(state);
-            state.deploys().forEach((pool, d) -> {
-                if (loaded.deploy(pool) != null && loaded.deploy(pool).status() == DeployRecord.Status.RUNNING) {
-                    LOG.warn("pool {}: the deploy of {} was interrupted by a restart: {}", pool, d.to(), d.detail());
-                }
-            });
-        }
+        RuntimeState state = RestoredState.load(store, config);
         this.snapshots = new SnapshotHolder(Snapshot.next(null, 1, config, state, clock, wallClock, SharedRandom.INSTANCE));
         this.tunnelSweeper = new TunnelSweeper(tunnels, snapshots, clock, wallClock);
         this.transport = Transport.detect();
         this.group = transport.newGroup(threads, "gatehouse-io");
+        this.listeners = new Listeners(config, transport, group);
         this.upstreams = new UpstreamPools(transport, config.upstream(), config.timeouts(), MAX_RESPONSE_HEADER_SIZE);
         // The prober resolves when it starts checking a backend, off the loops; through the upstream
         // pools, so that checks and requests connect to the same address.
@@ -129,9 +109,10 @@ public final class GatehouseServer implements AutoCloseable {
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
         metrics.tunnels(tunnels);
+        LoopBarrier loops = new LoopBarrier(group);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
-                this::awaitLoops);
-        control.beforeChange(this::refuseOnEventLoop);
+                loops::await);
+        control.beforeChange(loops::refuseOnEventLoop);
         control.beforePublish(this::prepareUpstreams);
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
@@ -152,30 +133,6 @@ public final class GatehouseServer implements AutoCloseable {
 
     private static List<HostPort> addresses(Snapshot s) {
         return s.pools().values().stream().flatMap(p -> p.members().stream()).map(m -> m.backend().address()).toList();
-    }
-
-    /** A change on an event loop would wait for itself at the barrier: refused before it changes anything. */
-    private void refuseOnEventLoop() {
-        for (var loop : group) {
-            if (loop.inEventLoop()) {
-                throw new IllegalStateException("the control plane must not run on an event loop");
-            }
-        }
-    }
-
-    /** Returns once every event loop has run a task queued now: whatever they were doing is done. */
-    private void awaitLoops() {
-        for (var loop : group) {
-            if (loop.inEventLoop()) {
-                throw new IllegalStateException("the control plane must not run on an event loop");
-            }
-            try {
-                loop.submit(() -> { }).await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /**
@@ -262,12 +219,12 @@ public final class GatehouseServer implements AutoCloseable {
             server.restart = server.newRestart(restarts);
             // Only now: a node that failed half-way through its start accepted nothing, so a
             // process taking over from another one can still fail without losing a connection.
-            server.listeners.forEach(ch -> ch.config().setAutoRead(true));
+            server.listeners.accept();
             if (server.admin != null) {
                 server.admin.serve();
             }
         } catch (Exception e) {
-            server.listeners.forEach(Channel::close);
+            server.listeners.closeNow();
             if (server.admin != null) {
                 server.admin.stop();
             }
@@ -282,24 +239,11 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     private NodeRestart newRestart(RestartOptions restarts) {
-        return new NodeRestart(restarts.successor(), group, transport.canPassSockets(), this::listening, restartHold,
+        return new NodeRestart(restarts.successor(), group, transport.canPassSockets(), () -> listeners.listening(admin), restartHold,
                 () -> {
                     handedOver = true;
                     restarts.exit().run();
                 }, RESTART_TIMEOUT);
-    }
-
-    /** The listening sockets with their roles, for a restart to hand over. */
-    private List<NodeRestart.Listening> listening() {
-        List<NodeRestart.Listening> all = new ArrayList<>();
-        for (int i = 0; i < listeners.size(); i++) {
-            all.add(new NodeRestart.Listening(InheritedListeners.listenerRole(i), listeners.get(i)));
-        }
-        AdminServer a = admin;
-        if (a != null && a.channel() != null) {
-            all.add(new NodeRestart.Listening(InheritedListeners.ADMIN, a.channel()));
-        }
-        return all;
     }
 
     /**
@@ -317,48 +261,16 @@ public final class GatehouseServer implements AutoCloseable {
     private void bind(InheritedListeners inherited) throws Exception {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig listener = config.listeners().get(i);
-            ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                    clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i));
-            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
-            var fd = inherited.claim(InheritedListeners.listenerRole(i), address);
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(group)
-                    .channelFactory(transport.serverChannels(fd))
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    // Accepting starts once the whole node has started (see start).
-                    .option(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                    .childHandler(new ClientInitializer(context, config.limits(), listener.http2()));
-            try {
-                Channel ch = fd.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
-                listeners.add(ch);
-                LOG.info("listening on {} (transport {}, {} event loops)", ch.localAddress(), transport.name(), threadCount());
-            } catch (Exception e) {
-                listeners.forEach(Channel::close);
-                throw new java.io.IOException("cannot listen on " + listener.bind() + ": " + e.getMessage(), e);
-            }
-        }
+        listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i)), inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
     }
 
-    private int threadCount() {
-        int n = 0;
-        for (var ignored : group) {
-            n++;
-        }
-        return n;
-    }
-
     /** The addresses the listeners are bound to, in config order (useful with port 0). */
     public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(ch -> (InetSocketAddress) ch.localAddress()).toList();
+        return listeners.addresses();
     }
 
     /** The port of the first listener. */
@@ -458,18 +370,8 @@ public final class GatehouseServer implements AutoCloseable {
         if (tls != null) {
             tls.stop();
         }
-        LOG.info("{}: no new connections; draining {} open connections for up to {} ms",
-                handedOver ? "handed over to the new process" : "shutting down", connections.count(), drain.toMillis());
-        listeners.forEach(ch -> ch.close().syncUninterruptibly());
-        try {
-            connections.drain(handedOver, drain).get(drain.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("drained: every in-flight request finished");
-        } catch (TimeoutException e) {
-            LOG.warn("drain timeout: closing {} connections with requests still in flight", connections.count());
-        } catch (Exception e) {
-            Thread.currentThread().interrupt();
-        }
-        connections.closeAll();
+        // No new connections; the open ones finish what they carry, for up to the drain timeout.
+        listeners.drain(connections, handedOver, drain);
         // After the drain, so that requests in flight to supervised apps could finish.
         if (supervisor != null) {
             supervisor.close();

@@ -331,7 +331,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             exchange.endings().abort("invalid response body from backend: " + content.decoderResult().cause().getMessage(), Outcome.FAILURE);
             return;
         }
-        exchange.responseBytes(content.content().readableBytes());
+        exchange.facts().responseBytes(content.content().readableBytes());
         client.touchBackendTimer();
         if (content instanceof LastHttpContent) {
             client.writeAndFlush(content);

@@ -103,7 +103,7 @@ final class Endings {
 
     /** Counts and logs a client limit hit by this exchange; its ending is the caller's. */
     private void limitHit(ClientLimit limit, String why) {
-        context.limits().hit(limit, client.logId(), exchange.clientAddress(), why);
+        context.limits().hit(limit, client.logId(), exchange.facts().clientAddress(), why);
     }
 
     private void fail(ProxyError error, String why, boolean tellClient, long retryAfterSeconds) {
@@ -115,7 +115,7 @@ final class Endings {
         if (!exchange.finish()) {
             return;
         }
-        exchange.status(error.status().code());
+        exchange.facts().status(error.status().code());
         release(backendFault ? Outcome.FAILURE : Outcome.DROPPED);
         var request = exchange.request();
         // The request's remaining body (if any) is unread: the connection cannot carry another request.
@@ -132,7 +132,7 @@ final class Endings {
             var pool = exchange.pool();
             Exchange.LOG.warn("{} request {} to {} failed with {}: {}", client.logId(), exchange.requestId(),
                     exchange.backend() == null ? pool == null ? "-" : pool.name() : exchange.backend().address(),
-                    exchange.status(), why);
+                    exchange.facts().status(), why);
         }
         ExchangeLog.ended(context, exchange, why);
         client.exchangeDone(exchange, !close);
@@ -147,7 +147,7 @@ final class Endings {
         if (!exchange.finish()) {
             return;
         }
-        exchange.status(code);
+        exchange.facts().status(code);
         release(Outcome.DROPPED);
         var request = exchange.request();
         boolean close = !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
@@ -185,7 +185,7 @@ final class Endings {
         }
         exchange.body().countTunnelled(stats.bytesClientToBackend());
         exchange.body().release();
-        exchange.responseBytes(stats.bytesBackendToClient());
+        exchange.facts().responseBytes(stats.bytesBackendToClient());
         exchange.currentTry().abandon(Outcome.SUCCESS);
         ExchangeLog.tunnelEnded(context, exchange, stats);
         client.exchangeDone(exchange, false);

@@ -1,27 +1,19 @@
 package dev.gatehouse.server.proxy;
 
-import dev.gatehouse.core.admission.Admit;
 import dev.gatehouse.core.admission.Outcome;
 import dev.gatehouse.core.admission.Ticket;
 import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.request.RetryPolicy;
-import dev.gatehouse.core.request.Target;
 import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.route.Router;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
-import dev.gatehouse.core.sticky.StickyCookies;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,22 +24,25 @@ import org.slf4j.LoggerFactory;
  * (or the end of the tunnel it became): the coordinator of the pieces that do the work.
  *
  * <p>Design notes. The exchange moves through {@link ExchangeState}s: {@code HEAD} (checks and routing,
- * {@link RequestHead}), {@code QUEUED} (waiting for a backend slot, {@link QueueWait}),
- * {@code CONNECTING}, {@code SENDING} and {@code AWAITING_HEAD} (one {@link BackendTry} at a time; a
- * failed try is judged by {@link TryFailures}, and a retry starts another), {@code STREAMING} (the
- * response head went to the client; from then on only a cut can end it badly), {@code REDIRECTING}
- * (a redirect route answers by itself, {@link RedirectAnswer}), {@code TUNNEL} (a
- * {@code 101}, {@link TunnelHandoff}), {@code DONE}. The request body is a dimension of its own (it
- * may still stream while the response does): {@link RequestBody}. The exchange ends exactly once:
- * the response completed ({@link #responseEnded}), the proxy answered with an error before any
- * response byte ({@link #fail}), the exchange was cut ({@link #abort}, {@link #clientClosed}), or
- * its tunnel ended ({@link Endings#tunnelEnded}); each is logged once ({@link ExchangeLog}). Which backends
+ * {@link RequestHead}), {@code QUEUED} (waiting for a backend slot: {@link SlotRequest} asks the
+ * admission for the first try and for each retry, {@link QueueWait} bounds the wait),
+ * {@code CONNECTING}, {@code SENDING} and {@code AWAITING_HEAD} (one {@link BackendTry} at a time, with
+ * the head {@link UpstreamHead} made ready for it; a failed try is judged by {@link TryFailures}, and a
+ * retry starts another), {@code STREAMING} (the response head went to the client; from then on only
+ * a cut can end it badly), {@code REDIRECTING} (a redirect route answers by itself,
+ * {@link RedirectAnswer}), {@code TUNNEL} (a {@code 101}, {@link TunnelHandoff}), {@code DONE}. The
+ * request body is a dimension of its own (it may still stream while the response does):
+ * {@link RequestBody}. The exchange ends exactly once ({@link Endings}): the response completed
+ * ({@link Endings#responseEnded}), the proxy answered with an error before any response byte
+ * ({@link Endings#fail(ProxyError, String)}), the exchange was cut ({@link Endings#abort},
+ * {@link #clientClosed}), or its tunnel ended ({@link Endings#tunnelEnded}); each is logged once
+ * ({@link ExchangeLog}, which reads {@link ExchangeFacts} beside the outcome). Which backends
  * may serve and whether to retry are decided in core ({@link TargetChooser}, {@link RetryPolicy}).
  * Everything runs on the client's event loop, which is also the loop of the backend connections
  * (pools are per loop), so no field needs synchronization. The client side is reached only
  * through {@link ClientSide}.
  */
-final class Exchange implements QueueWait.Outcomes {
+final class Exchange {
 
     static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     /** The pool's epoch of the version that served the response, on pools that were cut over. */
@@ -56,9 +51,9 @@ final class Exchange implements QueueWait.Outcomes {
     private final ClientSide client;
     private final ProxyContext context;
     private final HttpRequest request;
-    private final long startNanos;
-    private final long startMillis = System.currentTimeMillis();
-    private final QueueWait queue;
+    /** Asks for a backend slot (first try and retries) and keeps the deadline. */
+    private final SlotRequest slots;
+    private final ExchangeFacts facts;
     private final RequestBody body = new RequestBody();
     /** Created on the first failed try, and for an upgrade's 101: most exchanges need neither. */
     private TryFailures failures;
@@ -76,12 +71,8 @@ final class Exchange implements QueueWait.Outcomes {
     private BackendTry current;
     /** The backends tried so far, and what the balancer may read of the request. */
     private final TriedBackends tried;
-    /** The request's Host header is the backend's address, set by us (the client sent none). */
-    private boolean hostIsBackend;
-    /** When the last try must have its response head, on the node's clock; Long.MAX_VALUE for none. */
-    private long deadlineNanos = Long.MAX_VALUE;
-    private int status;
-    private long bytesOut;
+    /** The request head as the backends get it. */
+    private final UpstreamHead upstreamHead;
     /** The largest request body, 0 for none: the node's until routed, then the route's. */
     private long maxBody;
 
@@ -89,11 +80,13 @@ final class Exchange implements QueueWait.Outcomes {
         this.client = client;
         this.context = context;
         this.request = request;
-        this.startNanos = context.clock().nanoTime();
-        this.queue = new QueueWait(client.eventLoop(), this);
+        long startNanos = context.clock().nanoTime();
         this.tried = new TriedBackends(request, client);
-        this.responses = new ResponseStart(this, context);
         this.endings = new Endings(this, context, client);
+        this.slots = new SlotRequest(this, context, client, tried);
+        this.facts = new ExchangeFacts(client, tried, slots.queue(), startNanos);
+        this.responses = new ResponseStart(this, context);
+        this.upstreamHead = new UpstreamHead(request, context, client);
     }
 
     // ---------------------------------------------------------------- request head
@@ -132,78 +125,24 @@ final class Exchange implements QueueWait.Outcomes {
             return;
         }
         body.keepLimit(pool.config().retry().bufferBody());
-        pool.retryBudget().recordRequest();
-        deadlineNanos = RetryPolicy.deadline(pool, startNanos);
-        StickyCookies sticky = pool.sticky();
-        Target chosen = context.targets().choose(pool, sticky == null ? null : tried.cookie(sticky.name()));
-        admit(pool.admission().admit(chosen.candidates(), pool.balancer(), tried, chosen.pinned(), queue), ProxyError.NO_BACKEND,
-                "pool " + pool.name() + " has no available backend: ");
+        slots.first(facts.startNanos());
     }
 
-    /** Acts on the admission's answer: a slot now, a wait in the queue, or an error. */
-    private void admit(Admit admit, ProxyError onReject, String rejectWhy) {
-        switch (admit) {
-            case Admit.Granted g -> granted(g.ticket());
-            case Admit.Queued q -> enqueue();
-            case Admit.Rejected r -> endings.fail(onReject, rejectWhy + r.reason());
-        }
-    }
-
-    /** Waits in the pool's queue; its timeout answers 503, a grant resumes the exchange. */
-    private void enqueue() {
+    /** The request waits in the pool's queue for a slot. */
+    void queued() {
         state = ExchangeState.QUEUED;
-        long timeout = pool.admission().config().queue().timeout().toNanos();
-        if (!tried.isEmpty() && deadlineNanos != Long.MAX_VALUE) {
-            // A retry waits no longer than the deadline leaves.
-            timeout = Math.min(timeout, Math.max(0, deadlineNanos - context.clock().nanoTime()));
-        }
-        queue.start(pool.admission(), timeout);
     }
 
-    @Override
-    public boolean ended() {
+    boolean ended() {
         return state == ExchangeState.DONE;
     }
 
-    @Override
-    public void timedOut() {
-        if (!tried.isEmpty() && context.clock().nanoTime() >= deadlineNanos) {
-            endings.fail(ProxyError.BACKEND_TIMEOUT, "no response within the deadline of "
-                    + pool.config().retry().deadline().toMillis() + " ms (the retry waited for a backend slot)");
-            return;
-        }
-        endings.fail(ProxyError.NO_BACKEND, "no backend slot within the queue timeout of "
-                + pool.admission().config().queue().timeout().toMillis() + " ms");
-    }
-
-    @Override
-    public void rejected(String reason) {
-        endings.fail(ProxyError.NO_BACKEND, "pool " + pool.name() + " had no place for the request after a cutover: " + reason);
-    }
-
     /** A backend slot is ours: rewrite the head for it and get a connection. */
-    @Override
-    public void granted(Ticket ticket) {
+    void granted(Ticket ticket) {
         state = ExchangeState.CONNECTING;
         current = new BackendTry(this, client, context.upstreams().forLoop(client.eventLoop()), ticket);
-        Member member = current.member();
-        HttpHeaders h = request.headers();
-        if (tried.isEmpty()) {
-            context.rewriter().rewriteRequest(h, request.protocolVersion(), client.remoteAddress().getAddress(),
-                    client.tls().scheme(), requestId);
-            if (context.tls() != null) {
-                HeaderRewriter.clientCertificate(h, context.tls().current().subjectHeader(), client.tls().subject());
-            }
-            hostIsBackend = !h.contains(HttpHeaderNames.HOST);
-            if (head.upgrade() != null) {
-                head.upgrade().restoreHeaders(h);
-            }
-        }
-        tried.add(member);
-        if (hostIsBackend) {
-            // The client sent no Host (HTTP/1.0): name the backend this try goes to.
-            h.set(HttpHeaderNames.HOST, member.backend().address().toString());
-        }
+        upstreamHead.forTry(current.member(), tried.isEmpty(), requestId, head.upgrade());
+        tried.add(current.member());
         current.connect();
     }
 
@@ -211,7 +150,7 @@ final class Exchange implements QueueWait.Outcomes {
     void retryOn(List<Member> candidates, ProxyError onReject, String rejectWhy) {
         client.stopBackendTimer();
         current.abandon(Outcome.FAILURE);
-        admit(pool.admission().admit(candidates, pool.balancer(), tried, null, queue, true), onReject, rejectWhy);
+        slots.retry(candidates, onReject, rejectWhy);
     }
 
     // ---------------------------------------------------------------- for the try
@@ -250,7 +189,7 @@ final class Exchange implements QueueWait.Outcomes {
         } else if (failures().retriedOnStatus(t, code)) {
             return false;
         }
-        status = response.status().code();
+        facts.status(response.status().code());
         ResponseStart.Framed framing = responses.frame(t, response, clientKeepAlive && !client.draining());
         clientKeepAlive = framing.clientKeepAlive();
         state = ExchangeState.STREAMING;
@@ -275,7 +214,7 @@ final class Exchange implements QueueWait.Outcomes {
 
     /** The backend agreed to switch protocols: the {@code 101} goes to the client; the tunnel opens next. */
     void switchingProtocols(BackendTry t, HttpResponse response) {
-        status = response.status().code();
+        facts.status(response.status().code());
         state = ExchangeState.TUNNEL;
         tunnel = new TunnelHandoff(this, context, client);
         tunnel.switching(t, response);
@@ -291,10 +230,6 @@ final class Exchange implements QueueWait.Outcomes {
         if (state == ExchangeState.TUNNEL && tunnel != null) {
             tunnel.drain();
         }
-    }
-
-    void responseBytes(long n) {
-        bytesOut += n;
     }
 
     // ---------------------------------------------------------------- from the client side
@@ -361,7 +296,7 @@ final class Exchange implements QueueWait.Outcomes {
 
     void backendTimedOut() {
         if (!ended()) {
-            failures().timedOut(current, deadlineNanos);
+            failures().timedOut(current, slots.deadlineNanos());
         }
     }
 
@@ -390,7 +325,7 @@ final class Exchange implements QueueWait.Outcomes {
     }
 
     QueueWait queue() {
-        return queue;
+        return slots.queue();
     }
 
     BackendTry currentTry() {
@@ -403,10 +338,6 @@ final class Exchange implements QueueWait.Outcomes {
 
     void clientKeepAlive(boolean keepAlive) {
         clientKeepAlive = keepAlive;
-    }
-
-    void status(int code) {
-        status = code;
     }
 
     boolean streaming() {
@@ -434,37 +365,19 @@ final class Exchange implements QueueWait.Outcomes {
     }
 
     long deadlineNanos() {
-        return deadlineNanos;
+        return slots.deadlineNanos();
     }
 
-    long bytesOut() {
-        return bytesOut;
-    }
-
-    int status() {
-        return status;
+    ExchangeFacts facts() {
+        return facts;
     }
 
     String requestId() {
         return requestId;
     }
 
-    /** How the client speaks: {@code h1} or {@code h2}. */
-    String protocol() {
-        return client.protocol();
-    }
-
     HttpRequest request() {
         return request;
-    }
-
-    /** The client connection's TLS version, or null on plaintext. */
-    String tlsProtocol() {
-        return client.tls().protocol();
-    }
-
-    String clientAddress() {
-        return tried.clientAddress();
     }
 
     PoolSnapshot pool() {
@@ -473,21 +386,5 @@ final class Exchange implements QueueWait.Outcomes {
 
     Backend backend() {
         return current == null ? null : current.backend();
-    }
-
-    long startNanos() {
-        return startNanos;
-    }
-
-    long startMillis() {
-        return startMillis;
-    }
-
-    long queueNanos() {
-        return queue.totalNanos();
-    }
-
-    long upstreamStartNanos() {
-        return current == null ? -1 : current.startNanos();
     }
 }

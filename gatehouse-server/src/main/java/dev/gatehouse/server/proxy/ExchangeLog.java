@@ -18,8 +18,9 @@ final class ExchangeLog {
     /** A tunnel opened: the metrics count the handshake as the request it was (status 101, its latency). */
     static void handshake(ProxyContext context, Exchange e) {
         long now = context.clock().nanoTime();
-        context.recorder().ended(e.pool().name(), e.backend(), e.status(), now - e.startNanos(), now - e.upstreamStartNanos());
-        context.recorder().clientRequest(context.listenerIndex(), e.protocol(), e.tlsProtocol());
+        ExchangeFacts f = e.facts();
+        context.recorder().ended(e.pool().name(), e.backend(), f.status(), now - f.startNanos(), now - upstreamStartNanos(e));
+        context.recorder().clientRequest(context.listenerIndex(), f.protocol(), f.tlsProtocol());
     }
 
     /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
@@ -40,11 +41,12 @@ final class ExchangeLog {
         long now = context.clock().nanoTime();
         var pool = e.pool();
         var backend = e.backend();
-        long upstreamStart = e.upstreamStartNanos();
+        ExchangeFacts f = e.facts();
+        long upstreamStart = upstreamStartNanos(e);
         // Metrics first: they count every exchange, whether or not the access log is on.
-        context.recorder().ended(pool == null ? null : pool.name(), backend, e.status(), now - e.startNanos(),
+        context.recorder().ended(pool == null ? null : pool.name(), backend, f.status(), now - f.startNanos(),
                 upstreamStart < 0 ? -1 : now - upstreamStart);
-        context.recorder().clientRequest(context.listenerIndex(), e.protocol(), e.tlsProtocol());
+        context.recorder().clientRequest(context.listenerIndex(), f.protocol(), f.tlsProtocol());
         if (context.accessLog().enabled()) {
             access(context, e, now, error);
         }
@@ -53,14 +55,15 @@ final class ExchangeLog {
     private static void access(ProxyContext context, Exchange e, long now, String error) {
         var pool = e.pool();
         var backend = e.backend();
-        long upstreamStart = e.upstreamStartNanos();
+        ExchangeFacts f = e.facts();
+        long upstreamStart = upstreamStartNanos(e);
         String target = e.request().uri();
         if (target.length() > MAX_LOGGED_TARGET) {
             target = target.substring(0, MAX_LOGGED_TARGET);
         }
         context.accessLog().log(new AccessRecord(
-                e.startMillis(), e.requestId(), e.clientAddress(), e.request().method().name(), target,
-                e.status(), e.body().bytes(), e.bytesOut(), (now - e.startNanos()) / 1000, e.queueNanos() / 1000,
+                f.startMillis(), e.requestId(), f.clientAddress(), e.request().method().name(), target,
+                f.status(), e.body().bytes(), f.bytesOut(), (now - f.startNanos()) / 1000, f.queueNanos() / 1000,
                 upstreamStart < 0 ? -1 : (now - upstreamStart) / 1000,
                 pool == null ? null : pool.name(),
                 backend == null ? null : backend.address().toString(),
@@ -68,7 +71,12 @@ final class ExchangeLog {
                 e.tried().size(),
                 pool == null ? -1 : pool.epoch(),
                 error,
-                e.protocol(),
-                e.tlsProtocol()));
+                f.protocol(),
+                f.tlsProtocol()));
+    }
+
+    /** When the last try started (its slot granted), on the node's clock; -1 when there was no try. */
+    private static long upstreamStartNanos(Exchange e) {
+        return e.currentTry() == null ? -1 : e.currentTry().startNanos();
     }
 }

@@ -11,18 +11,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class FirstByteHandler extends ChannelInboundHandlerAdapter {
 
-    private final ProxyHandler proxy;
+    private final Runnable firstBytes;
     boolean armed;
 
-    FirstByteHandler(ProxyHandler proxy) {
-        this.proxy = proxy;
+    /** @param firstBytes told when the first bytes of a new request arrive (while armed) */
+    FirstByteHandler(Runnable firstBytes) {
+        this.firstBytes = firstBytes;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (armed) {
             armed = false;
-            proxy.requestBytesArrived();
+            firstBytes.run();
         }
         ctx.fireChannelRead(msg);
     }

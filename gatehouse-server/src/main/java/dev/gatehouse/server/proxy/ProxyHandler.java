@@ -21,29 +21,22 @@ import java.net.InetSocketAddress;
  * <p>Timers: while waiting for a request, the client timer closes an idle connection silently
  * ({@code client_idle}, or {@code client_header} for the connection's first request); once bytes
  * of a request arrived, a stalled head gets 408 after {@code client_header}. During an exchange the
- * exchange drives both timers. Loop-confined.
+ * exchange drives both timers. The timers and what they count are {@link ClientTimers}. Loop-confined.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientSide, ClientConnection {
-
-    /** What the client timer is counting. */
-    enum ClientWait { NONE, FIRST_REQUEST, NEXT_REQUEST, HEAD, BODY, SEND }
 
     final ProxyContext context;
     private final FirstByteHandler firstByte;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
-    private ClientWait clientWait = ClientWait.NONE;
     private boolean draining;
-    /** After a hitless restart, how long an idle keep-alive connection may wait for a last request. */
-    private static final long HANDOVER_IDLE_NANOS = 1_000_000_000L;
     private boolean closed;
     /** The connection will close once what was written is flushed: no more reads, no new exchange. */
     private boolean closing;
     private int readDepth;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
-    private IdleTimer clientTimer;
-    private IdleTimer backendTimer;
+    private ClientTimers timers;
     private InetSocketAddress remote;
     /** Looked up at the first request (after the handshake). */
     private ConnectionTls tls;
@@ -52,7 +45,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
 
     ProxyHandler(ProxyContext context) {
         this.context = context;
-        this.firstByte = new FirstByteHandler(this);
+        // Bytes of a new request on an idle connection: the head must now come in time.
+        this.firstByte = new FirstByteHandler(() -> timers.requestBytesArrived());
     }
 
     FirstByteHandler firstByteHandler() {
@@ -64,15 +58,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         return ctx.channel();
     }
 
-    ChannelHandlerContext ctx() {
-        return ctx;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.clientTimer = new IdleTimer(ctx.channel().eventLoop(), this::clientTimedOut, this::clientPaused);
-        this.backendTimer = new IdleTimer(ctx.channel().eventLoop(), this::backendTimedOut, this::backendPaused);
+        this.timers = new ClientTimers(ctx.channel().eventLoop(), context.settings(), () -> exchange, this::clientTimedOut);
         if (ctx.channel().isActive()) {
             // Added once the connection was up (after h2c detection or ALPN): no channelActive will come.
             start();
@@ -100,8 +89,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             ctx.close();
             return;
         }
-        clientWait = first ? ClientWait.FIRST_REQUEST : ClientWait.NEXT_REQUEST;
-        clientTimer.start(first ? context.settings().clientHeader() : context.settings().clientIdle());
+        timers.awaitRequest(first);
         firstByte.armed = true;
         if (readDepth > 0) {
             // A pipelined request may already be decoded: reading now would start it inside this
@@ -109,14 +97,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             ctx.channel().eventLoop().execute(this::readRequest);
         } else {
             readRequest();
-        }
-    }
-
-    /** Bytes of a new request arrived on an idle connection: the head must now come in time. */
-    void requestBytesArrived() {
-        if (exchange == null && (clientWait == ClientWait.FIRST_REQUEST || clientWait == ClientWait.NEXT_REQUEST)) {
-            clientWait = ClientWait.HEAD;
-            clientTimer.start(context.settings().clientHeader());
         }
     }
 
@@ -144,8 +124,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
                 ctx.close();
                 return;
             }
-            clientWait = ClientWait.NONE;
-            clientTimer.stop();
+            timers.owedNothing();
             exchange = new Exchange(this, context, request);
             exchange.start();
             if (msg instanceof HttpContent invalid) {
@@ -190,8 +169,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        clientTimer.cancel();
-        backendTimer.cancel();
+        timers.cancel();
         if (exchange != null) {
             Exchange e = exchange;
             exchange = null;
@@ -211,7 +189,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             return;
         }
         exchange = null;
-        backendTimer.stop();
+        timers.stopBackend();
         if (!keepAlive || draining || closed) {
             closeAfterFlush();
             return;
@@ -228,16 +206,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             return;
         }
         closing = true;
-        clientWait = ClientWait.SEND;
-        clientTimer.start(context.settings().clientSend());
+        timers.awaitClientRead();
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The client stopped reading the response: from now on its pause is bounded by {@code client_send}. */
     @Override
     public void awaitClientRead() {
-        clientWait = ClientWait.SEND;
-        clientTimer.start(context.settings().clientSend());
+        timers.awaitClientRead();
     }
 
     /**
@@ -247,28 +223,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
      */
     @Override
     public void clientReadResumed(boolean bodyPending) {
-        if (clientWait == ClientWait.SEND) {
-            if (bodyPending) {
-                awaitBody();
-            } else {
-                clientWait = ClientWait.NONE;
-                clientTimer.stop();
-            }
-        }
+        timers.clientReadResumed(bodyPending);
     }
 
     /** Starts counting the client's pauses while it sends a request body. */
     @Override
     public void awaitBody() {
-        clientWait = ClientWait.BODY;
-        clientTimer.start(context.settings().clientBody());
+        timers.awaitBody();
     }
 
     /** The body is complete: the client owes us nothing more for now. */
     @Override
     public void bodyComplete() {
-        clientWait = ClientWait.NONE;
-        clientTimer.stop();
+        timers.owedNothing();
     }
 
     /** Asks the client for the next message (a request head or a part of its body). */
@@ -302,13 +269,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         draining = true;
         if (exchange != null) {
             exchange.drain();
-        } else if (clientWait == ClientWait.HEAD) {
+        } else if (timers.headArriving()) {
             // A request is arriving: it is served, and its response closes the connection.
         } else if (context.connections().handedOver() && !closing) {
             // A new process serves: a client in mid-stream gets its next answer with
             // Connection: close rather than a close racing its next request; one idle this long
             // is closed as by an idle timeout. (HAProxy before 2.4 waited the same way.)
-            clientTimer.start(HANDOVER_IDLE_NANOS);
+            timers.awaitLastRequest();
         } else {
             ctx.close();
         }
@@ -371,22 +338,22 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
 
     @Override
     public void touchClientTimer() {
-        clientTimer.touch();
+        timers.touchClient();
     }
 
     @Override
     public void startBackendTimer(long nanos) {
-        backendTimer.start(nanos);
+        timers.startBackend(nanos);
     }
 
     @Override
     public void touchBackendTimer() {
-        backendTimer.touch();
+        timers.touchBackend();
     }
 
     @Override
     public void stopBackendTimer() {
-        backendTimer.stop();
+        timers.stopBackend();
     }
 
     @Override
@@ -399,18 +366,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         ctx.channel().close();
     }
 
-    private boolean clientPaused() {
-        // While a body is being read but the backend cannot take more, the client is waiting for us.
-        return clientWait == ClientWait.BODY && exchange != null && exchange.clientReadPaused();
-    }
-
-    private boolean backendPaused() {
-        // While the client cannot take more of the response, the backend is waiting for us.
-        return exchange != null && exchange.upstreamReadPaused();
-    }
-
-    private void clientTimedOut() {
-        switch (clientWait) {
+    /** The client timer expired while counting {@code wait}. */
+    private void clientTimedOut(ClientTimers.Wait wait) {
+        switch (wait) {
             case FIRST_REQUEST, NEXT_REQUEST -> ctx.close();
             case HEAD -> {
                 closing = true;
@@ -433,13 +391,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
                 }
             }
             case NONE -> { }
-        }
-        clientWait = ClientWait.NONE;
-    }
-
-    private void backendTimedOut() {
-        if (exchange != null) {
-            exchange.backendTimedOut();
         }
     }
 }

@@ -1,0 +1,75 @@
+package dev.gatehouse.server.proxy;
+
+/**
+ * What the access log and the metrics read of an exchange beside its outcome ({@link ExchangeLog}):
+ * when it started (on the node's clock, and on the wall clock for the log line), who the client is
+ * and how it spoke, the bytes of response sent and the time spent queued for a slot. Kept apart so
+ * that the exchange's logic is not interleaved with bookkeeping. Loop-confined.
+ */
+final class ExchangeFacts {
+
+    private final ClientSide client;
+    private final TriedBackends tried;
+    private final QueueWait queue;
+    private final long startNanos;
+    private final long startMillis = System.currentTimeMillis();
+    /** The status sent to the client; 0 while none was. */
+    private int status;
+    private long bytesOut;
+
+    /** @param startNanos when the request head arrived, on the node's clock */
+    ExchangeFacts(ClientSide client, TriedBackends tried, QueueWait queue, long startNanos) {
+        this.client = client;
+        this.tried = tried;
+        this.queue = queue;
+        this.startNanos = startNanos;
+    }
+
+    /** The status sent to the client; 0 while none was. */
+    int status() {
+        return status;
+    }
+
+    void status(int code) {
+        status = code;
+    }
+
+    /** Counts bytes of response sent to the client (a tunnel's too, from the backend). */
+    void responseBytes(long n) {
+        bytesOut += n;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    /** When the request head arrived, on the node's clock. */
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** When the request head arrived, on the wall clock, in milliseconds. */
+    long startMillis() {
+        return startMillis;
+    }
+
+    /** Nanoseconds spent waiting for a backend slot, over every try. */
+    long queueNanos() {
+        return queue.totalNanos();
+    }
+
+    /** How the client speaks: {@code h1} or {@code h2}. */
+    String protocol() {
+        return client.protocol();
+    }
+
+    /** The client connection's TLS version, or null on plaintext. */
+    String tlsProtocol() {
+        return client.tls().protocol();
+    }
+
+    /** The client's address as text. */
+    String clientAddress() {
+        return tried.clientAddress();
+    }
+}
