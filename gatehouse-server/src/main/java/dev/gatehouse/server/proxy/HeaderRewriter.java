@@ -1,5 +1,6 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.ForwardingConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -8,6 +9,8 @@ import io.netty.util.AsciiString;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -33,15 +36,31 @@ final class HeaderRewriter {
     private final ForwardingConfig forwarding;
     private final String viaHttp11;
     private final String viaHttp10;
+    /** Headers that carry a verified client certificate's subject on some listener: never a client's to send. */
+    private final List<String> certificateClaims;
 
+    /** A rewriter that strips only the default client-certificate subject header from requests. */
     HeaderRewriter(ForwardingConfig forwarding) {
+        this(forwarding, List.of(ClientAuthConfig.DEFAULT_SUBJECT_HEADER));
+    }
+
+    /**
+     * @param forwarding        the forwarding settings
+     * @param certificateClaims the names that carry a client certificate's subject on any listener of
+     *                          the node (and the default one): removed from every request, on every
+     *                          listener, plaintext ones included, before a verified value is set
+     */
+    HeaderRewriter(ForwardingConfig forwarding, Collection<String> certificateClaims) {
         this.forwarding = forwarding;
+        this.certificateClaims = List.copyOf(new LinkedHashSet<>(certificateClaims));
         this.viaHttp11 = "1.1 " + forwarding.via();
         this.viaHttp10 = "1.0 " + forwarding.via();
     }
 
     /**
-     * Rewrites a client request's headers in place for the backend hop.
+     * Rewrites a client request's headers in place for the backend hop. Client-certificate subject
+     * headers are removed whatever the listener (a client never sets them; the exchange sets the
+     * verified one afterwards where {@code client_auth} applies).
      *
      * @param h         the request headers, owned by the caller
      * @param version   the client's protocol version
@@ -51,6 +70,9 @@ final class HeaderRewriter {
      */
     void rewriteRequest(HttpHeaders h, HttpVersion version, InetAddress peer, String scheme, String requestId) {
         removeHopByHop(h);
+        for (String claim : certificateClaims) {
+            h.remove(claim);
+        }
         removeLookAlikes(h, forwarding.keepUnderscoreHeaders());
         boolean trusted = forwarding.isTrusted(peer);
         String peerText = peer.getHostAddress();

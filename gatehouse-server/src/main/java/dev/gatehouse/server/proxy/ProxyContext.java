@@ -1,16 +1,20 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.request.RetryPolicy;
 import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
-import java.util.random.RandomGenerator;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.tls.TlsListener;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.upstream.UpstreamPools;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * What every client connection of one listener shares. Immutable; the moving parts (snapshot,
@@ -56,9 +60,21 @@ public record ProxyContext(
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
                                   TunnelRegistry tunnels, TlsListener tls) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
-                new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
+                new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock);
+    }
+
+    /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */
+    private static List<String> certificateClaims(GatehouseConfig config) {
+        List<String> names = new ArrayList<>();
+        names.add(ClientAuthConfig.DEFAULT_SUBJECT_HEADER);
+        for (ListenerConfig l : config.listeners()) {
+            if (l.tls() != null) {
+                names.add(l.tls().clientAuth().subjectHeader());
+            }
+        }
+        return names;
     }
 
     /**

@@ -58,6 +58,17 @@ final class ForwardingIT {
     }
 
     @Test
+    void plaintextListener_neverPassesOnAClientCertificateSubjectAClientClaims() throws Exception {
+        try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.of(backend.address());
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Client-Cert-Subject: CN=admin\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(backend.requests()).singleElement()
+                    .satisfies(r -> assertThat(r.headers().contains("X-Client-Cert-Subject")).isFalse());
+        }
+    }
+
+    @Test
     void keepAlive_reusesOneBackendConnectionForManyRequests() throws Exception {
         try (StubBackend backend = StubBackend.start("a"); TestNode node = TestNode.of(backend.address());
              RawHttpClient client = RawHttpClient.connect(node.port())) {

@@ -60,6 +60,18 @@ final class HeaderRewriterTest {
     }
 
     @Test
+    void rewriteRequest_removesEveryClientCertificateClaim_evenFromATrustedPeer() throws Exception {
+        HeaderRewriter rewriter = new HeaderRewriter(new ForwardingConfig(List.of(Cidr.parse("10.0.0.0/8")), false, "gatehouse"),
+                List.of("X-Client-Cert-Subject", "X-Ssl-Client-Dn"));
+        HttpHeaders h = new DefaultHttpHeaders().add("Host", "x").add("x-client-cert-subject", "CN=admin")
+                .add("X-SSL-Client-DN", "CN=root").add("X-Other", "kept");
+        rewriter.rewriteRequest(h, HttpVersion.HTTP_1_1, ip("10.1.2.3"), "http", "id-1");
+        assertThat(h.contains("X-Client-Cert-Subject")).isFalse();
+        assertThat(h.contains("X-Ssl-Client-Dn")).isFalse();
+        assertThat(h.get("X-Other")).isEqualTo("kept");
+    }
+
+    @Test
     void rewriteResponse_keepsTheBackendsRequestIdAndAppendsVia() {
         HeaderRewriter rewriter = new HeaderRewriter(ForwardingConfig.DEFAULTS);
         HttpHeaders h = new DefaultHttpHeaders().add("X-Request-Id", "backend-id").add("Via", "1.1 app");
