@@ -86,16 +86,23 @@ public final class LoopPool {
         }
         InetSocketAddress remote = parent.resolve(address);
         UpstreamHandler handler = new UpstreamHandler(this, key);
-        handler.owner(owner);
+        if (tls == null) {
+            handler.owner(owner);
+        }
         ChannelFuture f = bootstrap.clone().attr(UpstreamInitializer.HANDLER_ATTR, handler).connect(remote);
         if (f.isDone()) {
-            connected(f, key, callback);
+            connected(f, key, owner, callback);
         } else {
-            f.addListener((ChannelFuture done) -> connected(done, key, callback));
+            f.addListener((ChannelFuture done) -> connected(done, key, owner, callback));
         }
     }
 
-    private void connected(ChannelFuture f, Key key, AcquireCallback callback) {
+    /**
+     * A new connection is up (or failed). A TLS connection gets its owner only once its handshake
+     * succeeded: before that, the TLS handler's own reads and writability changes are not the
+     * exchange's business (they would start its client timers on a connection it does not have yet).
+     */
+    private void connected(ChannelFuture f, Key key, UpstreamListener owner, AcquireCallback callback) {
         Channel ch = f.channel();
         if (!f.isSuccess()) {
             handler(ch).owner(null);
@@ -110,6 +117,7 @@ public final class LoopPool {
         // A pooled TLS connection is always one whose handshake succeeded, so only new ones wait here.
         ssl.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
+                handler(ch).owner(owner);
                 callback.acquired(ch, false);
             } else {
                 discard(ch);

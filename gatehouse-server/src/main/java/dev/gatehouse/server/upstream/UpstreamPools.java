@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +39,8 @@ public final class UpstreamPools {
     private final AtomicInteger open = new AtomicInteger();
     /** The pools' TLS contexts, by configuration: pools with the same settings share one. */
     private final ConcurrentHashMap<BackendTlsConfig, PreparedTls> tls = new ConcurrentHashMap<>();
+    /** The TLS settings of the pools as last prepared; only the control plane's thread touches it. */
+    private Set<BackendTlsConfig> previousTls = Set.of();
     private volatile boolean closed;
 
     /**
@@ -102,15 +106,18 @@ public final class UpstreamPools {
      * (a CA file is read): a context is built again when its configuration changed or its CA file
      * did (by size or modification time), else kept with its pooled connections. A context that
      * cannot be built is logged as an error and kept as a failure, which fails every connect to
-     * the pool with its reason. {@code verify: false} is warned about each time it is built.
+     * the pool with its reason. {@code verify: false} is warned about each time it is built. The
+     * contexts of settings no pool had in this call or the one before are dropped.
      * Called by the control plane before a snapshot is published.
      */
     public void prepareTls(Collection<PoolConfig> poolConfigs) {
+        Set<BackendTlsConfig> inUse = new HashSet<>();
         for (PoolConfig pool : poolConfigs) {
             BackendTlsConfig c = pool.tls();
             if (!c.enabled()) {
                 continue;
             }
+            inUse.add(c);
             long stamp = stamp(c.ca());
             PreparedTls current = tls.get(c);
             if (current != null && current.stamp() == stamp) {
@@ -125,6 +132,12 @@ public final class UpstreamPools {
                         + "anyone on the network path can pose as a backend", pool.name());
             }
         }
+        // Settings no pool had in this snapshot nor the one before go: exchanges still running on
+        // the snapshot being replaced keep finding theirs (connections made with them keep theirs anyway).
+        Set<BackendTlsConfig> keep = new HashSet<>(inUse);
+        keep.addAll(previousTls);
+        tls.keySet().retainAll(keep);
+        previousTls = inUse;
     }
 
     /**
