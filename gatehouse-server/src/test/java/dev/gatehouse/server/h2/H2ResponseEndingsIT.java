@@ -3,6 +3,7 @@ package dev.gatehouse.server.h2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.config.Http2Config;
+import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.server.TestNode;
 import dev.gatehouse.testing.H2Frame;
 import dev.gatehouse.testing.HpackBlock;
@@ -11,18 +12,49 @@ import dev.gatehouse.testing.RawH2Connection;
 import dev.gatehouse.testing.RawH2Response;
 import dev.gatehouse.testing.StubBackend;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * How a stream's response ends: a response that has no content (to HEAD, 204, 304) ends on its
- * HEADERS and no DATA frame follows (RFC 9113 §8.1.1), whoever made it.
+ * How a stream's response ends: an answer given before the request ended is sent whole, then the
+ * stream is reset with NO_ERROR (RFC 9113 §8.1); a response that has no content (to HEAD, 204, 304)
+ * ends on its HEADERS and no DATA frame follows (RFC 9113 §8.1.1), whoever made it.
  */
 @ExtendWith(LeakGuardExtension.class)
 final class H2ResponseEndingsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Http2Config H2C = Http2Config.DEFAULTS.withH2c(true);
+
+    @Test
+    void earlyAnswer_throughASmallStreamWindow_isSentWhole_thenTheStreamIsResetWithNoError() throws Exception {
+        try (StubBackend backend = StubBackend.start("a");
+             TestNode node = TestNode.builder().backend(backend.address()).http2(H2C)
+                     .route(new RouteConfig(null, "/", "web", 100L, null)).start();
+             RawH2Connection h2 = RawH2Connection.connect(node.port())) {
+            // The client's stream windows are 8 octets: the 413's body cannot leave in one go.
+            h2.settings(H2Frame.SETTINGS_INITIAL_WINDOW_SIZE, 8);
+            h2.headers(1, HpackBlock.request("POST", "/upload").literal("content-length", "100000").bytes(), false);
+            h2.awaitFrame("the 413's first DATA", f -> f.type() == H2Frame.DATA && f.streamId() == 1, WAIT);
+            // The answer is not cut while it waits for the client's window.
+            assertThat(h2.count(f -> f.type() == H2Frame.RST_STREAM && f.streamId() == 1)).isZero();
+            h2.windowUpdate(1, 100_000);
+
+            H2Frame reset = h2.awaitFrame("the stream's RST_STREAM",
+                    f -> f.type() == H2Frame.RST_STREAM && f.streamId() == 1, WAIT);
+            assertThat(reset.errorCode()).isEqualTo(H2Frame.NO_ERROR);
+            List<H2Frame> onStream = h2.frames().stream().filter(f -> f.streamId() == 1).toList();
+            H2Frame last = onStream.get(onStream.indexOf(reset) - 1);
+            assertThat(last.type()).as("the frame before the reset").isEqualTo(H2Frame.DATA);
+            assertThat(last.hasFlag(H2Frame.END_STREAM)).as("the response ended before the reset").isTrue();
+            int body = onStream.stream().filter(f -> f.type() == H2Frame.DATA).mapToInt(f -> f.payload().length).sum();
+            RawH2Response r = h2.response(1);
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(body).isEqualTo(Integer.parseInt(r.header("content-length"))).isGreaterThan(8);
+            assertThat(backend.requestsStarted()).isZero();
+        }
+    }
 
     @Test
     void head_answeredByTheNode_endsOnItsHeaders_withTheGetsContentLength() throws Exception {
