@@ -99,6 +99,6 @@ public final class Http2Pipeline {
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(streams));
         pipeline.addLast("h2-connection", connection);
         // The frame guard before the codec, the strict request checks between it and the streams.
-        Http2Protections.install(pipeline, "h2", true);
+        Http2Protections.install(pipeline, "h2", true, context.recorder());
     }
 }

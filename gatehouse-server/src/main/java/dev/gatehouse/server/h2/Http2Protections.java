@@ -1,5 +1,6 @@
 package dev.gatehouse.server.h2;
 
+import dev.gatehouse.server.proxy.ExchangeRecorder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 
@@ -68,8 +69,19 @@ public final class Http2Protections {
      * @param prefaceExpected whether the client's connection preface has still to reach the codec
      */
     public static void install(ChannelPipeline pipeline, String codecName, boolean prefaceExpected) {
+        install(pipeline, codecName, prefaceExpected, ExchangeRecorder.NONE);
+    }
+
+    /**
+     * Like {@link #install(ChannelPipeline, String, boolean)}, telling {@code recorder} of every
+     * stream the strict request handler refuses.
+     *
+     * @param recorder the node's metrics
+     */
+    public static void install(ChannelPipeline pipeline, String codecName, boolean prefaceExpected,
+                               ExchangeRecorder recorder) {
         pipeline.addBefore(codecName, GUARD, new Http2FrameGuard(Http2FrameGuard.DEFAULT_MAX_CONTINUATIONS,
                 prefaceExpected));
-        pipeline.addAfter(codecName, STRICT, new Http2StrictRequestHandler());
+        pipeline.addAfter(codecName, STRICT, new Http2StrictRequestHandler(recorder));
     }
 }
