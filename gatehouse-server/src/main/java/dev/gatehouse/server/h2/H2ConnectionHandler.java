@@ -186,7 +186,8 @@ final class H2ConnectionHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         goingAway = true;
-        codec.gracefulShutdownTimeoutMillis(Math.max(1, context.connections().drainNanos() / 1_000_000));
+        // What is left of the drain: a connection drained late (opened during it) gets no more.
+        codec.gracefulShutdownTimeoutMillis(Math.max(1, context.connections().drainNanosLeft() / 1_000_000));
         ctx.channel().close();
     }
 

@@ -26,7 +26,9 @@ import io.netty.handler.flow.FlowControlHandler;
  * MAX_HEADER_LIST_SIZE from the listener's {@code http2} (the last one defaults to
  * {@code limits.max_header_size}); HEADER_TABLE_SIZE stays 4096. A HEADERS block past the header list
  * size gets 431 on its stream; one far past it (Netty: 1.25 times) ends the connection, so an HPACK
- * bomb cannot make the node decode without bound. Protections, set explicitly:
+ * bomb cannot make the node decode without bound. Protections, set explicitly, by
+ * {@link Http2Protections#apply} (the one place that sets them, on this codec and on the one the
+ * attack tests build):
  * <ul>
  *   <li>{@value #MAX_RST_FRAMES} RST_STREAM frames received per {@value #RST_WINDOW_SECONDS} s at most
  *       (rapid reset, CVE-2023-44487), then GOAWAY(ENHANCE_YOUR_CALM);</li>
@@ -73,18 +75,12 @@ public final class Http2Pipeline {
      * (after TLS and ALPN, or the preface detection): the codec sends its SETTINGS at once.
      */
     public static void install(ChannelPipeline pipeline, ProxyContext context, Http2Config config, LimitsConfig limits) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        // The attack limits come from Http2Protections.apply, the codec Http2AttacksIT attacks.
+        Http2FrameCodec codec = Http2Protections.apply(Http2FrameCodecBuilder.forServer())
                 .initialSettings(settings(config, limits))
-                .validateHeaders(true)
-                .validateRequiredPseudoHeaders(true)
                 .autoAckSettingsFrame(true)
                 .autoAckPingFrame(true)
                 .maxReservedStreams(0)
-                .decoderEnforceMaxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
-                .encoderEnforceMaxRstFramesPerWindow(MAX_RST_FRAMES, RST_WINDOW_SECONDS)
-                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
-                .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_EMPTY_DATA_FRAMES)
-                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
                 .build();
         // A connection's window starts at 65535 whatever the settings say (RFC 9113 §6.9.2).
         int increment = Math.max(0, config.effectiveConnectionWindow() - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
@@ -103,6 +99,6 @@ public final class Http2Pipeline {
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(streams));
         pipeline.addLast("h2-connection", connection);
         // The frame guard before the codec, the strict request checks between it and the streams.
-        Http2Protections.install(pipeline, "h2", true);
+        Http2Protections.install(pipeline, "h2", true, context.recorder());
     }
 }

@@ -1,11 +1,12 @@
 package dev.gatehouse.server.h2;
 
+import dev.gatehouse.server.proxy.ExchangeRecorder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 
 /**
- * The node's defences against the known HTTP/2 attacks: the limits {@link Http2Pipeline} sets on
- * Netty's frame codec (explicitly, so that a Netty upgrade cannot change them silently), and the two
+ * The node's defences against the known HTTP/2 attacks: the limits {@link #apply} sets on Netty's
+ * frame codec (explicitly, so that a Netty upgrade cannot change them silently), and the two
  * handlers Gatehouse adds around it.
  *
  * <table>
@@ -42,8 +43,9 @@ public final class Http2Protections {
 
     /**
      * Sets the attack limits of {@link Http2Pipeline} (its constants are the one source of the
-     * values) on a server codec builder, for a codec built apart from the node's pipeline (tests of
-     * the protections alone). The settings advertised are the caller's.
+     * values) on a server codec builder: the node's codec ({@link Http2Pipeline#install}) is built
+     * through here, and so is any codec that tests the protections alone, so that the two cannot
+     * drift apart. The settings advertised are the caller's.
      *
      * @param builder a {@link Http2FrameCodecBuilder#forServer()} builder
      * @return the builder
@@ -67,8 +69,19 @@ public final class Http2Protections {
      * @param prefaceExpected whether the client's connection preface has still to reach the codec
      */
     public static void install(ChannelPipeline pipeline, String codecName, boolean prefaceExpected) {
+        install(pipeline, codecName, prefaceExpected, ExchangeRecorder.NONE);
+    }
+
+    /**
+     * Like {@link #install(ChannelPipeline, String, boolean)}, telling {@code recorder} of every
+     * stream the strict request handler refuses.
+     *
+     * @param recorder the node's metrics
+     */
+    public static void install(ChannelPipeline pipeline, String codecName, boolean prefaceExpected,
+                               ExchangeRecorder recorder) {
         pipeline.addBefore(codecName, GUARD, new Http2FrameGuard(Http2FrameGuard.DEFAULT_MAX_CONTINUATIONS,
                 prefaceExpected));
-        pipeline.addAfter(codecName, STRICT, new Http2StrictRequestHandler());
+        pipeline.addAfter(codecName, STRICT, new Http2StrictRequestHandler(recorder));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.h2;
 
+import dev.gatehouse.server.proxy.ExchangeRecorder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * and is not passed on, so nothing of it reaches a backend. A well-formed CONNECT, which the node
  * does not proxy, gets a 501 and the stream is closed, as the HTTP/1.1 side answers it.
  *
+ * <p>A stream refused here never becomes an exchange: it is counted by reason
+ * ({@link ExchangeRecorder#h2StreamRefused}, {@code gatehouse_h2_streams_refused_total}) and logged at
+ * DEBUG, not in the access log.
+ *
  * <p>One instance per connection, on its event loop: it remembers which open streams already sent
  * their request head, so that a second HEADERS is checked as trailers. The memory is bounded by
  * the open streams (SETTINGS_MAX_CONCURRENT_STREAMS); an id is forgotten when its stream closes.
@@ -32,16 +37,25 @@ public final class Http2StrictRequestHandler extends ChannelInboundHandlerAdapte
 
     private static final Logger log = LoggerFactory.getLogger(Http2StrictRequestHandler.class);
 
+    /** Why a stream was refused: a request {@link Http2RequestValidator} refused (RST_STREAM PROTOCOL_ERROR). */
+    public static final String MALFORMED = "malformed";
+    /** Why a stream was refused: a CONNECT, answered 501. */
+    public static final String CONNECT = "connect";
+    /** Why a stream was refused: a stream error the codec raised on an open stream (RST_STREAM with its code). */
+    public static final String STREAM_ERROR = "stream_error";
+
     private final IntObjectMap<Boolean> headed = new IntObjectHashMap<>();
-    private long refused;
+    private final ExchangeRecorder recorder;
 
-    /** Creates the handler of one connection. */
-    public Http2StrictRequestHandler() {
-    }
-
-    /** How many streams this connection had refused as malformed. */
-    public long refused() {
-        return refused;
+    /**
+     * Creates the handler of one connection.
+     *
+     * @param recorder told of every stream refused here ({@link ExchangeRecorder#h2StreamRefused}):
+     *                 such a stream never becomes an exchange, so neither the access log nor the
+     *                 request metrics see it
+     */
+    public Http2StrictRequestHandler(ExchangeRecorder recorder) {
+        this.recorder = recorder;
     }
 
     @Override
@@ -53,12 +67,14 @@ public final class Http2StrictRequestHandler extends ChannelInboundHandlerAdapte
                     : Http2RequestValidator.requestProblem(frame.headers());
             if (problem != null) {
                 headed.remove(id);
-                refused++;
+                recorder.h2StreamRefused(MALFORMED);
                 log.debug("{} stream {} refused as malformed: {}", ctx.channel(), id, problem);
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR).stream(frame.stream()));
                 return;
             }
             if (!trailers && "CONNECT".contentEquals(frame.headers().method())) {
+                recorder.h2StreamRefused(CONNECT);
+                log.debug("{} stream {} refused: CONNECT is not proxied (501)", ctx.channel(), id);
                 notImplemented(ctx, frame.stream(), frame.isEndStream());
                 return;
             }
@@ -91,7 +107,7 @@ public final class Http2StrictRequestHandler extends ChannelInboundHandlerAdapte
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof Http2FrameStreamException e) {
             headed.remove(e.stream().id());
-            refused++;
+            recorder.h2StreamRefused(STREAM_ERROR);
             log.debug("{} stream {} error: {}", ctx.channel(), e.stream().id(), e.getMessage());
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(e.stream()));
             return;

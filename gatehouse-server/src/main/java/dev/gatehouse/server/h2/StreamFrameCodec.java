@@ -3,6 +3,7 @@ package dev.gatehouse.server.h2;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseNotifier;
 import java.util.Map;
 
 /**
@@ -40,7 +43,10 @@ import java.util.Map;
  * an interim (1xx) head is sent as such and its empty end swallowed; body parts become DATA (empty
  * ones that do not end the response are not sent); the last part ends the stream, with a trailing
  * HEADERS when the backend sent trailers. A response with neither body nor trailers ends the stream
- * on its HEADERS. Frames (a reset) pass through. Loop-confined, one per stream.
+ * on its HEADERS. A response that has no content (to HEAD, or 204, 304) ends the stream on its
+ * HEADERS whatever it carries: body bytes and trailers are dropped, as HTTP/1.1's response encoder
+ * drops them, and Content-Length stays as the GET would have it (RFC 9113 §8.1.1: DATA there would be
+ * malformed). Frames (a reset) pass through. Loop-confined, one per stream.
  */
 public final class StreamFrameCodec extends ChannelDuplexHandler {
 
@@ -51,6 +57,13 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
     private boolean requestEnded;
     /** An interim response went out: its (empty) end is not the stream's. */
     private boolean interim;
+    /** The request is a HEAD: its response has no content. */
+    private boolean headRequest;
+    /**
+     * The write of the HEADERS that ended a response without content, or {@code null}: what is
+     * left of that response is dropped, its writes complete with this one.
+     */
+    private ChannelFuture bodilessEnd;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -59,6 +72,7 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
                 headRead = true;
                 io.netty.handler.codec.http.HttpRequest request = StreamRequests.toRequest(h.headers(), h.isEndStream());
                 remaining = declaredLength(request);
+                headRequest = HttpMethod.HEAD.equals(request.method());
                 ctx.fireChannelRead(request);
                 if (h.isEndStream() || remaining == 0) {
                     requestEnded = true;
@@ -160,6 +174,11 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
             ctx.write(new DefaultHttp2HeadersFrame(headers, false), promise);
             return;
         }
+        int status = response.status().code();
+        if (headRequest || status == 204 || status == 304) {
+            writeBodiless(ctx, response, headers, promise);
+            return;
+        }
         if (response instanceof FullHttpResponse full) {
             ByteBuf body = full.content();
             HttpHeaders trailing = full.trailingHeaders();
@@ -175,8 +194,36 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
         ctx.write(new DefaultHttp2HeadersFrame(headers, false), promise);
     }
 
+    /**
+     * A response without content: HEADERS that end the stream. The end of a response given in parts
+     * completes with these HEADERS ({@link #writeContent}), so that whoever waits for the response's
+     * last write waits for them.
+     */
+    private void writeBodiless(ChannelHandlerContext ctx, HttpResponse response, Http2Headers headers,
+                               ChannelPromise promise) {
+        boolean whole = response instanceof FullHttpResponse;
+        ReferenceCountUtil.release(response);
+        ChannelPromise written = promise;
+        if (!whole) {
+            written = ctx.newPromise();
+            notify(written, promise);
+            bodilessEnd = written;
+        }
+        ctx.write(new DefaultHttp2HeadersFrame(headers, true), written);
+    }
+
     private void writeContent(ChannelHandlerContext ctx, HttpContent content, ChannelPromise promise) {
         boolean last = content instanceof LastHttpContent;
+        if (bodilessEnd != null) {
+            // The response ended on its HEADERS: its body and trailers have nowhere to go.
+            content.release();
+            if (last) {
+                notify(bodilessEnd, promise);
+            } else {
+                promise.trySuccess();
+            }
+            return;
+        }
         if (interim) {
             // The interim response's end: nothing to send.
             if (last) {
@@ -196,6 +243,13 @@ public final class StreamFrameCodec extends ChannelDuplexHandler {
             return;
         }
         ctx.write(new DefaultHttp2DataFrame(content.content(), false), promise);
+    }
+
+    /** Completes {@code promise} as {@code future} completes (nothing to do for a void promise). */
+    private static void notify(ChannelFuture future, ChannelPromise promise) {
+        if (!promise.isVoid()) {
+            future.addListener(new PromiseNotifier<>(promise));
+        }
     }
 
     /** The end of the response: its last bytes, then its trailers if any. Takes ownership of {@code body}. */

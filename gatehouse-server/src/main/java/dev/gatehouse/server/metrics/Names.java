@@ -31,6 +31,7 @@ final class Names {
     static final String LIMIT_REJECTIONS = "gatehouse.limit.rejections";
     static final String EVENT_LOOP_LAG = "gatehouse.event.loop.lag";
     static final String CLIENT_REQUESTS = "gatehouse.client.requests";
+    static final String H2_STREAMS_REFUSED = "gatehouse.h2.streams.refused";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -47,6 +48,8 @@ final class Names {
     /** How a client spoke: {@code h1} or {@code h2}. */
     static final String PROTOCOL = "protocol";
     static final String TLS = "tls";
+    /** Why an HTTP/2 stream was refused before it became an exchange: {@code malformed}, {@code connect}, {@code stream_error}. */
+    static final String REASON = "reason";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

@@ -57,6 +57,10 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private static final String[] TLS_TAGS = {"none", "TLSv1.2", "TLSv1.3"};
 
     private final RequestMeters requests;
+    /** By {@link #H2_REFUSAL_REASONS} index; all registered at start, so each shows 0 until counted. */
+    private final Counter[] h2StreamsRefused;
+    /** The reasons {@link #h2StreamRefused} is told, as the strict request handler names them. */
+    private static final String[] H2_REFUSAL_REASONS = {"malformed", "connect", "stream_error"};
     /** By {@link ClientLimit#ordinal()}; all registered at start, so each shows 0 until hit. */
     private final Counter[] limitRejections;
     /** Requests per listener (by index; boxed indices are cached), protocol and TLS version. */
@@ -95,6 +99,12 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
         for (ClientLimit l : limits) {
             limitRejections[l.ordinal()] = Counter.builder(Names.LIMIT_REJECTIONS).tag(Names.LIMIT, l.setting())
                     .description("Requests refused and connections closed because a client went past a limit")
+                    .register(registry);
+        }
+        this.h2StreamsRefused = new Counter[H2_REFUSAL_REASONS.length];
+        for (int i = 0; i < H2_REFUSAL_REASONS.length; i++) {
+            h2StreamsRefused[i] = Counter.builder(Names.H2_STREAMS_REFUSED).tag(Names.REASON, H2_REFUSAL_REASONS[i])
+                    .description("HTTP/2 streams refused before they became a request (not in the access log)")
                     .register(registry);
         }
     }
@@ -225,6 +235,18 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
             }
         }
         return c;
+    }
+
+    /** Counts a refused HTTP/2 stream: lock-free, no allocation; an unknown reason counts as {@code stream_error}. */
+    @Override
+    public void h2StreamRefused(String reason) {
+        int i = H2_REFUSAL_REASONS.length - 1;
+        for (int j = 0; j < H2_REFUSAL_REASONS.length - 1; j++) {
+            if (H2_REFUSAL_REASONS[j].equals(reason)) {
+                i = j;
+            }
+        }
+        h2StreamsRefused[i].increment();
     }
 
     /** Counts a client limit hit: lock-free, no allocation. */

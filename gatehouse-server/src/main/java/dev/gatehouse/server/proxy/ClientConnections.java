@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The node's open client connections, so that a graceful shutdown can ask each to finish its
@@ -20,6 +21,19 @@ public final class ClientConnections {
     private volatile boolean draining;
     private volatile boolean handedOver;
     private volatile long drainNanos;
+    /** When the drain runs out, on {@link #nanoTime}'s scale. */
+    private volatile long drainDeadline;
+    private final LongSupplier nanoTime;
+
+    /** Connections whose drain is timed by {@link System#nanoTime()}, as the node's wait for it is. */
+    public ClientConnections() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock the drain's deadline is read from (tests pass their own) */
+    ClientConnections(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /** A connection opened: it is drained at shutdown. Call on its loop. */
     public void opened(ClientConnection h) {
@@ -57,6 +71,15 @@ public final class ClientConnections {
         return drainNanos;
     }
 
+    /**
+     * What is left of the drain, in nanoseconds: {@link #drainNanos()} less the time since it
+     * began, 0 once it ran out. A connection told to drain late (opened during the drain) has this
+     * much, not the whole drain.
+     */
+    public long drainNanosLeft() {
+        return Math.max(0, drainDeadline - nanoTime.getAsLong());
+    }
+
     /** Number of open client connections. */
     public int count() {
         return open.size();
@@ -72,6 +95,7 @@ public final class ClientConnections {
      */
     public CompletableFuture<Void> drain(boolean handedOver, java.time.Duration within) {
         this.drainNanos = within.toNanos();
+        this.drainDeadline = nanoTime.getAsLong() + drainNanos;
         this.handedOver = handedOver;
         draining = true;
         for (ClientConnection h : open) {

@@ -45,4 +45,14 @@ public interface ExchangeRecorder {
      */
     default void clientRequest(int listenerIndex, String protocol, String tls) {
     }
+
+    /**
+     * An HTTP/2 stream was refused before it became an exchange (so without {@link #ended} or
+     * {@link #clientRequest}): a malformed request reset with PROTOCOL_ERROR, a CONNECT answered
+     * 501, a stream error. Called on an event loop; must not block.
+     *
+     * @param reason {@code malformed}, {@code connect} or {@code stream_error}
+     */
+    default void h2StreamRefused(String reason) {
+    }
 }

@@ -3,8 +3,10 @@ package dev.gatehouse.server.proxy;
 import dev.gatehouse.server.tls.ConnectionTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -36,7 +38,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Endings: a complete exchange ends the stream with END_STREAM; the stream channel then closes by
  * itself. An exchange that ends before the client finished its request body resets the stream with
- * NO_ERROR after the response (RFC 9113 §8.1); a cut one resets it with CANCEL. A RST_STREAM from the
+ * NO_ERROR once the response's last frame is written (RFC 9113 §8.1), not before: the reset would
+ * leave at once and drop what still waits for the client's window; a cut one resets it with CANCEL. A RST_STREAM from the
  * client, or the connection's end, closes the channel: the exchange is told the client left, which
  * gives its backend connection and slot back. Loop-confined.
  */
@@ -58,6 +61,8 @@ public final class StreamSide extends ChannelInboundHandlerAdapter implements Cl
     /** The exchange ended: what is left is flushing the response and closing. */
     private boolean done;
     private boolean readWanted;
+    /** The write of the response's last part (its end), once the exchange wrote it. */
+    private ChannelFuture lastWrite;
 
     /**
      * @param context   the listener's shared context
@@ -175,15 +180,28 @@ public final class StreamSide extends ChannelInboundHandlerAdapter implements Cl
         if (!ch.isActive()) {
             return;
         }
-        if (!clientEndedStream()) {
-            // Answered before the whole request arrived: the client may stop sending (RFC 9113 §8.1).
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(f -> ch.close());
-            return;
-        }
         // The stream closes by itself once the response's END_STREAM is written; a client that
         // never opens its window for it gets client_send, then a reset.
         clientWait = ClientWait.SEND;
         clientTimer.start(context.settings().clientSend());
+        if (!clientEndedStream()) {
+            // Answered before the whole request arrived: the client may stop sending (RFC 9113
+            // §8.1). Not before the response is written whole: a reset goes out at once, and
+            // closes the stream on the response's DATA still waiting for the client's window.
+            if (lastWrite == null || lastWrite.isDone()) {
+                resetAnswered();
+            } else {
+                lastWrite.addListener(f -> resetAnswered());
+            }
+        }
+    }
+
+    /** Ends a stream whose response is written but whose request is not: RST_STREAM(NO_ERROR). */
+    private void resetAnswered() {
+        Channel ch = ctx.channel();
+        if (ch.isActive()) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(f -> ch.close());
+        }
     }
 
     // ---------------------------------------------------------------- ClientSide
@@ -215,12 +233,25 @@ public final class StreamSide extends ChannelInboundHandlerAdapter implements Cl
 
     @Override
     public void write(Object responsePart) {
-        ctx.write(responsePart, ctx.voidPromise());
+        ctx.write(responsePart, promiseFor(responsePart));
     }
 
     @Override
     public void writeAndFlush(Object responsePart) {
-        ctx.writeAndFlush(responsePart, ctx.voidPromise());
+        ctx.writeAndFlush(responsePart, promiseFor(responsePart));
+    }
+
+    /**
+     * A real promise for a response's end (its last part, or a whole response), kept as
+     * {@link #lastWrite}; the void promise for the other parts, which nothing waits for.
+     */
+    private ChannelPromise promiseFor(Object responsePart) {
+        if (responsePart instanceof LastHttpContent) {
+            ChannelPromise p = ctx.newPromise();
+            lastWrite = p;
+            return p;
+        }
+        return ctx.voidPromise();
     }
 
     @Override

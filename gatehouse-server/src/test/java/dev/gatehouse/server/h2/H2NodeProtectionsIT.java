@@ -1,9 +1,11 @@
 package dev.gatehouse.server.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.config.Http2Config;
 import dev.gatehouse.server.TestNode;
+import dev.gatehouse.server.metrics.PrometheusText;
 import dev.gatehouse.testing.H2Frame;
 import dev.gatehouse.testing.HpackBlock;
 import dev.gatehouse.testing.LeakGuardExtension;
@@ -11,6 +13,7 @@ import dev.gatehouse.testing.RawH2Connection;
 import dev.gatehouse.testing.StubBackend;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,5 +123,36 @@ final class H2NodeProtectionsIT {
             }
         }
         assertThat(backend.requestsStarted()).isEqualTo(started);
+    }
+
+    @Test
+    void streamsTheStrictHandlerRefuses_areCountedByReason() {
+        Map<String, Double> before = refusedByReason();
+        try (RawH2Connection h2 = RawH2Connection.connect(node.port())) {
+            // Refused by the node's own checks (Netty lets it through): a :scheme other than http(s).
+            h2.headers(1, new HpackBlock().literal(":method", "GET").literal(":scheme", "ftp").literal(":path", "/")
+                    .literal(":authority", "x").bytes(), true);
+            assertThat(h2.awaitStreamOrConnectionError(1).errorCode()).isEqualTo(H2Frame.PROTOCOL_ERROR);
+            // A stream error Netty raises on an open stream, answered here: DATA past the content-length.
+            h2.headers(3, HpackBlock.request("POST", "/").literal("content-length", "1").bytes(), false);
+            h2.data(3, new byte[5], true);
+            assertThat(h2.awaitStreamOrConnectionError(3).errorCode()).isEqualTo(H2Frame.PROTOCOL_ERROR);
+            h2.headers(5, new HpackBlock().literal(":method", "CONNECT").literal(":authority", "example.com:443").bytes(),
+                    true);
+            assertThat(h2.awaitResponse(5).status()).isEqualTo(501);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Map<String, Double> after = refusedByReason();
+            assertThat(after.get("malformed") - before.get("malformed")).as("malformed").isEqualTo(1.0);
+            assertThat(after.get("stream_error") - before.get("stream_error")).as("stream_error").isEqualTo(1.0);
+            assertThat(after.get("connect") - before.get("connect")).as("connect").isEqualTo(1.0);
+        });
+    }
+
+    private static Map<String, Double> refusedByReason() {
+        PrometheusText metrics = PrometheusText.parse(node.server().metrics().scrape());
+        return Map.of("malformed", metrics.value("gatehouse_h2_streams_refused_total", "reason", "malformed"),
+                "connect", metrics.value("gatehouse_h2_streams_refused_total", "reason", "connect"),
+                "stream_error", metrics.value("gatehouse_h2_streams_refused_total", "reason", "stream_error"));
     }
 }

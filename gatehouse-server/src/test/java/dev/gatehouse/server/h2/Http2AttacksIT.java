@@ -151,23 +151,27 @@ final class Http2AttacksIT {
     }
 
     @Test
-    void pingFlood_fromAClientThatDoesNotRead_isStalledByBackpressure() {
-        assertFloodWithoutReadingIsClosed(i -> H2Frame.encode(H2Frame.PING, 0, 0, new byte[8]));
+    void pingFlood_fromAClientThatDoesNotRead_isHeldBackByBackpressure() {
+        assertFloodWithoutReadingIsHeldBack(i -> H2Frame.encode(H2Frame.PING, 0, 0, new byte[8]));
     }
 
     @Test
-    void settingsFlood_fromAClientThatDoesNotRead_isStalledByBackpressure() {
-        assertFloodWithoutReadingIsClosed(i -> H2Frame.encode(H2Frame.SETTINGS, 0, 0,
+    void settingsFlood_fromAClientThatDoesNotRead_isHeldBackByBackpressure() {
+        assertFloodWithoutReadingIsHeldBack(i -> H2Frame.encode(H2Frame.SETTINGS, 0, 0,
                 new byte[] {0, H2Frame.SETTINGS_MAX_CONCURRENT_STREAMS, 0, 0, 0, 100}));
     }
 
     /**
-     * The server answers every frame with an ack it cannot write: once its send buffer is full it
-     * stops reading this connection (so the acks it holds stay under its write high-water mark, and
-     * Netty's queued control frame limit caps what is queued past it), the flooding client can send
-     * no more; other connections are served (after each test).
+     * What this proves: the server answers every frame with an ack, which a client that does not
+     * read leaves in the sockets' buffers; the server takes the flood no faster than that, so the
+     * flooding client is held back (it cannot write all it wants) and the connection is neither
+     * closed nor lost for others (checked after each test). What it does not prove: the close by
+     * {@link Http2Pipeline#MAX_QUEUED_CONTROL_FRAMES}. Measured on loopback: about 100,000 acks
+     * fit in the buffers, and after the client read them again no GOAWAY had come; the queue of
+     * acks the server holds stays under the limit here, so the limit is a bound this test does not
+     * reach.
      */
-    private static void assertFloodWithoutReadingIsClosed(java.util.function.IntFunction<byte[]> frame) {
+    private static void assertFloodWithoutReadingIsHeldBack(java.util.function.IntFunction<byte[]> frame) {
         int perBatch = 10_000;
         int batches = 1_000;
         try (RawH2Connection h2 = RawH2Connection.open(server.port(), 4096, true)) {
@@ -189,6 +193,7 @@ final class Http2AttacksIT {
                 }
             }
             assertThat(sent).as("batches of %d frames the server took", perBatch).isLessThan(batches);
+            assertThat(h2.isClosed()).as("held back, not closed").isFalse();
             // The bystander check after each test runs once this connection is gone: the test
             // server has one event loop, which the flood's connection shares while it is read.
         }
