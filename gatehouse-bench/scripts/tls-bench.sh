@@ -334,7 +334,7 @@ speaks_h2() { # port
 # protocol, cipher suite, key exchange group, signature.
 negotiated() { # port
   openssl s_client -connect "127.0.0.1:$1" "-tls${tls_version/./_}" -brief < /dev/null 2>&1 \
-    | awk -F': ' '/^(Protocol version|Ciphersuite|Peer signature type|Server Temp Key|Negotiated TLS1.3 group)/ { printf "%s%s", sep, $2; sep = ", " }' || true
+    | awk -F': ' '/^(Protocol version|Ciphersuite|Signature type|Server Temp Key|Negotiated TLS1.3 group)/ { printf "%s%s", sep, $2; sep = ", " }' || true
 }
 
 # Prints the summed utime+stime, in clock ticks, of the given pids (all their threads).
