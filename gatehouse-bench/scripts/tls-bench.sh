@@ -36,8 +36,10 @@ usage: gatehouse-bench/scripts/tls-bench.sh [options]
       --tls VERSION          1.3 or 1.2: the version the handshake clients offer
                              (BENCH_TLS, default 1.3; wrk and h2load negotiate freely)
   -c, --connections N        wrk connections for https               (BENCH_CONNECTIONS, default 50)
-      --handshake-clients N  parallel s_time processes for full and resumed
-                             (BENCH_HANDSHAKE_CLIENTS, default 8)
+      --handshake-client C   netty (HandshakeLoad, BoringSSL) or s_time (openssl s_time)
+                             for full and resumed (BENCH_HANDSHAKE_CLIENT, default netty)
+      --handshake-clients N  connections in flight (netty) or parallel s_time processes
+                             (BENCH_HANDSHAKE_CLIENTS, default 16)
       --h2-clients N         h2load connections                      (BENCH_H2_CLIENTS, default 10)
       --h2-streams N         h2load concurrent streams per connection (BENCH_H2_STREAMS, default 100)
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
@@ -64,7 +66,8 @@ scenario_list=${BENCH_SCENARIOS:-https,full,resumed,h2}
 key_type=${BENCH_KEY_TYPE:-rsa}
 tls_version=${BENCH_TLS:-1.3}
 connections=${BENCH_CONNECTIONS:-50}
-hs_clients=${BENCH_HANDSHAKE_CLIENTS:-8}
+hs_client=${BENCH_HANDSHAKE_CLIENT:-netty}
+hs_clients=${BENCH_HANDSHAKE_CLIENTS:-16}
 h2_clients=${BENCH_H2_CLIENTS:-10}
 h2_streams=${BENCH_H2_STREAMS:-100}
 results_dir=${BENCH_RESULTS_DIR:-}
@@ -84,6 +87,7 @@ while [ $# -gt 0 ]; do
     -k|--key-type) key_type=${2:?$1 needs a value}; shift 2 ;;
     --tls) tls_version=${2:?$1 needs a value}; shift 2 ;;
     -c|--connections) connections=${2:?$1 needs a value}; shift 2 ;;
+    --handshake-client) hs_client=${2:?$1 needs a value}; shift 2 ;;
     --handshake-clients) hs_clients=${2:?$1 needs a value}; shift 2 ;;
     --h2-clients) h2_clients=${2:?$1 needs a value}; shift 2 ;;
     --h2-streams) h2_streams=${2:?$1 needs a value}; shift 2 ;;
@@ -107,6 +111,7 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 case "$key_type" in rsa|ecdsa) ;; *) die "key-type: \"$key_type\" (expected: rsa or ecdsa)" ;; esac
 case "$tls_version" in 1.3|1.2) ;; *) die "tls: \"$tls_version\" (expected: 1.3 or 1.2)" ;; esac
+case "$hs_client" in netty|s_time) ;; *) die "handshake-client: \"$hs_client\" (expected: netty or s_time)" ;; esac
 
 all_proxies="gatehouse-openssl gatehouse-jdk nginx haproxy"
 IFS=', ' read -r -a proxies <<< "$proxy_list"
@@ -155,10 +160,18 @@ for tool in wrk openssl h2load curl; do command -v "$tool" >/dev/null || die "$t
 clk_tck=$(getconf CLK_TCK)
 check_cores
 
+# The Netty handshake client runs from this tree's classes (gatehouse-bench and the modules it
+# uses), with the bench module's third-party jars (build_bench_classpath, after the results dir).
+netty_client=0
+if [ "$hs_client" = netty ] && { wants_scenario full || wants_scenario resumed; }; then netty_client=1; fi
 java_bin=
-if wants_gatehouse; then
-  find_java
-  resolve_jar
+if wants_gatehouse || [ "$netty_client" = 1 ]; then find_java; fi
+if wants_gatehouse; then resolve_jar; fi
+bench_classes=$root/gatehouse-bench/target/classes
+testing_classes=$root/gatehouse-testing/target/classes
+if [ "$netty_client" = 1 ] && [ ! -f "$bench_classes/dev/gatehouse/bench/tls/HandshakeLoad.class" ]; then
+  log "building gatehouse-bench (HandshakeLoad is missing)"
+  run_mvnw -DskipTests -Dmaven.test.skip=true package -pl gatehouse-bench -am
 fi
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -166,6 +179,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # ---------------------------------------------------------------- results, certificate, ports
 
 make_results_dir gatehouse-tls-bench load
+if [ "$netty_client" = 1 ]; then build_bench_classpath; fi
 
 # The certificate and key live outside the results directory, in a directory only this user can
 # read, removed at exit: no key outlives the run. Configs in the results directory name its path.
@@ -351,6 +365,12 @@ cpu_ticks() {
 
 now() { date +%s.%N; }
 
+# Prints "busy total" jiffies of core $1 since boot, from /proc/stat (busy: user, nice, system,
+# irq, softirq and steal; total adds idle and iowait): how busy the core was, whoever used it.
+core_jiffies() { # cpu
+  awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
+}
+
 # ---------------------------------------------------------------- load generators
 # Each runs on $load_cpu for $2 seconds against port $1, writes its raw output under $3 (a path
 # prefix) and prints "ops errors resumed_pct": operations completed (requests, or connections
@@ -422,14 +442,35 @@ load_h2() { # port seconds outprefix
 
 # ---------------------------------------------------------------- one proxy
 
-echo "round,position,proxy,scenario,phase,seconds,ops,errors,ops_per_s,cpu_s,cpu_us_per_op,core_busy_pct,resumed_pct" > "$csv"
+echo "round,position,proxy,scenario,phase,seconds,ops,errors,ops_per_s,cpu_s,cpu_us_per_op,proxy_pct,proxy_core_pct,load_core_pct,resumed_pct" > "$csv"
 
 declare -A no_h2 tls_params
 
-# Runs scenario $2 on proxy $1 (pids in pid_list) for $3 seconds and appends a csv row.
+# Appends a csv row and logs it: the load tool's counts and the CPU counters' differences over
+# the run (proxy ticks; busy and total jiffies of the proxy's core and of the load core).
+append_row() { # name scenario round position phase wall ops errors resumed ticks pc_busy pc_total lc_busy lc_total
+  local name=$1 scn=$2 round=$3 phase=$5 ops=$7 errors=$8 row
+  [ "$ops" -gt 0 ] || die "$name: $scn completed nothing in round $round ($phase), see $results_dir/load/$name-$scn-r$round-*"
+  row=$(awk -v r="$round" -v pos="$4" -v n="$name" -v s="$scn" -v ph="$phase" -v wall="$6" -v ops="$ops" \
+            -v err="$errors" -v res="$9" -v ticks="${10}" -v hz="$clk_tck" \
+            -v pb="${11}" -v pt="${12}" -v lb="${13}" -v lt="${14}" 'BEGIN {
+      cpu = ticks / hz
+      printf "%d,%d,%s,%s,%s,%.2f,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f,%s\n",
+        r, pos, n, s, ph, wall, ops, err, ops / wall, cpu, cpu * 1e6 / ops, 100 * cpu / wall,
+        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), res }')
+  echo "$row" >> "$csv"
+  log "round $round: $name $scn $phase: $(echo "$row" | awk -F, '{ printf "%.0f ops/s, %.1f us CPU/op, proxy %.0f%% of a core, its core %.0f%% busy, load core %.0f%%%s", $9, $11, $12, $13, $14, ($15 != "-" ? ", " $15 "% resumed" : "") }')"
+  if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name $scn $phase had $errors errors, see $results_dir/load/$name-$scn-r$round-$phase*"; fi
+}
+
+# Runs scenario $2 with an external tool (wrk, s_time, h2load) on proxy $1 (pids in pid_list)
+# for $3 seconds, the CPU counters read around it, and appends a csv row.
 measure() { # name scenario seconds round position phase
   local name=$1 scn=$2 secs=$3 round=$4 pos=$5 phase=$6 p=${port[$1]}
   local prefix=$results_dir/load/$name-$scn-r$round-$phase t0 t1 w0 w1 out ops errors resumed
+  local -a pc0 pc1 lc0 lc1
+  read -r -a pc0 <<< "$(core_jiffies "$proxy_cpu")"
+  read -r -a lc0 <<< "$(core_jiffies "$load_cpu")"
   w0=$(now)
   t0=$(cpu_ticks "${pid_list[@]}")
   case "$scn" in
@@ -440,18 +481,39 @@ measure() { # name scenario seconds round position phase
   esac
   t1=$(cpu_ticks "${pid_list[@]}")
   w1=$(now)
+  read -r -a pc1 <<< "$(core_jiffies "$proxy_cpu")"
+  read -r -a lc1 <<< "$(core_jiffies "$load_cpu")"
   read -r ops errors resumed <<< "$out"
-  [ "$ops" -gt 0 ] || die "$name: $scn completed nothing in round $round ($phase), see $prefix*"
-  local row
-  row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v s="$scn" -v ph="$phase" -v ops="$ops" \
-            -v err="$errors" -v wall="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" \
-            -v ticks=$((t1 - t0)) -v hz="$clk_tck" -v res="$resumed" 'BEGIN {
-      cpu = ticks / hz
-      printf "%d,%d,%s,%s,%s,%.2f,%d,%d,%.2f,%.2f,%.2f,%.1f,%s\n",
-        r, pos, n, s, ph, wall, ops, err, ops / wall, cpu, cpu * 1e6 / ops, 100 * cpu / wall, res }')
-  echo "$row" >> "$csv"
-  log "round $round: $name $scn $phase: $(echo "$row" | awk -F, '{ printf "%.0f ops/s, %.1f us CPU/op, core %.0f%% busy%s", $9, $11, $12, ($13 != "-" ? ", " $13 "% resumed" : "") }')"
-  if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name $scn had $errors errors, see $prefix*"; fi
+  append_row "$name" "$scn" "$round" "$pos" "$phase" "$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" \
+    "$ops" "$errors" "$resumed" $((t1 - t0)) $((pc1[0] - pc0[0])) $((pc1[1] - pc0[1])) \
+    $((lc1[0] - lc0[0])) $((lc1[1] - lc0[1]))
+}
+
+# Runs scenario $2 (full or resumed) on proxy $1 with the Netty handshake client (HandshakeLoad),
+# which runs the warm-up and the measured phase in one JVM, so that the client's own JIT is warm
+# when the measured phase starts, and reads the proxy's CPU counters itself at the phases'
+# boundaries. Appends a csv row per phase.
+measure_netty() { # name scenario round position
+  local name=$1 scn=$2 round=$3 pos=$4 p=${port[$1]} out rc=0 line
+  local -a cmd
+  out=$results_dir/load/$name-$scn-r$round.txt
+  cmd=(taskset -c "$load_cpu" "$java_bin" -Xms64m -Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
+       -cp "$bench_cp"
+       dev.gatehouse.bench.tls.HandshakeLoad --port "$p" --mode "$scn" --pids "$(IFS=,; echo "${pid_list[*]}")"
+       --connections "$hs_clients" --warmup-seconds "$warmup" --seconds "$duration" --tls "$tls_version"
+       --min-bytes "$body_size" --proxy-cpu "$proxy_cpu" --load-cpu "$load_cpu")
+  "${cmd[@]}" > "$out" 2> "${out%.txt}.err" < /dev/null &
+  wait_child $! || rc=$?
+  [ "$rc" = 0 ] || { cat "${out%.txt}.err" >&2; die "HandshakeLoad failed (exit $rc) against $name, see $out"; }
+  while read -r line; do
+    # phase=P ops=N errors=N full=N seconds=S proxy_ticks=T proxy_core=B/T load_core=B/T
+    local -A kv=()
+    local field
+    for field in $line; do kv[${field%%=*}]=${field#*=}; done
+    append_row "$name" "$scn" "$round" "$pos" "${kv[phase]}" "${kv[seconds]}" "${kv[ops]}" "${kv[errors]}" \
+      "$(awk -v ops="${kv[ops]}" -v full="${kv[full]}" 'BEGIN { r = ops - full; printf "%.1f", (ops > 0 ? 100 * (r > 0 ? r : 0) / ops : 0) }')" \
+      "${kv[proxy_ticks]}" "${kv[proxy_core]%/*}" "${kv[proxy_core]#*/}" "${kv[load_core]%/*}" "${kv[load_core]#*/}"
+  done < <(grep '^phase=' "$out")
 }
 
 bench_one() { # name round position
@@ -473,6 +535,10 @@ bench_one() { # name round position
       fi
       check_response "$name" "$url" --http2
     fi
+    if [ "$hs_client" = netty ] && { [ "$scn" = full ] || [ "$scn" = resumed ]; }; then
+      measure_netty "$name" "$scn" "$round" "$pos"
+      continue
+    fi
     if [ "$warmup" -gt 0 ]; then measure "$name" "$scn" "$warmup" "$round" "$pos" cold; fi
     measure "$name" "$scn" "$duration" "$round" "$pos" warm
   done
@@ -480,6 +546,12 @@ bench_one() { # name round position
 }
 
 # ---------------------------------------------------------------- machine description
+
+if [ "$hs_client" = netty ]; then
+  hs_handshake_label="HandshakeLoad (Netty, BoringSSL) with $hs_clients connections in flight, TLS $tls_version, one request each"
+else
+  hs_handshake_label="$hs_clients x openssl s_time -tls${tls_version/./_} -www /"
+fi
 
 {
   machine_header
@@ -495,7 +567,7 @@ bench_one() { # name round position
   fi
   echo "certificate: $key_label, self-signed, $(openssl x509 -in "$cert" -noout -fingerprint -sha256)"
   echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, scenarios ${scenarios[*]}," \
-       "wrk -t1 -c$connections, $hs_clients x openssl s_time -tls${tls_version/./_} -www /," \
+       "wrk -t1 -c$connections, handshakes: $hs_handshake_label," \
        "h2load -t1 -c$h2_clients -m$h2_streams, proxy on core $proxy_cpu, backend and load on core $load_cpu," \
        "body $body_size bytes"
 } > "$results_dir/machine.txt"
@@ -541,24 +613,28 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) pr
 num() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "-") print "-"; else printf f, v }'; }
 
 declare -A title=([https]="HTTPS/1.1 keep-alive requests (wrk -c$connections)"
-                  [full]="full TLS handshakes, no resumption ($hs_clients x s_time -new; one request each)"
-                  [resumed]="resumed TLS handshakes, session tickets ($hs_clients x s_time -reuse; one request each)"
+                  [full]="full TLS $tls_version handshakes, no resumption ($hs_handshake_label)"
+                  [resumed]="resumed TLS $tls_version handshakes, session tickets ($hs_handshake_label)"
                   [h2]="HTTP/2 requests (h2load -c$h2_clients -m$h2_streams)")
 {
   echo
   echo "Medians over $rounds round(s) of ${duration}s; certificate $key_label; CPU of the proxy's processes only."
-  echo "core% = proxy CPU / wall time: below ~90% the client limited the rate and CPU/op is the fair figure."
+  echo "proxy% = the proxy's CPU / wall time; core% = how busy its core was (anyone); load% = the load core."
+  echo "proxy% near 100: the proxy was the limit. Else CPU/op is the fair figure: load% near 100 means the"
+  echo "client was the limit, core% well above proxy% that neighbours took the proxy's core."
   echo "cold = the ${warmup}s warm-up run just after start (JIT cold for Gatehouse)."
   for s in "${scenarios[@]}"; do
     echo
     echo "${title[$s]}"
-    printf '  %-18s %10s %11s %6s %9s %7s %10s %12s\n' proxy ops/s cpu_us/op core% resumed% errors cold_ops/s cold_cpu_us
+    printf '  %-18s %9s %10s %7s %6s %6s %9s %7s %10s %12s\n' proxy ops/s cpu_us/op proxy% core% load% \
+      resumed% errors cold_ops/s cold_cpu_us
     for p in $all_proxies; do
       wants "$p" || continue
       if [ "$s" = h2 ] && [ -n "${no_h2[$p]:-}" ]; then printf '  %-18s %s\n' "$p" "no h2 (ALPN offered http/1.1 only)"; continue; fi
-      printf '  %-18s %10s %11s %6s %9s %7s %10s %12s\n' "$p" "$(num "$(median "$p" "$s" warm 9)" %.0f)" \
+      printf '  %-18s %9s %10s %7s %6s %6s %9s %7s %10s %12s\n' "$p" "$(num "$(median "$p" "$s" warm 9)" %.0f)" \
         "$(num "$(median "$p" "$s" warm 11)" %.1f)" "$(num "$(median "$p" "$s" warm 12)" %.0f)" \
-        "$(median "$p" "$s" warm 13)" "$(sum_errors "$p" "$s")" \
+        "$(num "$(median "$p" "$s" warm 13)" %.0f)" "$(num "$(median "$p" "$s" warm 14)" %.0f)" \
+        "$(median "$p" "$s" warm 15)" "$(sum_errors "$p" "$s")" \
         "$(num "$(median "$p" "$s" cold 9)" %.0f)" "$(num "$(median "$p" "$s" cold 11)" %.1f)"
     done
     for g in gatehouse-openssl gatehouse-jdk; do
