@@ -29,6 +29,7 @@ import dev.gatehouse.server.restart.RestartOptions;
 import dev.gatehouse.server.restart.RestartHold;
 import dev.gatehouse.server.restart.RestartOutcome;
 import dev.gatehouse.server.supervisor.Supervisor;
+import dev.gatehouse.server.tls.TlsListeners;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.tunnel.TunnelSweeper;
 import dev.gatehouse.server.upstream.UpstreamPools;
@@ -94,6 +95,8 @@ public final class GatehouseServer implements AutoCloseable {
     /** The node stops because a new process took over: tunnels follow their pool's policy. */
     private volatile boolean handedOver;
     private NodeRestart restart;
+    /** The listeners' TLS: certificates, reloads, ticket keys; loaded at start. */
+    private TlsListeners tls;
 
     private GatehouseServer(GatehouseConfig config, int threads, StateStore store, ConfigSource configSource)
             throws java.io.IOException {
@@ -228,10 +231,14 @@ public final class GatehouseServer implements AutoCloseable {
                 Objects.requireNonNull(store, "store"), configSource);
         try {
             server.metrics.sync(server.snapshots.current());
+            server.tls = TlsListeners.load(config, ClientInitializer::offersH2, server.metrics.registry(),
+                    server.control::config, java.time.Clock.systemUTC());
+            server.control.beforeReload(server.tls::prepareReload);
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
-                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart);
+                        server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart,
+                        server.tls);
             }
             // Apps first: the listeners open once their live version accepts connections.
             if (server.supervisor != null) {
@@ -239,6 +246,7 @@ public final class GatehouseServer implements AutoCloseable {
             }
             server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
+            server.tls.start(server.group.next());
             server.metrics.watchEventLoops(server.group);
             server.healthChecks.sync();
             if (server.admin != null) {
@@ -306,7 +314,7 @@ public final class GatehouseServer implements AutoCloseable {
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
             ProxyContext context = ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                    clock, wallClock, SharedRandom.INSTANCE, tunnels);
+                    clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i));
             InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             var fd = inherited.claim(InheritedListeners.listenerRole(i), address);
             ServerBootstrap b = new ServerBootstrap()
@@ -441,6 +449,9 @@ public final class GatehouseServer implements AutoCloseable {
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         tunnelSweeper.stop();
+        if (tls != null) {
+            tls.stop();
+        }
         LOG.info("{}: no new connections; draining {} open connections for up to {} ms",
                 handedOver ? "handed over to the new process" : "shutting down", connections.count(), drain.toMillis());
         listeners.forEach(ch -> ch.close().syncUninterruptibly());

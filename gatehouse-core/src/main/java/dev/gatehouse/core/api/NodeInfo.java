@@ -3,6 +3,7 @@ package dev.gatehouse.core.api;
 import dev.gatehouse.core.state.RuntimeState;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,13 +17,21 @@ import java.util.Map;
  * @param transport     {@code epoll} or {@code nio}
  * @param pools         per pool, the live version and the epoch it serves
  * @param runtime       the runtime changes in force: what differs from the config file
+ * @param listeners     the client listeners, with their certificates' names and expiry
  */
 public record NodeInfo(String version, String startedAt, long uptimeSeconds, long stateRevision, String stateFile,
-                       String transport, Map<String, PoolEpoch> pools, RuntimeState runtime) {
+                       String transport, Map<String, PoolEpoch> pools, RuntimeState runtime, List<ListenerView> listeners) {
 
     /** Copies. */
     public NodeInfo {
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** Without listeners (their views came later). */
+    public NodeInfo(String version, String startedAt, long uptimeSeconds, long stateRevision, String stateFile,
+                    String transport, Map<String, PoolEpoch> pools, RuntimeState runtime) {
+        this(version, startedAt, uptimeSeconds, stateRevision, stateFile, transport, pools, runtime, List.of());
     }
 
     /**

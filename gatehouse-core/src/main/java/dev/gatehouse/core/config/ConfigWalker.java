@@ -24,7 +24,7 @@ final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
-    private static final List<String> LISTENER_KEYS = List.of("bind", "routes");
+    private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "max_request_body", "rate_limit");
 
     // Letters, digits and '-' in dot-separated labels; the "*." of a wildcard is checked apart.
@@ -152,10 +152,12 @@ final class ConfigWalker {
         int mark = in.errorCount();
         HostPort bind = null;
         List<RouteConfig> routes = null;
+        TlsConfig tls = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "bind" -> bind = bind(f, binds, path);
                 case "routes" -> routes = routes(f.value(), f.path(), poolNames);
+                case "tls" -> tls = new TlsWalker(in).tls(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -170,7 +172,8 @@ final class ConfigWalker {
         }
         HostPort b = bind;
         List<RouteConfig> r = routes;
-        return in.build(path, LISTENER_KEYS, () -> new ListenerConfig(b, r));
+        TlsConfig t = tls;
+        return in.build(path, LISTENER_KEYS, () -> new ListenerConfig(b, r, t));
     }
 
     private HostPort bind(Values.Field f, Map<HostPort, String> binds, String listenerPath) {

@@ -200,7 +200,7 @@ final class ConfigLoaderTest {
                 """);
 
         assertThat(errors).containsExactly(
-                new ConfigError("listeners[0].bnd", "unknown field \"bnd\" (expected one of: bind, routes)"),
+                new ConfigError("listeners[0].bnd", "unknown field \"bnd\" (expected one of: bind, routes, tls)"),
                 new ConfigError("listeners[0].routes[0].host",
                         "\"a b\" (expected: a host name such as api.example.com, or *.example.com; no port)"),
                 new ConfigError("listeners[0].routes[0].pool", "\"api\" (expected one of: web)"),

@@ -45,6 +45,7 @@ final class AdminApi {
             case MAINTENANCE -> backends.admin(route, request, AdminState.MAINT);
             case READY -> backends.admin(route, request, AdminState.READY);
             case RELOAD -> reload.reload(request);
+            case TLS_RELOAD -> reload.reloadTls(request);
             case RESTART -> restart.restart(request);
             case DEPLOY -> request.method().equals(HttpMethod.POST) ? done(deploy.deploy(route, request))
                     : done(deploy.status(route.pool()));

@@ -24,11 +24,12 @@ import java.util.function.Supplier;
  * @param transport    {@code epoll} or {@code nio}
  * @param tunnels      open tunnels per pool and backend, for the views
  * @param restarts     starts a hitless restart of the node
+ * @param tls          the listeners' views and the TLS reload
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
                     String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels,
-                    Restarts restarts) {
+                    Restarts restarts, TlsAdmin tls) {
 
     /** Starts a hitless restart (see {@code GatehouseServer.restart}). */
     @FunctionalInterface

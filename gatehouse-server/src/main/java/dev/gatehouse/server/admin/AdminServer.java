@@ -69,17 +69,18 @@ public final class AdminServer {
             throws ConfigException {
         this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
                 who -> CompletableFuture.completedFuture(new RestartOutcome(RestartOutcome.Result.REFUSED, -1,
-                        "this node cannot be restarted")));
+                        "this node cannot be restarted")), TlsAdmin.NONE);
     }
 
     /**
      * Like the other constructor, with the node's open tunnels shown in the pool and backend views,
-     * and {@code POST /api/v1/restart} handed to {@code restarts}.
+     * {@code POST /api/v1/restart} handed to {@code restarts}, and the listeners and their TLS
+     * ({@code GET /api/v1/node}'s listeners, {@code POST /api/v1/tls/reload}) to {@code tls}.
      */
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
                        TunnelCounts tunnels,
-                       Function<String, CompletableFuture<RestartOutcome>> restarts) throws ConfigException {
+                       Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls) throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -90,7 +91,7 @@ public final class AdminServer {
         this.context = new AdminContext(control, Objects.requireNonNull(deploys, "deploys"), snapshots, configSource,
                 new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
-                Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply);
+                Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply, Objects.requireNonNull(tls, "tls"));
     }
 
     /**

@@ -22,6 +22,7 @@ enum Endpoint {
     ROLLBACK("/api/v1/pools/{pool}/rollback", HttpMethod.POST),
     CANARY("/api/v1/pools/{pool}/canary", HttpMethod.POST),
     RELOAD("/api/v1/reload", HttpMethod.POST),
+    TLS_RELOAD("/api/v1/tls/reload", HttpMethod.POST),
     RESTART("/api/v1/restart", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET);
 

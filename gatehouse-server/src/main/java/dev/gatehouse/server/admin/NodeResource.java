@@ -28,7 +28,7 @@ final class NodeResource {
         long uptime = Duration.between(context.startedAt(), context.clock().instant()).toSeconds();
         return AdminResponse.json(HttpResponseStatus.OK, new NodeInfo(context.version(), context.startedAt().toString(),
                 Math.max(0, uptime), s.runtime().revision(), context.control().store(), context.transport(), pools,
-                s.runtime()));
+                s.runtime(), context.tls().listeners()));
     }
 
     AdminResponse metrics() {

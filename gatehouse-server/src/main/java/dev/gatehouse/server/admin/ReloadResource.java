@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code POST /api/v1/reload}: reads the node's config again and applies it through the control
  * plane, both on the control thread (reading a file blocks). A config with errors changes nothing
- * and is answered with every error and its path.
+ * and is answered with every error and its path. {@code POST /api/v1/tls/reload}: reads the TLS
+ * listeners' certificate files again, with the config in force; a bad file changes nothing.
  */
 final class ReloadResource {
 
@@ -41,6 +42,15 @@ final class ReloadResource {
                 throw new StateNotSaved(e);
             }
             return AdminResponse.json(HttpResponseStatus.OK, new ReloadResult(true, notes));
+        });
+    }
+
+    CompletableFuture<AdminResponse> reloadTls(AdminRequest request) {
+        ApiJson.read(request.body(), NoBody.class);
+        return context.executor().submit(() -> {
+            request.reachedControl();
+            List<String> served = context.tls().reloadCertificates(request.who());
+            return AdminResponse.json(HttpResponseStatus.OK, new ReloadResult(true, served));
         });
     }
 }

@@ -51,6 +51,7 @@ public final class ControlPlane {
     private final List<Runnable> checks = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> preparers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Function<GatehouseConfig, Runnable>> reloadSteps = new CopyOnWriteArrayList<>();
     private GatehouseConfig config;
     private RuntimeState state;
 
@@ -93,6 +94,16 @@ public final class ControlPlane {
     /** Registers a listener told of every published snapshot, after the swap, on the changing thread. */
     public void onPublish(Consumer<Snapshot> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Registers a part of every reload done outside the snapshot (the listeners' TLS files): called
+     * with the configuration about to apply, after it was checked and before anything changed, it
+     * reads what it needs and returns what to install once the snapshot is published; it throws
+     * {@link ChangeRejected} to refuse the reload, and then nothing changes.
+     */
+    public void beforeReload(java.util.function.Function<GatehouseConfig, Runnable> step) {
+        reloadSteps.add(Objects.requireNonNull(step, "step"));
     }
 
     /** The configuration in force (the intent, as last loaded or reloaded). */
@@ -268,10 +279,12 @@ public final class ControlPlane {
         List<ListenerConfig> listenersInForce = config.listeners();
         boolean sameBinds = edited.listeners().size() == listenersInForce.size();
         for (int i = 0; sameBinds && i < listenersInForce.size(); i++) {
-            sameBinds = edited.listeners().get(i).bind().equals(listenersInForce.get(i).bind());
+            // A listener's TLS is reloadable (certificates, protocols, ciphers...), but not whether it has TLS.
+            sameBinds = edited.listeners().get(i).bind().equals(listenersInForce.get(i).bind())
+                    && edited.listeners().get(i).isTls() == listenersInForce.get(i).isTls();
         }
         if (!sameBinds) {
-            notes.add("listeners: their addresses changed; a restart applies them (routes kept as they were)");
+            notes.add("listeners: their addresses or TLS on/off changed; a restart applies them (routes and TLS kept as they were)");
         }
         GatehouseConfig applied;
         try {
@@ -297,6 +310,15 @@ public final class ControlPlane {
             audit(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
         }
+        List<Runnable> installs = new ArrayList<>();
+        try {
+            for (var step : reloadSteps) {
+                installs.add(step.apply(applied));
+            }
+        } catch (ChangeRejected e) {
+            audit(who, "reload", "rejected: " + e.getMessage());
+            throw e;
+        }
         if (!next.equals(state)) {
             try {
                 store.save(next);
@@ -308,6 +330,7 @@ public final class ControlPlane {
         config = applied;
         state = next;
         publish(snapshot);
+        installs.forEach(Runnable::run);
         audit(who, "reload", "applied" + (notes.isEmpty() ? "" : " except: " + String.join("; ", notes)));
         return notes;
     }

@@ -78,6 +78,9 @@ public final class AccessLog {
             if (r.error() != null) {
                 g.writeStringField("error", r.error());
             }
+            if (r.tls() != null) {
+                g.writeStringField("tls", r.tls());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -20,6 +20,7 @@ package dev.gatehouse.server.log;
  * @param tries            backends tried: 1 without a retry, 0 when none was
  * @param epoch            the pool's epoch when the request arrived (its live version's number), or -1
  * @param error            why the proxy failed or cut the exchange, or {@code null}
+ * @param tls              the client connection's TLS version ({@code TLSv1.3}), or {@code null} on plaintext
  */
 public record AccessRecord(
         long timeMillis,
@@ -38,5 +39,6 @@ public record AccessRecord(
         String version,
         int tries,
         long epoch,
-        String error) {
+        String error,
+        String tls) {
 }

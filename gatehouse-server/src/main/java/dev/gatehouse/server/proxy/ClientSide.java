@@ -1,5 +1,6 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.server.tls.ConnectionTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -24,6 +25,13 @@ interface ClientSide {
 
     /** The client's address. */
     InetSocketAddress remoteAddress();
+
+    /**
+     * What the client's connection negotiated: TLS version and verified client certificate
+     * subject, or {@link ConnectionTls#NONE} on plaintext. Looked up once per connection
+     * ({@link ConnectionTls#of} works on a connection and on an HTTP/2 stream).
+     */
+    ConnectionTls tls();
 
     /** The allocator for responses the proxy writes itself. */
     ByteBufAllocator alloc();

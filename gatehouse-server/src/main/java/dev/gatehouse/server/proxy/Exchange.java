@@ -180,7 +180,10 @@ final class Exchange implements QueueWait.Outcomes {
         HttpHeaders h = request.headers();
         if (tried.isEmpty()) {
             context.rewriter().rewriteRequest(h, request.protocolVersion(), client.remoteAddress().getAddress(),
-                    context.scheme(), requestId);
+                    client.tls().scheme(), requestId);
+            if (context.tls() != null) {
+                HeaderRewriter.clientCertificate(h, context.tls().current().subjectHeader(), client.tls().subject());
+            }
             hostIsBackend = !h.contains(HttpHeaderNames.HOST);
             if (head.upgrade() != null) {
                 head.upgrade().restoreHeaders(h);
@@ -434,6 +437,11 @@ final class Exchange implements QueueWait.Outcomes {
 
     HttpRequest request() {
         return request;
+    }
+
+    /** The client connection's TLS version, or null on plaintext. */
+    String tlsProtocol() {
+        return client.tls().protocol();
     }
 
     String clientAddress() {

@@ -65,6 +65,7 @@ final class ExchangeLog {
                 backend == null ? null : backend.version(),
                 e.tried().size(),
                 pool == null ? -1 : pool.epoch(),
-                error));
+                error,
+                e.tlsProtocol()));
     }
 }

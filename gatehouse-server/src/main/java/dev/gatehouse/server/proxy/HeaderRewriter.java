@@ -88,6 +88,20 @@ final class HeaderRewriter {
     }
 
     /**
+     * Sets the header that tells the backend the verified subject of the client's certificate, after
+     * removing whatever the client sent under that name: only the node may make that claim.
+     *
+     * @param name    the header, e.g. {@code X-Client-Cert-Subject}
+     * @param subject the verified subject, or null when the client showed no certificate
+     */
+    static void clientCertificate(HttpHeaders h, String name, String subject) {
+        h.remove(name);
+        if (subject != null) {
+            h.set(name, subject);
+        }
+    }
+
+    /**
      * Rewrites a backend response's headers in place for the client hop.
      *
      * @param h         the response headers, owned by the caller

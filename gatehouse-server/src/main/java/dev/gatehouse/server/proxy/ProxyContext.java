@@ -8,6 +8,7 @@ import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
 import java.util.random.RandomGenerator;
 import dev.gatehouse.server.log.AccessLog;
+import dev.gatehouse.server.tls.TlsListener;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.upstream.UpstreamPools;
 
@@ -17,7 +18,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
  *
  * @param snapshots     the node's current snapshot
  * @param listenerIndex which listener (and so which router) this is
- * @param scheme        {@code http} (TLS listeners come later)
+ * @param tls           the listener's TLS, or null for a plaintext listener
  * @param upstreams     backend connection pools
  * @param rewriter      header rewriting
  * @param accessLog     the access log
@@ -33,7 +34,7 @@ import dev.gatehouse.server.upstream.UpstreamPools;
 public record ProxyContext(
         SnapshotHolder snapshots,
         int listenerIndex,
-        String scheme,
+        TlsListener tls,
         UpstreamPools upstreams,
         HeaderRewriter rewriter,
         AccessLog accessLog,
@@ -53,8 +54,8 @@ public record ProxyContext(
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
-                                  TunnelRegistry tunnels) {
-        return new ProxyContext(snapshots, listenerIndex, "http", upstreams,
+                                  TunnelRegistry tunnels, TlsListener tls) {
+        return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding()), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock);

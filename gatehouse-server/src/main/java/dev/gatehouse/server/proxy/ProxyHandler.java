@@ -1,5 +1,6 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.server.tls.ConnectionTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -44,6 +45,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     private IdleTimer clientTimer;
     private IdleTimer backendTimer;
     private InetSocketAddress remote;
+    /** Looked up at the first request (after the handshake). */
+    private ConnectionTls tls;
 
     ProxyHandler(ProxyContext context) {
         this.context = context;
@@ -310,6 +313,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public ConnectionTls tls() {
+        if (tls == null) {
+            tls = ConnectionTls.of(ctx.channel());
+        }
+        return tls;
     }
 
     @Override

@@ -168,7 +168,7 @@ final class AdminInputFuzzTest {
                 positive(rollback::holdTimeoutOrDefault);
                 yield null;
             }
-            case RELOAD, RESTART -> {
+            case RELOAD, TLS_RELOAD, RESTART -> {
                 ApiJson.read(body, NoBody.class);
                 yield null;
             }
