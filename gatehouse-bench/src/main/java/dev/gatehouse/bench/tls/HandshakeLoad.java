@@ -58,9 +58,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A handshake is counted as full when the client had to check the server's certificate (a
  * resumed handshake sends none). At the end of the warm-up ("cold") phase, when given, and of the
- * measured ("warm") phase, stdout gets one line: {@code phase=cold|warm ops=N errors=N full=N
- * seconds=S proxy_ticks=T proxy_core=BUSY/TOTAL load_core=BUSY/TOTAL}, where ops counts the
- * connections completed with a 200 and at least min-bytes in the phase, proxy_ticks the
+ * measured ("warm") phase, stdout gets one line: {@code phase=cold|warm ops=N errors=N
+ * handshakes=N full=N seconds=S proxy_ticks=T proxy_core=BUSY/TOTAL load_core=BUSY/TOTAL}, where
+ * ops counts the connections completed with a 200 and at least min-bytes in the phase,
+ * handshakes the handshakes completed, full those of them with a certificate, proxy_ticks the
  * utime+stime of the given pids over it, and the core figures the jiffies of /proc/stat.
  * Exit status 0; 2 for bad arguments; 3 when tcnative is unavailable or nothing succeeds.
  */
@@ -84,6 +85,7 @@ public final class HandshakeLoad {
     private final CountDownLatch done = new CountDownLatch(1);
     private long ok;
     private long errors;
+    private long handshakes;
     private int reasonsShown;
     private boolean stopped;
 
@@ -179,7 +181,7 @@ public final class HandshakeLoad {
             throws InterruptedException {
         loop.execute(() -> {
             CpuSample start = CpuSample.read(pids, proxyCpu, loadCpu);
-            long[] base = {0, 0, 0};
+            long[] base = {0, 0, 0, 0};
             String phase = warmup > 0 ? "cold" : "warm";
             loop.schedule(() -> report(phase, start, base, pids, proxyCpu, loadCpu),
                     warmup > 0 ? warmup : seconds, TimeUnit.SECONDS);
@@ -195,11 +197,11 @@ public final class HandshakeLoad {
     private void report(String phase, CpuSample start, long[] base, List<Long> pids, int proxyCpu, int loadCpu) {
         CpuSample end = CpuSample.read(pids, proxyCpu, loadCpu);
         long full = fullHandshakes.sum();
-        System.out.printf("phase=%s ops=%d errors=%d full=%d %s%n", phase, ok - base[0], errors - base[1],
-                full - base[2], end.since(start));
+        System.out.printf("phase=%s ops=%d errors=%d handshakes=%d full=%d %s%n", phase, ok - base[0],
+                errors - base[1], handshakes - base[3], full - base[2], end.since(start));
         System.out.flush();
         if (phase.equals("cold")) {
-            long[] next = {ok, errors, full};
+            long[] next = {ok, errors, full, handshakes};
             loop.schedule(() -> report("warm", end, next, pids, proxyCpu, loadCpu), seconds, TimeUnit.SECONDS);
         } else {
             stopped = true;
@@ -249,6 +251,7 @@ public final class HandshakeLoad {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent e) {
                 if (e.isSuccess()) {
+                    handshakes++;
                     ctx.writeAndFlush(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                             StandardCharsets.US_ASCII));
                 } else {
