@@ -383,7 +383,7 @@ core_jiffies() { # cpu
 
 load_https() { # port seconds outprefix
   local out=$3.txt rc=0
-  taskset -c "$load_cpu" wrk -t1 -c"$connections" -d"$2s" "https://127.0.0.1:$1/" > "$out" 2>&1 < /dev/null &
+  timeout -k 5 $(($2 + 60)) taskset -c "$load_cpu" wrk -t1 -c"$connections" -d"$2s" "https://127.0.0.1:$1/" > "$out" 2>&1 < /dev/null &
   wait_child $! || rc=$?
   [ "$rc" = 0 ] || die "wrk failed (exit $rc), see $out"
   awk '
@@ -402,7 +402,7 @@ load_handshakes() { # port seconds outprefix new|reuse
   local i rc errors=0
   local -a pids=()
   for ((i = 0; i < hs_clients; i++)); do
-    taskset -c "$load_cpu" openssl s_time -connect "127.0.0.1:$1" "-$4" -time "$2" -www / \
+    timeout -k 5 $(($2 + 60)) taskset -c "$load_cpu" openssl s_time -connect "127.0.0.1:$1" "-$4" -time "$2" -www / \
       "-tls${tls_version/./_}" > "$3-$i.txt" 2>&1 < /dev/null &
     pids+=("$!")
     started+=("$!")
@@ -433,7 +433,11 @@ load_handshakes() { # port seconds outprefix new|reuse
 
 load_h2() { # port seconds outprefix
   local out=$3.txt rc=0
-  taskset -c "$load_cpu" h2load -t1 -c"$h2_clients" -m"$h2_streams" -D "$2" "https://127.0.0.1:$1/" \
+  # -T: after -D ends, h2load sends GOAWAY and keeps its connections, still opening streams on
+  # them, until the server closes them (nginx and HAProxy do at once); the active timeout closes
+  # them from this side. The streams in flight then are not counted (started, not done).
+  timeout -k 5 $(($2 + 60)) taskset -c "$load_cpu" h2load -t1 -c"$h2_clients" -m"$h2_streams" -D "$2" -T $(($2 + 3)) \
+    "https://127.0.0.1:$1/" \
     > "$out" 2>&1 < /dev/null &
   wait_child $! || rc=$?
   [ "$rc" = 0 ] || die "h2load failed (exit $rc), see $out"
@@ -500,7 +504,7 @@ measure_netty() { # name scenario round position
   local name=$1 scn=$2 round=$3 pos=$4 p=${port[$1]} out rc=0 line
   local -a cmd
   out=$results_dir/load/$name-$scn-r$round.txt
-  cmd=(taskset -c "$load_cpu" "$java_bin" -Xms64m -Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
+  cmd=(timeout -k 5 $((warmup + duration + 60)) taskset -c "$load_cpu" "$java_bin" -Xms64m -Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
        -cp "$bench_cp"
        dev.gatehouse.bench.tls.HandshakeLoad --port "$p" --mode "$scn" --pids "$(IFS=,; echo "${pid_list[*]}")"
        --connections "$hs_clients" --warmup-seconds "$warmup" --seconds "$duration" --tls "$tls_version"
