@@ -64,6 +64,25 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One line per listener; a TLS listener's certificates below it, with a WARNING near expiry. */
+    static void renderListeners(JsonNode listeners, PrintWriter out) {
+        for (JsonNode l : listeners) {
+            if (!l.path("tls").asBoolean()) {
+                out.printf("listener %s: http%n", text(l, "bind"));
+                continue;
+            }
+            out.printf("listener %s: https (%s, %s, client certificates: %s)%n", text(l, "bind"), text(l, "provider"),
+                    String.join(" ", l.path("protocols").valueStream().map(JsonNode::asText).toList()), text(l, "client_auth"));
+            for (JsonNode c : l.path("certificates")) {
+                String names = String.join(", ", c.path("names").valueStream().map(JsonNode::asText).toList());
+                out.printf("  certificate %s expires %s%n", names, text(c, "not_after"));
+                if (c.hasNonNull("warning")) {
+                    out.printf("  WARNING: %s (%s) %s%n", names, text(c, "file"), text(c, "warning"));
+                }
+            }
+        }
+    }
+
     /** The human-readable status. */
     static void render(JsonNode node, List<JsonNode> pools, PrintWriter out) {
         out.printf("node: gatehouse %s, up %s, transport %s%n", text(node, "version"),
@@ -73,6 +92,7 @@ final class StatusCommand implements Callable<Integer> {
         // A node without a state file describes it as "not kept (...)"; others name the file.
         out.printf("runtime state: revision %s, %s%n", revision.isMissingNode() ? "-" : revision.asText(),
                 where.startsWith("not kept") ? where : "kept in " + where);
+        renderListeners(node.path("listeners"), out);
         for (JsonNode p : pools) {
             String name = p.path("name").asText("?");
             out.println();

@@ -13,6 +13,11 @@ import java.util.List;
  * certificate of the listener and kept across reloads, so a certificate reload does not cost
  * clients their resumption. Keys live only in memory: a restart starts with a fresh one.
  *
+ * <p>Each certificate gets keys of its own, derived from the listener's (HMAC-SHA256 of the
+ * certificate's first name): a ticket issued with one certificate never resumes a session on
+ * another, so a client cannot carry a session made for {@code a.example.com} over to a name that
+ * another certificate serves.
+ *
  * <p>The JDK provider manages its own ticket keys (it issues stateless tickets by default and
  * renews their keys itself); these are not used for it. Thread-safe.
  */
@@ -33,11 +38,14 @@ final class TicketKeys {
 
     /** Gives the keys to every OpenSSL context of a certificate set; JDK contexts are left alone. */
     synchronized void applyTo(CertificateSet set) {
-        OpenSslSessionTicketKey[] array = keys.toArray(new OpenSslSessionTicketKey[0]);
         for (ServedCertificate c : set.certificates()) {
             SslContext context = c.context();
             if (context instanceof OpenSslServerContext openssl) {
-                openssl.sessionContext().setTicketKeys(array);
+                OpenSslSessionTicketKey[] derived = new OpenSslSessionTicketKey[keys.size()];
+                for (int i = 0; i < derived.length; i++) {
+                    derived[i] = derive(keys.get(i), c.label());
+                }
+                openssl.sessionContext().setTicketKeys(derived);
             }
         }
     }
@@ -45,6 +53,23 @@ final class TicketKeys {
     /** How many keys decrypt now (1 before the first rotation, then 2). */
     synchronized int size() {
         return keys.size();
+    }
+
+    private static OpenSslSessionTicketKey derive(OpenSslSessionTicketKey master, String certificate) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(master.aesKey(), "HmacSHA256"));
+            mac.update(master.hmacKey());
+            byte[] a = mac.doFinal(("ticket-keys-1 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.update(master.hmacKey());
+            byte[] b = mac.doFinal(("ticket-keys-2 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] name = java.util.Arrays.copyOfRange(a, 0, 16);
+            byte[] hmac = java.util.Arrays.copyOfRange(a, 16, 32);
+            byte[] aes = java.util.Arrays.copyOfRange(b, 0, 16);
+            return new OpenSslSessionTicketKey(name, hmac, aes);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
     }
 
     private static OpenSslSessionTicketKey newKey() {

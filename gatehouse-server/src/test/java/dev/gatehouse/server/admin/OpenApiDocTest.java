@@ -102,6 +102,8 @@ final class OpenApiDocTest {
                 Arguments.of("ConfigError", ConfigError.class),
                 Arguments.of("NodeInfo", NodeInfo.class),
                 Arguments.of("PoolEpoch", NodeInfo.PoolEpoch.class),
+                Arguments.of("ListenerView", dev.gatehouse.core.api.ListenerView.class),
+                Arguments.of("Certificate", dev.gatehouse.core.api.ListenerView.Certificate.class),
                 Arguments.of("RuntimeState", RuntimeState.class),
                 Arguments.of("PoolRuntime", PoolRuntime.class),
                 Arguments.of("PoolVersions", dev.gatehouse.core.state.PoolVersions.class),
