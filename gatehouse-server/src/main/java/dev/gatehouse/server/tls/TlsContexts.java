@@ -13,7 +13,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +91,7 @@ public final class TlsContexts {
             try {
                 SslContext context = context(config, provider, l, trusted, offerH2);
                 served.add(new ServedCertificate(i, config.certificates().get(i).cert(), l.names(), l.notAfter(),
-                        context, l.ocsp()));
+                        context, l.ocsp(), scope(i, l, config, trusted)));
             } catch (SSLException | RuntimeException e) {
                 errors.add(new ConfigError(path + ".certificates[" + i + "]", "\"" + config.certificates().get(i).cert()
                         + "\": the TLS provider refused it: " + e.getMessage()));
@@ -121,6 +125,36 @@ public final class TlsContexts {
                     ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         }
         return b.build();
+    }
+
+    /**
+     * What a resumed session skips: the certificate it was made with (and its place), the client
+     * certificate policy and the CAs that verified the peer, the protocols and ciphers. Hashed
+     * together so that ticket keys derived from it change whenever any of them does.
+     */
+    static byte[] scope(int index, CertificateFiles.Loaded l, TlsConfig config, X509Certificate[] trusted) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            field(d, ("gatehouse-ticket-scope-1 certificate " + index).getBytes(StandardCharsets.US_ASCII));
+            field(d, l.chain().get(0).getEncoded());
+            field(d, ("client_auth " + config.clientAuth().mode().configName()).getBytes(StandardCharsets.US_ASCII));
+            if (trusted != null) {
+                for (X509Certificate ca : trusted) {
+                    field(d, ca.getEncoded());
+                }
+            }
+            field(d, String.join(":", config.protocols()).getBytes(StandardCharsets.US_ASCII));
+            field(d, String.join(":", config.effectiveCiphers()).getBytes(StandardCharsets.US_ASCII));
+            return d.digest();
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot digest a certificate just read", e);
+        }
+    }
+
+    /** A length before each field: no two different field lists digest the same bytes. */
+    private static void field(MessageDigest d, byte[] bytes) {
+        d.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        d.update(bytes);
     }
 
     /** Configured suites must all be known to the provider: a typo would silently weaken the list otherwise. */

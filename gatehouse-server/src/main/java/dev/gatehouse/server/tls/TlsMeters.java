@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A TLS listener's meters: {@code gatehouse_tls_handshakes_total{listener,version,result}},
- * {@code gatehouse_tls_certificate_expiry_seconds{listener,certificate}} and
+ * {@code gatehouse_tls_certificate_expiry_seconds{listener,index,certificate}} (index: the place in
+ * {@code certificates}, which tells apart two certificates with the same first name) and
  * {@code gatehouse_tls_certificates_expiring{listener}} (those within 14 days of expiry).
  * Counting a handshake is a field read and an increment. Thread-safe.
  */
@@ -60,7 +61,7 @@ final class TlsMeters {
         expiry.clear();
         for (ServedCertificate c : set.certificates()) {
             expiry.add(Gauge.builder(EXPIRY, () -> Duration.between(clock.instant(), c.notAfter()).toSeconds())
-                    .tag("listener", listener).tag("certificate", c.label())
+                    .tag("listener", listener).tag("index", Integer.toString(c.index())).tag("certificate", c.label())
                     .description("Seconds until the certificate expires (negative once expired)")
                     .strongReference(true).register(registry));
         }
