@@ -102,7 +102,7 @@ public final class TlsContexts {
             try {
                 SslContext context = context(config, provider, l, trusted, offerH2);
                 served.add(new ServedCertificate(i, config.certificates().get(i).cert(), l.names(), l.notAfter(),
-                        context, l.ocsp(), scope(i, l, config, trusted)));
+                        context, l.ocsp(), l.ocspNextUpdate(), scope(i, l, config, trusted)));
             } catch (SSLException | RuntimeException e) {
                 errors.add(new ConfigError(path + ".certificates[" + i + "]", "\"" + config.certificates().get(i).cert()
                         + "\": the TLS provider refused it: " + e.getMessage()));
