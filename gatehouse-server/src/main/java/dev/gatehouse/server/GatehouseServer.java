@@ -195,7 +195,7 @@ public final class GatehouseServer implements AutoCloseable {
         try {
             server.metrics.sync(server.snapshots.current());
             server.tls = TlsListeners.load(config, ClientInitializer::offersH2, server.metrics.registry(),
-                    server.control::config, java.time.Clock.systemUTC());
+                    java.time.Clock.systemUTC(), server.clock);
             server.control.beforeReload(server.tls::prepareReload);
             if (config.admin().enabled()) {
                 // Before anything binds: a token that cannot be read stops the start here.
@@ -209,7 +209,7 @@ public final class GatehouseServer implements AutoCloseable {
             }
             server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
-            server.tls.start(server.group.next());
+            server.tls.start();
             server.metrics.watchEventLoops(server.group);
             server.healthChecks.sync();
             if (server.admin != null) {
@@ -292,6 +292,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The control plane: runtime changes and reloads go through it, never around it. */
     public ControlPlane control() {
         return control;
+    }
+
+    /** The listeners' TLS: the certificates in force, their reloads and ticket keys. */
+    public TlsListeners tls() {
+        return tls;
     }
 
     /** The node's deploys: at most one per pool, each on its own thread. */

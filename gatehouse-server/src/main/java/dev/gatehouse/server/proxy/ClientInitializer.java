@@ -19,6 +19,7 @@ import io.netty.handler.flow.FlowControlHandler;
  * a byte of it is read. Otherwise it speaks HTTP/1.1 ({@link #http1}) or HTTP/2 ({@link #http2}): a
  * TLS listener does SNI selection and the handshake first, then decides by ALPN; a plaintext
  * listener with {@code http2.h2c} decides by the first bytes ({@link PriorKnowledgeHandler}).
+ * Until then an {@link OpeningConnection} stands for the connection in the drain.
  */
 @ChannelHandler.Sharable
 public final class ClientInitializer extends ChannelInitializer<Channel> {
@@ -51,12 +52,15 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
             return;
         }
         if (context.tls() != null) {
-            TlsHandshakeHandler.install(ch.pipeline(), context.tls(), this::http1, this::http2);
+            // Counted for the drain before its handshake (the HTTP handler counts it after).
+            OpeningConnection opening = OpeningConnection.register(ch, context.connections());
+            TlsHandshakeHandler.install(ch.pipeline(), context.tls(), opening.then(this::http1), opening.then(this::http2));
             return;
         }
         if (http2.priorKnowledge()) {
-            ch.pipeline().addLast("h2c-detect", new PriorKnowledgeHandler(this::http1, this::http2,
-                    context.settings().clientHeader()));
+            OpeningConnection opening = OpeningConnection.register(ch, context.connections());
+            ch.pipeline().addLast("h2c-detect", new PriorKnowledgeHandler(opening.then(this::http1),
+                    opening.then(this::http2), context.settings().clientHeader()));
             return;
         }
         http1(ch.pipeline());

@@ -21,7 +21,8 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Reads one configured certificate and checks it before anything uses it: the chain parses, the
- * key parses and belongs to the leaf, the leaf is valid now, the OCSP response (if any) is there.
+ * key parses and belongs to the leaf, the leaf is valid now, the OCSP response (if any) is a
+ * successful one for the leaf's serial number, says "good" and is not past its {@code nextUpdate}.
  */
 final class CertificateFiles {
 
@@ -37,10 +38,12 @@ final class CertificateFiles {
      * @param chain    the leaf first
      * @param key      the leaf's private key
      * @param ocsp     the DER OCSP response to staple, or null
+     * @param ocspNextUpdate when that response goes stale, or null (none, or it does not say)
      * @param names    the names it serves (lower case): DNS subject alternative names, else the common name
      * @param notAfter when the leaf expires
      */
-    record Loaded(List<X509Certificate> chain, PrivateKey key, byte[] ocsp, List<String> names, Instant notAfter) {
+    record Loaded(List<X509Certificate> chain, PrivateKey key, byte[] ocsp, Instant ocspNextUpdate, List<String> names,
+                  Instant notAfter) {
     }
 
     /**
@@ -66,18 +69,50 @@ final class CertificateFiles {
                     + "\" (expected: the private key of that certificate)");
         }
         byte[] ocsp = null;
+        Instant ocspNextUpdate = null;
         if (c.ocsp() != null) {
             ocsp = Pem.read(c.ocsp(), "a DER OCSP response");
             if (ocsp.length == 0 || ocsp.length > MAX_OCSP || ocsp[0] != 0x30) {
                 throw new TlsFileException(c.ocsp(), ocsp.length + " bytes that are no DER OCSP response"
                         + " (expected: a DER OCSP response of at most 64 KiB, e.g. from openssl ocsp -respout)");
             }
+            ocspNextUpdate = checkOcsp(c, leaf, ocsp, now);
         }
         List<String> names = names(leaf);
         if (names.isEmpty()) {
             throw new TlsFileException(c.cert(), "names no host (expected: DNS subject alternative names or a common name)");
         }
-        return new Loaded(chain, key, ocsp, names, notAfter);
+        return new Loaded(chain, key, ocsp, ocspNextUpdate, names, notAfter);
+    }
+
+    /**
+     * The OCSP response must be a successful one about this leaf, saying "good", and not stale.
+     *
+     * @return its {@code nextUpdate}, or null when it has none
+     */
+    private static Instant checkOcsp(TlsCertificateConfig c, X509Certificate leaf, byte[] ocsp, Instant now)
+            throws TlsFileException {
+        List<OcspStaple.Single> singles;
+        try {
+            singles = OcspStaple.parse(ocsp);
+        } catch (IllegalArgumentException e) {
+            throw new TlsFileException(c.ocsp(), "is no usable OCSP response: " + e.getMessage()
+                    + " (expected: a DER OCSP response, e.g. from openssl ocsp -respout)");
+        }
+        OcspStaple.Single mine = singles.stream().filter(s -> s.serial().equals(leaf.getSerialNumber())).findFirst()
+                .orElseThrow(() -> new TlsFileException(c.ocsp(), "is about the serial numbers "
+                        + singles.stream().map(s -> s.serial().toString(16)).toList() + ", not "
+                        + leaf.getSerialNumber().toString(16) + " of \"" + c.cert()
+                        + "\" (expected: the OCSP response for that certificate)"));
+        if (mine.status() != OcspStaple.Status.GOOD) {
+            throw new TlsFileException(c.ocsp(), "says the certificate \"" + c.cert() + "\" is "
+                    + mine.status().name().toLowerCase(Locale.ROOT) + " (expected: a response saying good)");
+        }
+        if (mine.nextUpdate() != null && now.isAfter(mine.nextUpdate())) {
+            throw new TlsFileException(c.ocsp(), "is stale: its nextUpdate was " + mine.nextUpdate()
+                    + " (expected: a fresh response; fetch a new one and reload)");
+        }
+        return mine.nextUpdate();
     }
 
     /** Whether the key signs what the public key verifies: the one check that works for every key type. */

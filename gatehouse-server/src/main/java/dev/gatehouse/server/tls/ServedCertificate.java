@@ -14,9 +14,14 @@ import java.util.List;
  * @param notAfter when it expires
  * @param context  the server context of this certificate
  * @param ocsp     the DER OCSP response stapled to its handshakes, or null
+ * @param ocspNextUpdate when that response goes stale, or null
+ * @param scope    a digest of everything a resumed session would skip checking again (its index,
+ *                 the leaf, the client certificate policy and CAs, the protocols and ciphers): its
+ *                 session ticket keys are derived from it ({@link TicketKeys}), so a ticket
+ *                 resumes only where that digest did not change
  */
 public record ServedCertificate(int index, String file, List<String> names, Instant notAfter, SslContext context,
-                                byte[] ocsp) {
+                                byte[] ocsp, Instant ocspNextUpdate, byte[] scope) {
 
     /** Copies. */
     public ServedCertificate {

@@ -9,14 +9,18 @@ import java.util.List;
 
 /**
  * A listener's session ticket keys for the OpenSSL provider: the newest encrypts new tickets, the
- * one before it still decrypts, so a ticket lives one to two rotation periods. Shared by every
- * certificate of the listener and kept across reloads, so a certificate reload does not cost
- * clients their resumption. Keys live only in memory: a restart starts with a fresh one.
+ * one before it still decrypts, so a ticket lives one to two rotation periods. Kept across reloads,
+ * so a reload that changes nothing a session depends on does not cost clients their resumption.
+ * Keys live only in memory: a restart starts with a fresh one.
  *
- * <p>Each certificate gets keys of its own, derived from the listener's (HMAC-SHA256 of the
- * certificate's first name): a ticket issued with one certificate never resumes a session on
- * another, so a client cannot carry a session made for {@code a.example.com} over to a name that
- * another certificate serves.
+ * <p>Each certificate gets keys of its own, derived from the listener's by HMAC-SHA256 of its
+ * {@link ServedCertificate#scope}: its place in the list, the leaf itself, the client certificate
+ * policy and CAs, the protocols and ciphers. So a ticket issued with one certificate never resumes
+ * a session on another (two certificates with the same names included), and once a reload changes
+ * any of those (a client CA removed, {@code client_auth} changed, the certificate renewed) no
+ * ticket issued before it decrypts: the client gets a full handshake and its certificate is
+ * verified under the new policy, rather than resuming with a peer certificate the new policy
+ * would refuse.
  *
  * <p>The JDK provider manages its own ticket keys (it issues stateless tickets by default and
  * renews their keys itself); these are not used for it. Thread-safe.
@@ -43,7 +47,7 @@ final class TicketKeys {
             if (context instanceof OpenSslServerContext openssl) {
                 OpenSslSessionTicketKey[] derived = new OpenSslSessionTicketKey[keys.size()];
                 for (int i = 0; i < derived.length; i++) {
-                    derived[i] = derive(keys.get(i), c.label());
+                    derived[i] = derive(keys.get(i), c.scope());
                 }
                 openssl.sessionContext().setTicketKeys(derived);
             }
@@ -55,14 +59,16 @@ final class TicketKeys {
         return keys.size();
     }
 
-    private static OpenSslSessionTicketKey derive(OpenSslSessionTicketKey master, String certificate) {
+    static OpenSslSessionTicketKey derive(OpenSslSessionTicketKey master, byte[] scope) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(master.aesKey(), "HmacSHA256"));
             mac.update(master.hmacKey());
-            byte[] a = mac.doFinal(("ticket-keys-1 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.update("ticket-keys-1 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] a = mac.doFinal(scope);
             mac.update(master.hmacKey());
-            byte[] b = mac.doFinal(("ticket-keys-2 " + certificate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.update("ticket-keys-2 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] b = mac.doFinal(scope);
             byte[] name = java.util.Arrays.copyOfRange(a, 0, 16);
             byte[] hmac = java.util.Arrays.copyOfRange(a, 16, 32);
             byte[] aes = java.util.Arrays.copyOfRange(b, 0, 16);

@@ -4,6 +4,7 @@ import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.TlsCertificateConfig;
 import dev.gatehouse.core.config.TlsConfig;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
@@ -13,7 +14,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +26,8 @@ import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a listener's {@link CertificateSet} from its {@code tls} section: reads and checks every
@@ -28,6 +35,8 @@ import javax.net.ssl.SSLException;
  * certificate. Nothing is kept when anything fails; every failure comes back with its config path.
  */
 public final class TlsContexts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
     private TlsContexts() {
     }
@@ -60,6 +69,12 @@ public final class TlsContexts {
             throw new TlsLoadException(errors);
         }
         checkCiphers(config, provider, path, errors);
+        if (provider == SslProvider.JDK) {
+            warnOcspNotStapled(config, path);
+        }
+        if (offerH2) {
+            checkH2Ciphers(config, path, errors);
+        }
         X509Certificate[] trusted = null;
         if (config.clientAuth().mode() != ClientAuthConfig.Mode.NONE) {
             try {
@@ -87,7 +102,7 @@ public final class TlsContexts {
             try {
                 SslContext context = context(config, provider, l, trusted, offerH2);
                 served.add(new ServedCertificate(i, config.certificates().get(i).cert(), l.names(), l.notAfter(),
-                        context, l.ocsp()));
+                        context, l.ocsp(), l.ocspNextUpdate(), scope(i, l, config, trusted)));
             } catch (SSLException | RuntimeException e) {
                 errors.add(new ConfigError(path + ".certificates[" + i + "]", "\"" + config.certificates().get(i).cert()
                         + "\": the TLS provider refused it: " + e.getMessage()));
@@ -123,6 +138,48 @@ public final class TlsContexts {
         return b.build();
     }
 
+    /**
+     * What a resumed session skips: the certificate it was made with (and its place), the client
+     * certificate policy and the CAs that verified the peer, the protocols and ciphers. Hashed
+     * together so that ticket keys derived from it change whenever any of them does.
+     */
+    static byte[] scope(int index, CertificateFiles.Loaded l, TlsConfig config, X509Certificate[] trusted) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            field(d, ("gatehouse-ticket-scope-1 certificate " + index).getBytes(StandardCharsets.US_ASCII));
+            field(d, l.chain().get(0).getEncoded());
+            field(d, ("client_auth " + config.clientAuth().mode().configName()).getBytes(StandardCharsets.US_ASCII));
+            if (trusted != null) {
+                for (X509Certificate ca : trusted) {
+                    field(d, ca.getEncoded());
+                }
+            }
+            field(d, String.join(":", config.protocols()).getBytes(StandardCharsets.US_ASCII));
+            field(d, String.join(":", config.effectiveCiphers()).getBytes(StandardCharsets.US_ASCII));
+            return d.digest();
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot digest a certificate just read", e);
+        }
+    }
+
+    /** A length before each field: no two different field lists digest the same bytes. */
+    private static void field(MessageDigest d, byte[] bytes) {
+        d.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        d.update(bytes);
+    }
+
+    /** {@code ocsp} with {@code auto} that fell back to the JDK (with {@code jdk} the config refuses it): said, not silent. */
+    private static void warnOcspNotStapled(TlsConfig config, String path) {
+        for (int i = 0; i < config.certificates().size(); i++) {
+            if (config.certificates().get(i).ocsp() != null) {
+                Throwable cause = OpenSsl.unavailabilityCause();
+                LOG.warn("{}.certificates[{}].ocsp: the jdk provider is in use (auto: OpenSSL did not load{}), and it cannot"
+                        + " staple OCSP responses: \"{}\" is read and checked but not sent to clients", path, i,
+                        cause == null ? "" : ": " + cause.getMessage(), config.certificates().get(i).ocsp());
+            }
+        }
+    }
+
     /** Configured suites must all be known to the provider: a typo would silently weaken the list otherwise. */
     private static void checkCiphers(TlsConfig config, SslProvider provider, String path, List<ConfigError> errors) {
         if (config.ciphers() == null) {
@@ -135,6 +192,28 @@ public final class TlsContexts {
             if (!known) {
                 errors.add(new ConfigError(path + ".ciphers[" + i + "]", "\"" + c + "\" (expected: a cipher suite the "
                         + (provider == SslProvider.OPENSSL ? "openssl" : "jdk") + " provider supports)"));
+            }
+        }
+    }
+
+    /**
+     * With {@code h2} offered and TLS 1.2 on, configured TLS 1.2 suites must be ones RFC 9113
+     * §9.2.2 allows (ephemeral key exchange, AEAD): a browser that negotiates h2 over a CBC or
+     * static-RSA suite ends the connection with INADEQUATE_SECURITY. Netty's allow-list
+     * ({@link Http2SecurityUtil#CIPHERS}) is the reference; TLS 1.3 suites all qualify.
+     */
+    private static void checkH2Ciphers(TlsConfig config, String path, List<ConfigError> errors) {
+        if (config.ciphers() == null || !config.protocols().contains("TLSv1.2")) {
+            return;
+        }
+        for (int i = 0; i < config.ciphers().size(); i++) {
+            String c = config.ciphers().get(i);
+            boolean tls13 = !c.contains("_WITH_");
+            if (!tls13 && !Http2SecurityUtil.CIPHERS.contains(c)) {
+                errors.add(new ConfigError(path + ".ciphers[" + i + "]", "\"" + c + "\" is not fit for HTTP/2, which this"
+                        + " listener offers (RFC 9113 9.2.2: TLS 1.2 needs an ephemeral key exchange and an AEAD cipher;"
+                        + " expected one of " + Http2SecurityUtil.CIPHERS.stream().filter(x -> x.contains("_WITH_")).toList()
+                        + ", or http2: false on this listener)"));
             }
         }
     }

@@ -82,6 +82,11 @@ public final class TlsListener {
         }
     }
 
+    /** How many ticket keys decrypt now: 1 before the first rotation, then 2. */
+    int ticketKeys() {
+        return tickets.size();
+    }
+
     /** A new ticket key encrypts from now on (OpenSSL provider; nothing to do for the JDK's). */
     synchronized void rotateTickets() {
         CertificateSet set = current.get();

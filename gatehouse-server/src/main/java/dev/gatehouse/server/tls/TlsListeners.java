@@ -8,18 +8,13 @@ import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.server.admin.TlsAdmin;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * only when all are good are the new sets swapped in, so a bad file changes nothing.
  *
  * <p>Threading: loads and reloads block on files, so they run on the control thread or SIGHUP's,
- * one at a time (synchronized); handshakes read each listener's current set without a lock.
+ * one at a time (synchronized on this); no event loop ever takes that lock. Handshakes read each
+ * listener's current set without a lock; ticket keys rotate on a thread of their own
+ * ({@link TicketRotation}), which never waits for a reload's file reads.
  */
 public final class TlsListeners implements TlsAdmin {
 
@@ -40,30 +37,32 @@ public final class TlsListeners implements TlsAdmin {
     private final TlsListener[] listeners;
     /** Every listener's address as configured; a reload never changes them. */
     private final List<String> binds;
-    private final Supplier<GatehouseConfig> inForce;
+    /** The listeners' configuration whose files are in force, read again by {@link #reloadCertificates}; guarded by this. */
+    private List<ListenerConfig> installed;
+    /** The wall clock: certificates' validity and expiry. */
     private final Clock clock;
-    /** When each listener's ticket key last changed, on the wall clock; guarded by this. */
-    private final Instant[] rotated;
-    private ScheduledFuture<?> rotation;
+    private final TicketRotation rotation;
 
-    private TlsListeners(TlsListener[] listeners, List<String> binds, Supplier<GatehouseConfig> inForce, Clock clock) {
+    private TlsListeners(TlsListener[] listeners, List<ListenerConfig> installed, Clock clock,
+                         dev.gatehouse.core.time.Clock monotonic) {
         this.listeners = listeners;
-        this.binds = List.copyOf(binds);
-        this.inForce = inForce;
+        this.binds = installed.stream().map(l -> l.bind().toString()).toList();
+        this.installed = installed;
         this.clock = clock;
-        this.rotated = new Instant[listeners.length];
-        Arrays.fill(rotated, clock.instant());
+        this.rotation = new TicketRotation(listeners, monotonic);
     }
 
     /**
      * Loads every TLS listener of {@code config}.
      *
      * @param offersH2 whether ALPN offers {@code h2} on a listener
-     * @param inForce  the configuration in force, read by {@link #reloadCertificates}
+     * @param clock     the wall clock, for certificates' validity and expiry
+     * @param monotonic the clock ticket key rotation counts its periods on
      * @throws ConfigException with every bad file, naming its path and why
      */
     public static TlsListeners load(GatehouseConfig config, Predicate<ListenerConfig> offersH2, MeterRegistry registry,
-                                    Supplier<GatehouseConfig> inForce, Clock clock) throws ConfigException {
+                                    Clock clock, dev.gatehouse.core.time.Clock monotonic)
+            throws ConfigException {
         List<ListenerConfig> ls = config.listeners();
         TlsListener[] out = new TlsListener[ls.size()];
         List<ConfigError> errors = new ArrayList<>();
@@ -92,7 +91,7 @@ public final class TlsListeners implements TlsAdmin {
                 out[i].install(sets.get(i), now);
             }
         }
-        return new TlsListeners(out, ls.stream().map(l -> l.bind().toString()).toList(), inForce, clock);
+        return new TlsListeners(out, ls, clock, monotonic);
     }
 
     /** The TLS of listener {@code i}; null for a plaintext listener. */
@@ -109,19 +108,26 @@ public final class TlsListeners implements TlsAdmin {
      */
     public synchronized Runnable prepareReload(GatehouseConfig applied) {
         List<CertificateSet> sets = prepareAll(applied.listeners());
-        return () -> installAll(sets);
+        return () -> installAll(sets, applied.listeners());
     }
 
+    /**
+     * Reads the files of the listeners' configuration in force again and swaps them in.
+     *
+     * <p>That configuration is the one this last installed, kept here: asking the control plane
+     * for it under this lock would deadlock with a config reload, which holds the control plane's
+     * lock and then takes this one ({@link #prepareReload}).
+     */
     @Override
     public synchronized List<String> reloadCertificates(String who) {
         List<CertificateSet> sets;
         try {
-            sets = prepareAll(inForce.get().listeners());
+            sets = prepareAll(installed);
         } catch (ChangeRejected e) {
             AUDIT.info("who=\"{}\" what=\"tls reload\" result=\"rejected: {}\"", who, e.getMessage().replace("\"", "'"));
             throw e;
         }
-        installAll(sets);
+        installAll(sets, installed);
         List<String> served = new ArrayList<>();
         for (CertificateSet s : sets) {
             if (s != null) {
@@ -156,7 +162,8 @@ public final class TlsListeners implements TlsAdmin {
         return sets;
     }
 
-    private synchronized void installAll(List<CertificateSet> sets) {
+    private synchronized void installAll(List<CertificateSet> sets, List<ListenerConfig> from) {
+        installed = from;
         Instant now = clock.instant();
         for (int i = 0; i < listeners.length; i++) {
             if (sets.get(i) != null) {
@@ -165,34 +172,22 @@ public final class TlsListeners implements TlsAdmin {
         }
     }
 
-    /** Starts the ticket key rotation: a check every second on {@code executor}, a rotation when a listener's period has passed. */
-    public synchronized void start(EventExecutor executor) {
-        if (rotation == null && Arrays.stream(listeners).anyMatch(l -> l != null)) {
-            rotation = executor.scheduleAtFixedRate(this::rotateDue, 1, 1, TimeUnit.SECONDS);
-        }
-    }
-
-    private synchronized void rotateDue() {
-        Instant now = clock.instant();
-        for (int i = 0; i < listeners.length; i++) {
-            TlsListener l = listeners[i];
-            if (l == null) {
-                continue;
-            }
-            Duration period = l.current().config().sessionTickets().rotate();
-            if (!now.isBefore(rotated[i].plus(period))) {
-                l.rotateTickets();
-                rotated[i] = now;
-            }
-        }
+    /**
+     * Starts the ticket key rotation on a thread of its own (never an event loop): a check every
+     * second, a rotation when a listener's period has passed on the monotonic clock.
+     */
+    public void start() {
+        rotation.start();
     }
 
     /** Stops the rotation. */
-    public synchronized void stop() {
-        if (rotation != null) {
-            rotation.cancel(false);
-            rotation = null;
-        }
+    public void stop() {
+        rotation.stop();
+    }
+
+    /** The ticket key rotation, for tests. */
+    TicketRotation rotation() {
+        return rotation;
     }
 
     /** Built from the sets in force without a lock: cheap enough for the admin API's event loop. */

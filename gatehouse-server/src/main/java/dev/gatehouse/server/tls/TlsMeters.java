@@ -11,8 +11,11 @@ import java.util.List;
 
 /**
  * A TLS listener's meters: {@code gatehouse_tls_handshakes_total{listener,version,result}},
- * {@code gatehouse_tls_certificate_expiry_seconds{listener,certificate}} and
- * {@code gatehouse_tls_certificates_expiring{listener}} (those within 14 days of expiry).
+ * {@code gatehouse_tls_certificate_expiry_seconds{listener,index,certificate}} (index: the place in
+ * {@code certificates}, which tells apart two certificates with the same first name) and
+ * {@code gatehouse_tls_certificates_expiring{listener}} (those within 14 days of expiry), and
+ * {@code gatehouse_tls_ocsp_expiry_seconds{listener,index,certificate}} for each stapled OCSP
+ * response that has a {@code nextUpdate}.
  * Counting a handshake is a field read and an increment. Thread-safe.
  */
 final class TlsMeters {
@@ -20,6 +23,7 @@ final class TlsMeters {
     static final String HANDSHAKES = "gatehouse.tls.handshakes";
     static final String EXPIRY = "gatehouse.tls.certificate.expiry.seconds";
     static final String EXPIRING = "gatehouse.tls.certificates.expiring";
+    static final String OCSP_EXPIRY = "gatehouse.tls.ocsp.expiry.seconds";
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -60,9 +64,15 @@ final class TlsMeters {
         expiry.clear();
         for (ServedCertificate c : set.certificates()) {
             expiry.add(Gauge.builder(EXPIRY, () -> Duration.between(clock.instant(), c.notAfter()).toSeconds())
-                    .tag("listener", listener).tag("certificate", c.label())
+                    .tag("listener", listener).tag("index", Integer.toString(c.index())).tag("certificate", c.label())
                     .description("Seconds until the certificate expires (negative once expired)")
                     .strongReference(true).register(registry));
+            if (c.ocspNextUpdate() != null) {
+                expiry.add(Gauge.builder(OCSP_EXPIRY, () -> Duration.between(clock.instant(), c.ocspNextUpdate()).toSeconds())
+                        .tag("listener", listener).tag("index", Integer.toString(c.index())).tag("certificate", c.label())
+                        .description("Seconds until the stapled OCSP response's nextUpdate (negative once stale): refresh it before")
+                        .strongReference(true).register(registry));
+            }
         }
         expiry.add(Gauge.builder(EXPIRING, () -> set.certificates().stream()
                         .filter(c -> Duration.between(clock.instant(), c.notAfter()).compareTo(TlsListener.EXPIRY_WARNING) < 0)

@@ -12,7 +12,9 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A BoringSSL client that offers exactly one protocol version, old ones included (the JDK's refuses to). */
 final class OldClient {
@@ -26,18 +28,22 @@ final class OldClient {
                 .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
+            // The handler is kept here, not looked up: a server that refuses fast closes the
+            // connection, and a closed channel's pipeline no longer holds it.
+            AtomicReference<SslHandler> tls = new AtomicReference<>();
             Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel c) {
-                            c.pipeline().addLast(ctx.newHandler(c.alloc(), "127.0.0.1", port));
+                            SslHandler h = ctx.newHandler(c.alloc(), "127.0.0.1", port);
+                            tls.set(h);
+                            c.pipeline().addLast(h);
                         }
                     }).connect("127.0.0.1", port).sync().channel();
-            var done = ch.pipeline().get(SslHandler.class).handshakeFuture().await(10, TimeUnit.SECONDS);
-            var f = ch.pipeline().get(SslHandler.class) == null ? null : ch.pipeline().get(SslHandler.class).handshakeFuture();
-            Throwable cause = f == null ? new IllegalStateException("closed") : f.cause();
+            Future<Channel> handshake = tls.get().handshakeFuture();
+            boolean done = handshake.await(10, TimeUnit.SECONDS);
             ch.close().sync();
-            return done ? cause : new IllegalStateException("no answer");
+            return done ? handshake.cause() : new IllegalStateException("no answer");
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }

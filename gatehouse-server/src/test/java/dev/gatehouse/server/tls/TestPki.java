@@ -21,9 +21,14 @@ final class TestPki {
     final Path dir;
 
     TestPki(Path dir) throws Exception {
+        this(dir, "CN=Gatehouse Test CA");
+    }
+
+    /** A PKI whose CA has this subject: another name than the default one's, for a second CA clients can tell apart. */
+    TestPki(Path dir, String caSubject) throws Exception {
         this.dir = dir;
         Instant now = Instant.now();
-        this.ca = new CertificateBuilder().subject("CN=Gatehouse Test CA").setIsCertificateAuthority(true).ecp256()
+        this.ca = new CertificateBuilder().subject(caSubject).setIsCertificateAuthority(true).ecp256()
                 .notBefore(now.minus(Duration.ofDays(1))).notAfter(now.plus(Duration.ofDays(365))).buildSelfSigned();
     }
 

@@ -13,6 +13,7 @@ import dev.gatehouse.server.deploy.Deployer;
 import dev.gatehouse.server.metrics.PrometheusText;
 import dev.gatehouse.testing.HttpsLoad;
 import dev.gatehouse.testing.StubBackend;
+import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The issue's acceptance under load, over HTTP/2 (ALPN {@code h2}, all requests streams of one
  * connection) and over HTTPS/1.1 (keep-alive connections), each with a worker that makes a new
  * connection and a full handshake for every request: a certificate replaced and reloaded fails no
- * request, and neither does a strict deploy from v1 to v2 that follows it.
+ * request, new handshakes get the new certificate, and a strict deploy from v1 to v2 that follows
+ * fails no request either.
  */
 final class TlsUnderChangeIT {
 
@@ -67,8 +69,13 @@ final class TlsUnderChangeIT {
                     pki.clientContext(null), version, 4, 1)) {
                 load.awaitCompleted(100, WAIT);
 
-                pki.write(pki.loopbackLeaf(120, "site.test"), "site");
+                X509Bundle renewed = pki.loopbackLeaf(120, "site.test");
+                pki.write(renewed, "site");
                 server.control().reload(ConfigLoader.load(config), "test");
+                try (HttpsClient fresh = new HttpsClient(pki.clientContext(null), server.port(), "site.test")) {
+                    assertThat(fresh.serverCertificate().getSerialNumber())
+                            .isEqualTo(renewed.getCertificate().getSerialNumber());
+                }
                 load.awaitCompleted(load.completed() + 200, WAIT);
 
                 Deployer deployer = new Deployer(server.control(), server.snapshots(), System::nanoTime);
