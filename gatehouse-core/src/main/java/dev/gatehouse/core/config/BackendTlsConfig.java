@@ -1,9 +1,6 @@
 package dev.gatehouse.core.config;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,38 +14,18 @@ import java.util.regex.Pattern;
  *                   certificate must then list it as an IP address)
  * @param verify     whether the backend's certificate and name are verified; false only when the
  *                   configuration says {@code verify: false}, which the node warns about at load
- * @param provider   the TLS implementation
+ * @param provider   the TLS implementation (the same choice as a listener's)
  */
-public record BackendTlsConfig(boolean enabled, String ca, String serverName, boolean verify, Provider provider) {
+public record BackendTlsConfig(boolean enabled, String ca, String serverName, boolean verify, TlsConfig.Provider provider) {
 
     /** No TLS: plain HTTP/1.1 to the backends. */
-    public static final BackendTlsConfig OFF = new BackendTlsConfig(false, null, null, true, Provider.AUTO);
+    public static final BackendTlsConfig OFF = new BackendTlsConfig(false, null, null, true, TlsConfig.Provider.AUTO);
     /** TLS with every default: verified against the JDK's trust store and the backend's host. */
-    public static final BackendTlsConfig DEFAULTS = new BackendTlsConfig(true, null, null, true, Provider.AUTO);
+    public static final BackendTlsConfig DEFAULTS = new BackendTlsConfig(true, null, null, true, TlsConfig.Provider.AUTO);
 
     // Letters, digits and '-' in dot-separated labels, with at least one letter somewhere: SNI carries names, not addresses.
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63})*");
     private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
-
-    /** The TLS implementation of backend connections. */
-    public enum Provider {
-        /** OpenSSL (BoringSSL through netty-tcnative) when it is available, else the JDK's. */
-        AUTO,
-        /** OpenSSL (BoringSSL through netty-tcnative); the node fails to start without it. */
-        OPENSSL,
-        /** The JDK's own TLS. */
-        JDK;
-
-        /** The name used in the configuration. */
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** The provider of a configuration name. */
-        public static Optional<Provider> byConfigName(String name) {
-            return Arrays.stream(values()).filter(p -> p.configName().equals(name)).findFirst();
-        }
-    }
 
     /** Validates the parts. */
     public BackendTlsConfig {

@@ -44,7 +44,7 @@ final class BackendTlsWalker {
         String ca = d.ca();
         String serverName = d.serverName();
         Boolean verify = d.verify();
-        BackendTlsConfig.Provider provider = d.provider();
+        TlsConfig.Provider provider = d.provider();
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "enabled" -> enabled = in.bool(f.value(), f.path());
@@ -62,7 +62,7 @@ final class BackendTlsWalker {
         String c = ca;
         String s = serverName;
         boolean v = verify;
-        BackendTlsConfig.Provider p = provider;
+        TlsConfig.Provider p = provider;
         return in.build(path, KEYS, () -> new BackendTlsConfig(e, c, s, v, p));
     }
 
@@ -79,11 +79,11 @@ final class BackendTlsWalker {
         return name;
     }
 
-    private BackendTlsConfig.Provider provider(String text, String path) {
+    private TlsConfig.Provider provider(String text, String path) {
         if (text == null) {
             return null;
         }
-        return BackendTlsConfig.Provider.byConfigName(text).orElseGet(() -> {
+        return TlsConfig.Provider.byConfigName(text).orElseGet(() -> {
             in.error(path, Values.quote(text) + " (expected one of: auto, openssl, jdk)");
             return null;
         });

@@ -80,7 +80,7 @@ final class BackendTlsConfigTest {
     void everyKey() throws ConfigException {
         BackendTlsConfig t = tls("{ enabled: true, ca: \"" + ca + "\", server_name: API.internal, verify: true, provider: jdk }");
 
-        assertThat(t).isEqualTo(new BackendTlsConfig(true, ca.toString(), "api.internal", true, BackendTlsConfig.Provider.JDK));
+        assertThat(t).isEqualTo(new BackendTlsConfig(true, ca.toString(), "api.internal", true, TlsConfig.Provider.JDK));
     }
 
     @Test
@@ -120,9 +120,9 @@ final class BackendTlsConfigTest {
 
     @Test
     void record_checksItsParts() {
-        assertThatThrownBy(() -> new BackendTlsConfig(true, " ", null, true, BackendTlsConfig.Provider.AUTO))
+        assertThatThrownBy(() -> new BackendTlsConfig(true, " ", null, true, TlsConfig.Provider.AUTO))
                 .hasMessageStartingWith("ca: ");
-        assertThatThrownBy(() -> new BackendTlsConfig(true, null, "Api.internal", true, BackendTlsConfig.Provider.AUTO))
+        assertThatThrownBy(() -> new BackendTlsConfig(true, null, "Api.internal", true, TlsConfig.Provider.AUTO))
                 .hasMessageStartingWith("server_name: ");
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.h2;
 
+import dev.gatehouse.server.codec.HttpTokens;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Map;
 
@@ -101,7 +102,7 @@ public final class Http2RequestValidator {
         if (method == null) {
             return "no :method";
         }
-        if (!isToken(method)) {
+        if (!HttpTokens.isToken(method)) {
             return ":method is not a token";
         }
         if (contentLength != null && !isDigits(contentLength)) {
@@ -206,23 +207,7 @@ public final class Http2RequestValidator {
     }
 
     private static boolean isLowercaseToken(String name) {
-        return !name.isEmpty() && isToken(name) && name.chars().noneMatch(c -> c >= 'A' && c <= 'Z');
-    }
-
-    /** RFC 9110 section 5.6.2 tchar. */
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return !name.isEmpty() && HttpTokens.isToken(name) && name.chars().noneMatch(c -> c >= 'A' && c <= 'Z');
     }
 
     private static boolean isDigits(String s) {

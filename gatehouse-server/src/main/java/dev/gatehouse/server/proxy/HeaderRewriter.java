@@ -2,6 +2,7 @@ package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.ForwardingConfig;
+import dev.gatehouse.server.codec.HttpTokens;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
@@ -297,23 +298,11 @@ final class HeaderRewriter {
         } else {
             sb.append(peer.getHostAddress());
         }
-        if (host != null && isToken(host)) {
+        if (host != null && HttpTokens.isToken(host)) {
             sb.append(";host=").append(host);
         } else if (host != null) {
             sb.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
         return sb.append(";proto=").append(scheme).toString();
-    }
-
-    private static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return !s.isEmpty();
     }
 }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.BackendTlsConfig;
-import dev.gatehouse.core.config.BackendTlsConfig.Provider;
+import dev.gatehouse.core.config.TlsConfig.Provider;
 import dev.gatehouse.core.config.HealthCheckConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.health.BackendState;
