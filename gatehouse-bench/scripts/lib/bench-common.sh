@@ -326,3 +326,7 @@ machine_header() {
 
 # Prints the 1, 5 and 15 minute load averages.
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Gatehouse restarts on SIGUSR2; HotSpot suspends threads (JFR sampling) with SIGUSR2 unless told
+# otherwise, so every JVM a bench starts gets another suspend signal (as bin/gatehouse does).
+export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"

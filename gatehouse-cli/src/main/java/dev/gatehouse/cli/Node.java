@@ -29,6 +29,9 @@ final class Node {
     }
 
 
+    /** The environment variable that moves HotSpot's thread-suspend signal off SIGUSR2. */
+    static final String SUSPEND_SIGNAL_ENV = "_JAVA_SR_SIGNUM";
+
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** How long a process started for a restart waits for the old one's listening sockets. */
     private static final java.time.Duration TAKEOVER_WAIT = java.time.Duration.ofSeconds(30);
@@ -59,8 +62,21 @@ final class Node {
     /**
      * SIGUSR2 restarts the node without refusing a connection, as it does for HAProxy's master and
      * nginx's binary upgrade (see {@link GatehouseServer#restart}). The outcome is logged.
+     *
+     * <p>HotSpot suspends threads with its own signal, SIGUSR2 unless {@code _JAVA_SR_SIGNUM} names
+     * another: JFR's sampler sends it to every thread many times a second, and a handler on it
+     * would restart the node whenever it is profiled. So SIGUSR2 restarts only when the JVM was
+     * told to suspend with another signal ({@code bin/gatehouse} sets {@code _JAVA_SR_SIGNUM=40});
+     * otherwise it is left to the JVM and {@code gatehouse restart} restarts.
      */
     private static void installRestartSignal(GatehouseServer server) {
+        String suspendSignal = System.getenv(SUSPEND_SIGNAL_ENV);
+        if (suspendSignal == null || suspendSignal.isBlank() || suspendSignal.strip().equals("12")) {
+            LOG.warn("SIGUSR2 is the JVM's thread-suspend signal in this process (JFR and other samplers send it), so it does "
+                    + "not restart the node: start it with {}=40 in its environment (bin/gatehouse does), or restart with "
+                    + "`gatehouse restart`", SUSPEND_SIGNAL_ENV);
+            return;
+        }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("USR2"), signal -> server.restart("SIGUSR2"));
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {

@@ -43,7 +43,10 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "node", ".out");
         Path err = Files.createTempFile(dir, "node", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // As bin/gatehouse does: the JVM suspends threads with another signal, so SIGUSR2 restarts.
+        pb.environment().put(Node.SUSPEND_SIGNAL_ENV, "40");
+        Process p = pb.start();
         return new NodeProcess(p, out, err);
     }
 
