@@ -26,7 +26,7 @@ usage() {
 usage: gatehouse-bench/scripts/tls-bench.sh [options]
 
   -d, --duration SECONDS     measured run per scenario, proxy and round (BENCH_DURATION, default 10)
-  -w, --warmup SECONDS       warm-up ("cold") run before it, 0 for none (BENCH_WARMUP, default 10)
+  -w, --warmup SECONDS       warm-up ("cold") run before it, 0 for none (BENCH_WARMUP, default 30)
   -r, --rounds N             rounds; the table shows medians         (BENCH_ROUNDS, default 3)
   -p, --proxies LIST         comma-separated subset, in round-1 order
                              (BENCH_PROXIES, default gatehouse-openssl,gatehouse-jdk,nginx,haproxy)
@@ -59,7 +59,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 . "$root/gatehouse-bench/scripts/lib/bench-common.sh"
 
 duration=${BENCH_DURATION:-10}
-warmup=${BENCH_WARMUP:-10}
+warmup=${BENCH_WARMUP:-30}
 rounds=${BENCH_ROUNDS:-3}
 proxy_list=${BENCH_PROXIES:-gatehouse-openssl,gatehouse-jdk,nginx,haproxy}
 scenario_list=${BENCH_SCENARIOS:-https,full,resumed,h2}
