@@ -38,8 +38,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     private boolean readWanted;
     private ClientTimers timers;
     private InetSocketAddress remote;
-    /** Looked up at the first request (after the handshake). */
-    private ConnectionTls tls;
     /** Started: counted as open and waiting for its first request. */
     private boolean started;
 
@@ -305,10 +303,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
 
     @Override
     public ConnectionTls tls() {
-        if (tls == null) {
-            tls = ConnectionTls.of(ctx.channel());
-        }
-        return tls;
+        // Worked out once per connection and kept on the channel by ConnectionTls itself.
+        return ConnectionTls.of(ctx.channel());
     }
 
     @Override
