@@ -36,6 +36,7 @@ public final class Main {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        NettyDefaults.apply();
         int code = commandLine().execute(args);
         if (code != 0 || !RunCommand.serving()) {
             System.exit(code);
