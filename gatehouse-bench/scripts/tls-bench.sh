@@ -12,7 +12,10 @@
 # Every proxy gets one pinned core (BENCH_PROXY_CPU, default 1); the backend (an nginx worker
 # answering a fixed 1 KB body) and the load tools share the other (BENCH_LOAD_CPU, default 0).
 # Every round starts each proxy afresh, in an order that rotates from round to round; each
-# scenario has a warm-up run (its figures are kept as the "cold" ones) and a measured run. The
+# scenario has a warm-up run (its figures are kept as the "cold" ones) and a measured run. With
+# --windows N (N > 1) a round starts all the proxies at once instead, warms each up, then
+# measures them in turn, N short windows each, alternating (on a shared machine whose speed
+# drifts, alternating windows compare the proxies under the same conditions). The
 # figures per run: operations/s, the proxy's CPU time per operation (utime+stime of all its
 # processes and threads, from /proc) and how busy the proxy's core was (CPU s / wall s): below
 # ~90% the client, not the proxy, limited throughput, and CPU per operation is the fair figure.
@@ -28,6 +31,9 @@ usage: gatehouse-bench/scripts/tls-bench.sh [options]
   -d, --duration SECONDS     measured run per scenario, proxy and round (BENCH_DURATION, default 10)
   -w, --warmup SECONDS       warm-up ("cold") run before it, 0 for none (BENCH_WARMUP, default 30)
   -r, --rounds N             rounds; the table shows medians         (BENCH_ROUNDS, default 3)
+      --windows N            side by side: all proxies up at once, N measured windows each per
+                             round, alternating between them (https, h2); 1 = one proxy at a time
+                                                                     (BENCH_WINDOWS, default 1)
   -p, --proxies LIST         comma-separated subset, in round-1 order
                              (BENCH_PROXIES, default gatehouse-openssl,gatehouse-jdk,nginx,haproxy)
   -s, --scenarios LIST       comma-separated subset of https,full,resumed,h2
@@ -61,6 +67,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 duration=${BENCH_DURATION:-10}
 warmup=${BENCH_WARMUP:-30}
 rounds=${BENCH_ROUNDS:-3}
+windows=${BENCH_WINDOWS:-1}
 proxy_list=${BENCH_PROXIES:-gatehouse-openssl,gatehouse-jdk,nginx,haproxy}
 scenario_list=${BENCH_SCENARIOS:-https,full,resumed,h2}
 key_type=${BENCH_KEY_TYPE:-rsa}
@@ -82,6 +89,7 @@ while [ $# -gt 0 ]; do
     -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
     -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
     -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
+    --windows) windows=${2:?$1 needs a value}; shift 2 ;;
     -p|--proxies) proxy_list=${2:?$1 needs a value}; shift 2 ;;
     -s|--scenarios) scenario_list=${2:?$1 needs a value}; shift 2 ;;
     -k|--key-type) key_type=${2:?$1 needs a value}; shift 2 ;;
@@ -102,6 +110,7 @@ done
 check_int duration "$duration" 1
 check_int warmup "$warmup" 0
 check_int rounds "$rounds" 1
+check_int windows "$windows" 1
 check_int connections "$connections" 1
 check_int handshake-clients "$hs_clients" 1
 check_int h2-clients "$h2_clients" 1
@@ -450,9 +459,11 @@ load_h2() { # port seconds outprefix
 
 # ---------------------------------------------------------------- one proxy
 
-echo "round,position,proxy,scenario,phase,seconds,ops,errors,ops_per_s,cpu_s,cpu_us_per_op,proxy_pct,proxy_core_pct,load_core_pct,resumed_pct" > "$csv"
+echo "round,position,proxy,scenario,phase,seconds,ops,errors,ops_per_s,cpu_s,cpu_us_per_op,proxy_pct,proxy_core_pct,load_core_pct,resumed_pct,window" > "$csv"
 
 declare -A no_h2 tls_params
+# The measured window a row belongs to (side by side: 1..windows; else 1).
+window=1
 
 # Appends a csv row and logs it: the load tool's counts and the CPU counters' differences over
 # the run (proxy ticks; busy and total jiffies of the proxy's core and of the load core).
@@ -461,13 +472,13 @@ append_row() { # name scenario round position phase wall ops errors resumed tick
   [ "$ops" -gt 0 ] || die "$name: $scn completed nothing in round $round ($phase), see $results_dir/load/$name-$scn-r$round-*"
   row=$(awk -v r="$round" -v pos="$4" -v n="$name" -v s="$scn" -v ph="$phase" -v wall="$6" -v ops="$ops" \
             -v err="$errors" -v res="$9" -v ticks="${10}" -v hz="$clk_tck" \
-            -v pb="${11}" -v pt="${12}" -v lb="${13}" -v lt="${14}" 'BEGIN {
+            -v pb="${11}" -v pt="${12}" -v lb="${13}" -v lt="${14}" -v win="$window" 'BEGIN {
       cpu = ticks / hz
-      printf "%d,%d,%s,%s,%s,%.2f,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f,%s\n",
+      printf "%d,%d,%s,%s,%s,%.2f,%d,%d,%.2f,%.2f,%.2f,%.1f,%.1f,%.1f,%s,%d\n",
         r, pos, n, s, ph, wall, ops, err, ops / wall, cpu, cpu * 1e6 / ops, 100 * cpu / wall,
-        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), res }')
+        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), res, win }')
   echo "$row" >> "$csv"
-  log "round $round: $name $scn $phase: $(echo "$row" | awk -F, '{ printf "%.0f ops/s, %.1f us CPU/op, proxy %.0f%% of a core, its core %.0f%% busy, load core %.0f%%%s", $9, $11, $12, $13, $14, ($15 != "-" ? ", " $15 "% resumed" : "") }')"
+  log "round $round: $name $scn $phase$([ "$windows" -gt 1 ] && [ "$phase" = warm ] && echo " (window $window)"): $(echo "$row" | awk -F, '{ printf "%.0f ops/s, %.1f us CPU/op, proxy %.0f%% of a core, its core %.0f%% busy, load core %.0f%%%s", $9, $11, $12, $13, $14, ($15 != "-" ? ", " $15 "% resumed" : "") }')"
   if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name $scn $phase had $errors errors, see $results_dir/load/$name-$scn-r$round-$phase*"; fi
 }
 
@@ -476,6 +487,7 @@ append_row() { # name scenario round position phase wall ops errors resumed tick
 measure() { # name scenario seconds round position phase
   local name=$1 scn=$2 secs=$3 round=$4 pos=$5 phase=$6 p=${port[$1]}
   local prefix=$results_dir/load/$name-$scn-r$round-$phase t0 t1 w0 w1 out ops errors resumed
+  if [ "$windows" -gt 1 ] && [ "$phase" = warm ]; then prefix=$prefix-w$window; fi
   local -a pc0 pc1 lc0 lc1
   read -r -a pc0 <<< "$(core_jiffies "$proxy_cpu")"
   read -r -a lc0 <<< "$(core_jiffies "$load_cpu")"
@@ -524,33 +536,88 @@ measure_netty() { # name scenario round position
   done < <(grep '^phase=' "$out")
 }
 
-bench_one() { # name round position
-  local name=$1 round=$2 pos=$3 p=${port[$1]} pid logfile scn url
-  logfile=$results_dir/logs/$name-r$round.log
+declare -A main_pid pids_of
+
+# Starts proxy $1 for round $2 and checks one real answer; sets main_pid[$1] and pids_of[$1].
+start_checked() { # name round
+  local name=$1 round=$2 p=${port[$1]} url logfile
   url=https://127.0.0.1:$p/
+  logfile=$results_dir/logs/$name-r$round.log
   start_proxy "$name" "$round"
-  pid=$last_pid
-  wait_ready "$name" "$url" "$pid" "$logfile"
+  main_pid[$name]=$last_pid
+  wait_ready "$name" "$url" "$last_pid" "$logfile"
   check_response "$name" "$url" --http1.1
   if [ -z "${tls_params[$name]:-}" ]; then tls_params[$name]=$(negotiated "$p"); fi
-  mapfile -t pid_list < <(tree_pids "$pid")
+  pids_of[$name]=$(tree_pids "$last_pid" | tr '\n' ' ')
+}
+
+# Succeeds when proxy $1 can run scenario $2: for h2, it must negotiate h2 and answer over it.
+scenario_ok() { # name scenario round
+  [ "$2" = h2 ] || return 0
+  if ! speaks_h2 "${port[$1]}"; then
+    log "round $3: WARNING $1 does not negotiate h2 by ALPN: h2 skipped"
+    no_h2[$1]=1
+    return 1
+  fi
+  check_response "$1" "https://127.0.0.1:${port[$1]}/" --http2
+}
+
+# Handshake scenarios driven by HandshakeLoad, which does its own warm-up and measured phase.
+netty_scenario() { [ "$hs_client" = netty ] && { [ "$1" = full ] || [ "$1" = resumed ]; }; }
+
+bench_one() { # name round position
+  local name=$1 round=$2 pos=$3 scn
+  start_checked "$name" "$round"
+  read -r -a pid_list <<< "${pids_of[$name]}"
   for scn in "${scenarios[@]}"; do
-    if [ "$scn" = h2 ]; then
-      if ! speaks_h2 "$p"; then
-        log "round $round: WARNING $name does not negotiate h2 by ALPN: h2 skipped"
-        no_h2[$name]=1
-        continue
-      fi
-      check_response "$name" "$url" --http2
-    fi
-    if [ "$hs_client" = netty ] && { [ "$scn" = full ] || [ "$scn" = resumed ]; }; then
+    scenario_ok "$name" "$scn" "$round" || continue
+    if netty_scenario "$scn"; then
       measure_netty "$name" "$scn" "$round" "$pos"
       continue
     fi
     if [ "$warmup" -gt 0 ]; then measure "$name" "$scn" "$warmup" "$round" "$pos" cold; fi
     measure "$name" "$scn" "$duration" "$round" "$pos" warm
   done
-  stop_proc "$pid"
+  stop_proc "${main_pid[$name]}"
+}
+
+# Side by side (--windows N > 1): all the proxies up at once, each on the proxy core (an idle
+# one costs nothing measurable). Per scenario each warms up in turn, then each is measured N
+# times, alternating, in an order that rotates from window to window, so that every pair of
+# neighbouring windows saw the machine in the same state. The handshake scenarios driven by
+# HandshakeLoad keep their one warm-up and one measured phase per proxy.
+bench_round_side_by_side() { # round
+  local round=$1 n=${#proxies[@]} i w name scn
+  local -a order=() active
+  for ((i = 0; i < n; i++)); do order+=("${proxies[(i + round - 1) % n]}"); done
+  for name in "${order[@]}"; do start_checked "$name" "$round"; done
+  for scn in "${scenarios[@]}"; do
+    active=()
+    for name in "${order[@]}"; do
+      if scenario_ok "$name" "$scn" "$round"; then active+=("$name"); fi
+    done
+    window=1
+    for ((i = 0; i < ${#active[@]}; i++)); do
+      name=${active[i]}
+      read -r -a pid_list <<< "${pids_of[$name]}"
+      if netty_scenario "$scn"; then
+        measure_netty "$name" "$scn" "$round" $((i + 1))
+      elif [ "$warmup" -gt 0 ]; then
+        measure "$name" "$scn" "$warmup" "$round" $((i + 1)) cold
+      fi
+    done
+    if netty_scenario "$scn"; then continue; fi
+    for ((w = 1; w <= windows; w++)); do
+      window=$w
+      for ((i = 0; i < ${#active[@]}; i++)); do
+        name=${active[(i + w - 1) % ${#active[@]}]}
+        read -r -a pid_list <<< "${pids_of[$name]}"
+        measure "$name" "$scn" "$duration" "$round" $((i + 1)) warm
+      done
+    done
+    window=1
+  done
+  for name in "${order[@]}"; do stop_proc "${main_pid[$name]}"; done
 }
 
 # ---------------------------------------------------------------- machine description
@@ -574,7 +641,7 @@ fi
     echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   fi
   echo "certificate: $key_label, self-signed, $(openssl x509 -in "$cert" -noout -fingerprint -sha256)"
-  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, scenarios ${scenarios[*]}," \
+  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s$([ "$windows" -gt 1 ] && echo " x $windows alternating windows (side by side)"), scenarios ${scenarios[*]}," \
        "wrk -t1 -c$connections, handshakes: $hs_handshake_label," \
        "h2load -t1 -c$h2_clients -m$h2_streams, proxy on core $proxy_cpu, backend and load on core $load_cpu," \
        "body $body_size bytes"
@@ -596,6 +663,10 @@ done
 
 n=${#proxies[@]}
 for ((r = 1; r <= rounds; r++)); do
+  if [ "$windows" -gt 1 ]; then
+    bench_round_side_by_side "$r"
+    continue
+  fi
   for ((i = 0; i < n; i++)); do
     bench_one "${proxies[(i + r - 1) % n]}" "$r" $((i + 1))
   done
@@ -610,7 +681,7 @@ stop_proc "$backend_pid"
 
 # Prints the median of column $4 over the rows of proxy $1, scenario $2, phase $3; "-" if none.
 median() {
-  awk -F, -v p="$1" -v s="$2" -v ph="$3" -v c="$4" 'NR > 1 && $3 == p && $4 == s && $5 == ph { print $c }' "$csv" \
+  awk -F, -v p="$1" -v s="$2" -v ph="$3" -v c="$4" 'NR > 1 && $3 == p && $4 == s && $5 == ph && $c != "-" { print $c }' "$csv" \
     | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
                       if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -618,6 +689,16 @@ sum_errors() {
   awk -F, -v p="$1" -v s="$2" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { e += $8 } END { print e + 0 }' "$csv"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+# Side by side: proxy $1's CPU per op over proxy $2's in the same round and window (measured
+# moments apart), the median over all such pairs, as "1.23x over N windows"; "n/a" without pairs.
+paired_ratio() { # a b scenario
+  awk -F, -v a="$1" -v b="$2" -v s="$3" '
+    NR > 1 && $4 == s && $5 == "warm" && ($3 == a || $3 == b) { v[$3 SUBSEP $1 ":" $16] = $11; k[$1 ":" $16] = 1 }
+    END { for (w in k) if (((a SUBSEP w) in v) && ((b SUBSEP w) in v) && v[b SUBSEP w] > 0) print v[a SUBSEP w] / v[b SUBSEP w] }' "$csv" \
+    | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+                      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                      printf "%.2fx over %d windows", m, NR }'
+}
 num() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "-") print "-"; else printf f, v }'; }
 
 declare -A title=([https]="HTTPS/1.1 keep-alive requests (wrk -c$connections)"
@@ -626,7 +707,11 @@ declare -A title=([https]="HTTPS/1.1 keep-alive requests (wrk -c$connections)"
                   [h2]="HTTP/2 requests (h2load -c$h2_clients -m$h2_streams)")
 {
   echo
-  echo "Medians over $rounds round(s) of ${duration}s; certificate $key_label; CPU of the proxy's processes only."
+  if [ "$windows" -gt 1 ]; then
+    echo "Side by side: medians over $rounds round(s) x $windows alternating windows of ${duration}s; certificate $key_label; CPU of the proxy's processes only."
+  else
+    echo "Medians over $rounds round(s) of ${duration}s; certificate $key_label; CPU of the proxy's processes only."
+  fi
   echo "proxy% = the proxy's CPU / wall time; core% = how busy its core was (anyone); load% = the load core."
   echo "proxy% near 100: the proxy was the limit. Else CPU/op is the fair figure: load% near 100 means the"
   echo "client was the limit, core% well above proxy% that neighbours took the proxy's core."
@@ -653,6 +738,9 @@ declare -A title=([https]="HTTPS/1.1 keep-alive requests (wrk -c$connections)"
           "$(ratio "$(median "$g" "$s" warm 11)" "$(median "$o" "$s" warm 11)")" \
           "$(ratio "$(median "$g" "$s" warm 9)" "$(median "$o" "$s" warm 9)")" \
           "$(ratio "$(median "$o" "$s" warm 11)" "$(median "$g" "$s" warm 11)")"
+        if [ "$windows" -gt 1 ] && ! netty_scenario "$s"; then
+          printf '  %s/%s: CPU per op, window by window: %s\n' "$g" "$o" "$(paired_ratio "$g" "$o" "$s")"
+        fi
       done
     done
   done
@@ -662,8 +750,9 @@ declare -A title=([https]="HTTPS/1.1 keep-alive requests (wrk -c$connections)"
     for g in gatehouse-openssl gatehouse-jdk; do
       wants "$g" || continue
       if wants_scenario https; then
-        printf '  %s: CPU per HTTPS keep-alive request %s (target <= 1.3x)\n' "$g" \
-          "$(ratio "$(median "$g" https warm 11)" "$(median nginx https warm 11)")"
+        printf '  %s: CPU per HTTPS keep-alive request %s (target <= 1.3x)%s\n' "$g" \
+          "$(ratio "$(median "$g" https warm 11)" "$(median nginx https warm 11)")" \
+          "$([ "$windows" -gt 1 ] && echo "; window by window $(paired_ratio "$g" nginx https)")"
       fi
       if wants_scenario full; then
         printf '  %s: full handshakes/s %s, per core-second %s (target >= 0.8x)\n' "$g" \
