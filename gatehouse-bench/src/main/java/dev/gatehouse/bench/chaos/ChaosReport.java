@@ -1,9 +1,7 @@
 package dev.gatehouse.bench.chaos;
 
 import dev.gatehouse.bench.chaos.RunRecords.AccessEntry;
-import dev.gatehouse.bench.chaos.RunRecords.Answer;
 import dev.gatehouse.bench.chaos.RunRecords.Instance;
-import dev.gatehouse.bench.chaos.RunRecords.Receipt;
 import dev.gatehouse.bench.chaos.RunRecords.Request;
 import dev.gatehouse.bench.scenario.Args;
 import java.io.IOException;
@@ -11,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +53,7 @@ public final class ChaosReport {
     private final long windowMicros;
     private final boolean strict;
     private final long origin;
-    private final Map<String, Request> byId = new HashMap<>();
+    private final KillExplainer explainer;
 
     private ChaosReport(RunRecords run, PrintStream out, long windowMillis, boolean strict) {
         this.run = run;
@@ -65,9 +61,7 @@ public final class ChaosReport {
         this.windowMicros = windowMillis * 1000;
         this.strict = strict;
         this.origin = Long.parseLong(run.settings.getOrDefault("start_micros", "0"));
-        for (Request r : run.requests) {
-            byId.put(r.id(), r);
-        }
+        this.explainer = new KillExplainer(run, windowMicros, origin);
     }
 
     /**
@@ -105,28 +99,6 @@ public final class ChaosReport {
         new ChaosReport(run, System.out, window, strict).print(dir, label);
     }
 
-    /** How a kill explains a failed request, if it does. */
-    private enum Tier {
-        /** The backend process logged receiving it and was killed before logging an answer. */
-        RECEIVED,
-        /**
-         * No backend process logged it, but the node sent it to a backend that was killed within
-         * the window around the request and the node saw that connection close or reset (not a
-         * refused connect): it was in the dying process's socket, or on a connection the kernel was
-         * tearing down. A node cannot tell this from {@link #RECEIVED}, so it may not retry it.
-         */
-        SENT_AS_KILLED,
-        NONE
-    }
-
-    /** A failed request and whether, and how, a kill explains it. */
-    private record Verdict(Request request, Tier tier, String why) {
-
-        boolean explained() {
-            return tier != Tier.NONE;
-        }
-    }
-
     private void print(Path dir, String label) throws IOException {
         Map<String, String> s = run.settings;
         out.printf("Chaos run: %s s at %s req/s (%s workers, POST share %s), %d backends, a kill every %s, down %s,"
@@ -139,10 +111,10 @@ public final class ChaosReport {
         }
         out.println();
 
-        List<Verdict> verdicts = new ArrayList<>();
+        List<KillExplainer.Verdict> verdicts = new ArrayList<>();
         for (Request r : run.requests) {
             if (r.failed()) {
-                verdicts.add(explain(r));
+                verdicts.add(explainer.explain(r));
             }
         }
         printTotals();
@@ -155,10 +127,10 @@ public final class ChaosReport {
 
         long idempotentFailures = run.requests.stream().filter(r -> r.failed() && r.idempotent()).count();
         long nonIdempotent = verdicts.stream().filter(v -> !v.request().idempotent()).count();
-        long received = verdicts.stream().filter(v -> !v.request().idempotent() && v.tier() == Tier.RECEIVED).count();
-        long asKilled = verdicts.stream().filter(v -> !v.request().idempotent() && v.tier() == Tier.SENT_AS_KILLED).count();
+        long received = verdicts.stream().filter(v -> !v.request().idempotent() && v.tier() == KillExplainer.Tier.RECEIVED).count();
+        long asKilled = verdicts.stream().filter(v -> !v.request().idempotent() && v.tier() == KillExplainer.Tier.SENT_AS_KILLED).count();
         long explained = received + (strict ? 0 : asKilled);
-        long twice = run.requests.stream().filter(r -> !r.idempotent() && receivedTimes(r.id()) > 1).count();
+        long twice = run.requests.stream().filter(r -> !r.idempotent() && explainer.receivedTimes(r.id()) > 1).count();
         out.println();
         out.println("verdict");
         out.printf("idempotent failures: %d (%s)%n", idempotentFailures, idempotentFailures == 0 ? "met" : "NOT met");
@@ -168,8 +140,8 @@ public final class ChaosReport {
                 + " killed, not read by the process: %d%s%n", received, asKilled, strict ? " (not counted: --strict)" : "");
         out.printf("non-idempotent requests received by a backend more than once: %d (%s)%n", twice,
                 twice == 0 ? "met" : "NOT met");
-        long postsInFlight = inFlightOnKilled().stream().filter(r -> !r.idempotent()).count();
-        if (kills().isEmpty()) {
+        long postsInFlight = explainer.inFlightOnKilled().stream().filter(r -> !r.idempotent()).count();
+        if (explainer.kills().isEmpty()) {
             out.println("note: no backend was killed; the checks above were not exercised");
         } else if (postsInFlight == 0) {
             out.println("note: no POST was in flight on a backend when it was killed; the second check was not exercised");
@@ -230,7 +202,7 @@ public final class ChaosReport {
                     c[1] += a.tries() - 1;
                 }
             }
-            if (receivedTimes(r.id()) > 1) {
+            if (explainer.receivedTimes(r.id()) > 1) {
                 c[2]++;
             }
         }
@@ -252,7 +224,7 @@ public final class ChaosReport {
     }
 
     private void printChaos() {
-        List<Instance> killed = kills();
+        List<Instance> killed = explainer.kills();
         long restarts = run.events.stream().filter(e -> e.kind().equals("restart")).count();
         long skipped = run.events.stream().filter(e -> e.kind().equals("skip")).count();
         long crashed = run.events.stream().filter(e -> e.kind().equals("exited")).count();
@@ -263,7 +235,7 @@ public final class ChaosReport {
         double maxDown = 0;
         int back = 0;
         for (Instance k : killed) {
-            Instance next = nextInstance(k);
+            Instance next = explainer.nextInstance(k);
             if (next != null && next.readyMicros() > 0) {
                 double d = (next.readyMicros() - k.killMicros()) / 1e6;
                 sumDown += d;
@@ -277,7 +249,7 @@ public final class ChaosReport {
         }
         printUpShares();
         out.printf("  %-9s %-8s %-8s %-9s %s%n", "time s", "event", "backend", "instance", "in flight GET/POST, note");
-        Map<String, int[]> inFlight = inFlightByInstance();
+        Map<String, int[]> inFlight = explainer.inFlightByInstance();
         for (RunRecords.Event e : run.events) {
             String note = e.note();
             if (e.kind().equals("kill")) {
@@ -324,7 +296,7 @@ public final class ChaosReport {
     private void printInFlight() {
         out.println("in flight on a killed backend (received, not answered when it was killed)");
         Map<String, long[]> by = new TreeMap<>();
-        for (Request r : inFlightOnKilled()) {
+        for (Request r : explainer.inFlightOnKilled()) {
             long[] c = by.computeIfAbsent(r.method(), k -> new long[3]);
             c[0]++;
             c[r.failed() ? 1 : 2]++;
@@ -338,206 +310,37 @@ public final class ChaosReport {
         out.println();
     }
 
-    private void printNonIdempotent(List<Verdict> verdicts) {
-        List<Verdict> post = verdicts.stream().filter(v -> !v.request().idempotent()).toList();
-        List<Verdict> unexplained = post.stream()
-                .filter(v -> v.tier() == Tier.NONE || (strict && v.tier() == Tier.SENT_AS_KILLED)).toList();
+    private void printNonIdempotent(List<KillExplainer.Verdict> verdicts) {
+        List<KillExplainer.Verdict> post = verdicts.stream().filter(v -> !v.request().idempotent()).toList();
+        List<KillExplainer.Verdict> unexplained = post.stream()
+                .filter(v -> v.tier() == KillExplainer.Tier.NONE || (strict && v.tier() == KillExplainer.Tier.SENT_AS_KILLED)).toList();
         out.printf("non-idempotent failures: %d%n", post.size());
         out.printf("  received by a backend process that was then killed before answering: %d%n",
-                post.stream().filter(v -> v.tier() == Tier.RECEIVED).count());
+                post.stream().filter(v -> v.tier() == KillExplainer.Tier.RECEIVED).count());
         out.printf("  sent to a backend as it was killed (within %d ms), connection reset, not read by the process: %d%n",
-                windowMicros / 1000, post.stream().filter(v -> v.tier() == Tier.SENT_AS_KILLED).count());
+                windowMicros / 1000, post.stream().filter(v -> v.tier() == KillExplainer.Tier.SENT_AS_KILLED).count());
         out.printf("  not explained: %d%n", unexplained.size());
         for (int i = 0; i < unexplained.size() && i < LISTED; i++) {
-            Verdict v = unexplained.get(i);
+            KillExplainer.Verdict v = unexplained.get(i);
             out.printf("    %s %s %s at +%s s, %s: %s%n", v.request().id(), v.request().method(), v.request().path(),
                     t(v.request().startMicros()), v.request().cause(), v.why());
         }
         if (unexplained.size() > LISTED) {
             out.printf("    ... %d more in failures.tsv%n", unexplained.size() - LISTED);
         }
-        List<Verdict> idem = verdicts.stream().filter(v -> v.request().idempotent()).toList();
+        List<KillExplainer.Verdict> idem = verdicts.stream().filter(v -> v.request().idempotent()).toList();
         if (!idem.isEmpty()) {
-            long inFlight = idem.stream().filter(Verdict::explained).count();
+            long inFlight = idem.stream().filter(KillExplainer.Verdict::explained).count();
             out.printf("idempotent failures: %d, of which in flight on a killed backend: %d (retries should turn all into successes)%n",
                     idem.size(), inFlight);
         }
         out.println("  every failure with its explanation: failures.tsv");
     }
 
-    // ---------------------------------------------------------------- analysis
-
-    /** Whether a kill explains a failed request, and what happened to it otherwise. */
-    private Verdict explain(Request r) {
-        List<Receipt> receipts = run.receiptsOf(r.id());
-        for (Receipt rc : receipts) {
-            Instance in = run.instances.get(rc.instance);
-            // Killed before the client had its answer: a kill after that did not cause the failure.
-            if (rc.answer == Answer.NONE && in != null && in.killed() && in.killMicros() <= r.endMicros()) {
-                return new Verdict(r, Tier.RECEIVED, "received by " + rc.instance + " at +" + t(rc.recvMillis * 1000)
-                        + " s, in hand when it was killed at +" + t(in.killMicros()) + " s");
-            }
-        }
-        StringBuilder why = new StringBuilder();
-        if (receipts.isEmpty()) {
-            why.append("not received by any backend");
-        }
-        for (Receipt rc : receipts) {
-            Instance in = run.instances.get(rc.instance);
-            if (!why.isEmpty()) {
-                why.append("; ");
-            }
-            why.append("received by ").append(rc.instance).append(" at +").append(t(rc.recvMillis * 1000)).append(" s, ");
-            switch (rc.answer) {
-                case DONE -> why.append("answered ").append(rc.status).append(" at +").append(t(rc.answerMillis * 1000))
-                        .append(" s").append(in != null && in.killed() ? " (killed at +" + t(in.killMicros()) + " s)" : "");
-                case FAIL -> why.append("writing its response failed at +").append(t(rc.answerMillis * 1000)).append(" s");
-                case DROP -> why.append("connection closed before it answered, at +").append(t(rc.answerMillis * 1000))
-                        .append(" s");
-                case NONE -> why.append("unanswered; the instance ")
-                        .append(in == null ? "is unknown" : in.end() + (in.endedMicros() > 0 ? " at +" + t(in.endedMicros()) + " s" : ""));
-            }
-        }
-        AccessEntry a = run.accessOf(r.id());
-        Instance dying = null;
-        if (a == null) {
-            why.append(run.accessLogRead ? "; no access-log line" : "");
-        } else {
-            int b = backendOf(a.backend());
-            if (receipts.isEmpty() && b >= 0 && !isConnectFailure(a.error())) {
-                dying = killedBetween(b, r.startMicros() - windowMicros, r.endMicros());
-            }
-            why.append("; node: status ").append(a.status()).append(", backend ")
-                    .append(a.backend() == null ? "none" : a.backend() + (b >= 0 ? " (b" + b + ")" : ""))
-                    .append(", tries ").append(a.tries());
-            if (a.error() != null) {
-                why.append(", error \"").append(a.error()).append('"');
-            }
-            if (b >= 0) {
-                String context = backendContext(b, r.startMicros(), r.endMicros());
-                if (!context.isEmpty()) {
-                    why.append("; ").append(context);
-                }
-            }
-        }
-        if (dying != null) {
-            return new Verdict(r, Tier.SENT_AS_KILLED, "sent to " + dying.id() + " as it was killed at +" + t(dying.killMicros())
-                    + " s (request started at +" + t(r.startMicros()) + " s), not read by the process; " + why);
-        }
-        return new Verdict(r, Tier.NONE, why.toString());
-    }
-
-    /** An instance of backend {@code b} killed between {@code from} and {@code to}, or null. */
-    private Instance killedBetween(int b, long from, long to) {
-        for (Instance in : run.instances.values()) {
-            if (in.backend() == b && in.killed() && in.killMicros() >= from && in.killMicros() <= to) {
-                return in;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Whether the node's error says it could not connect (nothing was sent, so any request could
-     * have gone to another backend). Gatehouse's errors for that start with "connect to".
-     */
-    private static boolean isConnectFailure(String error) {
-        return error != null && error.startsWith("connect to ");
-    }
-
-    /** What backend {@code b} was going through between {@code from} and {@code to}. */
-    private String backendContext(int b, long from, long to) {
-        Instance at = run.instanceAt(b, from);
-        if (at == null) {
-            return "";
-        }
-        if (at.killMicros() >= 0 && at.killMicros() <= from) {
-            Instance next = nextInstance(at);
-            return "b" + b + " was down (killed at +" + t(at.killMicros()) + " s"
-                    + (next != null && next.readyMicros() > 0 ? ", ready again at +" + t(next.readyMicros()) + " s" : "") + ")";
-        }
-        if (at.readyMicros() < 0 || at.readyMicros() > from) {
-            return "b" + b + " was starting (" + at.id() + " started at +" + t(at.startedMicros()) + " s)";
-        }
-        if (at.killMicros() >= 0 && at.killMicros() <= to) {
-            return "b" + b + " (" + at.id() + ") was killed during the request, at +" + t(at.killMicros()) + " s";
-        }
-        return "";
-    }
-
-    /** The backend index of a {@code host:port} from the access log, or -1. */
-    private int backendOf(String address) {
-        if (address == null) {
-            return -1;
-        }
-        try {
-            return run.backendOfPort(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private List<Instance> kills() {
-        return run.instances.values().stream().filter(Instance::killed).toList();
-    }
-
-    private Instance nextInstance(Instance in) {
-        Instance next = null;
-        for (Instance other : run.instances.values()) {
-            if (other.backend() == in.backend() && other.startedMicros() > in.startedMicros()
-                    && (next == null || other.startedMicros() < next.startedMicros())) {
-                next = other;
-            }
-        }
-        return next;
-    }
-
-    /** How many times a request id was received by a backend (any instance, any connection). */
-    private int receivedTimes(String id) {
-        return run.receiptsOf(id).size();
-    }
-
-    /** The client's requests that a killed instance had received and not answered. */
-    private List<Request> inFlightOnKilled() {
-        List<Request> list = new ArrayList<>();
-        for (var e : run.receipts.entrySet()) {
-            Request r = byId.get(e.getKey());
-            if (r == null) {
-                continue;
-            }
-            for (Receipt rc : e.getValue()) {
-                Instance in = run.instances.get(rc.instance);
-                if (rc.answer == Answer.NONE && in != null && in.killed()) {
-                    list.add(r);
-                    break;
-                }
-            }
-        }
-        return list;
-    }
-
-    /** Per killed instance, its unanswered requests: [GET and other idempotent, POST]. */
-    private Map<String, int[]> inFlightByInstance() {
-        Map<String, int[]> by = new LinkedHashMap<>();
-        for (var e : run.receipts.entrySet()) {
-            Request r = byId.get(e.getKey());
-            if (r == null) {
-                continue;
-            }
-            for (Receipt rc : e.getValue()) {
-                Instance in = run.instances.get(rc.instance);
-                if (rc.answer == Answer.NONE && in != null && in.killed()) {
-                    by.computeIfAbsent(rc.instance, k -> new int[2])[r.idempotent() ? 0 : 1]++;
-                }
-            }
-        }
-        return by;
-    }
-
-    private void writeFailures(Path file, List<Verdict> verdicts) throws IOException {
+    private void writeFailures(Path file, List<KillExplainer.Verdict> verdicts) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("id\tmethod\tpath\tstart_s\tend_s\tcause\texplained_by_kill\twhat_happened");
-        for (Verdict v : verdicts) {
+        for (KillExplainer.Verdict v : verdicts) {
             Request r = v.request();
             String tier = switch (v.tier()) {
                 case RECEIVED -> "received";
