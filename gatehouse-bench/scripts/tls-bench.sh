@@ -284,7 +284,7 @@ backend bench
 EOF
 
 # The config shape of issue 12 (docs/configuration.md): tls with certificates and provider,
-# http2 offered by ALPN. A build from before HTTP/2 to clients refuses the http2 section as an
+# http2 offered by ALPN. No admin API: side by side (--windows) both nodes would want its port. A build from before HTTP/2 to clients refuses the http2 section as an
 # unknown field: it is left out then (that build offers http/1.1 only and h2 is skipped).
 gatehouse_h2=0
 # (A jar's file names are stored uncompressed: grep finds them without unzip.)
@@ -308,6 +308,7 @@ pools:
       - { address: 127.0.0.1:$backend_port }
 access_log:
   enabled: false
+admin: false
 EOF
 done
 
