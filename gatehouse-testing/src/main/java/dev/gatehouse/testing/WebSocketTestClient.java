@@ -354,6 +354,18 @@ public final class WebSocketTestClient implements AutoCloseable {
     }
 
     /**
+     * Tells when the peer's Close frame arrived, as {@link System#nanoTime()}: taken on the event
+     * loop as the frame is read, before this client replies, so it precedes anything the peer does
+     * after reading the reply. Unlike the time at which {@link #awaitClose} returns, it does not
+     * depend on when the waiting thread is scheduled.
+     *
+     * @return the time, or 0 when no Close frame has arrived
+     */
+    public long closeFrameReceivedNanos() {
+        return handler.closeFrameNanos;
+    }
+
+    /**
      * Tells whether the TCP connection is still open.
      *
      * @return true while open

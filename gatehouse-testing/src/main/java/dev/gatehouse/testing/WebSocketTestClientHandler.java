@@ -41,6 +41,8 @@ final class WebSocketTestClientHandler extends ChannelInboundHandlerAdapter {
     final BlockingQueue<WebSocketMessage> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     final CompletableFuture<WebSocketClose> closed = new CompletableFuture<>();
+    /** {@link System#nanoTime()} when the peer's Close frame arrived, before any reply; 0 before. */
+    volatile long closeFrameNanos;
 
     private final WebSocketClientHandshaker handshaker;
     private final boolean replyToClose;
@@ -103,6 +105,7 @@ final class WebSocketTestClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        closeFrameNanos = System.nanoTime();
         int code = close.statusCode();
         String reason = code < 0 ? "" : close.reasonText();
         closeReceived = new WebSocketClose(code < 0 ? WebSocketClose.NO_STATUS : code, reason, true);
