@@ -8,8 +8,11 @@ import dev.gatehouse.bench.chaos.RunRecords.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The chaos report's analysis (see {@link ChaosReport}): whether a kill explains a failed request
@@ -186,26 +189,20 @@ final class KillExplainer {
 
     /** The client's requests that a killed instance had received and not answered. */
     List<Request> inFlightOnKilled() {
-        List<Request> list = new ArrayList<>();
-        for (var e : run.receipts.entrySet()) {
-            Request r = byId.get(e.getKey());
-            if (r == null) {
-                continue;
-            }
-            for (Receipt rc : e.getValue()) {
-                Instance in = run.instances.get(rc.instance);
-                if (rc.answer == Answer.NONE && in != null && in.killed()) {
-                    list.add(r);
-                    break;
-                }
-            }
-        }
-        return list;
+        Set<Request> requests = new LinkedHashSet<>();
+        forEachInHandWhenKilled((r, rc) -> requests.add(r));
+        return new ArrayList<>(requests);
     }
 
     /** Per killed instance, its unanswered requests: [GET and other idempotent, POST]. */
     Map<String, int[]> inFlightByInstance() {
         Map<String, int[]> by = new LinkedHashMap<>();
+        forEachInHandWhenKilled((r, rc) -> by.computeIfAbsent(rc.instance, k -> new int[2])[r.idempotent() ? 0 : 1]++);
+        return by;
+    }
+
+    /** Calls {@code visit} with each client request and its receipt by an instance killed before answering it. */
+    private void forEachInHandWhenKilled(BiConsumer<Request, Receipt> visit) {
         for (var e : run.receipts.entrySet()) {
             Request r = byId.get(e.getKey());
             if (r == null) {
@@ -214,11 +211,10 @@ final class KillExplainer {
             for (Receipt rc : e.getValue()) {
                 Instance in = run.instances.get(rc.instance);
                 if (rc.answer == Answer.NONE && in != null && in.killed()) {
-                    by.computeIfAbsent(rc.instance, k -> new int[2])[r.idempotent() ? 0 : 1]++;
+                    visit.accept(r, rc);
                 }
             }
         }
-        return by;
     }
 
     /** Seconds since the start of the load, e.g. {@code 12.345}. */
