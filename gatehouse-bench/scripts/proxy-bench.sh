@@ -128,20 +128,7 @@ for p in "${proxies[@]}"; do pick_port; port[$p]=$picked_port; done
 # ---------------------------------------------------------------- configs
 
 mkdir -p "$results_dir/conf/backend" "$results_dir/conf/nginx"
-body=$(head -c "$body_size" /dev/zero | tr '\0' 'a')
-{
-  nginx_conf_head backend 8192
-  cat <<EOF
-  server {
-    listen 127.0.0.1:$backend_port;
-    location / {
-      default_type text/plain;
-      return 200 "$body";
-    }
-  }
-}
-EOF
-} > "$results_dir/conf/backend/nginx.conf"
+write_fixed_body_backend "$backend_port" "$body_size"
 
 {
   nginx_conf_head nginx 8192

@@ -304,6 +304,27 @@ http {
 EOF
 }
 
+# Writes $results_dir/conf/backend/nginx.conf: the benchmarks' backend, one nginx worker on
+# 127.0.0.1:$1 answering every request with 200 and a body of $2 bytes ("aaa...").
+write_fixed_body_backend() { # port body_size
+  local body
+  mkdir -p "$results_dir/conf/backend"
+  body=$(head -c "$2" /dev/zero | tr '\0' 'a')
+  {
+    nginx_conf_head backend 8192
+    cat <<EOF
+  server {
+    listen 127.0.0.1:$1;
+    location / {
+      default_type text/plain;
+      return 200 "$body";
+    }
+  }
+}
+EOF
+  } > "$results_dir/conf/backend/nginx.conf"
+}
+
 # Prints, one a line, the arguments that run $nginx_bin in the foreground for instance $1, with
 # prefix $results_dir/conf/$1/ and config nginx.conf there (read with mapfile -t).
 nginx_args() { # name
