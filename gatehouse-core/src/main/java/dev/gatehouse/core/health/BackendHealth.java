@@ -57,6 +57,57 @@ final class BackendHealth {
         }
     }
 
+    /** What an active check's result changed; the pool logs it and starts a ramp after a comeback. */
+    enum CheckOutcome {
+        NONE,
+        /** Passing checks ended an ejection early: first-hand news that the backend is back. */
+        BACK_EARLY,
+        /** Passing checks made an unhealthy backend healthy. */
+        HEALTHY,
+        /** Failing checks made a healthy backend unhealthy ({@link #uncheckReason} says why). */
+        UNHEALTHY
+    }
+
+    /**
+     * Takes an active check's result: {@code rise} passes in a row make an unhealthy backend
+     * healthy (one before its first pass), and end an ejection early; {@code fall} failures in a
+     * row make a healthy one unhealthy (one before its first pass). Under the pool's lock.
+     *
+     * @return what changed (an ejection ends early only for a backend its checks call healthy, so
+     *         at most one thing changes)
+     */
+    CheckOutcome checkResult(boolean passed, String detail, int rise, int fall, long now) {
+        lastCheck = (passed ? "passed: " : "failed: ") + detail;
+        CheckOutcome outcome = CheckOutcome.NONE;
+        if (passed) {
+            failuresInARow = 0;
+            passesInARow++;
+            if (ejected() && checkHealthy && passesInARow >= rise) {
+                // Passing checks are first-hand news that a backend is back (a restarted app
+                // process, say): they end its ejection early, as Envoy does by default.
+                ejectedUntil = NEVER;
+                lastEjectionEnd = now;
+                outcome = CheckOutcome.BACK_EARLY;
+            }
+            if (!checkHealthy && passesInARow >= (unproven ? 1 : rise)) {
+                checkHealthy = true;
+                uncheckReason = "";
+                outcome = CheckOutcome.HEALTHY;
+            }
+            unproven = false;
+        } else {
+            passesInARow = 0;
+            failuresInARow++;
+            if (checkHealthy && (unproven || failuresInARow >= fall)) {
+                checkHealthy = false;
+                rampStart = NEVER;
+                uncheckReason = failuresInARow + " health check(s) failed in a row, the last: " + detail;
+                outcome = CheckOutcome.UNHEALTHY;
+            }
+        }
+        return outcome;
+    }
+
     boolean ejected() {
         return ejectedUntil != NEVER;
     }

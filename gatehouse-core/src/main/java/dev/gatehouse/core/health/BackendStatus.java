@@ -1,5 +1,8 @@
 package dev.gatehouse.core.health;
 
+import dev.gatehouse.core.backend.AdminState;
+import dev.gatehouse.core.config.SlowStartConfig;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -24,5 +27,30 @@ public record BackendStatus(BackendState state, String reason, long remainingNan
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(lastCheck, "lastCheck");
+    }
+
+    /** The status of a backend at {@code now}, from its health record and the pool's slow start. */
+    static BackendStatus of(BackendHealth h, long now, SlowStartConfig slowStart) {
+        AdminState admin = h.member.backend().admin();
+        if (admin == AdminState.MAINT) {
+            return new BackendStatus(BackendState.MAINTENANCE, "in maintenance by an operator", 0, 0, h.ejections, h.lastCheck);
+        }
+        if (h.draining || admin == AdminState.DRAIN) {
+            return new BackendStatus(BackendState.DRAINING, "drained by an operator", 0, 0, h.ejections, h.lastCheck);
+        }
+        if (h.ejected()) {
+            return new BackendStatus(BackendState.EJECTED, h.ejectReason, Math.max(0, h.ejectedUntil - now), 0,
+                    h.ejections, h.lastCheck);
+        }
+        if (!h.checkHealthy) {
+            return new BackendStatus(BackendState.UNHEALTHY, h.uncheckReason, 0, 0, h.ejections, h.lastCheck);
+        }
+        double share = SlowStartRamp.share(h, now, slowStart);
+        if (share < 1.0) {
+            long left = h.rampStart + slowStart.window().toNanos() - now;
+            return new BackendStatus(BackendState.SLOW_STARTING,
+                    String.format(Locale.ROOT, "ramping up: %.0f %% of its share", share * 100), left, share, h.ejections, h.lastCheck);
+        }
+        return new BackendStatus(BackendState.HEALTHY, "", 0, 1.0, h.ejections, h.lastCheck);
     }
 }

@@ -9,7 +9,6 @@ import dev.gatehouse.core.config.OutlierConfig;
 import dev.gatehouse.core.config.PanicConfig;
 import dev.gatehouse.core.config.SlowStartConfig;
 import dev.gatehouse.core.time.Clock;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -240,40 +239,20 @@ public final class PoolHealth implements SlowStart {
                 return;
             }
             long now = clock.nanoTime();
-            h.lastCheck = (passed ? "passed: " : "failed: ") + detail;
-            if (passed) {
-                h.failuresInARow = 0;
-                h.passesInARow++;
-                if (h.ejected() && h.checkHealthy && h.passesInARow >= check.rise()) {
-                    // Passing checks are first-hand news that a backend is back (a restarted app
-                    // process, say): they end its ejection early, as Envoy does by default.
-                    h.ejectedUntil = BackendHealth.NEVER;
-                    h.lastEjectionEnd = now;
-                    startRamp(h, now);
-                    LOG.info("pool {}: backend {} is back before its ejection ended ({} checks passed)", pool,
-                            h.member.backend().address(), h.passesInARow);
-                    changed = true;
-                }
-                if (!h.checkHealthy && h.passesInARow >= (h.unproven ? 1 : check.rise())) {
-                    h.checkHealthy = true;
-                    h.uncheckReason = "";
-                    startRamp(h, now);
-                    LOG.info("pool {}: backend {} is healthy again ({} checks passed)", pool, h.member.backend().address(),
-                            h.passesInARow);
-                    changed = true;
-                }
-                h.unproven = false;
-            } else {
-                h.passesInARow = 0;
-                h.failuresInARow++;
-                if (h.checkHealthy && (h.unproven || h.failuresInARow >= check.fall())) {
-                    h.checkHealthy = false;
-                    h.rampStart = BackendHealth.NEVER;
-                    h.uncheckReason = h.failuresInARow + " health check(s) failed in a row, the last: " + detail;
-                    LOG.warn("pool {}: backend {} is unhealthy: {}", pool, h.member.backend().address(), h.uncheckReason);
-                    changed = true;
-                }
+            BackendHealth.CheckOutcome outcome = h.checkResult(passed, detail, check.rise(), check.fall(), now);
+            var address = h.member.backend().address();
+            switch (outcome) {
+                case NONE -> { }
+                case BACK_EARLY -> LOG.info("pool {}: backend {} is back before its ejection ended ({} checks passed)",
+                        pool, address, h.passesInARow);
+                case HEALTHY -> LOG.info("pool {}: backend {} is healthy again ({} checks passed)", pool, address,
+                        h.passesInARow);
+                case UNHEALTHY -> LOG.warn("pool {}: backend {} is unhealthy: {}", pool, address, h.uncheckReason);
             }
+            if (outcome == BackendHealth.CheckOutcome.BACK_EARLY || outcome == BackendHealth.CheckOutcome.HEALTHY) {
+                startRamp(h, now);
+            }
+            changed = outcome != BackendHealth.CheckOutcome.NONE;
             if (changed) {
                 recompute(now);
             }
@@ -364,14 +343,8 @@ public final class PoolHealth implements SlowStart {
                         pool, h.member.backend().address(), reason, ejectedNow, byLoad.size(), o.maxEjectionPercent());
                 return;
             }
-            long base = o.baseEjection().toNanos();
-            if (h.ejections > 0 && h.lastEjectionEnd != 0) {
-                // Each base ejection time of good behaviour since the last ejection forgives one.
-                long forgiven = Math.max(0, (now - h.lastEjectionEnd) / base);
-                h.ejections = (int) Math.max(0, h.ejections - forgiven);
-            }
-            h.ejections++;
-            long length = Math.min(o.maxEjection().toNanos(), saturatedMultiply(base, h.ejections));
+            h.ejections = EjectionLength.forgiven(h.ejections, h.lastEjectionEnd, now, o) + 1;
+            long length = EjectionLength.of(h.ejections, o);
             h.ejectedUntil = now + length;
             h.ejectReason = reason;
             h.rampStart = BackendHealth.NEVER;
@@ -385,11 +358,6 @@ public final class PoolHealth implements SlowStart {
         if (changed) {
             listener.run();
         }
-    }
-
-    private static long saturatedMultiply(long a, long b) {
-        long r = a * b;
-        return (a != 0 && (r / a != b || r < 0)) ? Long.MAX_VALUE : r;
     }
 
     // ---------------------------------------------------------------- operator
@@ -433,22 +401,7 @@ public final class PoolHealth implements SlowStart {
             return 1.0;
         }
         BackendHealth h = byLoad.get(member.load());
-        return h == null ? 1.0 : share(h, now);
-    }
-
-    private double share(BackendHealth h, long now) {
-        long start = h.rampStart;
-        SlowStartConfig s = config.slowStart();
-        if (start == BackendHealth.NEVER || !s.enabled()) {
-            return 1.0;
-        }
-        long window = s.window().toNanos();
-        long elapsed = now - start;
-        if (elapsed >= window) {
-            return 1.0;
-        }
-        double min = s.minPercent() / 100.0;
-        return min + (1.0 - min) * Math.max(0, elapsed) / window;
+        return h == null ? 1.0 : SlowStartRamp.share(h, now, config.slowStart());
     }
 
     /** Guarded by the lock. */
@@ -472,34 +425,10 @@ public final class PoolHealth implements SlowStart {
         lock.lock();
         try {
             BackendHealth h = byLoad.get(member.load());
-            return h == null ? null : status(h, clock.nanoTime());
+            return h == null ? null : BackendStatus.of(h, clock.nanoTime(), config.slowStart());
         } finally {
             lock.unlock();
         }
-    }
-
-    private BackendStatus status(BackendHealth h, long now) {
-        AdminState admin = h.member.backend().admin();
-        if (admin == AdminState.MAINT) {
-            return new BackendStatus(BackendState.MAINTENANCE, "in maintenance by an operator", 0, 0, h.ejections, h.lastCheck);
-        }
-        if (h.draining || admin == AdminState.DRAIN) {
-            return new BackendStatus(BackendState.DRAINING, "drained by an operator", 0, 0, h.ejections, h.lastCheck);
-        }
-        if (h.ejected()) {
-            return new BackendStatus(BackendState.EJECTED, h.ejectReason, Math.max(0, h.ejectedUntil - now), 0,
-                    h.ejections, h.lastCheck);
-        }
-        if (!h.checkHealthy) {
-            return new BackendStatus(BackendState.UNHEALTHY, h.uncheckReason, 0, 0, h.ejections, h.lastCheck);
-        }
-        double share = share(h, now);
-        if (share < 1.0) {
-            long left = h.rampStart + config.slowStart().window().toNanos() - now;
-            return new BackendStatus(BackendState.SLOW_STARTING,
-                    String.format(java.util.Locale.ROOT, "ramping up: %.0f %% of its share", share * 100), left, share, h.ejections, h.lastCheck);
-        }
-        return new BackendStatus(BackendState.HEALTHY, "", 0, 1.0, h.ejections, h.lastCheck);
     }
 
     // ---------------------------------------------------------------- under the lock
@@ -510,10 +439,6 @@ public final class PoolHealth implements SlowStart {
      * @return whether the available list changed
      */
     private boolean recompute(long now) {
-        List<Member> up = new ArrayList<>(members.size());
-        List<Member> canaryUp = new ArrayList<>();
-        List<Member> notDraining = new ArrayList<>(members.size());
-        long deadline = BackendHealth.NEVER;
         for (Member m : members) {
             BackendHealth h = byLoad.get(m.load());
             if (h.ejected() && h.ejectedUntil <= now) {
@@ -526,42 +451,26 @@ public final class PoolHealth implements SlowStart {
                     startRamp(h, now);
                 }
             }
-            if (canaryVersion != null && canaryVersion.equals(m.backend().version())) {
-                if (!h.draining && m.backend().admin() == AdminState.READY && !h.ejected() && h.checkHealthy) {
-                    canaryUp.add(m);
-                }
-                continue;
-            }
-            if (h.draining || m.backend().admin() != AdminState.READY
-                    || (liveVersion != null && !liveVersion.equals(m.backend().version()))) {
-                continue;
-            }
-            notDraining.add(m);
-            if (h.ejected()) {
-                deadline = Math.min(deadline, h.ejectedUntil);
-            } else if (h.checkHealthy) {
-                up.add(m);
-            }
         }
+        MemberSets sets = MemberSets.of(members, byLoad, liveVersion, canaryVersion);
         PanicConfig p = config.panic();
-        boolean panic = !notDraining.isEmpty()
-                && (up.isEmpty() || up.size() * 100L < (long) p.thresholdPercent() * notDraining.size());
-        List<Member> next = !panic ? up : p.mode() == PanicConfig.Mode.FAIL_OPEN ? notDraining : List.of();
+        boolean panic = sets.panic(p);
+        List<Member> next = !panic ? sets.up() : p.mode() == PanicConfig.Mode.FAIL_OPEN ? sets.inService() : List.of();
         if (panic != panicking) {
             if (panic) {
-                LOG.warn("pool {}: panic, {} of {} backends available: {}", pool, up.size(), notDraining.size(),
+                LOG.warn("pool {}: panic, {} of {} backends available: {}", pool, sets.up().size(), sets.inService().size(),
                         p.mode() == PanicConfig.Mode.FAIL_OPEN ? "routing to all of them" : "answering 503");
             } else {
-                LOG.info("pool {}: panic over, {} of {} backends available", pool, up.size(), notDraining.size());
+                LOG.info("pool {}: panic over, {} of {} backends available", pool, sets.up().size(), sets.inService().size());
             }
             panicking = panic;
         }
-        nextDeadline = deadline;
-        if (!canaryUp.equals(canaryAvailable)) {
-            canaryAvailable = List.copyOf(canaryUp);
+        nextDeadline = sets.deadline();
+        if (!sets.canaryUp().equals(canaryAvailable)) {
+            canaryAvailable = List.copyOf(sets.canaryUp());
         }
-        if (!notDraining.equals(inService)) {
-            inService = List.copyOf(notDraining);
+        if (!sets.inService().equals(inService)) {
+            inService = List.copyOf(sets.inService());
         }
         if (next.equals(available)) {
             return false;
