@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 
 /**
  * What an {@link Exchange} may ask of the client side it serves, and nothing more: an HTTP/1.1
- * connection today ({@link ProxyHandler}), an HTTP/2 stream later. The exchange never reaches into
+ * connection ({@link ProxyHandler}) or an HTTP/2 stream ({@link StreamSide}). The exchange never reaches into
  * the connection's fields or pipeline; everything it needs (writing the response, asking for more
  * of the request, the two timers, its end) goes through here.
  *
@@ -17,14 +17,24 @@ import java.net.InetSocketAddress;
  */
 interface ClientSide {
 
-    /** The loop everything of this client side runs on. */
-    EventLoop eventLoop();
+    /**
+     * The channel the requests arrive on: the connection for HTTP/1.x, the stream's child channel
+     * for HTTP/2.
+     */
+    Channel channel();
+
+    /** The loop everything of this client side runs on: the channel's. */
+    default EventLoop eventLoop() {
+        return channel().eventLoop();
+    }
 
     /** How the client speaks, for the access log and the metrics: {@code h1} (HTTP/1.x) or {@code h2}. */
     String protocol();
 
-    /** A short id for log lines (the connection's). */
-    Object logId();
+    /** A short id for log lines: the channel's. */
+    default Object logId() {
+        return channel().id();
+    }
 
     /** The client's address. */
     InetSocketAddress remoteAddress();
@@ -36,8 +46,10 @@ interface ClientSide {
      */
     ConnectionTls tls();
 
-    /** The allocator for responses the proxy writes itself. */
-    ByteBufAllocator alloc();
+    /** The allocator for responses the proxy writes itself: the channel's. */
+    default ByteBufAllocator alloc() {
+        return channel().alloc();
+    }
 
     /** Queues a response part (head, content, or the last content); {@link #flush} sends it. */
     void write(Object responsePart);

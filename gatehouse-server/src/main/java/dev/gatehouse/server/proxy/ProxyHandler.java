@@ -1,12 +1,10 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.server.tls.ConnectionTls;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -282,18 +280,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     // ---------------------------------------------------------------- ClientSide
 
     @Override
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
-    }
-
-    @Override
     public String protocol() {
         return "h1";
-    }
-
-    @Override
-    public Object logId() {
-        return ctx.channel().id();
     }
 
     @Override
@@ -305,11 +293,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     public ConnectionTls tls() {
         // Worked out once per connection and kept on the channel by ConnectionTls itself.
         return ConnectionTls.of(ctx.channel());
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return ctx.alloc();
     }
 
     @Override

@@ -1,13 +1,11 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.server.tls.ConnectionTls;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -207,28 +205,18 @@ public final class StreamSide extends ChannelInboundHandlerAdapter implements Cl
     // ---------------------------------------------------------------- ClientSide
 
     @Override
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
     public String protocol() {
         return "h2";
     }
 
     @Override
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
-    }
-
-    @Override
-    public Object logId() {
-        return ctx.channel().id();
-    }
-
-    @Override
     public InetSocketAddress remoteAddress() {
         return remote;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return ctx.alloc();
     }
 
     @Override
