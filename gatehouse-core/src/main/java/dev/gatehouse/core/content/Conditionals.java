@@ -84,8 +84,9 @@ public final class Conditionals {
         }
         String ifNoneMatch = joined(request, "If-None-Match");
         if (ifNoneMatch != null) {
-            List<EntityTag> tags = EntityTag.isAny(ifNoneMatch) ? null : EntityTag.parseList(ifNoneMatch);
-            if (EntityTag.isAny(ifNoneMatch) || (tags != null && anyMatches(tags, currentTag, false))) {
+            boolean any = EntityTag.isAny(ifNoneMatch);
+            List<EntityTag> tags = any ? null : EntityTag.parseList(ifNoneMatch);
+            if (any || anyMatches(tags, currentTag, false)) {
                 return getOrHead ? Outcome.NOT_MODIFIED : Outcome.PRECONDITION_FAILED;
             }
             if (tags != null) {

@@ -24,13 +24,15 @@ import java.util.List;
  *   <li>{@link Unsatisfiable}: the representation is empty, or no range is satisfiable: every
  *       {@code first-} is at or past the end and every suffix is {@code -0} (§14.1.1).</li>
  *   <li>{@link Ignored} as a denial-of-service guard (§14.2 allows ignoring "more than two
- *       overlapping ranges" and lists that look like an attack), see {@link RangeSets#abuse}:
- *       the satisfiable ranges add up to more than twice the representation, or more than one of
- *       them overlaps the ones that start before it.</li>
+ *       overlapping ranges" and lists that look like an attack): the satisfiable ranges add up to
+ *       more than twice the representation (such as {@code bytes=0-,0-,0-}), or, taken in order of
+ *       their first byte, more than one of them starts inside the ranges before it. Many small
+ *       disjoint ranges are bounded by {@code maxRanges}.</li>
  *   <li>{@link Ranges}: the satisfiable ranges, clamped to the representation (a {@code last}
- *       past the end, a suffix longer than the representation), then coalesced as
- *       {@link RangeSets#coalesce} describes: ranges that overlap or touch merge into one, which
- *       takes the place of the earliest of them, so the parts keep the request's order.</li>
+ *       past the end, a suffix longer than the representation), then coalesced: ranges that
+ *       overlap or touch ({@code 0-9} and {@code 10-19}) merge into one, which takes the place of
+ *       the earliest of them, so the parts keep the request's order (§14.6) less the ranges merged
+ *       away. Ranges apart by a gap stay apart, however small the gap.</li>
  * </ol>
  */
 public final class RangeRequest {
