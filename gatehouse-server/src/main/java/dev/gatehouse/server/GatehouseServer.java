@@ -7,6 +7,8 @@ import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.files.FileCatalog;
+import dev.gatehouse.server.files.FileLookup;
 import dev.gatehouse.server.admin.AdminServer;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.deploy.Deployer;
@@ -61,8 +63,14 @@ public final class GatehouseServer implements AutoCloseable {
     /** How long a new process may take to start and serve before a restart gives up on it. */
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Remembered paths (and so open files at most) of the static routes' file cache. */
+    private static final int FILE_CATALOG_ENTRIES = 4096;
+    /** How late a changed file on disk may be seen: nginx's open_file_cache_valid is 60 s; a deploy wants less. */
+    private static final Duration FILE_CATALOG_VALID = Duration.ofSeconds(1);
+
     private final GatehouseConfig config;
     private final Transport transport;
+    private final FileCatalog files = new FileCatalog(FILE_CATALOG_ENTRIES, FILE_CATALOG_VALID, clock);
     private final EventLoopGroup group;
     private final SnapshotHolder snapshots;
     private final UpstreamPools upstreams;
@@ -262,7 +270,7 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i)), inherited);
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), new FileLookup(files)), inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
@@ -383,6 +391,7 @@ public final class GatehouseServer implements AutoCloseable {
         }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        files.close();
         metrics.close();
         LOG.info("stopped");
     }

@@ -25,7 +25,8 @@ final class ConfigWalker {
     private static final List<String> ROOT_KEYS =
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
-    private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "max_request_body", "rate_limit");
+    private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "max_request_body",
+            "rate_limit");
 
     // Letters, digits and '-' in dot-separated labels; the "*." of a wildcard is checked apart.
     private static final Pattern HOST = Pattern.compile("[a-z0-9-]+(\\.[a-z0-9-]+)*");
@@ -251,21 +252,24 @@ final class ConfigWalker {
         Long maxBody = null;
         RateLimitConfig rateLimit = null;
         RedirectConfig redirect = null;
+        StaticConfig files = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "host" -> host = routeHost(in.string(f.value(), f.path()), f.path());
                 case "path_prefix" -> prefix = pathPrefix(in.string(f.value(), f.path()), f.path());
                 case "pool" -> pool = poolRef(in.string(f.value(), f.path()), f.path(), poolNames);
                 case "redirect" -> redirect = new RedirectWalker(in).redirect(f.value(), f.path());
+                case "static" -> files = new StaticWalker(in).files(f.value(), f.path());
                 case "max_request_body" -> maxBody = in.size(f.value(), f.path(), 0, Long.MAX_VALUE);
                 case "rate_limit" -> rateLimit = new RateLimitWalker(in).rateLimit(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
-        if (!fields.has("pool") && !fields.has("redirect")) {
-            in.missing(Paths.child(path, "pool"), "the name of a pool, or a redirect");
-        } else if (fields.has("pool") && fields.has("redirect")) {
-            in.error(Paths.child(path, "redirect"), "set together with pool (expected: one of them: a route either sends to a pool or redirects)");
+        if (!fields.has("pool") && !fields.has("redirect") && !fields.has("static")) {
+            in.missing(Paths.child(path, "pool"), "the name of a pool, a redirect or static files");
+        } else if (fields.has("redirect") && (fields.has("pool") || fields.has("static"))) {
+            in.error(Paths.child(path, "redirect"), "set together with " + (fields.has("pool") ? "pool" : "static")
+                    + " (expected: one of them: a route sends to a pool, redirects, or serves static files)");
         }
         if (in.errorCount() != mark) {
             return null;
@@ -276,7 +280,8 @@ final class ConfigWalker {
         Long mb = maxBody;
         RateLimitConfig rl = rateLimit;
         RedirectConfig rd = redirect;
-        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p, mb, rl, rd));
+        StaticConfig st = files;
+        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p, mb, rl, rd, st));
     }
 
     private String routeHost(String text, String path) {

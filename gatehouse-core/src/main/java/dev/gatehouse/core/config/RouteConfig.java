@@ -3,28 +3,37 @@ package dev.gatehouse.core.config;
 import java.util.Objects;
 
 /**
- * Sends requests whose host and path match to a pool, or answers them with a redirect: exactly one
- * of {@code pool} and {@code redirect} is set.
+ * Sends requests whose host and path match to a pool, answers them with a redirect, or serves them
+ * from static files (with the pool, if one is named, for the requests no file answers): a route has a
+ * pool, a redirect or static files, and only static files may come with a pool.
  *
  * @param host           an exact host ({@code api.example.com}), a wildcard ({@code *.example.com}:
  *                       any subdomain, at any depth), or {@code null} for any host; lower case, no port
  * @param pathPrefix     the path must start with it; starts with {@code /}
- * @param pool           the name of the pool that serves the matched requests; {@code null} for a redirect
+ * @param pool           the name of the pool that serves the matched requests (with static files: those no
+ *                       file answers); {@code null} for a redirect, or static files alone
  * @param maxRequestBody the largest request body in bytes on this route (0: no limit), in place of
  *                       {@link LimitsConfig#maxRequestBody()}; {@code null} to keep that one
  * @param rateLimit      the route's request rate limit, or {@code null} for none
- * @param redirect       the redirect that answers the matched requests, or {@code null} when a pool serves them
+ * @param redirect       the redirect that answers the matched requests, or {@code null}
+ * @param staticFiles    the static files that answer the matched requests, or {@code null}
  */
 public record RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
-                          RedirectConfig redirect) {
+                          RedirectConfig redirect, StaticConfig staticFiles) {
 
     /** Validates the parts. */
     public RouteConfig {
         Objects.requireNonNull(pathPrefix, "pathPrefix");
-        if ((pool == null) == (redirect == null)) {
-            throw new IllegalArgumentException(pool == null
-                    ? "pool: missing (expected: the name of a pool, or a redirect)"
-                    : "redirect: set together with pool " + pool + " (expected: one of them)");
+        if (redirect != null && (pool != null || staticFiles != null)) {
+            throw new IllegalArgumentException("redirect: set together with " + (pool != null ? "pool " + pool : "static")
+                    + " (expected: one of them)");
+        }
+        if (pool == null && redirect == null && staticFiles == null) {
+            throw new IllegalArgumentException("pool: missing (expected: the name of a pool, a redirect or static files)");
+        }
+        if (staticFiles != null && staticFiles.versioned() && pool == null) {
+            throw new IllegalArgumentException("static: the root names {version}, which is the live version of the route's"
+                    + " pool, and the route has none (expected: a pool beside static)");
         }
         if (!pathPrefix.startsWith("/")) {
             throw new IllegalArgumentException("path_prefix: \"" + pathPrefix + "\" (expected: starts with /)");
@@ -34,9 +43,15 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
         }
     }
 
+    /** A route to a pool, or a redirect. */
+    public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
+                       RedirectConfig redirect) {
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, null);
+    }
+
     /** A route to a pool. */
     public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit) {
-        this(host, pathPrefix, pool, maxRequestBody, rateLimit, null);
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, null, null);
     }
 
     /** A route to a pool without limits of its own. */
@@ -46,7 +61,12 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
 
     /** A route that answers with {@code redirect}, without limits of its own. */
     public static RouteConfig redirecting(String host, String pathPrefix, RedirectConfig redirect) {
-        return new RouteConfig(host, pathPrefix, null, null, null, Objects.requireNonNull(redirect, "redirect"));
+        return new RouteConfig(host, pathPrefix, null, null, null, Objects.requireNonNull(redirect, "redirect"), null);
+    }
+
+    /** A route that serves {@code files}, with {@code fallbackPool} (or null) for what no file answers. */
+    public static RouteConfig serving(String host, String pathPrefix, StaticConfig files, String fallbackPool) {
+        return new RouteConfig(host, pathPrefix, fallbackPool, null, null, null, Objects.requireNonNull(files, "files"));
     }
 
     /**

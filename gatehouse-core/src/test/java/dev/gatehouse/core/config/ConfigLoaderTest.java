@@ -254,7 +254,7 @@ final class ConfigLoaderTest {
                         + "pools: {web: {}}", "listeners[1].bind",
                         "\"127.0.0.1:1\" (expected: an address not already bound by listeners[0])"),
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{path_prefix: /a}]}]\npools: {web: {}}",
-                        "listeners[0].routes[0].pool", "missing (expected: the name of a pool, or a redirect)"),
+                        "listeners[0].routes[0].pool", "missing (expected: the name of a pool, a redirect or static files)"),
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web, path_prefix: api}]}]\npools: {web: {}}",
                         "listeners[0].routes[0].path_prefix", "\"api\" (expected: a path starting with /)"),
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web, path_prefix: \"/a b\"}]}]\npools: {web: {}}",

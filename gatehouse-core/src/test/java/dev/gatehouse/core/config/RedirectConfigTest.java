@@ -74,8 +74,8 @@ final class RedirectConfigTest {
         String at = "listeners[0].routes[0]";
         return Stream.of(
                 Arguments.of("{ pool: web, redirect: {} }", at + ".redirect",
-                        "set together with pool (expected: one of them: a route either sends to a pool or redirects)"),
-                Arguments.of("{ path_prefix: / }", at + ".pool", "missing (expected: the name of a pool, or a redirect)"),
+                        "set together with pool (expected: one of them: a route sends to a pool, redirects, or serves static files)"),
+                Arguments.of("{ path_prefix: / }", at + ".pool", "missing (expected: the name of a pool, a redirect or static files)"),
                 Arguments.of("{ redirect: https }", at + ".redirect", "\"https\" (expected: a map)"),
                 Arguments.of("{ redirect: { scheme: ftp } }", at + ".redirect.scheme", "\"ftp\" (expected one of: http, https)"),
                 Arguments.of("{ redirect: { port: 0 } }", at + ".redirect.port", "0 (expected: an integer 1-65535)"),
@@ -114,7 +114,7 @@ final class RedirectConfigTest {
     @Test
     void record_needsExactlyOneOfPoolAndRedirect() {
         assertThatThrownBy(() -> new RouteConfig(null, "/", null, null, null, null))
-                .hasMessage("pool: missing (expected: the name of a pool, or a redirect)");
+                .hasMessage("pool: missing (expected: the name of a pool, a redirect or static files)");
         assertThatThrownBy(() -> new RouteConfig(null, "/", "web", null, null, RedirectConfig.toHttps()))
                 .hasMessage("redirect: set together with pool web (expected: one of them)");
         assertThat(RouteConfig.redirecting(null, "/", RedirectConfig.toHttps()).pool()).isNull();

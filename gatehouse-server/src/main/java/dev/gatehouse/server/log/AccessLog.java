@@ -84,6 +84,9 @@ public final class AccessLog {
             if (r.tls() != null) {
                 g.writeStringField("tls", r.tls());
             }
+            if (r.served() != null) {
+                g.writeStringField("served", r.served());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

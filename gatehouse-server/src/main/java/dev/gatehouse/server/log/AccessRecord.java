@@ -22,6 +22,7 @@ package dev.gatehouse.server.log;
  * @param error            why the proxy failed or cut the exchange, or {@code null}
  * @param protocol         how the client spoke: {@code h1} (HTTP/1.x) or {@code h2} (an HTTP/2 stream)
  * @param tls              the client connection's TLS version ({@code TLSv1.3}), or {@code null} on plaintext
+ * @param served           what answered without a backend: {@code static} (a static file), or {@code null}
  */
 public record AccessRecord(
         long timeMillis,
@@ -42,5 +43,6 @@ public record AccessRecord(
         long epoch,
         String error,
         String protocol,
-        String tls) {
+        String tls,
+        String served) {
 }

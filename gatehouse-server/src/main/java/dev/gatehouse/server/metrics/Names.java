@@ -32,6 +32,8 @@ final class Names {
     static final String EVENT_LOOP_LAG = "gatehouse.event.loop.lag";
     static final String CLIENT_REQUESTS = "gatehouse.client.requests";
     static final String H2_STREAMS_REFUSED = "gatehouse.h2.streams.refused";
+    static final String STATIC_RESPONSES = "gatehouse.static.responses";
+    static final String STATIC_BYTES = "gatehouse.static.bytes";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -50,6 +52,8 @@ final class Names {
     static final String TLS = "tls";
     /** Why an HTTP/2 stream was refused before it became an exchange: {@code malformed}, {@code connect}, {@code stream_error}. */
     static final String REASON = "reason";
+    /** A route, as {@code host/prefix} with {@code *} for any host: {@code * /static/} reads {@code *}{@code /static/}. */
+    static final String ROUTE = "route";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

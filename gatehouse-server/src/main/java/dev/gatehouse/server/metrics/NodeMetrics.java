@@ -65,6 +65,8 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final Counter[] limitRejections;
     /** Requests per listener (by index; boxed indices are cached), protocol and TLS version. */
     private final java.util.concurrent.ConcurrentMap<Integer, Counter[]> clientRequests = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Static answers by route: per status class, then bytes ({@link #staticServed}). */
+    private final java.util.concurrent.ConcurrentMap<String, Counter[]> staticCounters = new java.util.concurrent.ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<String, PoolMeters> pools = new HashMap<>();
     /** Guarded by this. */
@@ -253,6 +255,30 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     @Override
     public void limitHit(ClientLimit limit) {
         limitRejections[limit.ordinal()].increment();
+    }
+
+    /**
+     * Counts a static answer by route and status class, and its bytes. The routes come from the
+     * configuration, so the series are bounded; looked up without a lock once the route was seen.
+     */
+    @Override
+    public void staticServed(String route, int status, long bytes) {
+        Counter[] c = staticCounters.computeIfAbsent(route, this::routeCounters);
+        int cls = Math.min(Math.max(status / 100, 1), 5);
+        c[cls - 1].increment();
+        c[5].increment(bytes);
+    }
+
+    /** A route's static counters: one per status class (1xx to 5xx), then its bytes. */
+    private Counter[] routeCounters(String route) {
+        Counter[] c = new Counter[6];
+        for (int i = 0; i < 5; i++) {
+            c[i] = Counter.builder(Names.STATIC_RESPONSES).tag(Names.ROUTE, route).tag(Names.CODE, (i + 1) + "xx")
+                    .description("Answers a static route made from its files, by status class").register(registry);
+        }
+        c[5] = Counter.builder(Names.STATIC_BYTES).tag(Names.ROUTE, route).baseUnit("bytes")
+                .description("Body bytes a static route sent from its files").register(registry);
+        return c;
     }
 
     /** Every metric in the Prometheus text format, version 0.0.4 ({@link #CONTENT_TYPE}). */

@@ -157,6 +157,22 @@ final class Endings {
         client.exchangeDone(exchange, !close);
     }
 
+    /**
+     * The route's own answer ({@link StaticAnswer}) was queued whole: counted and logged like any
+     * answer, with no backend.
+     *
+     * @param close whether the answer announced {@code Connection: close}
+     */
+    void answered(int code, boolean close) {
+        if (!exchange.finish()) {
+            return;
+        }
+        exchange.facts().status(code);
+        release(Outcome.SUCCESS);
+        ExchangeLog.ended(context, exchange, null);
+        client.exchangeDone(exchange, !close);
+    }
+
     /** Cuts the exchange: both connections close, because neither side's framing can be trusted. */
     void abort(String why, Outcome outcome) {
         if (!exchange.finish()) {
@@ -195,6 +211,7 @@ final class Endings {
         // A retry may be waiting for a slot: leave the queue at once.
         exchange.queue().cancel();
         exchange.body().release();
+        exchange.releaseLocal();
         if (exchange.currentTry() != null) {
             exchange.currentTry().abandon(outcome);
         }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code CONNECTING}, {@code SENDING} and {@code AWAITING_HEAD} (one {@link BackendTry} at a time, with
  * the head {@link UpstreamHead} made ready for it; a failed try is judged by {@link TryFailures}, and a
  * retry starts another), {@code STREAMING} (the response head went to the client; from then on only
- * a cut can end it badly), {@code REDIRECTING} (a redirect route answers by itself,
- * {@link RedirectAnswer}), {@code TUNNEL} (a {@code 101}, {@link TunnelHandoff}), {@code DONE}. The
+ * a cut can end it badly), {@code LOCAL} (the route answers by itself: a redirect,
+ * {@link RedirectAnswer}, or a static file, {@link StaticAnswer}), {@code TUNNEL} (a {@code 101}, {@link TunnelHandoff}), {@code DONE}. The
  * request body is a dimension of its own (it may still stream while the response does):
  * {@link RequestBody}. The exchange ends exactly once ({@link Endings}): the response completed
  * ({@link Endings#responseEnded}), the proxy answered with an error before any response byte
@@ -65,8 +65,8 @@ final class Exchange {
     private RequestHead head = RequestHead.UNCHECKED;
     private boolean clientKeepAlive;
     private PoolSnapshot pool;
-    /** A redirect route's answer while it reads and drops the request body; null otherwise. */
-    private RedirectAnswer redirect;
+    /** The route's own answer (a redirect, a static file) while it is made; null when a backend answers. */
+    private LocalAnswer local;
     /** The current try, or the last one once the exchange ended; null before any. */
     private BackendTry current;
     /** The backends tried so far, and what the balancer may read of the request. */
@@ -118,11 +118,23 @@ final class Exchange {
             return;
         }
         if (route.redirect() != null) {
-            state = ExchangeState.REDIRECTING;
+            state = ExchangeState.LOCAL;
             // Set before it starts: it may read body parts, which come back through clientContent at once.
-            redirect = new RedirectAnswer(this, client, route.redirect());
+            RedirectAnswer redirect = new RedirectAnswer(this, client, route.redirect());
+            local = redirect;
             redirect.start(request, head.contentLength());
             return;
+        }
+        if (route.staticFiles() != null) {
+            StaticAnswer files = new StaticAnswer(this, client, context, route);
+            state = ExchangeState.LOCAL;
+            local = files;
+            if (files.start(request, route.pathPrefix(), head.target().path(), pool)) {
+                return;
+            }
+            // No file answers: the route's pool does.
+            local = null;
+            state = ExchangeState.HEAD;
         }
         body.keepLimit(pool.config().retry().bufferBody());
         slots.first(facts.startNanos());
@@ -246,8 +258,8 @@ final class Exchange {
                     refused == ProxyError.BODY_TOO_LARGE ? ClientLimit.REQUEST_BODY : null);
             return;
         }
-        if (redirect != null) {
-            redirect.content(content);
+        if (local != null) {
+            local.content(content);
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -270,7 +282,9 @@ final class Exchange {
 
     /** The client's writability changed. */
     void clientWritabilityChanged() {
-        if (current != null) {
+        if (local != null) {
+            local.clientWritabilityChanged();
+        } else if (current != null) {
             current.clientWritabilityChanged();
         }
     }
@@ -326,6 +340,13 @@ final class Exchange {
 
     QueueWait queue() {
         return slots.queue();
+    }
+
+    /** Gives back what the route's own answer holds (an open file), if any. */
+    void releaseLocal() {
+        if (local != null) {
+            local.release();
+        }
     }
 
     BackendTry currentTry() {

@@ -16,6 +16,10 @@ final class ExchangeFacts {
     /** The status sent to the client; 0 while none was. */
     private int status;
     private long bytesOut;
+    /** What answered without a backend ({@code static}), or null. */
+    private String served;
+    /** The route that answered by itself, as {@code host/prefix}; null with {@link #served}. */
+    private String servedRoute;
 
     /** @param startNanos when the request head arrived, on the node's clock */
     ExchangeFacts(ClientSide client, TriedBackends tried, QueueWait queue, long startNanos) {
@@ -41,6 +45,22 @@ final class ExchangeFacts {
 
     long bytesOut() {
         return bytesOut;
+    }
+
+    /** Marks the exchange as answered by the node itself: {@code static} for a static file, by {@code route}. */
+    void served(String what, String route) {
+        served = what;
+        servedRoute = route;
+    }
+
+    /** The route that answered by itself ({@link #served}), as {@code host/prefix}; null otherwise. */
+    String servedRoute() {
+        return servedRoute;
+    }
+
+    /** What answered without a backend ({@code static}), or null for a backend or an error. */
+    String served() {
+        return served;
     }
 
     /** When the request head arrived, on the node's clock. */

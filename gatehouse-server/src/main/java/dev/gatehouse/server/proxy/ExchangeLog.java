@@ -44,8 +44,12 @@ final class ExchangeLog {
         ExchangeFacts f = e.facts();
         long upstreamStart = upstreamStartNanos(e);
         // Metrics first: they count every exchange, whether or not the access log is on.
-        context.recorder().ended(pool == null ? null : pool.name(), backend, f.status(), now - f.startNanos(),
-                upstreamStart < 0 ? -1 : now - upstreamStart);
+        // A static answer is the route's, not its pool's: the pool's meters count what backends did.
+        context.recorder().ended(pool == null || f.served() != null ? null : pool.name(), backend, f.status(),
+                now - f.startNanos(), upstreamStart < 0 ? -1 : now - upstreamStart);
+        if (f.servedRoute() != null) {
+            context.recorder().staticServed(f.servedRoute(), f.status(), f.bytesOut());
+        }
         context.recorder().clientRequest(context.listenerIndex(), f.protocol(), f.tlsProtocol());
         if (context.accessLog().enabled()) {
             access(context, e, now, error);
@@ -72,7 +76,8 @@ final class ExchangeLog {
                 pool == null ? -1 : pool.epoch(),
                 error,
                 f.protocol(),
-                f.tlsProtocol()));
+                f.tlsProtocol(),
+                f.served()));
     }
 
     /** When the last try started (its slot granted), on the node's clock; -1 when there was no try. */

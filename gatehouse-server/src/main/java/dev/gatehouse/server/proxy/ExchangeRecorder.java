@@ -55,4 +55,15 @@ public interface ExchangeRecorder {
      */
     default void h2StreamRefused(String reason) {
     }
+
+    /**
+     * A route answered by itself from static files (with {@link #ended}, whose pool is then null).
+     * Called on an event loop; must not block.
+     *
+     * @param route  the route, as {@code host/prefix} ({@code *} for any host)
+     * @param status the status sent
+     * @param bytes  the body bytes sent
+     */
+    default void staticServed(String route, int status, long bytes) {
+    }
 }

@@ -15,10 +15,11 @@ enum ExchangeState {
     /** The response head went to the client; its body is streaming. */
     STREAMING,
     /**
-     * A redirect route answers by itself, without a backend: a small request body is read and
-     * dropped first, so that the connection can carry the next request ({@link RedirectAnswer}).
+     * The route answers by itself, without a backend: a redirect (a small request body is read and
+     * dropped first, so that the connection can carry the next request; {@link RedirectAnswer}), or
+     * a static file ({@link StaticAnswer}).
      */
-    REDIRECTING,
+    LOCAL,
     /** The backend switched protocols ({@code 101}): the connections are a tunnel until one side ends it. */
     TUNNEL,
     /** Ended; nothing more happens. */

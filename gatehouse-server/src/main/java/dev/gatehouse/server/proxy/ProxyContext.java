@@ -8,6 +8,7 @@ import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.files.FileLookup;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.tls.TlsListener;
 import dev.gatehouse.server.tunnel.TunnelRegistry;
@@ -34,6 +35,8 @@ import java.util.random.RandomGenerator;
  * @param tunnels       the node's open tunnels (WebSockets and other upgrades)
  * @param limits        the limits on what a client controls, and their counting and logging
  * @param clock         the node's monotonic clock, the one the decisions read (deadlines are on it)
+ * @param wallClock     the node's calendar clock ({@code Date}, and dates in conditional requests)
+ * @param files         finds the files of static routes (the node's file cache behind it)
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -49,7 +52,9 @@ public record ProxyContext(
         RetryPolicy retries,
         TunnelRegistry tunnels,
         ClientLimits limits,
-        Clock clock) {
+        Clock clock,
+        WallClock wallClock,
+        FileLookup files) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -58,11 +63,11 @@ public record ProxyContext(
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
-                                  TunnelRegistry tunnels, TlsListener tls) {
+                                  TunnelRegistry tunnels, TlsListener tls, FileLookup files) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
-                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock);
+                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files);
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

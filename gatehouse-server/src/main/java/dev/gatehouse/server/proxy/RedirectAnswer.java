@@ -19,7 +19,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * answered at once with {@code Connection: close}. A 307 or 308 tells the client to send the body
  * again to the new location, so nothing is lost. Loop-confined.
  */
-final class RedirectAnswer {
+final class RedirectAnswer implements LocalAnswer {
 
     /** The most request body read and dropped to keep the connection; past it the answer closes it. */
     static final long MAX_DISCARD = 64 * 1024;
@@ -57,7 +57,8 @@ final class RedirectAnswer {
     }
 
     /** A part of the body: dropped; the answer goes with the last part, or once the body is too large to wait for. */
-    void content(HttpContent content) {
+    @Override
+    public void content(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         content.release();
         client.touchClientTimer();

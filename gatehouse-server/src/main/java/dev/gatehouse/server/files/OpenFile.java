@@ -1,0 +1,84 @@
+package dev.gatehouse.server.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An open regular file and what was known about it when it was opened, shared by the
+ * {@link FileCatalog} and every response that is sending it. Reference counted: the catalog holds
+ * one reference while the file is cached, each response one while it sends; the descriptor closes
+ * when the last is released, so a file evicted or replaced mid-response is still read to the end
+ * (on Linux, even after it was deleted: the open descriptor keeps its data). Thread-safe.
+ */
+public final class OpenFile {
+
+    private final FileChannel channel;
+    private final Path realPath;
+    private final long size;
+    private final long modifiedMillis;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    OpenFile(FileChannel channel, Path realPath, long size, long modifiedMillis) {
+        this.channel = channel;
+        this.realPath = realPath;
+        this.size = size;
+        this.modifiedMillis = modifiedMillis;
+    }
+
+    /** The file, for positional reads and transfers; never closed by the caller. */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /** The file's path with every symbolic link resolved. */
+    public Path realPath() {
+        return realPath;
+    }
+
+    /** The size when it was opened (the bytes a response promises). */
+    public long size() {
+        return size;
+    }
+
+    /** The modification time when it was opened, epoch milliseconds. */
+    public long modifiedMillis() {
+        return modifiedMillis;
+    }
+
+    /**
+     * Takes a reference, unless the file was already closed (evicted and released by everyone):
+     * the caller then looks the file up again.
+     */
+    public boolean tryRetain() {
+        for (;;) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a reference back; the last one closes the file. */
+    public void release() {
+        int n = refs.decrementAndGet();
+        if (n == 0) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing a file opened for reading loses nothing; there is no one to tell.
+            }
+        } else if (n < 0) {
+            throw new IllegalStateException("released more often than retained: " + realPath);
+        }
+    }
+
+    /** The references held now, for tests. */
+    int refCount() {
+        return refs.get();
+    }
+}
