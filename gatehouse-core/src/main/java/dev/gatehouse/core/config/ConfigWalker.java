@@ -52,7 +52,8 @@ final class ConfigWalker {
         SettingsWalker settings = new SettingsWalker(in);
 
         List<ListenerConfig> listeners = null;
-        Map<String, PoolConfig> poolConfigs = null;
+        // A node that only serves files or redirects needs no pool.
+        Map<String, PoolConfig> poolConfigs = Map.of();
         TimeoutsConfig timeouts = TimeoutsConfig.DEFAULTS;
         LimitsConfig limits = LimitsConfig.DEFAULTS;
         UpstreamConfig upstream = UpstreamConfig.DEFAULTS;
@@ -76,9 +77,6 @@ final class ConfigWalker {
         }
         if (!fields.has("listeners")) {
             in.missing("listeners", "a list of listeners");
-        }
-        if (!fields.has("pools")) {
-            in.missing("pools", "a map of pool names to pools");
         }
         if (listeners != null && admin != null) {
             adminClash(admin, listeners);
@@ -116,10 +114,14 @@ final class ConfigWalker {
 
     /**
      * The pool names the file declares, valid or not, so routes are checked against what the author
-     * wrote; {@code null} when {@code pools} is absent or not a map, which is reported there instead.
+     * wrote: none when {@code pools} is absent; {@code null} when it is not a map, which is reported
+     * there instead.
      */
     private static Set<String> declaredPools(JsonNode pools) {
-        if (pools == null || !pools.isObject()) {
+        if (pools == null || pools.isNull()) {
+            return Set.of();
+        }
+        if (!pools.isObject()) {
             return null;
         }
         Set<String> names = new LinkedHashSet<>();

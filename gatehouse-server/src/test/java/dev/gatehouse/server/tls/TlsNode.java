@@ -26,6 +26,14 @@ final class TlsNode implements AutoCloseable {
                 () -> ConfigLoader.load(config)));
     }
 
+    /** Starts a node from a whole config file's text. */
+    static TlsNode startYaml(Path dir, String yaml) throws Exception {
+        Path config = dir.resolve("gatehouse.yaml");
+        Files.writeString(config, yaml);
+        return new TlsNode(config, GatehouseServer.start(ConfigLoader.load(config), StateStore.NONE,
+                () -> ConfigLoader.load(config)));
+    }
+
     static String yaml(String backend, String tls) {
         return """
                 listeners:
