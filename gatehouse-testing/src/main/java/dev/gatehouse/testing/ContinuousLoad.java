@@ -116,7 +116,9 @@ public final class ContinuousLoad implements AutoCloseable {
                     client.close();
                     client = null;
                 }
-                samples.add(new Sample(id, path, sent, System.nanoTime(), r.status(), r.header(StubBackend.BACKEND_HEADER)));
+                String text = r.bodyText();
+                samples.add(new Sample(id, path, sent, System.nanoTime(), r.status(), r.header(StubBackend.BACKEND_HEADER),
+                        text.length() > Sample.BODY_START ? text.substring(0, Sample.BODY_START) : text));
                 synchronized (progress) {
                     completed++;
                     progress.notifyAll();
@@ -253,8 +255,13 @@ public final class ContinuousLoad implements AutoCloseable {
      * @param answeredNanos when the whole response had been read
      * @param status the response status
      * @param backend the {@link StubBackend#BACKEND_HEADER} of the response, or null
+     * @param bodyStart the body's first {@value #BODY_START} characters (what a file the node served says)
      */
-    public record Sample(String id, String path, long sentNanos, long answeredNanos, int status, String backend) {
+    public record Sample(String id, String path, long sentNanos, long answeredNanos, int status, String backend,
+                         String bodyStart) {
+
+        /** How much of each body a sample keeps. */
+        public static final int BODY_START = 64;
 
         /** Checks the fields. */
         public Sample {

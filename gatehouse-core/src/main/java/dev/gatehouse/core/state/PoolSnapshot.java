@@ -53,6 +53,27 @@ public record PoolSnapshot(String name, PoolConfig config, List<Member> members,
         return versions == null ? null : versions.live();
     }
 
+    /**
+     * The version that serves: the live one, or before any cutover the version every member
+     * carries; null when members of several versions all serve. What a versioned static root is
+     * filled with, so that a pool's assets are its app's.
+     */
+    public String servingVersion() {
+        if (versions != null) {
+            return versions.live();
+        }
+        String common = null;
+        for (Member m : members) {
+            String v = m.backend().version();
+            if (common == null) {
+                common = v;
+            } else if (!common.equals(v)) {
+                return null;
+            }
+        }
+        return common;
+    }
+
     /** The pool's epoch: 0 before its first cutover. */
     public long epoch() {
         return versions == null ? 0 : versions.epoch();

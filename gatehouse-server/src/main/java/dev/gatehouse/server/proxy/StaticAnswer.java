@@ -91,7 +91,7 @@ final class StaticAnswer implements LocalAnswer {
         }
         RequestPath.Segments segments = (RequestPath.Segments) resolved;
         FileLookup files = context.files();
-        Path root = files.root(config, pool == null ? null : pool.liveVersion());
+        Path root = files.root(config, pool == null ? null : pool.servingVersion());
         if (root == null) {
             return notFound(fallback);
         }
