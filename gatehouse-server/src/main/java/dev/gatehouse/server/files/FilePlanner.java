@@ -119,7 +119,10 @@ public final class FilePlanner {
     /** The fields every answer about the representation carries: validators, caching, coding, Vary. */
     private static void validators(HttpHeaders h, Representation rep, StaticConfig config) {
         h.set(HttpHeaderNames.ETAG, rep.etag().toString());
-        h.set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(rep.lastModified()));
+        if (rep.lastModified() >= HttpDates.MIN_FORMATTABLE && rep.lastModified() <= HttpDates.MAX_FORMATTABLE) {
+            // A file's time can be anything (touch -d); one no HTTP-date can name is left out.
+            h.set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(rep.lastModified()));
+        }
         String cacheControl = cacheControl(config, rep.name());
         if (cacheControl != null) {
             h.set(HttpHeaderNames.CACHE_CONTROL, cacheControl);

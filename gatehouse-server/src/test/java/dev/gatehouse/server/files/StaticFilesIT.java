@@ -234,6 +234,41 @@ final class StaticFilesIT {
     }
 
     @Test
+    void staticAnswers_areCountedPerRoute_withTheirBytes_andNotAsThePoolsRequests() {
+        double ok = staticCount("2xx");
+        double missing = staticCount("4xx");
+        double bytes = sum("gatehouse_static_bytes_total", "route", "*/static/");
+        double poolRequests = poolRequests();
+
+        get("/static/hello.txt");
+        get("/static/nothing.txt");
+        get("/hello.txt");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> staticCount("2xx") == ok + 1 && staticCount("4xx") == missing + 1);
+        assertThat(sum("gatehouse_static_bytes_total", "route", "*/static/")).isEqualTo(bytes + 14);
+        assertThat(metrics().value("gatehouse_static_responses_total", "route", "*/", "code", "2xx")).isPositive();
+        assertThat(poolRequests()).as("a file served on a route with a pool is not the pool's request").isEqualTo(poolRequests);
+    }
+
+    private static dev.gatehouse.server.metrics.PrometheusText metrics() {
+        return dev.gatehouse.server.metrics.PrometheusText.parse(node.server().metrics().scrape());
+    }
+
+    private static double staticCount(String code) {
+        return sum("gatehouse_static_responses_total", "route", "*/static/", "code", code);
+    }
+
+    /** The sum of the samples, 0 before the first answer registers them. */
+    private static double sum(String name, String... labels) {
+        return metrics().samples(name, labels).stream().mapToDouble(dev.gatehouse.server.metrics.PrometheusText.Sample::value).sum();
+    }
+
+    private static double poolRequests() {
+        return metrics().samples("gatehouse_requests_total", "pool", "web").stream()
+                .mapToDouble(dev.gatehouse.server.metrics.PrometheusText.Sample::value).sum();
+    }
+
+    @Test
     void aChangedFile_isServedNewWithinTheCatalogsValidity() throws IOException {
         Path f = root.resolve("changing.txt");
         Files.writeString(f, "one");
