@@ -44,6 +44,18 @@ final class DeltaSeconds {
         return Math.max(0, Math.min(MAX, seconds));
     }
 
+    /**
+     * The seconds from {@code from} to {@code to}, within {@code [0, MAX]}: 0 when {@code to} is not
+     * later (a clock that went backwards), {@link #MAX} when the difference overflows.
+     */
+    static long between(long from, long to) {
+        if (to <= from) {
+            return 0;
+        }
+        long d = to - from;
+        return d < 0 ? MAX : Math.min(d, MAX);
+    }
+
     /** {@code a + b} for non-negative spans, saturating at {@link #MAX}. */
     static long add(long a, long b) {
         return clamp(Math.min(MAX, a) + Math.min(MAX, b));

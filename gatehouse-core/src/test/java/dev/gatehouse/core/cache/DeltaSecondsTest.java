@@ -32,4 +32,13 @@ final class DeltaSecondsTest {
         assertThat(DeltaSeconds.add(Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(DeltaSeconds.MAX);
         assertThat(DeltaSeconds.add(2, 3)).isEqualTo(5);
     }
+
+    @Test
+    void between_isNeverNegative_andSaturates() {
+        assertThat(DeltaSeconds.between(10, 15)).isEqualTo(5);
+        assertThat(DeltaSeconds.between(15, 10)).isZero();
+        assertThat(DeltaSeconds.between(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(DeltaSeconds.MAX);
+        assertThat(DeltaSeconds.between(Long.MAX_VALUE, Long.MIN_VALUE)).isZero();
+        assertThat(DeltaSeconds.between(0, 1L << 40)).isEqualTo(DeltaSeconds.MAX);
+    }
 }
