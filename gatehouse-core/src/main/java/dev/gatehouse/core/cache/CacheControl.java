@@ -36,10 +36,9 @@ import java.util.List;
  *       always allowed.</li>
  *   <li>The permitting flags ({@code public}, {@code immutable}, {@code must-understand},
  *       {@code only-if-cached}) count only when well formed and without an argument.</li>
- *   <li>Field values over {@link DirectiveList#MAX_CHARS} characters in all, or with more than
- *       {@link DirectiveList#MAX_DIRECTIVES} directives, are not read past that point and the
- *       message counts as {@code no-store} and {@code no-cache}: an unread tail might have said
- *       so.</li>
+ *   <li>Field values over 4096 characters in all (each line counting one more), or with more than
+ *       64 directives, are not read past that point and the message counts as {@code no-store}
+ *       and {@code no-cache}: an unread tail might have said so.</li>
  * </ul>
  *
  * @param maxAge               {@code max-age}: in a response, its freshness lifetime (§5.2.2.1); in

@@ -47,6 +47,9 @@ public final class Storability {
      */
     private static final Set<Integer> UNDERSTOOD = Set.of(200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501);
 
+    /** What {@link #contentLength} returns for a field that is not one valid length. */
+    private static final long INVALID_LENGTH = -2;
+
     /**
      * The outcome.
      *
@@ -139,8 +142,6 @@ public final class Storability {
         }
         return kept.size() == all.size() * 2 ? all : StoredHeaders.of(kept.toArray(new String[0]));
     }
-
-    private static final long INVALID_LENGTH = -2;
 
     /**
      * The {@code Content-Length}: -1 when absent; {@link #INVALID_LENGTH} when any member of any
