@@ -1,12 +1,17 @@
 package dev.gatehouse.core.cache;
 
 import dev.gatehouse.core.content.HeaderView;
+import dev.gatehouse.core.content.HttpDates;
 import java.util.List;
 import java.util.Set;
 
 /**
  * How long a response stays fresh, and how old it is (RFC 9111 §4.2). All times are epoch seconds
  * passed in by the caller; every result is within {@code [0, 2^31]} (§1.2.2).
+ *
+ * <p>Date fields are read with {@link HttpDates#parse} as of the time the response was received:
+ * an RFC 850 date's two-digit year depends on when it is read, and reading it against that fixed
+ * time gives a stored response the same dates on every call, however long it stays stored.
  */
 public final class Freshness {
 
@@ -40,8 +45,13 @@ public final class Freshness {
      * </ol>
      * A cache must add a {@code Date} to a response that came without one (RFC 9110 §6.6.1);
      * {@link StoredMeta#of} does so before it calls this.
+     *
+     * @param response          the response's fields
+     * @param status            its status
+     * @param responseTimeEpoch when it was received, the time its dates are read as of
+     * @param policy            the route's caching knobs (heuristics)
      */
-    public static long lifetimeSeconds(HeaderView response, int status, CachePolicy policy) {
+    public static long lifetimeSeconds(HeaderView response, int status, long responseTimeEpoch, CachePolicy policy) {
         CacheControl cc = CacheControl.parse(response.all("Cache-Control"));
         if (cc.sMaxAge() != CacheControl.ABSENT) {
             return cc.sMaxAge();
@@ -49,17 +59,16 @@ public final class Freshness {
         if (cc.maxAge() != CacheControl.ABSENT) {
             return cc.maxAge();
         }
-        long date = singleDate(response, "Date");
-        List<String> expires = response.all("Expires");
-        if (!expires.isEmpty()) {
-            long at = expires.size() == 1 ? HttpDate.parse(expires.get(0)) : HttpDate.INVALID;
-            return at == HttpDate.INVALID || date == HttpDate.INVALID ? 0 : DeltaSeconds.between(date, at);
+        long date = singleDate(response, "Date", responseTimeEpoch);
+        if (response.has("Expires")) {
+            long at = singleDate(response, "Expires", responseTimeEpoch);
+            return at == HttpDates.INVALID || date == HttpDates.INVALID ? 0 : DeltaSeconds.between(date, at);
         }
         if (!heuristicallyCacheable(status) && !cc.isPublic()) {
             return 0;
         }
-        long lastModified = singleDate(response, "Last-Modified");
-        if (lastModified == HttpDate.INVALID || date == HttpDate.INVALID || lastModified > date) {
+        long lastModified = singleDate(response, "Last-Modified", responseTimeEpoch);
+        if (lastModified == HttpDates.INVALID || date == HttpDates.INVALID || lastModified > date) {
             return 0;
         }
         long heuristic = (long) (DeltaSeconds.between(lastModified, date) * policy.heuristicFraction());
@@ -88,12 +97,14 @@ public final class Freshness {
      *
      * @param response          the stored response's fields
      * @param requestTimeEpoch  when the request that fetched it was sent
-     * @param responseTimeEpoch when its response was received
+     * @param responseTimeEpoch when its response was received, the time its {@code Date} is read
+     *                          as of (not {@code nowEpoch}, so that the Date reads the same as
+     *                          when the lifetime was computed)
      * @param nowEpoch          now
      */
     public static long currentAgeSeconds(HeaderView response, long requestTimeEpoch, long responseTimeEpoch, long nowEpoch) {
-        long date = singleDate(response, "Date");
-        long apparentAge = date == HttpDate.INVALID ? 0 : DeltaSeconds.between(date, responseTimeEpoch);
+        long date = singleDate(response, "Date", responseTimeEpoch);
+        long apparentAge = date == HttpDates.INVALID ? 0 : DeltaSeconds.between(date, responseTimeEpoch);
         long correctedAgeValue = DeltaSeconds.add(ageValue(response), DeltaSeconds.between(requestTimeEpoch, responseTimeEpoch));
         long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
         return DeltaSeconds.add(correctedInitialAge, DeltaSeconds.between(responseTimeEpoch, nowEpoch));
@@ -111,11 +122,14 @@ public final class Freshness {
     }
 
     /**
-     * The epoch seconds of a date field that must appear once; {@link HttpDate#INVALID} when it is
+     * The epoch seconds of a date field that must appear once; {@link HttpDates#INVALID} when it is
      * absent, repeated or invalid.
+     *
+     * @param receivedEpoch when the message with {@code headers} was received, which decides the
+     *                      century of an RFC 850 two-digit year ({@link HttpDates#parse})
      */
-    static long singleDate(HeaderView headers, String name) {
+    static long singleDate(HeaderView headers, String name, long receivedEpoch) {
         List<String> values = headers.all(name);
-        return values.size() == 1 ? HttpDate.parse(values.get(0)) : HttpDate.INVALID;
+        return values.size() == 1 ? HttpDates.parse(values.get(0), receivedEpoch) : HttpDates.INVALID;
     }
 }

@@ -1,6 +1,8 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.EntityTag;
 import dev.gatehouse.core.content.HeaderView;
+import dev.gatehouse.core.content.HttpDates;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,17 +44,19 @@ public final class Revalidation {
      * </ul>
      * Both are sent when both exist: a server that supports If-None-Match ignores the other
      * (RFC 9110 §13.2.2), one that does not still has a date. Empty only when the stored response
-     * has no validator and no valid Date, which {@link StoredMeta#of} prevents.
+     * has no validator and no valid Date, which {@link StoredMeta#of} prevents. Dates are read as
+     * of the stored response's {@code responseTimeEpoch}, as {@link Freshness} reads them.
      */
     public static List<Map.Entry<String, String>> conditionalHeaders(StoredMeta stored) {
         List<Map.Entry<String, String>> fields = new ArrayList<>(2);
-        String etag = Validators.etag(stored.headers());
+        EntityTag etag = etag(stored.headers());
         if (etag != null) {
-            fields.add(Map.entry("If-None-Match", etag));
+            // The wire form of a tag that parsed is the received value without its OWS.
+            fields.add(Map.entry("If-None-Match", etag.toString()));
         }
-        String since = dateField(stored.headers(), "Last-Modified");
+        String since = dateField(stored.headers(), "Last-Modified", stored.responseTimeEpoch());
         if (since == null) {
-            since = dateField(stored.headers(), "Date");
+            since = dateField(stored.headers(), "Date", stored.responseTimeEpoch());
         }
         if (since != null) {
             fields.add(Map.entry("If-Modified-Since", since));
@@ -69,19 +73,25 @@ public final class Revalidation {
      * again unconditionally. A 304 with no validator is taken to be about the one stored response
      * whose validators were sent (§4.3.4's third case, for a cache that keeps one response per
      * key and variant).
+     *
+     * @param stored            the stored response's fields
+     * @param notModified       the 304's fields
+     * @param responseTimeEpoch when the 304 was received; both Last-Modified values are read as of
+     *                          it, so that the same text is always the same time even in the
+     *                          RFC 850 form, whose two-digit year depends on when it is read
      */
-    public static boolean selects(StoredHeaders stored, HeaderView notModified) {
+    public static boolean selects(StoredHeaders stored, HeaderView notModified, long responseTimeEpoch) {
         if (notModified.has("ETag")) {
-            String tag = Validators.etag(notModified);
-            String storedTag = Validators.etag(stored);
+            EntityTag tag = etag(notModified);
+            EntityTag storedTag = etag(stored);
             if (tag == null || storedTag == null) {
                 return false;
             }
-            return Validators.isWeak(tag) ? Validators.weakMatch(tag, storedTag) : Validators.strongMatch(tag, storedTag);
+            return tag.weak() ? tag.weakMatch(storedTag) : tag.strongMatch(storedTag);
         }
         if (notModified.has("Last-Modified")) {
-            long at = Freshness.singleDate(notModified, "Last-Modified");
-            return at != HttpDate.INVALID && at == Freshness.singleDate(stored, "Last-Modified");
+            long at = Freshness.singleDate(notModified, "Last-Modified", responseTimeEpoch);
+            return at != HttpDates.INVALID && at == Freshness.singleDate(stored, "Last-Modified", responseTimeEpoch);
         }
         return true;
     }
@@ -131,19 +141,39 @@ public final class Revalidation {
         if (!update.has("Age")) {
             fields = fields.without("Age");
         }
-        if (Freshness.singleDate(update, "Date") == HttpDate.INVALID) {
+        if (Freshness.singleDate(update, "Date", responseTimeEpoch) == HttpDates.INVALID) {
             fields = fields.without("Date");
         }
         return StoredMeta.of(stored.status(), fields, requestTimeEpoch, responseTimeEpoch, policy);
     }
 
-    /** A single valid date field's value for a conditional request, or null. */
-    private static String dateField(HeaderView headers, String name) {
-        long at = Freshness.singleDate(headers, name);
-        if (at == HttpDate.INVALID) {
+    /**
+     * The {@code ETag} of {@code headers}; null when absent, on more than one line (it is a
+     * singleton field and two cannot both be right), or not one entity tag that
+     * {@link EntityTag#parse} reads (which includes one longer than
+     * {@link EntityTag#MAX_TAG_LENGTH}: it is then not used for validation).
+     */
+    static EntityTag etag(HeaderView headers) {
+        List<String> values = headers.all("ETag");
+        return values.size() == 1 ? EntityTag.parse(values.get(0)) : null;
+    }
+
+    /**
+     * A single valid date field's value for a conditional request, or null: as received when it is
+     * an IMF-fixdate, rewritten as one when it is in an obsolete form, and null when it is in an
+     * obsolete form with a year IMF-fixdate cannot write (0000).
+     */
+    private static String dateField(HeaderView headers, String name, long receivedEpoch) {
+        long at = Freshness.singleDate(headers, name, receivedEpoch);
+        if (at == HttpDates.INVALID) {
             return null;
         }
         String value = Ascii.trimOws(headers.first(name));
-        return HttpDate.isImfFixdate(value) ? value : HttpDate.format(at);
+        // Of the three forms only IMF-fixdate has 29 characters (asctime has 24, RFC 850 30 to 33),
+        // so a valid date of that length is already in the form a sender must generate.
+        if (value.length() == 29) {
+            return value;
+        }
+        return at >= HttpDates.MIN_FORMATTABLE && at <= HttpDates.MAX_FORMATTABLE ? HttpDates.format(at) : null;
     }
 }

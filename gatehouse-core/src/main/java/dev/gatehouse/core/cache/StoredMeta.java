@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpDates;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,8 @@ public record StoredMeta(int status, StoredHeaders headers, long lifetimeSeconds
     /**
      * The entry for a response about to be stored. A response without a single valid {@code Date}
      * gets one at {@code responseTimeEpoch} first, as RFC 9110 §6.6.1 requires of a cache with a
-     * clock (for a missing Date) and allows (for an invalid one); then its lifetime is computed.
+     * clock (for a missing Date) and allows (for an invalid one), unless that time is outside the
+     * years 0001-9999 that an HTTP-date can write; then its lifetime is computed.
      *
      * @param status            the response status
      * @param headers           the fields to store
@@ -37,14 +39,14 @@ public record StoredMeta(int status, StoredHeaders headers, long lifetimeSeconds
      */
     public static StoredMeta of(int status, StoredHeaders headers, long requestTimeEpoch, long responseTimeEpoch, CachePolicy policy) {
         StoredHeaders h = headers;
-        if (Freshness.singleDate(h, "Date") == HttpDate.INVALID) {
+        if (Freshness.singleDate(h, "Date", responseTimeEpoch) == HttpDates.INVALID) {
             h = h.without("Date");
-            String date = HttpDate.format(responseTimeEpoch);
-            if (date != null) {
-                h = h.with("Date", date);
+            if (responseTimeEpoch >= HttpDates.MIN_FORMATTABLE && responseTimeEpoch <= HttpDates.MAX_FORMATTABLE) {
+                h = h.with("Date", HttpDates.format(responseTimeEpoch));
             }
         }
-        return new StoredMeta(status, h, Freshness.lifetimeSeconds(h, status, policy), requestTimeEpoch, responseTimeEpoch);
+        return new StoredMeta(status, h, Freshness.lifetimeSeconds(h, status, responseTimeEpoch, policy), requestTimeEpoch,
+                responseTimeEpoch);
     }
 
     /** Its current age at {@code nowEpoch} (§4.2.3), what the {@code Age} of a served copy says. */
@@ -60,9 +62,13 @@ public record StoredMeta(int status, StoredHeaders headers, long lifetimeSeconds
         return lifetimeSeconds - ageSeconds(nowEpoch);
     }
 
-    /** Whether it has a validator: a valid {@code ETag} or a valid {@code Last-Modified}. */
+    /**
+     * Whether it has a validator: a valid {@code ETag} or a valid {@code Last-Modified}, read as
+     * {@link Revalidation#conditionalHeaders} reads them.
+     */
     public boolean hasValidator() {
-        return Validators.etag(headers) != null || Freshness.singleDate(headers, "Last-Modified") != HttpDate.INVALID;
+        return Revalidation.etag(headers) != null
+                || Freshness.singleDate(headers, "Last-Modified", responseTimeEpoch) != HttpDates.INVALID;
     }
 
     /** Its {@code Cache-Control}, parsed. */

@@ -22,5 +22,10 @@
  * as epoch seconds from the caller, and never throws on what came from the network: every
  * malformed, repeated or oversized input has a defined reading, always the one that caches less
  * or for shorter. Route knobs are in {@link dev.gatehouse.core.cache.CachePolicy}.
+ *
+ * <p>HTTP-dates and entity tags are read with {@link dev.gatehouse.core.content.HttpDates} and
+ * {@link dev.gatehouse.core.content.EntityTag}, the ones conditional requests use. A date field is
+ * read as of when its message was received (an RFC 850 two-digit year needs a "now"), so a stored
+ * response's dates never change while it is stored.
  */
 package dev.gatehouse.core.cache;

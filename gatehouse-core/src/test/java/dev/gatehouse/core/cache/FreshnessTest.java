@@ -2,6 +2,7 @@ package dev.gatehouse.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.content.HttpDates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,11 +14,11 @@ final class FreshnessTest {
     private static final CachePolicy P = CachePolicy.DEFAULTS;
 
     static String at(long epoch) {
-        return HttpDate.format(epoch);
+        return HttpDates.format(epoch);
     }
 
     private static long lifetime(int status, String... fields) {
-        return Freshness.lifetimeSeconds(StoredHeaders.of(fields), status, P);
+        return Freshness.lifetimeSeconds(StoredHeaders.of(fields), status, DATE_EPOCH, P);
     }
 
     @Test
@@ -70,11 +71,11 @@ final class FreshnessTest {
         CachePolicy half = new CachePolicy(false, false, false, 300, 0.5, 0, 0, 1);
         CachePolicy off = new CachePolicy(false, false, false, 0, 0.1, 0, 0, 1);
         StoredHeaders r = StoredHeaders.of("Date", DATE, "Last-Modified", at(DATE_EPOCH - 400));
+        StoredHeaders older = StoredHeaders.of("Date", DATE, "Last-Modified", at(DATE_EPOCH - 4000));
 
-        assertThat(Freshness.lifetimeSeconds(r, 200, half)).isEqualTo(200);
-        assertThat(Freshness.lifetimeSeconds(StoredHeaders.of("Date", DATE, "Last-Modified", at(DATE_EPOCH - 4000)), 200, half))
-                .isEqualTo(300);
-        assertThat(Freshness.lifetimeSeconds(r, 200, off)).isZero();
+        assertThat(Freshness.lifetimeSeconds(r, 200, DATE_EPOCH, half)).isEqualTo(200);
+        assertThat(Freshness.lifetimeSeconds(older, 200, DATE_EPOCH, half)).isEqualTo(300);
+        assertThat(Freshness.lifetimeSeconds(r, 200, DATE_EPOCH, off)).isZero();
     }
 
     @Test
@@ -92,6 +93,11 @@ final class FreshnessTest {
         assertThat(lifetime(200, "Last-Modified", at(DATE_EPOCH - 10_000))).isZero();
         assertThat(lifetime(200, "Date", DATE, "Last-Modified", at(DATE_EPOCH - 10_000), "Last-Modified", at(DATE_EPOCH - 10_000)))
                 .isZero();
+    }
+
+    @Test
+    void obsoleteDateForms_countLikeImfFixdate() {
+        assertThat(lifetime(200, "Date", "Sunday, 06-Nov-94 08:49:37 GMT", "Expires", "Mon Nov  7 08:49:37 1994")).isEqualTo(86_400);
     }
 
     @Test
@@ -129,6 +135,17 @@ final class FreshnessTest {
     @Test
     void currentAge_withADateInTheFuture_hasNoApparentAge() {
         assertThat(age(1010, "Date", at(5000))).isEqualTo(12);
+    }
+
+    @Test
+    void currentAge_readsTheDateAsOfTheResponseTime_notNow() {
+        // Received in 1994 with an RFC 850 Date a day earlier: as of then, '94 is 1994. Read as of
+        // sixty years later it would be 2094, a future Date with no apparent age, and a response
+        // stored that long would suddenly look a day younger.
+        long sixtyYears = 60L * 365 * 86_400;
+        StoredHeaders r = StoredHeaders.of("Date", "Saturday, 05-Nov-94 08:49:37 GMT");
+
+        assertThat(Freshness.currentAgeSeconds(r, DATE_EPOCH, DATE_EPOCH, DATE_EPOCH + sixtyYears)).isEqualTo(86_400 + sixtyYears);
     }
 
     @Test

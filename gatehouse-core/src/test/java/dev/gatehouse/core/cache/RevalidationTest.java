@@ -39,6 +39,12 @@ final class RevalidationTest {
     }
 
     @Test
+    void conditionalHeaders_fallBackToDate_whenAnObsoleteLastModifiedCannotBeWrittenAsImfFixdate() {
+        assertThat(Revalidation.conditionalHeaders(meta("Date", at(900), "Last-Modified", "Sat Jan  1 00:00:00 0000")))
+                .containsExactly(Map.entry("If-Modified-Since", at(900)));
+    }
+
+    @Test
     void conditionalHeaders_skipABrokenOrRepeatedETag() {
         assertThat(Revalidation.conditionalHeaders(meta("ETag", "x", "Last-Modified", LM))).containsExactly(Map.entry("If-Modified-Since", LM));
         assertThat(Revalidation.conditionalHeaders(meta("ETag", "\"a\"", "ETag", "\"b\"", "Last-Modified", LM)))
@@ -55,7 +61,7 @@ final class RevalidationTest {
     }
 
     private static boolean selects(StoredHeaders stored, String... notModified) {
-        return Revalidation.selects(stored, StoredHeaders.of(notModified));
+        return Revalidation.selects(stored, StoredHeaders.of(notModified), 1000);
     }
 
     @Test
