@@ -46,41 +46,4 @@ final class Ascii {
     private static char fold(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
-
-    /** Whether {@code c} is a {@code tchar} (RFC 9110 §5.6.2), a character a token may hold. */
-    static boolean isTchar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
-
-    /** Whether {@code s} is a non-empty token. */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!isTchar(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code c} is optional whitespace (SP or HTAB, RFC 9110 §5.6.3). */
-    static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    /** {@code s} without leading and trailing SP and HTAB. */
-    static String trimOws(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && isOws(s.charAt(start))) {
-            start++;
-        }
-        while (end > start && isOws(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(start, end);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import java.util.Objects;
 
 /**
@@ -184,10 +185,10 @@ public final class CacheStatusHeader {
      * @param ours     our member, from {@link #value}
      */
     public static String append(String received, String ours) {
-        if (received == null || Ascii.trimOws(received).isEmpty()) {
+        if (received == null || HttpSyntax.trimOws(received).isEmpty()) {
             return ours;
         }
-        return Ascii.trimOws(received) + ", " + ours;
+        return HttpSyntax.trimOws(received) + ", " + ours;
     }
 
     /** The {@code Age} value for a copy {@code seconds} old: delta-seconds, within 0 and 2<sup>31</sup>. */
@@ -206,7 +207,7 @@ public final class CacheStatusHeader {
         }
         for (int i = 1; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!Ascii.isTchar(c) && c != ':' && c != '/') {
+            if (!HttpSyntax.isTchar(c) && c != ':' && c != '/') {
                 return false;
             }
         }

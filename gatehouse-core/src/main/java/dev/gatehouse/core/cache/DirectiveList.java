@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,14 +70,14 @@ final class DirectiveList {
         int n = s.length();
         int i = 0;
         while (true) {
-            while (i < n && (s.charAt(i) == ',' || Ascii.isOws(s.charAt(i)))) {
+            while (i < n && (s.charAt(i) == ',' || HttpSyntax.isOws(s.charAt(i)))) {
                 i++;
             }
             if (i >= n) {
                 return true;
             }
             int start = i;
-            while (i < n && Ascii.isTchar(s.charAt(i))) {
+            while (i < n && HttpSyntax.isTchar(s.charAt(i))) {
                 i++;
             }
             String name = Ascii.lower(s.substring(start, i));
@@ -92,14 +93,14 @@ final class DirectiveList {
                     value = v.toString();
                 } else {
                     int vs = i;
-                    while (i < n && Ascii.isTchar(s.charAt(i))) {
+                    while (i < n && HttpSyntax.isTchar(s.charAt(i))) {
                         i++;
                     }
                     value = s.substring(vs, i);
                     ok = !value.isEmpty();
                 }
             }
-            while (i < n && Ascii.isOws(s.charAt(i))) {
+            while (i < n && HttpSyntax.isOws(s.charAt(i))) {
                 i++;
             }
             if (i < n && s.charAt(i) != ',') {

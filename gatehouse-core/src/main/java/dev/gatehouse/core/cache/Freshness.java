@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.HeaderView;
 import dev.gatehouse.core.content.HttpDates;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class Freshness {
             return 0;
         }
         int comma = age.indexOf(',');
-        long v = DeltaSeconds.parse(Ascii.trimOws(comma < 0 ? age : age.substring(0, comma)));
+        long v = DeltaSeconds.parse(HttpSyntax.trimOws(comma < 0 ? age : age.substring(0, comma)));
         return v == DeltaSeconds.INVALID ? 0 : v;
     }
 

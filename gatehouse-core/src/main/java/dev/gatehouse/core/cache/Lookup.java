@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.HeaderView;
 import java.util.List;
 
@@ -180,7 +181,7 @@ public final class Lookup {
     private static boolean pragmaNoCache(HeaderView request) {
         for (String line : request.all("Pragma")) {
             for (String member : line.split(",", -1)) {
-                if (Ascii.equalsIgnoreCase(Ascii.trimOws(member), "no-cache")) {
+                if (Ascii.equalsIgnoreCase(HttpSyntax.trimOws(member), "no-cache")) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.EntityTag;
 import dev.gatehouse.core.content.HeaderView;
 import dev.gatehouse.core.content.HttpDates;
@@ -168,7 +169,7 @@ public final class Revalidation {
         if (at == HttpDates.INVALID) {
             return null;
         }
-        String value = Ascii.trimOws(headers.first(name));
+        String value = HttpSyntax.trimOws(headers.first(name));
         // Of the three forms only IMF-fixdate has 29 characters (asctime has 24, RFC 850 30 to 33),
         // so a valid date of that length is already in the form a sender must generate.
         if (value.length() == 29) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.HeaderView;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class Storability {
         long length = -1;
         for (String line : response.all("Content-Length")) {
             for (String member : line.split(",", -1)) {
-                long v = digits(Ascii.trimOws(member));
+                long v = digits(HttpSyntax.trimOws(member));
                 if (v < 0 || (length >= 0 && v != length)) {
                     return INVALID_LENGTH;
                 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.HeaderView;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,8 +35,8 @@ final class UnstoredFields {
         Set<String> names = null;
         for (String line : message.all("Connection")) {
             for (String member : line.split(",", -1)) {
-                String name = Ascii.trimOws(member);
-                if (Ascii.isToken(name)) {
+                String name = HttpSyntax.trimOws(member);
+                if (HttpSyntax.isToken(name)) {
                     if (names == null) {
                         names = new HashSet<>(ALWAYS);
                     }

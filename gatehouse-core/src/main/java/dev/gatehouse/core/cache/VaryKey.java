@@ -1,5 +1,6 @@
 package dev.gatehouse.core.cache;
 
+import dev.gatehouse.core.content.HttpSyntax;
 import dev.gatehouse.core.content.HeaderView;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,11 @@ public final class VaryKey {
         TreeSet<String> names = new TreeSet<>();
         for (String line : response.all("Vary")) {
             for (String member : line.split(",", -1)) {
-                String name = Ascii.trimOws(member);
+                String name = HttpSyntax.trimOws(member);
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (!Ascii.isToken(name) || name.equals("*")) {
+                if (!HttpSyntax.isToken(name) || name.equals("*")) {
                     return null;
                 }
                 names.add(Ascii.lower(name));
@@ -126,7 +127,7 @@ public final class VaryKey {
                 space = false;
                 continue;
             }
-            if (!quoted && Ascii.isOws(c)) {
+            if (!quoted && HttpSyntax.isOws(c)) {
                 space = true;
                 continue;
             }

@@ -1,32 +1,32 @@
 package dev.gatehouse.core.content;
 
 /**
- * The few character classes of RFC 9110's grammar that the parsers of this package share. Every
- * test is on {@code char} values and ASCII only where the grammar is ASCII, so a letter or digit
- * from another script never passes for a token character or a digit.
+ * The few character classes of RFC 9110's grammar that the parsers of core share (this package's and
+ * the cache's). Every test is on {@code char} values and ASCII only where the grammar is ASCII, so a
+ * letter or digit from another script never passes for a token character or a digit.
  */
-final class HttpSyntax {
+public final class HttpSyntax {
 
     private HttpSyntax() {
     }
 
     /** {@code OWS} characters (RFC 9110 §5.6.3): space and horizontal tab. */
-    static boolean isOws(char c) {
+    public static boolean isOws(char c) {
         return c == ' ' || c == '\t';
     }
 
     /** {@code DIGIT}: ASCII 0-9 only. */
-    static boolean isDigit(char c) {
+    public static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 
     /** {@code tchar} (RFC 9110 §5.6.2), the characters of a token. */
-    static boolean isTchar(char c) {
+    public static boolean isTchar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /** Whether {@code s} is a non-empty token. */
-    static boolean isToken(String s) {
+    public static boolean isToken(String s) {
         if (s.isEmpty()) {
             return false;
         }
@@ -39,7 +39,7 @@ final class HttpSyntax {
     }
 
     /** {@code s} without leading and trailing OWS (a field value's own whitespace, RFC 9110 §5.5). */
-    static String trimOws(String s) {
+    public static String trimOws(String s) {
         int from = 0;
         int to = s.length();
         while (from < to && isOws(s.charAt(from))) {
@@ -52,7 +52,7 @@ final class HttpSyntax {
     }
 
     /** The index of the first non-OWS character at or after {@code i}. */
-    static int skipOws(String s, int i) {
+    public static int skipOws(String s, int i) {
         while (i < s.length() && isOws(s.charAt(i))) {
             i++;
         }
