@@ -1,0 +1,499 @@
+#!/usr/bin/env bash
+# Benchmarks static files: Gatehouse's static routes and nginx side by side in one run, serving
+# the same files from the same directory.
+#
+# Scenarios (each round, in this order):
+#   1k   wrk -c50 keep-alive GETs of one 1 KiB file (file-1k.bin): CPU per request
+#   1m   wrk -c8 keep-alive GETs of one 1 MiB file (file-1m.bin): bytes per CPU-second, throughput
+#
+# Both servers get the same pinned core (BENCH_PROXY_CPU, default 1) and wrk the other
+# (BENCH_LOAD_CPU, default 0). Every round and scenario starts both servers afresh, checks that
+# each answers both files whole (200, the right Content-Length, the file's bytes), warms each up
+# in turn (that run is kept as the "cold" figures: for Gatehouse the JIT is still compiling),
+# then measures them in turn, N short windows each (--windows), alternating, in an order that
+# rotates from window to window, so that neighbouring windows see the machine in the same state.
+# The figures per run: requests/s, bytes/s (requests x file size), the server's CPU time (utime
+# and stime of all its processes and threads, from /proc) per request and bytes per CPU-second,
+# and how busy the server, its core and the load core were. The summary prints medians, cold
+# medians and the median of window-by-window ratios Gatehouse/nginx. The files are written once
+# per run from /dev/urandom into the results directory. Traffic goes to 127.0.0.1 only; every
+# wrk run is bounded in time. Not run in CI.
+# See docs/benchmarks.md ("Static files") for how to read the results.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: gatehouse-bench/scripts/static-bench.sh [options]
+
+  -d, --duration SECONDS     one measured window per server, scenario and round
+                                                                     (BENCH_DURATION, default 10)
+  -w, --warmup SECONDS       warm-up ("cold") run before the windows, 0 for none
+                                                                     (BENCH_WARMUP, default 30)
+  -r, --rounds N             rounds, each starting the servers afresh (BENCH_ROUNDS, default 2)
+      --windows N            measured windows per server, scenario and round, alternating
+                             between the servers                    (BENCH_WINDOWS, default 3)
+  -p, --proxies LIST         comma-separated subset of gatehouse,nginx, in round-1 order
+                             (BENCH_PROXIES, default gatehouse,nginx)
+  -s, --scenarios LIST       comma-separated subset of 1k,1m         (BENCH_SCENARIOS, default 1k,1m)
+  -c, --connections N        wrk connections for 1k                  (BENCH_CONNECTIONS, default 50)
+      --connections-1m N     wrk connections for 1m                  (BENCH_CONNECTIONS_1M, default 8)
+  -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
+      --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
+                             default gatehouse-cli/target/gatehouse.jar, built when missing)
+  -h, --help                 this text
+
+Other environment variables:
+  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse (default: -Xms256m -Xmx256m -XX:+UseParallelGC)
+  BENCH_PROXY_CPU            core the servers are pinned to (default 1)
+  BENCH_LOAD_CPU             core wrk is pinned to (default 0)
+USAGE
+}
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
+. "$root/gatehouse-bench/scripts/lib/bench-common.sh"
+
+duration=${BENCH_DURATION:-10}
+warmup=${BENCH_WARMUP:-30}
+rounds=${BENCH_ROUNDS:-2}
+windows=${BENCH_WINDOWS:-3}
+proxy_list=${BENCH_PROXIES:-gatehouse,nginx}
+scenario_list=${BENCH_SCENARIOS:-1k,1m}
+connections_1k=${BENCH_CONNECTIONS:-50}
+connections_1m=${BENCH_CONNECTIONS_1M:-8}
+results_dir=${BENCH_RESULTS_DIR:-}
+jar=${GATEHOUSE_BENCH_JAR:-}
+jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+proxy_cpu=${BENCH_PROXY_CPU:-1}
+load_cpu=${BENCH_LOAD_CPU:-0}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
+    -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
+    -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
+    --windows) windows=${2:?$1 needs a value}; shift 2 ;;
+    -p|--proxies) proxy_list=${2:?$1 needs a value}; shift 2 ;;
+    -s|--scenarios) scenario_list=${2:?$1 needs a value}; shift 2 ;;
+    -c|--connections) connections_1k=${2:?$1 needs a value}; shift 2 ;;
+    --connections-1m) connections_1m=${2:?$1 needs a value}; shift 2 ;;
+    -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
+    --jar) jar=${2:?$1 needs a value}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+# Argument checks, in one grammar: name: value (expected: ...).
+check_int duration "$duration" 1
+check_int warmup "$warmup" 0
+check_int rounds "$rounds" 1
+check_int windows "$windows" 1
+check_int connections "$connections_1k" 1
+check_int connections-1m "$connections_1m" 1
+check_int BENCH_PROXY_CPU "$proxy_cpu" 0
+check_int BENCH_LOAD_CPU "$load_cpu" 0
+[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+
+all_proxies="gatehouse nginx"
+IFS=', ' read -r -a proxies <<< "$proxy_list"
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of ${all_proxies// /,})"
+seen=" "
+for p in "${proxies[@]}"; do
+  case " $all_proxies " in *" $p "*) ;; *) die "proxies: \"$p\" (expected: one of ${all_proxies// /, })" ;; esac
+  case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
+  seen="$seen$p "
+done
+wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+all_scenarios="1k 1m"
+IFS=', ' read -r -a scenarios <<< "$scenario_list"
+[ "${#scenarios[@]}" -ge 1 ] || die "scenarios: \"$scenario_list\" (expected: one or more of ${all_scenarios// /,})"
+sseen=" "
+for s in "${scenarios[@]}"; do
+  case " $all_scenarios " in *" $s "*) ;; *) die "scenarios: \"$s\" (expected: one of ${all_scenarios// /, })" ;; esac
+  case "$sseen" in *" $s "*) die "scenarios: \"$s\" listed twice" ;; esac
+  sseen="$sseen$s "
+done
+# Always run in the documented order, whatever the order given.
+ordered=()
+for s in $all_scenarios; do case "$sseen" in *" $s "*) ordered+=("$s") ;; esac; done
+scenarios=("${ordered[@]}")
+wants_scenario() { case "$sseen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# The file, its size and the wrk connections of each scenario. .bin is application/octet-stream
+# for both servers: not compressible, so Gatehouse looks for no precompressed sibling.
+declare -A file=([1k]=file-1k.bin [1m]=file-1m.bin)
+declare -A file_size=([1k]=1024 [1m]=1048576)
+declare -A conns=([1k]=$connections_1k [1m]=$connections_1m)
+
+# ---------------------------------------------------------------- processes and tools
+
+setup_cleanup
+
+install_missing "nginx and wrk" nginx wrk curl taskset:util-linux
+nginx_bin=$(find_sbin nginx)
+[ -n "$nginx_bin" ] || die "nginx not found after install"
+for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool not found after install"; done
+clk_tck=$(getconf CLK_TCK)
+check_cores
+
+java_bin=
+if wants gatehouse; then
+  find_java
+  resolve_jar
+fi
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# ---------------------------------------------------------------- results, files, ports
+
+make_results_dir gatehouse-static-bench wrk
+
+# The served directory: world-readable (nginx workers started by root run unprivileged), random
+# bytes (nothing either server could shortcut), read once by the checks so both start from the
+# page cache.
+files_dir=$results_dir/files
+mkdir -p "$files_dir"
+chmod 755 "$files_dir"
+for s in $all_scenarios; do
+  head -c "${file_size[$s]}" /dev/urandom > "$files_dir/${file[$s]}"
+  chmod 644 "$files_dir/${file[$s]}"
+done
+
+init_ports
+declare -A port
+for p in "${proxies[@]}"; do pick_port; port[$p]=$picked_port; done
+
+# ---------------------------------------------------------------- configs
+
+# nginx as comparable to Gatehouse's defaults as it gets: sendfile (with tcp_nopush: headers and
+# the file's first bytes in one segment), ETag (nginx's default), an open file cache of 4096
+# entries checked again after a second (Gatehouse keeps 4096 paths and checks one again when its
+# entry is more than a second old). The types map is given here, not /etc/nginx/mime.types, so
+# that the system's config is never read.
+mkdir -p "$results_dir/conf/nginx"
+{
+  nginx_conf_head nginx 8192
+  cat <<EOF
+  types { application/octet-stream bin; }
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  etag on;
+  open_file_cache max=4096 inactive=60s;
+  open_file_cache_valid 1s;
+  server {
+    listen 127.0.0.1:${port[nginx]:-0};
+    location / {
+      root $files_dir;
+    }
+  }
+}
+EOF
+} > "$results_dir/conf/nginx/nginx.conf"
+
+# A static route at / with every default (docs/configuration.md, "static"). The config needs a
+# pools map; no route uses a pool. No admin API (tls-bench.sh's choice: nothing else to listen).
+cat > "$results_dir/conf/gatehouse.yaml" <<EOF
+listeners:
+  - bind: 127.0.0.1:${port[gatehouse]:-0}
+    routes:
+      - path_prefix: /
+        static: $files_dir
+pools: {}
+access_log:
+  enabled: false
+admin: false
+EOF
+
+# ---------------------------------------------------------------- starting and checking
+
+start_proxy() { # name round scenario
+  local name=$1 logfile=$results_dir/logs/$1-r$2-$3.log
+  local -a args
+  case "$name" in
+    gatehouse)
+      spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
+        run --config "$results_dir/conf/gatehouse.yaml" ;;
+    nginx)
+      mapfile -t args < <(nginx_args nginx)
+      spawn "$proxy_cpu" "$logfile" "$nginx_bin" "${args[@]}" ;;
+  esac
+}
+
+# Waits until URL $2 answers at all (up to 60 s); fails early if pid $3 dies.
+wait_ready() { # name url pid logfile
+  local i
+  for ((i = 0; i < 600; i++)); do
+    if curl -s -o /dev/null --max-time 1 "$2"; then return 0; fi
+    if proc_gone "$3"; then
+      tail -n 20 "$4" >&2 || true
+      die "$1 exited before it answered on $2 (log: $4)"
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$4" >&2 || true
+  die "$1 did not answer on $2 within 60 s (log: $4)"
+}
+
+# A server that answers quickly with an error, or with less than the file, would look fast: each
+# file must come back as 200, with Content-Length the file's size and exactly the file's bytes.
+# The headers go to conf/NAME-SCENARIO-headers.txt (round 1), to see what each server sends.
+check_file() { # name scenario round
+  local name=$1 s=$2 url=http://127.0.0.1:${port[$1]}/${file[$2]} got length
+  local body=$results_dir/logs/$name-check.body heads=$results_dir/logs/$name-check.headers
+  got=$(curl -s -D "$heads" -o "$body" --max-time 10 -w '%{http_code} %{size_download}' "$url" || true)
+  length=$(awk -F': *' 'tolower($1) == "content-length" { gsub(/\r/, "", $2); print $2 }' "$heads" 2>/dev/null || true)
+  [ "$got" = "200 ${file_size[$s]}" ] && [ "$length" = "${file_size[$s]}" ] \
+    || die "$name at $url answered \"$got\", Content-Length \"$length\" (expected: \"200 ${file_size[$s]}\", Content-Length ${file_size[$s]})"
+  cmp -s "$body" "$files_dir/${file[$s]}" || die "$name at $url answered 200 with other bytes than ${file[$s]}"
+  if [ "$3" = 1 ]; then tr -d '\r' < "$heads" > "$results_dir/conf/$name-$s-headers.txt"; fi
+  rm -f "$body" "$heads"
+}
+
+# Prints "utime stime", in clock ticks, summed over the given pids (all their threads).
+cpu_ticks() {
+  local pid user=0 sys=0 s
+  local -a f
+  for pid in "$@"; do
+    s=$(cat "/proc/$pid/stat") || die "process $pid vanished during the run"
+    read -r -a f <<< "${s##*) }"   # f[0] is field 3 (state): utime is field 14, stime 15
+    user=$((user + f[11]))
+    sys=$((sys + f[12]))
+  done
+  echo "$user $sys"
+}
+
+now() { date +%s.%N; }
+
+# Prints "busy total" jiffies of core $1 since boot, from /proc/stat (busy: user, nice, system,
+# irq, softirq and steal; total adds idle and iowait): how busy the core was, whoever used it.
+core_jiffies() { # cpu
+  awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
+}
+
+# ---------------------------------------------------------------- load
+
+# Runs wrk on $load_cpu against port $1 for scenario $2, $3 seconds, output in file $4; prints
+# "requests errors read_bytes": completed requests, non-2xx/3xx responses plus socket errors
+# (connect, read, write, timeout), and the bytes wrk read (its rounded "... read" figure). wrk
+# runs in the background and is waited for, so that Ctrl-C or TERM reach the traps at once
+# (bash defers traps while a foreground child runs); `timeout` bounds it if it ever hangs.
+load_wrk() { # port scenario seconds outfile
+  local out=$4 rc=0
+  timeout -k 5 $(($3 + 60)) taskset -c "$load_cpu" wrk -t1 -c"${conns[$2]}" -d"$3s" \
+    "http://127.0.0.1:$1/${file[$2]}" > "$out" 2>&1 < /dev/null &
+  wait_child $! || rc=$?
+  [ "$rc" = 0 ] || die "wrk failed (exit $rc), see $out"
+  awk '
+    function bytes(v) {
+      if (v ~ /TB$/) return substr(v, 1, length(v) - 2) * 1099511627776
+      if (v ~ /GB$/) return substr(v, 1, length(v) - 2) * 1073741824
+      if (v ~ /MB$/) return substr(v, 1, length(v) - 2) * 1048576
+      if (v ~ /KB$/) return substr(v, 1, length(v) - 2) * 1024
+      if (v ~ /B$/)  return substr(v, 1, length(v) - 1) + 0
+      return v + 0
+    }
+    $2 == "requests" && $3 == "in" { req = $1; read = bytes($5) }
+    /Non-2xx or 3xx responses:/ { err += $NF }
+    /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+    END { if (req == "") exit 1; printf "%d %d %.0f\n", req, err + 0, read }' "$out" \
+    || die "could not read wrk output in $out"
+}
+
+echo "round,position,proxy,scenario,phase,window,seconds,requests,errors,req_per_s,bytes_per_s,cpu_s,cpu_user_s,cpu_sys_s,cpu_us_per_req,bytes_per_cpu_s,proxy_pct,proxy_core_pct,load_core_pct,wrk_read_bytes" > "$csv"
+
+# The measured window a row belongs to (1..windows; 0 for the warm-up run).
+window=0
+
+# Runs scenario $2 on server $1 (pids in pid_list) for $3 seconds, the CPU counters read around
+# it, and appends a csv row: the figures, the server's CPU (user and system apart), the shares of
+# wall time. Bytes are requests x file size (the bodies; headers add about 250 bytes a request).
+measure() { # name scenario seconds round position phase
+  local name=$1 s=$2 secs=$3 round=$4 pos=$5 phase=$6 out w0 w1 requests errors read row
+  local -a t0 t1 pc0 pc1 lc0 lc1
+  out=$results_dir/wrk/$name-$s-r$round-$phase.txt
+  if [ "$phase" = warm ]; then out=${out%.txt}-w$window.txt; fi
+  read -r -a pc0 <<< "$(core_jiffies "$proxy_cpu")"
+  read -r -a lc0 <<< "$(core_jiffies "$load_cpu")"
+  w0=$(now)
+  read -r -a t0 <<< "$(cpu_ticks "${pid_list[@]}")"
+  read -r requests errors read <<< "$(load_wrk "${port[$name]}" "$s" "$secs" "$out")"
+  read -r -a t1 <<< "$(cpu_ticks "${pid_list[@]}")"
+  w1=$(now)
+  read -r -a pc1 <<< "$(core_jiffies "$proxy_cpu")"
+  read -r -a lc1 <<< "$(core_jiffies "$load_cpu")"
+  [ "$requests" -gt 0 ] || die "$name: $s completed no request in round $round ($phase), see $out"
+  # wrk counts a response when its Content-Length is in; what it read in all must cover the
+  # bodies (its figure has three significant digits: 1% of slack).
+  awk -v rd="$read" -v n="$requests" -v sz="${file_size[$s]}" 'BEGIN { exit !(rd >= 0.99 * n * sz) }' \
+    || die "$name: $s: wrk read $read bytes for $requests requests of ${file_size[$s]} bytes, see $out"
+  row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v s="$s" -v ph="$phase" -v win="$window" \
+            -v w0="$w0" -v w1="$w1" -v req="$requests" -v err="$errors" -v sz="${file_size[$s]}" \
+            -v ut=$((t1[0] - t0[0])) -v st=$((t1[1] - t0[1])) -v hz="$clk_tck" \
+            -v pb=$((pc1[0] - pc0[0])) -v pt=$((pc1[1] - pc0[1])) -v lb=$((lc1[0] - lc0[0])) \
+            -v lt=$((lc1[1] - lc0[1])) -v rd="$read" 'BEGIN {
+      wall = w1 - w0; user = ut / hz; sys = st / hz; cpu = user + sys
+      printf "%d,%d,%s,%s,%s,%d,%.2f,%d,%d,%.2f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.1f,%.1f,%.1f,%.0f\n",
+        r, pos, n, s, ph, win, wall, req, err, req / wall, req * sz / wall, cpu, user, sys,
+        (cpu > 0 ? cpu * 1e6 / req : 0), (cpu > 0 ? req * sz / cpu : 0), 100 * cpu / wall,
+        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), rd }')
+  echo "$row" >> "$csv"
+  log "round $round: $name $s $phase$(if [ "$phase" = warm ]; then echo " (window $window)"; fi): $(echo "$row" | awk -F, '{
+    printf "%.0f req/s, %.1f MiB/s, %.1f us CPU/req (user %.0f%%), %.1f MiB per CPU-s, server %.0f%% of a core, its core %.0f%% busy, load core %.0f%%",
+      $10, $11 / 1048576, $15, ($12 > 0 ? 100 * $13 / $12 : 0), $16 / 1048576, $17, $18, $19 }')"
+  if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name $s $phase had $errors errors, see $out"; fi
+}
+
+declare -A main_pid pids_of
+
+# Starts server $1 for round $2 and scenario $3, checks both files through it; sets main_pid[$1]
+# and pids_of[$1] (nginx: master and worker; the JVM: one process).
+start_checked() { # name round scenario
+  local name=$1 round=$2 scn=$3 s
+  start_proxy "$name" "$round" "$scn"
+  main_pid[$name]=$last_pid
+  wait_ready "$name" "http://127.0.0.1:${port[$name]}/${file[$scn]}" "$last_pid" "$results_dir/logs/$name-r$round-$scn.log"
+  for s in $all_scenarios; do check_file "$name" "$s" "$round"; done
+  pids_of[$name]=$(tree_pids "$last_pid" | tr '\n' ' ')
+}
+
+# One round of scenario $2: both servers up at once on the server core (an idle one costs nothing
+# measurable), each warmed up in turn, then measured in turn, N windows each, alternating, in an
+# order that rotates from window to window; then both stopped.
+bench_round() { # round scenario
+  local round=$1 scn=$2 n=${#proxies[@]} i w name
+  local -a order=()
+  for ((i = 0; i < n; i++)); do order+=("${proxies[(i + round - 1) % n]}"); done
+  for name in "${order[@]}"; do start_checked "$name" "$round" "$scn"; done
+  window=0
+  if [ "$warmup" -gt 0 ]; then
+    for ((i = 0; i < n; i++)); do
+      name=${order[i]}
+      read -r -a pid_list <<< "${pids_of[$name]}"
+      measure "$name" "$scn" "$warmup" "$round" $((i + 1)) cold
+    done
+  fi
+  for ((w = 1; w <= windows; w++)); do
+    window=$w
+    for ((i = 0; i < n; i++)); do
+      name=${order[(i + w - 1) % n]}
+      read -r -a pid_list <<< "${pids_of[$name]}"
+      measure "$name" "$scn" "$duration" "$round" $((i + 1)) warm
+    done
+  done
+  window=0
+  for name in "${order[@]}"; do stop_proc "${main_pid[$name]}"; done
+}
+
+# ---------------------------------------------------------------- machine description
+
+{
+  machine_header
+  echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
+  echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
+  if wants gatehouse; then
+    echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
+    echo "gatehouse: $jar, JVM options: $jvm_opts"
+    echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  fi
+  echo "files: $files_dir ($(df -P "$files_dir" | awk 'NR == 2 { print $1 }')): file-1k.bin 1024 bytes, file-1m.bin 1048576 bytes"
+  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s x $windows alternating windows, scenarios ${scenarios[*]}," \
+       "wrk -t1 -c$connections_1k (1k), -c$connections_1m (1m), servers on core $proxy_cpu, wrk on core $load_cpu"
+} > "$results_dir/machine.txt"
+sed 's/^/bench: /' "$results_dir/machine.txt" >&2
+
+# ---------------------------------------------------------------- the run
+
+for ((r = 1; r <= rounds; r++)); do
+  for s in "${scenarios[@]}"; do bench_round "$r" "$s"; done
+done
+echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
+
+# ---------------------------------------------------------------- summary
+
+# Prints the median of column $4 over the rows of server $1, scenario $2, phase $3; "-" if none.
+median() {
+  awk -F, -v p="$1" -v s="$2" -v ph="$3" -v c="$4" 'NR > 1 && $3 == p && $4 == s && $5 == ph { print $c }' "$csv" \
+    | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+                      if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# Errors of server $1 in scenario $2 over all its runs, warm-up runs included.
+sum_errors() { # name scenario
+  awk -F, -v p="$1" -v s="$2" 'NR > 1 && $3 == p && $4 == s { e += $9 } END { print e + 0 }' "$csv"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+# Column $4 of server $1 over server $2's in the same round and window (measured moments apart),
+# the median over all such pairs, as "1.23x over N windows"; "n/a" without pairs.
+paired_ratio() { # a b scenario column
+  awk -F, -v a="$1" -v b="$2" -v s="$3" -v c="$4" '
+    NR > 1 && $4 == s && $5 == "warm" && ($3 == a || $3 == b) { v[$3 SUBSEP $1 ":" $6] = $c; k[$1 ":" $6] = 1 }
+    END { for (w in k) if (((a SUBSEP w) in v) && ((b SUBSEP w) in v) && v[b SUBSEP w] > 0) print v[a SUBSEP w] / v[b SUBSEP w] }' "$csv" \
+    | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+                      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                      printf "%.2fx over %d windows (%.2fx to %.2fx)", m, NR, v[1], v[NR] }'
+}
+num() { awk -v v="$1" -v f="$2" -v d="${3:-1}" 'BEGIN { if (v == "-") print "-"; else printf f, v / d }'; }
+
+declare -A title=([1k]="1 KiB file, keep-alive GETs (file-1k.bin, wrk -t1 -c$connections_1k)"
+                  [1m]="1 MiB file, keep-alive GETs (file-1m.bin, wrk -t1 -c$connections_1m)")
+mib=1048576
+{
+  echo
+  echo "Side by side: medians over $rounds round(s) x $windows alternating windows of ${duration}s; CPU of the server's processes only."
+  echo "MiB/s = response bodies per wall second; MiB/cpu-s = per second of the server's CPU (user+sys), the"
+  echo "throughput of one core of it. server% = its CPU / wall time; core% = how busy its core was (anyone);"
+  echo "load% = wrk's core. server% near 100: the server was the limit; else per-CPU figures are the fair ones."
+  echo "cold = the ${warmup}s warm-up run just after start (JIT cold for Gatehouse)."
+  for s in "${scenarios[@]}"; do
+    echo
+    echo "${title[$s]}"
+    printf '  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %7s %10s %11s %13s\n' server req/s MiB/s cpu_us/req user_us \
+      sys_us MiB/cpu-s server% core% load% errors cold_req/s cold_cpu_us cold_MiB/cpu-s
+    for p in $all_proxies; do
+      wants "$p" || continue
+      printf '  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %7s %10s %11s %13s\n' "$p" \
+        "$(num "$(median "$p" "$s" warm 10)" %.0f)" "$(num "$(median "$p" "$s" warm 11)" %.1f $mib)" \
+        "$(num "$(median "$p" "$s" warm 15)" %.1f)" \
+        "$(awk -F, -v p="$p" -v s="$s" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { u += $13; n += $8 } END { if (n) printf "%.1f", u * 1e6 / n; else print "-" }' "$csv")" \
+        "$(awk -F, -v p="$p" -v s="$s" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { u += $14; n += $8 } END { if (n) printf "%.1f", u * 1e6 / n; else print "-" }' "$csv")" \
+        "$(num "$(median "$p" "$s" warm 16)" %.0f $mib)" "$(num "$(median "$p" "$s" warm 17)" %.0f)" \
+        "$(num "$(median "$p" "$s" warm 18)" %.0f)" "$(num "$(median "$p" "$s" warm 19)" %.0f)" \
+        "$(sum_errors "$p" "$s")" "$(num "$(median "$p" "$s" cold 10)" %.0f)" \
+        "$(num "$(median "$p" "$s" cold 15)" %.1f)" "$(num "$(median "$p" "$s" cold 16)" %.0f $mib)"
+    done
+    if wants gatehouse && wants nginx; then
+      printf '  gatehouse/nginx: CPU per request %s, bytes per CPU-second %s, req/s %s (medians; cold: CPU per request %s)\n' \
+        "$(ratio "$(median gatehouse "$s" warm 15)" "$(median nginx "$s" warm 15)")" \
+        "$(ratio "$(median gatehouse "$s" warm 16)" "$(median nginx "$s" warm 16)")" \
+        "$(ratio "$(median gatehouse "$s" warm 10)" "$(median nginx "$s" warm 10)")" \
+        "$(ratio "$(median gatehouse "$s" cold 15)" "$(median nginx "$s" cold 15)")"
+      printf '  gatehouse/nginx, window by window: CPU per request %s; bytes per CPU-second %s\n' \
+        "$(paired_ratio gatehouse nginx "$s" 15)" "$(paired_ratio gatehouse nginx "$s" 16)"
+    fi
+  done
+  if wants gatehouse && wants nginx; then
+    echo
+    echo "Targets (Gatehouse/nginx, same run; window by window, then by the medians):"
+    if wants_scenario 1k; then
+      printf '  1 KiB file, CPU per request: %s; %s (target <= 1.2x)\n' "$(paired_ratio gatehouse nginx 1k 15)" \
+        "$(ratio "$(median gatehouse 1k warm 15)" "$(median nginx 1k warm 15)")"
+    fi
+    if wants_scenario 1m; then
+      printf '  1 MiB file, bytes per CPU-second: %s; %s (target >= 0.9x); throughput %s\n' \
+        "$(paired_ratio gatehouse nginx 1m 16)" \
+        "$(ratio "$(median gatehouse 1m warm 16)" "$(median nginx 1m warm 16)")" \
+        "$(ratio "$(median gatehouse 1m warm 11)" "$(median nginx 1m warm 11)")"
+    fi
+  fi
+  echo
+  echo "errors column: sum over all runs, warm-up included, of non-2xx responses and socket errors (must be 0)"
+  echo "user_us, sys_us: the server's user and system CPU per request over all measured windows"
+  echo "raw numbers: $csv"
+  echo "wrk output, configs, response headers and logs: $results_dir"
+} | tee "$results_dir/summary.txt"
+
+# Figures of a server that answered errors are not comparable: say so, and fail.
+total_errors=$(awk -F, 'NR > 1 { e += $9 } END { print e + 0 }' "$csv")
+[ "$total_errors" = 0 ] || die "$total_errors errors (non-2xx or socket errors) in the runs: the figures above are not valid, see $results_dir/wrk"
