@@ -14,8 +14,9 @@
 # rotates from window to window, so that neighbouring windows see the machine in the same state.
 # The figures per run: requests/s, bytes/s (requests x file size), the server's CPU time (utime
 # and stime of all its processes and threads, from /proc) per request and bytes per CPU-second,
-# and how busy the server, its core and the load core were. The summary prints medians, cold
-# medians and the median of window-by-window ratios Gatehouse/nginx. The files are written once
+# wrk's CPU time per request (on loopback some of the sender's TCP work runs in the receiver's
+# time), and how busy the server, its core and the load core were. The summary prints medians,
+# cold medians and the median of window-by-window ratios Gatehouse/nginx. The files are written once
 # per run from /dev/urandom into the results directory. Traffic goes to 127.0.0.1 only; every
 # wrk run is bounded in time. Not run in CI.
 # See docs/benchmarks.md ("Static files") for how to read the results.
@@ -275,18 +276,34 @@ core_jiffies() { # cpu
 
 # ---------------------------------------------------------------- load
 
+# Sets reaped to the CPU time, in clock ticks, of the reaped children of this (sub)shell: cutime
+# and cstime of /proc/$BASHPID/stat, read in this shell without starting a process (a command
+# substitution would be another subshell, and its process would count too).
+reaped_ticks() {
+  local line
+  local -a f
+  read -r line < "/proc/$BASHPID/stat"
+  read -r -a f <<< "${line##*) }"   # f[0] is field 3: cutime is field 16, cstime 17
+  reaped=$((f[13] + f[14]))
+}
+
 # Runs wrk on $load_cpu against port $1 for scenario $2, $3 seconds, output in file $4; prints
-# "requests errors read_bytes": completed requests, non-2xx/3xx responses plus socket errors
-# (connect, read, write, timeout), and the bytes wrk read (its rounded "... read" figure). wrk
-# runs in the background and is waited for, so that Ctrl-C or TERM reach the traps at once
-# (bash defers traps while a foreground child runs); `timeout` bounds it if it ever hangs.
+# "requests errors read_bytes wrk_ticks": completed requests, non-2xx/3xx responses plus socket
+# errors (connect, read, write, timeout), the bytes wrk read (its rounded "... read" figure) and
+# wrk's own CPU time (user+sys, clock ticks). wrk runs in the background and is waited for, so
+# that Ctrl-C or TERM reach the traps at once (bash defers traps while a foreground child runs);
+# `timeout` bounds it if it ever hangs. Called in a command substitution: the subshell's reaped
+# children are timeout and, through it, wrk.
 load_wrk() { # port scenario seconds outfile
-  local out=$4 rc=0
+  local out=$4 rc=0 c0 reaped
+  reaped_ticks
+  c0=$reaped
   timeout -k 5 $(($3 + 60)) taskset -c "$load_cpu" wrk -t1 -c"${conns[$2]}" -d"$3s" \
     "http://127.0.0.1:$1/${file[$2]}" > "$out" 2>&1 < /dev/null &
   wait_child $! || rc=$?
+  reaped_ticks
   [ "$rc" = 0 ] || die "wrk failed (exit $rc), see $out"
-  awk '
+  awk -v wt=$((reaped - c0)) '
     function bytes(v) {
       if (v ~ /TB$/) return substr(v, 1, length(v) - 2) * 1099511627776
       if (v ~ /GB$/) return substr(v, 1, length(v) - 2) * 1073741824
@@ -298,20 +315,21 @@ load_wrk() { # port scenario seconds outfile
     $2 == "requests" && $3 == "in" { req = $1; read = bytes($5) }
     /Non-2xx or 3xx responses:/ { err += $NF }
     /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
-    END { if (req == "") exit 1; printf "%d %d %.0f\n", req, err + 0, read }' "$out" \
+    END { if (req == "") exit 1; printf "%d %d %.0f %d\n", req, err + 0, read, wt }' "$out" \
     || die "could not read wrk output in $out"
 }
 
-echo "round,position,proxy,scenario,phase,window,seconds,requests,errors,req_per_s,bytes_per_s,cpu_s,cpu_user_s,cpu_sys_s,cpu_us_per_req,bytes_per_cpu_s,proxy_pct,proxy_core_pct,load_core_pct,wrk_read_bytes" > "$csv"
+echo "round,position,proxy,scenario,phase,window,seconds,requests,errors,req_per_s,bytes_per_s,cpu_s,cpu_user_s,cpu_sys_s,cpu_us_per_req,bytes_per_cpu_s,proxy_pct,proxy_core_pct,load_core_pct,wrk_read_bytes,wrk_cpu_s,wrk_cpu_us_per_req,both_cpu_us_per_req,bytes_per_both_cpu_s" > "$csv"
 
 # The measured window a row belongs to (1..windows; 0 for the warm-up run).
 window=0
 
 # Runs scenario $2 on server $1 (pids in pid_list) for $3 seconds, the CPU counters read around
 # it, and appends a csv row: the figures, the server's CPU (user and system apart), the shares of
-# wall time. Bytes are requests x file size (the bodies; headers add about 250 bytes a request).
+# wall time, wrk's CPU and the two together ("both"). Bytes are requests x file size (the bodies;
+# headers add about 250 bytes a request).
 measure() { # name scenario seconds round position phase
-  local name=$1 s=$2 secs=$3 round=$4 pos=$5 phase=$6 out w0 w1 requests errors read row
+  local name=$1 s=$2 secs=$3 round=$4 pos=$5 phase=$6 out w0 w1 requests errors read wrk_ticks row
   local -a t0 t1 pc0 pc1 lc0 lc1
   out=$results_dir/wrk/$name-$s-r$round-$phase.txt
   if [ "$phase" = warm ]; then out=${out%.txt}-w$window.txt; fi
@@ -319,7 +337,7 @@ measure() { # name scenario seconds round position phase
   read -r -a lc0 <<< "$(core_jiffies "$load_cpu")"
   w0=$(now)
   read -r -a t0 <<< "$(cpu_ticks "${pid_list[@]}")"
-  read -r requests errors read <<< "$(load_wrk "${port[$name]}" "$s" "$secs" "$out")"
+  read -r requests errors read wrk_ticks <<< "$(load_wrk "${port[$name]}" "$s" "$secs" "$out")"
   read -r -a t1 <<< "$(cpu_ticks "${pid_list[@]}")"
   w1=$(now)
   read -r -a pc1 <<< "$(core_jiffies "$proxy_cpu")"
@@ -333,16 +351,17 @@ measure() { # name scenario seconds round position phase
             -v w0="$w0" -v w1="$w1" -v req="$requests" -v err="$errors" -v sz="${file_size[$s]}" \
             -v ut=$((t1[0] - t0[0])) -v st=$((t1[1] - t0[1])) -v hz="$clk_tck" \
             -v pb=$((pc1[0] - pc0[0])) -v pt=$((pc1[1] - pc0[1])) -v lb=$((lc1[0] - lc0[0])) \
-            -v lt=$((lc1[1] - lc0[1])) -v rd="$read" 'BEGIN {
-      wall = w1 - w0; user = ut / hz; sys = st / hz; cpu = user + sys
-      printf "%d,%d,%s,%s,%s,%d,%.2f,%d,%d,%.2f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.1f,%.1f,%.1f,%.0f\n",
+            -v lt=$((lc1[1] - lc0[1])) -v rd="$read" -v wt="$wrk_ticks" 'BEGIN {
+      wall = w1 - w0; user = ut / hz; sys = st / hz; cpu = user + sys; wcpu = wt / hz; both = cpu + wcpu
+      printf "%d,%d,%s,%s,%s,%d,%.2f,%d,%d,%.2f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.1f,%.1f,%.1f,%.0f,%.2f,%.2f,%.2f,%.0f\n",
         r, pos, n, s, ph, win, wall, req, err, req / wall, req * sz / wall, cpu, user, sys,
         (cpu > 0 ? cpu * 1e6 / req : 0), (cpu > 0 ? req * sz / cpu : 0), 100 * cpu / wall,
-        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), rd }')
+        (pt > 0 ? 100 * pb / pt : 0), (lt > 0 ? 100 * lb / lt : 0), rd,
+        wcpu, wcpu * 1e6 / req, both * 1e6 / req, (both > 0 ? req * sz / both : 0) }')
   echo "$row" >> "$csv"
   log "round $round: $name $s $phase$(if [ "$phase" = warm ]; then echo " (window $window)"; fi): $(echo "$row" | awk -F, '{
-    printf "%.0f req/s, %.1f MiB/s, %.1f us CPU/req (user %.0f%%), %.1f MiB per CPU-s, server %.0f%% of a core, its core %.0f%% busy, load core %.0f%%",
-      $10, $11 / 1048576, $15, ($12 > 0 ? 100 * $13 / $12 : 0), $16 / 1048576, $17, $18, $19 }')"
+    printf "%.0f req/s, %.1f MiB/s, %.1f us CPU/req (user %.0f%%), %.1f MiB per CPU-s, server %.0f%% of a core, its core %.0f%% busy, load core %.0f%%, wrk %.1f us CPU/req",
+      $10, $11 / 1048576, $15, ($12 > 0 ? 100 * $13 / $12 : 0), $16 / 1048576, $17, $18, $19, $22 }')"
   if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name $s $phase had $errors errors, see $out"; fi
 }
 
@@ -439,38 +458,52 @@ num() { awk -v v="$1" -v f="$2" -v d="${3:-1}" 'BEGIN { if (v == "-") print "-";
 declare -A title=([1k]="1 KiB file, keep-alive GETs (file-1k.bin, wrk -t1 -c$connections_1k)"
                   [1m]="1 MiB file, keep-alive GETs (file-1m.bin, wrk -t1 -c$connections_1m)")
 mib=1048576
+# Prints server $1's CPU per request in column $3 (cpu_user_s or cpu_sys_s), in us, over all the
+# measured windows of scenario $2 together.
+per_request() { # name scenario column
+  awk -F, -v p="$1" -v s="$2" -v c="$3" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { u += $c; n += $8 }
+    END { if (n) printf "%.1f", u * 1e6 / n; else print "-" }' "$csv"
+}
+row_format='  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %9s %9s %7s %10s %11s\n'
 {
   echo
-  echo "Side by side: medians over $rounds round(s) x $windows alternating windows of ${duration}s; CPU of the server's processes only."
-  echo "MiB/s = response bodies per wall second; MiB/cpu-s = per second of the server's CPU (user+sys), the"
-  echo "throughput of one core of it. server% = its CPU / wall time; core% = how busy its core was (anyone);"
-  echo "load% = wrk's core. server% near 100: the server was the limit; else per-CPU figures are the fair ones."
-  echo "cold = the ${warmup}s warm-up run just after start (JIT cold for Gatehouse)."
+  echo "Side by side: medians over $rounds round(s) x $windows alternating windows of ${duration}s."
+  echo "cpu_us/req and MiB/cpu-s: the server's processes only (user+sys); MiB/cpu-s is what one core of it"
+  echo "serves. user_us, sys_us: its user and system time per request over all windows (tick-sampled split)."
+  echo "wrk_us/req: wrk's CPU per request; both_us/req: server and wrk together (on loopback, part of the"
+  echo "server's TCP sending can run in wrk's time: compare both_us/req too). server% = the server's CPU /"
+  echo "wall time; core% = how busy its core was (anyone); load% = wrk's core. server% near 100: the server"
+  echo "was the limit; else per-CPU figures are the fair ones. cold = the ${warmup}s warm-up run just after"
+  echo "start (JIT cold for Gatehouse)."
   for s in "${scenarios[@]}"; do
     echo
     echo "${title[$s]}"
-    printf '  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %7s %10s %11s %13s\n' server req/s MiB/s cpu_us/req user_us \
-      sys_us MiB/cpu-s server% core% load% errors cold_req/s cold_cpu_us cold_MiB/cpu-s
+    # shellcheck disable=SC2059
+    printf "$row_format" server req/s MiB/s cpu_us/req user_us sys_us MiB/cpu-s server% core% load% \
+      wrk_us/req both_us/req errors cold_req/s cold_cpu_us
     for p in $all_proxies; do
       wants "$p" || continue
-      printf '  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %7s %10s %11s %13s\n' "$p" \
+      # shellcheck disable=SC2059
+      printf "$row_format" "$p" \
         "$(num "$(median "$p" "$s" warm 10)" %.0f)" "$(num "$(median "$p" "$s" warm 11)" %.1f $mib)" \
-        "$(num "$(median "$p" "$s" warm 15)" %.1f)" \
-        "$(awk -F, -v p="$p" -v s="$s" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { u += $13; n += $8 } END { if (n) printf "%.1f", u * 1e6 / n; else print "-" }' "$csv")" \
-        "$(awk -F, -v p="$p" -v s="$s" 'NR > 1 && $3 == p && $4 == s && $5 == "warm" { u += $14; n += $8 } END { if (n) printf "%.1f", u * 1e6 / n; else print "-" }' "$csv")" \
+        "$(num "$(median "$p" "$s" warm 15)" %.1f)" "$(per_request "$p" "$s" 13)" "$(per_request "$p" "$s" 14)" \
         "$(num "$(median "$p" "$s" warm 16)" %.0f $mib)" "$(num "$(median "$p" "$s" warm 17)" %.0f)" \
         "$(num "$(median "$p" "$s" warm 18)" %.0f)" "$(num "$(median "$p" "$s" warm 19)" %.0f)" \
+        "$(num "$(median "$p" "$s" warm 22)" %.1f)" "$(num "$(median "$p" "$s" warm 23)" %.1f)" \
         "$(sum_errors "$p" "$s")" "$(num "$(median "$p" "$s" cold 10)" %.0f)" \
-        "$(num "$(median "$p" "$s" cold 15)" %.1f)" "$(num "$(median "$p" "$s" cold 16)" %.0f $mib)"
+        "$(num "$(median "$p" "$s" cold 15)" %.1f)"
     done
     if wants gatehouse && wants nginx; then
-      printf '  gatehouse/nginx: CPU per request %s, bytes per CPU-second %s, req/s %s (medians; cold: CPU per request %s)\n' \
+      printf '  gatehouse/nginx by the medians: CPU per request %s, bytes per CPU-second %s, req/s %s;\n' \
         "$(ratio "$(median gatehouse "$s" warm 15)" "$(median nginx "$s" warm 15)")" \
         "$(ratio "$(median gatehouse "$s" warm 16)" "$(median nginx "$s" warm 16)")" \
-        "$(ratio "$(median gatehouse "$s" warm 10)" "$(median nginx "$s" warm 10)")" \
+        "$(ratio "$(median gatehouse "$s" warm 10)" "$(median nginx "$s" warm 10)")"
+      printf '    server and wrk together: CPU per request %s; cold: CPU per request %s\n' \
+        "$(ratio "$(median gatehouse "$s" warm 23)" "$(median nginx "$s" warm 23)")" \
         "$(ratio "$(median gatehouse "$s" cold 15)" "$(median nginx "$s" cold 15)")"
-      printf '  gatehouse/nginx, window by window: CPU per request %s; bytes per CPU-second %s\n' \
-        "$(paired_ratio gatehouse nginx "$s" 15)" "$(paired_ratio gatehouse nginx "$s" 16)"
+      printf '  gatehouse/nginx window by window: CPU per request %s;\n' "$(paired_ratio gatehouse nginx "$s" 15)"
+      printf '    bytes per CPU-second %s;\n' "$(paired_ratio gatehouse nginx "$s" 16)"
+      printf '    server and wrk together, CPU per request %s\n' "$(paired_ratio gatehouse nginx "$s" 23)"
     fi
   done
   if wants gatehouse && wants nginx; then
@@ -489,7 +522,6 @@ mib=1048576
   fi
   echo
   echo "errors column: sum over all runs, warm-up included, of non-2xx responses and socket errors (must be 0)"
-  echo "user_us, sys_us: the server's user and system CPU per request over all measured windows"
   echo "raw numbers: $csv"
   echo "wrk output, configs, response headers and logs: $results_dir"
 } | tee "$results_dir/summary.txt"
