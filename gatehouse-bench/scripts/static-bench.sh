@@ -473,8 +473,12 @@ row_format='  %-10s %9s %9s %10s %8s %8s %10s %7s %6s %6s %9s %9s %7s %10s %11s\
   echo "wrk_us/req: wrk's CPU per request; both_us/req: server and wrk together (on loopback, part of the"
   echo "server's TCP sending can run in wrk's time: compare both_us/req too). server% = the server's CPU /"
   echo "wall time; core% = how busy its core was (anyone); load% = wrk's core. server% near 100: the server"
-  echo "was the limit; else per-CPU figures are the fair ones. cold = the ${warmup}s warm-up run just after"
-  echo "start (JIT cold for Gatehouse)."
+  echo "was the limit; else per-CPU figures are the fair ones."
+  if [ "$warmup" -gt 0 ]; then
+    echo "cold = the ${warmup}s warm-up run just after start (JIT cold for Gatehouse)."
+  else
+    echo "No warm-up (-w 0): no cold figures, and Gatehouse's first windows ran with the JIT cold."
+  fi
   for s in "${scenarios[@]}"; do
     echo
     echo "${title[$s]}"
