@@ -13,12 +13,16 @@ import java.util.function.Predicate;
 
 /**
  * The cache's memory tier: for each primary key ({@code CacheKey.toString()}), the variants stored
- * under it, bounded by an estimate of the bytes they hold ({@link CachedResponse#weight}). The
- * least valuable keys are evicted first (Caffeine's W-TinyLFU), a key with all its variants.
+ * under it, bounded by an estimate of the bytes they hold ({@link CachedResponse#weight}).
+ *
+ * <p>Eviction is Caffeine's W-TinyLFU, a key with all its variants: when full, a new key is
+ * admitted only if it has been used more often than the key it would displace, so a key just
+ * stored may be the one evicted (and handed to the hook). A burst of one-off responses cannot
+ * flush the popular ones.
  *
  * <p>Variants: a key holds at most {@link #MAX_VARIANTS}, most recently stored first. Storing one
  * whose secondary key is already there replaces it; storing one more than the maximum drops the
- * oldest. Dropped variants are gone (they do not go to the disk tier).
+ * oldest. Dropped variants are gone (they do not go to the hook).
  *
  * <p>A response heavier than an eighth of the bound is not stored, so that one large response
  * cannot empty the tier; the variant it would have replaced is dropped, so that an older copy is
@@ -36,15 +40,23 @@ public final class MemoryTier {
     /** The heaviest response stored is the bound divided by this. */
     private static final int LARGEST_SHARE = 8;
 
-    private final Cache<String, List<CachedResponse>> cache;
+    /**
+     * A key's variants; {@code copyOfLower} when they are exactly what a lower tier gave (so that
+     * tier has them, and an eviction need not hand them back).
+     */
+    private record Held(List<CachedResponse> variants, boolean copyOfLower) {
+    }
+
+    private final Cache<String, Held> cache;
     private final long maxEntryBytes;
     /** Variants held, kept here because Caffeine counts keys; moved where the lists change. */
     private final AtomicLong variants = new AtomicLong();
 
     /**
      * @param maxBytes  the bound on the weights of the responses held, and their keys' lengths
-     * @param onEvicted called with each key and its variants evicted to keep within the bound (not
-     *                  for removals or replacements)
+     * @param onEvicted called with each key and its variants evicted to keep within the bound, unless
+     *                  they were promoted from a lower tier unchanged (not for removals or
+     *                  replacements either)
      */
     public MemoryTier(long maxBytes, Consumer<Map.Entry<String, List<CachedResponse>>> onEvicted) {
         if (maxBytes <= 0) {
@@ -54,17 +66,18 @@ public final class MemoryTier {
         this.maxEntryBytes = maxBytes / LARGEST_SHARE;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String key, List<CachedResponse> held) -> weigh(key, held))
+                .weigher((String key, Held held) -> weigh(key, held.variants()))
                 // Evictions run on the writer's thread: they only move references around, and the
                 // hook is told of an eviction before anyone can purge the disk tier behind it.
                 .executor(Runnable::run)
-                .evictionListener((String key, List<CachedResponse> held, RemovalCause cause) -> {
+                .evictionListener((String key, Held held, RemovalCause cause) -> {
                     if (key == null || held == null) {
                         return;
                     }
-                    variants.addAndGet(-held.size());
-                    if (cause == RemovalCause.SIZE) {
-                        onEvicted.accept(Map.entry(key, held));
+                    variants.addAndGet(-held.variants().size());
+                    // Handing back an unchanged copy would only write the same file again.
+                    if (cause == RemovalCause.SIZE && !held.copyOfLower()) {
+                        onEvicted.accept(Map.entry(key, held.variants()));
                     }
                 })
                 .build();
@@ -72,8 +85,8 @@ public final class MemoryTier {
 
     /** The variants stored for {@code primaryKey}, most recent first; empty when none. */
     public List<CachedResponse> get(String primaryKey) {
-        List<CachedResponse> held = cache.getIfPresent(primaryKey);
-        return held == null ? List.of() : held;
+        Held held = cache.getIfPresent(primaryKey);
+        return held == null ? List.of() : held.variants();
     }
 
     /**
@@ -83,14 +96,14 @@ public final class MemoryTier {
     public void put(String primaryKey, CachedResponse response) {
         Objects.requireNonNull(response, "response");
         if (response.weight() > maxEntryBytes) {
-            cache.asMap().computeIfPresent(primaryKey, (key, held) -> change(held, without(held, response.varyKey())));
+            cache.asMap().computeIfPresent(primaryKey, (key, held) -> change(held, without(held, response.varyKey()), false));
             return;
         }
         cache.asMap().compute(primaryKey, (key, held) -> {
             List<CachedResponse> next = new ArrayList<>(MAX_VARIANTS + 1);
             next.add(response);
             next.addAll(without(held, response.varyKey()));
-            return change(held, next.subList(0, Math.min(next.size(), MAX_VARIANTS)));
+            return change(held, next.subList(0, Math.min(next.size(), MAX_VARIANTS)), false);
         });
     }
 
@@ -107,7 +120,11 @@ public final class MemoryTier {
                 fitting.add(r);
             }
         }
-        return cache.asMap().compute(primaryKey, (key, held) -> change(held, union(held, fitting)));
+        Held now = cache.asMap().compute(primaryKey, (key, held) -> {
+            List<CachedResponse> next = union(held == null ? null : held.variants(), fitting);
+            return change(held, next, held == null && next.equals(lower));
+        });
+        return now == null ? null : now.variants();
     }
 
     /**
@@ -125,26 +142,26 @@ public final class MemoryTier {
         return out;
     }
 
-    /** Removes {@code primaryKey} if it still holds exactly {@code held} (the same list); whether it did. */
-    boolean removeIfSame(String primaryKey, List<CachedResponse> held) {
+    /** Removes {@code primaryKey} if it still holds exactly {@code variants} (the same list); whether it did. */
+    boolean removeIfSame(String primaryKey, List<CachedResponse> variants) {
         boolean[] removed = {false};
-        cache.asMap().computeIfPresent(primaryKey, (key, now) -> {
-            if (now != held) {
-                return now;
+        cache.asMap().computeIfPresent(primaryKey, (key, held) -> {
+            if (held.variants() != variants) {
+                return held;
             }
             removed[0] = true;
-            return change(now, List.of());
+            return change(held, List.of(), false);
         });
         return removed[0];
     }
 
     /** Removes {@code primaryKey} and its variants; whether it held any. */
     public boolean remove(String primaryKey) {
-        List<CachedResponse> held = cache.asMap().remove(primaryKey);
+        Held held = cache.asMap().remove(primaryKey);
         if (held == null) {
             return false;
         }
-        variants.addAndGet(-held.size());
+        variants.addAndGet(-held.variants().size());
         return true;
     }
 
@@ -174,8 +191,8 @@ public final class MemoryTier {
         return variants.get();
     }
 
-    private static boolean holds(List<CachedResponse> held, String varyKey) {
-        for (CachedResponse r : held) {
+    private static boolean holds(List<CachedResponse> variants, String varyKey) {
+        for (CachedResponse r : variants) {
             if (r.varyKey().equals(varyKey)) {
                 return true;
             }
@@ -184,12 +201,12 @@ public final class MemoryTier {
     }
 
     /** The variants of {@code held} (may be null) whose secondary key is not {@code varyKey}. */
-    private static List<CachedResponse> without(List<CachedResponse> held, String varyKey) {
+    private static List<CachedResponse> without(Held held, String varyKey) {
         if (held == null) {
             return List.of();
         }
-        List<CachedResponse> rest = new ArrayList<>(held.size());
-        for (CachedResponse r : held) {
+        List<CachedResponse> rest = new ArrayList<>(held.variants().size());
+        for (CachedResponse r : held.variants()) {
             if (!r.varyKey().equals(varyKey)) {
                 rest.add(r);
             }
@@ -198,14 +215,14 @@ public final class MemoryTier {
     }
 
     /** {@code next} as the key's new value (null, removing the key, when empty), counting the change. */
-    private List<CachedResponse> change(List<CachedResponse> held, List<CachedResponse> next) {
-        variants.addAndGet(next.size() - (held == null ? 0 : held.size()));
-        return next.isEmpty() ? null : List.copyOf(next);
+    private Held change(Held held, List<CachedResponse> next, boolean copyOfLower) {
+        variants.addAndGet(next.size() - (held == null ? 0 : held.variants().size()));
+        return next.isEmpty() ? null : new Held(List.copyOf(next), copyOfLower);
     }
 
-    private static int weigh(String key, List<CachedResponse> held) {
+    private static int weigh(String key, List<CachedResponse> variants) {
         long w = key.length();
-        for (CachedResponse r : held) {
+        for (CachedResponse r : variants) {
             w += r.weight();
         }
         return (int) Math.min(Integer.MAX_VALUE, w);

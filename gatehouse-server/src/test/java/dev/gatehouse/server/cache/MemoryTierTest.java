@@ -171,4 +171,24 @@ final class MemoryTierTest {
         assertThat(tier.get("k")).isEqualTo(now);
         assertThat(tier.entries()).isEqualTo(2);
     }
+
+    @Test
+    void anEntryPromotedUnchanged_isNotHandedBackWhenEvicted_butOneChangedSinceIs() {
+        MemoryTier tier = tier(64 * 1024);
+        tier.promote("copy", List.of(Responses.of(1000)));
+        tier.promote("changed", List.of(Responses.of("gzip", 1000, 'a')));
+        tier.put("changed", Responses.of("br", 1000, 'b'));
+
+        // Keys used more often than these two, so that they are the ones that leave.
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 200; i++) {
+                tier.put("filler" + i, Responses.of(1000));
+            }
+        }
+
+        assertThat(tier.get("copy")).isEmpty();
+        assertThat(tier.get("changed")).isEmpty();
+        assertThat(evicted).doesNotContainKey("copy").containsKey("changed");
+        assertThat(evicted.get("changed")).hasSize(2);
+    }
 }
