@@ -78,7 +78,9 @@ public final class Collapser {
     /**
      * @param timeout      how long a flight may last before its followers are released
      * @param maxFollowers how many callers may wait on one flight (0: nobody waits)
-     * @param timer        runs the timeouts (the task only completes futures)
+     * @param timer        runs the timeouts (the task only completes futures); most flights end
+     *                     before theirs and cancel it, so a {@code ScheduledThreadPoolExecutor}
+     *                     should remove cancelled tasks ({@code setRemoveOnCancelPolicy(true)})
      */
     public Collapser(Duration timeout, int maxFollowers, ScheduledExecutorService timer) {
         if (timeout.isNegative() || timeout.isZero()) {

@@ -65,9 +65,13 @@ final class DiskIndex {
         return entries.getIfPresent(key);
     }
 
-    /** Indexes a file found at start, of {@code size} bytes, unless the key has one already. */
+    /**
+     * Indexes a file found at start, of {@code size} bytes, unless the key has one already, and
+     * evicts past the bound (which may be smaller than the last run's).
+     */
     void adopt(String key, long size) {
         entries.asMap().computeIfAbsent(key, k -> counted(new Entry(size, serials.incrementAndGet()), +1));
+        entries.cleanUp();
     }
 
     /**

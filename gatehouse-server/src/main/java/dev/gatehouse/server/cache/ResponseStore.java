@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>A lookup asks {@link #memory} first, on the event loop; only when no variant there fits the
  * request does it ask {@link #disk}, whose answer arrives on the disk tier's executor. A key's
  * variants may be split between the tiers (a new variant in memory, older ones on disk); a disk
- * answer is the two merged, memory's copy of a variant winning.
+ * answer is the two merged, memory's copy of a variant winning, and leaves the merge in memory.
+ * An eviction writes memory's variants over the key's file as they are: variants only the disk
+ * had, never merged in, are lost then (a miss later, not a wrong answer).
  *
  * <p>Purges ({@link #remove}, {@link #removeIf}) cover both tiers, and also disk reads in flight:
  * a read begun before a purge that covers its key answers empty and promotes nothing. A response

@@ -156,6 +156,21 @@ final class DiskTierTest {
     }
 
     @Test
+    void aSmallerBoundAtRestart_evictsFilesAtOnce() throws IOException {
+        try (DiskTier first = tier(1 << 20)) {
+            for (int i = 0; i < 30; i++) {
+                first.put("k" + i, List.of(Responses.of(1000)));
+            }
+            first.remove("none").join();
+        }
+
+        try (DiskTier second = tier(10_000)) {
+            assertThat(second.bytes()).isLessThanOrEqualTo(10_000).isEqualTo(sizeOfFiles());
+            assertThat(second.entries()).isPositive().isEqualTo(files().size());
+        }
+    }
+
+    @Test
     void aFileOverTheBound_isNotWritten_andWhatItReplacesGoes() throws IOException {
         try (DiskTier tier = tier(5_000)) {
             tier.put("k", List.of(Responses.of(100))).join();
