@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "A reverse proxy and load balancer for scaled-out web apps.",
         subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, StatusCommand.class,
                 BackendCommand.class, ReloadCommand.class, RestartCommand.class, DeployCommand.class, RollbackCommand.class, CanaryCommand.class,
+                CacheCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -7,6 +7,7 @@ import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.cache.RouteCaches;
 import dev.gatehouse.server.files.FileCatalog;
 import dev.gatehouse.server.files.FileLookup;
 import dev.gatehouse.server.admin.AdminServer;
@@ -71,6 +72,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final GatehouseConfig config;
     private final Transport transport;
     private final FileCatalog files = new FileCatalog(FILE_CATALOG_ENTRIES, FILE_CATALOG_VALID, clock);
+    private final RouteCaches caches;
     private final EventLoopGroup group;
     private final SnapshotHolder snapshots;
     private final UpstreamPools upstreams;
@@ -117,6 +119,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.metrics = NodeMetrics.create(connections::count, upstreams::openConnections,
                 () -> snapshots.current().generation());
         metrics.tunnels(tunnels);
+        this.caches = new RouteCaches(metrics::routeCache);
         LoopBarrier loops = new LoopBarrier(group);
         this.control = new ControlPlane(snapshots, config, state, store, clock, wallClock, SharedRandom.INSTANCE,
                 loops::await);
@@ -209,7 +212,7 @@ public final class GatehouseServer implements AutoCloseable {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
                         server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart,
-                        server.tls);
+                        server.tls, server.caches);
             }
             // Apps first: the listeners open once their live version accepts connections.
             if (server.supervisor != null) {
@@ -270,7 +273,7 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), new FileLookup(files)), inherited);
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), new FileLookup(files), caches), inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
@@ -392,8 +395,14 @@ public final class GatehouseServer implements AutoCloseable {
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         files.close();
+        caches.close();
         metrics.close();
         LOG.info("stopped");
+    }
+
+    /** The routes' HTTP caches. */
+    public RouteCaches caches() {
+        return caches;
     }
 
     /** The node's open tunnels. */

@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param rateLimit      the route's request rate limit, or {@code null} for none
  * @param redirect       the redirect that answers the matched requests, or {@code null}
  * @param staticFiles    the static files that answer the matched requests, or {@code null}
+ * @param cache          the HTTP cache in front of the route's pool, or {@code null} for none
  */
 public record RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
-                          RedirectConfig redirect, StaticConfig staticFiles) {
+                          RedirectConfig redirect, StaticConfig staticFiles, CacheConfig cache) {
 
     /** Validates the parts. */
     public RouteConfig {
@@ -30,6 +31,9 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
         }
         if (pool == null && redirect == null && staticFiles == null) {
             throw new IllegalArgumentException("pool: missing (expected: the name of a pool, a redirect or static files)");
+        }
+        if (cache != null && pool == null) {
+            throw new IllegalArgumentException("cache: the route has no pool to cache (expected: a pool beside cache)");
         }
         if (staticFiles != null && staticFiles.versioned() && pool == null) {
             throw new IllegalArgumentException("static: the root names {version}, which is the live version of the route's"
@@ -43,15 +47,21 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
         }
     }
 
+    /** A route without a cache. */
+    public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
+                       RedirectConfig redirect, StaticConfig staticFiles) {
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, null);
+    }
+
     /** A route to a pool, or a redirect. */
     public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
                        RedirectConfig redirect) {
-        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, null);
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, null, null);
     }
 
     /** A route to a pool. */
     public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit) {
-        this(host, pathPrefix, pool, maxRequestBody, rateLimit, null, null);
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, null, null, null);
     }
 
     /** A route to a pool without limits of its own. */
@@ -61,12 +71,22 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
 
     /** A route that answers with {@code redirect}, without limits of its own. */
     public static RouteConfig redirecting(String host, String pathPrefix, RedirectConfig redirect) {
-        return new RouteConfig(host, pathPrefix, null, null, null, Objects.requireNonNull(redirect, "redirect"), null);
+        return new RouteConfig(host, pathPrefix, null, null, null, Objects.requireNonNull(redirect, "redirect"), null, null);
     }
 
     /** A route that serves {@code files}, with {@code fallbackPool} (or null) for what no file answers. */
     public static RouteConfig serving(String host, String pathPrefix, StaticConfig files, String fallbackPool) {
-        return new RouteConfig(host, pathPrefix, fallbackPool, null, null, null, Objects.requireNonNull(files, "files"));
+        return new RouteConfig(host, pathPrefix, fallbackPool, null, null, null, Objects.requireNonNull(files, "files"), null);
+    }
+
+    /** A route to {@code pool} with {@code cache} in front of it. */
+    public static RouteConfig cached(String host, String pathPrefix, String pool, CacheConfig cache) {
+        return new RouteConfig(host, pathPrefix, pool, null, null, null, null, Objects.requireNonNull(cache, "cache"));
+    }
+
+    /** This route with {@code cache} in front of its pool. */
+    public RouteConfig withCache(CacheConfig c) {
+        return new RouteConfig(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, c);
     }
 
     /**

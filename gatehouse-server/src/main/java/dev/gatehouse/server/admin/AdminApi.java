@@ -17,6 +17,7 @@ final class AdminApi {
     private final ReloadResource reload;
     private final RestartResource restart;
     private final DeployResource deploy;
+    private final CacheResource cache;
 
     AdminApi(AdminContext context) {
         this.node = new NodeResource(context);
@@ -25,6 +26,7 @@ final class AdminApi {
         this.reload = new ReloadResource(context);
         this.restart = new RestartResource(context);
         this.deploy = new DeployResource(context);
+        this.cache = new CacheResource(context);
     }
 
     /**
@@ -51,6 +53,8 @@ final class AdminApi {
                     : done(deploy.status(route.pool()));
             case ROLLBACK -> deploy.rollback(route, request);
             case CANARY -> backends.canary(route, request);
+            case CACHE -> done(cache.list());
+            case CACHE_PURGE -> cache.purge(request);
         };
     }
 

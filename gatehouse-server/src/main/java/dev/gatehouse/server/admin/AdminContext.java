@@ -25,11 +25,12 @@ import java.util.function.Supplier;
  * @param tunnels      open tunnels per pool and backend, for the views
  * @param restarts     starts a hitless restart of the node
  * @param tls          the listeners' views and the TLS reload
+ * @param caches       the routes' HTTP caches (views and purges)
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
                     String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels,
-                    Restarts restarts, TlsAdmin tls) {
+                    Restarts restarts, TlsAdmin tls, dev.gatehouse.server.cache.RouteCaches caches) {
 
     /** Starts a hitless restart (see {@code GatehouseServer.restart}). */
     @FunctionalInterface

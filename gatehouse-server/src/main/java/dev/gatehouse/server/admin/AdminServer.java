@@ -5,6 +5,7 @@ import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.ConfigException;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.tunnel.TunnelCounts;
+import dev.gatehouse.server.cache.RouteCaches;
 import dev.gatehouse.server.ConfigSource;
 import dev.gatehouse.server.Transport;
 import dev.gatehouse.server.control.ControlPlane;
@@ -69,7 +70,7 @@ public final class AdminServer {
             throws ConfigException {
         this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
                 who -> CompletableFuture.completedFuture(new RestartOutcome(RestartOutcome.Result.REFUSED, -1,
-                        "this node cannot be restarted")), TlsAdmin.NONE);
+                        "this node cannot be restarted")), TlsAdmin.NONE, new RouteCaches());
     }
 
     /**
@@ -80,7 +81,8 @@ public final class AdminServer {
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
                        TunnelCounts tunnels,
-                       Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls) throws ConfigException {
+                       Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls, RouteCaches caches)
+            throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
             throw new IllegalArgumentException("admin: disabled (expected: an admin config with a bind address)");
@@ -91,7 +93,8 @@ public final class AdminServer {
         this.context = new AdminContext(control, Objects.requireNonNull(deploys, "deploys"), snapshots, configSource,
                 new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
-                Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply, Objects.requireNonNull(tls, "tls"));
+                Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply, Objects.requireNonNull(tls, "tls"),
+                Objects.requireNonNull(caches, "caches"));
     }
 
     /**

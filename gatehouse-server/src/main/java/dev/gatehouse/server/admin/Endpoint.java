@@ -24,6 +24,8 @@ enum Endpoint {
     RELOAD("/api/v1/reload", HttpMethod.POST),
     TLS_RELOAD("/api/v1/tls/reload", HttpMethod.POST),
     RESTART("/api/v1/restart", HttpMethod.POST),
+    CACHE("/api/v1/cache", HttpMethod.GET),
+    CACHE_PURGE("/api/v1/cache/purge", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET);
 
     private final String template;

@@ -34,6 +34,10 @@ final class Names {
     static final String H2_STREAMS_REFUSED = "gatehouse.h2.streams.refused";
     static final String STATIC_RESPONSES = "gatehouse.static.responses";
     static final String STATIC_BYTES = "gatehouse.static.bytes";
+    static final String CACHE_REQUESTS = "gatehouse.cache.requests";
+    static final String CACHE_STORED = "gatehouse.cache.stored";
+    static final String CACHE_BYTES = "gatehouse.cache.bytes";
+    static final String CACHE_ENTRIES = "gatehouse.cache.entries";
 
     static final String POOL = "pool";
     static final String BACKEND = "backend";
@@ -54,6 +58,10 @@ final class Names {
     static final String REASON = "reason";
     /** A route, as {@code host/prefix} with {@code *} for any host: {@code * /static/} reads {@code *}{@code /static/}. */
     static final String ROUTE = "route";
+    /** What a route's cache did: {@code hit}, {@code stale}, {@code revalidated}, {@code collapsed}, {@code miss}, {@code bypass}. */
+    static final String RESULT = "result";
+    /** A cache tier: {@code memory} or {@code disk}. */
+    static final String TIER = "tier";
 
     /** The tag value when there is no pool or backend to name (no route; nothing available). */
     static final String NONE = "none";

@@ -65,6 +65,9 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final Counter[] limitRejections;
     /** Requests per listener (by index; boxed indices are cached), protocol and TLS version. */
     private final java.util.concurrent.ConcurrentMap<Integer, Counter[]> clientRequests = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the cache meters read, kept reachable: function counters hold their object weakly. */
+    private final java.util.List<java.util.function.Supplier<dev.gatehouse.server.cache.RouteCache>> cacheSources =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Static answers by route: per status class, then bytes ({@link #staticServed}). */
     private final java.util.concurrent.ConcurrentMap<String, Counter[]> staticCounters = new java.util.concurrent.ConcurrentHashMap<>();
     /** Guarded by this. */
@@ -279,6 +282,15 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
         c[5] = Counter.builder(Names.STATIC_BYTES).tag(Names.ROUTE, route).baseUnit("bytes")
                 .description("Body bytes a static route sent from its files").register(registry);
         return c;
+    }
+
+    /**
+     * Registers the meters of a route's cache, read through {@code current} (the route's cache now)
+     * at each scrape. Called once per route, when its first cache is made.
+     */
+    public void routeCache(String route, java.util.function.Supplier<dev.gatehouse.server.cache.RouteCache> current) {
+        cacheSources.add(current);
+        CacheMeters.register(registry, route, current);
     }
 
     /** Every metric in the Prometheus text format, version 0.0.4 ({@link #CONTENT_TYPE}). */

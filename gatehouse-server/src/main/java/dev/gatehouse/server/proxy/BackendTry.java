@@ -332,6 +332,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             return;
         }
         exchange.facts().responseBytes(content.content().readableBytes());
+        exchange.answers().responseContent(content);
         client.touchBackendTimer();
         if (content instanceof LastHttpContent) {
             client.writeAndFlush(content);

@@ -112,6 +112,10 @@ final class Endings {
             abort(why, backendFault ? Outcome.FAILURE : Outcome.DROPPED);
             return;
         }
+        if ((backendFault || error == ProxyError.NO_BACKEND) && exchange.answers().answerStale(error.status().code())) {
+            // A stale copy the response allows to stand in for an error answered instead.
+            return;
+        }
         if (!exchange.finish()) {
             return;
         }
@@ -211,7 +215,7 @@ final class Endings {
         // A retry may be waiting for a slot: leave the queue at once.
         exchange.queue().cancel();
         exchange.body().release();
-        exchange.releaseLocal();
+        exchange.answers().release();
         if (exchange.currentTry() != null) {
             exchange.currentTry().abandon(outcome);
         }

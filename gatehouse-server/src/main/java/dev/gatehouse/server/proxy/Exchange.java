@@ -65,8 +65,8 @@ final class Exchange {
     private RequestHead head = RequestHead.UNCHECKED;
     private boolean clientKeepAlive;
     private PoolSnapshot pool;
-    /** The route's own answer (a redirect, a static file) while it is made; null when a backend answers. */
-    private LocalAnswer local;
+    /** The route's own answer (a redirect, a static file) and its cache. */
+    private final RouteAnswers answers = new RouteAnswers();
     /** The current try, or the last one once the exchange ended; null before any. */
     private BackendTry current;
     /** The backends tried so far, and what the balancer may read of the request. */
@@ -117,25 +117,16 @@ final class Exchange {
             endings.refuse(refusal);
             return;
         }
-        if (route.redirect() != null) {
-            state = ExchangeState.LOCAL;
-            // Set before it starts: it may read body parts, which come back through clientContent at once.
-            RedirectAnswer redirect = new RedirectAnswer(this, client, route.redirect());
-            local = redirect;
-            redirect.start(request, head.contentLength());
+        state = ExchangeState.LOCAL;
+        if (answers.start(this, client, context, route, pool, head.contentLength())) {
             return;
         }
-        if (route.staticFiles() != null) {
-            StaticAnswer files = new StaticAnswer(this, client, context, route);
-            state = ExchangeState.LOCAL;
-            local = files;
-            if (files.start(request, route.pathPrefix(), head.target().path(), pool)) {
-                return;
-            }
-            // No file answers: the route's pool does.
-            local = null;
-            state = ExchangeState.HEAD;
-        }
+        forward();
+    }
+
+    /** Sends the request to the route's pool: the body's retry buffer, then the first slot. */
+    void forward() {
+        state = ExchangeState.HEAD;
         body.keepLimit(pool.config().retry().bufferBody());
         slots.first(facts.startNanos());
     }
@@ -201,8 +192,12 @@ final class Exchange {
         } else if (failures().retriedOnStatus(t, code)) {
             return false;
         }
+        if (answers.responseHead(code, response)) {
+            return false;
+        }
         facts.status(response.status().code());
         ResponseStart.Framed framing = responses.frame(t, response, clientKeepAlive && !client.draining());
+        answers.decorate(response.headers());
         clientKeepAlive = framing.clientKeepAlive();
         state = ExchangeState.STREAMING;
         client.startBackendTimer(context.settings().backendIdle());
@@ -258,8 +253,7 @@ final class Exchange {
                     refused == ProxyError.BODY_TOO_LARGE ? ClientLimit.REQUEST_BODY : null);
             return;
         }
-        if (local != null) {
-            local.content(content);
+        if (answers.content(content)) {
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -282,9 +276,7 @@ final class Exchange {
 
     /** The client's writability changed. */
     void clientWritabilityChanged() {
-        if (local != null) {
-            local.clientWritabilityChanged();
-        } else if (current != null) {
+        if (!answers.clientWritabilityChanged() && current != null) {
             current.clientWritabilityChanged();
         }
     }
@@ -342,11 +334,14 @@ final class Exchange {
         return slots.queue();
     }
 
-    /** Gives back what the route's own answer holds (an open file), if any. */
-    void releaseLocal() {
-        if (local != null) {
-            local.release();
-        }
+    /** The route's own answer and cache, for the pieces that step in. */
+    RouteAnswers answers() {
+        return answers;
+    }
+
+    /** The request path, as routes match it. */
+    String requestPath() {
+        return head.target().path();
     }
 
     BackendTry currentTry() {

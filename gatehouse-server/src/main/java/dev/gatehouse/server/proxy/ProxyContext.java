@@ -8,6 +8,7 @@ import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.cache.RouteCaches;
 import dev.gatehouse.server.files.FileLookup;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.tls.TlsListener;
@@ -37,6 +38,7 @@ import java.util.random.RandomGenerator;
  * @param clock         the node's monotonic clock, the one the decisions read (deadlines are on it)
  * @param wallClock     the node's calendar clock ({@code Date}, and dates in conditional requests)
  * @param files         finds the files of static routes (the node's file cache behind it)
+ * @param caches        the routes' HTTP caches
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -54,7 +56,8 @@ public record ProxyContext(
         ClientLimits limits,
         Clock clock,
         WallClock wallClock,
-        FileLookup files) {
+        FileLookup files,
+        RouteCaches caches) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -63,11 +66,12 @@ public record ProxyContext(
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
-                                  TunnelRegistry tunnels, TlsListener tls, FileLookup files) {
+                                  TunnelRegistry tunnels, TlsListener tls, FileLookup files,
+                                  RouteCaches caches) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
-                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files);
+                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches);
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

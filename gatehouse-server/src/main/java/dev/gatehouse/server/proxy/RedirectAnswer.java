@@ -27,33 +27,40 @@ final class RedirectAnswer implements LocalAnswer {
     private final Exchange exchange;
     private final ClientSide client;
     private final RedirectConfig config;
+    private final long contentLength;
     /** Where the client is sent, once the request passed the checks. */
     private String location;
 
-    RedirectAnswer(Exchange exchange, ClientSide client, RedirectConfig config) {
+    RedirectAnswer(Exchange exchange, ClientSide client, RedirectConfig config, long contentLength) {
         this.exchange = exchange;
         this.client = client;
         this.config = config;
+        this.contentLength = contentLength;
     }
 
     /**
-     * Answers {@code request} with the route's redirect, at once or once its body is read (its
-     * parts then come to {@link #content}, possibly before this method returns).
+     * Answers the request with the route's redirect, at once or once its body is read (its parts
+     * then come to {@link #content}, possibly before this method returns).
+     *
+     * @return true: a redirect route always answers
      */
-    void start(HttpRequest request, long contentLength) {
+    @Override
+    public boolean start() {
+        HttpRequest request = exchange.request();
         RedirectLocation.Result result = RedirectLocation.build(config, request.headers().get(HttpHeaderNames.HOST), request.uri());
         if (result instanceof RedirectLocation.Invalid invalid) {
             exchange.endings().fail(ProxyError.BAD_REQUEST, invalid.problem());
-            return;
+            return true;
         }
         location = ((RedirectLocation.Location) result).uri();
         boolean waitsForContinue = request.headers().containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true);
         if (!exchange.expectsBody() || waitsForContinue || contentLength > MAX_DISCARD) {
             answer();
-            return;
+            return true;
         }
         client.awaitBody();
         client.readRequest();
+        return true;
     }
 
     /** A part of the body: dropped; the answer goes with the last part, or once the body is too large to wait for. */

@@ -48,6 +48,7 @@ final class StaticAnswer implements LocalAnswer {
     private final StaticConfig config;
     /** The route for the metrics: {@code host/prefix}. */
     private final String route;
+    private final RouteConfig routeConfig;
     private FileBody body;
     private int status;
     private boolean close;
@@ -57,7 +58,13 @@ final class StaticAnswer implements LocalAnswer {
         this.client = client;
         this.context = context;
         this.config = route.staticFiles();
+        this.routeConfig = route;
         this.route = (route.host() == null ? "*" : route.host()) + route.pathPrefix();
+    }
+
+    @Override
+    public boolean start() {
+        return start(exchange.request(), routeConfig.pathPrefix(), exchange.requestPath(), exchange.pool());
     }
 
     /**
@@ -68,7 +75,7 @@ final class StaticAnswer implements LocalAnswer {
      * @param pool        the route's pool, or null
      * @return false when no file answers and the request is the pool's to serve
      */
-    boolean start(HttpRequest request, String routePrefix, String path, PoolSnapshot pool) {
+    private boolean start(HttpRequest request, String routePrefix, String path, PoolSnapshot pool) {
         String method = request.method().name();
         boolean fallback = pool != null;
         if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -172,7 +172,14 @@ final class AdminInputFuzzTest {
                 ApiJson.read(body, NoBody.class);
                 yield null;
             }
-            case NODE, POOLS, POOL, METRICS -> null;
+            case CACHE_PURGE -> {
+                dev.gatehouse.core.api.CachePurgeRequest.Target t =
+                        ApiJson.read(body, dev.gatehouse.core.api.CachePurgeRequest.class).target();
+                assertThat(t.scheme()).isIn("http", "https");
+                assertThat(t.target()).startsWith("/");
+                yield null;
+            }
+            case NODE, POOLS, POOL, METRICS, CACHE -> null;
         };
     }
 

@@ -124,7 +124,11 @@ final class OpenApiDocTest {
                 Arguments.of("RollbackRequest", RollbackRequest.class),
                 Arguments.of("RollbackResult", RollbackResult.class),
                 Arguments.of("CanaryRequest", dev.gatehouse.core.api.CanaryRequest.class),
-                Arguments.of("CanaryResult", dev.gatehouse.core.api.CanaryResult.class));
+                Arguments.of("CanaryResult", dev.gatehouse.core.api.CanaryResult.class),
+                Arguments.of("CacheList", dev.gatehouse.core.api.CacheList.class),
+                Arguments.of("CacheView", dev.gatehouse.core.api.CacheView.class),
+                Arguments.of("CachePurgeRequest", dev.gatehouse.core.api.CachePurgeRequest.class),
+                Arguments.of("CachePurgeResult", dev.gatehouse.core.api.CachePurgeResult.class));
     }
 
     @ParameterizedTest(name = "{0}")
