@@ -60,6 +60,10 @@ final class CacheIT {
                 }
                 return;
             }
+            if (path.startsWith("/brief/")) {
+                ex.respond(response(200, "brief", "Cache-Control", "max-age=0, stale-if-error=60"));
+                return;
+            }
             if (path.startsWith("/cookie/")) {
                 ex.respond(response(200, "cookie", "Cache-Control", "max-age=60", "Set-Cookie", "s=1"));
                 return;
@@ -214,6 +218,31 @@ final class CacheIT {
         assertThat(covered.status()).isEqualTo(200);
         assertThat(covered.bodyText()).isEqualTo("good");
         assertThat(covered.header("Cache-Status")).contains("fwd=stale");
+    }
+
+    @Test
+    void aDeadBackend_isCoveredByAStaleCopy_andWithoutOneIs502() throws Exception {
+        StubBackend doomed = StubBackend.start("doomed", BEHAVIOR);
+        try (TestNode n = TestNode.builder().backend(doomed.address())
+                .route(RouteConfig.cached(null, "/", "web", CacheConfig.defaults())).start()) {
+            RawHttpResponse first = sendTo(n, "/brief/x");
+            assertThat(first.bodyText()).isEqualTo("brief");
+            doomed.close();
+
+            RawHttpResponse covered = sendTo(n, "/brief/x");
+            assertThat(covered.status()).isEqualTo(200);
+            assertThat(covered.bodyText()).isEqualTo("brief");
+            assertThat(covered.header("Cache-Status")).contains("fwd=stale");
+            assertThat(sendTo(n, "/brief/never-stored").status()).isIn(502, 503);
+        } finally {
+            doomed.close();
+        }
+    }
+
+    private static RawHttpResponse sendTo(TestNode n, String path) {
+        try (RawHttpClient client = RawHttpClient.connect(n.port())) {
+            return client.send("GET " + path + " HTTP/1.1\r\nHost: example.com\r\n\r\n").readResponse();
+        }
     }
 
     @Test
