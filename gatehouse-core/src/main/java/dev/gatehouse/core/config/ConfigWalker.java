@@ -26,7 +26,7 @@ final class ConfigWalker {
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
-            "max_request_body", "rate_limit");
+            "compress", "max_request_body", "rate_limit");
 
     // Letters, digits and '-' in dot-separated labels; the "*." of a wildcard is checked apart.
     private static final Pattern HOST = Pattern.compile("[a-z0-9-]+(\\.[a-z0-9-]+)*");
@@ -256,6 +256,7 @@ final class ConfigWalker {
         RedirectConfig redirect = null;
         StaticConfig files = null;
         CacheConfig cache = null;
+        CompressConfig compress = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "host" -> host = routeHost(in.string(f.value(), f.path()), f.path());
@@ -264,6 +265,7 @@ final class ConfigWalker {
                 case "redirect" -> redirect = new RedirectWalker(in).redirect(f.value(), f.path());
                 case "static" -> files = new StaticWalker(in).files(f.value(), f.path());
                 case "cache" -> cache = new CacheWalker(in).cache(f.value(), f.path());
+                case "compress" -> compress = new CompressWalker(in).compress(f.value(), f.path());
                 case "max_request_body" -> maxBody = in.size(f.value(), f.path(), 0, Long.MAX_VALUE);
                 case "rate_limit" -> rateLimit = new RateLimitWalker(in).rateLimit(f.value(), f.path());
                 default -> in.unknown(f);
@@ -286,7 +288,8 @@ final class ConfigWalker {
         RedirectConfig rd = redirect;
         StaticConfig st = files;
         CacheConfig ca = cache;
-        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p, mb, rl, rd, st, ca));
+        CompressConfig co = compress;
+        return in.build(path, ROUTE_KEYS, () -> new RouteConfig(h, pp, p, mb, rl, rd, st, ca, co));
     }
 
     private String routeHost(String text, String path) {

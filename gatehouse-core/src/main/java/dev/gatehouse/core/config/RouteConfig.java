@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param redirect       the redirect that answers the matched requests, or {@code null}
  * @param staticFiles    the static files that answer the matched requests, or {@code null}
  * @param cache          the HTTP cache in front of the route's pool, or {@code null} for none
+ * @param compress       compression of the pool's responses, or {@code null} for none
  */
 public record RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
-                          RedirectConfig redirect, StaticConfig staticFiles, CacheConfig cache) {
+                          RedirectConfig redirect, StaticConfig staticFiles, CacheConfig cache, CompressConfig compress) {
 
     /** Validates the parts. */
     public RouteConfig {
@@ -31,6 +32,9 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
         }
         if (pool == null && redirect == null && staticFiles == null) {
             throw new IllegalArgumentException("pool: missing (expected: the name of a pool, a redirect or static files)");
+        }
+        if (compress != null && pool == null) {
+            throw new IllegalArgumentException("compress: the route has no pool whose responses to compress (expected: a pool beside compress)");
         }
         if (cache != null && pool == null) {
             throw new IllegalArgumentException("cache: the route has no pool to cache (expected: a pool beside cache)");
@@ -47,10 +51,16 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
         }
     }
 
-    /** A route without a cache. */
+    /** A route without compression. */
+    public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
+                       RedirectConfig redirect, StaticConfig staticFiles, CacheConfig cache) {
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, cache, null);
+    }
+
+    /** A route without a cache or compression. */
     public RouteConfig(String host, String pathPrefix, String pool, Long maxRequestBody, RateLimitConfig rateLimit,
                        RedirectConfig redirect, StaticConfig staticFiles) {
-        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, null);
+        this(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, null, null);
     }
 
     /** A route to a pool, or a redirect. */
@@ -86,7 +96,17 @@ public record RouteConfig(String host, String pathPrefix, String pool, Long maxR
 
     /** This route with {@code cache} in front of its pool. */
     public RouteConfig withCache(CacheConfig c) {
-        return new RouteConfig(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, c);
+        return new RouteConfig(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, c, compress);
+    }
+
+    /** This route compressing its pool's responses with {@code c}. */
+    public RouteConfig withCompress(CompressConfig c) {
+        return new RouteConfig(host, pathPrefix, pool, maxRequestBody, rateLimit, redirect, staticFiles, cache, c);
+    }
+
+    /** The route as metrics, logs and caches name it: its host ({@code *} for any) and path prefix. */
+    public String label() {
+        return (host == null ? "*" : host) + pathPrefix;
     }
 
     /**

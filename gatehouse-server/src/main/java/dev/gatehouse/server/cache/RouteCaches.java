@@ -53,14 +53,9 @@ public final class RouteCaches implements AutoCloseable {
         this.firstSeen = firstSeen;
     }
 
-    /** The route's label: its host ({@code *} for any) and path prefix. */
-    public static String label(RouteConfig route) {
-        return (route.host() == null ? "*" : route.host()) + route.pathPrefix();
-    }
-
     /** The cache of {@code route}, which has a {@code cache} section. */
     public RouteCache of(RouteConfig route) {
-        String label = label(route);
+        String label = route.label();
         RouteCache c = caches.get(label);
         if (c != null && c.config().equals(route.cache())) {
             return c;

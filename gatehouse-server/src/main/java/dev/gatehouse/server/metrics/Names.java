@@ -35,6 +35,9 @@ final class Names {
     static final String STATIC_RESPONSES = "gatehouse.static.responses";
     static final String STATIC_BYTES = "gatehouse.static.bytes";
     static final String CACHE_REQUESTS = "gatehouse.cache.requests";
+    static final String COMPRESSED_RESPONSES = "gatehouse.compression.responses";
+    static final String COMPRESSED_IN = "gatehouse.compression.in";
+    static final String COMPRESSED_SAVED = "gatehouse.compression.saved";
     static final String CACHE_STORED = "gatehouse.cache.stored";
     static final String CACHE_BYTES = "gatehouse.cache.bytes";
     static final String CACHE_ENTRIES = "gatehouse.cache.entries";
@@ -60,6 +63,8 @@ final class Names {
     static final String ROUTE = "route";
     /** What a route's cache did: {@code hit}, {@code stale}, {@code revalidated}, {@code collapsed}, {@code miss}, {@code bypass}. */
     static final String RESULT = "result";
+    /** A content coding: {@code br}, {@code zstd}, {@code gzip}. */
+    static final String CODING = "coding";
     /** A cache tier: {@code memory} or {@code disk}. */
     static final String TIER = "tier";
 

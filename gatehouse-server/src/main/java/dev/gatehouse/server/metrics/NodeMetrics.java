@@ -65,6 +65,8 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
     private final Counter[] limitRejections;
     /** Requests per listener (by index; boxed indices are cached), protocol and TLS version. */
     private final java.util.concurrent.ConcurrentMap<Integer, Counter[]> clientRequests = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Compression counters by route and coding: responses, bytes in, bytes saved. */
+    private final java.util.concurrent.ConcurrentMap<String, Counter[]> compression = new java.util.concurrent.ConcurrentHashMap<>();
     /** What the cache meters read, kept reachable: function counters hold their object weakly. */
     private final java.util.List<java.util.function.Supplier<dev.gatehouse.server.cache.RouteCache>> cacheSources =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -282,6 +284,26 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
         c[5] = Counter.builder(Names.STATIC_BYTES).tag(Names.ROUTE, route).baseUnit("bytes")
                 .description("Body bytes a static route sent from its files").register(registry);
         return c;
+    }
+
+    /** Counts a compressed response by route and coding: the body bytes before, and those saved. */
+    @Override
+    public void compressed(String route, String coding, long in, long out) {
+        Counter[] c = compression.computeIfAbsent(route + " " + coding, k -> compressionCounters(route, coding));
+        c[0].increment();
+        c[1].increment(in);
+        c[2].increment(Math.max(0, in - out));
+    }
+
+    private Counter[] compressionCounters(String route, String coding) {
+        return new Counter[] {
+            Counter.builder(Names.COMPRESSED_RESPONSES).tag(Names.ROUTE, route).tag(Names.CODING, coding)
+                    .description("Responses a route compressed").register(registry),
+            Counter.builder(Names.COMPRESSED_IN).tag(Names.ROUTE, route).tag(Names.CODING, coding).baseUnit("bytes")
+                    .description("Body bytes a route compressed, as the backend sent them").register(registry),
+            Counter.builder(Names.COMPRESSED_SAVED).tag(Names.ROUTE, route).tag(Names.CODING, coding).baseUnit("bytes")
+                    .description("Body bytes compression saved: in minus out").register(registry),
+        };
     }
 
     /**

@@ -331,8 +331,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             exchange.endings().abort("invalid response body from backend: " + content.decoderResult().cause().getMessage(), Outcome.FAILURE);
             return;
         }
+        content = exchange.answers().responseContent(content);
         exchange.facts().responseBytes(content.content().readableBytes());
-        exchange.answers().responseContent(content);
         client.touchBackendTimer();
         if (content instanceof LastHttpContent) {
             client.writeAndFlush(content);

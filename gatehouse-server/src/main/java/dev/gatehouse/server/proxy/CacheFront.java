@@ -11,6 +11,7 @@ import dev.gatehouse.core.cache.Revalidation;
 import dev.gatehouse.core.cache.Storability;
 import dev.gatehouse.core.cache.StoredMeta;
 import dev.gatehouse.core.cache.VaryKey;
+import dev.gatehouse.core.content.CompressionChoice;
 import dev.gatehouse.core.content.HeaderView;
 import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.server.cache.CachedResponse;
@@ -66,7 +67,17 @@ final class CacheFront {
     private ResponseCapture capture;
     private Report report;
 
-    CacheFront(Exchange exchange, ClientSide client, ProxyContext context, RouteCache cache, PoolSnapshot pool) {
+    /** The codings the route compresses with, or null: variants are then keyed by the negotiated one. */
+    private final List<String> compressed;
+
+    /**
+     * @param compressed the codings the route compresses its responses with, or null when it does
+     *                   not: a stored variant is then keyed by the coding a request negotiates, not
+     *                   by its exact Accept-Encoding
+     */
+    CacheFront(Exchange exchange, ClientSide client, ProxyContext context, RouteCache cache, PoolSnapshot pool,
+               List<String> compressed) {
+        this.compressed = compressed;
         this.exchange = exchange;
         this.client = client;
         this.context = context;
@@ -105,7 +116,7 @@ final class CacheFront {
 
     /** Decides on what the store holds; false when the request is to be forwarded. */
     private boolean decide(List<CachedResponse> stored) {
-        HeaderView req = NettyHeaders.view(request.headers());
+        HeaderView req = varyView();
         long now = context.wallClock().epochSeconds();
         CachedResponse match = null;
         for (CachedResponse r : stored) {
@@ -174,7 +185,7 @@ final class CacheFront {
             return;
         }
         long now = context.wallClock().epochSeconds();
-        HeaderView req = NettyHeaders.view(request.headers());
+        HeaderView req = varyView();
         if (stored) {
             for (CachedResponse r : cache.store().memory(key)) {
                 if (VaryKey.matches(r.varyKey(), r.meta().headers(), req)) {
@@ -192,12 +203,13 @@ final class CacheFront {
     }
 
     /**
-     * The backend's final response head, before it is rewritten for the client.
+     * The backend's final response head, before anything of it changes: the store answers instead
+     * of a {@code 304} to our revalidation, or of a failure a stale copy may cover; a successful
+     * unsafe request removes what is stored for its URI.
      *
-     * @return true when the store answered instead (a 304 to our revalidation, or a stale copy for
-     *         a failure): the backend's response is then dropped
+     * @return true when the store answered: the backend's response is then dropped
      */
-    boolean responseHead(int status, HttpResponse response) {
+    boolean answeredFromStore(int status, HttpResponse response) {
         String method = request.method().name();
         if (key == null) {
             if (Invalidation.invalidatesTarget(method, status)) {
@@ -218,10 +230,19 @@ final class CacheFront {
                     view(), now);
             return true;
         }
-        if (Lookup.isErrorStatus(status) && answerStale(Forward.STALE, status)) {
-            return true;
+        return Lookup.isErrorStatus(status) && answerStale(Forward.STALE, status);
+    }
+
+    /**
+     * The head as the client will get it (recoded, if the route compresses): whether the response
+     * is stored, its body copied as it streams ({@link #content}).
+     */
+    void storeDecision(int status, HttpResponse response) {
+        if (key == null) {
+            return;
         }
-        Storability.Decision d = Storability.check("GET", NettyHeaders.view(request.headers()), status, headers, policy);
+        Storability.Decision d = Storability.check("GET", NettyHeaders.view(request.headers()), status,
+                NettyHeaders.view(response.headers()), policy);
         if (d.store()) {
             capture = new ResponseCapture(status, Storability.fieldsToStore(response.headers()), policy.maxObjectBytes());
             report = new Report(report.outcome(), report.forward(), status, true, Report.NO_TTL, null);
@@ -229,7 +250,6 @@ final class CacheFront {
             report = new Report(report.outcome(), report.forward(), status, false, Report.NO_TTL, d.reason());
             done(false);
         }
-        return false;
     }
 
     /** Adds {@code Cache-Status} to the response going to the client. */
@@ -257,7 +277,7 @@ final class CacheFront {
     private void store() {
         long now = context.wallClock().epochSeconds();
         StoredMeta meta = StoredMeta.of(capture.status(), capture.headers(), requestTimeEpoch, now, policy);
-        String vary = VaryKey.secondaryKey(meta.headers(), NettyHeaders.view(request.headers()));
+        String vary = VaryKey.secondaryKey(meta.headers(), varyView());
         if (vary != null) {
             String version = exchange.backend() == null ? null : exchange.backend().version();
             String serving = pool.servingVersion();
@@ -318,6 +338,16 @@ final class CacheFront {
 
     private HeaderView view() {
         return NettyHeaders.view(preconditions);
+    }
+
+    /** The request as variants are keyed: with the negotiated coding for Accept-Encoding when the route compresses. */
+    private HeaderView varyView() {
+        HeaderView req = NettyHeaders.view(request.headers());
+        if (compressed == null) {
+            return req;
+        }
+        List<String> coding = List.of(CompressionChoice.negotiated(req, compressed));
+        return name -> name.equalsIgnoreCase("Accept-Encoding") ? coding : req.all(name);
     }
 
     private String keyFor(String canaryVersion) {

@@ -12,6 +12,7 @@ import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.Snapshot;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -192,11 +193,14 @@ final class Exchange {
         } else if (failures().retriedOnStatus(t, code)) {
             return false;
         }
-        if (answers.responseHead(code, response)) {
+        ResponseFraming backend = ResponseFraming.of(response, HttpMethod.HEAD.equals(request.method()));
+        RouteAnswers.Head route = answers.responseHead(request, code, response);
+        if (route == RouteAnswers.Head.ANSWERED) {
             return false;
         }
         facts.status(response.status().code());
-        ResponseStart.Framed framing = responses.frame(t, response, clientKeepAlive && !client.draining());
+        ResponseStart.Framed framing = responses.frame(t, response, clientKeepAlive && !client.draining(),
+                route == RouteAnswers.Head.RECODED ? backend.recoded() : backend);
         answers.decorate(response.headers());
         clientKeepAlive = framing.clientKeepAlive();
         state = ExchangeState.STREAMING;

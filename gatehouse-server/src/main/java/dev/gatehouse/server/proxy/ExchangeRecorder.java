@@ -66,4 +66,11 @@ public interface ExchangeRecorder {
      */
     default void staticServed(String route, int status, long bytes) {
     }
+
+    /**
+     * A route compressed a response: {@code in} body bytes from the backend became {@code out}.
+     * Called on an event loop; must not block.
+     */
+    default void compressed(String route, String coding, long in, long out) {
+    }
 }

@@ -34,6 +34,11 @@ record ResponseFraming(boolean bodiless, boolean chunked, boolean hasLength, boo
         return new ResponseFraming(bodiless, chunked, hasLength, reusable);
     }
 
+    /** The same backend framing for a body the node recodes: its length is no longer known ahead. */
+    ResponseFraming recoded() {
+        return new ResponseFraming(bodiless, false, false, backendReusable);
+    }
+
     /**
      * Re-frames {@code response} for a client of {@code clientVersion}: a body delimited by the
      * backend's close becomes chunked for HTTP/1.1; HTTP/1.0 has no chunked coding, so such bodies

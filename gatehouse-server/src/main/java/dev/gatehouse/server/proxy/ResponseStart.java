@@ -4,7 +4,6 @@ import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.PoolSnapshot;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -36,10 +35,10 @@ final class ResponseStart {
      * Rewrites a final (non-1xx) response head from {@code t} in place for the client.
      *
      * @param keepAlive whether the client connection may stay open as far as the client and the node are concerned
+     * @param framing   the backend's framing, read before anything of the head was changed
      */
-    Framed frame(BackendTry t, HttpResponse response, boolean keepAlive) {
+    Framed frame(BackendTry t, HttpResponse response, boolean keepAlive, ResponseFraming framing) {
         var request = exchange.request();
-        ResponseFraming framing = ResponseFraming.of(response, HttpMethod.HEAD.equals(request.method()));
         HttpHeaders h = response.headers();
         context.rewriter().rewriteResponse(h, response.protocolVersion(), exchange.requestId());
         decorate(t, h);

@@ -5,6 +5,7 @@ import dev.gatehouse.core.config.RouteConfig;
 import dev.gatehouse.core.state.PoolSnapshot;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -16,6 +17,17 @@ final class RouteAnswers {
 
     private LocalAnswer local;
     private CacheFront cache;
+    private ResponseCompression compression;
+
+    /** What the route made of a backend's final response head. */
+    enum Head {
+        /** The cache answered instead (a 304 to its revalidation, a stale copy for a failure): drop the backend's response. */
+        ANSWERED,
+        /** The body is recoded (compressed): its framing is the node's. */
+        RECODED,
+        /** The response goes as the backend framed it. */
+        AS_IS
+    }
 
     /**
      * Lets the route answer by itself or from its cache.
@@ -34,8 +46,12 @@ final class RouteAnswers {
             // No file answers: the route's pool does.
             local = null;
         }
+        if (route.compress() != null) {
+            compression = new ResponseCompression(route.compress(), route.label(), context);
+        }
         if (route.cache() != null) {
-            cache = new CacheFront(exchange, client, context, context.caches().of(route), pool);
+            cache = new CacheFront(exchange, client, context, context.caches().of(route), pool,
+                    compression == null ? null : compression.offered());
             return cache.lookup();
         }
         return false;
@@ -59,9 +75,20 @@ final class RouteAnswers {
         return true;
     }
 
-    /** The backend's final response head: true when the cache answered instead (see {@link CacheFront#responseHead}). */
-    boolean responseHead(int status, HttpResponse response) {
-        return cache != null && cache.responseHead(status, response);
+    /**
+     * The backend's final response head, before it is rewritten for the client: the cache may
+     * answer instead ({@link CacheFront#answeredFromStore}), compression may recode it, and the
+     * cache decides whether to keep it (as the client gets it: the compressed variant).
+     */
+    Head responseHead(HttpRequest request, int status, HttpResponse response) {
+        if (cache != null && cache.answeredFromStore(status, response)) {
+            return Head.ANSWERED;
+        }
+        boolean recoded = compression != null && compression.head(request, status, response);
+        if (cache != null) {
+            cache.storeDecision(status, response);
+        }
+        return recoded ? Head.RECODED : Head.AS_IS;
     }
 
     /** The response head as the client gets it: the cache adds its status. */
@@ -71,11 +98,16 @@ final class RouteAnswers {
         }
     }
 
-    /** A part of the response body on its way to the client (the cache copies it). */
-    void responseContent(HttpContent content) {
+    /**
+     * A part of the response body on its way to the client: compressed if the route compresses,
+     * then copied by the cache. Takes ownership of {@code content}; returns what to send instead.
+     */
+    HttpContent responseContent(HttpContent content) {
+        HttpContent out = compression == null ? content : compression.outgoing(content);
         if (cache != null) {
-            cache.content(content);
+            cache.content(out);
         }
+        return out;
     }
 
     /** The backend failed before answering: true when a stale stored copy answered instead. */
@@ -90,6 +122,9 @@ final class RouteAnswers {
         }
         if (cache != null) {
             cache.release();
+        }
+        if (compression != null) {
+            compression.release();
         }
     }
 }

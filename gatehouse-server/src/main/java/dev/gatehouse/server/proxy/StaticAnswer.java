@@ -59,7 +59,7 @@ final class StaticAnswer implements LocalAnswer {
         this.context = context;
         this.config = route.staticFiles();
         this.routeConfig = route;
-        this.route = (route.host() == null ? "*" : route.host()) + route.pathPrefix();
+        this.route = route.label();
     }
 
     @Override
