@@ -51,14 +51,18 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             client.get(API + "/pools").json().path("pools").forEach(pools::add);
         }
+        JsonNode caches = pool != null ? JsonNodeFactory.instance.arrayNode()
+                : client.get(API + "/cache").json().path("caches");
         PrintWriter out = spec.commandLine().getOut();
         if (admin.json) {
             ObjectNode both = JsonNodeFactory.instance.objectNode();
             both.set("node", node);
             both.putArray("pools").addAll(pools);
+            both.set("caches", caches);
             out.println(AdminClient.write(both));
         } else {
             render(node, pools, out);
+            renderCaches(caches, out);
         }
         out.flush();
         return 0;
@@ -99,6 +103,25 @@ final class StatusCommand implements Callable<Integer> {
             renderPool(p, node.path("pools").path(name), out);
             renderRuntime(node.path("runtime").path("pools").path(name), out);
         }
+    }
+
+    /** One line per route cache: its size against its bounds, and what it answered. */
+    static void renderCaches(JsonNode caches, PrintWriter out) {
+        for (JsonNode c : caches) {
+            out.println();
+            String disk = c.path("disk_bytes").asLong(-1) < 0 ? "no disk tier"
+                    : String.format(java.util.Locale.ROOT, "%s of %s on disk (%d entries)", size(c.path("disk_bytes").asLong()),
+                            size(c.path("disk_limit").asLong()), c.path("disk_entries").asLong());
+            out.printf("cache %s: %s of %s in memory (%d entries), %s%n", text(c, "route"), size(c.path("memory_bytes").asLong()),
+                    size(c.path("memory_limit").asLong()), c.path("memory_entries").asLong(), disk);
+            out.printf("  hits %d, stale %d, revalidated %d, collapsed %d, misses %d, bypassed %d, stored %d%n",
+                    c.path("hits").asLong(), c.path("stale").asLong(), c.path("revalidated").asLong(), c.path("collapsed").asLong(),
+                    c.path("misses").asLong(), c.path("bypassed").asLong(), c.path("stored").asLong());
+        }
+    }
+
+    private static String size(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private static void renderPool(JsonNode p, JsonNode served, PrintWriter out) {

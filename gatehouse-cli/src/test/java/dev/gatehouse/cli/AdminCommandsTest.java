@@ -92,7 +92,8 @@ final class AdminCommandsTest {
 
     @Test
     void status_printsTheNodeEachPoolItsBackendsAndTheRuntimeChanges() {
-        api.on("GET", "/api/v1/node", 200, NODE).on("GET", "/api/v1/pools", 200, "{\"pools\": [" + WEB + ", " + API_POOL + "]}");
+        api.on("GET", "/api/v1/node", 200, NODE).on("GET", "/api/v1/pools", 200, "{\"pools\": [" + WEB + ", " + API_POOL + "]}")
+                .on("GET", "/api/v1/cache", 200, CACHES);
 
         assertThat(runAgainstApi("status")).isZero();
 
@@ -115,7 +116,26 @@ final class AdminCommandsTest {
                 .containsPattern("10\\.0\\.0\\.21:9000 +default +1 +ready +unhealthy +0 +- +3 health check")
                 .contains("runtime changes: none, the pool is as the config file says");
         assertThat(text.indexOf("pool web")).isLessThan(text.indexOf("pool api"));
+        assertThat(text).contains("cache */: 1.0 MiB of 64.0 MiB in memory (12 entries), no disk tier")
+                .contains("hits 900, stale 1, revalidated 2, collapsed 3, misses 40, bypassed 5, stored 38");
         assertThat(err.toString()).isEmpty();
+    }
+
+    /** One route cache, memory only. */
+    private static final String CACHES = "{\"caches\": [{\"route\": \"*/\", \"memory_bytes\": 1048576,"
+            + " \"memory_limit\": 67108864, \"memory_entries\": 12, \"disk_bytes\": -1, \"disk_limit\": -1,"
+            + " \"disk_entries\": -1, \"hits\": 900, \"stale\": 1, \"revalidated\": 2, \"collapsed\": 3,"
+            + " \"misses\": 40, \"bypassed\": 5, \"stored\": 38}]}";
+
+    @Test
+    void cacheStatusAndPurge_talkToTheCacheEndpoints() throws Exception {
+        api.on("GET", "/api/v1/cache", 200, CACHES).on("POST", "/api/v1/cache/purge", 200, "{\"purged\": 3}");
+
+        assertThat(runAgainstApi("cache", "status")).isZero();
+        assertThat(out.toString()).containsPattern("\\*/ +1\\.0 MiB / 64\\.0 MiB +12 +- +900 +1 +2 +3 +40 +5");
+        assertThat(runAgainstApi("cache", "purge", "--prefix", "https://example.com/static/")).isZero();
+        assertThat(out.toString()).contains("purged 3 URLs");
+        assertThat(api.last().body()).isEqualTo("{\"prefix\":\"https://example.com/static/\"}");
     }
 
     @Test
@@ -130,7 +150,8 @@ final class AdminCommandsTest {
 
     @Test
     void status_json_printsTheApisJsonUnderNodeAndPools() throws Exception {
-        api.on("GET", "/api/v1/node", 200, NODE).on("GET", "/api/v1/pools", 200, "{\"pools\": [" + WEB + "]}");
+        api.on("GET", "/api/v1/node", 200, NODE).on("GET", "/api/v1/pools", 200, "{\"pools\": [" + WEB + "]}")
+                .on("GET", "/api/v1/cache", 200, CACHES);
 
         assertThat(runAgainstApi("status", "--json")).isZero();
 

@@ -87,6 +87,9 @@ public final class AccessLog {
             if (r.served() != null) {
                 g.writeStringField("served", r.served());
             }
+            if (r.cache() != null) {
+                g.writeStringField("cache", r.cache());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,6 +23,8 @@ package dev.gatehouse.server.log;
  * @param protocol         how the client spoke: {@code h1} (HTTP/1.x) or {@code h2} (an HTTP/2 stream)
  * @param tls              the client connection's TLS version ({@code TLSv1.3}), or {@code null} on plaintext
  * @param served           what answered without a backend: {@code static} (a static file), or {@code null}
+ * @param cache            what the route's cache did: {@code hit}, {@code stale}, {@code revalidated},
+ *                         {@code collapsed}, {@code miss} or {@code bypass}; {@code null} without a cache
  */
 public record AccessRecord(
         long timeMillis,
@@ -44,5 +46,6 @@ public record AccessRecord(
         String error,
         String protocol,
         String tls,
-        String served) {
+        String served,
+        String cache) {
 }

@@ -98,6 +98,7 @@ final class CacheFront {
         if (!request.method().name().equals("GET") || request.headers().contains(HttpHeaderNames.RANGE)) {
             // Partial and unsafe requests are not the cache's; an unsafe one may invalidate (responseHead).
             cache.counts().bypassed.increment();
+            exchange.facts().cache("bypass");
             report = Report.bypass(Forward.METHOD);
             return false;
         }
@@ -130,17 +131,20 @@ final class CacheFront {
         switch (d.outcome()) {
             case FRESH -> {
                 cache.counts().hits.increment();
+                exchange.facts().cache("hit");
                 CacheAnswer.serve(exchange, client, match.meta(), match.body(), Report.hit(d.ttlSeconds()), view(), now);
                 return true;
             }
             case STALE -> {
                 cache.counts().stale.increment();
+                exchange.facts().cache("stale");
                 CacheAnswer.serve(exchange, client, match.meta(), match.body(), Report.staleHit(d.ttlSeconds(), "max-stale"),
                         view(), now);
                 return true;
             }
             case ONLY_IF_CACHED_MISS -> {
                 cache.counts().misses.increment();
+                exchange.facts().cache("miss");
                 CacheAnswer.onlyIfCachedMiss(exchange, client, Report.miss(Forward.URI_MISS, 0, false, Report.NO_TTL));
                 return true;
             }
@@ -161,6 +165,7 @@ final class CacheFront {
             }
         }
         cache.counts().misses.increment();
+        exchange.facts().cache("miss");
         return waitForOthers();
     }
 
@@ -192,6 +197,7 @@ final class CacheFront {
                     Lookup.Decision d = Lookup.decide(req, r.meta(), now, policy);
                     if (d.outcome() == Lookup.Outcome.FRESH) {
                         cache.counts().collapsed.increment();
+                        exchange.facts().cache("collapsed");
                         CacheAnswer.serve(exchange, client, r.meta(), r.body(),
                                 Report.collapsed(Forward.MISS, r.meta().status(), false, d.ttlSeconds()), view(), now);
                         return;
@@ -225,6 +231,7 @@ final class CacheFront {
             CachedResponse updated = candidate.withMeta(fresh);
             cache.store().put(key, updated);
             cache.counts().revalidated.increment();
+            exchange.facts().cache("revalidated");
             done(true);
             CacheAnswer.serve(exchange, client, fresh, updated.body(), Report.revalidated(Forward.STALE, fresh.ttlSeconds(now)),
                     view(), now);
@@ -303,6 +310,7 @@ final class CacheFront {
             return false;
         }
         cache.counts().stale.increment();
+        exchange.facts().cache("stale");
         done(false);
         CacheAnswer.serve(exchange, client, candidate.meta(), candidate.body(),
                 Report.staleOnError(why, status, candidate.meta().ttlSeconds(now)), view(), now);

@@ -20,6 +20,8 @@ final class ExchangeFacts {
     private String served;
     /** The route that answered by itself, as {@code host/prefix}; null with {@link #served}. */
     private String servedRoute;
+    /** What the route's cache did: hit, stale, revalidated, collapsed, miss, bypass; null without a cache. */
+    private String cache;
 
     /** @param startNanos when the request head arrived, on the node's clock */
     ExchangeFacts(ClientSide client, TriedBackends tried, QueueWait queue, long startNanos) {
@@ -51,6 +53,16 @@ final class ExchangeFacts {
     void served(String what, String route) {
         served = what;
         servedRoute = route;
+    }
+
+    /** What the route's cache did ({@code hit}, {@code stale}, {@code revalidated}, {@code collapsed}, {@code miss}, {@code bypass}). */
+    void cache(String result) {
+        cache = result;
+    }
+
+    /** What the route's cache did, or null without a cache. */
+    String cache() {
+        return cache;
     }
 
     /** The route that answered by itself ({@link #served}), as {@code host/prefix}; null otherwise. */

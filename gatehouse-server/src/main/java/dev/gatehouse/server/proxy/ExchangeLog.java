@@ -77,7 +77,8 @@ final class ExchangeLog {
                 error,
                 f.protocol(),
                 f.tlsProtocol(),
-                f.served()));
+                f.served(),
+                f.cache()));
     }
 
     /** When the last try started (its slot granted), on the node's clock; -1 when there was no try. */
