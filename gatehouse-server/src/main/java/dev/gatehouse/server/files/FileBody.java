@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Sends a {@link FilePlan}'s body. On a plaintext HTTP/1.1 connection a file range goes out as a
- * {@link io.netty.channel.FileRegion}: the kernel copies it from the page cache to the socket
- * ({@code sendfile}), and no byte passes through the JVM. Everywhere else (TLS, which must encrypt
+ * Sends a {@link FilePlan}'s body. On a plaintext HTTP/1.1 connection a file range past
+ * {@value #ZERO_COPY_MIN} bytes goes out as a {@link io.netty.channel.FileRegion}: the kernel copies
+ * it from the page cache to the socket ({@code sendfile}), and no byte passes through the JVM. A
+ * smaller one is read (from the open file's copy in memory when it has one) and written with the
+ * head, in one segment. Everywhere else (TLS, which must encrypt
  * every byte, and HTTP/2 streams, which frame them) the file is read in chunks into pooled buffers
  * and written only while the client takes them: a slow client holds at most about one chunk plus
  * the channel's high-water mark, never the file. Loop-confined; {@link #release()} exactly once.
@@ -21,6 +23,12 @@ public final class FileBody {
 
     /** Read size for chunked sending: two TLS records' worth, few enough reads per megabyte. */
     static final int CHUNK = 32 * 1024;
+    /**
+     * Ranges up to this long are read and written with the head, even where a file region could go:
+     * one write and one TCP segment for head and body, where a region costs a second system call
+     * and a second segment, which for a small file is most of the work.
+     */
+    static final int ZERO_COPY_MIN = 64 * 1024;
 
     /** Where the body goes: the client side of the exchange. */
     public interface Sink {
@@ -76,7 +84,7 @@ public final class FileBody {
                 sink.write(new DefaultHttpContent(Unpooled.wrappedBuffer(b.bytes())));
                 next(b.length());
             } else if (s instanceof FilePlan.Region r) {
-                if (zeroCopy) {
+                if (zeroCopy && r.length() > ZERO_COPY_MIN) {
                     // The region holds its own reference; the kernel reads the file when it is sent.
                     if (!file.tryRetain()) {
                         throw new IOException("file closed: " + file.realPath());
@@ -94,6 +102,15 @@ public final class FileBody {
     }
 
     private void chunk(FilePlan.Region r) throws IOException {
+        byte[] small = file.bytes();
+        if (small != null) {
+            // A small file's bytes were read when it was opened: no read now.
+            sink.write(new DefaultHttpContent(Unpooled.wrappedBuffer(small, (int) r.position(), (int) r.length())));
+            written += r.length();
+            segment++;
+            done = 0;
+            return;
+        }
         int n = (int) Math.min(CHUNK, r.length() - done);
         ByteBuf buf = sink.alloc().ioBuffer(n);
         try {

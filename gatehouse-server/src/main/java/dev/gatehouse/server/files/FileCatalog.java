@@ -58,6 +58,12 @@ public final class FileCatalog implements AutoCloseable {
         }
     }
 
+    /**
+     * Files up to this size are kept in memory once opened (at most this times the entry bound in
+     * all: 32 MiB), so answering one reads nothing: the common static asset is small.
+     */
+    public static final int SMALL_FILE = 8 * 1024;
+
     private final Cache<Path, Entry> entries;
     private final long validNanos;
     private final Clock clock;
@@ -146,11 +152,23 @@ public final class FileCatalog implements AutoCloseable {
             long size = channel.size();
             Path real = path.toRealPath();
             long modified = a.lastModifiedTime().toMillis();
-            return new Entry(Kind.FILE, real, new OpenFile(channel, real, size, modified), size, modified, now);
+            byte[] bytes = size <= SMALL_FILE ? readAll(channel, (int) size) : null;
+            return new Entry(Kind.FILE, real, new OpenFile(channel, real, size, modified, bytes), size, modified, now);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** The whole of a small file, or null when it is no longer as long as it was (it changes: read it at each answer). */
+    private static byte[] readAll(FileChannel channel, int size) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+        while (b.hasRemaining()) {
+            if (channel.read(b, b.position()) < 0) {
+                return null;
+            }
+        }
+        return channel.size() == size ? b.array() : null;
     }
 
     private Entry remember(Path path, Entry e) {

@@ -36,6 +36,13 @@ public final class FilePlanner {
      */
     private static final SecureRandom BOUNDARIES = new SecureRandom();
 
+    /** A second and its {@code Date} value. */
+    private record DateLine(long second, String text) {
+    }
+
+    /** The last Date written: formatted once a second, not at every answer. */
+    private static volatile DateLine lastDate = new DateLine(Long.MIN_VALUE, "");
+
     private FilePlanner() {
     }
 
@@ -48,7 +55,7 @@ public final class FilePlanner {
                                 long nowEpochSeconds) {
         boolean head = method.equals("HEAD");
         HttpHeaders h = new DefaultHttpHeaders(false);
-        h.set(HttpHeaderNames.DATE, HttpDates.format(nowEpochSeconds));
+        h.set(HttpHeaderNames.DATE, date(nowEpochSeconds));
         validators(h, rep, config);
         switch (Conditionals.evaluate(method, request, rep.etag(), rep.lastModified(), nowEpochSeconds)) {
             case NOT_MODIFIED -> {
@@ -133,6 +140,17 @@ public final class FilePlanner {
         if (rep.varies()) {
             h.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         }
+    }
+
+    /** {@code Date} for {@code epochSeconds}, the string of the second before reused. */
+    static String date(long epochSeconds) {
+        DateLine last = lastDate;
+        if (last.second() == epochSeconds) {
+            return last.text();
+        }
+        DateLine now = new DateLine(epochSeconds, HttpDates.format(epochSeconds));
+        lastDate = now;
+        return now.text();
     }
 
     /** The route's {@code Cache-Control} for a file named {@code name}, or null for none. */

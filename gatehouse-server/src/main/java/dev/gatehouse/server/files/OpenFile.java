@@ -18,13 +18,24 @@ public final class OpenFile {
     private final Path realPath;
     private final long size;
     private final long modifiedMillis;
+    /** The whole content of a small file, read once when it was opened; null for a larger one. */
+    private final byte[] bytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    OpenFile(FileChannel channel, Path realPath, long size, long modifiedMillis) {
+    OpenFile(FileChannel channel, Path realPath, long size, long modifiedMillis, byte[] bytes) {
         this.channel = channel;
         this.realPath = realPath;
         this.size = size;
         this.modifiedMillis = modifiedMillis;
+        this.bytes = bytes;
+    }
+
+    /**
+     * The content of a small file ({@link FileCatalog#SMALL_FILE} bytes at most), exactly
+     * {@link #size()} long and never written to; null for a larger file. Shared: read only.
+     */
+    public byte[] bytes() {
+        return bytes;
     }
 
     /** The file, for positional reads and transfers; never closed by the caller. */

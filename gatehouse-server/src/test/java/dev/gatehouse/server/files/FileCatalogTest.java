@@ -111,6 +111,20 @@ final class FileCatalogTest {
     }
 
     @Test
+    void aSmallFile_isKeptInMemory_aLargerOneIsNot() throws Exception {
+        Path small = Files.writeString(dir.resolve("small.css"), "body{}");
+        Path large = Files.write(dir.resolve("large.bin"), new byte[FileCatalog.SMALL_FILE + 1]);
+        try (FileCatalog c = catalog(10)) {
+            OpenFile s = c.lookup(small).file();
+            OpenFile l = c.lookup(large).file();
+            assertThat(s.bytes()).isEqualTo("body{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(l.bytes()).isNull();
+            s.release();
+            l.release();
+        }
+    }
+
+    @Test
     void close_closesEveryFileNoOneHolds() throws Exception {
         Path f = Files.writeString(dir.resolve("a.txt"), "one");
         FileCatalog c = catalog(10);
