@@ -34,7 +34,7 @@ final class CompressWalker {
         List<String> types = d.types();
         for (Values.Field f : fields) {
             switch (f.key()) {
-                case "codings" -> codings = strings(f.value(), f.path(), "codings");
+                case "codings" -> codings = in.strings(f.value(), f.path(), "codings");
                 case "min_size" -> minSize = in.size(f.value(), f.path(), 0, Long.MAX_VALUE);
                 case "types" -> types = types(f.value(), f.path());
                 default -> in.unknown(f);
@@ -50,7 +50,7 @@ final class CompressWalker {
     }
 
     private List<String> types(JsonNode node, String path) {
-        List<String> raw = strings(node, path, "media types");
+        List<String> raw = in.strings(node, path, "media types");
         if (raw == null) {
             return null;
         }
@@ -64,20 +64,5 @@ final class CompressWalker {
             out.add(lower);
         }
         return out;
-    }
-
-    private List<String> strings(JsonNode node, String path, String what) {
-        ArrayNode list = in.list(node, path, what);
-        if (list == null) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String s = in.string(list.get(i), Paths.index(path, i));
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out.size() == list.size() ? out : null;
     }
 }

@@ -50,7 +50,7 @@ final class StaticWalker {
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "root" -> root = root(in.string(f.value(), f.path()), f.path());
-                case "index" -> index = strings(f.value(), f.path(), "file names");
+                case "index" -> index = in.strings(f.value(), f.path(), "file names");
                 case "listing" -> listing = in.bool(f.value(), f.path());
                 case "dotfiles" -> dotfiles = in.bool(f.value(), f.path());
                 case "symlinks_outside_root" -> symlinks = in.bool(f.value(), f.path());
@@ -107,7 +107,7 @@ final class StaticWalker {
         if (node.isBoolean()) {
             return node.booleanValue() ? List.of("br", "gzip") : List.of();
         }
-        List<String> codings = strings(node, path, "codings");
+        List<String> codings = in.strings(node, path, "codings");
         if (codings == null) {
             return null;
         }
@@ -118,21 +118,6 @@ final class StaticWalker {
             }
         }
         return codings;
-    }
-
-    private List<String> strings(JsonNode node, String path, String what) {
-        ArrayNode list = in.list(node, path, what);
-        if (list == null) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String s = in.string(list.get(i), Paths.index(path, i));
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out.size() == list.size() ? out : null;
     }
 
     private Pattern pattern(String text, String path) {

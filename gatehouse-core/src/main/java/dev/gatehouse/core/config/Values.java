@@ -100,6 +100,22 @@ final class Values {
         error(f.path(), "unknown field " + quote(f.key()) + " (expected one of: " + String.join(", ", f.known()) + ")");
     }
 
+    /** Reads a list of strings; {@code what} names them for the message; null (reported) when any is not one. */
+    List<String> strings(JsonNode node, String path, String what) {
+        ArrayNode list = list(node, path, what);
+        if (list == null) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String s = string(list.get(i), Paths.index(path, i));
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out.size() == list.size() ? out : null;
+    }
+
     /** Reads a list; {@code what} names its items for the message, e.g. {@code "listeners"}. */
     ArrayNode list(JsonNode node, String path, String what) {
         if (node instanceof ArrayNode list) {
