@@ -61,7 +61,9 @@ final class CacheAnswer {
         }
         h.set(HttpHeaderNames.AGE, CacheStatusHeader.ageValue(meta.ageSeconds(nowEpoch)));
         h.set(CacheStatusHeader.NAME, CacheStatusHeader.value(NAME, report));
-        write(exchange, client, status, h, withBody ? body : null);
+        // HEAD gets a stored GET's head: its Content-Length, and no body (RFC 9110 §9.3.2).
+        boolean head = exchange.request().method().name().equals("HEAD");
+        write(exchange, client, status, h, withBody && !head ? body : null);
     }
 
     /** A stored response's Last-Modified, or unknown. */

@@ -95,7 +95,8 @@ final class CacheFront {
      *         false when the request goes to the pool now
      */
     boolean lookup() {
-        if (!request.method().name().equals("GET") || request.headers().contains(HttpHeaderNames.RANGE)) {
+        String method = request.method().name();
+        if (!method.equals("GET") && !method.equals("HEAD") || request.headers().contains(HttpHeaderNames.RANGE)) {
             // Partial and unsafe requests are not the cache's; an unsafe one may invalidate (responseHead).
             cache.counts().bypassed.increment();
             exchange.facts().cache("bypass");
@@ -127,6 +128,16 @@ final class CacheFront {
             }
         }
         Lookup.Decision d = match == null ? Lookup.nothingStored(req) : Lookup.decide(req, match.meta(), now, policy);
+        boolean head = request.method().name().equals("HEAD");
+        if (head && d.outcome() != Lookup.Outcome.FRESH && d.outcome() != Lookup.Outcome.STALE) {
+            // A HEAD is answered from a stored GET when it may be; else it goes to the pool as it
+            // came: its answer has no body to store, so it neither revalidates nor collapses.
+            key = null;
+            cache.counts().bypassed.increment();
+            exchange.facts().cache("bypass");
+            report = Report.bypass(Forward.METHOD);
+            return false;
+        }
         takePreconditions();
         switch (d.outcome()) {
             case FRESH -> {

@@ -120,7 +120,7 @@ final class CacheIT {
             for (String h : headers) {
                 b.append(h).append("\r\n");
             }
-            return client.send(b.append("\r\n").toString()).readResponse();
+            return client.send(b.append("\r\n").toString()).readResponse(method.equals("HEAD"));
         }
     }
 
@@ -136,6 +136,26 @@ final class CacheIT {
         assertThat(second.header("Age")).isNotNull();
         assertThat(second.header("ETag")).isEqualTo("\"e\"");
         assertThat(SEEN.get() - before).isEqualTo(1);
+    }
+
+    @Test
+    void head_isAnsweredFromAStoredGet_withItsLengthAndNoBody() {
+        RawHttpResponse got = get("/page/head");
+        int before = SEEN.get();
+        RawHttpResponse head;
+        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+            head = client.send("HEAD /page/head HTTP/1.1\r\nHost: example.com\r\n\r\n").readResponse(true);
+            assertThat(client.send("GET /page/head HTTP/1.1\r\nHost: example.com\r\n\r\n").readResponse().bodyText())
+                    .isEqualTo(got.bodyText());
+        }
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Cache-Status")).startsWith("gatehouse; hit");
+        assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(got.body().length));
+        assertThat(head.bodyLength()).isZero();
+        assertThat(SEEN.get()).isEqualTo(before);
+
+        RawHttpResponse notStored = send("HEAD", "/page/head-first");
+        assertThat(notStored.header("Cache-Status")).contains("fwd=method");
     }
 
     @Test
