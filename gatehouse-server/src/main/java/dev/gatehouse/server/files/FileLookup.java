@@ -66,9 +66,10 @@ public final class FileLookup {
      * @param root      the root's real path ({@link #root})
      * @param segments  the decoded, checked path segments below the root
      * @param directory whether the request path ends with {@code /}
-     * @param accepted  the client's {@code Accept-Encoding}
+     * @param accepted  the client's {@code Accept-Encoding}, read only when a sibling may answer
      */
-    public Result find(StaticConfig config, Path root, List<String> segments, boolean directory, AcceptEncoding accepted) {
+    public Result find(StaticConfig config, Path root, List<String> segments, boolean directory,
+                       java.util.function.Supplier<AcceptEncoding> accepted) {
         Path path = root;
         for (String s : segments) {
             path = path.resolve(s);
@@ -121,10 +122,9 @@ public final class FileLookup {
      * then to no coding). {@code file} is retained; whichever file is not returned is released.
      */
     private Representation choose(StaticConfig config, Path root, Path path, String name, OpenFile file,
-                                  AcceptEncoding accepted) {
-        String type = MediaTypes.forFileName(name);
-        if (config.precompressed().isEmpty() || !MediaTypes.compressible(type)) {
-            return Representation.of(file, name, type, null, false);
+                                  java.util.function.Supplier<AcceptEncoding> accepted) {
+        if (config.precompressed().isEmpty() || !MediaTypes.compressible(MediaTypes.forFileName(name))) {
+            return Representation.of(file, name, null, false);
         }
         String fileName = path.getFileName().toString();
         List<String> offered = new ArrayList<>(config.precompressed().size() + 1);
@@ -142,14 +142,14 @@ public final class FileLookup {
             siblings.add(sibling.file());
         }
         if (offered.isEmpty()) {
-            return Representation.of(file, name, type, null, false);
+            return Representation.of(file, name, null, false);
         }
         offered.add(IDENTITY);
-        String pick = accepted.choose(offered);
+        String pick = accepted.get().choose(offered);
         Representation chosen = null;
         for (int i = 0; i < siblings.size(); i++) {
             if (offered.get(i).equals(pick)) {
-                chosen = Representation.of(siblings.get(i), name, type, pick, true);
+                chosen = Representation.of(siblings.get(i), name, pick, true);
             } else {
                 siblings.get(i).release();
             }
@@ -159,6 +159,6 @@ public final class FileLookup {
             return chosen;
         }
         // No coding, or none the client takes (not even identity): the file as it is, as nginx does.
-        return Representation.of(file, name, type, null, true);
+        return Representation.of(file, name, null, true);
     }
 }

@@ -84,7 +84,7 @@ public final class FilePlanner {
             // Ignored: the whole file, as if there were no Range.
         }
         h.set(HttpHeaderNames.CONTENT_TYPE, rep.mediaType());
-        h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(size));
+        h.set(HttpHeaderNames.CONTENT_LENGTH, rep.contentLength());
         List<FilePlan.Segment> body = head || size == 0 ? List.of() : List.of(new FilePlan.Region(0, size));
         return new FilePlan(HttpResponseStatus.OK, h, body, size);
     }
@@ -126,9 +126,8 @@ public final class FilePlanner {
     /** The fields every answer about the representation carries: validators, caching, coding, Vary. */
     private static void validators(HttpHeaders h, Representation rep, StaticConfig config) {
         h.set(HttpHeaderNames.ETAG, rep.etag().toString());
-        if (rep.lastModified() >= HttpDates.MIN_FORMATTABLE && rep.lastModified() <= HttpDates.MAX_FORMATTABLE) {
-            // A file's time can be anything (touch -d); one no HTTP-date can name is left out.
-            h.set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(rep.lastModified()));
+        if (rep.lastModifiedText() != null) {
+            h.set(HttpHeaderNames.LAST_MODIFIED, rep.lastModifiedText());
         }
         String cacheControl = cacheControl(config, rep.name());
         if (cacheControl != null) {

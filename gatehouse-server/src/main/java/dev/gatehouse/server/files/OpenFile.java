@@ -21,6 +21,31 @@ public final class OpenFile {
     /** The whole content of a small file, read once when it was opened; null for a larger one. */
     private final byte[] bytes;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** What answers about this file repeat, worked out once (racy but idempotent: any thread may fill it). */
+    private volatile Texts texts;
+
+    /**
+     * The header values every answer about this file carries, the same for every request.
+     *
+     * @param name          the requested name they were made for
+     * @param mediaType     its Content-Type
+     * @param etag          the strong validator
+     * @param lastModified  the Last-Modified value, or null when no HTTP-date can name it
+     * @param contentLength the whole file's Content-Length
+     */
+    record Texts(String name, String coding, String mediaType, dev.gatehouse.core.content.EntityTag etag, String lastModified,
+                 String contentLength) {
+    }
+
+    /** The texts for {@code name} and {@code coding}, made by {@code make} the first time (or when asked for another name). */
+    Texts texts(String name, String coding, java.util.function.Supplier<Texts> make) {
+        Texts t = texts;
+        if (t == null || !t.name().equals(name) || !java.util.Objects.equals(t.coding(), coding)) {
+            t = make.get();
+            texts = t;
+        }
+        return t;
+    }
 
     OpenFile(FileChannel channel, Path realPath, long size, long modifiedMillis, byte[] bytes) {
         this.channel = channel;

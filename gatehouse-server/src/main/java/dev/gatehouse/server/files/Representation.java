@@ -1,9 +1,12 @@
 package dev.gatehouse.server.files;
 
 import dev.gatehouse.core.content.EntityTag;
+import dev.gatehouse.core.content.HttpDates;
+import dev.gatehouse.core.content.MediaTypes;
 
 /**
- * The file chosen to answer a request: the file itself or a precompressed sibling of it.
+ * The file chosen to answer a request: the file itself or a precompressed sibling of it. Its texts
+ * (ETag, Last-Modified, Content-Type, Content-Length) are made once per open file, not per answer.
  *
  * @param file         the open file, retained: whoever holds the representation releases it once
  * @param name         the requested file's name (the sibling's original), for fingerprint matching
@@ -13,17 +16,29 @@ import dev.gatehouse.core.content.EntityTag;
  *                     {@code Accept-Encoding} ({@code Vary})
  * @param etag         a strong validator: the file's modification time and size
  * @param lastModified the modification time, epoch seconds
+ * @param lastModifiedText its HTTP-date, or null when none can name it
+ * @param contentLength the whole representation's length, as a header value
  */
 public record Representation(OpenFile file, String name, String mediaType, String coding, boolean varies,
-                             EntityTag etag, long lastModified) {
+                             EntityTag etag, long lastModified, String lastModifiedText, String contentLength) {
 
     /** The representation of {@code file}, its validators made from what was seen when it was opened. */
-    static Representation of(OpenFile file, String name, String mediaType, String coding, boolean varies) {
+    static Representation of(OpenFile file, String name, String coding, boolean varies) {
+        OpenFile.Texts t = file.texts(name, coding, () -> texts(file, name, coding));
+        return new Representation(file, name, t.mediaType(), coding, varies, t.etag(),
+                Math.floorDiv(file.modifiedMillis(), 1000), t.lastModified(), t.contentLength());
+    }
+
+    private static OpenFile.Texts texts(OpenFile file, String name, String coding) {
         // Modification time and size, like nginx's ETag (no inode: nodes of a fleet agree on it).
         String opaque = Long.toHexString(file.modifiedMillis()) + "-" + Long.toHexString(file.size())
                 + (coding == null ? "" : "-" + coding);
-        return new Representation(file, name, mediaType, coding, varies, new EntityTag(false, opaque),
-                Math.floorDiv(file.modifiedMillis(), 1000));
+        long seconds = Math.floorDiv(file.modifiedMillis(), 1000);
+        // A file's time can be anything (touch -d); one no HTTP-date can name is left out.
+        String lastModified = seconds >= HttpDates.MIN_FORMATTABLE && seconds <= HttpDates.MAX_FORMATTABLE
+                ? HttpDates.format(seconds) : null;
+        return new OpenFile.Texts(name, coding, MediaTypes.forFileName(name), new EntityTag(false, opaque), lastModified,
+                Long.toString(file.size()));
     }
 
     /** The size in bytes. */

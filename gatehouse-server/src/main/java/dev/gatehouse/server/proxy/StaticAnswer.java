@@ -102,8 +102,8 @@ final class StaticAnswer implements LocalAnswer {
         if (root == null) {
             return notFound(fallback);
         }
-        AcceptEncoding accepted = AcceptEncoding.parse(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING));
-        FileLookup.Result found = files.find(config, root, segments.segments(), segments.directory(), accepted);
+        FileLookup.Result found = files.find(config, root, segments.segments(), segments.directory(),
+                () -> AcceptEncoding.parse(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)));
         if (found instanceof FileLookup.Found f) {
             serve(request, method, f);
         } else if (found instanceof FileLookup.AddSlash) {
