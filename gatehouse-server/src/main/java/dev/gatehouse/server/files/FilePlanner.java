@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,11 @@ public final class FilePlanner {
     private static final SecureRandom BOUNDARIES = new SecureRandom();
 
     /** A second and its {@code Date} value. */
-    private record DateLine(long second, String text) {
+    private record DateLine(long second, AsciiString text) {
     }
 
     /** The last Date written: formatted once a second, not at every answer. */
-    private static volatile DateLine lastDate = new DateLine(Long.MIN_VALUE, "");
+    private static volatile DateLine lastDate = new DateLine(Long.MIN_VALUE, AsciiString.EMPTY_STRING);
 
     private FilePlanner() {
     }
@@ -83,7 +84,7 @@ public final class FilePlanner {
             }
             // Ignored: the whole file, as if there were no Range.
         }
-        h.set(HttpHeaderNames.CONTENT_TYPE, rep.mediaType());
+        h.set(HttpHeaderNames.CONTENT_TYPE, rep.typeValue());
         h.set(HttpHeaderNames.CONTENT_LENGTH, rep.contentLength());
         List<FilePlan.Segment> body = head || size == 0 ? List.of() : List.of(new FilePlan.Region(0, size));
         return new FilePlan(HttpResponseStatus.OK, h, body, size);
@@ -99,7 +100,7 @@ public final class FilePlanner {
         long size = rep.size();
         if (ranges.size() == 1) {
             ByteRange r = ranges.get(0);
-            h.set(HttpHeaderNames.CONTENT_TYPE, rep.mediaType());
+            h.set(HttpHeaderNames.CONTENT_TYPE, rep.typeValue());
             h.set(HttpHeaderNames.CONTENT_RANGE, RangeRequest.contentRange(r, size));
             h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(r.length()));
             return new FilePlan(HttpResponseStatus.PARTIAL_CONTENT, h, List.of(new FilePlan.Region(r.first(), r.length())),
@@ -125,7 +126,7 @@ public final class FilePlanner {
 
     /** The fields every answer about the representation carries: validators, caching, coding, Vary. */
     private static void validators(HttpHeaders h, Representation rep, StaticConfig config) {
-        h.set(HttpHeaderNames.ETAG, rep.etag().toString());
+        h.set(HttpHeaderNames.ETAG, rep.etagValue());
         if (rep.lastModifiedText() != null) {
             h.set(HttpHeaderNames.LAST_MODIFIED, rep.lastModifiedText());
         }
@@ -142,12 +143,12 @@ public final class FilePlanner {
     }
 
     /** {@code Date} for {@code epochSeconds}, the string of the second before reused. */
-    static String date(long epochSeconds) {
+    static AsciiString date(long epochSeconds) {
         DateLine last = lastDate;
         if (last.second() == epochSeconds) {
             return last.text();
         }
-        DateLine now = new DateLine(epochSeconds, HttpDates.format(epochSeconds));
+        DateLine now = new DateLine(epochSeconds, new AsciiString(HttpDates.format(epochSeconds)));
         lastDate = now;
         return now.text();
     }

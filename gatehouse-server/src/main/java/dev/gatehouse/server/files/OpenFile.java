@@ -27,14 +27,20 @@ public final class OpenFile {
     /**
      * The header values every answer about this file carries, the same for every request.
      *
+     * <p>Header values are kept as {@link io.netty.util.AsciiString}s, which Netty's encoder copies
+     * as bytes instead of char by char.
+     *
      * @param name          the requested name they were made for
+     * @param coding        the coding they were made for, or null
      * @param mediaType     its Content-Type
      * @param etag          the strong validator
      * @param lastModified  the Last-Modified value, or null when no HTTP-date can name it
      * @param contentLength the whole file's Content-Length
+     * @param headerValues  the Content-Type, ETag and Content-Length values, ready to encode
      */
-    record Texts(String name, String coding, String mediaType, dev.gatehouse.core.content.EntityTag etag, String lastModified,
-                 String contentLength) {
+    record Texts(String name, String coding, String mediaType, dev.gatehouse.core.content.EntityTag etag,
+                 io.netty.util.AsciiString lastModified, io.netty.util.AsciiString contentLength,
+                 io.netty.util.AsciiString typeValue, io.netty.util.AsciiString etagValue) {
     }
 
     /** The texts for {@code name} and {@code coding}, made by {@code make} the first time (or when asked for another name). */

@@ -3,6 +3,7 @@ package dev.gatehouse.server.files;
 import dev.gatehouse.core.content.EntityTag;
 import dev.gatehouse.core.content.HttpDates;
 import dev.gatehouse.core.content.MediaTypes;
+import io.netty.util.AsciiString;
 
 /**
  * The file chosen to answer a request: the file itself or a precompressed sibling of it. Its texts
@@ -18,15 +19,18 @@ import dev.gatehouse.core.content.MediaTypes;
  * @param lastModified the modification time, epoch seconds
  * @param lastModifiedText its HTTP-date, or null when none can name it
  * @param contentLength the whole representation's length, as a header value
+ * @param typeValue    the Content-Type value
+ * @param etagValue    the ETag value
  */
 public record Representation(OpenFile file, String name, String mediaType, String coding, boolean varies,
-                             EntityTag etag, long lastModified, String lastModifiedText, String contentLength) {
+                             EntityTag etag, long lastModified, AsciiString lastModifiedText, AsciiString contentLength,
+                             AsciiString typeValue, AsciiString etagValue) {
 
     /** The representation of {@code file}, its validators made from what was seen when it was opened. */
     static Representation of(OpenFile file, String name, String coding, boolean varies) {
         OpenFile.Texts t = file.texts(name, coding, () -> texts(file, name, coding));
         return new Representation(file, name, t.mediaType(), coding, varies, t.etag(),
-                Math.floorDiv(file.modifiedMillis(), 1000), t.lastModified(), t.contentLength());
+                Math.floorDiv(file.modifiedMillis(), 1000), t.lastModified(), t.contentLength(), t.typeValue(), t.etagValue());
     }
 
     private static OpenFile.Texts texts(OpenFile file, String name, String coding) {
@@ -35,10 +39,12 @@ public record Representation(OpenFile file, String name, String mediaType, Strin
                 + (coding == null ? "" : "-" + coding);
         long seconds = Math.floorDiv(file.modifiedMillis(), 1000);
         // A file's time can be anything (touch -d); one no HTTP-date can name is left out.
-        String lastModified = seconds >= HttpDates.MIN_FORMATTABLE && seconds <= HttpDates.MAX_FORMATTABLE
-                ? HttpDates.format(seconds) : null;
-        return new OpenFile.Texts(name, coding, MediaTypes.forFileName(name), new EntityTag(false, opaque), lastModified,
-                Long.toString(file.size()));
+        AsciiString lastModified = seconds >= HttpDates.MIN_FORMATTABLE && seconds <= HttpDates.MAX_FORMATTABLE
+                ? new AsciiString(HttpDates.format(seconds)) : null;
+        String type = MediaTypes.forFileName(name);
+        EntityTag etag = new EntityTag(false, opaque);
+        return new OpenFile.Texts(name, coding, type, etag, lastModified, new AsciiString(Long.toString(file.size())),
+                new AsciiString(type), new AsciiString(etag.toString()));
     }
 
     /** The size in bytes. */
