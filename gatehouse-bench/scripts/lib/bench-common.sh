@@ -305,8 +305,10 @@ EOF
 }
 
 # Writes $results_dir/conf/backend/nginx.conf: the benchmarks' backend, one nginx worker on
-# 127.0.0.1:$1 answering every request with 200 and a body of $2 bytes ("aaa...").
-write_fixed_body_backend() { # port body_size
+# 127.0.0.1:$1 answering every request with 200 and a body of $2 bytes ("aaa..."). Optional $3:
+# more directives for its one location, as nginx config text (static-bench.sh's cache scenario
+# adds a Cache-Control header and an access log there).
+write_fixed_body_backend() { # port body_size [location_directives]
   local body
   mkdir -p "$results_dir/conf/backend"
   body=$(head -c "$2" /dev/zero | tr '\0' 'a')
@@ -316,7 +318,8 @@ write_fixed_body_backend() { # port body_size
   server {
     listen 127.0.0.1:$1;
     location / {
-      default_type text/plain;
+      default_type text/plain;${3:+
+      $3}
       return 200 "$body";
     }
   }
