@@ -89,6 +89,11 @@ public final class MemoryTier {
         return held == null ? List.of() : held.variants();
     }
 
+    /** Whether {@code response} is light enough for this tier (an eighth of the bound at most). */
+    public boolean fits(CachedResponse response) {
+        return response.weight() <= maxEntryBytes;
+    }
+
     /**
      * Stores {@code response} under {@code primaryKey}, replacing the variant with the same secondary
      * key; not stored when heavier than an eighth of the bound (see the class comment).

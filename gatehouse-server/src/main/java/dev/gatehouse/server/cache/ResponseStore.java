@@ -73,9 +73,15 @@ public final class ResponseStore implements AutoCloseable {
         return disk.get(key).thenApply(found -> promote(key, found, mark));
     }
 
-    /** Stores {@code response} in memory (see {@link MemoryTier#put} for what is not stored). */
+    /**
+     * Stores {@code response} in memory; one too heavy for memory (see {@link MemoryTier#put}) goes
+     * straight to the disk tier when there is one, in place of what the disk held for the key.
+     */
     public void put(String key, CachedResponse response) {
         memory.put(key, response);
+        if (disk != null && !memory.fits(response)) {
+            disk.put(key, List.of(response));
+        }
     }
 
     /** Removes {@code key} from both tiers; completes with 1 when either held it, else 0. */
