@@ -8,7 +8,6 @@ import dev.gatehouse.core.api.CacheView;
 import dev.gatehouse.core.cache.CacheKey;
 import dev.gatehouse.server.cache.ResponseStore;
 import dev.gatehouse.server.cache.RouteCache;
-import dev.gatehouse.server.cache.RouteCaches;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
@@ -21,14 +20,14 @@ import java.util.function.Predicate;
  */
 final class CacheResource {
 
-    private final RouteCaches caches;
+    private final AdminContext context;
 
     CacheResource(AdminContext context) {
-        this.caches = context.caches();
+        this.context = context;
     }
 
     AdminResponse list() {
-        var views = caches.all().stream().sorted(Comparator.comparing(RouteCache::route)).map(CacheResource::view).toList();
+        var views = context.caches().all().stream().sorted(Comparator.comparing(RouteCache::route)).map(CacheResource::view).toList();
         return AdminResponse.json(HttpResponseStatus.OK, new CacheList(views));
     }
 
@@ -52,6 +51,6 @@ final class CacheResource {
             return t.exact() ? k.matchesPurgePrefix(t.host(), t.target()) && k.target().equals(t.target())
                     : k.matchesPurgePrefix(t.host(), t.target());
         };
-        return caches.purge(matches).thenApply(n -> AdminResponse.json(HttpResponseStatus.OK, new CachePurgeResult(n)));
+        return context.caches().purge(matches).thenApply(n -> AdminResponse.json(HttpResponseStatus.OK, new CachePurgeResult(n)));
     }
 }
