@@ -81,19 +81,27 @@ public final class DiskTier implements AutoCloseable {
     }
 
     /**
-     * Completes when the files found at start are indexed (a get before then may miss them); fails
-     * when the directory cannot be created or listed.
+     * Completes when the files found at start are indexed (a get waits for it); fails when the
+     * directory cannot be created or listed.
      */
     public CompletableFuture<Void> ready() {
         return ready;
     }
 
-    /** The variants stored on disk for {@code key}, most recent first; an empty list when none. Never fails. */
+    /**
+     * The variants stored on disk for {@code key}, most recent first; an empty list when none. A get
+     * before the start-up scan is done waits for it: a restarted node must not miss what it kept.
+     * Never fails.
+     */
     public CompletableFuture<List<CachedResponse>> get(String key) {
         if (closed) {
             return CompletableFuture.completedFuture(List.of());
         }
         try {
+            if (!ready.isDone()) {
+                return ready.handle((ok, failure) -> null).thenApplyAsync(ignored -> read(key), readers)
+                        .exceptionally(e -> List.of());
+            }
             return CompletableFuture.supplyAsync(() -> read(key), readers);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(List.of());
