@@ -81,13 +81,8 @@ final class CacheAnswer {
     }
 
     private static void write(Exchange exchange, ClientSide client, HttpResponseStatus status, HttpHeaders h, byte[] body) {
-        boolean close = !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
-        h.set(HeaderRewriter.X_REQUEST_ID, exchange.requestId());
-        if (close) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_0) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        boolean close = exchange.endings().closesAfterOwnAnswer();
+        ErrorResponses.ownAnswer(h, exchange.requestId(), close, exchange.request().protocolVersion());
         var content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, h,
                 new DefaultHttpHeaders(false));

@@ -154,7 +154,7 @@ final class Endings {
         exchange.facts().status(code);
         release(Outcome.DROPPED);
         var request = exchange.request();
-        boolean close = !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
+        boolean close = closesAfterOwnAnswer();
         client.writeAndFlush(ErrorResponses.redirect(client.alloc(), code, location, exchange.requestId(), close,
                 request.protocolVersion()));
         ExchangeLog.ended(context, exchange, null);
@@ -175,6 +175,14 @@ final class Endings {
         release(Outcome.SUCCESS);
         ExchangeLog.ended(context, exchange, null);
         client.exchangeDone(exchange, !close);
+    }
+
+    /**
+     * Whether the connection closes after an answer the node makes itself: the client or a drain
+     * says so, or request body is still unread (it could not be told from the next request).
+     */
+    boolean closesAfterOwnAnswer() {
+        return !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
     }
 
     /** Cuts the exchange: both connections close, because neither side's framing can be trusted. */

@@ -104,12 +104,21 @@ final class ErrorResponses {
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.LOCATION, location);
         h.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+        ownAnswer(h, requestId, close, clientVersion);
+        return response;
+    }
+
+    /**
+     * What every answer the node makes itself carries (a redirect, a static file, a stored
+     * response): the request id, and how the connection goes on: {@code Connection: close}, or for
+     * an HTTP/1.0 client that may keep it, {@code keep-alive}.
+     */
+    static void ownAnswer(HttpHeaders h, String requestId, boolean close, HttpVersion clientVersion) {
         h.set(HeaderRewriter.X_REQUEST_ID, requestId);
         if (close) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (clientVersion == HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        return response;
     }
 }

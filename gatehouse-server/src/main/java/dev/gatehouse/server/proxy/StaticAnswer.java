@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -113,7 +112,10 @@ final class StaticAnswer implements LocalAnswer {
             h.set(HttpHeaderNames.LOCATION, q < 0 ? uri + "/" : uri.substring(0, q) + "/" + uri.substring(q));
             answer(HttpResponseStatus.MOVED_PERMANENTLY, h, null);
         } else if (found instanceof FileLookup.Listing l) {
-            list(method, l.directory(), path);
+            // The title shows the path as RequestPath decoded it: no second decoding here.
+            String shown = segments.segments().isEmpty() ? routePrefix
+                    : routePrefix + String.join("/", segments.segments()) + "/";
+            list(method, l.directory(), shown);
         } else {
             return notFound(fallback);
         }
@@ -133,7 +135,7 @@ final class StaticAnswer implements LocalAnswer {
         FilePlan plan = FilePlanner.plan(method, NettyHeaders.view(request.headers()), rep, config,
                 context.wallClock().epochSeconds());
         status = plan.status().code();
-        close = mustClose();
+        close = exchange.endings().closesAfterOwnAnswer();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status(), plan.headers());
         decorate(head.headers());
         exchange.facts().served("static", route);
@@ -170,10 +172,10 @@ final class StaticAnswer implements LocalAnswer {
         }
     }
 
-    private void list(String method, Path directory, String rawPath) {
+    private void list(String method, Path directory, String shownPath) {
         byte[] page;
         try {
-            page = DirectoryListing.render(directory, decodedForTitle(rawPath), config.dotfiles());
+            page = DirectoryListing.render(directory, shownPath, config.dotfiles());
         } catch (IOException e) {
             answer(HttpResponseStatus.NOT_FOUND, new DefaultHttpHeaders(), null);
             return;
@@ -184,15 +186,6 @@ final class StaticAnswer implements LocalAnswer {
         answer(HttpResponseStatus.OK, h, method.equals("HEAD") ? null : page, page.length);
     }
 
-    /** The path for the page's title: escaped by the listing; here only made readable. */
-    private static String decodedForTitle(String rawPath) {
-        try {
-            return java.net.URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return rawPath;
-        }
-    }
-
     private void answer(HttpResponseStatus s, HttpHeaders h, byte[] content) {
         answer(s, h, content, content == null ? 0 : content.length);
     }
@@ -200,7 +193,7 @@ final class StaticAnswer implements LocalAnswer {
     /** A whole answer in one message: errors, redirects, listings. */
     private void answer(HttpResponseStatus s, HttpHeaders h, byte[] content, long contentLength) {
         status = s.code();
-        close = mustClose();
+        close = exchange.endings().closesAfterOwnAnswer();
         ByteBufAllocator alloc = client.alloc();
         var buf = content == null ? Unpooled.EMPTY_BUFFER : alloc.buffer(content.length).writeBytes(content);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, buf, h, new DefaultHttpHeaders());
@@ -216,17 +209,7 @@ final class StaticAnswer implements LocalAnswer {
 
     /** What every answer carries: the request id, and how the connection goes on. */
     private void decorate(HttpHeaders h) {
-        h.set(HeaderRewriter.X_REQUEST_ID, exchange.requestId());
-        if (close) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_0) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-    }
-
-    /** Whether the connection closes after the answer: an unread request body cannot be told from the next request. */
-    private boolean mustClose() {
-        return !exchange.clientKeepAlive() || client.draining() || (exchange.expectsBody() && !exchange.body().done());
+        ErrorResponses.ownAnswer(h, exchange.requestId(), close, exchange.request().protocolVersion());
     }
 
     private FileBody.Sink sink() {
@@ -255,7 +238,7 @@ final class StaticAnswer implements LocalAnswer {
 
     @Override
     public void content(HttpContent content) {
-        // Not read: the answer closes the connection (mustClose) rather than wait for a body.
+        // Not read: the answer closes the connection (closesAfterOwnAnswer) rather than wait for a body.
         content.release();
     }
 
