@@ -72,6 +72,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final GatehouseConfig config;
     private final Transport transport;
     private final FileCatalog files = new FileCatalog(FILE_CATALOG_ENTRIES, FILE_CATALOG_VALID, clock);
+    /** One for every listener: it keeps the roots' parsed paths. */
+    private final FileLookup fileLookup = new FileLookup(files);
     private final RouteCaches caches;
     private final EventLoopGroup group;
     private final SnapshotHolder snapshots;
@@ -273,7 +275,7 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), new FileLookup(files), caches), inherited);
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches), inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }

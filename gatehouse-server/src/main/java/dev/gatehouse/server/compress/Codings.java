@@ -21,8 +21,17 @@ public final class Codings {
     private Codings() {
     }
 
+    /** Each route's offered list, filtered once: routes ask for every response. */
+    private static final java.util.concurrent.ConcurrentMap<List<String>, List<String>> FILTERED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** {@code wanted} without the codings this node cannot make, in the same order. */
     public static List<String> available(List<String> wanted) {
+        // Keyed by configured lists, which are few: the map stays as small as the configuration.
+        return FILTERED.computeIfAbsent(wanted, Codings::filter);
+    }
+
+    private static List<String> filter(List<String> wanted) {
         List<String> out = new ArrayList<>(wanted.size());
         for (String c : wanted) {
             if (available(c)) {

@@ -38,6 +38,11 @@ public final class FileLookup {
     private static final String IDENTITY = "identity";
 
     private final FileCatalog catalog;
+    /**
+     * The roots' paths by their text, parsed once: routes name a handful, one per live version of a
+     * versioned root, so the map stays as small as the deploys kept.
+     */
+    private final java.util.concurrent.ConcurrentMap<String, Path> roots = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FileLookup(FileCatalog catalog) {
         this.catalog = catalog;
@@ -56,7 +61,7 @@ public final class FileLookup {
             }
             root = root.replace(StaticConfig.VERSION_PLACEHOLDER, version);
         }
-        FileCatalog.Found f = catalog.lookup(Path.of(root));
+        FileCatalog.Found f = catalog.lookup(roots.computeIfAbsent(root, Path::of));
         return f.kind() == FileCatalog.Kind.DIRECTORY ? f.realPath() : null;
     }
 
