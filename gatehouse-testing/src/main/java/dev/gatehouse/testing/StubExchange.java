@@ -1,19 +1,16 @@
 package dev.gatehouse.testing;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,10 +18,8 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,21 +55,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every response carries {@code X-Backend: <backend name>} unless the behaviour set it.
  */
-public final class StubExchange {
+public final class StubExchange extends StubRequestView {
 
     private static final Logger log = LoggerFactory.getLogger(StubExchange.class);
 
     private final StubConnectionHandler connection;
     private final ChannelHandlerContext ctx;
-    private final HttpRequest request;
-    private final String backendName;
-    private final long connectionId;
-    private final BodyDigest digest = new BodyDigest();
-    private QueryStringDecoder query;
-
-    private BodyConsumer consumer;
-    private boolean paused;
-    private boolean requestComplete;
+    private final StubRequestBody body;
     private boolean recorded;
 
     private boolean headWritten;
@@ -87,114 +74,10 @@ public final class StubExchange {
 
     StubExchange(StubConnectionHandler connection, ChannelHandlerContext ctx, HttpRequest request,
                  String backendName, long connectionId) {
+        super(ctx, request, backendName, connectionId);
         this.connection = connection;
         this.ctx = ctx;
-        this.request = request;
-        this.backendName = backendName;
-        this.connectionId = connectionId;
-    }
-
-    // ---- the request -------------------------------------------------------------------------
-
-    /**
-     * Returns the request head.
-     *
-     * @return the head as decoded; not reference-counted
-     */
-    public HttpRequest request() {
-        return request;
-    }
-
-    /**
-     * Returns the request method.
-     *
-     * @return e.g. {@code GET}
-     */
-    public HttpMethod method() {
-        return request.method();
-    }
-
-    /**
-     * Returns the request target as sent.
-     *
-     * @return e.g. {@code /download?bytes=10}
-     */
-    public String uri() {
-        return request.uri();
-    }
-
-    /**
-     * Returns the path of the request target, without the query.
-     *
-     * @return e.g. {@code /download}
-     */
-    public String path() {
-        return query().path();
-    }
-
-    /**
-     * Returns the first value of a query parameter, or null.
-     *
-     * @param name the parameter name
-     * @return the decoded value or null
-     */
-    public String queryParam(String name) {
-        List<String> values = query().parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /**
-     * Returns the request headers.
-     *
-     * @return the headers as decoded
-     */
-    public HttpHeaders headers() {
-        return request.headers();
-    }
-
-    /**
-     * Tells whether the request is a HEAD request, whose response has no body.
-     *
-     * @return true for HEAD
-     */
-    public boolean isHead() {
-        return HttpMethod.HEAD.equals(request.method());
-    }
-
-    /**
-     * Returns the name of the stub backend answering.
-     *
-     * @return the name given to {@link StubBackend#start(String)}
-     */
-    public String backendName() {
-        return backendName;
-    }
-
-    /**
-     * Returns the sequence number of the connection, as in {@link RecordedRequest#connectionId()}.
-     *
-     * @return a number from 1
-     */
-    public long connectionId() {
-        return connectionId;
-    }
-
-    /**
-     * Returns the connection's event loop, for scheduling later work (never sleep on it).
-     *
-     * @return the event loop
-     */
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
-    }
-
-    /**
-     * Returns the connection's buffer allocator.
-     *
-     * @return the allocator
-     */
-    public ByteBufAllocator alloc() {
-        return ctx.alloc();
+        this.body = new StubRequestBody(connection::pump, this::closeConnection);
     }
 
     // ---- the request body --------------------------------------------------------------------
@@ -208,10 +91,10 @@ public final class StubExchange {
     public void readBody(BodyConsumer consumer) {
         checkInEventLoop();
         Objects.requireNonNull(consumer, "consumer");
-        if (this.consumer != null) {
+        if (body.started()) {
             throw new IllegalStateException("the body of " + describe() + " is already being read");
         }
-        this.consumer = consumer;
+        body.start(consumer);
         connection.pump();
     }
 
@@ -230,7 +113,7 @@ public final class StubExchange {
      * @return true once the body has ended
      */
     public boolean requestComplete() {
-        return requestComplete;
+        return body.complete();
     }
 
     /**
@@ -239,7 +122,7 @@ public final class StubExchange {
      * @return the length, or -1 while the body has not ended
      */
     public long bodyBytes() {
-        return requestComplete ? digest.bytes() : -1;
+        return body.complete() ? body.bytes() : -1;
     }
 
     /**
@@ -248,7 +131,7 @@ public final class StubExchange {
      * @return the digest, or null while the body has not ended
      */
     public String bodySha256() {
-        return requestComplete ? digest.sha256Hex() : null;
+        return body.complete() ? body.sha256Hex() : null;
     }
 
     // ---- the response ------------------------------------------------------------------------
@@ -454,12 +337,12 @@ public final class StubExchange {
 
     /** Whether the handler should hand this exchange the next piece of the request body. */
     boolean wantsContent() {
-        return consumer != null && !paused && !requestComplete && !finished;
+        return body.wants() && !finished;
     }
 
     /** Hands over one piece of the request body; releases it. */
     void deliver(HttpContent piece) {
-        boolean last = piece instanceof LastHttpContent;
+        boolean last = StubRequestBody.isLast(piece);
         HttpHeaders trailers = last ? ((LastHttpContent) piece).trailingHeaders() : null;
         try {
             if (piece.decoderResult().isFailure()) {
@@ -468,11 +351,7 @@ public final class StubExchange {
                 closeConnection();
                 return;
             }
-            ByteBuf content = piece.content();
-            digest.update(content);
-            if (content.isReadable()) {
-                gate(consumer.onContent(content));
-            }
+            body.take(piece);
         } catch (RuntimeException e) {
             log.warn("{} {}: body consumer failed, closing", connection, describe(), e);
             closeConnection();
@@ -485,34 +364,15 @@ public final class StubExchange {
         }
     }
 
-    private void gate(Future<?> gate) {
-        if (gate == null) {
-            return;
-        }
-        if (!gate.isDone()) {
-            paused = true;
-            gate.addListener(f -> {
-                paused = false;
-                if (f.isSuccess()) {
-                    connection.pump();
-                } else {
-                    closeConnection();
-                }
-            });
-        } else if (!gate.isSuccess()) {
-            closeConnection();
-        }
-    }
-
     private void complete(HttpHeaders trailers) {
         if (finished) {
             return; // the connection was closed while this piece was being handled
         }
-        requestComplete = true;
+        body.markComplete();
         // Recorded before the behaviour answers, so a test that got its response finds the record.
-        record(digest.bytes(), digest.sha256Hex());
+        record(body.bytes(), body.sha256Hex());
         try {
-            consumer.onEnd(trailers);
+            body.consumer().onEnd(trailers);
         } catch (RuntimeException e) {
             log.warn("{} {}: body consumer failed at the end, closing", connection, describe(), e);
             closeConnection();
@@ -529,30 +389,30 @@ public final class StubExchange {
         headWritten = true;
         HttpHeaders h = head.headers();
         if (!h.contains(StubBackend.BACKEND_HEADER)) {
-            h.set(StubBackend.BACKEND_HEADER, backendName);
+            h.set(StubBackend.BACKEND_HEADER, backendName());
         }
         noBody = isHead() || statusHasNoBody(head.status());
         boolean framed = noBody || HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head);
         if (!noBody && HttpUtil.isTransferEncodingChunked(head)
-                && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                && request().protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             // An HTTP/1.0 client does not know chunked encoding: delimit the body by closing.
             HttpUtil.setTransferEncodingChunked(head, false);
             framed = false;
         }
-        keepAlive = framed && !closeRequested && HttpUtil.isKeepAlive(request) && HttpUtil.isKeepAlive(head);
+        keepAlive = framed && !closeRequested && HttpUtil.isKeepAlive(request()) && HttpUtil.isKeepAlive(head);
         // Judged by the request's version: an HTTP/1.0 client needs "Connection: keep-alive".
-        HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);
+        HttpUtil.setKeepAlive(h, request().protocolVersion(), keepAlive);
     }
 
     private void afterResponse(ChannelFuture f) {
         lastWrite = f;
         f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (requestComplete || closeRequested) {
+        if (body.complete() || closeRequested) {
             finish();
         } else {
             // The next request can only be read after this body: drop what the behaviour did not read.
-            if (consumer == null) {
-                consumer = BodyConsumer.discarding(() -> { });
+            if (!body.started()) {
+                body.start(BodyConsumer.discarding(() -> { }));
             }
             connection.pump();
         }
@@ -561,7 +421,7 @@ public final class StubExchange {
     private void finish() {
         recordIfIncomplete();
         finished = true;
-        connection.exchangeFinished(this, keepAlive && requestComplete, lastWrite);
+        connection.exchangeFinished(this, keepAlive && body.complete(), lastWrite);
     }
 
     /**
@@ -575,7 +435,7 @@ public final class StubExchange {
     }
 
     private void recordIfIncomplete() {
-        if (!requestComplete) {
+        if (!body.complete()) {
             record(-1, null);
         }
     }
@@ -583,7 +443,7 @@ public final class StubExchange {
     private void record(long bodyBytes, String sha256) {
         if (!recorded) {
             recorded = true;
-            connection.record(RecordedRequest.of(request, bodyBytes, sha256, connectionId));
+            connection.record(RecordedRequest.of(request(), bodyBytes, sha256, connectionId()));
         }
     }
 
@@ -606,19 +466,8 @@ public final class StubExchange {
         }
     }
 
-    private QueryStringDecoder query() {
-        if (query == null) {
-            query = new QueryStringDecoder(request.uri());
-        }
-        return query;
-    }
-
-    private String describe() {
-        return request.method() + " " + request.uri();
-    }
-
     @Override
     public String toString() {
-        return backendName + " #" + connectionId + " " + describe();
+        return backendName() + " #" + connectionId() + " " + describe();
     }
 }
