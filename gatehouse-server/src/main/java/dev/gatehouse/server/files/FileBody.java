@@ -54,6 +54,10 @@ public final class FileBody {
     private long done;
     private long written;
     private boolean released;
+    /** A {@link #send()} is on the stack (its flush may call back). */
+    private boolean sending;
+    /** The end was queued. */
+    private boolean ended;
 
     /**
      * @param file     the file, retained: this body releases it ({@link #release()})
@@ -69,15 +73,38 @@ public final class FileBody {
     /**
      * Queues as much of the body as the client takes now, and the end once all of it is queued.
      *
+     * Safe to call again from inside its own flush (a writability event): that call does nothing
+     * and returns false, and the outer call goes on.
+     *
      * @return true when the whole body (and its end) is queued; false when the client must drain
-     *         first ({@link #send()} again once it is writable)
+     *         first ({@link #send()} again once it is writable), or when called from inside a send
      * @throws IOException when the file can no longer be read, or shrank below what was promised
      */
     public boolean send() throws IOException {
+        if (sending) {
+            // Called from inside our own flush: the client drained at once and said it is writable
+            // again. The call on the stack below goes on; this one must not queue anything.
+            return false;
+        }
+        if (ended) {
+            return true;
+        }
+        sending = true;
+        try {
+            return sendSegments();
+        } finally {
+            sending = false;
+        }
+    }
+
+    private boolean sendSegments() throws IOException {
         while (segment < segments.size()) {
             if (!sink.isWritable()) {
                 sink.flush();
-                return false;
+                if (!sink.isWritable()) {
+                    return false;
+                }
+                continue;
             }
             FilePlan.Segment s = segments.get(segment);
             if (s instanceof FilePlan.Bytes b) {
@@ -96,6 +123,7 @@ public final class FileBody {
                 }
             }
         }
+        ended = true;
         sink.write(LastHttpContent.EMPTY_LAST_CONTENT);
         sink.flush();
         return true;
