@@ -80,9 +80,28 @@ public final class RawHttpClient implements AutoCloseable {
         return connect(localAddress, port, DEFAULT_TIMEOUT);
     }
 
+    /**
+     * Connects to 127.0.0.1 with a fixed, small receive buffer (no autotuning): answers the test
+     * does not read yet back up into the node soon, as they would from a client that stopped reading.
+     *
+     * @param port the port
+     * @param receiveBufferBytes the socket's receive buffer, set before connecting
+     * @return the connected client
+     */
+    public static RawHttpClient connectWithReceiveBuffer(int port, int receiveBufferBytes) {
+        return connect(null, port, DEFAULT_TIMEOUT, receiveBufferBytes);
+    }
+
     private static RawHttpClient connect(String localAddress, int port, Duration readTimeout) {
+        return connect(localAddress, port, readTimeout, 0);
+    }
+
+    private static RawHttpClient connect(String localAddress, int port, Duration readTimeout, int receiveBuffer) {
         Socket socket = new Socket();
         try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             if (localAddress != null) {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }

@@ -32,6 +32,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     /** The connection will close once what was written is flushed: no more reads, no new exchange. */
     private boolean closing;
     private int readDepth;
+    /**
+     * How deep reads may nest before the next one is deferred: each request answered inside the
+     * read that brought it adds two (its head, then its end).
+     */
+    static final int MAX_NESTED_READS = 8;
+    /** The next request waits until the client reads what was written. */
+    private boolean awaitingWritable;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
     private ClientTimers timers;
@@ -85,13 +92,24 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             ctx.close();
             return;
         }
+        if (!ctx.channel().isWritable()) {
+            // Answers the client has not read yet fill the outbound buffer (a pipeline of requests
+            // for small files, read by nobody): its next request waits until it reads, bounded by
+            // client_send, instead of being answered into the node's memory.
+            awaitingWritable = true;
+            timers.awaitClientRead();
+            return;
+        }
         timers.awaitRequest(first);
         firstByte.armed = true;
-        if (readDepth > 0) {
-            // A pipelined request may already be decoded: reading now would start it inside this
-            // call stack, and a long pipeline of quickly answered requests would overflow it.
+        if (readDepth > MAX_NESTED_READS) {
+            // A pipelined request may already be decoded: reading now starts it inside this call
+            // stack, and a long pipeline of quickly answered requests would overflow it.
             ctx.channel().eventLoop().execute(this::readRequest);
         } else {
+            // Asking inside the read cycle (an answer given at once, like a static file's) keeps
+            // the socket's read interest: deferred past the cycle, the transport would drop it and
+            // set it again, two epoll_ctl calls per request.
             readRequest();
         }
     }
@@ -149,6 +167,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.clientWritabilityChanged();
+        } else if (awaitingWritable && ctx.channel().isWritable()) {
+            awaitingWritable = false;
+            awaitRequest(false);
         }
         ctx.fireChannelWritabilityChanged();
     }
