@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * Where a node keeps its {@link RuntimeState} across restarts: a file written atomically on one
- * node (later, Redis for a fleet). Called by the control plane only, one change at a time.
+ * node, or etcd for a fleet (module gatehouse-fleet). Called by the control plane only, one change
+ * at a time.
  */
 public interface StateStore {
 

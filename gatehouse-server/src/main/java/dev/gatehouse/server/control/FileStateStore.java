@@ -1,14 +1,7 @@
 package dev.gatehouse.server.control;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.StateJson;
 import dev.gatehouse.core.state.StateStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,23 +21,6 @@ import java.util.Objects;
  */
 public final class FileStateStore implements StateStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .registerModule(new SimpleModule().addDeserializer(AdminState.class, new StdDeserializer<>(AdminState.class) {
-                // AdminState.fromApiName answers null for a name it does not know, which would load
-                // a misspelt "drain" as no override at all: back in service after a restart.
-                @Override
-                public AdminState deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                    String name = p.getValueAsString();
-                    AdminState s = AdminState.fromApiName(name);
-                    if (s == null) {
-                        throw ctx.weirdStringException(name, AdminState.class, "expected: ready, drain or maint");
-                    }
-                    return s;
-                }
-            }));
-
     private final Path file;
 
     /** A store in {@code file}; its directory must exist. */
@@ -61,13 +37,8 @@ public final class FileStateStore implements StateStore {
             return RuntimeState.EMPTY;
         }
         try {
-            RuntimeState state = JSON.readValue(bytes, RuntimeState.class);
-            if (state == null) {
-                // A JSON null reads as no object at all, not as no change.
-                throw new IOException("null (expected: an object with revision and pools)");
-            }
-            return state;
-        } catch (IOException | IllegalArgumentException e) {
+            return StateJson.read(bytes);
+        } catch (IOException e) {
             throw new IOException("state file " + file + " is not a valid Gatehouse state: " + e.getMessage(), e);
         }
     }
@@ -78,7 +49,7 @@ public final class FileStateStore implements StateStore {
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(state)));
+                ch.write(java.nio.ByteBuffer.wrap(StateJson.write(state)));
                 ch.force(true);
             }
             try {
