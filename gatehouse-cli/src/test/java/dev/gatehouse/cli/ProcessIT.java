@@ -108,11 +108,12 @@ final class ProcessIT {
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
                 // The HUP handler is in place once the runtime state line is out.
-                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("runtime state"));
+                // Asserted (not a bare condition) so that a timeout prints what the node logged.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.stderr()).contains("runtime state"));
 
                 Files.writeString(config, "pools: { web: { backends: [ \"localhost:99999\" ] } }\n");
                 hangup(node);
-                await().atMost(Duration.ofSeconds(10)).until(() -> node.stderr().contains("nothing changed"));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.stderr()).contains("nothing changed"));
                 assertThat(node.process().isAlive()).isTrue();
                 assertThat(RawHttpResponse.get(port, "/").header(StubBackend.BACKEND_HEADER)).isEqualTo("a");
 
