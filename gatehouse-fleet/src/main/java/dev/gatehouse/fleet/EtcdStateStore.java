@@ -1,0 +1,184 @@
+package dev.gatehouse.fleet;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.StateStore;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The fleet's runtime state in etcd, under one key, {@code <prefix>/state}: every change is one
+ * transaction that writes the whole state only if the key is still at the revision the change was
+ * computed from (compare-and-swap on its mod revision). Two operators racing through two nodes:
+ * one wins, the other gets a {@link StateConflictException} holding the state that won, and no
+ * node ever sees half of a change. One key keeps every change atomic whatever it touches (pools,
+ * backends, the live version and its epoch); the state is a few kilobytes, far below etcd's 1.5 MiB
+ * request limit.
+ *
+ * <p>{@link #load()} is a linearizable read (etcd answers through its leader, after a quorum
+ * confirms it still leads), so a node never starts from a state older than the last committed
+ * one. {@link #watch} streams every later value in revision order. Called by the control plane
+ * only, one change at a time, as {@link StateStore} says.
+ */
+public final class EtcdStateStore implements StateStore {
+
+    private final Client client;
+    private final String prefix;
+    private final ByteSequence key;
+    private final Duration timeout;
+    /** The mod revision of the state this node last read or wrote; 0: the key did not exist. */
+    private volatile long revision;
+
+    /**
+     * @param client  a client of the fleet's etcd cluster, closed by its owner
+     * @param prefix  the fleet's key prefix, such as {@code /gatehouse/fleets/web}
+     * @param timeout how long one call to etcd may take before it fails
+     */
+    public EtcdStateStore(Client client, String prefix, Duration timeout) {
+        this.client = client;
+        this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        this.key = ByteSequence.from(this.prefix + "/state", UTF_8);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public RuntimeState load() throws IOException {
+        GetResponse r = call(client.getKVClient().get(key), "read " + key());
+        if (r.getKvs().isEmpty()) {
+            revision = 0;
+            return RuntimeState.EMPTY;
+        }
+        KeyValue kv = r.getKvs().get(0);
+        RuntimeState state = decode(kv);
+        revision = kv.getModRevision();
+        return state;
+    }
+
+    /**
+     * Writes the state if nobody wrote another since this node last read or wrote it.
+     *
+     * @throws StateConflictException when another change came first; nothing is written
+     * @throws IOException            when etcd did not answer in time, or refused
+     */
+    @Override
+    public void save(RuntimeState state) throws IOException {
+        long expected = revision;
+        Cmp unchanged = expected == 0
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+        TxnResponse r = call(client.getKVClient().txn()
+                .If(unchanged)
+                .Then(Op.put(key, ByteSequence.from(StateEnvelope.wrap(state)), PutOption.DEFAULT))
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit(), "write " + key());
+        if (r.isSucceeded()) {
+            revision = r.getHeader().getRevision();
+            return;
+        }
+        GetResponse now = r.getGetResponses().get(0);
+        if (now.getKvs().isEmpty()) {
+            revision = 0;
+            throw new StateConflictException(RuntimeState.EMPTY, r.getHeader().getRevision());
+        }
+        KeyValue kv = now.getKvs().get(0);
+        RuntimeState current = decode(kv);
+        revision = kv.getModRevision();
+        throw new StateConflictException(current, kv.getModRevision());
+    }
+
+    /** The mod revision of the state this node last read, wrote or was told of; 0 before any. */
+    public long revision() {
+        return revision;
+    }
+
+    /**
+     * Streams every value the state key takes after {@code afterRevision}, in revision order, as
+     * etcd commits them. A value that does not read is reported, not applied.
+     *
+     * @return the watch; close it to stop
+     */
+    public AutoCloseable watch(long afterRevision, StateListener listener) {
+        Watch.Watcher w = client.getWatchClient().watch(key,
+                WatchOption.builder().withRevision(afterRevision + 1).build(),
+                Watch.listener(response -> {
+                    for (WatchEvent e : response.getEvents()) {
+                        KeyValue kv = e.getKeyValue();
+                        if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                            listener.rejected(kv.getModRevision(), key() + " was deleted");
+                            continue;
+                        }
+                        try {
+                            RuntimeState state = decode(kv);
+                            revision = Math.max(revision, kv.getModRevision());
+                            listener.changed(state, kv.getModRevision());
+                        } catch (IOException bad) {
+                            listener.rejected(kv.getModRevision(), bad.getMessage());
+                        }
+                    }
+                }, listener::failed));
+        return w::close;
+    }
+
+    @Override
+    public String describe() {
+        return "etcd " + client + " key " + key();
+    }
+
+    private String key() {
+        return prefix + "/state";
+    }
+
+    private RuntimeState decode(KeyValue kv) throws IOException {
+        try {
+            return StateEnvelope.unwrap(kv.getValue().getBytes());
+        } catch (IOException e) {
+            throw new IOException("etcd key " + key() + " (revision " + kv.getModRevision()
+                    + ") is not a valid Gatehouse state: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T call(CompletableFuture<T> future, String what) throws IOException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException("etcd refused to " + what + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for etcd to " + what, e);
+        }
+    }
+
+    /** What a {@link #watch} tells; called on the client's threads, in revision order. */
+    public interface StateListener {
+        /** A new state was committed at {@code revision}. */
+        void changed(RuntimeState state, long revision);
+
+        /** The value committed at {@code revision} cannot be applied; the last good state stays. */
+        void rejected(long revision, String why);
+
+        /** The watch broke (the cluster unreachable past the client's retries). */
+        void failed(Throwable cause);
+    }
+}
