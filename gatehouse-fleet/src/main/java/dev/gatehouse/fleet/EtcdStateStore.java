@@ -3,6 +3,7 @@ package dev.gatehouse.fleet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.StateConflict;
 import dev.gatehouse.core.state.StateStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * The fleet's runtime state in etcd, under one key, {@code <prefix>/state}: every change is one
  * transaction that writes the whole state only if the key is still at the revision the change was
  * computed from (compare-and-swap on its mod revision). Two operators racing through two nodes:
- * one wins, the other gets a {@link StateConflictException} holding the state that won, and no
+ * one wins, the other gets a {@link StateConflict} holding the state that won, and no
  * node ever sees half of a change. One key keeps every change atomic whatever it touches (pools,
  * backends, the live version and its epoch); the state is a few kilobytes, far below etcd's 1.5 MiB
  * request limit.
@@ -75,7 +76,7 @@ public final class EtcdStateStore implements StateStore {
     /**
      * Writes the state if nobody wrote another since this node last read or wrote it.
      *
-     * @throws StateConflictException when another change came first; nothing is written
+     * @throws StateConflict when another change came first; nothing is written
      * @throws IOException            when etcd did not answer in time, or refused
      */
     @Override
@@ -96,22 +97,40 @@ public final class EtcdStateStore implements StateStore {
         GetResponse now = r.getGetResponses().get(0);
         if (now.getKvs().isEmpty()) {
             revision = 0;
-            throw new StateConflictException(RuntimeState.EMPTY, r.getHeader().getRevision());
+            throw new StateConflict(RuntimeState.EMPTY, r.getHeader().getRevision());
         }
         KeyValue kv = now.getKvs().get(0);
         RuntimeState current = decode(kv);
         revision = kv.getModRevision();
-        throw new StateConflictException(current, kv.getModRevision());
+        throw new StateConflict(current, kv.getModRevision());
     }
 
-    /** The mod revision of the state this node last read, wrote or was told of; 0 before any. */
+    /** The mod revision of the state in force on this node (read, written or adopted); 0 before any. */
     public long revision() {
         return revision;
     }
 
     /**
+     * Whether a state of {@code modRevision} from the watch is newer than the one in force. Called
+     * under the control plane's lock, like {@link #save}, so no save of this node's runs between
+     * this check and {@link #adopted}.
+     */
+    public boolean isNewer(long modRevision) {
+        return modRevision > revision;
+    }
+
+    /** The state of {@code modRevision} is now in force on this node: the next save expects it. */
+    public void adopted(long modRevision) {
+        if (modRevision > revision) {
+            revision = modRevision;
+        }
+    }
+
+    /**
      * Streams every value the state key takes after {@code afterRevision}, in revision order, as
-     * etcd commits them. A value that does not read is reported, not applied.
+     * etcd commits them, but for those not newer than the state in force (this node's own writes).
+     * A value that does not read is reported, not applied. Nothing is in force until the listener's
+     * owner says so with {@link #adopted}.
      *
      * @return the watch; close it to stop
      */
@@ -125,9 +144,12 @@ public final class EtcdStateStore implements StateStore {
                             listener.rejected(kv.getModRevision(), key() + " was deleted");
                             continue;
                         }
+                        if (!isNewer(kv.getModRevision())) {
+                            // This node's own write coming back, or one it adopted after a lost race.
+                            continue;
+                        }
                         try {
                             RuntimeState state = decode(kv);
-                            revision = Math.max(revision, kv.getModRevision());
                             listener.changed(state, kv.getModRevision());
                         } catch (IOException bad) {
                             listener.rejected(kv.getModRevision(), bad.getMessage());
@@ -139,7 +161,7 @@ public final class EtcdStateStore implements StateStore {
 
     @Override
     public String describe() {
-        return "etcd " + client + " key " + key();
+        return "etcd, key " + key();
     }
 
     private String key() {

@@ -11,6 +11,7 @@ import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.state.BackendOverride;
 import dev.gatehouse.core.state.PoolRuntime;
 import dev.gatehouse.core.state.RuntimeState;
+import dev.gatehouse.core.state.StateConflict;
 import dev.gatehouse.testing.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -94,7 +95,7 @@ final class EtcdStateStoreIT {
 
         a.save(state(2, 2));
         assertThatThrownBy(() -> b.save(state(2, 9)))
-                .isInstanceOfSatisfying(StateConflictException.class, e -> {
+                .isInstanceOfSatisfying(StateConflict.class, e -> {
                     assertThat(e.current()).isEqualTo(state(2, 2));
                     assertThat(e.revision()).isEqualTo(a.revision());
                 });
@@ -114,7 +115,7 @@ final class EtcdStateStoreIT {
         b.load();
 
         a.save(state(1, 1));
-        assertThatThrownBy(() -> b.save(state(1, 2))).isInstanceOf(StateConflictException.class);
+        assertThatThrownBy(() -> b.save(state(1, 2))).isInstanceOf(StateConflict.class);
         assertThat(b.load()).isEqualTo(state(1, 1));
     }
 

@@ -5,6 +5,7 @@ import dev.gatehouse.core.api.ApiInputException;
 import dev.gatehouse.core.api.ApiJson;
 import dev.gatehouse.core.config.ConfigException;
 import dev.gatehouse.core.state.ChangeRejected;
+import dev.gatehouse.core.state.StateConflict;
 import dev.gatehouse.server.deploy.Deploys;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a change the control plane rejects 400 with its field, except an unknown pool, or an unknown
  *       backend of an operation on one, which is 404;
  *   <li>a config with errors on reload 400 with every error and its path;
- *   <li>409 when a deploy or a rollback runs in the pool already;
+ *   <li>409 when a deploy or a rollback runs in the pool already, or when another node of the
+ *       fleet changed the shared state first (this node then has the state that won);
  *   <li>401 without the right token; 404, 405, 409 as {@link AdminProblem}s say; 413 for a body
  *       over the limit; 503 when too many changes wait; 500 when the state cannot be saved (nothing
  *       changed) or anything unexpected happens.
@@ -56,6 +58,7 @@ final class AdminResponses {
             case Deploys.Busy e -> error(HttpResponseStatus.CONFLICT, e.getMessage(), null);
             case dev.gatehouse.server.restart.Restarting e -> error(HttpResponseStatus.CONFLICT, e.getMessage(), null);
             case ConfigException e -> configErrors(e);
+            case StateNotSaved e when e.getCause() instanceof StateConflict c -> error(HttpResponseStatus.CONFLICT, c.getMessage(), null);
             case StateNotSaved e -> error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage(), null);
             case RejectedExecutionException e -> withHeader(error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "too many changes are waiting for the control plane, or the node is stopping (expected: retry shortly)",

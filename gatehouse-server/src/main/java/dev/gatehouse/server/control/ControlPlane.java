@@ -7,6 +7,7 @@ import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.Snapshot;
 import dev.gatehouse.core.state.SnapshotHolder;
+import dev.gatehouse.core.state.StateConflict;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
@@ -148,6 +149,10 @@ public final class ControlPlane {
         }
         try {
             store.save(next);
+        } catch (StateConflict e) {
+            audit(who, what, "refused: " + e.getMessage());
+            adopt("fleet (the change that won)", e.current());
+            throw e;
         } catch (IOException e) {
             audit(who, what, "failed: the state could not be saved: " + e.getMessage());
             throw e;
@@ -156,6 +161,49 @@ public final class ControlPlane {
         publish(snapshot);
         audit(who, what, "applied (revision " + next.revision() + ")");
         return snapshot;
+    }
+
+    /**
+     * Puts in force a state another node wrote to the shared store (a fleet's watch, or the change
+     * that won a race against this node's): one snapshot swap, nothing saved. A state equal to the
+     * one in force changes nothing, so this node's own writes coming back through the watch are
+     * no-ops. A state that does not fit this node's configuration is refused and logged; the
+     * current one stays.
+     *
+     * @param who where it comes from, for the audit log
+     * @return whether the state in force changed
+     */
+    public synchronized boolean adopt(String who, RuntimeState next) {
+        return adopt(who, next, () -> true, () -> { });
+    }
+
+    /**
+     * Like {@link #adopt(String, RuntimeState)}, for a state read from the store's watch: under the
+     * control plane's lock, so that no save of this node's runs in between, {@code newer} says
+     * whether the state is still newer than the one in force (this node may have saved a later
+     * one since), and {@code adopted} records that it now is in force.
+     */
+    public synchronized boolean adopt(String who, RuntimeState next, java.util.function.BooleanSupplier newer, Runnable adopted) {
+        if (!newer.getAsBoolean()) {
+            return false;
+        }
+        if (next.equals(state)) {
+            adopted.run();
+            return false;
+        }
+        String what = "adopt runtime state revision " + next.revision();
+        Snapshot snapshot;
+        try {
+            snapshot = build(config, next);
+        } catch (ChangeRejected | IllegalArgumentException e) {
+            audit(who, what, "refused: it does not fit this node's configuration: " + e.getMessage());
+            return false;
+        }
+        state = next;
+        publish(snapshot);
+        adopted.run();
+        audit(who, what, "applied");
+        return true;
     }
 
     /**
@@ -302,6 +350,7 @@ public final class ControlPlane {
         note(notes, "access_log", edited.accessLog(), config.accessLog());
         note(notes, "admin", edited.admin(), config.admin());
         note(notes, "apps", edited.apps(), config.apps());
+        note(notes, "fleet", edited.fleet(), config.fleet());
         RuntimeState next = RuntimeChanges.reconcile(state, applied);
         Snapshot snapshot;
         try {
@@ -322,6 +371,10 @@ public final class ControlPlane {
         if (!next.equals(state)) {
             try {
                 store.save(next);
+            } catch (StateConflict e) {
+                audit(who, "reload", "refused: " + e.getMessage());
+                adopt("fleet (the change that won)", e.current());
+                throw e;
             } catch (IOException e) {
                 audit(who, "reload", "failed: the state could not be saved: " + e.getMessage());
                 throw e;
@@ -336,7 +389,7 @@ public final class ControlPlane {
     }
 
     private static void note(List<String> notes, String section, Object edited, Object inForce) {
-        if (!edited.equals(inForce)) {
+        if (!java.util.Objects.equals(edited, inForce)) {
             notes.add(section + ": changed; a restart applies it");
         }
     }
