@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
-            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps");
+            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
             "compress", "max_request_body", "rate_limit");
@@ -61,6 +61,7 @@ final class ConfigWalker {
         AccessLogConfig accessLog = AccessLogConfig.DEFAULTS;
         AdminConfig admin = AdminConfig.DEFAULTS;
         Map<String, AppConfig> apps = Map.of();
+        FleetConfig fleet = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -72,6 +73,7 @@ final class ConfigWalker {
                 case "access_log" -> accessLog = settings.accessLog(f.value(), f.path());
                 case "admin" -> admin = new AdminWalker(in).admin(f.value(), f.path());
                 case "apps" -> apps = new AppWalker(in).apps(f.value(), f.path());
+                case "fleet" -> fleet = new FleetWalker(in).fleet(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -93,7 +95,8 @@ final class ConfigWalker {
         AccessLogConfig a = accessLog;
         AdminConfig adm = admin;
         Map<String, AppConfig> ap = apps;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap));
+        FleetConfig fl = fleet;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

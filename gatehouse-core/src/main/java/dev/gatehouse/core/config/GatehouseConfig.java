@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param accessLog  the access log
  * @param admin      the admin listener and the state file
  * @param apps       the processes the node supervises, by app name, in config order; often empty
+ * @param fleet      the fleet whose runtime state this node shares on etcd, or null for a node on its own
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -27,7 +28,8 @@ public record GatehouseConfig(
         ForwardingConfig forwarding,
         AccessLogConfig accessLog,
         AdminConfig admin,
-        Map<String, AppConfig> apps) {
+        Map<String, AppConfig> apps,
+        FleetConfig fleet) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -65,6 +67,13 @@ public record GatehouseConfig(
         this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, AdminConfig.DISABLED);
     }
 
+    /** A configuration of a node on its own (no fleet). */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin, Map<String, AppConfig> apps) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, null);
+    }
+
     /** A configuration without supervised apps. */
     public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
                            LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
@@ -74,6 +83,6 @@ public record GatehouseConfig(
 
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
-        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps);
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet);
     }
 }

@@ -1,0 +1,66 @@
+package dev.gatehouse.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+
+/** Reads the {@code fleet} section into a {@link FleetConfig}. Part of {@link ConfigWalker}. */
+final class FleetWalker {
+
+    static final List<String> FLEET_KEYS = List.of("name", "endpoints", "prefix", "user", "password_file", "password_env", "timeout");
+
+    private final Values in;
+
+    FleetWalker(Values in) {
+        this.in = in;
+    }
+
+    /** Reads the section; {@code null} when it has an error (already reported). */
+    FleetConfig fleet(JsonNode node, String path) {
+        if (!node.isObject()) {
+            in.error(path, Values.describe(node) + " (expected: a map with name and endpoints)");
+            return null;
+        }
+        Values.Fields fields = in.fields(node, path, FLEET_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        String name = null;
+        List<String> endpoints = null;
+        String prefix = FleetConfig.DEFAULT_PREFIX;
+        String user = null;
+        String passwordFile = null;
+        String passwordEnv = null;
+        Duration timeout = FleetConfig.DEFAULT_TIMEOUT;
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "name" -> name = in.string(f.value(), f.path());
+                case "endpoints" -> endpoints = in.strings(f.value(), f.path(), "etcd client URLs");
+                case "prefix" -> prefix = in.string(f.value(), f.path());
+                case "user" -> user = in.string(f.value(), f.path());
+                case "password_file" -> passwordFile = in.string(f.value(), f.path());
+                case "password_env" -> passwordEnv = in.string(f.value(), f.path());
+                case "timeout" -> timeout = in.duration(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (!fields.has("name")) {
+            in.missing(Paths.child(path, "name"), "the fleet's name");
+        }
+        if (!fields.has("endpoints")) {
+            in.missing(Paths.child(path, "endpoints"), "a list of etcd client URLs");
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        String n = name;
+        List<String> e = endpoints;
+        String p = prefix;
+        String u = user;
+        String pf = passwordFile;
+        String pe = passwordEnv;
+        Duration t = timeout;
+        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t));
+    }
+}

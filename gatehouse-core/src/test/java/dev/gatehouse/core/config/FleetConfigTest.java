@@ -1,0 +1,75 @@
+package dev.gatehouse.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code fleet} section: defaults, every field, and each kind of bad input with its path. */
+final class FleetConfigTest {
+
+    private static GatehouseConfig parse(String fleet) throws ConfigException {
+        return ConfigLoader.parse("""
+                listeners:
+                  - bind: 127.0.0.1:8080
+                    routes: [ { path_prefix: /, pool: web } ]
+                pools:
+                  web: { backends: [ "127.0.0.1:9000" ] }
+                %s
+                """.formatted(fleet), name -> null);
+    }
+
+    private static ConfigError error(String fleet) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(fleet));
+        assertThat(e).as(fleet).isNotNull();
+        return e.errors().get(0);
+    }
+
+    @Test
+    void noSection_isANodeOnItsOwn() throws ConfigException {
+        assertThat(parse("").fleet()).isNull();
+    }
+
+    @Test
+    void nameAndEndpoints_withEveryDefault() throws ConfigException {
+        FleetConfig f = parse("fleet: { name: web, endpoints: [ \"http://10.0.0.5:2379\", \"http://10.0.0.6:2379\" ] }").fleet();
+
+        assertThat(f.name()).isEqualTo("web");
+        assertThat(f.endpoints()).containsExactly("http://10.0.0.5:2379", "http://10.0.0.6:2379");
+        assertThat(f.prefix()).isEqualTo("/gatehouse");
+        assertThat(f.keyPrefix()).isEqualTo("/gatehouse/fleets/web");
+        assertThat(f.user()).isNull();
+        assertThat(f.timeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void everyField() throws ConfigException {
+        FleetConfig f = parse("fleet: { name: edge-1, endpoints: [ \"http://etcd:2379\" ], prefix: /lb, user: gh,"
+                + " password_file: /etc/gh/etcd, timeout: 500ms }").fleet();
+
+        assertThat(f).isEqualTo(new FleetConfig("edge-1", List.of("http://etcd:2379"), "/lb", "gh", "/etc/gh/etcd", null,
+                Duration.ofMillis(500)));
+        assertThat(f.keyPrefix()).isEqualTo("/lb/fleets/edge-1");
+    }
+
+    @Test
+    void badInput_isAnErrorWithItsPath() {
+        assertThat(error("fleet: { endpoints: [ \"http://a:2379\" ] }").path()).isEqualTo("fleet.name");
+        assertThat(error("fleet: { name: web }").path()).isEqualTo("fleet.endpoints");
+        assertThat(error("fleet: { name: web, endpoints: [] }").message()).contains("at least one etcd client URL");
+        assertThat(error("fleet: { name: Web!, endpoints: [ \"http://a:2379\" ] }").message()).contains("1-63 of a-z");
+        assertThat(error("fleet: { name: web, endpoints: [ \"a:2379\" ] }").message()).contains("http://host:port");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a\" ] }").message()).contains("http://host:port");
+        assertThat(error("fleet: { name: web, endpoints: [ \"https://a:2379\" ] }").message()).contains("TLS to etcd");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], prefix: lb }").path()).isEqualTo("fleet.prefix");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], user: gh }").path())
+                .isEqualTo("fleet.password_file");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], password_env: P }").path()).isEqualTo("fleet.user");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], timeout: 0s }").path()).isEqualTo("fleet.timeout");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], members: 3 }").message())
+                .contains("unknown field");
+        assertThat(error("fleet: true").message()).contains("a map with name and endpoints");
+    }
+}
