@@ -94,6 +94,15 @@ final class Node {
      * @return false after printing why the node could not start
      */
     static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop) {
+        return run(config, store, configFile, err, onStop, null);
+    }
+
+    /**
+     * Like {@link #run(GatehouseConfig, StateStore, Path, PrintWriter, AutoCloseable)}, then hands
+     * the started node to {@code started} (a fleet member starts following the fleet's state).
+     */
+    static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop,
+                       java.util.function.Consumer<GatehouseServer> started) {
         configRefused = false;
         Takeover takeover = Takeover.fromEnvironment(System.getenv());
         try {
@@ -137,6 +146,9 @@ final class Node {
         if (configFile != null) {
             reload = new HangupReload(server.control(), server.configSource(), configFile.toString());
             reload.installSignalHandler();
+        }
+        if (started != null) {
+            started.accept(server);
         }
         if (store != StateStore.NONE) {
             long revision = server.control().state().revision();

@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.core.config.AdminConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.fleet.FleetMember;
 import dev.gatehouse.server.control.FileStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
             Node.takeoverFailed(errors.toString().strip());
             return Main.EXIT_CONFIG;
         }
+        if (c.fleet() != null) {
+            return runInFleet(c, err);
+        }
         Path state = statePath(config.file, c.admin());
         String unusable = unusableStateDirectory(state);
         if (unusable != null) {
@@ -58,6 +62,31 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_CONFIG;
         }
         return Node.run(c, new FileStateStore(state), config.file, err, null) ? markServing() : Node.failureExitCode();
+    }
+
+    /**
+     * A node of a fleet keeps its runtime state in the fleet's etcd, not in a file: it starts from
+     * the state etcd holds (a linearizable read) and then follows every change another node
+     * commits. A fleet that cannot be reached is a start-up failure with etcd's error.
+     */
+    private Integer runInFleet(GatehouseConfig c, java.io.PrintWriter err) {
+        FleetMember fleet;
+        try {
+            fleet = FleetMember.connect(c.fleet(), System.getenv());
+        } catch (java.io.IOException e) {
+            err.println("gatehouse: " + e.getMessage());
+            err.flush();
+            Node.takeoverFailed(e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        boolean ok = Node.run(c, fleet.store(), config.file, err, fleet,
+                server -> fleet.follow((state, revision, newer, adopted) ->
+                        server.control().adopt("fleet revision " + revision, state, newer, adopted)));
+        if (!ok) {
+            fleet.close();
+            return Node.failureExitCode();
+        }
+        return markServing();
     }
 
     /**

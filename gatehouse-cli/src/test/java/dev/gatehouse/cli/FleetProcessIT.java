@@ -1,0 +1,209 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.testing.EtcdCluster;
+import dev.gatehouse.testing.RawHttpResponse;
+import dev.gatehouse.testing.StubBackend;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Two node processes of one fleet on a real etcd: a change made through either node's admin API is
+ * in force on both; a node that was down starts from the fleet's state; changes racing through both
+ * nodes are each applied whole or refused with 409, and both nodes end with the same state; a
+ * fleet that points at nothing stops the node at start with etcd's error.
+ */
+final class FleetProcessIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Pattern WEIGHT = Pattern.compile("\"weight\"\\s*:\\s*(\\d+)");
+
+    private static EtcdCluster etcd;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter cliOut = new StringWriter();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdCluster.start(1);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private int cli(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(cliOut, true));
+        cl.setErr(new PrintWriter(cliOut, true));
+        return cl.execute(args);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A node's config: its own admin port, two backends, the fleet {@code fleet} on the test's etcd. */
+    private Path config(String node, int adminPort, String fleet, List<String> endpoints, StubBackend a, StubBackend b)
+            throws Exception {
+        Path nodeDir = Files.createDirectories(dir.resolve(node));
+        return Files.writeString(nodeDir.resolve("gatehouse.yaml"), """
+                listeners:
+                  - bind: 127.0.0.1:0
+                    routes:
+                      - { path_prefix: /, pool: web }
+                admin:
+                  bind: 127.0.0.1:%d
+                pools:
+                  web:
+                    strategy: round-robin
+                    backends:
+                      - { address: "%s" }
+                      - { address: "%s" }
+                access_log: { enabled: false }
+                fleet:
+                  name: %s
+                  endpoints: [ %s ]
+                  timeout: 2s
+                """.formatted(adminPort, a.address(), b.address(), fleet,
+                String.join(", ", endpoints.stream().map(e -> "\"" + e + "\"").toList())));
+    }
+
+    /** Whether the next {@code n} requests through {@code port} all reach backend {@code name}. */
+    private static boolean allGoTo(int port, String name, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!name.equals(RawHttpResponse.get(port, "/x").header(StubBackend.BACKEND_HEADER))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aChangeThroughOneNode_isInForceOnBoth_andANodeThatWasDownStartsFromIt() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            int adminA = freePort();
+            int adminB = freePort();
+            Path configA = config("a", adminA, "one", etcd.endpoints(), a, b);
+            Path configB = config("b", adminB, "one", etcd.endpoints(), a, b);
+            try (NodeProcess nodeA = NodeProcess.start(dir, List.of(), "run", "--config", configA.toString())) {
+                int portA = nodeA.awaitPort();
+                int portB;
+                try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
+                    portB = nodeB.awaitPort();
+                    await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
+
+                    assertThat(cli("backend", "drain", "--admin", "http://127.0.0.1:" + adminA, "--pool", "web",
+                            "--address", a.address())).as(cliOut.toString()).isZero();
+
+                    assertThat(allGoTo(portA, "b", 10)).isTrue();
+                    int b0 = portB;
+                    await().atMost(WAIT).until(() -> allGoTo(b0, "b", 10));
+                    assertThat(nodeB.stderr()).contains("fleet revision");
+                }
+
+                // B is down; A puts a back in service and drains b.
+                String adminUrlA = "http://127.0.0.1:" + adminA;
+                assertThat(cli("backend", "ready", "--admin", adminUrlA, "--pool", "web", "--address", a.address())).isZero();
+                assertThat(cli("backend", "drain", "--admin", adminUrlA, "--pool", "web", "--address", b.address())).isZero();
+                assertThat(allGoTo(portA, "a", 10)).isTrue();
+
+                try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
+                    int port = nodeB.awaitPort();
+                    assertThat(allGoTo(port, "a", 10)).as("B started from the fleet's state").isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void changesRacingThroughTwoNodes_areEachWholeOrRefused_andBothNodesAgree() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            int adminA = freePort();
+            int adminB = freePort();
+            try (NodeProcess nodeA = NodeProcess.start(dir, List.of(), "run", "--config",
+                         config("a", adminA, "race", etcd.endpoints(), a, b).toString());
+                 NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config",
+                         config("b", adminB, "race", etcd.endpoints(), a, b).toString())) {
+                nodeA.awaitPort();
+                nodeB.awaitPort();
+                await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
+
+                List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+                for (int i = 1; i <= 40; i++) {
+                    int admin = i % 2 == 0 ? adminA : adminB;
+                    HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/api/v1/pools/web/backends/"
+                                    + a.address() + "/weight"))
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"weight\": " + i + "}")).build();
+                    sent.add(http.sendAsync(put, HttpResponse.BodyHandlers.ofString()));
+                }
+                List<Integer> applied = new ArrayList<>();
+                int refused = 0;
+                for (int i = 0; i < sent.size(); i++) {
+                    HttpResponse<String> r = sent.get(i).get();
+                    assertThat(r.statusCode()).as(r.body()).isIn(200, 409);
+                    if (r.statusCode() == 200) {
+                        applied.add(i + 1);
+                    } else {
+                        refused++;
+                        assertThat(r.body()).contains("another node changed the fleet's state first");
+                    }
+                }
+                assertThat(applied).isNotEmpty();
+                assertThat(applied.size() + refused).isEqualTo(40);
+
+                // Both nodes end with one state, one whose weight a successful change set.
+                await().atMost(WAIT).until(() -> weight(adminA, a) == weight(adminB, a));
+                assertThat(applied).contains(weight(adminA, a));
+            }
+        }
+    }
+
+    private int weight(int adminPort, StubBackend backend) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/api/v1/pools/web/backends/" + backend.address())).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = WEIGHT.matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void aFleetThatPointsAtNothing_stopsTheNodeAtStart_withEtcdsError() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            Path config = config("nowhere", freePort(), "nowhere", List.of("http://127.0.0.1:" + freePort()), a, b);
+            try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
+                assertThat(node.process().waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(node.process().exitValue()).isNotZero();
+                assertThat(node.stderr()).contains("etcd did not answer within 2000 ms");
+            }
+        }
+    }
+}
