@@ -60,7 +60,13 @@ final class HangupReload implements AutoCloseable {
      */
     boolean installSignalHandler() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> request());
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> request());
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // Started with SIGHUP ignored (nohup does that): the JVM then installs no handler for it.
+                LOG.warn("SIGHUP is ignored in this process (started under nohup?), so it does not reload: reload with "
+                        + "`gatehouse reload` instead");
+                return false;
+            }
             return true;
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
             LOG.warn("SIGHUP cannot be handled here ({}): reload with `gatehouse reload` instead", e.getMessage());

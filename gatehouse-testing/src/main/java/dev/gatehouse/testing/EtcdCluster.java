@@ -31,8 +31,12 @@ public final class EtcdCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** Kills the members if the test JVM exits without closing the cluster (a test run cut short). */
+    private final Thread killAtExit = new Thread(() -> members.forEach(Member::kill), "etcd-cluster-kill");
+
     private EtcdCluster(Path dir) {
         this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(killAtExit);
     }
 
     /**
@@ -144,6 +148,12 @@ public final class EtcdCluster implements AutoCloseable {
     public void close() {
         for (Member m : members) {
             m.kill();
+        }
+        http.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killAtExit);
+        } catch (IllegalStateException e) {
+            // The JVM is exiting: the hook runs anyway.
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

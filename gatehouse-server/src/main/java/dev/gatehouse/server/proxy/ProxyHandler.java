@@ -39,6 +39,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     static final int MAX_NESTED_READS = 8;
     /** The next request waits until the client reads what was written. */
     private boolean awaitingWritable;
+    /** That request would be the connection's first. */
+    private boolean awaitingFirst;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
     private ClientTimers timers;
@@ -97,10 +99,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             // for small files, read by nobody): its next request waits until it reads, bounded by
             // client_send, instead of being answered into the node's memory.
             awaitingWritable = true;
+            awaitingFirst = first;
             timers.awaitClientRead();
             return;
         }
         timers.awaitRequest(first);
+        if (draining) {
+            // Handed over (else closed above): the last request's short wait, not client_idle.
+            timers.awaitLastRequest();
+        }
         firstByte.armed = true;
         if (readDepth > MAX_NESTED_READS) {
             // A pipelined request may already be decoded: reading now starts it inside this call
@@ -167,9 +174,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.clientWritabilityChanged();
-        } else if (awaitingWritable && ctx.channel().isWritable()) {
+        } else if (awaitingWritable && !closing && ctx.channel().isWritable()) {
             awaitingWritable = false;
-            awaitRequest(false);
+            awaitRequest(awaitingFirst);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -262,6 +269,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             return;
         }
         readWanted = true;
+        awaitingWritable = false;
         ctx.read();
     }
 
@@ -293,6 +301,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
             // Connection: close rather than a close racing its next request; one idle this long
             // is closed as by an idle timeout. (HAProxy before 2.4 waited the same way.)
             timers.awaitLastRequest();
+        } else if (awaitingWritable) {
+            // Answers are still on their way to a slow reader: they go out whole, then it closes.
+            closeAfterFlush();
         } else {
             ctx.close();
         }
