@@ -94,15 +94,17 @@ final class Node {
      * @return false after printing why the node could not start
      */
     static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop) {
-        return run(config, store, configFile, err, onStop, null);
+        return run(config, store, configFile, err, onStop, null, null);
     }
 
     /**
      * Like {@link #run(GatehouseConfig, StateStore, Path, PrintWriter, AutoCloseable)}, then hands
-     * the started node to {@code started} (a fleet member starts following the fleet's state).
+     * the started node to {@code started} (a fleet member starts following the fleet's state);
+     * at shutdown {@code beforeStop} is closed first, before the node drains (the fleet member
+     * stops following: a stopping node takes no more changes).
      */
     static boolean run(GatehouseConfig config, StateStore store, Path configFile, PrintWriter err, AutoCloseable onStop,
-                       java.util.function.Consumer<GatehouseServer> started) {
+                       java.util.function.Consumer<GatehouseServer> started, AutoCloseable beforeStop) {
         configRefused = false;
         Takeover takeover = Takeover.fromEnvironment(System.getenv());
         try {
@@ -167,6 +169,13 @@ final class Node {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (reloadAtStop != null) {
                 reloadAtStop.close();
+            }
+            if (beforeStop != null) {
+                try {
+                    beforeStop.close();
+                } catch (Exception ignored) {
+                    // best effort at exit
+                }
             }
             server.stop();
             if (onStop != null) {

@@ -79,9 +79,14 @@ final class RunCommand implements Callable<Integer> {
             Node.takeoverFailed(e.getMessage());
             return Main.EXIT_CONFIG;
         }
-        boolean ok = Node.run(c, fleet.store(), config.file, err, fleet,
-                server -> fleet.follow((state, revision, newer, adopted) ->
-                        server.control().adopt("fleet revision " + revision, state, newer, adopted)));
+        boolean ok = Node.run(c, fleet.store(), config.file, err, null,
+                server -> {
+                    fleet.follow((state, revision, newer, adopted) ->
+                            server.control().adopt("fleet revision " + revision, state, newer, adopted),
+                            // From the snapshot in force: the control plane's lock may be held through a strict hold.
+                            () -> server.snapshots().current().runtime());
+                    server.joinFleet(fleet);
+                }, fleet);
         if (!ok) {
             fleet.close();
             return Node.failureExitCode();

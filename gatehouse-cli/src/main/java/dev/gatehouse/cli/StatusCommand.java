@@ -96,12 +96,34 @@ final class StatusCommand implements Callable<Integer> {
         // A node without a state file describes it as "not kept (...)"; others name the file.
         out.printf("runtime state: revision %s, %s%n", revision.isMissingNode() ? "-" : revision.asText(),
                 where.startsWith("not kept") ? where : "kept in " + where);
+        renderFleet(node.path("fleet"), out);
         renderListeners(node.path("listeners"), out);
         for (JsonNode p : pools) {
             String name = p.path("name").asText("?");
             out.println();
             renderPool(p, node.path("pools").path(name), out);
             renderRuntime(node.path("runtime").path("pools").path(name), out);
+        }
+    }
+
+    /**
+     * The fleet as this node sees it: whether its own state is current, then one line per node
+     * with the revision of its state, how far behind the newest that is, its last heartbeat and
+     * the live version and epoch of each pool on it.
+     */
+    static void renderFleet(JsonNode fleet, PrintWriter out) {
+        if (fleet.isMissingNode() || fleet.isNull()) {
+            return;
+        }
+        out.printf("fleet %s: this node is %s, %s (state confirmed %s ms ago)%n", text(fleet, "name"), text(fleet, "node"),
+                fleet.path("stale").asBoolean() ? "STALE" : "current", fleet.path("since_confirmed_millis").asText());
+        for (JsonNode n : fleet.path("nodes")) {
+            StringBuilder epochs = new StringBuilder();
+            n.path("pools").properties().forEach(e -> epochs.append(' ').append(e.getKey()).append('=')
+                    .append(e.getValue().path("live_version").asText("-")).append('@').append(e.getValue().path("epoch").asText()));
+            out.printf("  node %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", text(n, "name"), text(n, "state_revision"),
+                    text(n, "revision_lag"), text(n, "heartbeat_age_millis"), n.path("stale").asBoolean() ? ", STALE" : "",
+                    epochs.length() == 0 ? "" : ", pools" + epochs);
         }
     }
 

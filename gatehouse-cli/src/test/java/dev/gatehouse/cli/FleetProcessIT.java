@@ -71,8 +71,11 @@ final class FleetProcessIT {
         }
     }
 
-    /** A node's config: its own admin port, two backends, the fleet {@code fleet} on the test's etcd. */
-    private Path config(String node, int adminPort, String fleet, List<String> endpoints, StubBackend a, StubBackend b)
+    /**
+     * A node's config: an admin API on a port of its own choosing ({@link NodeProcess#awaitAdminPort}),
+     * two backends, the fleet {@code fleet} on the given etcd.
+     */
+    private Path config(String node, String fleet, List<String> endpoints, StubBackend a, StubBackend b)
             throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve(node));
         return Files.writeString(nodeDir.resolve("gatehouse.yaml"), """
@@ -81,7 +84,7 @@ final class FleetProcessIT {
                     routes:
                       - { path_prefix: /, pool: web }
                 admin:
-                  bind: 127.0.0.1:%d
+                  bind: 127.0.0.1:0
                 pools:
                   web:
                     strategy: round-robin
@@ -91,9 +94,10 @@ final class FleetProcessIT {
                 access_log: { enabled: false }
                 fleet:
                   name: %s
+                  node: node-%s
                   endpoints: [ %s ]
                   timeout: 2s
-                """.formatted(adminPort, a.address(), b.address(), fleet,
+                """.formatted(a.address(), b.address(), fleet, node,
                 String.join(", ", endpoints.stream().map(e -> "\"" + e + "\"").toList())));
     }
 
@@ -110,15 +114,15 @@ final class FleetProcessIT {
     @Test
     void aChangeThroughOneNode_isInForceOnBoth_andANodeThatWasDownStartsFromIt() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
-            int adminA = freePort();
-            int adminB = freePort();
-            Path configA = config("a", adminA, "one", etcd.endpoints(), a, b);
-            Path configB = config("b", adminB, "one", etcd.endpoints(), a, b);
+            Path configA = config("a", "one", etcd.endpoints(), a, b);
+            Path configB = config("b", "one", etcd.endpoints(), a, b);
             try (NodeProcess nodeA = NodeProcess.start(dir, List.of(), "run", "--config", configA.toString())) {
                 int portA = nodeA.awaitPort();
+                int adminA = nodeA.awaitAdminPort();
                 int portB;
                 try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
                     portB = nodeB.awaitPort();
+                    int adminB = nodeB.awaitAdminPort();
                     await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
 
                     assertThat(cli("backend", "drain", "--admin", "http://127.0.0.1:" + adminA, "--pool", "web",
@@ -147,14 +151,14 @@ final class FleetProcessIT {
     @Test
     void changesRacingThroughTwoNodes_areEachWholeOrRefused_andBothNodesAgree() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
-            int adminA = freePort();
-            int adminB = freePort();
             try (NodeProcess nodeA = NodeProcess.start(dir, List.of(), "run", "--config",
-                         config("a", adminA, "race", etcd.endpoints(), a, b).toString());
+                         config("a", "race", etcd.endpoints(), a, b).toString());
                  NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config",
-                         config("b", adminB, "race", etcd.endpoints(), a, b).toString())) {
+                         config("b", "race", etcd.endpoints(), a, b).toString())) {
                 nodeA.awaitPort();
                 nodeB.awaitPort();
+                int adminA = nodeA.awaitAdminPort();
+                int adminB = nodeB.awaitAdminPort();
                 await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
 
                 List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
@@ -196,9 +200,57 @@ final class FleetProcessIT {
     }
 
     @Test
+    void statusOnAnyNode_listsEveryNode_andANodeCutOffFromEtcd_refusesWith503_untilEtcdIsBack() throws Exception {
+        try (EtcdCluster own = EtcdCluster.start(1); StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            try (NodeProcess nodeA = NodeProcess.start(dir, List.of(), "run", "--config",
+                         config("a", "seen", own.endpoints(), a, b).toString());
+                 NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config",
+                         config("b", "seen", own.endpoints(), a, b).toString())) {
+                int portA = nodeA.awaitPort();
+                nodeB.awaitPort();
+                int adminA = nodeA.awaitAdminPort();
+                int adminB = nodeB.awaitAdminPort();
+                assertThat(RawHttpResponse.get(portA, "/x").status()).isEqualTo(200);
+                String statusB = "http://127.0.0.1:" + adminB;
+                await().atMost(WAIT).untilAsserted(() -> {
+                    cliOut.getBuffer().setLength(0);
+                    assertThat(cli("status", "--admin", statusB)).isZero();
+                    assertThat(cliOut.toString()).contains("fleet seen: this node is node-b, current")
+                            .contains("node node-a").contains("node node-b");
+                });
+
+                own.kill(0);
+                await().atMost(WAIT).until(() -> fleetStale(adminA) && fleetStale(adminB));
+                // The heartbeat logs it once its read has timed out.
+                await().atMost(WAIT).untilAsserted(() -> assertThat(nodeA.stderr()).contains("fleet seen: STALE"));
+                RawHttpResponse refused = RawHttpResponse.get(portA, "/x");
+                assertThat(refused.status()).as("a stale node's pool").isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminA
+                        + "/api/v1/health")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("\"stale\"");
+
+                own.restart(0);
+                await().atMost(WAIT).until(() -> !fleetStale(adminA) && !fleetStale(adminB));
+                await().atMost(WAIT).untilAsserted(() -> assertThat(nodeB.stderr()).contains("fleet seen: current again"));
+                assertThat(RawHttpResponse.get(portA, "/x").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    private boolean fleetStale(int adminPort) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/v1/node")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"fleet\"\\s*:\\s*\\{[^}]*?\"stale\"\\s*:\\s*(true|false)").matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return Boolean.parseBoolean(m.group(1));
+    }
+
+    @Test
     void aFleetThatPointsAtNothing_stopsTheNodeAtStart_withEtcdsError() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
-            Path config = config("nowhere", freePort(), "nowhere", List.of("http://127.0.0.1:" + freePort()), a, b);
+            Path config = config("nowhere", "nowhere", List.of("http://127.0.0.1:" + freePort()), a, b);
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
                 assertThat(node.process().waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
                 assertThat(node.process().exitValue()).isNotZero();

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on /?127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("(?<!admin API )listening on /?127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern ADMIN_LISTENING = Pattern.compile("admin API listening on /?127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
     private final Path stdout;
@@ -50,14 +51,23 @@ final class NodeProcess implements AutoCloseable {
         return new NodeProcess(p, out, err);
     }
 
+    /** Waits for the "admin API listening on" log line and returns its port (for {@code admin.bind: 127.0.0.1:0}). */
+    int awaitAdminPort() {
+        return awaitListening(ADMIN_LISTENING);
+    }
+
     /** Waits for the "listening on" log line and returns its port. */
     int awaitPort() {
+        return awaitListening(LISTENING);
+    }
+
+    private int awaitListening(Pattern listening) {
         int[] port = {-1};
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("node exited with " + process.exitValue() + ": " + stderr());
             }
-            Matcher m = LISTENING.matcher(stderr());
+            Matcher m = listening.matcher(stderr());
             if (m.find()) {
                 port[0] = Integer.parseInt(m.group(1));
                 return true;

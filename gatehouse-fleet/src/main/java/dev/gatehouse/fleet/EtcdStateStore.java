@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateConflict;
+import dev.gatehouse.core.state.StateOutcomeUnknown;
 import dev.gatehouse.core.state.StateStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -62,22 +63,41 @@ public final class EtcdStateStore implements StateStore {
 
     @Override
     public RuntimeState load() throws IOException {
+        Read r = read();
+        revision = r.modRevision();
+        return r.state();
+    }
+
+    /**
+     * A linearizable read of the state, leaving the state in force alone.
+     *
+     * @throws IOException when etcd did not answer in time or refused, or the value does not read
+     */
+    public Read read() throws IOException {
         GetResponse r = call(client.getKVClient().get(key), "read " + key());
+        long at = r.getHeader().getRevision();
         if (r.getKvs().isEmpty()) {
-            revision = 0;
-            return RuntimeState.EMPTY;
+            return new Read(RuntimeState.EMPTY, 0, at);
         }
         KeyValue kv = r.getKvs().get(0);
-        RuntimeState state = decode(kv);
-        revision = kv.getModRevision();
-        return state;
+        return new Read(decode(kv), kv.getModRevision(), at);
+    }
+
+    /**
+     * A state as read.
+     *
+     * @param state       the state (empty when the key does not exist)
+     * @param modRevision the revision that wrote it, 0 when none did
+     * @param atRevision  the store's revision when it was read: a watch from the next one misses nothing
+     */
+    public record Read(RuntimeState state, long modRevision, long atRevision) {
     }
 
     /**
      * Writes the state if nobody wrote another since this node last read or wrote it.
      *
-     * @throws StateConflict when another change came first; nothing is written
-     * @throws IOException            when etcd did not answer in time, or refused
+     * @throws StateConflict       when another change came first; nothing is written
+     * @throws StateOutcomeUnknown when etcd did not answer in time or failed: the change may apply
      */
     @Override
     public void save(RuntimeState state) throws IOException {
@@ -85,24 +105,43 @@ public final class EtcdStateStore implements StateStore {
         Cmp unchanged = expected == 0
                 ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
                 : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
-        TxnResponse r = call(client.getKVClient().txn()
-                .If(unchanged)
-                .Then(Op.put(key, ByteSequence.from(StateEnvelope.wrap(state)), PutOption.DEFAULT))
-                .Else(Op.get(key, GetOption.DEFAULT))
-                .commit(), "write " + key());
+        TxnResponse r;
+        try {
+            r = call(client.getKVClient().txn()
+                    .If(unchanged)
+                    .Then(Op.put(key, ByteSequence.from(StateEnvelope.wrap(state)), PutOption.DEFAULT))
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit(), "write " + key());
+        } catch (IOException e) {
+            // Sent, and perhaps committed: only a read can tell.
+            throw new StateOutcomeUnknown("the change may or may not be applied: " + e.getMessage()
+                    + "; read the state before trying again", e);
+        }
         if (r.isSucceeded()) {
             revision = r.getHeader().getRevision();
             return;
         }
+        // The revision moves on only once the node has the winning state in force (adopted):
+        // a node that cannot put it in force keeps conflicting instead of writing over it.
         GetResponse now = r.getGetResponses().get(0);
         if (now.getKvs().isEmpty()) {
-            revision = 0;
-            throw new StateConflict(RuntimeState.EMPTY, r.getHeader().getRevision());
+            throw new StateConflict(RuntimeState.EMPTY, 0, () -> revision = 0);
         }
         KeyValue kv = now.getKvs().get(0);
         RuntimeState current = decode(kv);
-        revision = kv.getModRevision();
-        throw new StateConflict(current, kv.getModRevision());
+        long won = kv.getModRevision();
+        throw new StateConflict(current, won, () -> adopted(won));
+    }
+
+    /**
+     * A linearizable read of the state key (its count only): it succeeds only while etcd has a
+     * leader that a quorum confirms, so it proves the state this node follows is current as of
+     * when it was sent.
+     *
+     * @throws IOException when etcd did not answer in time or refused
+     */
+    public void confirm() throws IOException {
+        call(client.getKVClient().get(key, GetOption.builder().withCountOnly(true).build()), "read " + key());
     }
 
     /** The mod revision of the state in force on this node (read, written or adopted); 0 before any. */
@@ -157,6 +196,11 @@ public final class EtcdStateStore implements StateStore {
                     }
                 }, listener::failed));
         return w::close;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.gatehouse.fleet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.gatehouse.core.config.FleetConfig;
+import dev.gatehouse.core.fleet.FleetStatus;
+import dev.gatehouse.core.fleet.FleetView;
+import dev.gatehouse.core.fleet.Freshness;
 import dev.gatehouse.core.state.RuntimeState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -10,11 +13,14 @@ import io.etcd.jetcd.ClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * at a time, in revision order, on a thread of their own (never on the etcd client's threads,
  * which a snapshot swap must not hold up). {@link #close()} ends the watch and the client.
  */
-public final class FleetMember implements AutoCloseable {
+public final class FleetMember implements FleetStatus, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetMember.class);
 
@@ -36,7 +42,16 @@ public final class FleetMember implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gatehouse-fleet-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile AutoCloseable watch;
+    private volatile Adopter adopter;
+    private volatile boolean closed;
+    private volatile Freshness freshness;
+    private volatile Heartbeat heartbeat;
 
     private FleetMember(FleetConfig config, Client client) {
         this.config = config;
@@ -88,22 +103,48 @@ public final class FleetMember implements AutoCloseable {
      * {@code adopt} with its revision, in order; values that cannot be applied are logged and
      * skipped, the node keeping its state.
      *
-     * @param adopt puts a state in force (the control plane's {@code adopt}), given the state, a
-     *              check that it is still newer than the one in force and what to call once it is,
-     *              both to be run under the control plane's lock
+     * <p>It also starts the heartbeat: three times per {@code stale_after}, a linearizable read
+     * confirms that the node's state is current, and the node reports itself to the fleet.
+     *
+     * @param adopt    puts a state in force (the control plane's {@code adopt}), given the state, a
+     *                 check that it is still newer than the one in force and what to call once it
+     *                 is, both to be run under the control plane's lock
+     * @param inForce  the state in force on the node now, for its report
      */
-    public void follow(Adopter adopt) {
-        watch = store.watch(store.revision(), new EtcdStateStore.StateListener() {
+    public void follow(Adopter adopt, Supplier<RuntimeState> inForce) {
+        // The node has just started from a linearizable read of the state: current as of now.
+        freshness = new Freshness(config.staleAfter(), System::nanoTime);
+        Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce);
+        heartbeat = beat;
+        heartbeats.scheduleWithFixedDelay(beat::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        this.adopter = adopt;
+        resync();
+    }
+
+    /**
+     * Reads the state, hands it to the node if it is newer than the one in force, and watches
+     * from the revision of that read: nothing committed after it is missed. Done at start and
+     * whenever the watch ends (etcd cancels a watch whose revision was compacted away, and the
+     * client gives up on one after a long partition): then again after a second, until it works.
+     */
+    private void resync() {
+        if (closed) {
+            return;
+        }
+        EtcdStateStore.Read read;
+        try {
+            read = store.read();
+        } catch (IOException e) {
+            LOG.warn("fleet {}: the fleet's state could not be read to follow it: {}; trying again in 1 s", config.name(),
+                    e.getMessage());
+            heartbeats.schedule(this::resync, 1, TimeUnit.SECONDS);
+            return;
+        }
+        applier.execute(() -> apply(read.state(), read.modRevision()));
+        watch = store.watch(read.atRevision(), new EtcdStateStore.StateListener() {
             @Override
             public void changed(RuntimeState state, long revision) {
-                applier.execute(() -> {
-                    try {
-                        adopt.adopt(state, revision, () -> store.isNewer(revision), () -> store.adopted(revision));
-                    } catch (RuntimeException e) {
-                        LOG.warn("fleet {}: the state of revision {} could not be applied: {}", config.name(), revision,
-                                e.toString(), e);
-                    }
-                });
+                applier.execute(() -> apply(state, revision));
             }
 
             @Override
@@ -113,11 +154,22 @@ public final class FleetMember implements AutoCloseable {
 
             @Override
             public void failed(Throwable cause) {
-                LOG.warn("fleet {}: the watch of the fleet's state failed: {}", config.name(), cause.toString());
+                LOG.warn("fleet {}: the watch of the fleet's state ended: {}; following it again", config.name(), cause.toString());
+                if (!closed) {
+                    heartbeats.schedule(FleetMember.this::resync, 1, TimeUnit.SECONDS);
+                }
             }
         });
         LOG.info("fleet {}: following {} on {} from revision {}", config.name(), config.keyPrefix(), config.endpoints(),
-                store.revision());
+                read.atRevision());
+    }
+
+    private void apply(RuntimeState state, long revision) {
+        try {
+            adopter.adopt(state, revision, () -> store.isNewer(revision), () -> store.adopted(revision));
+        } catch (RuntimeException e) {
+            LOG.warn("fleet {}: the state of revision {} could not be applied: {}", config.name(), revision, e.toString(), e);
+        }
     }
 
     /** Puts a state from the fleet in force on the node. */
@@ -131,7 +183,43 @@ public final class FleetMember implements AutoCloseable {
     }
 
     @Override
+    public String fleet() {
+        return config.name();
+    }
+
+    @Override
+    public String node() {
+        return config.node();
+    }
+
+    @Override
+    public Freshness freshness() {
+        Freshness f = freshness;
+        if (f == null) {
+            throw new IllegalStateException("not following the fleet yet");
+        }
+        return f;
+    }
+
+    @Override
+    public FleetView view() {
+        Heartbeat h = heartbeat;
+        return h == null ? new FleetView(List.of()) : h.view();
+    }
+
+    @Override
     public void close() {
+        closed = true;
+        heartbeats.shutdownNow();
+        try {
+            heartbeats.awaitTermination(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Heartbeat h = heartbeat;
+        if (h != null) {
+            h.leave();
+        }
         AutoCloseable w = watch;
         if (w != null) {
             try {

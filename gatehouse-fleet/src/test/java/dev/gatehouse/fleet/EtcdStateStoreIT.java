@@ -3,6 +3,7 @@ package dev.gatehouse.fleet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.backend.AdminState;
@@ -12,6 +13,7 @@ import dev.gatehouse.core.state.BackendOverride;
 import dev.gatehouse.core.state.PoolRuntime;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateConflict;
+import dev.gatehouse.core.state.StateOutcomeUnknown;
 import dev.gatehouse.testing.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -94,16 +96,78 @@ final class EtcdStateStoreIT {
         a.load();
 
         a.save(state(2, 2));
-        assertThatThrownBy(() -> b.save(state(2, 9)))
-                .isInstanceOfSatisfying(StateConflict.class, e -> {
-                    assertThat(e.current()).isEqualTo(state(2, 2));
-                    assertThat(e.revision()).isEqualTo(a.revision());
-                });
+        StateConflict lost = catchThrowableOfType(StateConflict.class, () -> b.save(state(2, 9)));
+        assertThat(lost.current()).isEqualTo(state(2, 2));
+        assertThat(lost.revision()).isEqualTo(a.revision());
 
-        // Nothing of the loser's change was written; from the winner's state it may try again.
+        // Nothing of the loser's change was written; once the winner's state is in force on b
+        // (the control plane adopts it and says so), b may try again from it.
         assertThat(new EtcdStateStore(nodeA, fleet, TIMEOUT).load()).isEqualTo(state(2, 2));
+        lost.adopted();
         b.save(state(3, 9));
         assertThat(a.load()).isEqualTo(state(3, 9));
+    }
+
+    @Test
+    void aNodeThatDoesNotAdoptTheWinningState_keepsBeingRefused_andOverwritesNothing() throws Exception {
+        String fleet = fleet();
+        EtcdStateStore a = new EtcdStateStore(nodeA, fleet, TIMEOUT);
+        EtcdStateStore b = new EtcdStateStore(nodeB, fleet, TIMEOUT);
+        a.save(state(1, 1));
+        b.load();
+        a.save(state(2, 2));
+
+        StateConflict first = catchThrowableOfType(StateConflict.class, () -> b.save(state(2, 7)));
+        // b could not put the winner's state in force (its config does not fit it, say): no adopted().
+        StateConflict second = catchThrowableOfType(StateConflict.class, () -> b.save(state(2, 8)));
+        assertThat(second).as("refused again, not written over the winner").isNotNull();
+        assertThat(a.load()).isEqualTo(state(2, 2));
+
+        second.adopted();
+        b.save(state(3, 9));
+        assertThat(a.load()).isEqualTo(state(3, 9));
+        assertThat(first.current()).isEqualTo(state(2, 2));
+    }
+
+    @Test
+    void aWatchFromTheRevisionOfARead_worksAfterCompaction_andMissesNothing() throws Exception {
+        String fleet = fleet();
+        EtcdStateStore writer = new EtcdStateStore(nodeA, fleet, TIMEOUT);
+        EtcdStateStore follower = new EtcdStateStore(nodeB, fleet, TIMEOUT);
+        writer.save(state(1, 1));
+        // Other keys move the store's revision on; compaction then drops the history before it.
+        long latest = 0;
+        for (int i = 0; i < 5; i++) {
+            latest = nodeA.getKVClient().put(ByteSequence.from(fleet + "/other", UTF_8), ByteSequence.from("x" + i, UTF_8))
+                    .get().getHeader().getRevision();
+        }
+        nodeA.getKVClient().compact(latest).get();
+
+        EtcdStateStore.Read read = follower.read();
+        assertThat(read.atRevision()).isGreaterThanOrEqualTo(latest).isGreaterThan(read.modRevision());
+        List<Long> weights = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        try (AutoCloseable w = follower.watch(read.atRevision(), new EtcdStateStore.StateListener() {
+            @Override
+            public void changed(RuntimeState state, long revision) {
+                weights.add((long) state.pools().get("web").overrides().get(0).weight());
+            }
+
+            @Override
+            public void rejected(long revision, String why) {
+                failures.add(why);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                failures.add(cause.toString());
+            }
+        })) {
+            writer.save(state(2, 2));
+            await().atMost(WAIT).until(() -> !weights.isEmpty() || !failures.isEmpty());
+        }
+        assertThat(failures).isEmpty();
+        assertThat(weights).containsExactly(2L);
     }
 
     @Test
@@ -187,6 +251,9 @@ final class EtcdStateStoreIT {
             long start = System.nanoTime();
             assertThatThrownBy(store::load).isInstanceOf(IOException.class).hasMessageContaining("etcd");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // A write that gets no answer may still have been applied: it says so.
+            assertThatThrownBy(() -> store.save(state(1, 1))).isInstanceOf(StateOutcomeUnknown.class)
+                    .hasMessageContaining("may or may not be applied");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server;
 
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.fleet.FleetStatus;
 import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
@@ -92,6 +93,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final Listeners listeners;
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
+    /** The fleet this node follows, once it joined one (after its start); null on its own. */
+    private final java.util.concurrent.atomic.AtomicReference<FleetStatus> fleet = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean stopped;
     /** A hitless restart holds the node: no runtime change, reload or deploy until it ends. */
     private final RestartHold restartHold;
@@ -214,7 +217,7 @@ public final class GatehouseServer implements AutoCloseable {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
                         server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart,
-                        server.tls, server.caches);
+                        server.tls, server.caches, server.fleet::get);
             }
             // Apps first: the listeners open once their live version accepts connections.
             if (server.supervisor != null) {
@@ -275,7 +278,7 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches), inherited);
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get), inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
@@ -300,6 +303,14 @@ public final class GatehouseServer implements AutoCloseable {
     /** The snapshot holder: the one reference the data plane reads. */
     public SnapshotHolder snapshots() {
         return snapshots;
+    }
+
+    /**
+     * This node follows a fleet from now on: its membership shows in {@code GET /api/v1/node}.
+     * Called once, after the start.
+     */
+    public void joinFleet(FleetStatus status) {
+        fleet.set(java.util.Objects.requireNonNull(status, "status"));
     }
 
     /** The control plane: runtime changes and reloads go through it, never around it. */

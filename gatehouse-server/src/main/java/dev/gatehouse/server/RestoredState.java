@@ -26,6 +26,9 @@ final class RestoredState {
      * @throws IOException when the stored state cannot be read or the result cannot be saved
      */
     static RuntimeState load(StateStore store, GatehouseConfig config) throws IOException {
+        if (store.shared()) {
+            return shared(store, config);
+        }
         // Runtime changes to pools that are gone from the config no longer apply.
         RuntimeState loaded = RuntimeChanges.reconcile(store.load(), config);
         // A deploy the node was in the middle of when it stopped is finished one way or the other,
@@ -40,5 +43,20 @@ final class RestoredState {
             });
         }
         return state;
+    }
+
+    /**
+     * A fleet's state is taken as it is: a deploy in it may be running on another node, and pools
+     * this node's config lacks are another config's mistake, not a reason to drop them for every
+     * node. Only this node's copy leaves out what it cannot serve; nothing is saved.
+     */
+    private static RuntimeState shared(StateStore store, GatehouseConfig config) throws IOException {
+        RuntimeState stored = store.load();
+        RuntimeState fitted = RuntimeChanges.reconcile(stored, config);
+        if (!fitted.equals(stored)) {
+            LOG.warn("the fleet's state has changes to pools this node's config does not declare; this node leaves them out "
+                    + "(give every node of the fleet the same pools)");
+        }
+        return fitted;
     }
 }

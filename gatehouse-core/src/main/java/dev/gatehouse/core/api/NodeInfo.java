@@ -18,9 +18,11 @@ import java.util.Map;
  * @param pools         per pool, the live version and the epoch it serves
  * @param runtime       the runtime changes in force: what differs from the config file
  * @param listeners     the client listeners, with their certificates' names and expiry
+ * @param fleet         the fleet this node belongs to, or null for a node on its own
  */
 public record NodeInfo(String version, String startedAt, long uptimeSeconds, long stateRevision, String stateFile,
-                       String transport, Map<String, PoolEpoch> pools, RuntimeState runtime, List<ListenerView> listeners) {
+                       String transport, Map<String, PoolEpoch> pools, RuntimeState runtime, List<ListenerView> listeners,
+                       Fleet fleet) {
 
     /** Copies. */
     public NodeInfo {
@@ -28,10 +30,46 @@ public record NodeInfo(String version, String startedAt, long uptimeSeconds, lon
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
     }
 
-    /** Without listeners (their views came later). */
+    /** Without listeners (their views came later) and without a fleet. */
     public NodeInfo(String version, String startedAt, long uptimeSeconds, long stateRevision, String stateFile,
                     String transport, Map<String, PoolEpoch> pools, RuntimeState runtime) {
-        this(version, startedAt, uptimeSeconds, stateRevision, stateFile, transport, pools, runtime, List.of());
+        this(version, startedAt, uptimeSeconds, stateRevision, stateFile, transport, pools, runtime, List.of(), null);
+    }
+
+    /**
+     * The fleet as this node sees it.
+     *
+     * @param name                 the fleet's name
+     * @param node                 this node's name in it
+     * @param stale                whether this node's state is not known to be current
+     * @param sinceConfirmedMillis how long ago a read of the fleet's state last confirmed it
+     * @param nodes                every node that reports a heartbeat, by name
+     */
+    public record Fleet(String name, String node, boolean stale, long sinceConfirmedMillis, List<FleetNode> nodes) {
+
+        /** Copies. */
+        public Fleet {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * One node of the fleet, from its last heartbeat.
+     *
+     * @param name               its name
+     * @param stateRevision      the store revision of the state in force on it
+     * @param revisionLag        how far that is behind the newest any node reports (0: current)
+     * @param heartbeatAgeMillis how long ago it reported, by this node's clock
+     * @param stale              whether it reported itself stale
+     * @param pools              per pool, the live version and epoch it serves
+     */
+    public record FleetNode(String name, long stateRevision, long revisionLag, long heartbeatAgeMillis, boolean stale,
+                            Map<String, PoolEpoch> pools) {
+
+        /** Copies. */
+        public FleetNode {
+            pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        }
     }
 
     /**

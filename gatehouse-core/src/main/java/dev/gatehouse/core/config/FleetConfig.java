@@ -18,14 +18,21 @@ import java.util.regex.Pattern;
  * @param passwordFile a file holding that user's password, or null
  * @param passwordEnv  an environment variable holding it, or null
  * @param timeout      how long one call to etcd may take before it fails
+ * @param node         this node's name in the fleet (its heartbeat key); default the host's name
+ * @param staleAfter   how long without a confirmed read of the fleet's state before this node
+ *                     reports itself stale
+ * @param serveWhenStale the pools that go on serving from the node's last state while it is
+ *                     stale; every other pool answers 503 then
  */
 public record FleetConfig(String name, List<String> endpoints, String prefix, String user, String passwordFile,
-                          String passwordEnv, Duration timeout) {
+                          String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale) {
 
     /** Default for {@code prefix}. */
     public static final String DEFAULT_PREFIX = "/gatehouse";
     /** Default for {@code timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** Default for {@code stale_after}. */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMillis(1500);
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -57,6 +64,34 @@ public record FleetConfig(String name, List<String> endpoints, String prefix, St
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: more than 0)");
         }
+        Objects.requireNonNull(node, "node");
+        if (!NAME.matcher(node).matches()) {
+            throw new IllegalArgumentException("node: \"" + node + "\" (expected: 1-63 of a-z, 0-9, - and _, starting with a letter or digit)");
+        }
+        serveWhenStale = serveWhenStale == null ? List.of() : List.copyOf(serveWhenStale);
+        Objects.requireNonNull(staleAfter, "staleAfter");
+        if (staleAfter.compareTo(Duration.ofMillis(300)) < 0) {
+            throw new IllegalArgumentException("stale_after: " + staleAfter.toMillis() + "ms (expected: at least 300ms: the node reads "
+                    + "the fleet's state three times per stale_after)");
+        }
+    }
+
+    /** How often this node confirms its state and reports itself: three times per {@code stale_after}. */
+    public Duration heartbeat() {
+        return staleAfter.dividedBy(3);
+    }
+
+    /**
+     * A node name made from the host's name: lower case, characters outside the allowed set as
+     * {@code -}, at most 63; {@code node} when nothing usable is left.
+     */
+    public static String defaultNode(String hostName) {
+        String n = hostName == null ? "" : hostName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+        n = n.replaceAll("^[-_]+", "");
+        if (n.length() > 63) {
+            n = n.substring(0, 63);
+        }
+        return n.isEmpty() ? "node" : n;
     }
 
     private static void checkEndpoint(String e) {

@@ -7,7 +7,8 @@ import java.util.List;
 /** Reads the {@code fleet} section into a {@link FleetConfig}. Part of {@link ConfigWalker}. */
 final class FleetWalker {
 
-    static final List<String> FLEET_KEYS = List.of("name", "endpoints", "prefix", "user", "password_file", "password_env", "timeout");
+    static final List<String> FLEET_KEYS = List.of("name", "endpoints", "prefix", "user", "password_file", "password_env", "timeout",
+            "node", "stale_after", "serve_when_stale");
 
     private final Values in;
 
@@ -32,6 +33,9 @@ final class FleetWalker {
         String passwordFile = null;
         String passwordEnv = null;
         Duration timeout = FleetConfig.DEFAULT_TIMEOUT;
+        String nodeName = null;
+        Duration staleAfter = FleetConfig.DEFAULT_STALE_AFTER;
+        List<String> serveWhenStale = List.of();
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
@@ -42,6 +46,9 @@ final class FleetWalker {
                 case "password_file" -> passwordFile = in.string(f.value(), f.path());
                 case "password_env" -> passwordEnv = in.string(f.value(), f.path());
                 case "timeout" -> timeout = in.duration(f.value(), f.path());
+                case "node" -> nodeName = in.string(f.value(), f.path());
+                case "stale_after" -> staleAfter = in.duration(f.value(), f.path());
+                case "serve_when_stale" -> serveWhenStale = in.strings(f.value(), f.path(), "pool names");
                 default -> in.unknown(f);
             }
         }
@@ -61,6 +68,17 @@ final class FleetWalker {
         String pf = passwordFile;
         String pe = passwordEnv;
         Duration t = timeout;
-        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t));
+        String nd = nodeName != null ? nodeName : FleetConfig.defaultNode(hostName());
+        Duration sa = staleAfter;
+        List<String> sws = serveWhenStale;
+        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
     }
 }

@@ -48,6 +48,13 @@ public record GatehouseConfig(
                         + e.getValue().name() + "\")");
             }
         }
+        if (fleet != null) {
+            for (String pool : fleet.serveWhenStale()) {
+                if (!pools.containsKey(pool)) {
+                    throw new IllegalArgumentException("fleet.serve_when_stale: \"" + pool + "\" (expected: one of " + pools.keySet() + ")");
+                }
+            }
+        }
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners: [] (expected: at least one listener)");
         }

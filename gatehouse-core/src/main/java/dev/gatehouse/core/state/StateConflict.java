@@ -13,16 +13,26 @@ public final class StateConflict extends IOException {
 
     private final transient RuntimeState current;
     private final long revision;
+    private final transient Runnable adopted;
 
     /**
      * @param current  the state in the store now
      * @param revision the store's revision of it (etcd's mod revision)
+     * @param adopted  tells the store that {@code current} is now in force on this node, so that its
+     *                 next save expects it; not called when the node cannot put it in force, and
+     *                 then every save of this node's is refused again
      */
-    public StateConflict(RuntimeState current, long revision) {
+    public StateConflict(RuntimeState current, long revision, Runnable adopted) {
         super("another node changed the fleet's state first (store revision " + revision
                 + "): this change was not applied; it may be made again on the current state");
         this.current = current;
         this.revision = revision;
+        this.adopted = adopted;
+    }
+
+    /** {@link #current()} is in force on this node now. */
+    public void adopted() {
+        adopted.run();
     }
 
     /** The state in the store now. */

@@ -42,4 +42,13 @@ public interface StateStore {
 
     /** Where the state is kept, for logs and status. */
     String describe();
+
+    /**
+     * Whether other nodes share this store (a fleet's): then a node starting up must not rewrite
+     * the state to suit itself (finish a deploy another node runs, drop pools its own config
+     * lacks); it takes the state as the fleet has it.
+     */
+    default boolean shared() {
+        return false;
+    }
 }

@@ -42,15 +42,34 @@ final class FleetConfigTest {
         assertThat(f.keyPrefix()).isEqualTo("/gatehouse/fleets/web");
         assertThat(f.user()).isNull();
         assertThat(f.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(f.node()).isEqualTo(FleetConfig.defaultNode(hostName()));
+        assertThat(f.staleAfter()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(f.heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(f.serveWhenStale()).isEmpty();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
+    }
+
+    @Test
+    void theDefaultNodeName_isTheHostsName_madeValid() {
+        assertThat(FleetConfig.defaultNode("Edge-1.Example.COM")).isEqualTo("edge-1-example-com");
+        assertThat(FleetConfig.defaultNode("..")).isEqualTo("node");
+        assertThat(FleetConfig.defaultNode("x".repeat(80))).hasSize(63);
     }
 
     @Test
     void everyField() throws ConfigException {
         FleetConfig f = parse("fleet: { name: edge-1, endpoints: [ \"http://etcd:2379\" ], prefix: /lb, user: gh,"
-                + " password_file: /etc/gh/etcd, timeout: 500ms }").fleet();
+                + " password_file: /etc/gh/etcd, timeout: 500ms, node: lb-3, stale_after: 3s, serve_when_stale: [ web ] }").fleet();
 
         assertThat(f).isEqualTo(new FleetConfig("edge-1", List.of("http://etcd:2379"), "/lb", "gh", "/etc/gh/etcd", null,
-                Duration.ofMillis(500)));
+                Duration.ofMillis(500), "lb-3", Duration.ofSeconds(3), List.of("web")));
         assertThat(f.keyPrefix()).isEqualTo("/lb/fleets/edge-1");
     }
 
@@ -71,5 +90,10 @@ final class FleetConfigTest {
         assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], members: 3 }").message())
                 .contains("unknown field");
         assertThat(error("fleet: true").message()).contains("a map with name and endpoints");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], node: \"a b\" }").path()).isEqualTo("fleet.node");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], stale_after: 100ms }").message())
+                .contains("at least 300ms");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], serve_when_stale: [ api ] }").message())
+                .contains("fleet.serve_when_stale: \"api\"");
     }
 }

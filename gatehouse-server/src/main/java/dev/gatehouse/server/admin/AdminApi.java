@@ -36,6 +36,7 @@ final class AdminApi {
     CompletableFuture<AdminResponse> serve(Route route, AdminRequest request) {
         return switch (route.endpoint()) {
             case NODE -> done(node.node());
+            case HEALTH -> done(node.health());
             case METRICS -> done(node.metrics());
             case POOLS -> done(pools.list());
             case POOL -> done(pools.pool(route.pool()));

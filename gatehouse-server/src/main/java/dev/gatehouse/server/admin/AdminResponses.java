@@ -6,6 +6,7 @@ import dev.gatehouse.core.api.ApiJson;
 import dev.gatehouse.core.config.ConfigException;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.core.state.StateConflict;
+import dev.gatehouse.core.state.StateOutcomeUnknown;
 import dev.gatehouse.server.deploy.Deploys;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       backend of an operation on one, which is 404;
  *   <li>a config with errors on reload 400 with every error and its path;
  *   <li>409 when a deploy or a rollback runs in the pool already, or when another node of the
- *       fleet changed the shared state first (this node then has the state that won);
+ *       fleet changed the shared state first (this node then has the state that won); 503 when the
+ *       fleet's store did not confirm a change (it may still apply);
  *   <li>401 without the right token; 404, 405, 409 as {@link AdminProblem}s say; 413 for a body
  *       over the limit; 503 when too many changes wait; 500 when the state cannot be saved (nothing
  *       changed) or anything unexpected happens.
@@ -59,6 +61,8 @@ final class AdminResponses {
             case dev.gatehouse.server.restart.Restarting e -> error(HttpResponseStatus.CONFLICT, e.getMessage(), null);
             case ConfigException e -> configErrors(e);
             case StateNotSaved e when e.getCause() instanceof StateConflict c -> error(HttpResponseStatus.CONFLICT, c.getMessage(), null);
+            case StateNotSaved e when e.getCause() instanceof StateOutcomeUnknown u ->
+                    error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the fleet's store did not confirm the change: " + u.getMessage(), null);
             case StateNotSaved e -> error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage(), null);
             case RejectedExecutionException e -> withHeader(error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "too many changes are waiting for the control plane, or the node is stopping (expected: retry shortly)",

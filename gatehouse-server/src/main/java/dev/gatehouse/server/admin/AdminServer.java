@@ -70,7 +70,7 @@ public final class AdminServer {
             throws ConfigException {
         this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
                 who -> CompletableFuture.completedFuture(new RestartOutcome(RestartOutcome.Result.REFUSED, -1,
-                        "this node cannot be restarted")), TlsAdmin.NONE, new RouteCaches());
+                        "this node cannot be restarted")), TlsAdmin.NONE, new RouteCaches(), () -> null);
     }
 
     /**
@@ -81,7 +81,8 @@ public final class AdminServer {
     public AdminServer(AdminConfig config, Transport transport, ControlPlane control, Deploys deploys,
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
                        TunnelCounts tunnels,
-                       Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls, RouteCaches caches)
+                       Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls, RouteCaches caches,
+                       Supplier<dev.gatehouse.core.fleet.FleetStatus> fleet)
             throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
@@ -94,7 +95,7 @@ public final class AdminServer {
                 new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
                 Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply, Objects.requireNonNull(tls, "tls"),
-                Objects.requireNonNull(caches, "caches"));
+                Objects.requireNonNull(caches, "caches"), Objects.requireNonNull(fleet, "fleet"));
     }
 
     /**

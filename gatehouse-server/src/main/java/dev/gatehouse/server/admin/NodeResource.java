@@ -1,10 +1,12 @@
 package dev.gatehouse.server.admin;
 
 import dev.gatehouse.core.api.NodeInfo;
+import dev.gatehouse.core.fleet.FleetStatus;
 import dev.gatehouse.core.state.Snapshot;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +30,38 @@ final class NodeResource {
         long uptime = Duration.between(context.startedAt(), context.clock().instant()).toSeconds();
         return AdminResponse.json(HttpResponseStatus.OK, new NodeInfo(context.version(), context.startedAt().toString(),
                 Math.max(0, uptime), s.runtime().revision(), context.control().store(), context.transport(), pools,
-                s.runtime(), context.tls().listeners()));
+                s.runtime(), context.tls().listeners(), fleet(context.fleet().get())));
+    }
+
+    /** The fleet as this node last read it (no I/O here: the heartbeat keeps the view). */
+    private static NodeInfo.Fleet fleet(FleetStatus status) {
+        if (status == null) {
+            return null;
+        }
+        List<NodeInfo.FleetNode> nodes = status.view().nodes().stream().map(m -> {
+            Map<String, NodeInfo.PoolEpoch> epochs = new LinkedHashMap<>();
+            m.report().pools().forEach((pool, e) -> epochs.put(pool, new NodeInfo.PoolEpoch(e.epoch(), e.live())));
+            return new NodeInfo.FleetNode(m.report().name(), m.report().revision(), m.revisionLag(), m.heartbeatAgeMillis(),
+                    m.report().stale(), epochs);
+        }).toList();
+        return new NodeInfo.Fleet(status.fleet(), status.node(), status.freshness().stale(),
+                status.freshness().sinceConfirmed().toMillis(), nodes);
+    }
+
+    /**
+     * {@code GET /api/v1/health}: 200 while the node serves from a state it knows to be current;
+     * 503 while its fleet state is stale, so that a health check moves traffic away from it.
+     */
+    AdminResponse health() {
+        FleetStatus fleet = context.fleet().get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (fleet != null && fleet.freshness().stale()) {
+            body.put("status", "stale");
+            body.put("since_confirmed_millis", fleet.freshness().sinceConfirmed().toMillis());
+            return AdminResponse.json(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+        }
+        body.put("status", "ok");
+        return AdminResponse.json(HttpResponseStatus.OK, body);
     }
 
     AdminResponse metrics() {

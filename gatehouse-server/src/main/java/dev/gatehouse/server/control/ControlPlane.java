@@ -151,7 +151,7 @@ public final class ControlPlane {
             store.save(next);
         } catch (StateConflict e) {
             audit(who, what, "refused: " + e.getMessage());
-            adopt("fleet (the change that won)", e.current());
+            adopt("fleet (the change that won)", e.current(), () -> true, e::adopted);
             throw e;
         } catch (IOException e) {
             audit(who, what, "failed: the state could not be saved: " + e.getMessage());
@@ -165,23 +165,15 @@ public final class ControlPlane {
 
     /**
      * Puts in force a state another node wrote to the shared store (a fleet's watch, or the change
-     * that won a race against this node's): one snapshot swap, nothing saved. A state equal to the
-     * one in force changes nothing, so this node's own writes coming back through the watch are
-     * no-ops. A state that does not fit this node's configuration is refused and logged; the
-     * current one stays.
+     * that won a race against this node's): one snapshot swap, nothing saved. Under the control
+     * plane's lock, so that no save of this node's runs in between, {@code newer} says whether the
+     * state is still newer than the one in force (this node may have saved a later one since), and
+     * {@code adopted} tells the store it now is in force. A state equal to the one in force changes
+     * nothing. A state that does not fit this node's configuration is refused and logged, the
+     * current one stays, and {@code adopted} is not called (the store then refuses this node's saves).
      *
      * @param who where it comes from, for the audit log
      * @return whether the state in force changed
-     */
-    public synchronized boolean adopt(String who, RuntimeState next) {
-        return adopt(who, next, () -> true, () -> { });
-    }
-
-    /**
-     * Like {@link #adopt(String, RuntimeState)}, for a state read from the store's watch: under the
-     * control plane's lock, so that no save of this node's runs in between, {@code newer} says
-     * whether the state is still newer than the one in force (this node may have saved a later
-     * one since), and {@code adopted} records that it now is in force.
      */
     public synchronized boolean adopt(String who, RuntimeState next, java.util.function.BooleanSupplier newer, Runnable adopted) {
         if (!newer.getAsBoolean()) {
@@ -338,7 +330,7 @@ public final class ControlPlane {
         try {
             applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(), config.timeouts(),
                     config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
-                    config.apps());
+                    config.apps(), config.fleet());
         } catch (IllegalArgumentException e) {
             audit(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
@@ -373,7 +365,7 @@ public final class ControlPlane {
                 store.save(next);
             } catch (StateConflict e) {
                 audit(who, "reload", "refused: " + e.getMessage());
-                adopt("fleet (the change that won)", e.current());
+                adopt("fleet (the change that won)", e.current(), () -> true, e::adopted);
                 throw e;
             } catch (IOException e) {
                 audit(who, "reload", "failed: the state could not be saved: " + e.getMessage());

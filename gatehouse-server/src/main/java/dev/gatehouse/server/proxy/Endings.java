@@ -83,6 +83,15 @@ final class Endings {
         fail(error, why, tellClient, 0);
     }
 
+    /** The route refused the request: for a client limit when {@code refusal} says so, else with {@code error}. */
+    void refuseOrFail(Refusal refusal, ProxyError error, String why) {
+        if (refusal != null) {
+            refuse(refusal);
+        } else {
+            fail(error, why);
+        }
+    }
+
     /** A head that failed its checks ({@link RequestHead}): refused for a client limit, or answered. */
     void refused(RequestHead head) {
         if (head.limit() != null) {

@@ -82,7 +82,7 @@ final class ErrorResponses {
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, text.length());
         h.set(HeaderRewriter.X_REQUEST_ID, requestId);
         h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (error == ProxyError.NO_BACKEND) {
+        if (error == ProxyError.NO_BACKEND || error == ProxyError.NODE_STALE) {
             h.set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (close) {

@@ -114,8 +114,9 @@ final class Exchange {
         pool = route.pool() == null ? null : snapshot.pool(route.pool());
         maxBody = route.maxRequestBody(maxBody);
         Refusal refusal = context.limits().checkRoute(match, maxBody, head.contentLength(), tried);
-        if (refusal != null) {
-            endings.refuse(refusal);
+        String stale = refusal != null || pool == null ? null : context.fleet().refusal(pool.name());
+        if (refusal != null || stale != null) {
+            endings.refuseOrFail(refusal, ProxyError.NODE_STALE, stale);
             return;
         }
         state = ExchangeState.LOCAL;

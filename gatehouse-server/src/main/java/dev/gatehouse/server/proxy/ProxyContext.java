@@ -3,6 +3,7 @@ package dev.gatehouse.server.proxy;
 import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.fleet.FleetStatus;
 import dev.gatehouse.core.request.RetryPolicy;
 import dev.gatehouse.core.request.TargetChooser;
 import dev.gatehouse.core.state.SnapshotHolder;
@@ -16,6 +17,7 @@ import dev.gatehouse.server.tunnel.TunnelRegistry;
 import dev.gatehouse.server.upstream.UpstreamPools;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -39,6 +41,7 @@ import java.util.random.RandomGenerator;
  * @param wallClock     the node's calendar clock ({@code Date}, and dates in conditional requests)
  * @param files         finds the files of static routes (the node's file cache behind it)
  * @param caches        the routes' HTTP caches
+ * @param fleet         whether a pool refuses requests because this node's fleet state is stale
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -57,7 +60,8 @@ public record ProxyContext(
         Clock clock,
         WallClock wallClock,
         FileLookup files,
-        RouteCaches caches) {
+        RouteCaches caches,
+        FleetGate fleet) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -67,11 +71,12 @@ public record ProxyContext(
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
                                   TunnelRegistry tunnels, TlsListener tls, FileLookup files,
-                                  RouteCaches caches) {
+                                  RouteCaches caches, Supplier<FleetStatus> fleet) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
-                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches);
+                new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches,
+                FleetGate.of(config.fleet(), fleet));
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

@@ -29,6 +29,8 @@ public enum ProxyError {
     BACKEND_FAILED(HttpResponseStatus.BAD_GATEWAY, false),
     /** The pool has no backend that can take the request. */
     NO_BACKEND(HttpResponseStatus.SERVICE_UNAVAILABLE, false),
+    /** This node's fleet state is stale and the pool does not serve from it ({@code fleet.serve_when_stale}). */
+    NODE_STALE(HttpResponseStatus.SERVICE_UNAVAILABLE, false),
     /** The backend did not connect or answer in time. */
     BACKEND_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, false);
 

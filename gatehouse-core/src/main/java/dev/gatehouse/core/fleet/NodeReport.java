@@ -1,0 +1,38 @@
+package dev.gatehouse.core.fleet;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a node of a fleet says about itself in its heartbeat: which state it has in force, which
+ * version and epoch each pool serves on it, and whether it knows its state to be current. Written
+ * by the node under its lease; for display (a node that stopped heartbeating shows its last report
+ * until the lease expires), never for safety.
+ *
+ * @param name           the node's name in the fleet
+ * @param startedMillis  when the node started (epoch milliseconds)
+ * @param heartbeatMillis when it wrote this report (epoch milliseconds, its own wall clock)
+ * @param revision       the store revision of the state in force on it
+ * @param stale          whether it reported itself stale ({@link Freshness})
+ * @param pools          per pool: the live version and epoch it serves
+ */
+public record NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
+                         Map<String, PoolEpoch> pools) {
+
+    /** Copies. */
+    public NodeReport {
+        Objects.requireNonNull(name, "name");
+        pools = pools == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+    }
+
+    /**
+     * A pool as one node serves it.
+     *
+     * @param live  the live version, or null before the pool's first cutover with mixed versions
+     * @param epoch the epoch of the live version (0 before any cutover)
+     */
+    public record PoolEpoch(String live, long epoch) {
+    }
+}

@@ -1,0 +1,165 @@
+package dev.gatehouse.fleet;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.core.config.FleetConfig;
+import dev.gatehouse.core.fleet.FleetView;
+import dev.gatehouse.core.fleet.Freshness;
+import dev.gatehouse.core.fleet.NodeReport;
+import dev.gatehouse.core.state.PoolVersions;
+import dev.gatehouse.core.state.RuntimeState;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's heartbeat, run three times per {@code stale_after} on a thread of its own: a
+ * linearizable read of the fleet's state confirms that this node's state is current
+ * ({@link Freshness}); then the node writes its {@link NodeReport} under
+ * {@code <fleet>/nodes/<node>} with a lease, and reads every node's report for status. The lease
+ * only makes a stopped node's report go away after a while; nothing depends on it for safety.
+ */
+final class Heartbeat {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FleetConfig config;
+    private final Client client;
+    private final EtcdStateStore store;
+    private final Freshness freshness;
+    private final Supplier<RuntimeState> inForce;
+    private final long startedMillis = System.currentTimeMillis();
+    private final ByteSequence nodeKey;
+    private final ByteSequence nodesPrefix;
+    private final long leaseSeconds;
+    private long lease;
+    private boolean reportedStale;
+    private volatile FleetView view = new FleetView(List.of());
+
+    Heartbeat(FleetConfig config, Client client, EtcdStateStore store, Freshness freshness, Supplier<RuntimeState> inForce) {
+        this.config = config;
+        this.client = client;
+        this.store = store;
+        this.freshness = freshness;
+        this.inForce = inForce;
+        this.nodesPrefix = ByteSequence.from(config.keyPrefix() + "/nodes/", UTF_8);
+        this.nodeKey = ByteSequence.from(config.keyPrefix() + "/nodes/" + config.node(), UTF_8);
+        // For display: long enough that a node is not shown gone between two beats and a leader change.
+        this.leaseSeconds = Math.max(10, config.staleAfter().multipliedBy(4).toSeconds());
+    }
+
+    /** The nodes as last read. */
+    FleetView view() {
+        return view;
+    }
+
+    /** One beat; never throws (a failure is a missed confirmation, logged when it makes the node stale). */
+    void beat() {
+        long sent = System.nanoTime();
+        try {
+            store.confirm();
+            freshness.confirmed(sent);
+        } catch (IOException e) {
+            LOG.debug("fleet {}: the state could not be confirmed: {}", config.name(), e.getMessage());
+        }
+        logTransition();
+        try {
+            report();
+            view = FleetView.of(reports(), System.currentTimeMillis());
+        } catch (IOException e) {
+            LOG.debug("fleet {}: heartbeat not written: {}", config.name(), e.getMessage());
+        }
+    }
+
+    private void logTransition() {
+        boolean stale = freshness.stale();
+        if (stale && !reportedStale) {
+            LOG.warn("fleet {}: STALE: no confirmed read of the fleet's state for {} ms (stale_after {} ms); this node's "
+                    + "state may be behind the fleet's", config.name(), freshness.sinceConfirmed().toMillis(),
+                    config.staleAfter().toMillis());
+        } else if (!stale && reportedStale) {
+            LOG.info("fleet {}: current again: the fleet's state was confirmed", config.name());
+        }
+        reportedStale = stale;
+    }
+
+    private void report() throws IOException {
+        RuntimeState state = inForce.get();
+        Map<String, NodeReport.PoolEpoch> pools = new LinkedHashMap<>();
+        for (Map.Entry<String, PoolVersions> e : state.versions().entrySet()) {
+            pools.put(e.getKey(), new NodeReport.PoolEpoch(e.getValue().live(), e.getValue().epoch()));
+        }
+        NodeReport r = new NodeReport(config.node(), startedMillis, System.currentTimeMillis(), store.revision(),
+                freshness.stale(), pools);
+        long l = lease();
+        call(client.getKVClient().put(nodeKey, ByteSequence.from(JSON.writeValueAsBytes(r)),
+                PutOption.builder().withLeaseId(l).build()), "write " + nodeKey);
+    }
+
+    /** The lease for this node's report: kept alive at every beat, granted anew once expired. */
+    private long lease() throws IOException {
+        if (lease != 0) {
+            try {
+                call(client.getLeaseClient().keepAliveOnce(lease), "keep the heartbeat's lease alive");
+                return lease;
+            } catch (IOException e) {
+                // Expired (this node was cut off longer than its TTL) or unknown: take a new one.
+                lease = 0;
+            }
+        }
+        lease = call(client.getLeaseClient().grant(leaseSeconds), "grant the heartbeat's lease").getID();
+        return lease;
+    }
+
+    private List<NodeReport> reports() throws IOException {
+        List<NodeReport> out = new ArrayList<>();
+        for (KeyValue kv : call(client.getKVClient().get(nodesPrefix, GetOption.builder().isPrefix(true).build()),
+                "read the nodes' heartbeats").getKvs()) {
+            try {
+                out.add(JSON.readValue(kv.getValue().getBytes(), NodeReport.class));
+            } catch (IOException e) {
+                LOG.debug("fleet {}: heartbeat {} unreadable: {}", config.name(), kv.getKey().toString(UTF_8), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Takes this node's report away at a clean stop, so status does not show it until its lease ends. */
+    void leave() {
+        if (lease != 0) {
+            try {
+                call(client.getLeaseClient().revoke(lease), "revoke the heartbeat's lease");
+            } catch (IOException e) {
+                LOG.debug("fleet {}: lease not revoked: {}", config.name(), e.getMessage());
+            }
+        }
+    }
+
+    private <T> T call(CompletableFuture<T> f, String what) throws IOException {
+        try {
+            return f.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new IOException("etcd did not answer within " + config.timeout().toMillis() + " ms to " + what, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("etcd refused to " + what + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for etcd to " + what, e);
+        }
+    }
+}
