@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.StubBackend;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A deploy with the CLI, as a user types it, to a node process under continuous load: no request
@@ -29,35 +25,19 @@ final class DeployProcessIT {
     @TempDir
     Path dir;
 
-    private final StringWriter cliOut = new StringWriter();
-    private final StringWriter cliErr = new StringWriter();
-
-    private int cli(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(cliOut, true));
-        cl.setErr(new PrintWriter(cliErr, true));
-        return cl.execute(args);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
+    private final InProcessCli cli = new InProcessCli();
 
     @Test
     void strictDeployThroughTheCli_underContinuousLoad_failsNothing_thenRollback() throws Exception {
         try (StubBackend a1 = StubBackend.start("a1"); StubBackend a2 = StubBackend.start("a2");
              StubBackend b1 = StubBackend.start("b1"); StubBackend b2 = StubBackend.start("b2")) {
-            int adminPort = freePort();
-            String admin = "http://127.0.0.1:" + adminPort;
             Path config = Files.writeString(dir.resolve("gatehouse.yaml"), """
                     listeners:
                       - bind: 127.0.0.1:0
                         routes:
                           - { path_prefix: /, pool: web }
                     admin:
-                      bind: 127.0.0.1:%d
+                      bind: 127.0.0.1:0
                     pools:
                       web:
                         strategy: round-robin
@@ -66,23 +46,25 @@ final class DeployProcessIT {
                           - { address: "%s", version: v1 }
                           - { address: "%s", version: v1 }
                     access_log: { enabled: false }
-                    """.formatted(adminPort, a1.address(), a2.address()));
+                    """.formatted(a1.address(), a2.address()));
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
-                await().atMost(WAIT).until(() -> cli("status", "--admin", admin) == 0);
+                // The node picks its admin port: one picked here and freed could be taken meanwhile.
+                String admin = "http://127.0.0.1:" + node.awaitAdminPort();
+                await().atMost(WAIT).until(() -> cli.run("status", "--admin", admin) == 0);
 
                 try (ContinuousLoad load = ContinuousLoad.start(port, 4, "/x")) {
                     load.awaitCompleted(200, WAIT);
-                    cliOut.getBuffer().setLength(0);
+                    cli.clear();
                     long start = System.nanoTime();
 
-                    int code = cli("deploy", "--admin", admin, "--pool", "web", "--version", "v2", "--strict",
+                    int code = cli.run("deploy", "--admin", admin, "--pool", "web", "--version", "v2", "--strict",
                             "--backend", b1.address(), "--backend", b2.address(), "--timeout", "20s");
 
                     long returned = System.nanoTime();
-                    assertThat(code).as(cliOut + "\n" + cliErr).isZero();
+                    assertThat(code).as(cli.printed()).isZero();
                     assertThat(Duration.ofNanos(returned - start)).isLessThan(Duration.ofSeconds(5));
-                    String printed = cliOut.toString();
+                    String printed = cli.out();
                     assertThat(printed.lines()).first().asString().matches("0\\.\\ds  gating: healthy \\d of 2");
                     assertThat(printed).containsPattern("\\d+\\.\\ds  switched: v2 live at epoch 1")
                             .containsPattern("\\d+\\.\\ds  done: v2 live, v1 retired");
@@ -94,13 +76,13 @@ final class DeployProcessIT {
                 }
 
                 // The old version is retired: nothing to go back to until its backend is back.
-                assertThat(cli("rollback", "--admin", admin, "--pool", "web")).isEqualTo(5);
-                assertThat(cliErr.toString()).contains("rejected (409): v1, the previous version of pool web");
-                assertThat(cli("backend", "add", "--admin", admin, "--pool", "web", "--address", a1.address(),
+                assertThat(cli.run("rollback", "--admin", admin, "--pool", "web")).isEqualTo(5);
+                assertThat(cli.err()).contains("rejected (409): v1, the previous version of pool web");
+                assertThat(cli.run("backend", "add", "--admin", admin, "--pool", "web", "--address", a1.address(),
                         "--version", "v1")).isZero();
-                cliOut.getBuffer().setLength(0);
-                assertThat(cli("rollback", "--admin", admin, "--pool", "web", "--strict")).as(cliErr.toString()).isZero();
-                assertThat(cliOut.toString().strip()).isEqualTo("web: v1 live again at epoch 2");
+                cli.clear();
+                assertThat(cli.run("rollback", "--admin", admin, "--pool", "web", "--strict")).as(cli.err()).isZero();
+                assertThat(cli.out().strip()).isEqualTo("web: v1 live again at epoch 2");
                 try (ContinuousLoad after = ContinuousLoad.start(port, 2, "/x")) {
                     after.awaitCompleted(50, WAIT);
                     assertThat(after.stop()).isEmpty();

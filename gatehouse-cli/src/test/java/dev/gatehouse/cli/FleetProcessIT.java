@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.testing.EtcdCluster;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Two node processes of one fleet on a real etcd: a change made through either node's admin API is
@@ -43,7 +40,7 @@ final class FleetProcessIT {
     @TempDir
     Path dir;
 
-    private final StringWriter cliOut = new StringWriter();
+    private final InProcessCli cli = new InProcessCli();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -56,13 +53,6 @@ final class FleetProcessIT {
         if (etcd != null) {
             etcd.close();
         }
-    }
-
-    private int cli(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(cliOut, true));
-        cl.setErr(new PrintWriter(cliOut, true));
-        return cl.execute(args);
     }
 
     private static int freePort() throws Exception {
@@ -123,10 +113,10 @@ final class FleetProcessIT {
                 try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
                     portB = nodeB.awaitPort();
                     int adminB = nodeB.awaitAdminPort();
-                    await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
+                    await().atMost(WAIT).until(() -> cli.run("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
 
-                    assertThat(cli("backend", "drain", "--admin", "http://127.0.0.1:" + adminA, "--pool", "web",
-                            "--address", a.address())).as(cliOut.toString()).isZero();
+                    assertThat(cli.run("backend", "drain", "--admin", "http://127.0.0.1:" + adminA, "--pool", "web",
+                            "--address", a.address())).as(cli.printed()).isZero();
 
                     assertThat(allGoTo(portA, "b", 10)).isTrue();
                     int b0 = portB;
@@ -136,8 +126,8 @@ final class FleetProcessIT {
 
                 // B is down; A puts a back in service and drains b.
                 String adminUrlA = "http://127.0.0.1:" + adminA;
-                assertThat(cli("backend", "ready", "--admin", adminUrlA, "--pool", "web", "--address", a.address())).isZero();
-                assertThat(cli("backend", "drain", "--admin", adminUrlA, "--pool", "web", "--address", b.address())).isZero();
+                assertThat(cli.run("backend", "ready", "--admin", adminUrlA, "--pool", "web", "--address", a.address())).isZero();
+                assertThat(cli.run("backend", "drain", "--admin", adminUrlA, "--pool", "web", "--address", b.address())).isZero();
                 assertThat(allGoTo(portA, "a", 10)).isTrue();
 
                 try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
@@ -159,7 +149,7 @@ final class FleetProcessIT {
                 nodeB.awaitPort();
                 int adminA = nodeA.awaitAdminPort();
                 int adminB = nodeB.awaitAdminPort();
-                await().atMost(WAIT).until(() -> cli("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
+                await().atMost(WAIT).until(() -> cli.run("status", "--admin", "http://127.0.0.1:" + adminB) == 0);
 
                 List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
                 for (int i = 1; i <= 40; i++) {
@@ -213,9 +203,9 @@ final class FleetProcessIT {
                 assertThat(RawHttpResponse.get(portA, "/x").status()).isEqualTo(200);
                 String statusB = "http://127.0.0.1:" + adminB;
                 await().atMost(WAIT).untilAsserted(() -> {
-                    cliOut.getBuffer().setLength(0);
-                    assertThat(cli("status", "--admin", statusB)).isZero();
-                    assertThat(cliOut.toString()).contains("fleet seen: this node is node-b, current")
+                    cli.clear();
+                    assertThat(cli.run("status", "--admin", statusB)).isZero();
+                    assertThat(cli.printed()).contains("fleet seen: this node is node-b, current")
                             .contains("node node-a").contains("node node-b");
                 });
 

@@ -7,9 +7,6 @@ import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.ContinuousLoad.Sample;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The control plane's acceptance test: a backend added, drained and removed with the CLI while
@@ -32,34 +28,19 @@ final class RuntimeChangesProcessIT {
     @TempDir
     Path dir;
 
-    private final StringWriter cliOut = new StringWriter();
-
-    private int cli(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(cliOut, true));
-        cl.setErr(new PrintWriter(cliOut, true));
-        return cl.execute(args);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
+    private final InProcessCli cli = new InProcessCli();
 
     @Test
     void addDrainRemoveThroughTheCli_underContinuousLoad_failsNothing() throws Exception {
         try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b");
              StubBackend c = StubBackend.start("c")) {
-            int adminPort = freePort();
-            String admin = "http://127.0.0.1:" + adminPort;
             Path config = Files.writeString(dir.resolve("gatehouse.yaml"), """
                     listeners:
                       - bind: 127.0.0.1:0
                         routes:
                           - { path_prefix: /, pool: web }
                     admin:
-                      bind: 127.0.0.1:%d
+                      bind: 127.0.0.1:0
                     pools:
                       web:
                         strategy: round-robin
@@ -67,25 +48,27 @@ final class RuntimeChangesProcessIT {
                           - { address: "%s" }
                           - { address: "%s" }
                     access_log: { enabled: false }
-                    """.formatted(adminPort, a.address(), b.address()));
+                    """.formatted(a.address(), b.address()));
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config", config.toString())) {
                 int port = node.awaitPort();
-                await().atMost(WAIT).until(() -> cli("status", "--admin", admin) == 0);
+                // The node picks its admin port: one picked here and freed could be taken meanwhile.
+                String admin = "http://127.0.0.1:" + node.awaitAdminPort();
+                await().atMost(WAIT).until(() -> cli.run("status", "--admin", admin) == 0);
 
                 try (ContinuousLoad load = ContinuousLoad.start(port, 4, "/x")) {
                     load.awaitCompleted(200, WAIT);
 
-                    assertThat(cli("backend", "add", "--admin", admin, "--pool", "web", "--address", c.address()))
-                            .as(cliOut.toString()).isZero();
+                    assertThat(cli.run("backend", "add", "--admin", admin, "--pool", "web", "--address", c.address()))
+                            .as(cli.printed()).isZero();
                     await().atMost(WAIT).until(() -> c.requests().size() >= 20);
 
-                    assertThat(cli("backend", "drain", "--admin", admin, "--pool", "web", "--address", a.address()))
-                            .as(cliOut.toString()).isZero();
+                    assertThat(cli.run("backend", "drain", "--admin", admin, "--pool", "web", "--address", a.address()))
+                            .as(cli.printed()).isZero();
                     long drainReturned = System.nanoTime();
                     load.awaitCompleted(load.completed() + 300, WAIT);
 
-                    assertThat(cli("backend", "remove", "--admin", admin, "--pool", "web", "--address", a.address()))
-                            .as(cliOut.toString()).isZero();
+                    assertThat(cli.run("backend", "remove", "--admin", admin, "--pool", "web", "--address", a.address()))
+                            .as(cli.printed()).isZero();
                     load.awaitCompleted(load.completed() + 200, WAIT);
 
                     assertThat(load.stop()).isEmpty();
@@ -100,8 +83,8 @@ final class RuntimeChangesProcessIT {
                 assertThat(b.requests()).isNotEmpty();
                 // c joined a running pool: it ramps up (slow start), so its share is still small here.
                 assertThat(c.requests().size()).isGreaterThanOrEqualTo(20);
-                assertThat(cli("status", "--admin", admin)).isZero();
-                assertThat(cliOut.toString()).contains(c.address());
+                assertThat(cli.run("status", "--admin", admin)).isZero();
+                assertThat(cli.printed()).contains(c.address());
             }
         }
     }

@@ -145,29 +145,13 @@ final class EtcdStateStoreIT {
 
         EtcdStateStore.Read read = follower.read();
         assertThat(read.atRevision()).isGreaterThanOrEqualTo(latest).isGreaterThan(read.modRevision());
-        List<Long> weights = new CopyOnWriteArrayList<>();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        try (AutoCloseable w = follower.watch(read.atRevision(), new EtcdStateStore.StateListener() {
-            @Override
-            public void changed(RuntimeState state, long revision) {
-                weights.add((long) state.pools().get("web").overrides().get(0).weight());
-            }
-
-            @Override
-            public void rejected(long revision, String why) {
-                failures.add(why);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                failures.add(cause.toString());
-            }
-        })) {
+        Recorder seen = new Recorder();
+        try (AutoCloseable w = follower.watch(read.atRevision(), seen)) {
             writer.save(state(2, 2));
-            await().atMost(WAIT).until(() -> !weights.isEmpty() || !failures.isEmpty());
+            await().atMost(WAIT).until(() -> !seen.weights.isEmpty() || !seen.failures.isEmpty());
         }
-        assertThat(failures).isEmpty();
-        assertThat(weights).containsExactly(2L);
+        assertThat(seen.failures).isEmpty();
+        assertThat(seen.weights).containsExactly(2L);
     }
 
     @Test
@@ -189,37 +173,18 @@ final class EtcdStateStoreIT {
         EtcdStateStore writer = new EtcdStateStore(nodeA, fleet, TIMEOUT);
         EtcdStateStore watcher = new EtcdStateStore(nodeB, fleet, TIMEOUT);
         watcher.load();
-        List<Long> weights = new CopyOnWriteArrayList<>();
-        List<String> rejected = new CopyOnWriteArrayList<>();
-        List<Long> revisions = new CopyOnWriteArrayList<>();
-        try (AutoCloseable w = watcher.watch(watcher.revision(), new EtcdStateStore.StateListener() {
-            @Override
-            public void changed(RuntimeState state, long revision) {
-                weights.add((long) state.pools().get("web").overrides().get(0).weight());
-                revisions.add(revision);
-            }
-
-            @Override
-            public void rejected(long revision, String why) {
-                rejected.add(why);
-                revisions.add(revision);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                rejected.add("failed: " + cause);
-            }
-        })) {
+        Recorder seen = new Recorder();
+        try (AutoCloseable w = watcher.watch(watcher.revision(), seen)) {
             for (int i = 1; i <= 5; i++) {
                 writer.save(state(i, i));
             }
             // Something else writes the key: the watcher reports it and keeps its last good state.
             nodeA.getKVClient().put(ByteSequence.from(fleet + "/state", UTF_8), ByteSequence.from("{\"schema\":\"other/9\"}", UTF_8)).get();
-            await().atMost(WAIT).until(() -> revisions.size() == 6);
+            await().atMost(WAIT).until(() -> seen.revisions.size() == 6);
         }
-        assertThat(weights).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(revisions).isSorted();
-        assertThat(rejected).singleElement().asString().contains("schema \"other/9\"");
+        assertThat(seen.weights).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(seen.revisions).isSorted();
+        assertThat(seen.failures).singleElement().asString().contains("schema \"other/9\"");
     }
 
     @Test
@@ -254,6 +219,30 @@ final class EtcdStateStoreIT {
             // A write that gets no answer may still have been applied: it says so.
             assertThatThrownBy(() -> store.save(state(1, 1))).isInstanceOf(StateOutcomeUnknown.class)
                     .hasMessageContaining("may or may not be applied");
+        }
+    }
+
+    /** Records what a watch tells: each state's first override weight and revision, and every refusal or failure. */
+    private static final class Recorder implements EtcdStateStore.StateListener {
+        final List<Long> weights = new CopyOnWriteArrayList<>();
+        final List<Long> revisions = new CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void changed(RuntimeState state, long revision) {
+            weights.add((long) state.pools().get("web").overrides().get(0).weight());
+            revisions.add(revision);
+        }
+
+        @Override
+        public void rejected(long revision, String why) {
+            failures.add(why);
+            revisions.add(revision);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            failures.add("failed: " + cause);
         }
     }
 }
