@@ -22,9 +22,6 @@ import io.etcd.jetcd.watch.WatchEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The fleet's runtime state in etcd, under one key, {@code <prefix>/state}: every change is one
@@ -222,18 +219,7 @@ public final class EtcdStateStore implements StateStore {
     }
 
     private <T> T call(CompletableFuture<T> future, String what) throws IOException {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IOException("etcd refused to " + what + ": " + cause.getMessage(), cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for etcd to " + what, e);
-        }
+        return EtcdCalls.await(future, timeout, what);
     }
 
     /** What a {@link #watch} tells; called on the client's threads, in revision order. */

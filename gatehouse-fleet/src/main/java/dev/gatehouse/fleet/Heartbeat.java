@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,16 +149,6 @@ final class Heartbeat {
     }
 
     private <T> T call(CompletableFuture<T> f, String what) throws IOException {
-        try {
-            return f.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            f.cancel(true);
-            throw new IOException("etcd did not answer within " + config.timeout().toMillis() + " ms to " + what, e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("etcd refused to " + what + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for etcd to " + what, e);
-        }
+        return EtcdCalls.await(f, config.timeout(), what);
     }
 }

@@ -54,6 +54,26 @@ public final class RawHttpResponse {
     }
 
     /**
+     * Sends one HTTP/1.1 request on a new connection, with {@code Host: example.com} and then
+     * {@code headers} as given ({@code "Name: value"}), and reads the response (without a body
+     * when {@code method} is HEAD).
+     *
+     * @param port   the port on 127.0.0.1
+     * @param method e.g. {@code GET}
+     * @param target the request target, e.g. {@code /static/a.css}
+     * @return the response
+     */
+    public static RawHttpResponse send(int port, String method, String target, String... headers) {
+        try (RawHttpClient client = RawHttpClient.connect(port)) {
+            StringBuilder b = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: example.com\r\n");
+            for (String h : headers) {
+                b.append(h).append("\r\n");
+            }
+            return client.send(b.append("\r\n").toString()).readResponse(method.equals("HEAD"));
+        }
+    }
+
+    /**
      * Returns the status code.
      *
      * @return e.g. 200

@@ -81,6 +81,15 @@ public record FleetConfig(String name, List<String> endpoints, String prefix, St
         return staleAfter.dividedBy(3);
     }
 
+    /** The default {@code node}: {@link #defaultNode} of this machine's host name. */
+    public static String localNode() {
+        try {
+            return defaultNode(java.net.InetAddress.getLocalHost().getHostName());
+        } catch (java.net.UnknownHostException e) {
+            return defaultNode(null);
+        }
+    }
+
     /**
      * A node name made from the host's name: lower case, characters outside the allowed set as
      * {@code -}, at most 63; {@code node} when nothing usable is left.

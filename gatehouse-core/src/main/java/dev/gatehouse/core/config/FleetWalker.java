@@ -68,17 +68,9 @@ final class FleetWalker {
         String pf = passwordFile;
         String pe = passwordEnv;
         Duration t = timeout;
-        String nd = nodeName != null ? nodeName : FleetConfig.defaultNode(hostName());
+        String nd = nodeName != null ? nodeName : FleetConfig.localNode();
         Duration sa = staleAfter;
         List<String> sws = serveWhenStale;
         return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws));
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "node";
-        }
     }
 }

@@ -42,18 +42,10 @@ final class FleetConfigTest {
         assertThat(f.keyPrefix()).isEqualTo("/gatehouse/fleets/web");
         assertThat(f.user()).isNull();
         assertThat(f.timeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(f.node()).isEqualTo(FleetConfig.defaultNode(hostName()));
+        assertThat(f.node()).isEqualTo(FleetConfig.localNode());
         assertThat(f.staleAfter()).isEqualTo(Duration.ofMillis(1500));
         assertThat(f.heartbeat()).isEqualTo(Duration.ofMillis(500));
         assertThat(f.serveWhenStale()).isEmpty();
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "node";
-        }
     }
 
     @Test

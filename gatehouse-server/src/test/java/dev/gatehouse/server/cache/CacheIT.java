@@ -115,13 +115,7 @@ final class CacheIT {
     }
 
     private static RawHttpResponse send(String method, String path, String... headers) {
-        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
-            StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: example.com\r\n");
-            for (String h : headers) {
-                b.append(h).append("\r\n");
-            }
-            return client.send(b.append("\r\n").toString()).readResponse(method.equals("HEAD"));
-        }
+        return RawHttpResponse.send(node.port(), method, path, headers);
     }
 
     @Test

@@ -1,0 +1,35 @@
+package dev.gatehouse.fleet;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waits for one jetcd call, bounded, with etcd's failure as an {@link IOException} naming what was asked. */
+final class EtcdCalls {
+
+    private EtcdCalls() {
+    }
+
+    /**
+     * @param what what the call does, for the message ({@code "read /gatehouse/fleets/web/state"})
+     * @throws IOException when etcd did not answer within {@code timeout} (the call is cancelled),
+     *                     refused, or the waiting thread was interrupted
+     */
+    static <T> T await(CompletableFuture<T> future, Duration timeout, String what) throws IOException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException("etcd refused to " + what + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for etcd to " + what, e);
+        }
+    }
+}
