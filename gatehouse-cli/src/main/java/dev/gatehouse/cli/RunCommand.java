@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
                             server.control().adopt("fleet revision " + revision, state, newer, adopted),
                             // From the snapshot in force: the control plane's lock may be held through a strict hold.
                             () -> server.snapshots().current().runtime());
-                    server.joinFleet(fleet);
+                    server.joinFleet(fleet, fleet);
                 }, fleet);
         if (!ok) {
             fleet.close();

@@ -3,6 +3,8 @@ package dev.gatehouse.fleet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.gatehouse.core.config.FleetConfig;
+import dev.gatehouse.core.fleet.FenceAcks;
+import dev.gatehouse.core.fleet.FenceStore;
 import dev.gatehouse.core.fleet.FleetStatus;
 import dev.gatehouse.core.fleet.FleetView;
 import dev.gatehouse.core.fleet.Freshness;
@@ -13,6 +15,7 @@ import io.etcd.jetcd.ClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,13 +33,14 @@ import org.slf4j.LoggerFactory;
  * at a time, in revision order, on a thread of their own (never on the etcd client's threads,
  * which a snapshot swap must not hold up). {@link #close()} ends the watch and the client.
  */
-public final class FleetMember implements FleetStatus, AutoCloseable {
+public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetMember.class);
 
     private final FleetConfig config;
     private final Client client;
     private final EtcdStateStore store;
+    private final EtcdFences fences;
     private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "gatehouse-fleet-apply");
         t.setDaemon(true);
@@ -57,6 +61,7 @@ public final class FleetMember implements FleetStatus, AutoCloseable {
         this.config = config;
         this.client = client;
         this.store = new EtcdStateStore(client, config.keyPrefix(), config.timeout());
+        this.fences = new EtcdFences(client, config.keyPrefix(), config.node(), config.timeout());
     }
 
     /**
@@ -112,13 +117,27 @@ public final class FleetMember implements FleetStatus, AutoCloseable {
      * @param inForce  the state in force on the node now, for its report
      */
     public void follow(Adopter adopt, Supplier<RuntimeState> inForce) {
-        // The node has just started from a linearizable read of the state: current as of now.
-        freshness = new Freshness(config.staleAfter(), System::nanoTime);
-        Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce);
-        heartbeat = beat;
-        heartbeats.scheduleWithFixedDelay(beat::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         this.adopter = adopt;
+        // Current only once registered: a coordinator must see every node that may serve (FenceCoordinator).
+        freshness = Freshness.unconfirmed(config.staleAfter(), System::nanoTime);
+        Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce, this::catchUp);
+        heartbeat = beat;
+        beat.beat();
+        heartbeats.scheduleWithFixedDelay(beat::beat, config.heartbeat().toMillis(), config.heartbeat().toMillis(),
+                TimeUnit.MILLISECONDS);
         resync();
+    }
+
+    /** Puts a state the heartbeat read in force, in order with the watch's, and waits for it. */
+    private void catchUp(EtcdStateStore.Read read) {
+        try {
+            applier.submit(() -> apply(read.state(), read.modRevision())).get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("fleet {}: revision {} not put in force: {}", config.name(), read.modRevision(), e.toString());
+        }
     }
 
     /**
@@ -205,6 +224,37 @@ public final class FleetMember implements FleetStatus, AutoCloseable {
     public FleetView view() {
         Heartbeat h = heartbeat;
         return h == null ? new FleetView(List.of()) : h.view();
+    }
+
+    @Override
+    public Duration staleAfter() {
+        return config.staleAfter();
+    }
+
+    @Override
+    public boolean stale() {
+        Freshness f = freshness;
+        return f == null || f.stale();
+    }
+
+    @Override
+    public long stateRevision() {
+        return store.revision();
+    }
+
+    @Override
+    public void acknowledge(String pool, String cutoverId) throws IOException {
+        fences.acknowledge(pool, cutoverId);
+    }
+
+    @Override
+    public FenceAcks read(String pool, String cutoverId) throws IOException {
+        return fences.read(pool, cutoverId);
+    }
+
+    @Override
+    public void forget(String pool) throws IOException {
+        fences.forget(pool);
     }
 
     @Override

@@ -48,8 +48,17 @@ final class Heartbeat {
     private long lease;
     private boolean reportedStale;
     private volatile FleetView view = new FleetView(List.of());
+    private final CatchUp catchUp;
 
-    Heartbeat(FleetConfig config, Client client, EtcdStateStore store, Freshness freshness, Supplier<RuntimeState> inForce) {
+    /** Puts in force a state the heartbeat read that is newer than the one in force, and returns once it is. */
+    @FunctionalInterface
+    interface CatchUp {
+        void apply(EtcdStateStore.Read read);
+    }
+
+    Heartbeat(FleetConfig config, Client client, EtcdStateStore store, Freshness freshness, Supplier<RuntimeState> inForce,
+              CatchUp catchUp) {
+        this.catchUp = catchUp;
         this.config = config;
         this.client = client;
         this.store = store;
@@ -66,21 +75,37 @@ final class Heartbeat {
         return view;
     }
 
-    /** One beat; never throws (a failure is a missed confirmation, logged when it makes the node stale). */
+    /**
+     * One beat; never throws (a failure is a missed confirmation, logged when it makes the node
+     * stale). The report is written first, then the state is read: a coordinator that reads the
+     * members after its commit sees every node that may confirm from a read older than the commit
+     * (see {@link dev.gatehouse.core.fleet.FenceCoordinator}). The read confirms the node only if
+     * no newer state than the one in force was committed; a newer one (a watch that fell behind or
+     * broke) is put in force first.
+     */
     void beat() {
-        long sent = System.nanoTime();
         try {
-            store.confirm();
-            freshness.confirmed(sent);
+            report();
+            // The confirmation counts from the read, sent once the report is committed.
+            long sent = System.nanoTime();
+            EtcdStateStore.Read read = store.read();
+            if (read.modRevision() > store.revision()) {
+                catchUp.apply(read);
+            }
+            if (read.modRevision() <= store.revision()) {
+                freshness.confirmed(sent);
+            } else {
+                LOG.debug("fleet {}: revision {} not in force yet (in force: {})", config.name(), read.modRevision(),
+                        store.revision());
+            }
         } catch (IOException e) {
-            LOG.debug("fleet {}: the state could not be confirmed: {}", config.name(), e.getMessage());
+            LOG.debug("fleet {}: heartbeat failed: {}", config.name(), e.getMessage());
         }
         logTransition();
         try {
-            report();
             view = FleetView.of(reports(), System.currentTimeMillis());
         } catch (IOException e) {
-            LOG.debug("fleet {}: heartbeat not written: {}", config.name(), e.getMessage());
+            LOG.debug("fleet {}: the nodes' heartbeats not read: {}", config.name(), e.getMessage());
         }
     }
 

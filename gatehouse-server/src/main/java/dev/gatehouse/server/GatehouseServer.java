@@ -93,6 +93,9 @@ public final class GatehouseServer implements AutoCloseable {
     private final Listeners listeners;
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
+    private final Deployer deployer;
+    /** The fleet's cutovers on this node, once it joined a fleet; null on its own. */
+    private volatile dev.gatehouse.server.fleet.FleetCutovers fleetCutovers;
     /** The fleet this node follows, once it joined one (after its start); null on its own. */
     private final java.util.concurrent.atomic.AtomicReference<FleetStatus> fleet = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean stopped;
@@ -133,7 +136,7 @@ public final class GatehouseServer implements AutoCloseable {
         control.onPublish(s -> healthChecks.sync());
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
-        Deployer deployer = new Deployer(control, snapshots, clock, supervisor);
+        this.deployer = new Deployer(control, snapshots, clock, supervisor);
         deployer.openTunnels(tunnels);
         control.openTunnels(tunnels);
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
@@ -313,6 +316,19 @@ public final class GatehouseServer implements AutoCloseable {
         fleet.set(java.util.Objects.requireNonNull(status, "status"));
     }
 
+    /**
+     * This node follows a fleet and takes part in its cutovers: it holds a pool while the fleet
+     * fences it, and its strict deploys fence every node ({@link dev.gatehouse.server.fleet.FleetCutovers}).
+     * Called once, after the start.
+     */
+    public void joinFleet(FleetStatus status, dev.gatehouse.core.fleet.FenceStore fences) {
+        joinFleet(status);
+        var cutovers = new dev.gatehouse.server.fleet.FleetCutovers(control, snapshots, fences, clock, tunnels, status::view);
+        fleetCutovers = cutovers;
+        deployer.fleet(cutovers);
+        control.strictCutoverBy(cutovers::cutover);
+    }
+
     /** The control plane: runtime changes and reloads go through it, never around it. */
     public ControlPlane control() {
         return control;
@@ -393,6 +409,10 @@ public final class GatehouseServer implements AutoCloseable {
         }
         // A running deploy stops where it stands (held requests released) before the pools close.
         deploys.stop(Duration.ofSeconds(5));
+        var cutovers = fleetCutovers;
+        if (cutovers != null) {
+            cutovers.close();
+        }
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         tunnelSweeper.stop();

@@ -100,6 +100,34 @@ public final class EtcdCluster implements AutoCloseable {
         awaitHealthy(member);
     }
 
+    /**
+     * The index of the member that leads now, asked of the running members through etcd's JSON
+     * gateway ({@code /v3/maintenance/status}); -1 when none knows a leader.
+     */
+    public int leader() {
+        for (int i = 0; i < members.size(); i++) {
+            if (!isRunning(i)) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint(i) + "/v3/maintenance/status"))
+                        .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                java.util.regex.Matcher self = java.util.regex.Pattern.compile("\"member_id\"\\s*:\\s*\"(\\d+)\"").matcher(r.body());
+                java.util.regex.Matcher leader = java.util.regex.Pattern.compile("\"leader\"\\s*:\\s*\"(\\d+)\"").matcher(r.body());
+                if (self.find() && leader.find() && self.group(1).equals(leader.group(1))) {
+                    return i;
+                }
+            } catch (IOException e) {
+                // this member does not answer: ask the next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /** Whether a member's process is running. */
     public boolean isRunning(int member) {
         return members.get(member).process != null && members.get(member).process.isAlive();

@@ -241,6 +241,27 @@ public final class PoolAdmission {
         return released.size();
     }
 
+    /**
+     * Answers the requests held now with {@code reason} (the pool keeps holding those that come
+     * next): for a node that cannot tell when, or to which version, its hold will end.
+     *
+     * @return how many requests were answered
+     */
+    public int rejectHeld(String reason) {
+        java.util.List<Held> answered;
+        synchronized (holdLock) {
+            if (held == null || held.isEmpty()) {
+                return 0;
+            }
+            answered = new java.util.ArrayList<>(held);
+            held.clear();
+        }
+        for (Held h : answered) {
+            h.waiter().rejected(reason);
+        }
+        return answered.size();
+    }
+
     /** A request held by a strict cutover. */
     private record Held(Waiter waiter, PickContext context, Member pinned) {
     }

@@ -33,6 +33,16 @@ public final class Freshness {
     }
 
     /**
+     * A view not confirmed yet: stale until its first {@link #confirmed}. For a node that must
+     * register and confirm its state before it serves strict pools.
+     */
+    public static Freshness unconfirmed(Duration staleAfter, Clock clock) {
+        Freshness f = new Freshness(staleAfter, clock);
+        f.confirmedNanos = clock.nanoTime() - f.staleAfterNanos - 1;
+        return f;
+    }
+
+    /**
      * A linearizable read sent at {@code sentNanos} (this clock's time) succeeded. An older
      * confirmation than the last one changes nothing (answers may arrive out of order).
      */

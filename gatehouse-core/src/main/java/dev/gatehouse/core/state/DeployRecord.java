@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param backends the new version's backends it registered
  * @param status   where it stands
  * @param detail   a sentence: the abort reason, or what the restart did
+ * @param node     in a fleet, the node that runs it (empty on a node of its own): one deploy per
+ *                 pool runs in a fleet, and a node refuses another while that node is a member
  */
-public record DeployRecord(String from, String to, List<HostPort> backends, Status status, String detail) {
+public record DeployRecord(String from, String to, List<HostPort> backends, Status status, String detail, String node) {
+
+    /** A deploy on a node of its own. */
+    public DeployRecord(String from, String to, List<HostPort> backends, Status status, String detail) {
+        this(from, to, backends, status, detail, "");
+    }
 
     /** Where a deploy stands in the state file. */
     public enum Status {
@@ -56,10 +63,11 @@ public record DeployRecord(String from, String to, List<HostPort> backends, Stat
         backends = List.copyOf(backends);
         Objects.requireNonNull(status, "status");
         detail = detail == null ? "" : detail;
+        node = node == null ? "" : node;
     }
 
     /** The same deploy with another status and detail. */
     public DeployRecord with(Status next, String why) {
-        return new DeployRecord(from, to, backends, next, why);
+        return new DeployRecord(from, to, backends, next, why, node);
     }
 }

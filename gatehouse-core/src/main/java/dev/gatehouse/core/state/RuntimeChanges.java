@@ -290,8 +290,14 @@ public final class RuntimeChanges {
                 deploys.put(name, d);
             }
         });
-        RuntimeState next = new RuntimeState(state.revision(), pools, versions, deploys);
-        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools, versions, deploys);
+        java.util.Map<String, CutoverRecord> cutovers = new java.util.LinkedHashMap<>();
+        state.cutovers().forEach((name, c) -> {
+            if (config.pools().containsKey(name)) {
+                cutovers.put(name, c);
+            }
+        });
+        RuntimeState next = new RuntimeState(state.revision(), pools, versions, deploys, cutovers);
+        return next.equals(state) ? state : new RuntimeState(state.revision() + 1, pools, versions, deploys, cutovers);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param pools    changes per pool name; pools without changes may be absent
  * @param versions the live version and epoch per pool name; pools never cut over are absent
  * @param deploys  the last deploy per pool name, running or ended
+ * @param cutovers the last fleet-wide strict cutover per pool name, fencing or ended (a fleet's
+ *                 state only)
  */
 public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions,
-                           Map<String, DeployRecord> deploys) {
+                           Map<String, DeployRecord> deploys, Map<String, CutoverRecord> cutovers) {
 
     /** No change at all. */
     public static final RuntimeState EMPTY = new RuntimeState(0, Map.of());
@@ -30,8 +32,15 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
         this(revision, pools, versions, Map.of());
     }
 
+    /** A state without fleet cutovers. */
+    public RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<String, PoolVersions> versions,
+                        Map<String, DeployRecord> deploys) {
+        this(revision, pools, versions, deploys, Map.of());
+    }
+
     /** Copies, dropping pools without changes. */
     public RuntimeState {
+        cutovers = cutovers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(cutovers));
         versions = versions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(versions));
         deploys = deploys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(deploys));
         Map<String, PoolRuntime> copy = new LinkedHashMap<>();
@@ -54,7 +63,7 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
     public RuntimeState with(String pool, PoolRuntime changes) {
         Map<String, PoolRuntime> next = new LinkedHashMap<>(pools);
         next.put(pool, changes);
-        return new RuntimeState(revision + 1, next, versions, deploys);
+        return new RuntimeState(revision + 1, next, versions, deploys, cutovers);
     }
 
     /** The live version of a pool, or null when it was never cut over. */
@@ -66,7 +75,7 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
     public RuntimeState with(String pool, PoolVersions live) {
         Map<String, PoolVersions> next = new LinkedHashMap<>(versions);
         next.put(pool, live);
-        return new RuntimeState(revision + 1, pools, next, deploys);
+        return new RuntimeState(revision + 1, pools, next, deploys, cutovers);
     }
 
     /** The last deploy of a pool, or null. */
@@ -78,6 +87,18 @@ public record RuntimeState(long revision, Map<String, PoolRuntime> pools, Map<St
     public RuntimeState with(String pool, DeployRecord deploy) {
         Map<String, DeployRecord> next = new LinkedHashMap<>(deploys);
         next.put(pool, deploy);
-        return new RuntimeState(revision + 1, pools, versions, next);
+        return new RuntimeState(revision + 1, pools, versions, next, cutovers);
+    }
+
+    /** The last fleet cutover of a pool, or null. */
+    public CutoverRecord cutover(String pool) {
+        return cutovers.get(pool);
+    }
+
+    /** The next revision with one pool's fleet cutover replaced. */
+    public RuntimeState with(String pool, CutoverRecord cutover) {
+        Map<String, CutoverRecord> next = new LinkedHashMap<>(cutovers);
+        next.put(pool, cutover);
+        return new RuntimeState(revision + 1, pools, versions, deploys, next);
     }
 }

@@ -39,6 +39,8 @@ public final class ControlPlane {
 
     /** Open tunnels per (pool, version): a strict hold does not wait for those that keep a slot. */
     private volatile TunnelCounts openTunnels = TunnelCounts.NONE;
+    /** A fleet's strict cutover, once the node joined one; null on a node of its own. */
+    private volatile FleetCutover fleetCutover;
 
     private static final Logger AUDIT = LoggerFactory.getLogger("gatehouse.audit");
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -164,6 +166,26 @@ public final class ControlPlane {
     }
 
     /**
+     * Makes one change computed by a program (a deploy, a fleet cutover) rather than asked by an
+     * operator: when another node's change came first ({@link StateConflict}), that one is put in
+     * force and {@code change} is applied again to it, up to five times; {@code change} checks what
+     * it needs of the state and throws {@link ChangeRejected} when it no longer applies.
+     *
+     * @throws StateConflict when five tries in a row lost their race
+     */
+    public Snapshot changeRetrying(String who, String what, UnaryOperator<RuntimeState> change) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change(who, what, change);
+            } catch (StateConflict e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * Puts in force a state another node wrote to the shared store (a fleet's watch, or the change
      * that won a race against this node's): one snapshot swap, nothing saved. Under the control
      * plane's lock, so that no save of this node's runs in between, {@code newer} says whether the
@@ -214,9 +236,34 @@ public final class ControlPlane {
      *                        (field {@code hold_timeout}); nothing changed
      * @throws IOException    when the state could not be saved; nothing changed
      */
-    public synchronized Snapshot cutover(String who, String pool, String version, boolean strict,
-                                         java.time.Duration holdTimeout) throws IOException {
+    public Snapshot cutover(String who, String pool, String version, boolean strict, java.time.Duration holdTimeout)
+            throws IOException {
         checks.forEach(Runnable::run);
+        FleetCutover fleet = fleetCutover;
+        if (strict && fleet != null) {
+            // Not under this lock: the fleet's states must go on being put in force during the fence.
+            return fleet.cutover(who, pool, version, holdTimeout);
+        }
+        return localCutover(who, pool, version, strict, holdTimeout);
+    }
+
+    /**
+     * How a node of a fleet makes a strict cutover: fenced on every node, see
+     * {@link #strictCutoverBy}.
+     */
+    @FunctionalInterface
+    public interface FleetCutover {
+        /** Like {@link ControlPlane#cutover}, strict, across the fleet; blocks until it ends. */
+        Snapshot cutover(String who, String pool, String version, java.time.Duration holdTimeout) throws IOException;
+    }
+
+    /** From now on a strict {@link #cutover} is {@code fleet}'s: every node of the fleet holds and drains. */
+    public void strictCutoverBy(FleetCutover fleet) {
+        this.fleetCutover = Objects.requireNonNull(fleet, "fleet");
+    }
+
+    private synchronized Snapshot localCutover(String who, String pool, String version, boolean strict,
+                                               java.time.Duration holdTimeout) throws IOException {
         String what = "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)");
         long affinityUntil = strict ? 0 : affinityUntil(pool);
         UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version, affinityUntil);

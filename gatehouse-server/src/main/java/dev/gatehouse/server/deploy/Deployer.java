@@ -3,6 +3,8 @@ package dev.gatehouse.server.deploy;
 import dev.gatehouse.core.balance.Member;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.deploy.DeployAction;
+import dev.gatehouse.core.deploy.DeployMode;
+import dev.gatehouse.core.fleet.FenceCoordinator;
 import dev.gatehouse.core.deploy.DeployPhase;
 import dev.gatehouse.core.deploy.DeployPlan;
 import dev.gatehouse.core.deploy.Deployment;
@@ -16,6 +18,7 @@ import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.tunnel.OldVersions;
 import dev.gatehouse.core.tunnel.TunnelCounts;
 import dev.gatehouse.server.control.ControlPlane;
+import dev.gatehouse.server.fleet.FleetCutovers;
 import dev.gatehouse.server.supervisor.AppInstance;
 import dev.gatehouse.server.supervisor.Supervisor;
 import java.io.IOException;
@@ -52,6 +55,8 @@ public final class Deployer {
     private final Supervisor supervisor;
     /** Open tunnels per (pool, version): a deploy waits for the old version's before retiring it. */
     private volatile TunnelCounts openTunnels = TunnelCounts.NONE;
+    /** The fleet's cutovers, once the node joined a fleet: a strict deploy then fences every node. */
+    private volatile FleetCutovers fleet;
 
     /** A deployer acting through {@code control} on the pools of {@code snapshots}. */
     public Deployer(ControlPlane control, SnapshotHolder snapshots, Clock clock) {
@@ -77,6 +82,24 @@ public final class Deployer {
      */
     public void openTunnels(TunnelCounts counter) {
         this.openTunnels = Objects.requireNonNull(counter, "counter");
+    }
+
+    /**
+     * The node joined a fleet: from now on a strict deploy's cutover is the fleet's (every node
+     * holds, drains and acknowledges before the new version serves anywhere); a fast one stays one
+     * change, which every node puts in force as it sees it.
+     */
+    public void fleet(FleetCutovers cutovers) {
+        this.fleet = Objects.requireNonNull(cutovers, "cutovers");
+    }
+
+    /**
+     * Why a deploy of {@code pool} may not start because another node of the fleet runs one, or
+     * null (always null outside a fleet).
+     */
+    public String runningElsewhere(String pool) {
+        FleetCutovers f = fleet;
+        return f == null ? null : f.deployRunningElsewhere(snapshots.current().runtime(), pool);
     }
 
     /** Whether the pool's backends are an app this node supervises (same name). */
@@ -134,12 +157,20 @@ public final class Deployer {
             throws IOException {
         String pool = plan.pool();
         // First in the state file: a node that restarts from here on finishes this deploy.
-        DeployRecord record = new DeployRecord(plan.fromVersion(), plan.toVersion(), backends, DeployRecord.Status.RUNNING, "");
-        control.change(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " running ("
-                + plan.mode().apiName() + ")", s -> s.with(pool, record));
+        FleetCutovers inFleet = fleet;
+        DeployRecord record = new DeployRecord(plan.fromVersion(), plan.toVersion(), backends, DeployRecord.Status.RUNNING, "",
+                inFleet == null ? "" : inFleet.node());
+        control.changeRetrying(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " running ("
+                + plan.mode().apiName() + ")", s -> {
+                    String elsewhere = inFleet == null ? null : inFleet.deployRunningElsewhere(s, pool);
+                    if (elsewhere != null) {
+                        throw new ChangeRejected("deploy", elsewhere);
+                    }
+                    return s.with(pool, record);
+                });
         for (HostPort address : backends) {
             if (member(current(pool), address) == null) {
-                control.change(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
+                control.changeRetrying(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
                         s -> RuntimeChanges.add(s, control.config(), pool, address, 1, plan.toVersion()));
             }
         }
@@ -147,18 +178,41 @@ public final class Deployer {
         DeployPhase last = null;
         boolean switched = false;
         int warmed = 0;
+        FleetCutovers fleetCutovers = plan.mode() == DeployMode.STRICT ? fleet : null;
+        FenceCoordinator fenced = null;
+        FenceCoordinator.Decision decision = null;
         while (true) {
             PoolSnapshot p = current(pool);
             int oldTunnels = OldVersions.openTunnels(p, plan.toVersion(), openTunnels);
             int oldInFlight = OldVersions.requestsInFlight(p, plan.toVersion(), openTunnels);
+            if (fleetCutovers != null && fenced == null) {
+                // The step that commits the fence must not also end the hold: only the fleet's
+                // acknowledgements, read at the next step, can.
+                oldInFlight = Math.max(1, oldInFlight);
+            } else if (fenced != null && !switched) {
+                // In a fleet the hold ends when the coordinator's decision says, not when this node drained.
+                decision = decide(fleetCutovers, pool, fenced);
+                oldInFlight = decision instanceof FenceCoordinator.Decision.Release ? 0
+                        : decision instanceof FenceCoordinator.Decision.Wait w ? Math.max(1, w.pending()) : 1;
+            }
             Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed, oldInFlight, oldTunnels);
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
                 if (action instanceof DeployAction.SendWarmup w) {
                     warmed = warmUp(p, backends, w.requests());
-                    continue;
+                } else if (fleetCutovers != null && action instanceof DeployAction.HoldNewRequests) {
+                    fenced = fleetCutovers.commit(who, pool, plan.fromVersion(), plan.toVersion(), plan.holdTimeout());
+                } else if (fenced != null && action instanceof DeployAction.PublishLive) {
+                    fleetCutovers.release(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Release r
+                            ? r.detail() : "released");
+                } else if (fenced != null && action instanceof DeployAction.ReleaseHeld) {
+                    if (!switched) {
+                        fleetCutovers.abort(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Abort a
+                                ? a.reason() : step.phase() instanceof DeployPhase.Aborted a ? a.reason() : "aborted");
+                    }
+                } else {
+                    carry(who, pool, action, plan.mode() == DeployMode.STRICT);
                 }
-                carry(who, pool, action, plan.mode() == dev.gatehouse.core.deploy.DeployMode.STRICT);
             }
             if (!step.phase().equals(last)) {
                 last = step.phase();
@@ -173,7 +227,7 @@ public final class Deployer {
                         ? record.with(DeployRecord.Status.ABORTED, a.reason())
                         : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live"
                                 + (plan.fromVersion().isEmpty() ? "" : ", " + plan.fromVersion() + " retired"));
-                control.change(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
+                control.changeRetrying(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
                         + ended.status().apiName(), s -> s.with(pool, ended));
                 return last;
             }
@@ -181,8 +235,18 @@ public final class Deployer {
             // nothing else runs on this thread.
             LockSupport.parkNanos(TICK_NANOS);
             if (Thread.currentThread().isInterrupted()) {
-                return stopped(plan, last, switched, progress);
+                return stopped(who, plan, last, switched, fenced, progress);
             }
+        }
+    }
+
+    /** The coordinator's decision now; a store out of reach is a wait (the hold timeout bounds it). */
+    private static FenceCoordinator.Decision decide(FleetCutovers cutovers, String pool, FenceCoordinator fenced) {
+        try {
+            return cutovers.decide(pool, fenced);
+        } catch (IOException e) {
+            LOG.debug("fleet cutover {} of pool {}: acknowledgements not read: {}", fenced.record().id(), pool, e.getMessage());
+            return new FenceCoordinator.Decision.Wait(fenced.record().expected(), List.of());
         }
     }
 
@@ -192,8 +256,18 @@ public final class Deployer {
      * switch already made stays made, for the state to show (finishing or undoing a deploy across a
      * restart comes with durable deploys).
      */
-    private DeployPhase stopped(DeployPlan plan, DeployPhase last, boolean switched, Consumer<DeployPhase> progress) {
-        if (last instanceof DeployPhase.Holding) {
+    private DeployPhase stopped(String who, DeployPlan plan, DeployPhase last, boolean switched, FenceCoordinator fenced,
+                                Consumer<DeployPhase> progress) {
+        if (fenced != null && !switched) {
+            // The fleet holds for this node's cutover: end it now rather than leave every node
+            // holding until another node takes over.
+            try {
+                fleet.abort(who, plan.pool(), fenced, "the coordinator " + fenced.record().coordinator() + " is stopping");
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("deploy of {} to pool {}: the fleet cutover was not aborted ({}); another node ends it after "
+                        + "its hold timeout", plan.toVersion(), plan.pool(), e.getMessage());
+            }
+        } else if (last instanceof DeployPhase.Holding) {
             PoolSnapshot p = current(plan.pool());
             p.admission().release(p.available(), p.balancer());
         }
@@ -229,7 +303,7 @@ public final class Deployer {
                 awaitAffinity(pool);
                 for (Member m : current(pool).members()) {
                     if (m.backend().version().equals(r.version())) {
-                        control.change(who, "retire " + m.backend().address() + " (" + r.version() + ") from pool " + pool,
+                        control.changeRetrying(who, "retire " + m.backend().address() + " (" + r.version() + ") from pool " + pool,
                                 s -> RuntimeChanges.remove(s, control.config(), pool, m.backend().address()));
                     }
                 }
@@ -269,7 +343,7 @@ public final class Deployer {
     private void unregister(String who, String pool, List<HostPort> backends) throws IOException {
         for (HostPort address : backends) {
             if (member(current(pool), address) != null) {
-                control.change(who, "unregister " + address + " from pool " + pool + " (the deploy ended before the switch)",
+                control.changeRetrying(who, "unregister " + address + " from pool " + pool + " (the deploy ended before the switch)",
                         s -> RuntimeChanges.remove(s, control.config(), pool, address));
             }
         }

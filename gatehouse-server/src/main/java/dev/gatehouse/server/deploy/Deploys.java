@@ -154,6 +154,10 @@ public final class Deploys {
      */
     public synchronized void checkFree(String pool) {
         refuseIfBusy(pool);
+        String elsewhere = deployer.runningElsewhere(pool);
+        if (elsewhere != null) {
+            throw new Busy(elsewhere);
+        }
     }
 
     /**

@@ -108,6 +108,7 @@ final class OpenApiDocTest {
                 Arguments.of("PoolRuntime", PoolRuntime.class),
                 Arguments.of("PoolVersions", dev.gatehouse.core.state.PoolVersions.class),
                 Arguments.of("DeployRecord", dev.gatehouse.core.state.DeployRecord.class),
+                Arguments.of("CutoverRecord", dev.gatehouse.core.state.CutoverRecord.class),
                 Arguments.of("BackendConfig", BackendConfig.class),
                 Arguments.of("BackendOverride", BackendOverride.class),
                 Arguments.of("PoolList", PoolList.class),

@@ -1,0 +1,168 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.testing.ContinuousLoad;
+import dev.gatehouse.testing.EtcdCluster;
+import dev.gatehouse.testing.RawHttpResponse;
+import dev.gatehouse.testing.StubBackend;
+import dev.gatehouse.testing.TcpGate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fleet-wide strict cutovers with real processes: a 3-member etcd cluster on loopback, three
+ * node processes, clients on every node, a strict deploy through one of them. Every request is
+ * kept with when it was sent and answered (one clock: the clients all run here) and which version
+ * answered it, so the merged log shows whether any old-version answer went to a request sent after
+ * the first new-version answer anywhere. The cutover's commit and end are timed by watching the
+ * fleet's state key in etcd.
+ */
+final class FleetCutoverIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static EtcdCluster etcd;
+
+    @TempDir
+    Path dir;
+
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdCluster.start(3);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private static long firstNewOn(ContinuousLoad load) {
+        return FleetRig.firstAnswerOf(List.of(load), "v2");
+    }
+
+    @Test
+    void aStrictCutoverUnderLoadOnThreeNodes_failsNothing_servesNoOldVersionAfterTheFirstNew_andSwitchesEveryNode()
+            throws Exception {
+        List<StubBackend> v1 = List.of(StubBackend.start("v1-a"), StubBackend.start("v1-b"));
+        List<StubBackend> v2 = List.of(StubBackend.start("v2-a"), StubBackend.start("v2-b"));
+        List<NodeProcess> nodes = new ArrayList<>();
+        List<ContinuousLoad> loads = new ArrayList<>();
+        try (FleetRig.CutoverClock clock = new FleetRig.CutoverClock(etcd.endpoints(), "three")) {
+            for (String n : List.of("n1", "n2", "n3")) {
+                nodes.add(NodeProcess.start(dir, List.of(), "run", "--config", FleetRig.config(dir, "three", n, etcd.endpoints(), v1, null).toString()));
+            }
+            for (NodeProcess n : nodes) {
+                await().atMost(WAIT).until(() -> FleetRig.healthy(n));
+                loads.add(ContinuousLoad.start(n.awaitPort(), 4, "/x", "/delay/20"));
+            }
+            int admin = nodes.get(0).awaitAdminPort();
+            for (ContinuousLoad l : loads) {
+                l.awaitCompleted(100, WAIT);
+            }
+
+            java.net.http.HttpResponse<String> started = FleetRig.deploy(admin, "v2", v2, "5s");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> FleetRig.deployStatus(admin).path("phase").asText().equals("done"));
+            for (ContinuousLoad l : loads) {
+                l.awaitCompleted(l.completed() + 100, WAIT);
+            }
+            List<List<String>> failures = loads.stream().map(ContinuousLoad::stop).toList();
+
+            long commit = clock.at("fencing");
+            long released = clock.at("released");
+            long first = FleetRig.firstAnswerOf(loads, "v2");
+            List<Long> perNode = loads.stream().map(FleetCutoverIT::firstNewOn).toList();
+            long lastNode = perNode.stream().mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf("fleet cutover on 3 nodes: commit -> release %d ms; commit -> first new answer %d ms; "
+                            + "commit -> every node answering v2 %d ms; requests %d%n",
+                    (released - commit) / 1_000_000, (first - commit) / 1_000_000, (lastNode - commit) / 1_000_000,
+                    loads.stream().mapToLong(ContinuousLoad::completed).sum());
+
+            assertThat(failures).allSatisfy(f -> assertThat(f).isEmpty());
+            assertThat(FleetRig.answersSentAfter(loads, "v1", first)).as("old-version answers to requests sent after the first new one").isEmpty();
+            assertThat(lastNode - commit).as("every node on the new epoch within 500 ms of the commit")
+                    .isLessThanOrEqualTo(Duration.ofMillis(500).toNanos());
+            for (NodeProcess n : nodes) {
+                n.stderr().lines().filter(l -> l.contains("fleet cutover") || l.contains("deploy of")).forEach(System.out::println);
+                assertThat(n.stderr()).contains("fence in force").contains("acknowledged");
+            }
+        } finally {
+            loads.forEach(ContinuousLoad::close);
+            nodes.forEach(NodeProcess::close);
+            v1.forEach(StubBackend::close);
+            v2.forEach(StubBackend::close);
+        }
+    }
+
+    @Test
+    void aNodeCutOffFromEtcdDuringTheCutover_goesStaleAndAnswers503_whileTheOthersCompleteItWithoutErrors() throws Exception {
+        List<StubBackend> v1 = List.of(StubBackend.start("v1-a"), StubBackend.start("v1-b"));
+        List<StubBackend> v2 = List.of(StubBackend.start("v2-a"), StubBackend.start("v2-b"));
+        List<TcpGate> gates = etcd.endpoints().stream().map(TcpGate::toEndpoint).toList();
+        List<NodeProcess> nodes = new ArrayList<>();
+        List<ContinuousLoad> loads = new ArrayList<>();
+        try (FleetRig.CutoverClock clock = new FleetRig.CutoverClock(etcd.endpoints(), "cut")) {
+            nodes.add(NodeProcess.start(dir, List.of(), "run", "--config", FleetRig.config(dir, "cut", "n1", etcd.endpoints(), v1, null).toString()));
+            nodes.add(NodeProcess.start(dir, List.of(), "run", "--config", FleetRig.config(dir, "cut", "n2", etcd.endpoints(), v1, null).toString()));
+            nodes.add(NodeProcess.start(dir, List.of(), "run", "--config",
+                    FleetRig.config(dir, "cut", "n3", gates.stream().map(TcpGate::endpoint).toList(), v1, null).toString()));
+            for (NodeProcess n : nodes) {
+                await().atMost(WAIT).until(() -> FleetRig.healthy(n));
+                loads.add(ContinuousLoad.start(n.awaitPort(), 4, "/x", "/delay/20"));
+            }
+            int admin = nodes.get(0).awaitAdminPort();
+            for (ContinuousLoad l : loads) {
+                l.awaitCompleted(100, WAIT);
+            }
+
+            gates.forEach(TcpGate::blackhole);
+            java.net.http.HttpResponse<String> started = FleetRig.deploy(admin, "v2", v2, "5s");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> FleetRig.deployStatus(admin).path("phase").asText().equals("done"));
+            for (ContinuousLoad l : loads.subList(0, 2)) {
+                l.awaitCompleted(l.completed() + 100, WAIT);
+            }
+            ContinuousLoad cut = loads.get(2);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(cut.samples()).anyMatch(s -> s.status() == 503));
+
+            long commit = clock.at("fencing");
+            long released = clock.at("released");
+            long first = FleetRig.firstAnswerOf(loads, "v2");
+            System.out.printf("fleet cutover with a node cut off: commit -> release %d ms%n", (released - commit) / 1_000_000);
+            assertThat(released - commit).as("the cutover completes within about 2 s")
+                    .isLessThanOrEqualTo(Duration.ofMillis(2_500).toNanos());
+            assertThat(loads.get(0).failures()).isEmpty();
+            assertThat(loads.get(1).failures()).isEmpty();
+            assertThat(cut.samples()).allSatisfy(s -> assertThat(s.status()).isIn(200, 503));
+            assertThat(FleetRig.answersSentAfter(loads, "v1", first)).as("old-version answers to requests sent after the first new one").isEmpty();
+
+            // Back in touch: the node catches up and serves the new version.
+            gates.forEach(TcpGate::open);
+            int portCut = nodes.get(2).awaitPort();
+            await().atMost(WAIT).until(() -> {
+                RawHttpResponse r = RawHttpResponse.get(portCut, "/x");
+                return r.status() == 200 && String.valueOf(r.header(StubBackend.BACKEND_HEADER)).startsWith("v2");
+            });
+            loads.forEach(ContinuousLoad::stop);
+            assertThat(FleetRig.answersSentAfter(loads, "v1", first)).isEmpty();
+            assertThat(nodes.get(2).stderr()).contains("STALE");
+        } finally {
+            loads.forEach(ContinuousLoad::close);
+            nodes.forEach(NodeProcess::close);
+            gates.forEach(TcpGate::close);
+            v1.forEach(StubBackend::close);
+            v2.forEach(StubBackend::close);
+        }
+    }
+}

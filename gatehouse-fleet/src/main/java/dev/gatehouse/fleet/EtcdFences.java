@@ -1,0 +1,77 @@
+package dev.gatehouse.fleet;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.gatehouse.core.fleet.FenceAcks;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The keys of a fleet's cutovers beside its state: {@code <prefix>/acks/<pool>/<cutover>/<node>},
+ * one per node that acknowledged a fence, and the heartbeats under {@code <prefix>/nodes/}, whose
+ * mod revisions tell a coordinator which members wrote one since its commit. Acknowledgements are
+ * separate keys so that nodes acknowledging at once never race on the state's compare-and-swap.
+ */
+final class EtcdFences {
+
+    private final Client client;
+    private final String prefix;
+    private final String node;
+    private final Duration timeout;
+
+    EtcdFences(Client client, String prefix, String node, Duration timeout) {
+        this.client = client;
+        this.prefix = prefix;
+        this.node = node;
+        this.timeout = timeout;
+    }
+
+    void acknowledge(String pool, String cutoverId) throws IOException {
+        ByteSequence key = bytes(acks(pool) + cutoverId + "/" + node);
+        EtcdCalls.await(client.getKVClient().put(key, bytes(node)), timeout, "write " + key);
+    }
+
+    FenceAcks read(String pool, String cutoverId) throws IOException {
+        Set<String> acked = new HashSet<>();
+        if (!cutoverId.isEmpty()) {
+            String under = acks(pool) + cutoverId + "/";
+            for (KeyValue kv : keys(under)) {
+                acked.add(kv.getKey().toString(UTF_8).substring(under.length()));
+            }
+        }
+        Map<String, Long> beats = new HashMap<>();
+        String nodes = prefix + "/nodes/";
+        for (KeyValue kv : keys(nodes)) {
+            beats.put(kv.getKey().toString(UTF_8).substring(nodes.length()), kv.getModRevision());
+        }
+        return new FenceAcks(acked, beats);
+    }
+
+    void forget(String pool) throws IOException {
+        ByteSequence under = bytes(acks(pool));
+        EtcdCalls.await(client.getKVClient().delete(under, DeleteOption.builder().isPrefix(true).build()), timeout,
+                "delete " + acks(pool) + "*");
+    }
+
+    private java.util.List<KeyValue> keys(String under) throws IOException {
+        return EtcdCalls.await(client.getKVClient().get(bytes(under), GetOption.builder().isPrefix(true).withKeysOnly(true)
+                .build()), timeout, "read " + under + "*").getKvs();
+    }
+
+    private String acks(String pool) {
+        return prefix + "/acks/" + pool + "/";
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, UTF_8);
+    }
+}
