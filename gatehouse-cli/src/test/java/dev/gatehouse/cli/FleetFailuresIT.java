@@ -142,6 +142,49 @@ final class FleetFailuresIT {
     }
 
     @Test
+    void aNodeKilledMidFenceBeforeItAcknowledged_isReleasedWithoutAfterTheStaleBound_andTheOthersFailNothing()
+            throws Exception {
+        List<StubBackend> v1 = List.of(StubBackend.start("v1-a"), StubBackend.start("v1-b"));
+        List<StubBackend> v2 = List.of(StubBackend.start("v2-a"), StubBackend.start("v2-b"));
+        try (FleetRig.CutoverClock clock = new FleetRig.CutoverClock(etcd.endpoints(), "killed");
+             Fleet fleet = start(etcd, "killed", v1, null, false)) {
+            NodeProcess victim = fleet.nodes().get(2);
+            List<ContinuousLoad> loads = List.of(ContinuousLoad.start(fleet.nodes().get(0).awaitPort(), 3, "/x"),
+                    ContinuousLoad.start(fleet.nodes().get(1).awaitPort(), 3, "/x"));
+            try {
+                loads.forEach(l -> await().atMost(WAIT).until(() -> l.completed() >= 50));
+                // A long request of v1 on n3 keeps it from acknowledging before it dies.
+                CompletableFuture.runAsync(() -> RawHttpResponse.get(victim.awaitPort(), "/delay/5000"));
+                await().atMost(WAIT).until(() -> v1.stream().anyMatch(b -> b.requests().stream()
+                        .anyMatch(r -> r.path().startsWith("/delay/5000"))));
+                HttpResponse<String> started = FleetRig.deploy(fleet.nodes().get(0).awaitAdminPort(), "v2", v2, "8s");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                await().atMost(WAIT).until(() -> clock.firstSeen.containsKey("fencing"));
+                victim.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+                await().atMost(WAIT).until(clock::ended);
+                long took = clock.at("released") - clock.at("fencing");
+                System.out.println("a node killed mid-fence: released " + took / 1_000_000 + " ms after the commit: "
+                        + clock.last.path("detail").asText());
+                assertThat(clock.last.path("detail").asText()).contains("without n3");
+                assertThat(took).isLessThan(Duration.ofSeconds(4).toNanos());
+                for (ContinuousLoad l : loads) {
+                    l.awaitCompleted(l.completed() + 50, WAIT);
+                }
+                assertThat(loads.stream().map(ContinuousLoad::stop).toList()).allSatisfy(f -> assertThat(f).isEmpty());
+                long first = FleetRig.firstAnswerOf(loads, "v2");
+                assertThat(first).isPositive();
+                assertThat(FleetRig.answersSentAfter(loads, "v1", first)).isEmpty();
+            } finally {
+                loads.forEach(ContinuousLoad::close);
+            }
+        } finally {
+            v1.forEach(StubBackend::close);
+            v2.forEach(StubBackend::close);
+        }
+    }
+
+    @Test
     void theEtcdLeaderKilledMidFence_theCutoverStillEnds_andNoOldVersionIsServedAfterTheNew() throws Exception {
         List<StubBackend> v1 = List.of(StubBackend.start("v1-a"), StubBackend.start("v1-b"));
         List<StubBackend> v2 = List.of(StubBackend.start("v2-a"), StubBackend.start("v2-b"));
@@ -235,6 +278,38 @@ final class FleetFailuresIT {
             return FleetRig.deploy(admin, version, backends, "5s");
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aNewVersionThatOneNodeFindsUnhealthy_failsTheGate_andTheOldVersionServesEverywhere() throws Exception {
+        List<StubBackend> v1 = List.of(StubBackend.start("v1-a"));
+        // v2 accepts connections (ready for a node without checks) but answers 503 to everything.
+        List<StubBackend> v2 = List.of(StubBackend.start("v2-a", dev.gatehouse.testing.StubBehaviors.text(503, "not ready\n")));
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            for (String n : List.of("n1", "n2", "n3")) {
+                // Only n3 checks: from where it stands, v2 is not ready.
+                String check = n.equals("n3") ? "health_check: { path: /x, interval: 200ms, timeout: 200ms }" : "";
+                nodes.add(NodeProcess.start(dir, List.of(), "run", "--config",
+                        FleetRig.config(dir, "prepare", n, etcd.endpoints(), v1, null, check).toString()));
+            }
+            for (NodeProcess n : nodes) {
+                n.awaitPort();
+                await().atMost(WAIT).until(() -> FleetRig.healthy(n));
+            }
+            int admin = nodes.get(0).awaitAdminPort();
+            HttpResponse<String> started = FleetRig.deployWithGate(admin, "v2", v2, "3s");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> FleetRig.deployStatus(admin).path("phase").asText().equals("aborted"));
+            assertThat(FleetRig.deployStatus(admin).path("reason").asText()).contains("readiness gate timed out");
+            for (NodeProcess n : nodes) {
+                assertThat(backendOf(n)).isEqualTo("v1-a");
+            }
+        } finally {
+            nodes.forEach(NodeProcess::close);
+            v1.forEach(StubBackend::close);
+            v2.forEach(StubBackend::close);
         }
     }
 

@@ -43,6 +43,12 @@ final class FleetRig {
      */
     static Path config(Path dir, String fleet, String node, List<String> endpoints, List<StubBackend> v1, StubBackend assets)
             throws Exception {
+        return config(dir, fleet, node, endpoints, v1, assets, "");
+    }
+
+    /** Like the other, with {@code webExtra} added to pool web's section (a health check, say). */
+    static Path config(Path dir, String fleet, String node, List<String> endpoints, List<StubBackend> v1, StubBackend assets,
+                       String webExtra) throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve(fleet + "-" + node));
         StringBuilder backends = new StringBuilder();
         for (StubBackend b : v1) {
@@ -61,7 +67,7 @@ final class FleetRig {
                 pools:
                   web:
                     strategy: round-robin
-                    backends:
+                %s    backends:
                 %s
                 %saccess_log: { enabled: false }
                 fleet:
@@ -69,7 +75,7 @@ final class FleetRig {
                   node: %s
                   endpoints: [ %s ]
                   timeout: 2s
-                %s""".formatted(assetsRoute, backends.toString().stripTrailing(), assetsPool, fleet, node,
+                %s""".formatted(assetsRoute, webExtra.isEmpty() ? "" : "    " + webExtra + "\n", backends.toString().stripTrailing(), assetsPool, fleet, node,
                 String.join(", ", endpoints.stream().map(e -> "\"" + e + "\"").toList()), whenStale));
     }
 
@@ -87,6 +93,15 @@ final class FleetRig {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"version\": \"" + version + "\", \"backends\": [" + list
                         + "], \"mode\": \"strict\", \"hold_timeout\": \"" + holdTimeout + "\", \"drain_timeout\": \"5s\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Starts a fast deploy with a readiness gate timeout. */
+    static HttpResponse<String> deployWithGate(int adminPort, String version, List<StubBackend> backends, String gateTimeout)
+            throws Exception {
+        String list = String.join(", ", backends.stream().map(b -> "\"" + b.address() + "\"").toList());
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/v1/pools/web/deploy"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"version\": \"" + version + "\", \"backends\": [" + list
+                        + "], \"gate_timeout\": \"" + gateTimeout + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The deploy of pool web as a node shows it (its phase, its reason). */

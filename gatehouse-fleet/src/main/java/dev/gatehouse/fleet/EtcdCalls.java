@@ -13,6 +13,20 @@ final class EtcdCalls {
     private EtcdCalls() {
     }
 
+    /** What an operator should check for etcd's gRPC status, when it is one that says. */
+    private static String hint(String message) {
+        if (message == null) {
+            return "";
+        }
+        if (message.contains("UNAUTHENTICATED")) {
+            return " (etcd's authentication is on and refused this node: check fleet.user and its password)";
+        }
+        if (message.contains("PERMISSION_DENIED")) {
+            return " (fleet.user may not use the fleet's keys: grant its role read and write on the prefix)";
+        }
+        return "";
+    }
+
     /**
      * @param what what the call does, for the message ({@code "read /gatehouse/fleets/web/state"})
      * @throws IOException when etcd did not answer within {@code timeout} (the call is cancelled),
@@ -23,10 +37,12 @@ final class EtcdCalls {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what, e);
+            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what
+                    + " (is it running at the fleet's endpoints, and do they speak TLS if and only if the fleet's tls says so?"
+                    + " an etcd certificate the node does not trust looks the same)", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IOException("etcd refused to " + what + ": " + cause.getMessage(), cause);
+            throw new IOException("etcd refused to " + what + ": " + cause.getMessage() + hint(cause.getMessage()), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for etcd to " + what, e);

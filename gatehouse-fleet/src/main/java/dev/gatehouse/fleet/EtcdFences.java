@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * The keys of a fleet's cutovers beside its state: {@code <prefix>/acks/<pool>/<cutover>/<node>},
- * one per node that acknowledged a fence, and the heartbeats under {@code <prefix>/nodes/}, whose
+ * one per node that acknowledged a fence; {@code <prefix>/ready/<pool>/<version>/<node>}, how many
+ * of a deploy's new backends each node finds healthy; and the heartbeats under {@code <prefix>/nodes/}, whose
  * mod revisions tell a coordinator which members wrote one since its commit. Acknowledgements are
  * separate keys so that nodes acknowledging at once never race on the state's compare-and-swap.
  */
@@ -57,9 +58,34 @@ final class EtcdFences {
     }
 
     void forget(String pool) throws IOException {
-        ByteSequence under = bytes(acks(pool));
-        EtcdCalls.await(client.getKVClient().delete(under, DeleteOption.builder().isPrefix(true).build()), timeout,
-                "delete " + acks(pool) + "*");
+        for (String under : new String[] {acks(pool), readiness(pool)}) {
+            EtcdCalls.await(client.getKVClient().delete(bytes(under), DeleteOption.builder().isPrefix(true).build()), timeout,
+                    "delete " + under + "*");
+        }
+    }
+
+    void reportReady(String pool, String version, int healthy) throws IOException {
+        ByteSequence key = bytes(readiness(pool) + version + "/" + node);
+        EtcdCalls.await(client.getKVClient().put(key, bytes(Integer.toString(healthy))), timeout, "write " + key);
+    }
+
+    Map<String, Integer> ready(String pool, String version) throws IOException {
+        String under = readiness(pool) + version + "/";
+        Map<String, Integer> out = new HashMap<>();
+        for (KeyValue kv : EtcdCalls.await(client.getKVClient().get(bytes(under), GetOption.builder().isPrefix(true).build()),
+                timeout, "read " + under + "*").getKvs()) {
+            try {
+                out.put(kv.getKey().toString(UTF_8).substring(under.length()), Integer.parseInt(kv.getValue().toString(UTF_8)));
+            } catch (NumberFormatException e) {
+                // Not a count: that node is not ready as far as the gate can tell.
+                out.put(kv.getKey().toString(UTF_8).substring(under.length()), 0);
+            }
+        }
+        return out;
+    }
+
+    private String readiness(String pool) {
+        return prefix + "/ready/" + pool + "/";
     }
 
     private java.util.List<KeyValue> keys(String under) throws IOException {

@@ -73,10 +73,35 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
      */
     public static FleetMember connect(FleetConfig config, Map<String, String> env) throws IOException {
         ClientBuilder b = Client.builder().endpoints(config.endpoints().toArray(String[]::new));
+        if (config.tls() != null) {
+            tls(b, config.tls());
+        }
         if (config.user() != null) {
             b.user(ByteSequence.from(config.user(), UTF_8)).password(ByteSequence.from(password(config, env), UTF_8));
         }
         return new FleetMember(config, b.build());
+    }
+
+    /** TLS to etcd: jetcd builds the context for gRPC (HTTP/2 by ALPN); this gives it the trust and the key. */
+    private static void tls(ClientBuilder b, FleetConfig.Tls tls) throws IOException {
+        for (String[] file : new String[][] {{"ca_file", tls.caFile()}, {"cert_file", tls.certFile()}, {"key_file", tls.keyFile()}}) {
+            if (file[1] != null && !Files.isReadable(Path.of(file[1]))) {
+                throw new IOException("fleet.tls." + file[0] + ": " + file[1] + " cannot be read");
+            }
+        }
+        try {
+            b.sslContext(ssl -> {
+                if (tls.caFile() != null) {
+                    ssl.trustManager(new java.io.File(tls.caFile()));
+                }
+                if (tls.certFile() != null) {
+                    ssl.keyManager(new java.io.File(tls.certFile()), new java.io.File(tls.keyFile()));
+                }
+            });
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IOException("fleet.tls: " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + " (expected: PEM files: ca_file certificates, cert_file a chain, key_file its PKCS#8 key)", e);
+        }
     }
 
     private static String password(FleetConfig config, Map<String, String> env) throws IOException {
@@ -255,6 +280,16 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
     @Override
     public void forget(String pool) throws IOException {
         fences.forget(pool);
+    }
+
+    @Override
+    public void reportReady(String pool, String version, int healthy) throws IOException {
+        fences.reportReady(pool, version, healthy);
+    }
+
+    @Override
+    public Map<String, Integer> ready(String pool, String version) throws IOException {
+        return fences.ready(pool, version);
     }
 
     @Override

@@ -47,6 +47,25 @@ public final class EtcdCluster implements AutoCloseable {
      * @throws IllegalStateException when no etcd binary is found, with how to install it
      */
     public static EtcdCluster start(int size) {
+        return start(size, null);
+    }
+
+    /**
+     * TLS on etcd's client URLs (they become {@code https://127.0.0.1:port}).
+     *
+     * @param cert       the members' certificate chain (PEM), naming 127.0.0.1
+     * @param key        its key (PEM)
+     * @param clientsCa  the CA whose client certificates etcd asks for and trusts
+     *                   ({@code --client-cert-auth}), or null to ask clients for none
+     */
+    public record ClientTls(Path cert, Path key, Path clientsCa) {
+    }
+
+    /**
+     * Starts a cluster whose client URLs speak TLS ({@code tls} non-null) or plain HTTP/2; health
+     * is checked on a plain metrics URL either way.
+     */
+    public static EtcdCluster start(int size, ClientTls tls) {
         String bin = binary();
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         EtcdCluster cluster;
@@ -57,7 +76,7 @@ public final class EtcdCluster implements AutoCloseable {
         }
         try {
             for (int i = 0; i < size; i++) {
-                cluster.members.add(new Member("m" + i, freePort(), freePort(), cluster.dir.resolve("m" + i)));
+                cluster.members.add(new Member("m" + i, freePort(), freePort(), freePort(), cluster.dir.resolve("m" + i), tls));
             }
             String initial = String.join(",", cluster.members.stream().map(m -> m.name + "=" + m.peerUrl()).toList());
             for (Member m : cluster.members) {
@@ -128,6 +147,32 @@ public final class EtcdCluster implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Turns etcd's authentication on with a {@code root} user of this password (through the JSON
+     * gateway of the first member; a cluster without TLS): from then on every client must log in.
+     */
+    public void enableAuth(String rootPassword) {
+        gateway("/v3/auth/user/add", "{\"name\": \"root\", \"password\": \"" + rootPassword + "\"}", true);
+        gateway("/v3/auth/role/add", "{\"name\": \"root\"}", false);
+        gateway("/v3/auth/user/grant", "{\"user\": \"root\", \"role\": \"root\"}", true);
+        gateway("/v3/auth/enable", "{}", true);
+    }
+
+    private void gateway(String path, String body, boolean mustSucceed) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint(0) + path)).timeout(Duration.ofSeconds(5))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (mustSucceed && r.statusCode() != 200) {
+                throw new IllegalStateException("etcd " + path + ": " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether a member's process is running. */
     public boolean isRunning(int member) {
         return members.get(member).process != null && members.get(member).process.isAlive();
@@ -139,7 +184,7 @@ public final class EtcdCluster implements AutoCloseable {
      */
     public boolean isHealthy(int member) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint(member) + "/health"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(members.get(member).metricsUrl() + "/health"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().replace(" ", "").contains("\"health\":\"true\"");
         } catch (IOException e) {
@@ -219,20 +264,28 @@ public final class EtcdCluster implements AutoCloseable {
         final String name;
         final int clientPort;
         final int peerPort;
+        final int metricsPort;
         final Path data;
         final Path log;
+        final ClientTls tls;
         Process process;
 
-        Member(String name, int clientPort, int peerPort, Path data) {
+        Member(String name, int clientPort, int peerPort, int metricsPort, Path data, ClientTls tls) {
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
             this.data = data;
             this.log = data.resolveSibling(name + ".log");
+            this.tls = tls;
         }
 
         String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+        }
+
+        String metricsUrl() {
+            return "http://127.0.0.1:" + metricsPort;
         }
 
         String peerUrl() {
@@ -240,7 +293,7 @@ public final class EtcdCluster implements AutoCloseable {
         }
 
         void start(String bin, String initialCluster, String state) {
-            List<String> cmd = List.of(bin,
+            List<String> cmd = new java.util.ArrayList<>(List.of(bin,
                     "--name", name,
                     "--data-dir", data.toString(),
                     "--listen-client-urls", clientUrl(),
@@ -253,8 +306,15 @@ public final class EtcdCluster implements AutoCloseable {
                     // Fast elections on loopback: a lost leader is replaced within about a second.
                     "--heartbeat-interval", "50",
                     "--election-timeout", "500",
+                    "--listen-metrics-urls", metricsUrl(),
                     "--logger", "zap",
-                    "--log-outputs", "stderr");
+                    "--log-outputs", "stderr"));
+            if (tls != null) {
+                cmd.addAll(List.of("--cert-file", tls.cert().toString(), "--key-file", tls.key().toString()));
+                if (tls.clientsCa() != null) {
+                    cmd.addAll(List.of("--client-cert-auth", "--trusted-ca-file", tls.clientsCa().toString()));
+                }
+            }
             try {
                 process = new ProcessBuilder(cmd)
                         .redirectErrorStream(true)

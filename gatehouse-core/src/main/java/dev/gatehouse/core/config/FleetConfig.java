@@ -23,9 +23,36 @@ import java.util.regex.Pattern;
  *                     reports itself stale
  * @param serveWhenStale the pools that go on serving from the node's last state while it is
  *                     stale; every other pool answers 503 then
+ * @param tls          how to speak TLS to etcd ({@code https://} endpoints), or null for plain
+ *                     HTTP/2 ({@code http://} endpoints)
  */
 public record FleetConfig(String name, List<String> endpoints, String prefix, String user, String passwordFile,
-                          String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale) {
+                          String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale,
+                          Tls tls) {
+
+    /**
+     * TLS to etcd.
+     *
+     * @param caFile   PEM certificates to trust for etcd's, or null for the JDK's trusted CAs
+     * @param certFile a PEM client certificate chain (etcd's {@code --client-cert-auth}), or null
+     * @param keyFile  its PEM private key (PKCS#8), given with {@code certFile}
+     */
+    public record Tls(String caFile, String certFile, String keyFile) {
+
+        /** Validates. */
+        public Tls {
+            if ((certFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException((certFile == null ? "cert_file" : "key_file")
+                        + ": missing (expected: cert_file and key_file together, or neither)");
+            }
+        }
+    }
+
+    /** A fleet without TLS to etcd. */
+    public FleetConfig(String name, List<String> endpoints, String prefix, String user, String passwordFile,
+                       String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale) {
+        this(name, endpoints, prefix, user, passwordFile, passwordEnv, timeout, node, staleAfter, serveWhenStale, null);
+    }
 
     /** Default for {@code prefix}. */
     public static final String DEFAULT_PREFIX = "/gatehouse";
@@ -46,8 +73,9 @@ public record FleetConfig(String name, List<String> endpoints, String prefix, St
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("endpoints: [] (expected: at least one etcd client URL, such as http://10.0.0.5:2379)");
         }
+        String scheme = tls == null ? "http" : "https";
         for (String e : endpoints) {
-            checkEndpoint(e);
+            checkEndpoint(e, scheme);
         }
         Objects.requireNonNull(prefix, "prefix");
         if (!prefix.startsWith("/") || prefix.endsWith("/") && prefix.length() > 1) {
@@ -103,20 +131,22 @@ public record FleetConfig(String name, List<String> endpoints, String prefix, St
         return n.isEmpty() ? "node" : n;
     }
 
-    private static void checkEndpoint(String e) {
+    private static void checkEndpoint(String e, String scheme) {
         URI u;
         try {
             u = new URI(e);
         } catch (java.net.URISyntaxException x) {
-            throw new IllegalArgumentException("endpoints: \"" + e + "\" (expected: a URL such as http://10.0.0.5:2379)");
+            throw new IllegalArgumentException("endpoints: \"" + e + "\" (expected: a URL such as " + scheme + "://10.0.0.5:2379)");
         }
-        if ("https".equals(u.getScheme())) {
-            throw new IllegalArgumentException("endpoints: \"" + e + "\" (TLS to etcd is not supported yet: expected http://host:port "
-                    + "on a private network)");
+        if (("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && !scheme.equals(u.getScheme())) {
+            throw new IllegalArgumentException("endpoints: \"" + e + "\" (expected: " + scheme + "://host:port"
+                    + (scheme.equals("http") ? "; for TLS to etcd, give a tls section and https:// endpoints"
+                            : ", as the tls section asks for TLS; every endpoint speaks it") + ")");
         }
-        if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1 || u.getRawPath() != null && !u.getRawPath().isEmpty()
+        if (!scheme.equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1 || u.getRawPath() != null && !u.getRawPath().isEmpty()
                 || u.getQuery() != null || u.getUserInfo() != null) {
-            throw new IllegalArgumentException("endpoints: \"" + e + "\" (expected: http://host:port, such as http://10.0.0.5:2379)");
+            throw new IllegalArgumentException("endpoints: \"" + e + "\" (expected: " + scheme + "://host:port, such as " + scheme
+                    + "://10.0.0.5:2379)");
         }
     }
 

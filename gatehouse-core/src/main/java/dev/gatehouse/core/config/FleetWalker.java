@@ -8,7 +8,8 @@ import java.util.List;
 final class FleetWalker {
 
     static final List<String> FLEET_KEYS = List.of("name", "endpoints", "prefix", "user", "password_file", "password_env", "timeout",
-            "node", "stale_after", "serve_when_stale");
+            "node", "stale_after", "serve_when_stale", "tls");
+    static final List<String> TLS_KEYS = List.of("ca_file", "cert_file", "key_file");
 
     private final Values in;
 
@@ -36,6 +37,7 @@ final class FleetWalker {
         String nodeName = null;
         Duration staleAfter = FleetConfig.DEFAULT_STALE_AFTER;
         List<String> serveWhenStale = List.of();
+        FleetConfig.Tls tls = null;
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
@@ -49,6 +51,7 @@ final class FleetWalker {
                 case "node" -> nodeName = in.string(f.value(), f.path());
                 case "stale_after" -> staleAfter = in.duration(f.value(), f.path());
                 case "serve_when_stale" -> serveWhenStale = in.strings(f.value(), f.path(), "pool names");
+                case "tls" -> tls = tls(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -71,6 +74,34 @@ final class FleetWalker {
         String nd = nodeName != null ? nodeName : FleetConfig.localNode();
         Duration sa = staleAfter;
         List<String> sws = serveWhenStale;
-        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws));
+        FleetConfig.Tls tl = tls;
+        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws, tl));
+    }
+
+    /** The {@code tls} map; an empty map is TLS with the JDK's trusted CAs. */
+    private FleetConfig.Tls tls(JsonNode node, String path) {
+        if (!node.isObject()) {
+            in.error(path, Values.describe(node) + " (expected: a map with ca_file, and cert_file and key_file for a client certificate)");
+            return null;
+        }
+        Values.Fields fields = in.fields(node, path, TLS_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        String ca = null;
+        String cert = null;
+        String key = null;
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "ca_file" -> ca = in.string(f.value(), f.path());
+                case "cert_file" -> cert = in.string(f.value(), f.path());
+                case "key_file" -> key = in.string(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        String c = ca;
+        String ce = cert;
+        String k = key;
+        return in.build(path, TLS_KEYS, () -> new FleetConfig.Tls(c, ce, k));
     }
 }

@@ -26,7 +26,11 @@ import java.util.TreeSet;
  * would then run at once. So it releases when every node acknowledged (the fence fully held: no
  * overlap), or after the bound when the nodes that did not are silent (no heartbeat written since
  * the commit: cut off, or dead); a node that is alive and still draining is waited for, up to the
- * hold timeout, and then the cutover aborts, as a strict cutover on one node does.
+ * hold timeout, and then the cutover aborts, as a strict cutover on one node does. A node is silent
+ * when its heartbeat was not written since the commit, or has not moved for {@code stale_after}
+ * as this coordinator watched it (a node that died just after the commit).
+ *
+ * <p>Not thread-safe: one coordinator thread calls {@link #decide}.
  */
 public final class FenceCoordinator {
 
@@ -39,6 +43,9 @@ public final class FenceCoordinator {
     private final long commitRevision;
     private final long boundNanos;
     private final long holdNanos;
+    private final long staleAfterNanos;
+    /** Per node, its heartbeat revision as last read, and when it was first read at that revision. */
+    private final java.util.Map<String, long[]> beats = new java.util.HashMap<>();
 
     /**
      * @param record         the cutover as committed (phase fencing)
@@ -55,6 +62,7 @@ public final class FenceCoordinator {
         this.committedNanos = committedNanos;
         this.commitRevision = commitRevision;
         this.boundNanos = staleBound(staleAfter).toNanos();
+        this.staleAfterNanos = staleAfter.toNanos();
         this.holdNanos = Duration.ofMillis(record.holdTimeoutMillis()).toNanos();
     }
 
@@ -91,19 +99,30 @@ public final class FenceCoordinator {
         List<String> draining = new ArrayList<>();
         for (String node : pending) {
             Long beat = seen.heartbeats().get(node);
-            (beat == null || beat < commitRevision ? silent : draining).add(node);
+            (beat == null || beat < commitRevision || stillSince(node, beat, nowNanos) >= staleAfterNanos ? silent : draining)
+                    .add(node);
         }
         long elapsed = nowNanos - committedNanos;
         if (draining.isEmpty() && elapsed >= boundNanos) {
             return new Decision.Release(List.copyOf(silent), "released without " + String.join(", ", silent)
-                    + ": silent since the commit, so stale (no strict pool served) by " + Duration.ofNanos(boundNanos).toMillis()
-                    + " ms after it");
+                    + ": silent (no heartbeat since the commit, or none for stale_after), so stale (no strict pool served) by "
+                    + Duration.ofNanos(boundNanos).toMillis() + " ms after the commit");
         }
         if (elapsed >= holdNanos) {
             return new Decision.Abort("the fence was held " + record.holdTimeoutMillis() + " ms (hold_timeout) without "
                     + "an acknowledgement from " + describe(draining, silent) + "; held requests went to " + record.from());
         }
         return new Decision.Wait(List.copyOf(draining), List.copyOf(silent));
+    }
+
+    /** How long the node's heartbeat has stayed at {@code revision}, as this coordinator saw it. */
+    private long stillSince(String node, long revision, long nowNanos) {
+        long[] last = beats.get(node);
+        if (last == null || last[0] != revision) {
+            beats.put(node, new long[] {revision, nowNanos});
+            return 0;
+        }
+        return nowNanos - last[1];
     }
 
     private static String describe(List<String> draining, List<String> silent) {

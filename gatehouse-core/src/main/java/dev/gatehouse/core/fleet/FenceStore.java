@@ -31,6 +31,15 @@ public interface FenceStore {
     /** Reads the acknowledgements of a cutover and every member's last heartbeat revision, linearizably. */
     FenceAcks read(String pool, String cutoverId) throws IOException;
 
-    /** Deletes every acknowledgement kept for {@code pool}'s cutovers (before a commit, after an end). */
+    /**
+     * Deletes every acknowledgement kept for {@code pool}'s cutovers and every readiness report of
+     * its deploys (before a commit, after an end).
+     */
     void forget(String pool) throws IOException;
+
+    /** Writes how many of the backends of {@code version}, deployed to {@code pool}, this node finds healthy. */
+    void reportReady(String pool, String version, int healthy) throws IOException;
+
+    /** Every node's last readiness report for {@code version} of {@code pool}, by node. */
+    java.util.Map<String, Integer> ready(String pool, String version) throws IOException;
 }

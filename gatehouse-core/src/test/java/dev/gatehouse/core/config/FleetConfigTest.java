@@ -49,6 +49,16 @@ final class FleetConfigTest {
     }
 
     @Test
+    void tlsToEtcd_withHttpsEndpoints() throws ConfigException {
+        FleetConfig f = parse("fleet: { name: web, endpoints: [ \"https://etcd:2379\" ], tls: { ca_file: ca.pem, cert_file: "
+                + "c.pem, key_file: c.key } }").fleet();
+        assertThat(f.tls()).isEqualTo(new FleetConfig.Tls("ca.pem", "c.pem", "c.key"));
+        assertThat(parse("fleet: { name: web, endpoints: [ \"https://etcd:2379\" ], tls: {} }").fleet().tls())
+                .isEqualTo(new FleetConfig.Tls(null, null, null));
+        assertThat(parse("fleet: { name: web, endpoints: [ \"http://etcd:2379\" ] }").fleet().tls()).isNull();
+    }
+
+    @Test
     void theDefaultNodeName_isTheHostsName_madeValid() {
         assertThat(FleetConfig.defaultNode("Edge-1.Example.COM")).isEqualTo("edge-1-example-com");
         assertThat(FleetConfig.defaultNode("..")).isEqualTo("node");
@@ -73,7 +83,13 @@ final class FleetConfigTest {
         assertThat(error("fleet: { name: Web!, endpoints: [ \"http://a:2379\" ] }").message()).contains("1-63 of a-z");
         assertThat(error("fleet: { name: web, endpoints: [ \"a:2379\" ] }").message()).contains("http://host:port");
         assertThat(error("fleet: { name: web, endpoints: [ \"http://a\" ] }").message()).contains("http://host:port");
-        assertThat(error("fleet: { name: web, endpoints: [ \"https://a:2379\" ] }").message()).contains("TLS to etcd");
+        assertThat(error("fleet: { name: web, endpoints: [ \"https://a:2379\" ] }").message()).contains("give a tls section");
+        assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], tls: {} }").message())
+                .contains("https://host:port", "every endpoint speaks it");
+        ConfigError halfKey = error("fleet: { name: web, endpoints: [ \"https://a:2379\" ], tls: { cert_file: c.pem } }");
+        assertThat(halfKey.path() + ": " + halfKey.message()).contains("key_file", "missing", "together");
+        assertThat(error("fleet: { name: web, endpoints: [ \"https://a:2379\" ], tls: { ca: x } }").path()).isEqualTo("fleet.tls.ca");
+        assertThat(error("fleet: { name: web, endpoints: [ \"https://a:2379\" ], tls: true }").message()).contains("ca_file");
         assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], prefix: lb }").path()).isEqualTo("fleet.prefix");
         assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], user: gh }").path())
                 .isEqualTo("fleet.password_file");

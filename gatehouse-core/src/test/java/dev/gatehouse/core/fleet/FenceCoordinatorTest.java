@@ -68,15 +68,18 @@ final class FenceCoordinatorTest {
     @Test
     void aNodeAliveButStillDraining_isWaitedForPastTheBound_andAbortsTheCutoverAtTheHoldTimeout() {
         FenceCoordinator c = committed(5_000, "a", "b");
-        FenceAcks seen = new FenceAcks(Set.of("a"), alive("a", "b"));
+        Map<String, Long> beats = alive("a", "b");
 
         clock.advanceMillis(1_700);
-        assertThat(c.decide(clock.nanoTime(), seen)).as("past the bound, but b heartbeats: it is draining")
+        beats.put("b", COMMIT_REVISION + 20);
+        assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats))).as("past the bound, but b heartbeats: it is draining")
                 .isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of()));
         clock.advanceMillis(3_299);
-        assertThat(c.decide(clock.nanoTime(), seen)).isInstanceOf(FenceCoordinator.Decision.Wait.class);
+        beats.put("b", COMMIT_REVISION + 30);
+        assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats))).isInstanceOf(FenceCoordinator.Decision.Wait.class);
         clock.advanceMillis(1);
-        assertThat(c.decide(clock.nanoTime(), seen)).isInstanceOfSatisfying(FenceCoordinator.Decision.Abort.class,
+        beats.put("b", COMMIT_REVISION + 31);
+        assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats))).isInstanceOfSatisfying(FenceCoordinator.Decision.Abort.class,
                 a -> assertThat(a.reason()).contains("5000 ms", "b (still draining)", "went to v1"));
     }
 
@@ -115,6 +118,35 @@ final class FenceCoordinatorTest {
     }
 
     @Test
+    void aNodeWhoseHeartbeatStopsJustAfterTheCommit_isSilentOnceItHasNotMovedForStaleAfter() {
+        FenceCoordinator c = committed(10_000, "a", "b");
+        // b wrote one heartbeat after the commit, then died.
+        Map<String, Long> beats = alive("a", "b");
+        FenceAcks seen = new FenceAcks(Set.of("a"), beats);
+        assertThat(c.decide(clock.nanoTime(), seen)).isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of()));
+        clock.advanceMillis(1_499);
+        assertThat(c.decide(clock.nanoTime(), seen)).isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of()));
+        clock.advanceMillis(1);
+        assertThat(c.decide(clock.nanoTime(), seen)).as("still at 1500 ms, before the bound")
+                .isEqualTo(new FenceCoordinator.Decision.Wait(List.of(), List.of("b")));
+        clock.advanceMillis(100);
+        assertThat(c.decide(clock.nanoTime(), seen)).isInstanceOfSatisfying(FenceCoordinator.Decision.Release.class,
+                r -> assertThat(r.without()).containsExactly("b"));
+    }
+
+    @Test
+    void aNodeThatKeepsHeartbeating_staysDraining() {
+        FenceCoordinator c = committed(10_000, "a", "b");
+        Map<String, Long> beats = alive("a", "b");
+        for (int i = 0; i < 10; i++) {
+            beats.put("b", COMMIT_REVISION + 10 + i);
+            assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats)))
+                    .isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of()));
+            clock.advanceMillis(500);
+        }
+    }
+
+    @Test
     void aNodeWhoseHeartbeatIsGone_countsAsSilent() {
         FenceCoordinator c = committed(10_000, "a", "b");
         clock.advanceMillis(1_600);
@@ -145,11 +177,12 @@ final class FenceCoordinatorTest {
     void aDrainingNodeAndASilentOne_wait_thenAbortNamingBoth() {
         FenceCoordinator c = committed(3_000, "a", "b", "c");
         Map<String, Long> beats = alive("a", "b");
-        FenceAcks seen = new FenceAcks(Set.of("a"), beats);
         clock.advanceMillis(2_000);
-        assertThat(c.decide(clock.nanoTime(), seen)).isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of("c")));
+        assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats)))
+                .isEqualTo(new FenceCoordinator.Decision.Wait(List.of("b"), List.of("c")));
         clock.advanceMillis(1_000);
-        assertThat(c.decide(clock.nanoTime(), seen)).isInstanceOfSatisfying(FenceCoordinator.Decision.Abort.class,
+        beats.put("b", COMMIT_REVISION + 9);
+        assertThat(c.decide(clock.nanoTime(), new FenceAcks(Set.of("a"), beats))).isInstanceOfSatisfying(FenceCoordinator.Decision.Abort.class,
                 a -> assertThat(a.reason()).contains("b (still draining) and c (silent)"));
     }
 

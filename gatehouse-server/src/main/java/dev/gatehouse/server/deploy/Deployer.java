@@ -8,7 +8,6 @@ import dev.gatehouse.core.fleet.FenceCoordinator;
 import dev.gatehouse.core.deploy.DeployPhase;
 import dev.gatehouse.core.deploy.DeployPlan;
 import dev.gatehouse.core.deploy.Deployment;
-import dev.gatehouse.core.health.BackendState;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.core.state.DeployRecord;
 import dev.gatehouse.core.state.PoolSnapshot;
@@ -19,11 +18,10 @@ import dev.gatehouse.core.tunnel.OldVersions;
 import dev.gatehouse.core.tunnel.TunnelCounts;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.fleet.FleetCutovers;
+import dev.gatehouse.server.probe.Readiness;
 import dev.gatehouse.server.supervisor.AppInstance;
 import dev.gatehouse.server.supervisor.Supervisor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -178,9 +176,11 @@ public final class Deployer {
         DeployPhase last = null;
         boolean switched = false;
         int warmed = 0;
-        FleetCutovers fleetCutovers = plan.mode() == DeployMode.STRICT ? fleet : null;
+        FleetCutovers fleetCutovers = plan.mode() == DeployMode.STRICT ? inFleet : null;
         FenceCoordinator fenced = null;
         FenceCoordinator.Decision decision = null;
+        // The fleet's readiness count as last read, and when (this deploy's thread only).
+        long[] fleetGate = {0, Long.MIN_VALUE / 2};
         while (true) {
             PoolSnapshot p = current(pool);
             int oldTunnels = OldVersions.openTunnels(p, plan.toVersion(), openTunnels);
@@ -195,7 +195,7 @@ public final class Deployer {
                 oldInFlight = decision instanceof FenceCoordinator.Decision.Release ? 0
                         : decision instanceof FenceCoordinator.Decision.Wait w ? Math.max(1, w.pending()) : 1;
             }
-            Deployment.Step step = deployment.advance(clock.nanoTime(), healthy(p, backends), warmed, oldInFlight, oldTunnels);
+            Deployment.Step step = deployment.advance(clock.nanoTime(), gate(inFleet, plan, p, backends, fleetGate), warmed, oldInFlight, oldTunnels);
             for (DeployAction action : step.actions()) {
                 switched |= action instanceof DeployAction.PublishLive;
                 if (action instanceof DeployAction.SendWarmup w) {
@@ -223,6 +223,9 @@ public final class Deployer {
                 if (!switched) {
                     unregister(who, pool, backends);
                 }
+                if (inFleet != null) {
+                    inFleet.forgetQuietly(pool);
+                }
                 DeployRecord ended = last instanceof DeployPhase.Aborted a
                         ? record.with(DeployRecord.Status.ABORTED, a.reason())
                         : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live"
@@ -238,6 +241,30 @@ public final class Deployer {
                 return stopped(who, plan, last, switched, fenced, progress);
             }
         }
+    }
+
+    /**
+     * The new backends ready to serve, as the readiness gate counts them: as this node sees them,
+     * and in a fleet, the fewest any member sees (its prepare step); read from the fleet at most
+     * every 50 ms.
+     */
+    private int gate(FleetCutovers inFleet, DeployPlan plan, PoolSnapshot p, List<HostPort> backends, long[] cache) {
+        int local = Readiness.healthy(p, backends);
+        if (inFleet == null || local < plan.quorum()) {
+            return local;
+        }
+        long now = clock.nanoTime();
+        if (now - cache[1] >= 50_000_000L) {
+            cache[1] = now;
+            try {
+                cache[0] = inFleet.healthyEverywhere(plan.pool(), plan.toVersion(), local);
+            } catch (IOException e) {
+                LOG.debug("deploy of {} to pool {}: the fleet's readiness not read: {}", plan.toVersion(), plan.pool(),
+                        e.getMessage());
+                cache[0] = 0;
+            }
+        }
+        return (int) Math.min(local, cache[0]);
     }
 
     /** The coordinator's decision now; a store out of reach is a wait (the hold timeout bounds it). */
@@ -364,39 +391,6 @@ public final class Deployer {
             }
         }
         return null;
-    }
-
-    /**
-     * The new backends ready to serve: with active checks, those the checks find healthy; without,
-     * those that accept a connection.
-     */
-    private static int healthy(PoolSnapshot p, List<HostPort> backends) {
-        int n = 0;
-        boolean checked = p.config().health().check() != null;
-        for (HostPort address : backends) {
-            Member m = member(p, address);
-            if (m == null) {
-                continue;
-            }
-            if (checked) {
-                var status = p.health().status(m);
-                if (status != null && (status.state() == BackendState.HEALTHY || status.state() == BackendState.SLOW_STARTING)) {
-                    n++;
-                }
-            } else if (accepts(address)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static boolean accepts(HostPort address) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address.host(), address.port()), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

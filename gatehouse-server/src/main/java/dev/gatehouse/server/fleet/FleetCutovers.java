@@ -3,6 +3,7 @@ package dev.gatehouse.server.fleet;
 import dev.gatehouse.core.fleet.Fence;
 import dev.gatehouse.core.fleet.FenceCoordinator;
 import dev.gatehouse.core.fleet.FenceStore;
+import dev.gatehouse.core.fleet.FleetReadiness;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.core.state.CutoverRecord;
 import dev.gatehouse.core.state.DeployRecord;
@@ -63,6 +64,15 @@ public final class FleetCutovers implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Reports this node's readiness for other nodes' deploys: its checks may block on connects. */
+    private final ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gatehouse-fleet-ready");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The readiness last written per pool ("version/count"), and when; the readiness thread's only. */
+    private final Map<String, String> reported = new java.util.HashMap<>();
+    private final Map<String, Long> reportedAt = new java.util.HashMap<>();
 
     /**
      * Starts following the cutovers of the state in force and of every state published from now on.
@@ -83,6 +93,45 @@ public final class FleetCutovers implements AutoCloseable {
             published(snapshots.current());
         }
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        readiness.scheduleWithFixedDelay(this::reportReadiness, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The prepare step, this node's side: while another node's deploy runs in a pool, report how
+     * many of its new backends this node finds ready, when the count changes and every second.
+     */
+    private void reportReadiness() {
+        Snapshot s = snapshots.current();
+        for (Map.Entry<String, DeployRecord> e : s.runtime().deploys().entrySet()) {
+            String pool = e.getKey();
+            DeployRecord d = e.getValue();
+            PoolSnapshot p = s.pool(pool);
+            if (p == null || d.status() != DeployRecord.Status.RUNNING || d.node().equals(store.node())) {
+                continue;
+            }
+            String value = d.to() + "/" + dev.gatehouse.server.probe.Readiness.healthy(p, d.backends());
+            long now = clock.nanoTime();
+            Long at = reportedAt.get(pool);
+            if (value.equals(reported.get(pool)) && at != null && now - at < 1_000_000_000L) {
+                continue;
+            }
+            try {
+                store.reportReady(pool, d.to(), Integer.parseInt(value.substring(value.lastIndexOf('/') + 1)));
+                reported.put(pool, value);
+                reportedAt.put(pool, now);
+            } catch (IOException | RuntimeException ex) {
+                LOG.debug("deploy of {} to pool {}: readiness not reported: {}", d.to(), pool, ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The prepare step, the coordinator's side: how many of the new backends of {@code version} are
+     * ready on every member, this node's own count being {@code local} ({@link FleetReadiness}).
+     */
+    public int healthyEverywhere(String pool, String version, int local) throws IOException {
+        return FleetReadiness.healthyEverywhere(store.node(), local, store.read(pool, "").heartbeats().keySet(),
+                store.ready(pool, version));
     }
 
     /** This node's name in the fleet. */
@@ -284,6 +333,15 @@ public final class FleetCutovers implements AutoCloseable {
         store.forget(pool);
     }
 
+    /** Deletes the pool's acknowledgements and readiness reports; a failure is logged (the next commit deletes them). */
+    public void forgetQuietly(String pool) {
+        try {
+            store.forget(pool);
+        } catch (IOException e) {
+            LOG.debug("pool {}: the fleet's acknowledgements and readiness reports not deleted: {}", pool, e.getMessage());
+        }
+    }
+
     private void end(String who, String pool, CutoverRecord end) throws IOException {
         control.changeRetrying(who, "end fleet cutover " + end.id() + " of pool " + pool + ": " + end.phase().apiName(), s -> {
             CutoverRecord now = s.cutover(pool);
@@ -313,5 +371,6 @@ public final class FleetCutovers implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        readiness.shutdownNow();
     }
 }
