@@ -79,14 +79,17 @@ final class RunCommand implements Callable<Integer> {
             Node.takeoverFailed(e.getMessage());
             return Main.EXIT_CONFIG;
         }
-        boolean ok = Node.run(c, fleet.store(), config.file, err, null,
+        // At a stop the node stops following first (no state swaps while it drains), then drains,
+        // its deploys ending their fleet cutovers through the still open client, and only then
+        // leaves the fleet: its heartbeat stays visible while it may serve.
+        boolean ok = Node.run(c, fleet.store(), config.file, err, fleet,
                 server -> {
                     fleet.follow((state, revision, newer, adopted) ->
                             server.control().adopt("fleet revision " + revision, state, newer, adopted),
                             // From the snapshot in force: the control plane's lock may be held through a strict hold.
                             () -> server.snapshots().current().runtime());
                     server.joinFleet(fleet, fleet);
-                }, fleet);
+                }, fleet::stopFollowing);
         if (!ok) {
             fleet.close();
             return Node.failureExitCode();

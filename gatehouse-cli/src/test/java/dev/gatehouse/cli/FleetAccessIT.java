@@ -82,7 +82,7 @@ final class FleetAccessIT {
     }
 
     @Test
-    void tlsWithClientCertificates_works_andAnEtcdCertificateFromAnotherCa_stopsTheNodeAtStart() throws Exception {
+    void tlsWithClientCertificates_works_andAnotherCaOrNoClientCertificate_stopsTheNodeAtStart() throws Exception {
         X509Bundle ca = ca("CN=Etcd Test CA");
         X509Bundle server = leaf(ca, "etcd", true);
         X509Bundle client = leaf(ca, "gatehouse", false);
@@ -111,6 +111,11 @@ final class FleetAccessIT {
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config",
                     config("n2", etcd.endpoints(), backend, wrongCa).toString())) {
                 assertStopsWith(node, "etcd did not answer", "certificate the node does not trust");
+            }
+            try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config",
+                    config("n4", etcd.endpoints(), backend, "tls: { ca_file: \"" + caFile + "\" }").toString())) {
+                // etcd asks for a client certificate and this node has none.
+                assertStopsWith(node, "etcd did not answer");
             }
             try (NodeProcess node = NodeProcess.start(dir, List.of(), "run", "--config",
                     config("n3", etcd.endpoints(), backend, "tls: { ca_file: \"" + dir.resolve("missing.pem") + "\" }").toString())) {

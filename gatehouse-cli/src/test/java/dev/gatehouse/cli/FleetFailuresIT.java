@@ -209,7 +209,9 @@ final class FleetFailuresIT {
                 List<ContinuousLoad> all = new ArrayList<>(fleet.loads());
                 all.addAll(slow);
                 for (ContinuousLoad l : all) {
-                    l.awaitCompleted(l.completed() + 10, WAIT);
+                    // Not awaitCompleted, which stops at a failure: a node may be stale during the election.
+                    long target = l.completed() + 10;
+                    await().atMost(WAIT).until(() -> l.completed() >= target);
                 }
                 all.forEach(ContinuousLoad::stop);
                 long first = FleetRig.firstAnswerOf(all, "v2");
@@ -299,8 +301,20 @@ final class FleetFailuresIT {
                 await().atMost(WAIT).until(() -> FleetRig.healthy(n));
             }
             int admin = nodes.get(0).awaitAdminPort();
-            HttpResponse<String> started = FleetRig.deployWithGate(admin, "v2", v2, "3s");
-            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            HttpResponse<String> started;
+            try (Client client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
+                started = FleetRig.deployWithGate(admin, "v2", v2, "5s");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                // Each other node reports what it sees: n2 finds v2 ready, n3 does not.
+                ByteSequence ready = ByteSequence.from("/gatehouse/fleets/prepare/ready/web/v2/", UTF_8);
+                await().atMost(WAIT).untilAsserted(() -> {
+                    java.util.Map<String, String> seen = new java.util.TreeMap<>();
+                    client.getKVClient().get(ready, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
+                            .get(10, TimeUnit.SECONDS).getKvs()
+                            .forEach(kv -> seen.put(kv.getKey().toString(UTF_8).substring(ready.size()), kv.getValue().toString(UTF_8)));
+                    assertThat(seen).containsEntry("n2", "1").containsEntry("n3", "0");
+                });
+            }
             await().atMost(WAIT).until(() -> FleetRig.deployStatus(admin).path("phase").asText().equals("aborted"));
             assertThat(FleetRig.deployStatus(admin).path("reason").asText()).contains("readiness gate timed out");
             for (NodeProcess n : nodes) {

@@ -132,6 +132,8 @@ final class FleetProcessIT {
 
                 try (NodeProcess nodeB = NodeProcess.start(dir, List.of(), "run", "--config", configB.toString())) {
                     int port = nodeB.awaitPort();
+                    // It answers 503 for the few milliseconds between listening and joining the fleet.
+                    await().atMost(WAIT).until(() -> RawHttpResponse.get(port, "/x").status() == 200);
                     assertThat(allGoTo(port, "a", 10)).as("B started from the fleet's state").isTrue();
                 }
             }

@@ -123,6 +123,53 @@ final class FleetRig {
                 .filter(s -> s.backend() != null && s.backend().startsWith(version) && s.sentNanos() > after).toList();
     }
 
+    /**
+     * When each node first showed pool web at an epoch of at least {@code epoch} in its
+     * {@code GET /api/v1/node}, polled every few milliseconds by one thread per node until closed.
+     */
+    static final class EpochWatch implements AutoCloseable {
+        final Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
+        private final List<Thread> pollers = new java.util.ArrayList<>();
+        private volatile boolean running = true;
+
+        EpochWatch(List<Integer> adminPorts, long epoch) {
+            for (int i = 0; i < adminPorts.size(); i++) {
+                int index = i;
+                HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(i) + "/api/v1/node")).build();
+                Thread t = Thread.ofPlatform().daemon().name("epoch-watch-" + i).start(() -> {
+                    while (running && !firstAt.containsKey(index)) {
+                        try {
+                            String body = HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body();
+                            if (JSON.readTree(body).path("pools").path("web").path("epoch").asLong() >= epoch) {
+                                firstAt.put(index, System.nanoTime());
+                            }
+                            // A poll, not a wait on an event: the node has no push for its epoch.
+                            java.util.concurrent.locks.LockSupport.parkNanos(3_000_000L);
+                        } catch (java.io.IOException e) {
+                            // the node is busy or gone: poll again
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                pollers.add(t);
+            }
+        }
+
+        /** When node {@code index} showed the epoch; fails if it never did. */
+        long at(int index) {
+            Long t = firstAt.get(index);
+            assertThat(t).as("node " + index + " showed the new epoch").isNotNull();
+            return t;
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            pollers.forEach(Thread::interrupt);
+        }
+    }
+
     /** The times at which the fleet's state key first showed pool web's cutover in each phase, and its last value. */
     static final class CutoverClock implements AutoCloseable {
         final Map<String, Long> firstSeen = new ConcurrentHashMap<>();

@@ -13,6 +13,15 @@ final class EtcdCalls {
     private EtcdCalls() {
     }
 
+    /** A call etcd did not answer in time (it may still apply, for a write). */
+    static final class TimedOut extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** What an operator should check for etcd's gRPC status, when it is one that says. */
     private static String hint(String message) {
         if (message == null) {
@@ -37,7 +46,7 @@ final class EtcdCalls {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new IOException("etcd did not answer within " + timeout.toMillis() + " ms to " + what
+            throw new TimedOut("etcd did not answer within " + timeout.toMillis() + " ms to " + what
                     + " (is it running at the fleet's endpoints, and do they speak TLS if and only if the fleet's tls says so?"
                     + " an etcd certificate the node does not trust looks the same)", e);
         } catch (ExecutionException e) {

@@ -24,6 +24,8 @@ import java.util.Set;
  */
 final class EtcdFences {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Client client;
     private final String prefix;
     private final String node;
@@ -50,11 +52,23 @@ final class EtcdFences {
             }
         }
         Map<String, Long> beats = new HashMap<>();
+        long longest = 0;
         String nodes = prefix + "/nodes/";
-        for (KeyValue kv : keys(nodes)) {
+        for (KeyValue kv : EtcdCalls.await(client.getKVClient().get(bytes(nodes), GetOption.builder().isPrefix(true).build()),
+                timeout, "read " + nodes + "*").getKvs()) {
             beats.put(kv.getKey().toString(UTF_8).substring(nodes.length()), kv.getModRevision());
+            longest = Math.max(longest, staleAfterMillis(kv));
         }
-        return new FenceAcks(acked, beats);
+        return new FenceAcks(acked, beats, Duration.ofMillis(longest));
+    }
+
+    /** The {@code stale_after} a heartbeat says, 0 when it does not read. */
+    private static long staleAfterMillis(KeyValue kv) {
+        try {
+            return Math.max(0, JSON.readTree(kv.getValue().getBytes()).path("staleAfterMillis").asLong(0));
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     void forget(String pool) throws IOException {

@@ -60,9 +60,27 @@ public final class EtcdStateStore implements StateStore {
 
     @Override
     public RuntimeState load() throws IOException {
-        Read r = read();
+        Read r = readAtStart();
         revision = r.modRevision();
         return r.state();
+    }
+
+    /**
+     * The first read of a node: a new client's first call also connects and warms up (more than
+     * a second on a busy machine), so a read that times out is tried again, for up to five
+     * timeouts in all; a refusal, or a value that does not read, fails at once.
+     */
+    private Read readAtStart() throws IOException {
+        long deadline = System.nanoTime() + timeout.multipliedBy(5).toNanos();
+        while (true) {
+            try {
+                return read();
+            } catch (EtcdCalls.TimedOut e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -292,6 +292,24 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
         return fences.ready(pool, version);
     }
 
+    /**
+     * Stops putting the fleet's states in force (the watch, and the heartbeat's catch-up), for a
+     * node about to drain; it keeps heartbeating, and is stale once a newer state is committed.
+     * {@link #close()} ends the rest.
+     */
+    public void stopFollowing() {
+        closed = true;
+        AutoCloseable w = watch;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                LOG.debug("fleet {}: closing the watch: {}", config.name(), e.toString());
+            }
+        }
+        applier.shutdown();
+    }
+
     @Override
     public void close() {
         closed = true;

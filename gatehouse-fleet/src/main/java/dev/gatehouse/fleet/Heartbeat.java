@@ -128,7 +128,7 @@ final class Heartbeat {
             pools.put(e.getKey(), new NodeReport.PoolEpoch(e.getValue().live(), e.getValue().epoch()));
         }
         NodeReport r = new NodeReport(config.node(), startedMillis, System.currentTimeMillis(), store.revision(),
-                freshness.stale(), pools);
+                freshness.stale(), pools, config.staleAfter().toMillis());
         long l = lease();
         call(client.getKVClient().put(nodeKey, ByteSequence.from(JSON.writeValueAsBytes(r)),
                 PutOption.builder().withLeaseId(l).build()), "write " + nodeKey);

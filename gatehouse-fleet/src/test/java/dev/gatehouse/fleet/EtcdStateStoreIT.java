@@ -210,12 +210,13 @@ final class EtcdStateStoreIT {
     }
 
     @Test
-    void aFleetThatPointsAtNothing_failsWithinItsTimeout_withAClearError() {
+    void aFleetThatPointsAtNothing_failsWithinFiveTimeouts_withAClearError() {
         try (Client nowhere = Client.builder().endpoints("http://127.0.0.1:1").build()) {
             EtcdStateStore store = new EtcdStateStore(nowhere, fleet(), Duration.ofSeconds(1));
             long start = System.nanoTime();
             assertThatThrownBy(store::load).isInstanceOf(IOException.class).hasMessageContaining("etcd");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // A node's first read tries for five timeouts (a new client's first call also connects).
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
             // A write that gets no answer may still have been applied: it says so.
             assertThatThrownBy(() -> store.save(state(1, 1))).isInstanceOf(StateOutcomeUnknown.class)
                     .hasMessageContaining("may or may not be applied");

@@ -10,12 +10,19 @@ import java.util.Set;
  *
  * @param acked      the nodes that acknowledged
  * @param heartbeats per member, the store revision of its last heartbeat
+ * @param longestStaleAfter the longest {@code stale_after} the members' heartbeats say (zero when none says)
  */
-public record FenceAcks(Set<String> acked, Map<String, Long> heartbeats) {
+public record FenceAcks(Set<String> acked, Map<String, Long> heartbeats, java.time.Duration longestStaleAfter) {
+
+    /** What the heartbeats say without their {@code stale_after}. */
+    public FenceAcks(Set<String> acked, Map<String, Long> heartbeats) {
+        this(acked, heartbeats, java.time.Duration.ZERO);
+    }
 
     /** Copies. */
     public FenceAcks {
         acked = Set.copyOf(acked);
         heartbeats = Map.copyOf(heartbeats);
+        java.util.Objects.requireNonNull(longestStaleAfter, "longestStaleAfter");
     }
 }

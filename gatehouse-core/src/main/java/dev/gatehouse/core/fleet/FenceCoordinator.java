@@ -103,16 +103,30 @@ public final class FenceCoordinator {
                     .add(node);
         }
         long elapsed = nowNanos - committedNanos;
-        if (draining.isEmpty() && elapsed >= boundNanos) {
+        // A member with a longer stale_after than this node's may serve that much longer.
+        long bound = Math.max(boundNanos, staleBound(seen.longestStaleAfter()).toNanos());
+        if (draining.isEmpty() && elapsed >= bound) {
             return new Decision.Release(List.copyOf(silent), "released without " + String.join(", ", silent)
                     + ": silent (no heartbeat since the commit, or none for stale_after), so stale (no strict pool served) by "
-                    + Duration.ofNanos(boundNanos).toMillis() + " ms after the commit");
+                    + Duration.ofNanos(bound).toMillis() + " ms after the commit");
         }
         if (elapsed >= holdNanos) {
             return new Decision.Abort("the fence was held " + record.holdTimeoutMillis() + " ms (hold_timeout) without "
                     + "an acknowledgement from " + describe(draining, silent) + "; held requests went to " + record.from());
         }
         return new Decision.Wait(List.copyOf(draining), List.copyOf(silent));
+    }
+
+    /**
+     * What to do now when the store could not be read: wait, but abort once the hold timeout has
+     * passed (the abort's own write then tells whether the store answers again).
+     */
+    public Decision unreadable(long nowNanos) {
+        if (nowNanos - committedNanos >= holdNanos) {
+            return new Decision.Abort("the fence was held " + record.holdTimeoutMillis() + " ms (hold_timeout) and the "
+                    + "acknowledgements could not be read; held requests went to " + record.from());
+        }
+        return new Decision.Wait(record.expected(), List.of());
     }
 
     /** How long the node's heartbeat has stayed at {@code revision}, as this coordinator saw it. */

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param revision       the store revision of the state in force on it
  * @param stale          whether it reported itself stale ({@link Freshness})
  * @param pools          per pool: the live version and epoch it serves
+ * @param staleAfterMillis its {@code stale_after}: a coordinator bounds how long a silent node
+ *                       may serve by the longest any member has (0 when not said)
  */
 public record NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
-                         Map<String, PoolEpoch> pools) {
+                         Map<String, PoolEpoch> pools, long staleAfterMillis) {
+
+    /** A report that does not say its {@code stale_after}. */
+    public NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
+                      Map<String, PoolEpoch> pools) {
+        this(name, startedMillis, heartbeatMillis, revision, stale, pools, 0);
+    }
 
     /** Copies. */
     public NodeReport {

@@ -168,6 +168,7 @@ public final class RuntimeChanges {
     public static RuntimeState live(RuntimeState state, GatehouseConfig config, String pool, String version,
                                     long affinityUntilSeconds) {
         PoolConfig p = pool(config, pool);
+        refuseWhileFencing(state, pool);
         boolean registered = effective(p, state.pool(pool)).stream().anyMatch(e -> e.config().version().equals(version));
         if (!registered) {
             throw new ChangeRejected("version", quote(version) + " (expected: a version with a backend in pool " + pool + ")");
@@ -193,6 +194,7 @@ public final class RuntimeChanges {
      */
     public static RuntimeState canary(RuntimeState state, GatehouseConfig config, String pool, String version, int percent) {
         PoolConfig p = pool(config, pool);
+        refuseWhileFencing(state, pool);
         PoolVersions now = state.versions(pool);
         if (now == null) {
             now = PoolVersions.declared(p);
@@ -301,6 +303,18 @@ public final class RuntimeChanges {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A fleet cutover holds the pool: its release will make its own version live at its own
+     * epoch, and no other change of the live version or canary may come between.
+     */
+    private static void refuseWhileFencing(RuntimeState state, String pool) {
+        CutoverRecord c = state.cutover(pool);
+        if (c != null && c.fencing()) {
+            throw new ChangeRejected("version", "pool " + pool + " is held by fleet cutover " + c.id() + " to " + c.to()
+                    + " (coordinator " + c.coordinator() + "); try again once it has ended");
+        }
+    }
 
     private static PoolConfig pool(GatehouseConfig config, String pool) {
         PoolConfig p = pool == null ? null : config.pools().get(pool);

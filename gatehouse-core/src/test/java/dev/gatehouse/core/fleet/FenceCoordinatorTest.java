@@ -147,6 +147,28 @@ final class FenceCoordinatorTest {
     }
 
     @Test
+    void aMemberWithALongerStaleAfter_pushesTheBoundOut() {
+        FenceCoordinator c = committed(20_000, "a", "b");
+        Map<String, Long> beats = alive("a");
+        beats.put("b", COMMIT_REVISION - 1);
+        FenceAcks seen = new FenceAcks(Set.of("a"), beats, Duration.ofSeconds(5));
+        clock.advanceMillis(5_249);
+        assertThat(c.decide(clock.nanoTime(), seen)).isEqualTo(new FenceCoordinator.Decision.Wait(List.of(), List.of("b")));
+        clock.advanceMillis(1);
+        assertThat(c.decide(clock.nanoTime(), seen)).isInstanceOfSatisfying(FenceCoordinator.Decision.Release.class,
+                r -> assertThat(r.detail()).contains("5250 ms"));
+    }
+
+    @Test
+    void theStoreUnreadable_waits_thenAbortsAtTheHoldTimeout() {
+        FenceCoordinator c = committed(3_000, "a", "b");
+        assertThat(c.unreadable(clock.nanoTime())).isInstanceOf(FenceCoordinator.Decision.Wait.class);
+        clock.advanceMillis(3_000);
+        assertThat(c.unreadable(clock.nanoTime())).isInstanceOfSatisfying(FenceCoordinator.Decision.Abort.class,
+                a -> assertThat(a.reason()).contains("could not be read"));
+    }
+
+    @Test
     void aNodeWhoseHeartbeatIsGone_countsAsSilent() {
         FenceCoordinator c = committed(10_000, "a", "b");
         clock.advanceMillis(1_600);

@@ -50,11 +50,17 @@ final class NodeResource {
 
     /**
      * {@code GET /api/v1/health}: 200 while the node serves from a state it knows to be current;
-     * 503 while its fleet state is stale, so that a health check moves traffic away from it.
+     * 503 while its fleet state is stale, or before it has joined the fleet its config names, so
+     * that a health check moves traffic away from it.
      */
     AdminResponse health() {
         FleetStatus fleet = context.fleet().get();
         Map<String, Object> body = new LinkedHashMap<>();
+        if (fleet == null && context.snapshots().current().config().fleet() != null) {
+            // Configured for a fleet, not a member yet: its strict pools answer 503 until it is.
+            body.put("status", "joining");
+            return AdminResponse.json(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+        }
         if (fleet != null && fleet.freshness().stale()) {
             body.put("status", "stale");
             body.put("since_confirmed_millis", fleet.freshness().sinceConfirmed().toMillis());

@@ -172,74 +172,92 @@ public final class Deployer {
                         s -> RuntimeChanges.add(s, control.config(), pool, address, 1, plan.toVersion()));
             }
         }
-        Deployment deployment = Deployment.start(plan, clock.nanoTime(), current(pool).epoch(), tunnelWait(current(pool)));
-        DeployPhase last = null;
-        boolean switched = false;
-        int warmed = 0;
-        FleetCutovers fleetCutovers = plan.mode() == DeployMode.STRICT ? inFleet : null;
-        FenceCoordinator fenced = null;
-        FenceCoordinator.Decision decision = null;
-        // The fleet's readiness count as last read, and when (this deploy's thread only).
-        long[] fleetGate = {0, Long.MIN_VALUE / 2};
-        while (true) {
-            PoolSnapshot p = current(pool);
-            int oldTunnels = OldVersions.openTunnels(p, plan.toVersion(), openTunnels);
-            int oldInFlight = OldVersions.requestsInFlight(p, plan.toVersion(), openTunnels);
-            if (fleetCutovers != null && fenced == null) {
-                // The step that commits the fence must not also end the hold: only the fleet's
-                // acknowledgements, read at the next step, can.
-                oldInFlight = Math.max(1, oldInFlight);
-            } else if (fenced != null && !switched) {
-                // In a fleet the hold ends when the coordinator's decision says, not when this node drained.
-                decision = decide(fleetCutovers, pool, fenced);
-                oldInFlight = decision instanceof FenceCoordinator.Decision.Release ? 0
-                        : decision instanceof FenceCoordinator.Decision.Wait w ? Math.max(1, w.pending()) : 1;
-            }
-            Deployment.Step step = deployment.advance(clock.nanoTime(), gate(inFleet, plan, p, backends, fleetGate), warmed, oldInFlight, oldTunnels);
-            for (DeployAction action : step.actions()) {
-                switched |= action instanceof DeployAction.PublishLive;
-                if (action instanceof DeployAction.SendWarmup w) {
-                    warmed = warmUp(p, backends, w.requests());
-                } else if (fleetCutovers != null && action instanceof DeployAction.HoldNewRequests) {
-                    fenced = fleetCutovers.commit(who, pool, plan.fromVersion(), plan.toVersion(), plan.holdTimeout());
-                } else if (fenced != null && action instanceof DeployAction.PublishLive) {
-                    fleetCutovers.release(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Release r
-                            ? r.detail() : "released");
-                } else if (fenced != null && action instanceof DeployAction.ReleaseHeld) {
-                    if (!switched) {
-                        fleetCutovers.abort(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Abort a
-                                ? a.reason() : step.phase() instanceof DeployPhase.Aborted a ? a.reason() : "aborted");
+        try {
+            Deployment deployment = Deployment.start(plan, clock.nanoTime(), current(pool).epoch(), tunnelWait(current(pool)));
+            DeployPhase last = null;
+            boolean switched = false;
+            int warmed = 0;
+            FleetCutovers fleetCutovers = plan.mode() == DeployMode.STRICT ? inFleet : null;
+            FenceCoordinator fenced = null;
+            FenceCoordinator.Decision decision = null;
+            // The fleet's readiness count as last read, and when (this deploy's thread only).
+            long[] fleetGate = {0, Long.MIN_VALUE / 2};
+        dev.gatehouse.core.fleet.FleetReadiness readiness = inFleet == null ? null : inFleet.readinessGate();
+            while (true) {
+                PoolSnapshot p = current(pool);
+                int oldTunnels = OldVersions.openTunnels(p, plan.toVersion(), openTunnels);
+                int oldInFlight = OldVersions.requestsInFlight(p, plan.toVersion(), openTunnels);
+                if (fleetCutovers != null && fenced == null) {
+                    // The step that commits the fence must not also end the hold: only the fleet's
+                    // acknowledgements, read at the next step, can.
+                    oldInFlight = Math.max(1, oldInFlight);
+                } else if (fenced != null && !switched) {
+                    // In a fleet the hold ends when the coordinator's decision says, not when this node drained.
+                    decision = decide(fleetCutovers, pool, fenced);
+                    oldInFlight = decision instanceof FenceCoordinator.Decision.Release ? 0
+                            : decision instanceof FenceCoordinator.Decision.Wait w ? Math.max(1, w.pending()) : 1;
+                }
+                Deployment.Step step = deployment.advance(clock.nanoTime(),
+                        // Past the gate its count no longer matters: no connects or reads for it then.
+                        last == null || last instanceof DeployPhase.Gating ? gate(inFleet, readiness, plan, p, backends, fleetGate)
+                                : plan.newBackends(), warmed, oldInFlight, oldTunnels);
+                for (DeployAction action : step.actions()) {
+                    switched |= action instanceof DeployAction.PublishLive;
+                    if (action instanceof DeployAction.SendWarmup w) {
+                        warmed = warmUp(p, backends, w.requests());
+                    } else if (fleetCutovers != null && action instanceof DeployAction.HoldNewRequests) {
+                        fenced = fleetCutovers.commit(who, pool, plan.fromVersion(), plan.toVersion(), plan.holdTimeout());
+                    } else if (fenced != null && action instanceof DeployAction.PublishLive) {
+                        fleetCutovers.release(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Release r
+                                ? r.detail() : "released");
+                    } else if (fenced != null && action instanceof DeployAction.ReleaseHeld) {
+                        if (!switched) {
+                            fleetCutovers.abort(who, pool, fenced, decision instanceof FenceCoordinator.Decision.Abort a
+                                    ? a.reason() : step.phase() instanceof DeployPhase.Aborted a ? a.reason() : "aborted");
+                        }
+                    } else {
+                        carry(who, pool, action, plan.mode() == DeployMode.STRICT);
                     }
-                } else {
-                    carry(who, pool, action, plan.mode() == DeployMode.STRICT);
+                }
+                if (!step.phase().equals(last)) {
+                    last = step.phase();
+                    LOG.info("deploy of {} to pool {}: {}", plan.toVersion(), pool, last);
+                    progress.accept(last);
+                }
+                if (last.ended()) {
+                    if (!switched) {
+                        unregister(who, pool, backends);
+                    }
+                    if (inFleet != null) {
+                        inFleet.forgetQuietly(pool);
+                    }
+                    DeployRecord ended = last instanceof DeployPhase.Aborted a
+                            ? record.with(DeployRecord.Status.ABORTED, a.reason())
+                            : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live"
+                                    + (plan.fromVersion().isEmpty() ? "" : ", " + plan.fromVersion() + " retired"));
+                    control.changeRetrying(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
+                            + ended.status().apiName(), s -> s.with(pool, ended));
+                    return last;
+                }
+                // The deploy polls the pool: every phase waits on many requests' ends or on checks, and
+                // nothing else runs on this thread.
+                LockSupport.parkNanos(TICK_NANOS);
+                if (Thread.currentThread().isInterrupted()) {
+                    return stopped(who, plan, last, switched, fenced, progress);
                 }
             }
-            if (!step.phase().equals(last)) {
-                last = step.phase();
-                LOG.info("deploy of {} to pool {}: {}", plan.toVersion(), pool, last);
-                progress.accept(last);
+        } catch (IOException | RuntimeException e) {
+            // The deploy failed where it stood: its record must not stay running (in a fleet it
+            // would hold the pool against every other node's deploys while this node is a member).
+            try {
+                DeployRecord failed = record.with(DeployRecord.Status.ABORTED, e.getMessage() == null ? e.toString() : e.getMessage());
+                control.changeRetrying(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " aborted",
+                        s -> s.deploy(pool) != null && s.deploy(pool).status() == DeployRecord.Status.RUNNING
+                                && s.deploy(pool).to().equals(plan.toVersion()) ? s.with(pool, failed) : s);
+            } catch (IOException | RuntimeException unsaved) {
+                LOG.warn("deploy of {} to pool {}: its record could not be ended: {}", plan.toVersion(), pool, unsaved.toString());
             }
-            if (last.ended()) {
-                if (!switched) {
-                    unregister(who, pool, backends);
-                }
-                if (inFleet != null) {
-                    inFleet.forgetQuietly(pool);
-                }
-                DeployRecord ended = last instanceof DeployPhase.Aborted a
-                        ? record.with(DeployRecord.Status.ABORTED, a.reason())
-                        : record.with(DeployRecord.Status.DONE, plan.toVersion() + " live"
-                                + (plan.fromVersion().isEmpty() ? "" : ", " + plan.fromVersion() + " retired"));
-                control.changeRetrying(who, "record in the state: deploy of " + plan.toVersion() + " to pool " + pool + " "
-                        + ended.status().apiName(), s -> s.with(pool, ended));
-                return last;
-            }
-            // The deploy polls the pool: every phase waits on many requests' ends or on checks, and
-            // nothing else runs on this thread.
-            LockSupport.parkNanos(TICK_NANOS);
-            if (Thread.currentThread().isInterrupted()) {
-                return stopped(who, plan, last, switched, fenced, progress);
-            }
+            throw e;
         }
     }
 
@@ -248,7 +266,8 @@ public final class Deployer {
      * and in a fleet, the fewest any member sees (its prepare step); read from the fleet at most
      * every 50 ms.
      */
-    private int gate(FleetCutovers inFleet, DeployPlan plan, PoolSnapshot p, List<HostPort> backends, long[] cache) {
+    private int gate(FleetCutovers inFleet, dev.gatehouse.core.fleet.FleetReadiness readiness, DeployPlan plan, PoolSnapshot p,
+                     List<HostPort> backends, long[] cache) {
         int local = Readiness.healthy(p, backends);
         if (inFleet == null || local < plan.quorum()) {
             return local;
@@ -257,7 +276,7 @@ public final class Deployer {
         if (now - cache[1] >= 50_000_000L) {
             cache[1] = now;
             try {
-                cache[0] = inFleet.healthyEverywhere(plan.pool(), plan.toVersion(), local);
+                cache[0] = inFleet.healthyEverywhere(readiness, plan.pool(), plan.toVersion(), local);
             } catch (IOException e) {
                 LOG.debug("deploy of {} to pool {}: the fleet's readiness not read: {}", plan.toVersion(), plan.pool(),
                         e.getMessage());
@@ -268,12 +287,12 @@ public final class Deployer {
     }
 
     /** The coordinator's decision now; a store out of reach is a wait (the hold timeout bounds it). */
-    private static FenceCoordinator.Decision decide(FleetCutovers cutovers, String pool, FenceCoordinator fenced) {
+    private FenceCoordinator.Decision decide(FleetCutovers cutovers, String pool, FenceCoordinator fenced) {
         try {
             return cutovers.decide(pool, fenced);
         } catch (IOException e) {
             LOG.debug("fleet cutover {} of pool {}: acknowledgements not read: {}", fenced.record().id(), pool, e.getMessage());
-            return new FenceCoordinator.Decision.Wait(fenced.record().expected(), List.of());
+            return fenced.unreadable(clock.nanoTime());
         }
     }
 

@@ -127,11 +127,17 @@ public final class FleetCutovers implements AutoCloseable {
 
     /**
      * The prepare step, the coordinator's side: how many of the new backends of {@code version} are
-     * ready on every member, this node's own count being {@code local} ({@link FleetReadiness}).
+     * ready on every live member, this node's own count being {@code local}, as {@code gate} (one
+     * per deploy) counts them.
      */
-    public int healthyEverywhere(String pool, String version, int local) throws IOException {
-        return FleetReadiness.healthyEverywhere(store.node(), local, store.read(pool, "").heartbeats().keySet(),
+    public int healthyEverywhere(FleetReadiness gate, String pool, String version, int local) throws IOException {
+        return gate.healthyEverywhere(clock.nanoTime(), store.node(), local, store.read(pool, "").heartbeats(),
                 store.ready(pool, version));
+    }
+
+    /** A readiness gate for one deploy ({@link FleetReadiness}). */
+    public FleetReadiness readinessGate() {
+        return new FleetReadiness(store.staleAfter());
     }
 
     /** This node's name in the fleet. */
@@ -155,31 +161,43 @@ public final class FleetCutovers implements AutoCloseable {
                 + " shows its progress)" : null;
     }
 
-    /** Called with every published snapshot, on the publishing thread, before the state counts as in force. */
+    /**
+     * Called with every published snapshot, on the publishing thread, before the state counts as in
+     * force. A node may skip states (a catch-up, a lost race): a hold whose cutover is no longer
+     * fencing in the state in force ends here whatever ended it, and the held requests go to the
+     * version live in it.
+     */
     private void published(Snapshot snapshot) {
+        for (Map.Entry<String, Fence> e : fences.entrySet()) {
+            String pool = e.getKey();
+            CutoverRecord held = e.getValue().record();
+            CutoverRecord now = snapshot.runtime().cutover(pool);
+            if (now != null && now.fencing() && now.id().equals(held.id())) {
+                continue;
+            }
+            fences.remove(pool);
+            PoolSnapshot p = snapshot.pool(pool);
+            if (p == null) {
+                continue;
+            }
+            int released = p.admission().release(p.available(), p.balancer());
+            PoolVersions live = p.versions();
+            String how = now != null && now.id().equals(held.id()) ? now.phase().apiName()
+                    + (now.detail().isEmpty() ? "" : " (" + now.detail() + ")") : "ended (the state in force no longer holds it)";
+            LOG.info("fleet cutover {} of pool {}: {}; {} held requests went to {} (epoch {})", held.id(), pool, how, released,
+                    live == null ? "?" : live.live(), live == null ? 0 : live.epoch());
+        }
         for (Map.Entry<String, CutoverRecord> e : snapshot.runtime().cutovers().entrySet()) {
             String pool = e.getKey();
             CutoverRecord record = e.getValue();
             PoolSnapshot p = snapshot.pool(pool);
-            Fence held = fences.get(pool);
-            if (p == null) {
+            if (p == null || !record.fencing() || fences.containsKey(pool)) {
                 continue;
             }
-            if (record.fencing()) {
-                if (held == null || !held.record().id().equals(record.id())) {
-                    p.admission().hold();
-                    fences.put(pool, new Fence(record, clock.nanoTime(), store.staleAfter()));
-                    LOG.info("fleet cutover {} of pool {}: fence in force (epoch {}, {} -> {}); new requests held while "
-                            + "{} drains", record.id(), pool, record.epoch(), record.from(), record.to(), record.from());
-                }
-            } else if (held != null && held.record().id().equals(record.id())) {
-                fences.remove(pool);
-                int released = p.admission().release(p.available(), p.balancer());
-                PoolVersions live = p.versions();
-                LOG.info("fleet cutover {} of pool {}: {}; {} held requests went to {} (epoch {}){}", record.id(), pool,
-                        record.phase().apiName(), released, live == null ? "?" : live.live(), live == null ? 0 : live.epoch(),
-                        record.detail().isEmpty() ? "" : ": " + record.detail());
-            }
+            p.admission().hold();
+            fences.put(pool, new Fence(record, clock.nanoTime(), store.staleAfter()));
+            LOG.info("fleet cutover {} of pool {}: fence in force (epoch {}, {} -> {}); new requests held while "
+                    + "{} drains", record.id(), pool, record.epoch(), record.from(), record.to(), record.from());
         }
     }
 
@@ -231,7 +249,7 @@ public final class FleetCutovers implements AutoCloseable {
             LOG.warn("fleet cutover {} of pool {}: coordinator {} did not end it; {}", fencing.id(), pool,
                     fencing.coordinator(), end.detail());
             end(store.node() + " (takeover)", pool, end);
-            store.forget(pool);
+            forgetQuietly(pool);
         } catch (IOException | ChangeRejected ex) {
             // Another node's takeover won, or the store is out of reach: the next try will tell.
             LOG.info("fleet cutover {} of pool {}: takeover not committed: {}", fencing.id(), pool, ex.getMessage());
@@ -243,11 +261,10 @@ public final class FleetCutovers implements AutoCloseable {
      * change that writes the cutover, phase fencing, with the next epoch and the members now.
      *
      * @return the coordinator's decisions for it, from the commit on
-     * @throws ChangeRejected when the pool is fencing for another cutover already, or its live
-     *                        version is not {@code from}
+     * @throws ChangeRejected when the pool is fencing for another cutover already
      */
     public FenceCoordinator commit(String who, String pool, String from, String to, Duration holdTimeout) throws IOException {
-        store.forget(pool);
+        // No acknowledgements to clear first: they are kept under the cutover's own id.
         TreeSet<String> members = new TreeSet<>(store.read(pool, "").heartbeats().keySet());
         members.add(store.node());
         String id = UUID.randomUUID().toString();
@@ -295,7 +312,7 @@ public final class FleetCutovers implements AutoCloseable {
             try {
                 d = decide(pool, fenced);
             } catch (IOException e) {
-                d = new FenceCoordinator.Decision.Wait(fenced.record().expected(), List.of());
+                d = fenced.unreadable(clock.nanoTime());
             }
             if (d instanceof FenceCoordinator.Decision.Release r) {
                 release(who, pool, fenced, r.detail());
@@ -322,15 +339,18 @@ public final class FleetCutovers implements AutoCloseable {
      */
     public void release(String who, String pool, FenceCoordinator coordinator, String detail) throws IOException {
         CutoverRecord r = coordinator.record();
-        end(who, pool, r.ended(CutoverRecord.Phase.RELEASED, detail));
-        store.forget(pool);
+        CutoverRecord ended = end(who, pool, r.ended(CutoverRecord.Phase.RELEASED, detail));
+        forgetQuietly(pool);
+        if (ended.phase() != CutoverRecord.Phase.RELEASED) {
+            throw new ChangeRejected("cutover", "fleet cutover " + r.id() + " of pool " + pool + " was aborted: " + ended.detail());
+        }
     }
 
     /** Ends the cutover aborted: the old version stays live, and held requests go to it on every node. */
     public void abort(String who, String pool, FenceCoordinator coordinator, String reason) throws IOException {
         CutoverRecord r = coordinator.record();
         end(who, pool, r.ended(CutoverRecord.Phase.ABORTED, reason));
-        store.forget(pool);
+        forgetQuietly(pool);
     }
 
     /** Deletes the pool's acknowledgements and readiness reports; a failure is logged (the next commit deletes them). */
@@ -342,30 +362,47 @@ public final class FleetCutovers implements AutoCloseable {
         }
     }
 
-    private void end(String who, String pool, CutoverRecord end) throws IOException {
+    /**
+     * Commits the end of a fencing cutover. A release that can no longer apply (the pool's live
+     * version or epoch changed meanwhile, or the version is gone) ends it aborted instead: a
+     * cutover never stays fencing because its release is impossible.
+     *
+     * @return the ending committed
+     * @throws ChangeRejected when the cutover is no longer fencing (another node ended it)
+     */
+    private CutoverRecord end(String who, String pool, CutoverRecord end) throws IOException {
+        CutoverRecord[] committed = {end};
         control.changeRetrying(who, "end fleet cutover " + end.id() + " of pool " + pool + ": " + end.phase().apiName(), s -> {
             CutoverRecord now = s.cutover(pool);
             if (now == null || !now.id().equals(end.id()) || !now.fencing()) {
                 throw new ChangeRejected("cutover", end.id() + " of pool " + pool + " is no longer fencing"
                         + (now != null && now.id().equals(end.id()) ? ": " + now.phase().apiName() + " (" + now.detail() + ")" : ""));
             }
-            RuntimeState next = s;
+            committed[0] = end;
+            RuntimeState next = s.with(pool, end);
             if (end.phase() == CutoverRecord.Phase.RELEASED) {
-                next = RuntimeChanges.live(s, control.config(), pool, end.to(), 0);
-                long epoch = next.versions(pool).epoch();
-                if (epoch != end.epoch()) {
-                    throw new ChangeRejected("cutover", "pool " + pool + " would go live at epoch " + epoch + ", not the "
-                            + "fenced epoch " + end.epoch() + " (its live version changed during the fence)");
+                try {
+                    next = RuntimeChanges.live(next, control.config(), pool, end.to(), 0);
+                    long epoch = next.versions(pool).epoch();
+                    if (epoch != end.epoch()) {
+                        throw new ChangeRejected("cutover", "pool " + pool + " would go live at epoch " + epoch
+                                + ", not the fenced epoch " + end.epoch());
+                    }
+                } catch (ChangeRejected impossible) {
+                    committed[0] = end.ended(CutoverRecord.Phase.ABORTED, "the release could not apply: "
+                            + impossible.getMessage());
+                    next = s.with(pool, committed[0]);
                 }
             }
             DeployRecord deploy = next.deploy(pool);
             if (who.endsWith("(takeover)") && deploy != null && deploy.status() == DeployRecord.Status.RUNNING
                     && deploy.to().equals(end.to())) {
-                next = next.with(pool, deploy.with(end.phase() == CutoverRecord.Phase.RELEASED ? DeployRecord.Status.DONE
-                        : DeployRecord.Status.ABORTED, end.detail()));
+                next = next.with(pool, deploy.with(committed[0].phase() == CutoverRecord.Phase.RELEASED
+                        ? DeployRecord.Status.DONE : DeployRecord.Status.ABORTED, committed[0].detail()));
             }
-            return next.with(pool, end);
+            return next;
         });
+        return committed[0];
     }
 
     @Override

@@ -33,8 +33,15 @@ final class FleetGate {
      * Why {@code pool} refuses requests now, or null when it serves.
      */
     String refusal(String pool) {
+        if (this == NONE || serveWhenStale.contains(pool)) {
+            return null;
+        }
         FleetStatus s = status.get();
-        if (s == null || serveWhenStale.contains(pool) || !s.freshness().stale()) {
+        if (s == null) {
+            // Listening, but not a member yet: it serves strict pools once registered and current.
+            return "this node has not joined its fleet yet: pool " + pool + " answers 503 until it has";
+        }
+        if (!s.freshness().stale()) {
             return null;
         }
         return "this node's state is stale (no confirmed read of fleet " + s.fleet() + "'s state for "

@@ -53,6 +53,12 @@ final class SlotRequest implements QueueWait.Outcomes {
     /** A retry's request for a slot on one of {@code candidates}; a rejection ends the exchange with {@code onReject}. */
     void retry(List<Member> candidates, ProxyError onReject, String rejectWhy) {
         PoolSnapshot pool = exchange.pool();
+        String stale = context.fleet().refusal(pool.name());
+        if (stale != null) {
+            // Gone stale since the first try: another node may serve a newer version by now.
+            endings.fail(ProxyError.NODE_STALE, stale);
+            return;
+        }
         admit(pool.admission().admit(candidates, pool.balancer(), tried, null, queue, true), onReject, rejectWhy);
     }
 
@@ -110,6 +116,13 @@ final class SlotRequest implements QueueWait.Outcomes {
 
     @Override
     public void granted(Ticket ticket) {
+        String stale = context.fleet().refusal(exchange.pool().name());
+        if (stale != null) {
+            // Queued while current, granted once stale: it must not start on what may be an old version.
+            ticket.release(0, dev.gatehouse.core.admission.Outcome.DROPPED);
+            endings.fail(ProxyError.NODE_STALE, stale);
+            return;
+        }
         exchange.granted(ticket);
     }
 }
