@@ -65,7 +65,7 @@ final class FleetCutoverIT {
             for (NodeProcess n : nodes) {
                 await().atMost(WAIT).until(() -> FleetRig.healthy(n));
                 // Requests of 5 and 20 ms: always some in flight to drain, and about 900 requests/s
-                // in all, the load of a busy site rather than a loop that keeps both cores at 100 %.
+                // at most in all, the load of a busy site rather than a loop that keeps both cores at 100 %.
                 loads.add(ContinuousLoad.start(n.awaitPort(), 4, "/delay/5", "/delay/20"));
             }
             int admin = nodes.get(0).awaitAdminPort();
@@ -106,6 +106,18 @@ final class FleetCutoverIT {
                 assertThat(n.stderr()).contains("fence in force").contains("acknowledged");
             }
         } finally {
+            // What the nodes said, for a failure's diagnosis.
+            for (NodeProcess n : nodes) {
+                n.stderr().lines().filter(l -> l.contains("STALE") || l.contains("current again")).forEach(System.out::println);
+                try {
+                    n.stdout().lines().filter(l -> l.contains("\"status\":503") || l.contains("\"status\": 503")).limit(3)
+                            .forEach(System.out::println);
+                } catch (java.io.IOException e) {
+                    System.out.println(e);
+                }
+            }
+            loads.stream().flatMap(l -> l.samples().stream()).filter(x -> x.status() != 200).limit(3)
+                    .forEach(x -> System.out.println("answered " + x.status() + ": " + x.bodyStart()));
             loads.forEach(ContinuousLoad::close);
             nodes.forEach(NodeProcess::close);
             v1.forEach(StubBackend::close);

@@ -69,7 +69,7 @@ final class FleetRig {
                     strategy: round-robin
                 %s    backends:
                 %s
-                %saccess_log: { enabled: false }
+                %saccess_log: { enabled: true }
                 fleet:
                   name: %s
                   node: %s

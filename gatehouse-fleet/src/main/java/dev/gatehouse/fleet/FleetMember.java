@@ -51,6 +51,12 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
         t.setDaemon(true);
         return t;
     });
+    /** Writes this node's report and reads the others', apart from the confirmations on {@link #heartbeats}. */
+    private final ScheduledExecutorService reports = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gatehouse-fleet-report");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile AutoCloseable watch;
     private volatile Adopter adopter;
     private volatile boolean closed;
@@ -147,9 +153,11 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
         freshness = Freshness.unconfirmed(config.staleAfter(), System::nanoTime);
         Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce, this::catchUp);
         heartbeat = beat;
-        beat.beat();
-        heartbeats.scheduleWithFixedDelay(beat::beat, config.heartbeat().toMillis(), config.heartbeat().toMillis(),
-                TimeUnit.MILLISECONDS);
+        beat.report();
+        beat.confirm();
+        long every = config.heartbeat().toMillis();
+        heartbeats.scheduleWithFixedDelay(beat::confirm, every, every, TimeUnit.MILLISECONDS);
+        reports.scheduleWithFixedDelay(beat::report, every, every, TimeUnit.MILLISECONDS);
         resync();
     }
 
@@ -314,6 +322,12 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
     public void close() {
         closed = true;
         heartbeats.shutdownNow();
+        reports.shutdownNow();
+        try {
+            reports.awaitTermination(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             heartbeats.awaitTermination(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -45,8 +45,10 @@ final class Heartbeat {
     private final ByteSequence nodeKey;
     private final ByteSequence nodesPrefix;
     private final long leaseSeconds;
-    private long lease;
-    private boolean reportedStale;
+    private volatile long lease;
+    /** When the lease was last renewed with the report written under it (send time); 0 before. */
+    private volatile long leaseRenewedNanos;
+    private volatile boolean reportedStale;
     private volatile FleetView view = new FleetView(List.of());
     private final CatchUp catchUp;
 
@@ -76,37 +78,49 @@ final class Heartbeat {
     }
 
     /**
-     * One beat; never throws (a failure is a missed confirmation, logged when it makes the node
-     * stale). The report is written first, then the state is read: a coordinator that reads the
-     * members after its commit sees every node that may confirm from a read older than the commit
-     * (see {@link dev.gatehouse.core.fleet.FenceCoordinator}). The read confirms the node only if
-     * no newer state than the one in force was committed; a newer one (a watch that fell behind or
-     * broke) is put in force first.
+     * One confirmation; never throws (a failure is a missed confirmation, logged when it makes
+     * the node stale). A linearizable read of the state confirms the node only if the state it
+     * finds is not newer than the one in force (a newer one, which a watch that fell behind or
+     * broke did not deliver, is put in force first) and only while the node is surely registered:
+     * its report key exists because its lease was renewed less than half the lease's time ago. A
+     * coordinator that reads the members after its commit thus sees every node that may confirm
+     * from a read older than the commit (see {@link dev.gatehouse.core.fleet.FenceCoordinator}).
+     * Runs on a thread of its own, apart from {@link #report}, so that a slow write of the report
+     * never delays the next confirmation.
      */
-    void beat() {
+    void confirm() {
         try {
-            report();
-            // The confirmation counts from the read, sent once the report is committed.
             long sent = System.nanoTime();
             EtcdStateStore.Read read = store.read();
             if (read.modRevision() > store.revision()) {
                 catchUp.apply(read);
             }
-            if (read.modRevision() <= store.revision()) {
+            if (read.modRevision() <= store.revision() && registered()) {
                 freshness.confirmed(sent);
             } else {
-                LOG.debug("fleet {}: revision {} not in force yet (in force: {})", config.name(), read.modRevision(),
-                        store.revision());
+                LOG.debug("fleet {}: not confirmed: revision {} (in force: {}), registered {}", config.name(),
+                        read.modRevision(), store.revision(), registered());
             }
         } catch (IOException e) {
-            LOG.debug("fleet {}: heartbeat failed: {}", config.name(), e.getMessage());
+            LOG.debug("fleet {}: the state could not be confirmed: {}", config.name(), e.getMessage());
         }
         logTransition();
+    }
+
+    /** One report of this node, and a read of every node's; never throws. */
+    void report() {
         try {
+            write();
             view = FleetView.of(reports(), System.currentTimeMillis());
         } catch (IOException e) {
-            LOG.debug("fleet {}: the nodes' heartbeats not read: {}", config.name(), e.getMessage());
+            LOG.debug("fleet {}: heartbeat not written or read: {}", config.name(), e.getMessage());
         }
+    }
+
+    /** Whether this node's report key surely exists: its lease was renewed less than half its time ago. */
+    private boolean registered() {
+        long renewed = leaseRenewedNanos;
+        return lease != 0 && renewed != 0 && System.nanoTime() - renewed < leaseSeconds * 500_000_000L;
     }
 
     private void logTransition() {
@@ -121,7 +135,7 @@ final class Heartbeat {
         reportedStale = stale;
     }
 
-    private void report() throws IOException {
+    private void write() throws IOException {
         RuntimeState state = inForce.get();
         Map<String, NodeReport.PoolEpoch> pools = new LinkedHashMap<>();
         for (Map.Entry<String, PoolVersions> e : state.versions().entrySet()) {
@@ -129,9 +143,12 @@ final class Heartbeat {
         }
         NodeReport r = new NodeReport(config.node(), startedMillis, System.currentTimeMillis(), store.revision(),
                 freshness.stale(), pools, config.staleAfter().toMillis());
+        long sent = System.nanoTime();
         long l = lease();
         call(client.getKVClient().put(nodeKey, ByteSequence.from(JSON.writeValueAsBytes(r)),
                 PutOption.builder().withLeaseId(l).build()), "write " + nodeKey);
+        // The lease was renewed (or granted) after this moment, and the key is written under it.
+        leaseRenewedNanos = sent;
     }
 
     /** The lease for this node's report: kept alive at every beat, granted anew once expired. */
@@ -143,6 +160,7 @@ final class Heartbeat {
             } catch (IOException e) {
                 // Expired (this node was cut off longer than its TTL) or unknown: take a new one.
                 lease = 0;
+                leaseRenewedNanos = 0;
             }
         }
         lease = call(client.getLeaseClient().grant(leaseSeconds), "grant the heartbeat's lease").getID();
