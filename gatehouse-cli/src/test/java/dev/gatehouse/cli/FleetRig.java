@@ -170,6 +170,22 @@ final class FleetRig {
         }
     }
 
+    /**
+     * Waits for {@code more} answers on every load, stops them, and checks that none failed and
+     * that no old-version (v1) answer went to a request sent after the first v2 answer, if any.
+     */
+    static void awaitMoreThenCheck(List<ContinuousLoad> loads, int more, java.time.Duration wait) throws InterruptedException {
+        for (ContinuousLoad l : loads) {
+            l.awaitCompleted(l.completed() + more, wait);
+        }
+        assertThat(loads.stream().map(ContinuousLoad::stop).toList()).allSatisfy(f -> assertThat(f).isEmpty());
+        long first = firstAnswerOf(loads, "v2");
+        if (first > 0) {
+            assertThat(answersSentAfter(loads, "v1", first)).as("old-version answers to requests sent after the first new one")
+                    .isEmpty();
+        }
+    }
+
     /** The times at which the fleet's state key first showed pool web's cutover in each phase, and its last value. */
     static final class CutoverClock implements AutoCloseable {
         final Map<String, Long> firstSeen = new ConcurrentHashMap<>();

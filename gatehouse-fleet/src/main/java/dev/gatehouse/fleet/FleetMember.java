@@ -307,6 +307,11 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
      */
     public void stopFollowing() {
         closed = true;
+        closeWatch();
+        applier.shutdown();
+    }
+
+    private void closeWatch() {
         AutoCloseable w = watch;
         if (w != null) {
             try {
@@ -315,7 +320,6 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
                 LOG.debug("fleet {}: closing the watch: {}", config.name(), e.toString());
             }
         }
-        applier.shutdown();
     }
 
     @Override
@@ -337,14 +341,7 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
         if (h != null) {
             h.leave();
         }
-        AutoCloseable w = watch;
-        if (w != null) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                LOG.debug("fleet {}: closing the watch: {}", config.name(), e.toString());
-            }
-        }
+        closeWatch();
         applier.shutdown();
         try {
             applier.awaitTermination(5, TimeUnit.SECONDS);

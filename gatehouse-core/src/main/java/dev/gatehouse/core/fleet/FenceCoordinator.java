@@ -44,8 +44,7 @@ public final class FenceCoordinator {
     private final long boundNanos;
     private final long holdNanos;
     private final long staleAfterNanos;
-    /** Per node, its heartbeat revision as last read, and when it was first read at that revision. */
-    private final java.util.Map<String, long[]> beats = new java.util.HashMap<>();
+    private final HeartbeatWatch beats = new HeartbeatWatch();
 
     /**
      * @param record         the cutover as committed (phase fencing)
@@ -99,7 +98,7 @@ public final class FenceCoordinator {
         List<String> draining = new ArrayList<>();
         for (String node : pending) {
             Long beat = seen.heartbeats().get(node);
-            (beat == null || beat < commitRevision || stillSince(node, beat, nowNanos) >= staleAfterNanos ? silent : draining)
+            (beat == null || beat < commitRevision || beats.stillFor(node, beat, nowNanos) >= staleAfterNanos ? silent : draining)
                     .add(node);
         }
         long elapsed = nowNanos - committedNanos;
@@ -127,16 +126,6 @@ public final class FenceCoordinator {
                     + "acknowledgements could not be read; held requests went to " + record.from());
         }
         return new Decision.Wait(record.expected(), List.of());
-    }
-
-    /** How long the node's heartbeat has stayed at {@code revision}, as this coordinator saw it. */
-    private long stillSince(String node, long revision, long nowNanos) {
-        long[] last = beats.get(node);
-        if (last == null || last[0] != revision) {
-            beats.put(node, new long[] {revision, nowNanos});
-            return 0;
-        }
-        return nowNanos - last[1];
     }
 
     private static String describe(List<String> draining, List<String> silent) {

@@ -1,7 +1,6 @@
 package dev.gatehouse.core.fleet;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,8 +16,7 @@ import java.util.Map;
 public final class FleetReadiness {
 
     private final long staleAfterNanos;
-    /** Per node, its heartbeat revision as last read, and when it was first read at that revision. */
-    private final Map<String, long[]> beats = new HashMap<>();
+    private final HeartbeatWatch beats = new HeartbeatWatch();
 
     /** @param staleAfter the fleet's {@code stale_after} */
     public FleetReadiness(Duration staleAfter) {
@@ -39,20 +37,11 @@ public final class FleetReadiness {
         int min = local;
         for (Map.Entry<String, Long> m : heartbeats.entrySet()) {
             String node = m.getKey();
-            if (node.equals(self) || still(node, m.getValue(), nowNanos) >= staleAfterNanos) {
+            if (node.equals(self) || beats.stillFor(node, m.getValue(), nowNanos) >= staleAfterNanos) {
                 continue;
             }
             min = Math.min(min, reports.getOrDefault(node, 0));
         }
         return Math.max(0, min);
-    }
-
-    private long still(String node, long revision, long nowNanos) {
-        long[] last = beats.get(node);
-        if (last == null || last[0] != revision) {
-            beats.put(node, new long[] {revision, nowNanos});
-            return 0;
-        }
-        return nowNanos - last[1];
     }
 }

@@ -167,7 +167,7 @@ public final class Deployer {
                     return s.with(pool, record);
                 });
         for (HostPort address : backends) {
-            if (member(current(pool), address) == null) {
+            if (Readiness.member(current(pool), address) == null) {
                 control.changeRetrying(who, "register " + address + " (" + plan.toVersion() + ") in pool " + pool,
                         s -> RuntimeChanges.add(s, control.config(), pool, address, 1, plan.toVersion()));
             }
@@ -388,7 +388,7 @@ public final class Deployer {
 
     private void unregister(String who, String pool, List<HostPort> backends) throws IOException {
         for (HostPort address : backends) {
-            if (member(current(pool), address) != null) {
+            if (Readiness.member(current(pool), address) != null) {
                 control.changeRetrying(who, "unregister " + address + " from pool " + pool + " (the deploy ended before the switch)",
                         s -> RuntimeChanges.remove(s, control.config(), pool, address));
             }
@@ -401,15 +401,6 @@ public final class Deployer {
             throw new ChangeRejected("pool", "\"" + pool + "\" (expected: a pool of this node)");
         }
         return p;
-    }
-
-    private static Member member(PoolSnapshot p, HostPort address) {
-        for (Member m : p.members()) {
-            if (m.backend().address().equals(address)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     /**

@@ -64,15 +64,8 @@ public final class FleetCutovers implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Reports this node's readiness for other nodes' deploys: its checks may block on connects. */
-    private final ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "gatehouse-fleet-ready");
-        t.setDaemon(true);
-        return t;
-    });
-    /** The readiness last written per pool ("version/count"), and when; the readiness thread's only. */
-    private final Map<String, String> reported = new java.util.HashMap<>();
-    private final Map<String, Long> reportedAt = new java.util.HashMap<>();
+    /** This node's side of the prepare step: its readiness for other nodes' deploys. */
+    private final ReadinessReports readiness;
 
     /**
      * Starts following the cutovers of the state in force and of every state published from now on.
@@ -93,36 +86,7 @@ public final class FleetCutovers implements AutoCloseable {
             published(snapshots.current());
         }
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        readiness.scheduleWithFixedDelay(this::reportReadiness, 100, 100, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * The prepare step, this node's side: while another node's deploy runs in a pool, report how
-     * many of its new backends this node finds ready, when the count changes and every second.
-     */
-    private void reportReadiness() {
-        Snapshot s = snapshots.current();
-        for (Map.Entry<String, DeployRecord> e : s.runtime().deploys().entrySet()) {
-            String pool = e.getKey();
-            DeployRecord d = e.getValue();
-            PoolSnapshot p = s.pool(pool);
-            if (p == null || d.status() != DeployRecord.Status.RUNNING || d.node().equals(store.node())) {
-                continue;
-            }
-            String value = d.to() + "/" + dev.gatehouse.server.probe.Readiness.healthy(p, d.backends());
-            long now = clock.nanoTime();
-            Long at = reportedAt.get(pool);
-            if (value.equals(reported.get(pool)) && at != null && now - at < 1_000_000_000L) {
-                continue;
-            }
-            try {
-                store.reportReady(pool, d.to(), Integer.parseInt(value.substring(value.lastIndexOf('/') + 1)));
-                reported.put(pool, value);
-                reportedAt.put(pool, now);
-            } catch (IOException | RuntimeException ex) {
-                LOG.debug("deploy of {} to pool {}: readiness not reported: {}", d.to(), pool, ex.getMessage());
-            }
-        }
+        this.readiness = new ReadinessReports(snapshots, store, clock);
     }
 
     /**
@@ -408,6 +372,6 @@ public final class FleetCutovers implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
-        readiness.shutdownNow();
+        readiness.close();
     }
 }

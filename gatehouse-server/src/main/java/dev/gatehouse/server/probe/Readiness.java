@@ -40,7 +40,8 @@ public final class Readiness {
         return n;
     }
 
-    private static Member member(PoolSnapshot p, HostPort address) {
+    /** The member of {@code p} at {@code address}, or null. */
+    public static Member member(PoolSnapshot p, HostPort address) {
         for (Member m : p.members()) {
             if (m.backend().address().equals(address)) {
                 return m;
