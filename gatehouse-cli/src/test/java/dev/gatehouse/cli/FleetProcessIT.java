@@ -202,7 +202,8 @@ final class FleetProcessIT {
                 nodeB.awaitPort();
                 int adminA = nodeA.awaitAdminPort();
                 int adminB = nodeB.awaitAdminPort();
-                assertThat(RawHttpResponse.get(portA, "/x").status()).isEqualTo(200);
+                // 503 for the few milliseconds between listening and joining the fleet.
+                await().atMost(WAIT).until(() -> RawHttpResponse.get(portA, "/x").status() == 200);
                 String statusB = "http://127.0.0.1:" + adminB;
                 await().atMost(WAIT).untilAsserted(() -> {
                     cli.clear();
