@@ -21,11 +21,13 @@ import java.util.stream.Stream;
 
 /**
  * The deploy scenario's report: reads every round under {@code DIR/runs} (what {@link DeployRun}
- * wrote, the node's access log {@code access.log} for Gatehouse, or {@code failed.txt} for a round
- * that could not run) and the backends' request logs {@code DIR/backends/*.log}, computes each
- * round's {@link RoundMetrics}, and prints a table of medians over rounds, every round's figures,
- * the failures by cause and the acceptance lines; writes one row per round to
- * {@code DIR/results.tsv}.
+ * wrote, the node's access log {@code access.log} for Gatehouse or every node's
+ * {@code access-NODE.log} for a fleet, or {@code failed.txt} for a round that could not run) and
+ * the backends' request logs {@code DIR/backends/*.log}, computes each round's
+ * {@link RoundMetrics} (a fleet's over its nodes' logs merged, and each node's
+ * {@link RoundMetrics.AccessFigures} besides), and prints a table of medians over rounds, every
+ * round's figures, the failures by cause and the acceptance lines (with {@link FleetComparison}'s
+ * when a fleet ran); writes one row per round to {@code DIR/results.tsv}.
  *
  * <p>Usage: {@code DeployReport --dir DIR [--configs a,b,...] [--old v1] [--new v2]}; the configs
  * give the order of the table (default: the order of the acceptance, then any others by name).
@@ -37,14 +39,34 @@ public final class DeployReport {
     /** The acceptance: the switch itself, every strict round. */
     static final double SWITCH_LIMIT_MS = 100;
     static final String STRICT = "gatehouse-strict";
-    private static final List<String> ORDER = List.of("gatehouse-fast", STRICT, "nginx-reload", "haproxy-reload");
+    /** The same deploy to a fleet of three nodes: its acceptance is the same as one node's. */
+    static final String FLEET_STRICT = "gatehouse-fleet-strict";
+    private static final List<String> ORDER = List.of("gatehouse-fast", FleetComparison.FLEET_PREFIX + "fast", STRICT,
+            FLEET_STRICT, "nginx-reload", "haproxy-reload");
+    /** The config column's least width: the one-node configurations' table keeps its layout. */
+    private static final int NAME_WIDTH = 17;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeployReport() {
     }
 
-    /** One round: its metrics, or why it did not run. */
-    record Round(String config, int round, RoundMetrics metrics, String failure) {
+    /**
+     * One round: its metrics, or why it did not run.
+     *
+     * @param nodes a fleet's nodes by name, each with the figures of its own access log; empty for
+     *              one node or none
+     */
+    record Round(String config, int round, RoundMetrics metrics, String failure,
+                 Map<String, RoundMetrics.AccessFigures> nodes) {
+
+        Round(String config, int round, RoundMetrics metrics, String failure) {
+            this(config, round, metrics, failure, Map.of());
+        }
+
+        /** How many nodes served the round: a fleet's, else 1. */
+        int nodeCount() {
+            return Math.max(1, nodes.size());
+        }
     }
 
     /**
@@ -101,10 +123,22 @@ public final class DeployReport {
             }
             List<RoundMetrics.Request> requests = readRequests(r.resolve("requests.tsv"));
             List<VersionSwitch.Event> events = readEvents(r.resolve("switch.tsv"));
-            List<RoundMetrics.AccessLine> access = Files.exists(r.resolve("access.log"))
-                    ? readAccessLog(r.resolve("access.log")) : null;
+            Map<String, List<RoundMetrics.AccessLine>> logs = readAccessLogs(r);
+            List<RoundMetrics.AccessLine> access = null;
+            if (!logs.isEmpty()) {
+                access = new ArrayList<>();
+                logs.values().forEach(access::addAll);
+            }
+            // One node's figures are the round's; a fleet's each get their own beside the merged ones.
+            Map<String, RoundMetrics.AccessFigures> nodes = new LinkedHashMap<>();
+            if (logs.size() > 1) {
+                for (Map.Entry<String, List<RoundMetrics.AccessLine>> e : logs.entrySet()) {
+                    nodes.put(e.getKey(), RoundMetrics.AccessFigures.of(e.getValue(), newV));
+                }
+            }
             rounds.add(new Round(config, round,
-                    RoundMetrics.compute(requests, backend.isEmpty() ? null : backend, access, events, oldV, newV), null));
+                    RoundMetrics.compute(requests, backend.isEmpty() ? null : backend, access, events, oldV, newV), null,
+                    nodes));
         }
         return rounds;
     }
@@ -191,6 +225,24 @@ public final class DeployReport {
         return out;
     }
 
+    /**
+     * The access logs of a round's directory by node: {@code access.log} (one node, named
+     * {@code node}) or a fleet's {@code access-NODE.log}, in order of name; empty for nginx and
+     * HAProxy.
+     */
+    static Map<String, List<RoundMetrics.AccessLine>> readAccessLogs(Path roundDir) throws IOException {
+        Map<String, List<RoundMetrics.AccessLine>> out = new TreeMap<>();
+        List<Path> logs;
+        try (Stream<Path> s = Files.list(roundDir)) {
+            logs = s.filter(p -> p.getFileName().toString().matches("access(-.+)?\\.log")).sorted().toList();
+        }
+        for (Path log : logs) {
+            String name = log.getFileName().toString().replaceAll("^access-?|\\.log$", "");
+            out.put(name.isEmpty() ? "node" : name, readAccessLog(log));
+        }
+        return out;
+    }
+
     /** The JSON lines of a node's access log (other lines are skipped). */
     static List<RoundMetrics.AccessLine> readAccessLog(Path file) throws IOException {
         List<RoundMetrics.AccessLine> out = new ArrayList<>();
@@ -256,17 +308,19 @@ public final class DeployReport {
             }
         }
         new TreeMap<>(groupRest(rounds, order)).forEach(byConfig::put);
+        // Wider only for longer names (the fleet's), so that the one-node table keeps its layout.
+        String name = "%-" + byConfig.keySet().stream().mapToInt(String::length).reduce(NAME_WIDTH, Math::max) + "s";
 
         out.println("Medians over rounds; counts show the worst round in brackets when it differs. Times in ms after the command.");
-        out.printf(Locale.ROOT, "%-17s %6s %8s %9s %9s %9s %9s %9s %9s %9s %9s %6s%n", "config", "rounds", "requests",
+        out.printf(Locale.ROOT, name + " %6s %8s %9s %9s %9s %9s %9s %9s %9s %9s %6s%n", "config", "rounds", "requests",
                 "failed", "late_v1", "v1_after", "overlap", "first_v2", "all_new", "command", "switch", "held");
         for (Map.Entry<String, List<Round>> e : byConfig.entrySet()) {
             List<RoundMetrics> ok = ok(e.getValue());
             if (ok.isEmpty()) {
-                out.printf(Locale.ROOT, "%-17s %6d failed: %s%n", e.getKey(), 0, e.getValue().getFirst().failure());
+                out.printf(Locale.ROOT, name + " %6d failed: %s%n", e.getKey(), 0, e.getValue().getFirst().failure());
                 continue;
             }
-            out.printf(Locale.ROOT, "%-17s %6d %8s %9s %9s %9s %9s %9s %9s %9s %9s %6s%n", e.getKey(), ok.size(),
+            out.printf(Locale.ROOT, name + " %6d %8s %9s %9s %9s %9s %9s %9s %9s %9s %6s%n", e.getKey(), ok.size(),
                     fmt(median(ok, RoundMetrics::requests)), count(ok, RoundMetrics::failed),
                     count(ok, RoundMetrics::lateV1), count(ok, RoundMetrics::v1StartedAfter),
                     count(ok, RoundMetrics::overlap), fmt(median(ok, RoundMetrics::firstV2Ms)),
@@ -282,12 +336,15 @@ public final class DeployReport {
         out.println("command   until the command ended: the reload command exited, or the deploy was seen done");
         out.println("switch    Gatehouse: the longest a request waited in the node at the switch (strict: the hold)");
         out.println("held      Gatehouse: requests that arrived before the switch and ran on " + newV + " (held by strict)");
+        if (byConfig.values().stream().flatMap(List::stream).anyMatch(r -> r.nodeCount() > 1)) {
+            out.println("          a fleet's switch and held are over its nodes' access logs together; each node's in the rounds below");
+        }
 
         out.println();
         out.println("every round");
         for (Map.Entry<String, List<Round>> e : byConfig.entrySet()) {
             for (Round r : e.getValue()) {
-                out.println("  " + roundLine(r));
+                out.println("  " + roundLine(r, name));
             }
         }
 
@@ -300,7 +357,7 @@ public final class DeployReport {
                 m.causes().forEach((k, v) -> causes.merge(k, v, Integer::sum));
             }
             for (Map.Entry<String, Integer> c : causes.entrySet()) {
-                out.printf(Locale.ROOT, "  %-17s %6d  %s%n", e.getKey(), c.getValue(), c.getKey());
+                out.printf(Locale.ROOT, "  " + name + " %6d  %s%n", e.getKey(), c.getValue(), c.getKey());
                 any = true;
             }
         }
@@ -309,7 +366,7 @@ public final class DeployReport {
         }
 
         out.println();
-        acceptance(out, byConfig);
+        acceptance(out, byConfig, name);
     }
 
     private static Map<String, List<Round>> groupRest(List<Round> rounds, List<String> order) {
@@ -322,9 +379,9 @@ public final class DeployReport {
         return rest;
     }
 
-    private static String roundLine(Round r) {
+    private static String roundLine(Round r, String name) {
         RoundMetrics m = r.metrics();
-        String head = String.format(Locale.ROOT, "%-17s r%d: ", r.config(), r.round());
+        String head = String.format(Locale.ROOT, name + " r%d: ", r.config(), r.round());
         if (m == null) {
             return head + "did not run: " + r.failure();
         }
@@ -350,15 +407,49 @@ public final class DeployReport {
         if (m.notInBackendLogs() > 0) {
             b.append("; ").append(m.notInBackendLogs()).append(" answered requests missing from the backend logs");
         }
+        if (!r.nodes().isEmpty()) {
+            b.append("; ").append(FleetComparison.nodesLine(r.nodes()));
+        }
         return b.toString();
     }
 
-    private static void acceptance(PrintStream out, Map<String, List<Round>> byConfig) {
-        List<Round> strictRounds = byConfig.getOrDefault(STRICT, List.of());
+    private static void acceptance(PrintStream out, Map<String, List<Round>> byConfig, String name) {
+        strictAcceptance(out, STRICT, byConfig.getOrDefault(STRICT, List.of()), "acceptance (" + STRICT + ", every round):");
+        // A fleet's strict deploy makes one node's promises on every node: the same lines, when it ran.
+        if (byConfig.containsKey(FLEET_STRICT)) {
+            out.println();
+            int nodes = FleetComparison.nodes(byConfig.get(FLEET_STRICT));
+            strictAcceptance(out, FLEET_STRICT, byConfig.get(FLEET_STRICT), "the same targets for " + FLEET_STRICT
+                    + (nodes > 1 ? " (" + nodes + " nodes)" : "") + ", every round:");
+        }
+        if (FleetComparison.ran(byConfig)) {
+            out.println();
+            FleetComparison.print(out, byConfig);
+        }
+        out.println();
+        out.println("for comparison (medians over rounds):");
+        for (Map.Entry<String, List<Round>> e : byConfig.entrySet()) {
+            if (e.getKey().equals(STRICT) || e.getKey().equals(FLEET_STRICT)) {
+                continue;
+            }
+            List<RoundMetrics> ok = ok(e.getValue());
+            if (ok.isEmpty()) {
+                out.printf(Locale.ROOT, "  " + name + " did not run%n", e.getKey());
+                continue;
+            }
+            out.printf(Locale.ROOT, "  " + name + " %s failed, %s late v1 responses, %s v1 started after the first v2,"
+                            + " all new %s after the command%n", e.getKey(), fmt(median(ok, RoundMetrics::failed)),
+                    fmt(median(ok, RoundMetrics::lateV1)), fmt(median(ok, RoundMetrics::v1StartedAfter)),
+                    fmtS(median(ok, RoundMetrics::allNewMs)));
+        }
+    }
+
+    /** The acceptance lines of a strict configuration, every round, under {@code title}. */
+    private static void strictAcceptance(PrintStream out, String config, List<Round> strictRounds, String title) {
         List<RoundMetrics> strict = ok(strictRounds);
-        out.println("acceptance (" + STRICT + ", every round):");
+        out.println(title);
         if (strict.isEmpty()) {
-            out.println("  not measured: " + (strictRounds.isEmpty() ? STRICT + " did not run"
+            out.println("  not measured: " + (strictRounds.isEmpty() ? config + " did not run"
                     : "no round ran (" + strictRounds.getFirst().failure() + ")"));
         } else {
             boolean incomplete = strict.size() < strictRounds.size();
@@ -378,22 +469,6 @@ public final class DeployReport {
                     "longest wait at the switch " + join(strict, m -> fmt(m.switchMs()) + " ms")
                             + "; holding seen " + join(strict, m -> fmt(m.holdingSeenMs()) + " ms"));
         }
-        out.println();
-        out.println("for comparison (medians over rounds):");
-        for (Map.Entry<String, List<Round>> e : byConfig.entrySet()) {
-            if (e.getKey().equals(STRICT)) {
-                continue;
-            }
-            List<RoundMetrics> ok = ok(e.getValue());
-            if (ok.isEmpty()) {
-                out.printf(Locale.ROOT, "  %-17s did not run%n", e.getKey());
-                continue;
-            }
-            out.printf(Locale.ROOT, "  %-17s %s failed, %s late v1 responses, %s v1 started after the first v2,"
-                            + " all new %s after the command%n", e.getKey(), fmt(median(ok, RoundMetrics::failed)),
-                    fmt(median(ok, RoundMetrics::lateV1)), fmt(median(ok, RoundMetrics::v1StartedAfter)),
-                    fmtS(median(ok, RoundMetrics::allNewMs)));
-        }
     }
 
     /** Whether the deploy ended well: the API's phase {@code done}, or the CLI exited 0. */
@@ -405,7 +480,7 @@ public final class DeployReport {
         out.printf(Locale.ROOT, "  %s: %s (%s)%n", what, met ? "met" : "NOT met", values);
     }
 
-    private static List<RoundMetrics> ok(List<Round> rounds) {
+    static List<RoundMetrics> ok(List<Round> rounds) {
         return rounds.stream().map(Round::metrics).filter(m -> m != null).toList();
     }
 
@@ -414,9 +489,13 @@ public final class DeployReport {
     }
 
     static double median(List<RoundMetrics> ms, ToDoubleFunction<RoundMetrics> f) {
+        return median(ms.stream().mapToDouble(f).boxed().toList());
+    }
+
+    /** The median of the values that are known (not NaN, not negative); NaN when none is. */
+    static double median(List<Double> values) {
         List<Double> v = new ArrayList<>();
-        for (RoundMetrics m : ms) {
-            double d = f.applyAsDouble(m);
+        for (double d : values) {
             if (!Double.isNaN(d) && d >= 0) {
                 v.add(d);
             }
@@ -430,7 +509,7 @@ public final class DeployReport {
     }
 
     /** A count column: the median, and the worst round in brackets when it differs; "-" when unknown. */
-    private static String count(List<RoundMetrics> ms, ToDoubleFunction<RoundMetrics> f) {
+    static String count(List<RoundMetrics> ms, ToDoubleFunction<RoundMetrics> f) {
         double med = median(ms, f);
         if (Double.isNaN(med)) {
             return "-";
@@ -439,7 +518,7 @@ public final class DeployReport {
         return max > med ? fmt(med) + " (" + fmt(max) + ")" : fmt(med);
     }
 
-    private static String cnt(int n) {
+    static String cnt(int n) {
         return n < 0 ? "-" : Integer.toString(n);
     }
 
@@ -453,7 +532,7 @@ public final class DeployReport {
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.1f", v);
     }
 
-    private static String fmtS(double ms) {
+    static String fmtS(double ms) {
         return Double.isNaN(ms) ? "never" : String.format(Locale.ROOT, "%.2f s", ms / 1000);
     }
 

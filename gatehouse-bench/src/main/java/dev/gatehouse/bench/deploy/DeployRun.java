@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One round of one configuration of the deploy scenario (docs/benchmarks.md, "Deploy under
- * load"), against a proxy that is already running in front of the v1 backends: checks that a
- * request through it reaches v1, then sends the {@link VersionLoad} for {@code --duration}
+ * load"), against a proxy that is already running in front of the v1 backends (or the nodes of a
+ * fleet, each of them in front of the v1 backends): checks that a request through it (each of
+ * them) reaches v1, then sends the {@link VersionLoad} for {@code --duration}
  * seconds and, {@code --switch-at} seconds in, makes the switch to v2 on another thread, either
  * a Gatehouse deploy through the admin API or a script that rewrites and reloads nginx or HAProxy.
  * It writes into {@code --out}:
@@ -27,13 +29,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code run.tsv}: the settings and the time window.</li>
  * </ul>
  *
- * <p>Usage: {@code DeployRun --port N --out DIR --config NAME --round N --id-prefix P
+ * <p>Usage: {@code DeployRun --port N[,N...] --out DIR --config NAME --round N --id-prefix P
  * [--duration 20] [--switch-at 8] [--rate 400] [--workers 16] [--delay-ms 5-20] [--timeout 10]
  * [--seed N] [--deploy-timeout 60] (--command FILE [--command-log FILE] [--probe-admin-port N] |
  * --admin-port N --backends A,B,... --mode fast|strict [--pool web] [--version v2])}; with
  * {@code --probe-admin-port} (a command that deploys through the CLI) the node's deploy
- * endpoint is checked first, as with {@code --admin-port}. Everything runs on
- * 127.0.0.1. Exits 0 when the round ran (whatever failed in it: that is the report's business),
+ * endpoint is checked first, as with {@code --admin-port}. Several ports are a fleet's nodes: the
+ * load's workers are spread over them ({@link VersionLoad}), and the deploy goes to the one admin
+ * port given, as for one node. Everything runs on 127.0.0.1. Exits 0 when the round ran (whatever failed in it: that is the report's business),
  * 1 when it could not run, 3 when the node has no deploy API.
  */
 public final class DeployRun {
@@ -52,7 +55,7 @@ public final class DeployRun {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
-        int port = -1;
+        int[] ports = {};
         Path out = null;
         String config = null;
         int round = 1;
@@ -77,7 +80,7 @@ public final class DeployRun {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
-                case "--port" -> port = Args.intIn(a, v, 1, 65535);
+                case "--port" -> ports = ports(a, v);
                 case "--out" -> out = v == null ? null : Path.of(v);
                 case "--config" -> config = v;
                 case "--round" -> round = Args.intIn(a, v, 1, 1000);
@@ -101,7 +104,7 @@ public final class DeployRun {
                 default -> throw Args.fail("argument", a, "one of the options in DeployRun's class comment");
             }
         }
-        if (port < 0 || out == null || config == null || prefix == null || (command == null) == (adminPort < 0)) {
+        if (ports.length == 0 || out == null || config == null || prefix == null || (command == null) == (adminPort < 0)) {
             throw Args.fail("arguments", String.join(" ", args),
                     "--port, --out, --config, --id-prefix, and either --command or --admin-port");
         }
@@ -115,7 +118,7 @@ public final class DeployRun {
         s.put("config", config);
         s.put("round", Integer.toString(round));
         s.put("id_prefix", prefix);
-        s.put("port", Integer.toString(port));
+        s.put("port", joined(ports));
         s.put("duration_s", Integer.toString(duration));
         s.put("switch_at_s", Double.toString(switchAt));
         s.put("rate", Double.toString(rate));
@@ -144,13 +147,16 @@ public final class DeployRun {
             change = new ApiDeploySwitch(adminPort, pool, version, backends, mode, deployTimeout);
         }
 
-        String problem = checkProxy(port, prefix);
-        if (problem != null) {
-            System.err.println("deploy: " + config + " does not answer from v1: " + problem);
-            System.exit(1);
+        for (int port : ports) {
+            String problem = checkProxy(port, prefix);
+            if (problem != null) {
+                System.err.println("deploy: " + config + (ports.length > 1 ? " on port " + port : "")
+                        + " does not answer from v1: " + problem);
+                System.exit(1);
+            }
         }
 
-        VersionLoad load = new VersionLoad(port, workers, rate, delay[0], delay[1], Duration.ofSeconds(timeout), seed,
+        VersionLoad load = new VersionLoad(ports, workers, rate, delay[0], delay[1], Duration.ofSeconds(timeout), seed,
                 prefix);
         long startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         long startMicros = WallClock.micros() + (startNanos - System.nanoTime()) / 1000;
@@ -210,6 +216,23 @@ public final class DeployRun {
             Thread.sleep(200);
         }
         return last;
+    }
+
+    /** One port or a comma-separated list of distinct ones. */
+    private static int[] ports(String name, String value) {
+        String[] parts = (value == null ? "" : value).split(",", -1);
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Args.intIn(name, parts[i].trim(), 1, 65535);
+        }
+        if (Arrays.stream(out).distinct().count() < out.length) {
+            throw Args.fail(name, value, "distinct ports");
+        }
+        return out;
+    }
+
+    private static String joined(int[] ports) {
+        return String.join(",", Arrays.stream(ports).mapToObj(Integer::toString).toList());
     }
 
     private static int[] range(String name, String value) {

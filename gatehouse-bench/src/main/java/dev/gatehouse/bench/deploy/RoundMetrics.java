@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * The figures of one round of one configuration, computed from what the client, the backends, the
- * node's access log and the switch recorded (all times wall-clock). "v1" and "v2" are the part of
+ * node's access log (a fleet's: every node's, merged) and the switch recorded (all times
+ * wall-clock). "v1" and "v2" are the part of
  * a backend's name before its first {@code -} ({@code v2-3} is version v2).
  *
  * <ul>
@@ -65,6 +66,60 @@ record RoundMetrics(
     record AccessLine(String id, long arrivalMs, String version, long epoch, double durationMs, double upstreamMs) {
     }
 
+    /**
+     * What a node's access log tells of the switch (a fleet's: the nodes' logs merged, or one
+     * node's): the {@code switch} and {@code held} figures, the 99th percentile of every request's
+     * wait in the node, and when the first request of the new version arrived.
+     *
+     * @param switchMs         the longest wait before the backend among the new version's requests
+     *                         that arrived within a second of its first; NaN when none ran on it
+     * @param held             requests at the old epoch that ran on the new version; -1 when the
+     *                         epoch never changed (no telling)
+     * @param waitP99Ms        the 99th percentile of {@code duration_ms - upstream_ms}; NaN without
+     *                         any request that reached a backend
+     * @param firstNewArrivalMs the first arrival of a new-version request, epoch ms; -1 when none
+     */
+    record AccessFigures(double switchMs, int held, double waitP99Ms, long firstNewArrivalMs) {
+
+        /** The figures of {@code access}, which may be empty. */
+        static AccessFigures of(Collection<AccessLine> access, String newV) {
+            long oldEpoch = Long.MAX_VALUE;
+            long newestEpoch = Long.MIN_VALUE;
+            long firstV2Arrival = Long.MAX_VALUE;
+            List<Double> waits = new ArrayList<>();
+            for (AccessLine a : access) {
+                if (a.epoch() >= 0) {
+                    oldEpoch = Math.min(oldEpoch, a.epoch());
+                    newestEpoch = Math.max(newestEpoch, a.epoch());
+                }
+                if (newV.equals(a.version())) {
+                    firstV2Arrival = Math.min(firstV2Arrival, a.arrivalMs());
+                }
+                if (!Double.isNaN(a.upstreamMs())) {
+                    waits.add(a.durationMs() - a.upstreamMs());
+                }
+            }
+            if (firstV2Arrival == Long.MAX_VALUE) {
+                return new AccessFigures(Double.NaN, -1, percentile(waits, 0.99), -1);
+            }
+            // Held requests are told by their epoch: without a change of epoch there is no telling.
+            int held = newestEpoch > oldEpoch ? 0 : -1;
+            double switchMs = 0;
+            for (AccessLine a : access) {
+                if (!newV.equals(a.version())) {
+                    continue;
+                }
+                if (held >= 0 && a.epoch() == oldEpoch) {
+                    held++;
+                }
+                if (a.arrivalMs() <= firstV2Arrival + 1000 && !Double.isNaN(a.upstreamMs())) {
+                    switchMs = Math.max(switchMs, a.durationMs() - a.upstreamMs());
+                }
+            }
+            return new AccessFigures(switchMs, held, percentile(waits, 0.99), firstV2Arrival);
+        }
+    }
+
     /** The version of a backend name: {@code v2-3} is {@code v2}. */
     static String version(String backend) {
         int dash = backend.indexOf('-');
@@ -76,7 +131,8 @@ record RoundMetrics(
      *
      * @param requests the client's records
      * @param backend  the backends' records by request id, or null when there are no backend logs
-     * @param access   the node's access log lines, or null for nginx and HAProxy
+     * @param access   the node's access log lines (a fleet's: every node's), or null for nginx and
+     *                 HAProxy
      * @param events   what the switch recorded; the command's time is its {@code command-start}
      * @param oldV     the version live before ({@code v1})
      * @param newV     the version after ({@code v2})
@@ -161,44 +217,8 @@ record RoundMetrics(
             }
         }
 
-        double switchMs = Double.NaN;
-        int held = -1;
-        double waitP99 = Double.NaN;
-        if (access != null && !access.isEmpty()) {
-            long oldEpoch = Long.MAX_VALUE;
-            long newestEpoch = Long.MIN_VALUE;
-            long firstV2Arrival = Long.MAX_VALUE;
-            List<Double> waits = new ArrayList<>();
-            for (AccessLine a : access) {
-                if (a.epoch() >= 0) {
-                    oldEpoch = Math.min(oldEpoch, a.epoch());
-                    newestEpoch = Math.max(newestEpoch, a.epoch());
-                }
-                if (newV.equals(a.version())) {
-                    firstV2Arrival = Math.min(firstV2Arrival, a.arrivalMs());
-                }
-                if (!Double.isNaN(a.upstreamMs())) {
-                    waits.add(a.durationMs() - a.upstreamMs());
-                }
-            }
-            waitP99 = percentile(waits, 0.99);
-            if (firstV2Arrival != Long.MAX_VALUE) {
-                // Held requests are told by their epoch: without a change of epoch there is no telling.
-                held = newestEpoch > oldEpoch ? 0 : -1;
-                switchMs = 0;
-                for (AccessLine a : access) {
-                    if (!newV.equals(a.version())) {
-                        continue;
-                    }
-                    if (held >= 0 && a.epoch() == oldEpoch) {
-                        held++;
-                    }
-                    if (a.arrivalMs() <= firstV2Arrival + 1000 && !Double.isNaN(a.upstreamMs())) {
-                        switchMs = Math.max(switchMs, a.durationMs() - a.upstreamMs());
-                    }
-                }
-            }
-        }
+        AccessFigures node = access != null && !access.isEmpty() ? AccessFigures.of(access, newV)
+                : new AccessFigures(Double.NaN, -1, Double.NaN, -1);
 
         double gatePassed = Double.NaN;
         double holdingFrom = Double.NaN;
@@ -224,7 +244,7 @@ record RoundMetrics(
                 anyV2 && cmd != Long.MIN_VALUE && lastV1End != Long.MIN_VALUE ? (lastV1End - cmd) / 1000.0 : Double.NaN,
                 anyV2 && cmd != Long.MIN_VALUE && lastV1Start != Long.MIN_VALUE ? (lastV1Start - cmd) / 1000.0 : Double.NaN,
                 cmd != Long.MIN_VALUE && cmdEnd != Long.MIN_VALUE ? (cmdEnd - cmd) / 1000.0 : Double.NaN,
-                endDetail, switchMs, held, waitP99, gatePassed, holdingTo - holdingFrom);
+                endDetail, node.switchMs(), node.held(), node.waitP99Ms(), gatePassed, holdingTo - holdingFrom);
     }
 
     /** Nearest-rank percentile; NaN for no values. */

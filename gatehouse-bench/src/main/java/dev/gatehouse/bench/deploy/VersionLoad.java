@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The deploy scenario's load: a fixed number of workers, each with one keep-alive connection to
- * the proxy, sending {@code GET /delay/D} on a fixed schedule that adds up to {@code rate}
+ * the proxy (with several proxies, the nodes of a fleet, worker {@code w} talks to the
+ * {@code w mod n}-th, so that every node carries its share), sending {@code GET /delay/D} on a fixed schedule that adds up to {@code rate}
  * requests per second (worker {@code w}'s {@code k}-th request is due at
  * {@code start + (w + k * workers) / rate}); {@code D} is drawn per request from
  * {@code [delayMinMs, delayMaxMs]}, so that requests of both versions overlap at a switch. A
@@ -47,7 +48,7 @@ final class VersionLoad {
         static final String BAD = "bad-response";
     }
 
-    private final int port;
+    private final int[] ports;
     private final int workers;
     private final double rate;
     private final int delayMinMs;
@@ -58,9 +59,23 @@ final class VersionLoad {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong skippedSlots = new AtomicLong();
 
-    VersionLoad(int port, int workers, double rate, int delayMinMs, int delayMaxMs, Duration timeout, long seed,
+    /**
+     * @param ports      the proxies' listeners on 127.0.0.1: one, or a fleet's nodes (worker
+     *                   {@code w} sends to {@code ports[w % ports.length]})
+     * @param workers    how many workers, one connection each
+     * @param rate       requests per second, all workers together
+     * @param delayMinMs the shortest backend delay asked for
+     * @param delayMaxMs the longest
+     * @param timeout    how long a request may take before it counts failed
+     * @param seed       seed of the delays
+     * @param idPrefix   the request ids' prefix
+     */
+    VersionLoad(int[] ports, int workers, double rate, int delayMinMs, int delayMaxMs, Duration timeout, long seed,
                 String idPrefix) {
-        this.port = port;
+        if (ports.length == 0) {
+            throw new IllegalArgumentException("no port to send to");
+        }
+        this.ports = ports.clone();
         this.workers = workers;
         this.rate = rate;
         this.delayMinMs = delayMinMs;
@@ -102,16 +117,17 @@ final class VersionLoad {
     private void work(int w, long startNanos, long endNanos, List<Result> out) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + w);
         SlotPacer pacer = new SlotPacer(w, workers, rate, startNanos, endNanos, skippedSlots);
+        int port = ports[w % ports.length];
         RawHttpClient conn = null;
         boolean reused = false;
         try {
             while (pacer.awaitNext() >= 0) {
                 int delay = delayMinMs + random.nextInt(delayMaxMs - delayMinMs + 1);
                 if (conn == null) {
-                    conn = connect();
+                    conn = connect(port);
                     reused = false;
                 }
-                Attempt a = exchange(conn, w, delay, reused);
+                Attempt a = exchange(conn, port, w, delay, reused);
                 out.add(a.result);
                 reused = true;
                 if (a.closeAfter && conn != null) {
@@ -126,7 +142,7 @@ final class VersionLoad {
         }
     }
 
-    private RawHttpClient connect() {
+    private RawHttpClient connect(int port) {
         try {
             return RawHttpClient.connect(port, timeout);
         } catch (UncheckedIOException e) {
@@ -137,7 +153,7 @@ final class VersionLoad {
     private record Attempt(Result result, boolean closeAfter) {
     }
 
-    private Attempt exchange(RawHttpClient conn, int w, int delay, boolean reused) {
+    private Attempt exchange(RawHttpClient conn, int port, int w, int delay, boolean reused) {
         String id = idPrefix + "-" + sequence.incrementAndGet();
         long start = WallClock.micros();
         if (conn == null) {

@@ -129,6 +129,49 @@ final class RoundMetricsTest {
     }
 
     @Test
+    void accessFigures_oneNodesLog_itsSwitchHeldAndFirstNewArrival() {
+        List<RoundMetrics.AccessLine> access = List.of(
+                new RoundMetrics.AccessLine("a", 10_000, "v1", 0, 12.0, 11.8),
+                new RoundMetrics.AccessLine("b", 10_600, "v2", 0, 40.0, 12.0),   // held 28 ms
+                new RoundMetrics.AccessLine("c", 10_610, "v2", 1, 12.2, 12.0));
+
+        RoundMetrics.AccessFigures f = RoundMetrics.AccessFigures.of(access, "v2");
+
+        assertThat(f.held()).isEqualTo(1);
+        assertThat(f.switchMs()).isCloseTo(28.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(f.firstNewArrivalMs()).isEqualTo(10_600);
+    }
+
+    @Test
+    void accessFigures_noNewVersion_unknownSwitchAndHeld() {
+        RoundMetrics.AccessFigures f = RoundMetrics.AccessFigures.of(
+                List.of(new RoundMetrics.AccessLine("a", 10_000, "v1", 0, 12.0, 11.0)), "v2");
+
+        assertThat(f.switchMs()).isNaN();
+        assertThat(f.held()).isEqualTo(-1);
+        assertThat(f.firstNewArrivalMs()).isEqualTo(-1);
+        assertThat(f.waitP99Ms()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void compute_aFleetsLogsMerged_heldOnEveryNodeAndTheLongestWaitOfAny() {
+        // Three nodes' lines together: each held some requests at the old epoch; n3's waited longest.
+        List<RoundMetrics.AccessLine> access = List.of(
+                new RoundMetrics.AccessLine("n1-a", 10_000, "v1", 4, 12.0, 11.8),
+                new RoundMetrics.AccessLine("n1-b", 10_500, "v2", 4, 30.0, 12.0),
+                new RoundMetrics.AccessLine("n2-a", 10_502, "v2", 4, 25.0, 12.0),
+                new RoundMetrics.AccessLine("n2-b", 10_530, "v2", 5, 12.1, 12.0),
+                new RoundMetrics.AccessLine("n3-a", 10_504, "v2", 4, 52.0, 12.0),
+                new RoundMetrics.AccessLine("n3-b", 10_540, "v2", 5, 12.4, 12.0));
+
+        RoundMetrics m = RoundMetrics.compute(List.of(ok("n1-a", 10_000, 10_012, "v1-0")), null, access,
+                command(11_000, "done: v2 live"), "v1", "v2");
+
+        assertThat(m.held()).isEqualTo(3);
+        assertThat(m.switchMs()).isCloseTo(40.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void compute_accessLogWithoutAnEpochChange_heldUnknown() {
         List<RoundMetrics.AccessLine> access = List.of(
                 new RoundMetrics.AccessLine("a", 10_000, "v1", 0, 12.0, 11.8),
