@@ -214,7 +214,7 @@ final class RoundMetricsTest {
                 drop 1011 2 gatehouse-strict-r1-9
                 """);
 
-        Map<String, RoundMetrics.BackendRequest> m = new HashMap<>(DeployReport.readBackendLogs(dir));
+        Map<String, RoundMetrics.BackendRequest> m = new HashMap<>(RunFiles.readBackendLogs(dir));
 
         assertThat(m).containsOnlyKeys("gatehouse-strict-r1-7", "gatehouse-strict-r1-9");
         assertThat(m.get("gatehouse-strict-r1-7")).isEqualTo(new RoundMetrics.BackendRequest("v2-1", 1002, 1008));
