@@ -89,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
                             // From the snapshot in force: the control plane's lock may be held through a strict hold.
                             () -> server.snapshots().current().runtime());
                     server.joinFleet(fleet, fleet);
+                    if (c.fleet().isAgent()) {
+                        // Only now: an agent starts what the fleet's state asks for, so it must follow it first.
+                        fleet.reportApps(server.runAsAgent());
+                    }
                 }, fleet::stopFollowing);
         if (!ok) {
             fleet.close();

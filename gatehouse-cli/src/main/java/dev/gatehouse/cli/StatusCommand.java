@@ -121,9 +121,15 @@ final class StatusCommand implements Callable<Integer> {
             StringBuilder epochs = new StringBuilder();
             n.path("pools").properties().forEach(e -> epochs.append(' ').append(e.getKey()).append('=')
                     .append(e.getValue().path("live_version").asText("-")).append('@').append(e.getValue().path("epoch").asText()));
-            out.printf("  node %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", text(n, "name"), text(n, "state_revision"),
-                    text(n, "revision_lag"), text(n, "heartbeat_age_millis"), n.path("stale").asBoolean() ? ", STALE" : "",
-                    epochs.length() == 0 ? "" : ", pools" + epochs);
+            StringBuilder apps = new StringBuilder();
+            n.path("apps").properties().forEach(e -> {
+                apps.append(' ').append(e.getKey()).append(':');
+                e.getValue().properties().forEach(v -> apps.append(' ').append(v.getKey()).append('x').append(v.getValue().asText()));
+            });
+            boolean agent = "agent".equals(n.path("role").asText());
+            out.printf("  %-5s %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", agent ? "agent" : "node", text(n, "name"),
+                    text(n, "state_revision"), text(n, "revision_lag"), text(n, "heartbeat_age_millis"),
+                    n.path("stale").asBoolean() ? ", STALE" : "", agent ? ", apps" + apps : epochs.length() == 0 ? "" : ", pools" + epochs);
         }
     }
 

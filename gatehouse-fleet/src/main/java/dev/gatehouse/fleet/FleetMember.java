@@ -62,6 +62,8 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
     private volatile boolean closed;
     private volatile Freshness freshness;
     private volatile Heartbeat heartbeat;
+    /** What an agent reports of its apps in its heartbeat. */
+    private volatile java.util.function.Supplier<Map<String, dev.gatehouse.core.fleet.NodeReport.AppRun>> apps = Map::of;
 
     private FleetMember(FleetConfig config, Client client) {
         this.config = config;
@@ -151,7 +153,7 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
         this.adopter = adopt;
         // Current only once registered: a coordinator must see every node that may serve (FenceCoordinator).
         freshness = Freshness.unconfirmed(config.staleAfter(), System::nanoTime);
-        Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce, this::catchUp);
+        Heartbeat beat = new Heartbeat(config, client, store, freshness, inForce, this::catchUp, () -> apps.get());
         heartbeat = beat;
         beat.report();
         beat.confirm();
@@ -298,6 +300,11 @@ public final class FleetMember implements FleetStatus, FenceStore, AutoCloseable
     @Override
     public Map<String, Integer> ready(String pool, String version) throws IOException {
         return fences.ready(pool, version);
+    }
+
+    /** What this node reports of its apps in each heartbeat from now on (an agent's {@code AgentApps}). */
+    public void reportApps(java.util.function.Supplier<Map<String, dev.gatehouse.core.fleet.NodeReport.AppRun>> apps) {
+        this.apps = java.util.Objects.requireNonNull(apps, "apps");
     }
 
     /**

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One node's heartbeat, run three times per {@code stale_after} on a thread of its own: a
  * linearizable read of the fleet's state confirms that this node's state is current
  * ({@link Freshness}); then the node writes its {@link NodeReport} under
- * {@code <fleet>/nodes/<node>} with a lease, and reads every node's report for status. The lease
+ * {@code <fleet>/nodes/<node>} (an agent under {@code <fleet>/agents/<node>}, so that the keys
+ * under {@code nodes/}, which cutovers wait for, are the balancers') with a lease, and reads every node's report for status. The lease
  * only makes a stopped node's report go away after a while; nothing depends on it for safety.
  */
 final class Heartbeat {
@@ -44,6 +45,8 @@ final class Heartbeat {
     private final long startedMillis = System.currentTimeMillis();
     private final ByteSequence nodeKey;
     private final ByteSequence nodesPrefix;
+    private final ByteSequence agentsPrefix;
+    private final Supplier<Map<String, NodeReport.AppRun>> apps;
     private final long leaseSeconds;
     private volatile long lease;
     /** When the lease was last renewed with the report written under it (send time); 0 before. */
@@ -59,7 +62,8 @@ final class Heartbeat {
     }
 
     Heartbeat(FleetConfig config, Client client, EtcdStateStore store, Freshness freshness, Supplier<RuntimeState> inForce,
-              CatchUp catchUp) {
+              CatchUp catchUp, Supplier<Map<String, NodeReport.AppRun>> apps) {
+        this.apps = apps;
         this.catchUp = catchUp;
         this.config = config;
         this.client = client;
@@ -67,7 +71,8 @@ final class Heartbeat {
         this.freshness = freshness;
         this.inForce = inForce;
         this.nodesPrefix = ByteSequence.from(config.keyPrefix() + "/nodes/", UTF_8);
-        this.nodeKey = ByteSequence.from(config.keyPrefix() + "/nodes/" + config.node(), UTF_8);
+        this.agentsPrefix = ByteSequence.from(config.keyPrefix() + "/agents/", UTF_8);
+        this.nodeKey = ByteSequence.from(config.keyPrefix() + (config.isAgent() ? "/agents/" : "/nodes/") + config.node(), UTF_8);
         // For display: long enough that a node is not shown gone between two beats and a leader change.
         this.leaseSeconds = Math.max(10, config.staleAfter().multipliedBy(4).toSeconds());
     }
@@ -142,7 +147,8 @@ final class Heartbeat {
             pools.put(e.getKey(), new NodeReport.PoolEpoch(e.getValue().live(), e.getValue().epoch()));
         }
         NodeReport r = new NodeReport(config.node(), startedMillis, System.currentTimeMillis(), store.revision(),
-                freshness.stale(), pools, config.staleAfter().toMillis());
+                freshness.stale(), pools, config.staleAfter().toMillis(),
+                config.isAgent() ? NodeReport.AGENT : NodeReport.BALANCER, config.isAgent() ? apps.get() : Map.of());
         long sent = System.nanoTime();
         long l = lease();
         call(client.getKVClient().put(nodeKey, ByteSequence.from(JSON.writeValueAsBytes(r)),
@@ -169,8 +175,11 @@ final class Heartbeat {
 
     private List<NodeReport> reports() throws IOException {
         List<NodeReport> out = new ArrayList<>();
-        for (KeyValue kv : call(client.getKVClient().get(nodesPrefix, GetOption.builder().isPrefix(true).build()),
-                "read the nodes' heartbeats").getKvs()) {
+        List<KeyValue> kvs = new ArrayList<>(call(client.getKVClient().get(nodesPrefix, GetOption.builder().isPrefix(true).build()),
+                "read the nodes' heartbeats").getKvs());
+        kvs.addAll(call(client.getKVClient().get(agentsPrefix, GetOption.builder().isPrefix(true).build()),
+                "read the agents' heartbeats").getKvs());
+        for (KeyValue kv : kvs) {
             try {
                 out.add(JSON.readValue(kv.getValue().getBytes(), NodeReport.class));
             } catch (IOException e) {

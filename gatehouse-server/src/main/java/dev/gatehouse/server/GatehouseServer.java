@@ -94,6 +94,10 @@ public final class GatehouseServer implements AutoCloseable {
     private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private volatile AdminServer admin;
     private final Deployer deployer;
+    /** Whether this node is a fleet's agent: it runs apps, serves no clients and checks no backends. */
+    private final boolean agent;
+    /** An agent's apps, once it joined its fleet; null otherwise. */
+    private volatile dev.gatehouse.server.fleet.AgentApps agentApps;
     /** The fleet's cutovers on this node, once it joined a fleet; null on its own. */
     private volatile dev.gatehouse.server.fleet.FleetCutovers fleetCutovers;
     /** The fleet this node follows, once it joined one (after its start); null on its own. */
@@ -133,7 +137,11 @@ public final class GatehouseServer implements AutoCloseable {
                 loops::await);
         control.beforeChange(loops::refuseOnEventLoop);
         control.beforePublish(this::prepareUpstreams);
-        control.onPublish(s -> healthChecks.sync());
+        // An agent serves no clients: the balancer nodes check the backends, not it.
+        this.agent = config.fleet() != null && config.fleet().isAgent();
+        if (!agent) {
+            control.onPublish(s -> healthChecks.sync());
+        }
         control.onPublish(metrics::sync);
         this.supervisor = config.apps().isEmpty() ? null : Supervisor.create(config.apps());
         this.deployer = new Deployer(control, snapshots, clock, supervisor);
@@ -223,14 +231,17 @@ public final class GatehouseServer implements AutoCloseable {
                         server.tls, server.caches, server.fleet::get);
             }
             // Apps first: the listeners open once their live version accepts connections.
-            if (server.supervisor != null) {
+            // (An agent starts them once it follows its fleet: runAsAgent.)
+            if (server.supervisor != null && !server.agent) {
                 LiveApps.start(server.supervisor, server.snapshots, server.control);
             }
             server.bind(restarts.inherited());
             server.tunnelSweeper.start(server.group.next());
             server.tls.start();
             server.metrics.watchEventLoops(server.group);
-            server.healthChecks.sync();
+            if (!server.agent) {
+                server.healthChecks.sync();
+            }
             if (server.admin != null) {
                 server.admin.start(restarts.inherited().claim(InheritedListeners.ADMIN, server.admin.address()));
             }
@@ -329,6 +340,23 @@ public final class GatehouseServer implements AutoCloseable {
         control.strictCutoverBy(cutovers::cutover);
     }
 
+    /**
+     * This node, a fleet's agent that follows its fleet now, runs its apps for the fleet from now
+     * on ({@link dev.gatehouse.server.fleet.AgentApps}). Called once, after {@link #joinFleet}.
+     *
+     * @return what it reports of its apps in its heartbeat
+     * @throws IllegalStateException when the node is not an agent
+     */
+    public java.util.function.Supplier<java.util.Map<String, dev.gatehouse.core.fleet.NodeReport.AppRun>> runAsAgent() {
+        if (!agent || supervisor == null) {
+            throw new IllegalStateException("not an agent (expected: fleet.agent and apps in the config)");
+        }
+        var apps = new dev.gatehouse.server.fleet.AgentApps(supervisor, control, snapshots, config.fleet().agent().advertise());
+        agentApps = apps;
+        apps.start();
+        return apps::report;
+    }
+
     /** The control plane: runtime changes and reloads go through it, never around it. */
     public ControlPlane control() {
         return control;
@@ -421,6 +449,10 @@ public final class GatehouseServer implements AutoCloseable {
         }
         // No new connections; the open ones finish what they carry, for up to the drain timeout.
         listeners.drain(connections, handedOver, drain);
+        var apps = agentApps;
+        if (apps != null) {
+            apps.close();
+        }
         // After the drain, so that requests in flight to supervised apps could finish.
         if (supervisor != null) {
             supervisor.close();

@@ -62,13 +62,16 @@ public record NodeInfo(String version, String startedAt, long uptimeSeconds, lon
      * @param heartbeatAgeMillis how long ago it reported, by this node's clock
      * @param stale              whether it reported itself stale
      * @param pools              per pool, the live version and epoch it serves
+     * @param role               {@code balancer} or {@code agent}
+     * @param apps               on an agent, per app: how many of its instances of each version are registered
      */
     public record FleetNode(String name, long stateRevision, long revisionLag, long heartbeatAgeMillis, boolean stale,
-                            Map<String, PoolEpoch> pools) {
+                            Map<String, PoolEpoch> pools, String role, Map<String, Map<String, Integer>> apps) {
 
         /** Copies. */
         public FleetNode {
             pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+            apps = Collections.unmodifiableMap(new LinkedHashMap<>(apps));
         }
     }
 

@@ -77,7 +77,13 @@ final class ConfigWalker {
                 default -> in.unknown(f);
             }
         }
-        if (!fields.has("listeners")) {
+        boolean agent = fleet != null && fleet.isAgent();
+        if (agent && fields.has("listeners")) {
+            in.error("listeners", "given on an agent (expected: none; an agent runs apps for the fleet's balancer nodes and"
+                    + " serves no clients: remove listeners, or fleet.agent to make this node a balancer)");
+        } else if (agent) {
+            listeners = List.of();
+        } else if (!fields.has("listeners")) {
             in.missing("listeners", "a list of listeners");
         }
         if (listeners != null && admin != null) {

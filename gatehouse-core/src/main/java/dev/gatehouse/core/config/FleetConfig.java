@@ -25,10 +25,45 @@ import java.util.regex.Pattern;
  *                     stale; every other pool answers 503 then
  * @param tls          how to speak TLS to etcd ({@code https://} endpoints), or null for plain
  *                     HTTP/2 ({@code http://} endpoints)
+ * @param agent        this node is an agent on an app server (its supervisor runs the apps, and it
+ *                     serves no clients), or null for a balancer node
  */
 public record FleetConfig(String name, List<String> endpoints, String prefix, String user, String passwordFile,
                           String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale,
-                          Tls tls) {
+                          Tls tls, Agent agent) {
+
+    /**
+     * The {@code agent} section: the node runs its supervised apps' instances and registers them in
+     * the fleet's pools of the same names, where the balancer nodes route to them.
+     *
+     * @param advertise the host (a name or an address) the balancer nodes reach this machine's
+     *                  instances at: each registers as {@code <advertise>:<its port>}, so the apps
+     *                  must listen there (or on every address)
+     */
+    public record Agent(String advertise) {
+
+        /** Validates. */
+        public Agent {
+            Objects.requireNonNull(advertise, "advertise");
+            if (advertise.isBlank() || advertise.contains(":") && !advertise.startsWith("[") || advertise.contains("/")
+                    || advertise.contains(" ")) {
+                throw new IllegalArgumentException("advertise: \"" + advertise + "\" (expected: the host name or address the "
+                        + "balancer nodes reach this machine at, such as 10.0.0.21; an IPv6 address in brackets)");
+            }
+        }
+    }
+
+    /** A balancer node's fleet (no agent section). */
+    public FleetConfig(String name, List<String> endpoints, String prefix, String user, String passwordFile,
+                       String passwordEnv, Duration timeout, String node, Duration staleAfter, List<String> serveWhenStale,
+                       Tls tls) {
+        this(name, endpoints, prefix, user, passwordFile, passwordEnv, timeout, node, staleAfter, serveWhenStale, tls, null);
+    }
+
+    /** Whether this node is an agent: it runs apps for the fleet and serves no clients. */
+    public boolean isAgent() {
+        return agent != null;
+    }
 
     /**
      * TLS to etcd.

@@ -8,7 +8,8 @@ import java.util.List;
 final class FleetWalker {
 
     static final List<String> FLEET_KEYS = List.of("name", "endpoints", "prefix", "user", "password_file", "password_env", "timeout",
-            "node", "stale_after", "serve_when_stale", "tls");
+            "node", "stale_after", "serve_when_stale", "tls", "agent");
+    static final List<String> AGENT_KEYS = List.of("advertise");
     static final List<String> TLS_KEYS = List.of("ca_file", "cert_file", "key_file");
 
     private final Values in;
@@ -38,6 +39,7 @@ final class FleetWalker {
         Duration staleAfter = FleetConfig.DEFAULT_STALE_AFTER;
         List<String> serveWhenStale = List.of();
         FleetConfig.Tls tls = null;
+        FleetConfig.Agent agent = null;
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
@@ -52,6 +54,7 @@ final class FleetWalker {
                 case "stale_after" -> staleAfter = in.duration(f.value(), f.path());
                 case "serve_when_stale" -> serveWhenStale = in.strings(f.value(), f.path(), "pool names");
                 case "tls" -> tls = tls(f.value(), f.path());
+                case "agent" -> agent = agent(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -75,7 +78,35 @@ final class FleetWalker {
         Duration sa = staleAfter;
         List<String> sws = serveWhenStale;
         FleetConfig.Tls tl = tls;
-        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws, tl));
+        FleetConfig.Agent ag = agent;
+        return in.build(path, FLEET_KEYS, () -> new FleetConfig(n, e, p, u, pf, pe, t, nd, sa, sws, tl, ag));
+    }
+
+    /** The {@code agent} map. */
+    private FleetConfig.Agent agent(JsonNode node, String path) {
+        if (!node.isObject()) {
+            in.error(path, Values.describe(node) + " (expected: a map with advertise, the host the balancer nodes reach"
+                    + " this machine's app instances at)");
+            return null;
+        }
+        Values.Fields fields = in.fields(node, path, AGENT_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        String advertise = null;
+        for (Values.Field f : fields) {
+            if (f.key().equals("advertise")) {
+                advertise = in.string(f.value(), f.path());
+            } else {
+                in.unknown(f);
+            }
+        }
+        if (!fields.has("advertise")) {
+            in.missing(Paths.child(path, "advertise"), "the host the balancer nodes reach this machine's app instances at");
+            return null;
+        }
+        String a = advertise;
+        return a == null ? null : in.build(path, AGENT_KEYS, () -> new FleetConfig.Agent(a));
     }
 
     /** The {@code tls} map; an empty map is TLS with the JDK's trusted CAs. */

@@ -55,7 +55,9 @@ public record GatehouseConfig(
                 }
             }
         }
-        if (listeners.isEmpty()) {
+        if (fleet != null && fleet.isAgent()) {
+            checkAgent(listeners, pools, apps);
+        } else if (listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners: [] (expected: at least one listener)");
         }
         for (ListenerConfig listener : listeners) {
@@ -63,6 +65,22 @@ public record GatehouseConfig(
                 if (route.pool() != null && !pools.containsKey(route.pool())) {
                     throw new IllegalArgumentException("pool: \"" + route.pool() + "\" (expected: one of " + pools.keySet() + ")");
                 }
+            }
+        }
+    }
+
+    /** An agent serves no clients, runs at least one app, and each app serves the fleet's pool of its name. */
+    private static void checkAgent(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, Map<String, AppConfig> apps) {
+        if (!listeners.isEmpty()) {
+            throw new IllegalArgumentException("listeners: given on an agent (expected: none; an agent serves no clients)");
+        }
+        if (apps.isEmpty()) {
+            throw new IllegalArgumentException("apps: none on an agent (expected: the apps this node runs for the fleet)");
+        }
+        for (String app : apps.keySet()) {
+            if (!pools.containsKey(app)) {
+                throw new IllegalArgumentException("apps: \"" + app + "\" has no pool of its name (expected: one of "
+                        + pools.keySet() + "; an agent registers an app's instances in the fleet's pool of the same name)");
             }
         }
     }

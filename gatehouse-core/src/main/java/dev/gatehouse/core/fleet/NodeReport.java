@@ -19,9 +19,28 @@ import java.util.Objects;
  * @param pools          per pool: the live version and epoch it serves
  * @param staleAfterMillis its {@code stale_after}: a coordinator bounds how long a silent node
  *                       may serve by the longest any member has (0 when not said)
+ * @param role           {@link #BALANCER} (serves clients, takes part in cutovers) or {@link #AGENT}
+ *                       (runs apps whose instances it registers in the pools)
+ * @param apps           on an agent, per app: what it runs; empty on a balancer
  */
 public record NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
-                         Map<String, PoolEpoch> pools, long staleAfterMillis) {
+                         Map<String, PoolEpoch> pools, long staleAfterMillis, String role, Map<String, AppRun> apps) {
+
+    /** The role of a node that serves clients. */
+    public static final String BALANCER = "balancer";
+    /** The role of a node that runs apps for the fleet. */
+    public static final String AGENT = "agent";
+
+    /** A balancer's report. */
+    public NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
+                      Map<String, PoolEpoch> pools, long staleAfterMillis) {
+        this(name, startedMillis, heartbeatMillis, revision, stale, pools, staleAfterMillis, BALANCER, Map.of());
+    }
+
+    /** Whether the node is an agent. */
+    public boolean agent() {
+        return AGENT.equals(role);
+    }
 
     /** A report that does not say its {@code stale_after}. */
     public NodeReport(String name, long startedMillis, long heartbeatMillis, long revision, boolean stale,
@@ -33,6 +52,22 @@ public record NodeReport(String name, long startedMillis, long heartbeatMillis, 
     public NodeReport {
         Objects.requireNonNull(name, "name");
         pools = pools == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        role = role == null ? BALANCER : role;
+        apps = apps == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+    }
+
+    /**
+     * An app as an agent runs it.
+     *
+     * @param instances the app's {@code instances}: how many of each version it starts
+     * @param running   per version: how many of its instances are registered in the pool now
+     */
+    public record AppRun(int instances, Map<String, Integer> running) {
+
+        /** Copies. */
+        public AppRun {
+            running = running == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(running));
+        }
     }
 
     /**

@@ -104,4 +104,53 @@ final class FleetConfigTest {
         assertThat(error("fleet: { name: web, endpoints: [ \"http://a:2379\" ], serve_when_stale: [ api ] }").message())
                 .contains("fleet.serve_when_stale: \"api\"");
     }
+
+    private static final String AGENT_APPS = """
+            apps:
+              web: { command: "app --port {port}", instances: 2, ports: { from: 9000, to: 9009 } }
+            """;
+
+    private static GatehouseConfig parseAgent(String top, String agent) throws ConfigException {
+        return ConfigLoader.parse(top + """
+                pools:
+                  web: { strategy: round-robin }
+                fleet: { name: web, endpoints: [ "http://10.0.0.5:2379" ], agent: %s }
+                """.formatted(agent), name -> null);
+    }
+
+    private static ConfigError agentError(String top, String agent) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parseAgent(top, agent));
+        assertThat(e).as(top + agent).isNotNull();
+        return e.errors().get(0);
+    }
+
+    @Test
+    void anAgent_hasNoListeners_andRunsApps() throws ConfigException {
+        GatehouseConfig c = parseAgent(AGENT_APPS, "{ advertise: 10.0.0.21 }");
+
+        assertThat(c.fleet().isAgent()).isTrue();
+        assertThat(c.fleet().agent().advertise()).isEqualTo("10.0.0.21");
+        assertThat(c.listeners()).isEmpty();
+        assertThat(parse("fleet: { name: web, endpoints: [ \"http://a:2379\" ] }").fleet().isAgent()).isFalse();
+    }
+
+    @Test
+    void anAgent_badInput_isAnErrorWithItsPath() {
+        ConfigError listeners = agentError("""
+                listeners:
+                  - bind: 127.0.0.1:8080
+                    routes: [ { path_prefix: /, pool: web } ]
+                """ + AGENT_APPS, "{ advertise: 10.0.0.21 }");
+        assertThat(listeners.path()).isEqualTo("listeners");
+        assertThat(listeners.message()).contains("serves no clients");
+        assertThat(agentError(AGENT_APPS, "{ }").path()).isEqualTo("fleet.agent.advertise");
+        assertThat(agentError(AGENT_APPS, "{ advertise: 10.0.0.21, port: 1 }").path()).isEqualTo("fleet.agent.port");
+        assertThat(agentError(AGENT_APPS, "{ advertise: \"10.0.0.21:80\" }").path()).isEqualTo("fleet.agent.advertise");
+        assertThat(agentError(AGENT_APPS, "yes").message()).contains("expected: a map with advertise");
+        assertThat(agentError("", "{ advertise: 10.0.0.21 }").message()).contains("none on an agent");
+        assertThat(agentError("""
+                apps:
+                  api: { command: "app --port {port}", instances: 1, ports: { from: 9000, to: 9009 } }
+                """, "{ advertise: 10.0.0.21 }").message()).contains("\"api\" has no pool of its name");
+    }
 }

@@ -61,7 +61,8 @@ final class DeployResource {
         boolean supervised = backends.isEmpty();
         if (supervised && !context.deploys().supervises(pool)) {
             throw new ApiInputException("backends", "missing (expected: the new version's backends, e.g. [\"10.0.0.21:8001\"],"
-                    + " or an app named " + pool + " under apps: whose instances the deploy starts)");
+                    + " or an app named " + pool + " under apps: whose instances the deploy starts, on this node or on the"
+                    + " fleet's agents)");
         }
         String from = p.liveVersion();
         if (from == null && supervised && p.members().isEmpty()) {
@@ -84,7 +85,7 @@ final class DeployResource {
             }
         }
         // A supervised deploy learns its backends when the instances start; the plan is sized then.
-        int size = supervised ? Math.max(1, context.control().config().apps().get(pool).instances()) : backends.size();
+        int size = supervised ? Math.max(1, context.deploys().supervisedSize(pool)) : backends.size();
         int quorum = body.quorumOf(size);
         DeployPlan plan = new DeployPlan(pool, from, version, mode, size, quorum, body.warmupOrDefault(), gate, hold, drain);
         DeployStatus started = context.deploys().start(request.who(), plan, backends);

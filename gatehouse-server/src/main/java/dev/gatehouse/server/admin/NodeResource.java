@@ -42,10 +42,17 @@ final class NodeResource {
             Map<String, NodeInfo.PoolEpoch> epochs = new LinkedHashMap<>();
             m.report().pools().forEach((pool, e) -> epochs.put(pool, new NodeInfo.PoolEpoch(e.epoch(), e.live())));
             return new NodeInfo.FleetNode(m.report().name(), m.report().revision(), m.revisionLag(), m.heartbeatAgeMillis(),
-                    m.report().stale(), epochs);
+                    m.report().stale(), epochs, m.report().role(), apps(m.report()));
         }).toList();
         return new NodeInfo.Fleet(status.fleet(), status.node(), status.freshness().stale(),
                 status.freshness().sinceConfirmed().toMillis(), nodes);
+    }
+
+    /** An agent's apps: per app, its registered instances by version. */
+    private static Map<String, Map<String, Integer>> apps(dev.gatehouse.core.fleet.NodeReport report) {
+        Map<String, Map<String, Integer>> apps = new LinkedHashMap<>();
+        report.apps().forEach((app, run) -> apps.put(app, run.running()));
+        return apps;
     }
 
     /**

@@ -96,13 +96,33 @@ public final class Deployer {
      * null (always null outside a fleet).
      */
     public String runningElsewhere(String pool) {
+        var fleetConfig = control.config().fleet();
+        if (fleetConfig != null && fleetConfig.isAgent()) {
+            return "this node is an agent of fleet " + fleetConfig.name() + ": it runs apps and serves no clients (expected: "
+                    + "the deploy through a balancer node of the fleet, which starts the new version on every agent)";
+        }
         FleetCutovers f = fleet;
         return f == null ? null : f.deployRunningElsewhere(snapshots.current().runtime(), pool);
     }
 
-    /** Whether the pool's backends are an app this node supervises (same name). */
+    /**
+     * Whether a deploy of the pool can start its backends: an app of the same name that this node
+     * supervises, or, in a fleet, that the fleet's agents run.
+     */
     public boolean supervises(String pool) {
-        return supervisor != null && supervisor.apps().contains(pool);
+        return supervisedSize(pool) > 0;
+    }
+
+    /**
+     * How many instances a deploy of the pool starts: the app's {@code instances} on this node, or
+     * in a fleet the sum over the agents that run the app and heartbeat; 0 when none runs it.
+     */
+    public int supervisedSize(String pool) {
+        if (supervisor != null && supervisor.apps().contains(pool)) {
+            return control.config().apps().get(pool).instances();
+        }
+        FleetCutovers f = fleet;
+        return f == null ? 0 : AgentDeploys.expected(f, control.config(), pool);
     }
 
     /**
@@ -113,7 +133,12 @@ public final class Deployer {
      * @throws ChangeRejected when the pool has no supervised app, or its instances cannot start
      */
     public DeployPhase runSupervised(String who, DeployPlan plan, Consumer<DeployPhase> progress) throws IOException {
-        if (!supervises(plan.pool())) {
+        boolean local = supervisor != null && supervisor.apps().contains(plan.pool());
+        FleetCutovers inFleet = fleet;
+        if (!local && inFleet != null && supervises(plan.pool())) {
+            return new AgentDeploys(this, control, snapshots, clock, inFleet).run(who, plan, progress);
+        }
+        if (!local) {
             throw new ChangeRejected("backends", "none given, and pool " + plan.pool() + " has no supervised app (expected: "
                     + "backends, or an app of the same name under apps:)");
         }

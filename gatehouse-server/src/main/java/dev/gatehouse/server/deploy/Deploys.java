@@ -116,6 +116,11 @@ public final class Deploys {
         return deployer.supervises(pool);
     }
 
+    /** How many instances a deploy without backends starts: see {@link Deployer#supervisedSize}. */
+    public int supervisedSize(String pool) {
+        return deployer.supervisedSize(pool);
+    }
+
     /** The running or last deploy of a pool since the node started, or null. */
     public DeployStatus status(String pool) {
         return latest.get(pool);

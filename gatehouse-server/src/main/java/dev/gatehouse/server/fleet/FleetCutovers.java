@@ -109,6 +109,11 @@ public final class FleetCutovers implements AutoCloseable {
         return store.node();
     }
 
+    /** The fleet's members as last read (balancers and agents). */
+    public dev.gatehouse.core.fleet.FleetView members() {
+        return members.get();
+    }
+
     /**
      * Why a deploy of {@code pool} may not start in the fleet now, or null when it may: another
      * node runs one (its record says running, and that node is a member). A running record of a
