@@ -134,10 +134,14 @@ final class FleetAgentsIT {
     }
 
     private static HttpResponse<String> deploy(int admin, String version, String mode) throws Exception {
+        return deploy(admin, version, mode, "60s");
+    }
+
+    private static HttpResponse<String> deploy(int admin, String version, String mode, String gateTimeout) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/api/v1/pools/web/deploy"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"version\": \"" + version + "\", \"mode\": \"" + mode
-                        + "\", \"gate_timeout\": \"60s\", \"hold_timeout\": \"5s\", \"drain_timeout\": \"5s\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                        + "\", \"gate_timeout\": \"" + gateTimeout + "\", \"hold_timeout\": \"5s\", \"drain_timeout\": \"5s\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The pool's members as a node lists them: {@code address version}. */
@@ -234,6 +238,18 @@ final class FleetAgentsIT {
             }
             await().atMost(WAIT).until(() -> get(admin1, "/api/v1/node").path("fleet").path("nodes").toString()
                     .matches(".*\"apps\":\\{\"web\":\\{\"v2\":2\\}\\}.*\"apps\":\\{\"web\":\\{\"v2\":2\\}\\}.*"));
+
+            // A deploy whose instances are not all up within its gate timeout (JVMs take longer than
+            // 300 ms to start here) aborts: v2 stays live, and the agents stop the v3 instances.
+            HttpResponse<String> tooSoon = deploy(admin1, "v3", "strict", "300ms");
+            assertThat(tooSoon.statusCode()).as(tooSoon.body()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> get(admin1, "/api/v1/pools/web/deploy").path("phase").asText().equals("aborted"));
+            assertThat(get(admin1, "/api/v1/pools/web/deploy").path("reason").asText()).contains("v3");
+            for (NodeProcess a : List.of(agentA, agentB)) {
+                await().atMost(WAIT).until(() -> a.stderr().contains("web v3: stopping 2 instances"));
+            }
+            assertThat(members(admin2)).allMatch(m -> m.endsWith(" v2"));
+            assertThat(answeringBackends(port2, 8)).allMatch(b -> b.startsWith("v2-"));
 
             // An agent that stops takes its instances out first; started again, it registers new ones.
             agentB.terminate(Duration.ofSeconds(30));

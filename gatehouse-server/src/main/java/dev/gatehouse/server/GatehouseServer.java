@@ -88,6 +88,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
     private final NodeMetrics metrics;
+    /** Keeps the pools' DNS names resolved. */
+    private final dev.gatehouse.server.discovery.DnsDiscovery discovery;
     /** The supervised apps' processes; null when the config has no apps. */
     private final Supervisor supervisor;
     private final Listeners listeners;
@@ -149,6 +151,7 @@ public final class GatehouseServer implements AutoCloseable {
         control.openTunnels(tunnels);
         this.deploys = new Deploys(deployer, snapshots, java.time.Clock.systemUTC());
         this.restartHold = new RestartHold(deploys);
+        this.discovery = new dev.gatehouse.server.discovery.DnsDiscovery(control, transport, group.next(), clock);
         control.beforeChange(restartHold::refuseIfHeld);
     }
 
@@ -231,6 +234,8 @@ public final class GatehouseServer implements AutoCloseable {
                         server.tls, server.caches, server.fleet::get);
             }
             // Apps first: the listeners open once their live version accepts connections.
+            // The pools' DNS names, before the listeners open: a pool of found backends only serves at once.
+            server.discovery.start(config.dns().timeout().multipliedBy(2).plusSeconds(1));
             // (An agent starts them once it follows its fleet: runAsAgent.)
             if (server.supervisor != null && !server.agent) {
                 LiveApps.start(server.supervisor, server.snapshots, server.control);
@@ -260,6 +265,7 @@ public final class GatehouseServer implements AutoCloseable {
             }
             server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             server.metrics.close();
+            server.discovery.close();
             if (server.supervisor != null) {
                 server.supervisor.close();
             }
@@ -441,6 +447,7 @@ public final class GatehouseServer implements AutoCloseable {
         if (cutovers != null) {
             cutovers.close();
         }
+        discovery.close();
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
         tunnelSweeper.stop();

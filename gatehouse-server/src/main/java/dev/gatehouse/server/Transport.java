@@ -68,6 +68,12 @@ public record Transport(
         return () -> new EpollServerSocketChannel(fd);
     }
 
+    /** The UDP channel class of this transport (DNS queries). */
+    public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannel() {
+        return canPassSockets() ? io.netty.channel.epoll.EpollDatagramChannel.class
+                : io.netty.channel.socket.nio.NioDatagramChannel.class;
+    }
+
     /** Creates an event loop group of this transport. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandlers);

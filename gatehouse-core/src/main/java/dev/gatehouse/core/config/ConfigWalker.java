@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
-            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet");
+            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet", "dns");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
             "compress", "max_request_body", "rate_limit");
@@ -62,6 +62,7 @@ final class ConfigWalker {
         AdminConfig admin = AdminConfig.DEFAULTS;
         Map<String, AppConfig> apps = Map.of();
         FleetConfig fleet = null;
+        DnsConfig dns = DnsConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -74,6 +75,7 @@ final class ConfigWalker {
                 case "admin" -> admin = new AdminWalker(in).admin(f.value(), f.path());
                 case "apps" -> apps = new AppWalker(in).apps(f.value(), f.path());
                 case "fleet" -> fleet = new FleetWalker(in).fleet(f.value(), f.path());
+                case "dns" -> dns = new DiscoverWalker(in).dns(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -102,7 +104,8 @@ final class ConfigWalker {
         AdminConfig adm = admin;
         Map<String, AppConfig> ap = apps;
         FleetConfig fl = fleet;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl));
+        DnsConfig d = dns;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

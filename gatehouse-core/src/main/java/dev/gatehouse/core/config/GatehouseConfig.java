@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param admin      the admin listener and the state file
  * @param apps       the processes the node supervises, by app name, in config order; often empty
  * @param fleet      the fleet whose runtime state this node shares on etcd, or null for a node on its own
+ * @param dns        how the pools' {@code discover} names are resolved
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -29,7 +30,8 @@ public record GatehouseConfig(
         AccessLogConfig accessLog,
         AdminConfig admin,
         Map<String, AppConfig> apps,
-        FleetConfig fleet) {
+        FleetConfig fleet,
+        DnsConfig dns) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -42,6 +44,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(admin, "admin");
         apps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+        dns = dns == null ? DnsConfig.DEFAULTS : dns;
         for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new IllegalArgumentException("apps: \"" + e.getKey() + "\" (expected: the name of its app, \""
@@ -85,6 +88,13 @@ public record GatehouseConfig(
         }
     }
 
+    /** A configuration with the default {@code dns} section. */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin, Map<String, AppConfig> apps, FleetConfig fleet) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, DnsConfig.DEFAULTS);
+    }
+
     /** A configuration without an admin listener (embedded nodes and tests). */
     public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
                            LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
@@ -108,6 +118,6 @@ public record GatehouseConfig(
 
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
-        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet);
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns);
     }
 }

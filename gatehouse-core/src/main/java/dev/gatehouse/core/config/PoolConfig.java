@@ -16,10 +16,23 @@ import java.util.Objects;
  * @param retry     retries to another backend
  * @param tunnels   upgraded connections (WebSocket): at cutovers and drains, idle, backend slots
  * @param tls       TLS to the backends ({@link BackendTlsConfig#OFF} for plain HTTP)
+ * @param discover  names whose DNS records are more backends, re-resolved on their TTL (often none)
  */
 public record PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
                          AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry,
-                         TunnelsConfig tunnels, BackendTlsConfig tls) {
+                         TunnelsConfig tunnels, BackendTlsConfig tls, List<DiscoverConfig> discover) {
+
+    /** A pool without DNS discovery. */
+    public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends, HashConfig hash,
+                      AdmissionConfig admission, StickyConfig sticky, HealthConfig health, RetryConfig retry,
+                      TunnelsConfig tunnels, BackendTlsConfig tls) {
+        this(name, strategy, backends, hash, admission, sticky, health, retry, tunnels, tls, List.of());
+    }
+
+    /** The same pool with other backends (those found in DNS added to the declared ones, say). */
+    public PoolConfig withBackends(List<BackendConfig> others) {
+        return new PoolConfig(name, strategy, others, hash, admission, sticky, health, retry, tunnels, tls, discover);
+    }
 
     /** Validates and copies. */
     public PoolConfig {
@@ -32,6 +45,7 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(tunnels, "tunnels");
         Objects.requireNonNull(tls, "tls");
+        discover = discover == null ? List.of() : List.copyOf(discover);
         // A backend named twice would get twice its share and one load counted twice; the config
         // loader reports it with its path, this catches a snapshot built from a hand-edited state file.
         java.util.Map<HostPort, Integer> seen = new java.util.HashMap<>();

@@ -21,7 +21,7 @@ final class PoolWalker {
 
     private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
             "adaptive", "queue", "slow_lane", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
-            "retries", "tunnels", "tls");
+            "retries", "tunnels", "tls", "discover");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -87,6 +87,7 @@ final class PoolWalker {
         RetryConfig retry = RetryConfig.DEFAULTS;
         TunnelsConfig tunnels = TunnelsConfig.DEFAULTS;
         BackendTlsConfig tls = BackendTlsConfig.OFF;
+        List<DiscoverConfig> discover = List.of();
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "strategy" -> strategy = strategy(in.string(f.value(), f.path()), f.path());
@@ -104,6 +105,7 @@ final class PoolWalker {
                 case "retries" -> retry = retries.retries(f.value(), f.path());
                 case "tunnels" -> tunnels = new TunnelsWalker(in).tunnels(f.value(), f.path());
                 case "tls" -> tls = new BackendTlsWalker(in).tls(f.value(), f.path());
+                case "discover" -> discover = new DiscoverWalker(in).discover(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -130,7 +132,8 @@ final class PoolWalker {
         RetryConfig r = retry;
         TunnelsConfig t = tunnels;
         BackendTlsConfig tl = tls;
-        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r, t, tl));
+        List<DiscoverConfig> d = discover;
+        return in.build(path, POOL_KEYS, () -> new PoolConfig(name, s, b, h, admission, st, hc, r, t, tl, d));
     }
 
     private Strategy strategy(String text, String path) {

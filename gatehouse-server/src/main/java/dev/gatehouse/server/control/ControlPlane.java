@@ -1,7 +1,9 @@
 package dev.gatehouse.server.control;
 
+import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.discovery.Discovered;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
@@ -16,6 +18,7 @@ import dev.gatehouse.core.tunnel.TunnelCounts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -57,6 +60,8 @@ public final class ControlPlane {
     private final List<java.util.function.Function<GatehouseConfig, Runnable>> reloadSteps = new CopyOnWriteArrayList<>();
     private GatehouseConfig config;
     private RuntimeState state;
+    /** Per pool, the backends its DNS names resolve to now (see {@link #discovered}); guarded by this. */
+    private Map<String, List<BackendConfig>> discovered = Map.of();
 
     /**
      * @param snapshots   the holder the data plane reads; its current snapshot must be built from
@@ -109,9 +114,42 @@ public final class ControlPlane {
         reloadSteps.add(Objects.requireNonNull(step, "step"));
     }
 
-    /** The configuration in force (the intent, as last loaded or reloaded). */
+    /**
+     * The configuration in force (the intent, as last loaded or reloaded), with the backends its
+     * pools' DNS names resolve to now added to their declared ones.
+     */
     public synchronized GatehouseConfig config() {
-        return config;
+        return Discovered.apply(config, discovered, state);
+    }
+
+    /**
+     * Puts in force what a pool's DNS names resolve to now: one snapshot swap, nothing saved (each
+     * node resolves for itself). A backend that is gone from the answers leaves the pool as a
+     * removed one does: requests in flight to it finish.
+     *
+     * @param backends every backend of the pool's {@code discover} names, in a stable order
+     * @return whether anything changed
+     */
+    public synchronized boolean discovered(String pool, List<BackendConfig> backends) {
+        if (!config.pools().containsKey(pool) || backends.equals(discovered.getOrDefault(pool, List.of()))) {
+            return false;
+        }
+        Map<String, List<BackendConfig>> next = new java.util.LinkedHashMap<>(discovered);
+        next.put(pool, List.copyOf(backends));
+        Map<String, List<BackendConfig>> before = discovered;
+        discovered = Map.copyOf(next);
+        Snapshot snapshot;
+        try {
+            snapshot = build(config, state);
+        } catch (ChangeRejected | IllegalArgumentException e) {
+            discovered = before;
+            LOG.warn("pool {}: the backends found in DNS do not apply: {}", pool, e.getMessage());
+            return false;
+        }
+        publish(snapshot);
+        LOG.info("pool {}: DNS discovery: {} backends {}", pool, backends.size(),
+                backends.stream().map(b -> b.address().toString()).toList());
+        return true;
     }
 
     /** The runtime changes in force. */
@@ -266,7 +304,7 @@ public final class ControlPlane {
                                                java.time.Duration holdTimeout) throws IOException {
         String what = "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)");
         long affinityUntil = strict ? 0 : affinityUntil(pool);
-        UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config, pool, version, affinityUntil);
+        UnaryOperator<RuntimeState> live = s -> RuntimeChanges.live(s, config(), pool, version, affinityUntil);
         if (!strict) {
             return change(who, what, live);
         }
@@ -319,7 +357,7 @@ public final class ControlPlane {
     public synchronized Snapshot publishLive(String who, String pool, String version, boolean strict) throws IOException {
         long affinityUntil = strict ? 0 : affinityUntil(pool);
         return change(who, "cutover " + pool + " to " + version + (strict ? " (strict)" : " (fast)"),
-                s -> RuntimeChanges.live(s, config, pool, version, affinityUntil));
+                s -> RuntimeChanges.live(s, config(), pool, version, affinityUntil));
     }
 
     /**
@@ -377,7 +415,7 @@ public final class ControlPlane {
         try {
             applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(), config.timeouts(),
                     config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
-                    config.apps(), config.fleet());
+                    config.apps(), config.fleet(), config.dns());
         } catch (IllegalArgumentException e) {
             audit(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
@@ -390,7 +428,8 @@ public final class ControlPlane {
         note(notes, "admin", edited.admin(), config.admin());
         note(notes, "apps", edited.apps(), config.apps());
         note(notes, "fleet", edited.fleet(), config.fleet());
-        RuntimeState next = RuntimeChanges.reconcile(state, applied);
+        note(notes, "dns", edited.dns(), config.dns());
+        RuntimeState next = RuntimeChanges.reconcile(state, Discovered.apply(applied, discovered, state));
         Snapshot snapshot;
         try {
             snapshot = build(applied, next);
@@ -435,7 +474,7 @@ public final class ControlPlane {
 
     private Snapshot build(GatehouseConfig c, RuntimeState s) {
         Snapshot current = snapshots.current();
-        return Snapshot.next(current, current.generation() + 1, c, s, clock, wallClock, random);
+        return Snapshot.next(current, current.generation() + 1, Discovered.apply(c, discovered, s), s, clock, wallClock, random);
     }
 
     private void publish(Snapshot snapshot) {
