@@ -127,7 +127,7 @@ final class StatusCommand implements Callable<Integer> {
                 e.getValue().properties().forEach(v -> apps.append(' ').append(v.getKey()).append('x').append(v.getValue().asText()));
             });
             boolean agent = "agent".equals(n.path("role").asText());
-            out.printf("  %-5s %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", agent ? "agent" : "node", text(n, "name"),
+            out.printf("  %s %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", agent ? "agent" : "node", text(n, "name"),
                     text(n, "state_revision"), text(n, "revision_lag"), text(n, "heartbeat_age_millis"),
                     n.path("stale").asBoolean() ? ", STALE" : "", agent ? ", apps" + apps : epochs.length() == 0 ? "" : ", pools" + epochs);
         }
