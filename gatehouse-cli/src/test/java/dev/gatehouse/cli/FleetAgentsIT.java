@@ -215,16 +215,21 @@ final class FleetAgentsIT {
             for (ContinuousLoad l : loads) {
                 l.awaitCompleted(100, WAIT);
             }
+            long command = System.nanoTime();
             HttpResponse<String> second = deploy(admin1, "v2", "strict");
             assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
             // Sized by the agents: 2 agents of 2 instances each, all of them gated on.
             assertThat(FleetRig.JSON.readTree(second.body()).path("detail").asText()).isEqualTo("healthy 0 of 4");
             await().atMost(WAIT).until(() -> done(admin1));
+            long done = System.nanoTime();
             for (ContinuousLoad l : loads) {
                 l.awaitCompleted(l.completed() + 100, WAIT);
             }
             List<List<String>> failures = loads.stream().map(ContinuousLoad::stop).toList();
             long firstNew = FleetRig.firstAnswerOf(loads, "v2");
+            System.out.printf("agents deploy (2 agents x 2 instances, 2 balancers, strict): command -> first v2 answer %d ms,"
+                            + " command -> done %d ms, requests %d%n", (firstNew - command) / 1_000_000, (done - command) / 1_000_000,
+                    loads.stream().mapToLong(ContinuousLoad::completed).sum());
 
             assertThat(failures).allSatisfy(f -> assertThat(f).isEmpty());
             assertThat(FleetRig.answersSentAfter(loads, "v1", firstNew)).as("v1 answers sent after the first v2 one").isEmpty();

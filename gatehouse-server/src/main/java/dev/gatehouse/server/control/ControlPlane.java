@@ -2,7 +2,6 @@ package dev.gatehouse.server.control;
 
 import dev.gatehouse.core.config.BackendConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.core.config.ListenerConfig;
 import dev.gatehouse.core.discovery.Discovered;
 import dev.gatehouse.core.state.ChangeRejected;
 import dev.gatehouse.core.state.RuntimeChanges;
@@ -45,8 +44,7 @@ public final class ControlPlane {
     /** A fleet's strict cutover, once the node joined one; null on a node of its own. */
     private volatile FleetCutover fleetCutover;
 
-    private static final Logger AUDIT = LoggerFactory.getLogger("gatehouse.audit");
-    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+        private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
     private final SnapshotHolder snapshots;
     private final StateStore store;
@@ -181,25 +179,25 @@ public final class ControlPlane {
             next = change.apply(state);
             snapshot = build(config, next);
         } catch (ChangeRejected e) {
-            audit(who, what, "rejected: " + e.getMessage());
+            AuditLog.write(who, what, "rejected: " + e.getMessage());
             throw e;
         } catch (IllegalArgumentException e) {
-            audit(who, what, "rejected: " + e.getMessage());
+            AuditLog.write(who, what, "rejected: " + e.getMessage());
             throw new ChangeRejected("change", e.getMessage());
         }
         try {
             store.save(next);
         } catch (StateConflict e) {
-            audit(who, what, "refused: " + e.getMessage());
+            AuditLog.write(who, what, "refused: " + e.getMessage());
             adopt("fleet (the change that won)", e.current(), () -> true, e::adopted);
             throw e;
         } catch (IOException e) {
-            audit(who, what, "failed: the state could not be saved: " + e.getMessage());
+            AuditLog.write(who, what, "failed: the state could not be saved: " + e.getMessage());
             throw e;
         }
         state = next;
         publish(snapshot);
-        audit(who, what, "applied (revision " + next.revision() + ")");
+        AuditLog.write(who, what, "applied (revision " + next.revision() + ")");
         return snapshot;
     }
 
@@ -248,13 +246,13 @@ public final class ControlPlane {
         try {
             snapshot = build(config, next);
         } catch (ChangeRejected | IllegalArgumentException e) {
-            audit(who, what, "refused: it does not fit this node's configuration: " + e.getMessage());
+            AuditLog.write(who, what, "refused: it does not fit this node's configuration: " + e.getMessage());
             return false;
         }
         state = next;
         publish(snapshot);
         adopted.run();
-        audit(who, what, "applied");
+        AuditLog.write(who, what, "applied");
         return true;
     }
 
@@ -311,7 +309,7 @@ public final class ControlPlane {
         try {
             build(config, live.apply(state));
         } catch (ChangeRejected | IllegalArgumentException e) {
-            audit(who, what, "rejected: " + e.getMessage());
+            AuditLog.write(who, what, "rejected: " + e.getMessage());
             throw e instanceof ChangeRejected c ? c : new ChangeRejected("change", e.getMessage());
         }
         var before = snapshots.current().pool(pool);
@@ -329,7 +327,7 @@ public final class ControlPlane {
                     String why = (interrupted ? "the hold was interrupted (the node is stopping)"
                             : "the hold timed out after " + holdTimeout.toMillis() + " ms") + " with " + busy
                             + " requests of other versions in flight; " + held + " held requests went to them";
-                    audit(who, what, "aborted: " + why);
+                    AuditLog.write(who, what, "aborted: " + why);
                     throw new ChangeRejected("hold_timeout", why);
                 }
                 // The control thread polls (1 ms) rather than hooking every request's end: a hold
@@ -401,40 +399,19 @@ public final class ControlPlane {
     public synchronized List<String> reload(GatehouseConfig edited, String who) throws IOException {
         checks.forEach(Runnable::run);
         List<String> notes = new ArrayList<>();
-        List<ListenerConfig> listenersInForce = config.listeners();
-        boolean sameBinds = edited.listeners().size() == listenersInForce.size();
-        for (int i = 0; sameBinds && i < listenersInForce.size(); i++) {
-            // A listener's TLS is reloadable (certificates, protocols, ciphers...), but not whether it has TLS.
-            sameBinds = edited.listeners().get(i).bind().equals(listenersInForce.get(i).bind())
-                    && edited.listeners().get(i).isTls() == listenersInForce.get(i).isTls();
-        }
-        if (!sameBinds) {
-            notes.add("listeners: their addresses or TLS on/off changed; a restart applies them (routes and TLS kept as they were)");
-        }
         GatehouseConfig applied;
         try {
-            applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(), config.timeouts(),
-                    config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
-                    config.apps(), config.fleet(), config.dns());
+            applied = ReloadScope.applied(config, edited, notes);
         } catch (IllegalArgumentException e) {
-            audit(who, "reload", "rejected: " + e.getMessage());
+            AuditLog.write(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
         }
-        note(notes, "timeouts", edited.timeouts(), config.timeouts());
-        note(notes, "limits", edited.limits(), config.limits());
-        note(notes, "upstream", edited.upstream(), config.upstream());
-        note(notes, "forwarding", edited.forwarding(), config.forwarding());
-        note(notes, "access_log", edited.accessLog(), config.accessLog());
-        note(notes, "admin", edited.admin(), config.admin());
-        note(notes, "apps", edited.apps(), config.apps());
-        note(notes, "fleet", edited.fleet(), config.fleet());
-        note(notes, "dns", edited.dns(), config.dns());
         RuntimeState next = RuntimeChanges.reconcile(state, Discovered.apply(applied, discovered, state));
         Snapshot snapshot;
         try {
             snapshot = build(applied, next);
         } catch (IllegalArgumentException | ChangeRejected e) {
-            audit(who, "reload", "rejected: " + e.getMessage());
+            AuditLog.write(who, "reload", "rejected: " + e.getMessage());
             throw new ChangeRejected("config", e.getMessage());
         }
         List<Runnable> installs = new ArrayList<>();
@@ -443,18 +420,18 @@ public final class ControlPlane {
                 installs.add(step.apply(applied));
             }
         } catch (ChangeRejected e) {
-            audit(who, "reload", "rejected: " + e.getMessage());
+            AuditLog.write(who, "reload", "rejected: " + e.getMessage());
             throw e;
         }
         if (!next.equals(state)) {
             try {
                 store.save(next);
             } catch (StateConflict e) {
-                audit(who, "reload", "refused: " + e.getMessage());
+                AuditLog.write(who, "reload", "refused: " + e.getMessage());
                 adopt("fleet (the change that won)", e.current(), () -> true, e::adopted);
                 throw e;
             } catch (IOException e) {
-                audit(who, "reload", "failed: the state could not be saved: " + e.getMessage());
+                AuditLog.write(who, "reload", "failed: the state could not be saved: " + e.getMessage());
                 throw e;
             }
         }
@@ -462,15 +439,10 @@ public final class ControlPlane {
         state = next;
         publish(snapshot);
         installs.forEach(Runnable::run);
-        audit(who, "reload", "applied" + (notes.isEmpty() ? "" : " except: " + String.join("; ", notes)));
+        AuditLog.write(who, "reload", "applied" + (notes.isEmpty() ? "" : " except: " + String.join("; ", notes)));
         return notes;
     }
 
-    private static void note(List<String> notes, String section, Object edited, Object inForce) {
-        if (!java.util.Objects.equals(edited, inForce)) {
-            notes.add(section + ": changed; a restart applies it");
-        }
-    }
 
     private Snapshot build(GatehouseConfig c, RuntimeState s) {
         Snapshot current = snapshots.current();
@@ -491,37 +463,5 @@ public final class ControlPlane {
             }
         }
         loopBarrier.run();
-    }
-
-    private static void audit(String who, String what, String result) {
-        AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", quoted(who), quoted(what), quoted(result));
-    }
-
-    /**
-     * A value as it goes between the audit line's quotes: who and what come from requests and
-     * results quote input, so quotes, backslashes and control characters are escaped, and one
-     * change stays one line that cannot pass for another.
-     */
-    private static String quoted(String value) {
-        String s = String.valueOf(value);
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

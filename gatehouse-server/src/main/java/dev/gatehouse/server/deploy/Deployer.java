@@ -229,7 +229,7 @@ public final class Deployer {
                 for (DeployAction action : step.actions()) {
                     switched |= action instanceof DeployAction.PublishLive;
                     if (action instanceof DeployAction.SendWarmup w) {
-                        warmed = warmUp(p, backends, w.requests());
+                        warmed = Warmup.send(p, backends, w.requests());
                     } else if (fleetCutovers != null && action instanceof DeployAction.HoldNewRequests) {
                         fenced = fleetCutovers.commit(who, pool, plan.fromVersion(), plan.toVersion(), plan.holdTimeout());
                     } else if (fenced != null && action instanceof DeployAction.PublishLive) {
@@ -381,34 +381,6 @@ public final class Deployer {
             }
             case DeployAction.SendWarmup w -> throw new IllegalStateException("warm-up is carried out by the loop");
         }
-    }
-
-    /**
-     * Sends the warm-up requests to the new backends in turn (the pool's health-check path, else
-     * {@code /}), one at a time on this thread, each bounded by 5 s.
-     *
-     * @return how many got a response (any status: they warmed the app up either way)
-     */
-    private static int warmUp(PoolSnapshot p, List<HostPort> backends, int requests) {
-        var check = p.config().health().check();
-        String path = check != null && check.type() == dev.gatehouse.core.config.HealthCheckConfig.Type.HTTP ? check.path() : "/";
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(java.time.Duration.ofSeconds(2)).version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        int done = 0;
-        for (int i = 0; i < requests && !Thread.currentThread().isInterrupted(); i++) {
-            HostPort b = backends.get(i % backends.size());
-            try {
-                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + b + path))
-                        .timeout(java.time.Duration.ofSeconds(5)).header("User-Agent", "gatehouse-warmup").GET().build();
-                client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
-                done++;
-            } catch (IOException e) {
-                LOG.debug("warm-up request to {} failed: {}", b, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return done;
     }
 
     private void unregister(String who, String pool, List<HostPort> backends) throws IOException {
