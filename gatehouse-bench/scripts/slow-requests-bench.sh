@@ -32,11 +32,15 @@ usage: gatehouse-bench/scripts/slow-requests-bench.sh [options]
                            $all_configs)
   -k, --backends N         single-threaded backends                (BENCH_BACKENDS, default 8)
   -t, --timeout SECONDS    client timeout per request, an error    (BENCH_TIMEOUT, default 30)
-  -s, --slow-pattern P     spread: one slow request per 100 at a fixed pseudo-random place;
-                           modulo: request i is slow when i % 100 == 0 (aliases with round
-                           robin over 8 backends)             (BENCH_SLOW_PATTERN, default spread)
-  -a, --arrivals A         uniform: request i due at i/rate; poisson: exponential gaps (fixed
-                           seed), bursty like independent users (BENCH_ARRIVALS, default uniform)
+  -s, --slow-pattern P     random: each request slow with probability 1 %, drawn from a seeded
+                           generator, so slow requests bunch as in production; spread: exactly
+                           one per 100 at a seeded place (never bunch); modulo: request i is slow
+                           when i % 100 == 0 (aliases with round robin over 8 backends)
+                                                             (BENCH_SLOW_PATTERN, default random)
+  -a, --arrivals A         poisson: exponential gaps (seeded), bursty like independent users;
+                           uniform: request i due at i/rate   (BENCH_ARRIVALS, default poisson)
+      --seed N             the seed of round 1; round r uses N + r - 1, the same for every
+                           configuration of that round        (BENCH_SEED, default 20261122)
   -o, --out DIR            results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE           Gatehouse jar (GATEHOUSE_BENCH_JAR,
                            default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -60,8 +64,9 @@ rounds=${BENCH_ROUNDS:-3}
 config_list=${BENCH_CONFIGS:-$all_configs}
 backends=${BENCH_BACKENDS:-8}
 timeout=${BENCH_TIMEOUT:-30}
-slow_pattern=${BENCH_SLOW_PATTERN:-spread}
-arrivals=${BENCH_ARRIVALS:-uniform}
+slow_pattern=${BENCH_SLOW_PATTERN:-random}
+arrivals=${BENCH_ARRIVALS:-poisson}
+seed=${BENCH_SEED:-20261122}
 results_dir=${BENCH_RESULTS_DIR:-}
 jar=${GATEHOUSE_BENCH_JAR:-}
 jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m}
@@ -79,6 +84,7 @@ while [ $# -gt 0 ]; do
     -t|--timeout) timeout=${2:?$1 needs a value}; shift 2 ;;
     -s|--slow-pattern) slow_pattern=${2:?$1 needs a value}; shift 2 ;;
     -a|--arrivals) arrivals=${2:?$1 needs a value}; shift 2 ;;
+    --seed) seed=${2:?$1 needs a value}; shift 2 ;;
     -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -90,11 +96,12 @@ check_int duration "$duration" 1
 check_int warmup "$warmup" 0
 check_int rate "$rate" 1
 check_int rounds "$rounds" 1
+check_int seed "$seed" 1
 check_int backends "$backends" 1
 check_int timeout "$timeout" 1
 check_int BENCH_PROXY_CPU "$proxy_cpu" 0
 check_int BENCH_LOAD_CPU "$load_cpu" 0
-case "$slow_pattern" in spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: spread or modulo)" ;; esac
+case "$slow_pattern" in random|spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: random, spread or modulo)" ;; esac
 case "$arrivals" in uniform|poisson) ;; *) die "arrivals: \"$arrivals\" (expected: uniform or poisson)" ;; esac
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
@@ -303,7 +310,7 @@ bench_one() { # name round position
   # In the background and waited for, so that Ctrl-C reaches the traps at once.
   taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
     --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
-    --timeout "$timeout" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
+    --timeout "$timeout" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --seed "$((seed + round - 1))" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
   wait_child $! || rc=$?
   stop_proc "$pid"
   if [ "$rc" != 0 ] || [ -z "$(json_get requests "$out")" ]; then
@@ -329,7 +336,7 @@ bench_one() { # name round position
   if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts"; fi
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
   echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop ($arrivals arrivals)," \
-       "1 in 100 slow ($slow_pattern), $backends backends (5 ms / 500 ms), client timeout ${timeout}s," \
+       "1 % slow ($slow_pattern, seeds from $seed), $backends backends (5 ms / 500 ms), client timeout ${timeout}s," \
        "proxy on core $proxy_cpu, backends and client on core $load_cpu"
   echo "configs: ${configs[*]}"
 } > "$results_dir/machine.txt"

@@ -66,6 +66,19 @@ public final class EtcdCluster implements AutoCloseable {
      * is checked on a plain metrics URL either way.
      */
     public static EtcdCluster start(int size, ClientTls tls) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(size, tls);
+            } catch (IllegalStateException e) {
+                // Another process took a port between its check and etcd's bind: again, on new ports.
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static EtcdCluster startOnce(int size, ClientTls tls) {
         String bin = binary();
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         EtcdCluster cluster;
@@ -251,7 +264,21 @@ public final class EtcdCluster implements AutoCloseable {
                 + "or set ETCD_BIN");
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): etcd binds it a moment after this
+     * check, and a port from the ephemeral range may meanwhile become the local port of any
+     * outgoing connection on the machine (a bind then fails with "address already in use").
+     */
     private static int freePort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10_000 + random.nextInt(22_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                // taken: another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

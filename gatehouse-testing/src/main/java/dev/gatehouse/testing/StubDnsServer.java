@@ -63,6 +63,7 @@ public final class StubDnsServer implements AutoCloseable {
     private final Map<String, Records> names = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.ANSWER;
+    private volatile boolean additional;
 
     private StubDnsServer(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -110,6 +111,14 @@ public final class StubDnsServer implements AutoCloseable {
         names.remove(key(name));
     }
 
+    /**
+     * Whether an SRV answer carries its targets' A and AAAA records in its additional section
+     * from now on, as many servers send them (default: no; the asker then asks for them).
+     */
+    public void additional(boolean on) {
+        this.additional = on;
+    }
+
     /** How it answers from now on. */
     public void mode(Mode mode) {
         this.mode = mode;
@@ -143,6 +152,9 @@ public final class StubDnsServer implements AutoCloseable {
         } else {
             try {
                 addAnswers(response, question, records);
+                if (additional && question.type().equals(DnsRecordType.SRV)) {
+                    addAdditional(response, records);
+                }
             } catch (UnknownHostException e) {
                 response.setCode(DnsResponseCode.SERVFAIL);
             }
@@ -167,6 +179,21 @@ public final class StubDnsServer implements AutoCloseable {
                 writeName(data, s.target());
                 response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(question.name(), DnsRecordType.SRV,
                         records.ttl(), data));
+            }
+        }
+    }
+
+    /** The targets' addresses in the additional section of an SRV answer. */
+    private void addAdditional(DatagramDnsResponse response, Records records) throws UnknownHostException {
+        for (Srv s : records.srv()) {
+            Records target = names.get(key(s.target()));
+            if (target == null) {
+                continue;
+            }
+            for (String a : target.addresses()) {
+                byte[] bytes = InetAddress.getByName(a).getAddress();
+                response.addRecord(DnsSection.ADDITIONAL, new DefaultDnsRawRecord(key(s.target()),
+                        bytes.length == 4 ? DnsRecordType.A : DnsRecordType.AAAA, target.ttl(), Unpooled.wrappedBuffer(bytes)));
             }
         }
     }

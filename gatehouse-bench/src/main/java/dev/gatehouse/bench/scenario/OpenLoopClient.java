@@ -19,21 +19,24 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An open-loop HTTP/1.1 load generator for the slow-requests scenario (docs/benchmarks.md).
  *
- * <p>Request {@code i} is due at {@code start + i / rate} (with {@code --arrivals uniform}, the
- * default; with {@code --arrivals poisson} the gaps between due times are exponentially
- * distributed with mean {@code 1 / rate}, from a generator with a fixed seed, so the schedule is
- * bursty like independent users yet the same in every run) and is sent then, whatever is still
+ * <p>Requests arrive as independent users' do (with {@code --arrivals poisson}, the default): the
+ * gaps between due times are exponentially distributed with mean {@code 1 / rate}, from a
+ * generator with a fixed seed ({@code --seed}), so the schedule is bursty yet the same in every
+ * run and for every contender; with {@code --arrivals uniform}, request {@code i} is due at
+ * {@code start + i / rate}. Each request is sent when due, whatever is still
  * outstanding: the schedule never waits for a response, so a slow proxy cannot slow the arrivals
  * down and hide its own queueing (coordinated omission). Latency is measured from the request's
  * <em>scheduled</em> send time to the end of its response. The JDK {@link HttpClient} sends
  * asynchronously and opens as many connections as there are requests in flight.
  *
- * <p>Exactly one request in each block of {@code slowEvery} (default 100) consecutive ones goes to
- * {@code /slow/<i>}, the others to {@code /fast/<i>}. By default ({@code --slow-pattern spread})
- * the slow one's place in its block comes from a random generator with a fixed seed, so every
- * run sends the same sequence. With {@code --slow-pattern modulo} it is {@code i % slowEvery == 0}
- * instead; beware that such a strict period aliases with round robin: with 8 backends and a
- * period of 100, every slow request lands on the same 2 backends and overloads them. The first {@code warmup} seconds of the schedule are sent
+ * <p>Slow requests go to {@code /slow/<i>}, the others to {@code /fast/<i>}. By default
+ * ({@code --slow-pattern random}) each request is slow with probability {@code 1 / slowEvery}
+ * (default 1 %), drawn independently from a generator with a fixed seed: slow requests bunch as
+ * they do in production, sometimes several in a row. The older patterns stay for comparison:
+ * {@code spread} puts exactly one slow request in each block of {@code slowEvery} consecutive ones,
+ * at a seeded place in the block, so slow requests never bunch; {@code modulo} makes request
+ * {@code i} slow when {@code i % slowEvery == 0}, a strict period that aliases with round robin
+ * (with 8 backends and a period of 100, every slow request lands on the same 2 backends). The first {@code warmup} seconds of the schedule are sent
  * but not recorded. A response other than 2xx, an I/O error and a request still unanswered after
  * {@code timeout} seconds are errors; latency percentiles are over the 2xx responses, exact
  * (nearest rank over all recorded values).
@@ -42,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * readable summary on standard error.
  *
  * <p>Usage: {@code OpenLoopClient --url http://127.0.0.1:PORT [--rate 500] [--duration 60]
- * [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--arrivals uniform|poisson] [--label NAME]}.
+ * [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern random|spread|modulo] [--arrivals poisson|uniform] [--seed N] [--label NAME]}.
  */
 public final class OpenLoopClient {
 
@@ -69,8 +72,9 @@ public final class OpenLoopClient {
         int timeout = 30;
         int slowEvery = 100;
         String label = "";
-        boolean spread = true;
-        boolean poisson = false;
+        String pattern = "random";
+        boolean poisson = true;
+        long seed = 20261122L;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -90,19 +94,21 @@ public final class OpenLoopClient {
                     i++;
                 }
                 case "--slow-pattern" -> {
-                    if (!"spread".equals(v) && !"modulo".equals(v)) {
-                        throw Args.fail(a, v, "spread or modulo");
+                    if (!"random".equals(v) && !"spread".equals(v) && !"modulo".equals(v)) {
+                        throw Args.fail(a, v, "random, spread or modulo");
                     }
-                    spread = "spread".equals(v);
+                    pattern = v;
                     i++;
                 }
+                case "--seed" -> { seed = Args.positiveInt(a, v); i++; }
                 case "-h", "--help" -> {
                     System.out.println("usage: OpenLoopClient --url http://127.0.0.1:PORT [--rate 500] [--duration 60]"
-                            + " [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern spread|modulo] [--arrivals uniform|poisson] [--label NAME]");
+                            + " [--warmup 5] [--timeout 30] [--slow-every 100] [--slow-pattern random|spread|modulo] [--arrivals poisson|uniform]"
+                            + " [--seed N] [--label NAME]");
                     return;
                 }
                 default -> throw Args.fail("argument", a,
-                        "--url, --rate, --duration, --warmup, --timeout, --slow-every, --slow-pattern, --arrivals or --label");
+                        "--url, --rate, --duration, --warmup, --timeout, --slow-every, --slow-pattern, --arrivals, --seed or --label");
             }
         }
         if (url == null || !url.startsWith("http://")) {
@@ -111,7 +117,7 @@ public final class OpenLoopClient {
         while (url.endsWith("/")) {
             url = url.substring(0, url.length() - 1);
         }
-        new OpenLoopClient.Run(url, rate, duration, warmup, timeout, slowEvery, spread, poisson, label).execute();
+        new OpenLoopClient.Run(url, rate, duration, warmup, timeout, slowEvery, pattern, poisson, seed, label).execute();
     }
 
     /** One run of the schedule and its recorded outcomes. */
@@ -122,8 +128,9 @@ public final class OpenLoopClient {
         private final int warmup;
         private final int timeout;
         private final int slowEvery;
-        private final boolean spread;
+        private final String pattern;
         private final boolean poisson;
+        private final long seed;
         private final String label;
         private final int warmupCount;
         private final int total;
@@ -135,16 +142,17 @@ public final class OpenLoopClient {
         private volatile int maxInFlight;
         private final CountDownLatch done;
 
-        Run(String base, double rate, int duration, int warmup, int timeout, int slowEvery, boolean spread,
-                boolean poisson, String label) {
+        Run(String base, double rate, int duration, int warmup, int timeout, int slowEvery, String pattern,
+                boolean poisson, long seed, String label) {
             this.base = base;
             this.rate = rate;
             this.duration = duration;
             this.warmup = warmup;
             this.timeout = timeout;
             this.slowEvery = slowEvery;
-            this.spread = spread;
+            this.pattern = pattern;
             this.poisson = poisson;
+            this.seed = seed;
             this.label = label;
             this.warmupCount = (int) Math.round(rate * warmup);
             int measured = (int) Math.round(rate * duration);
@@ -164,13 +172,20 @@ public final class OpenLoopClient {
             double periodNs = 1e9 / rate;
             long start = System.nanoTime() + 50_000_000L;   // a moment to set up, then on schedule
             long maxLagNs = 0;
-            SplittableRandom placement = new SplittableRandom(20261122L);
-            int slowAt = 0;
-            SplittableRandom gaps = new SplittableRandom(19700101L);
+            // Two generators from one seed: the slow draws and the gaps stay the same whatever the other does.
+            SplittableRandom placement = new SplittableRandom(seed);
+            int slowAt = -1;
+            SplittableRandom gaps = new SplittableRandom(seed * 31 + 19700101L);
             double offsetNs = 0;
             for (int i = 0; i < total; i++) {
-                if (i % slowEvery == 0) {
-                    slowAt = spread ? i + placement.nextInt(slowEvery) : i;
+                boolean isSlow;
+                if (pattern.equals("random")) {
+                    isSlow = placement.nextInt(slowEvery) == 0;
+                } else {
+                    if (i % slowEvery == 0) {
+                        slowAt = pattern.equals("spread") ? i + placement.nextInt(slowEvery) : i;
+                    }
+                    isSlow = i == slowAt;
                 }
                 long due = start + (long) (poisson ? offsetNs : i * periodNs);
                 if (poisson) {
@@ -186,7 +201,6 @@ public final class OpenLoopClient {
                     }
                 }
                 maxLagNs = Math.max(maxLagNs, now - due);
-                boolean isSlow = i == slowAt;
                 String path = (isSlow ? "/slow/" : "/fast/") + i;
                 HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(requestTimeout)
@@ -292,7 +306,8 @@ public final class OpenLoopClient {
             field(json, "duration_s", Integer.toString(duration));
             field(json, "warmup_s", Integer.toString(warmup));
             field(json, "arrivals", poisson ? "\"poisson\"" : "\"uniform\"");
-            field(json, "slow_pattern", spread ? "\"spread\"" : "\"modulo\"");
+            field(json, "slow_pattern", "\"" + pattern + "\"");
+            field(json, "seed", Long.toString(seed));
             field(json, "requests", Integer.toString(measured));
             field(json, "errors", Integer.toString(fastErrors + slowErrors));
             field(json, "err_status", Integer.toString(fastErr[1] + slowErr[1]));

@@ -53,7 +53,7 @@ final class DiscoverWalker {
                 case "srv" -> srv = in.string(f.value(), f.path());
                 case "port" -> port = in.integer(f.value(), f.path(), 1, 65535);
                 case "weight" -> weight = in.integer(f.value(), f.path(), 1, 1000);
-                case "version" -> version = in.string(f.value(), f.path());
+                case "version" -> version = version(in.string(f.value(), f.path()), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -73,6 +73,14 @@ final class DiscoverWalker {
         String v = version;
         return in.build(path, ENTRY_KEYS, () -> new DiscoverConfig(n, isSrv ? DiscoverConfig.Kind.SRV : DiscoverConfig.Kind.ADDRESSES,
                 p, w, v));
+    }
+
+    private String version(String text, String path) {
+        if (text != null && !text.matches("[A-Za-z0-9._-]{1,64}")) {
+            in.error(path, Values.quote(text) + " (expected: a version label of 1-64 letters, digits, ., _ or -)");
+            return null;
+        }
+        return text;
     }
 
     /** The {@code dns} section; {@code null} when it has an error (already reported). */
@@ -134,7 +142,17 @@ final class DiscoverWalker {
         return out.contains(null) ? null : out;
     }
 
-    private static boolean isIpLiteral(String host) {
-        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || host.contains(":");
+    /** An IPv4 address (four numbers 0-255) or an IPv6 one (hex groups, at most one {@code ::}). */
+    static boolean isIpLiteral(String host) {
+        if (host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            return java.util.Arrays.stream(host.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255);
+        }
+        if (!host.matches("[0-9A-Fa-f:]+") || host.indexOf("::") != host.lastIndexOf("::") || host.contains(":::")) {
+            return false;
+        }
+        String[] groups = host.split(":", -1);
+        boolean compressed = host.contains("::");
+        return groups.length >= 3 && groups.length <= 9 && (compressed || groups.length == 8)
+                && java.util.Arrays.stream(groups).allMatch(g -> g.length() <= 4);
     }
 }

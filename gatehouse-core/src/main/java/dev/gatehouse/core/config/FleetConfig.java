@@ -42,14 +42,18 @@ public record FleetConfig(String name, List<String> endpoints, String prefix, St
      */
     public record Agent(String advertise) {
 
-        /** Validates. */
+        /** Validates; an IPv6 address given in brackets is kept without them, as {@link HostPort} holds it. */
         public Agent {
             Objects.requireNonNull(advertise, "advertise");
-            if (advertise.isBlank() || advertise.contains(":") && !advertise.startsWith("[") || advertise.contains("/")
-                    || advertise.contains(" ")) {
+            String host = advertise.startsWith("[") && advertise.endsWith("]") ? advertise.substring(1, advertise.length() - 1)
+                    : advertise;
+            boolean v6 = host.contains(":");
+            if (host.isBlank() || (v6 ? !host.matches("[0-9A-Fa-f:.]+") || advertise.equals(host)
+                    : !host.matches("[A-Za-z0-9._-]+"))) {
                 throw new IllegalArgumentException("advertise: \"" + advertise + "\" (expected: the host name or address the "
-                        + "balancer nodes reach this machine at, such as 10.0.0.21; an IPv6 address in brackets)");
+                        + "balancer nodes reach this machine at, such as 10.0.0.21; an IPv6 address in brackets, such as [fd00::21])");
             }
+            advertise = host;
         }
     }
 

@@ -88,7 +88,13 @@ public record AgentPlan(List<String> start, List<String> stop, Map<HostPort, Str
             }
             if (!mine) {
                 // Nothing of this agent answers there (an earlier run of it, or a version it stopped).
-                unregister.add(e.getKey());
+                // One of a version it serves goes only once that version's instances here are all
+                // registered: a restarted agent never empties the pool before its new instances serve.
+                if (!wanted.contains(v) || allRegistered(running.getOrDefault(v, Set.of()), v, registered, register)) {
+                    unregister.add(e.getKey());
+                } else {
+                    stillRegistered.add(v);
+                }
             } else if (!wanted.contains(v) && !deploying) {
                 // A version nobody wants that no deploy will retire (its deploy ended without it).
                 unregister.add(e.getKey());
@@ -103,6 +109,12 @@ public record AgentPlan(List<String> start, List<String> stop, Map<HostPort, Str
             }
         }
         return new AgentPlan(start, stop, register, unregister);
+    }
+
+    /** Whether every one of {@code addresses} is registered with {@code v}, now or by this plan. */
+    private static boolean allRegistered(Set<HostPort> addresses, String v, Map<HostPort, String> registered,
+                                         Map<HostPort, String> register) {
+        return !addresses.isEmpty() && addresses.stream().allMatch(a -> v.equals(registered.get(a)) || v.equals(register.get(a)));
     }
 
     /** Whether an entry of {@code v} is about to be taken out: the version stops only at the next look. */

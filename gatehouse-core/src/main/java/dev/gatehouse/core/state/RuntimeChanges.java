@@ -270,10 +270,14 @@ public final class RuntimeChanges {
                     added.add(b);
                 }
             }
-            List<HostPort> removed = r.removed().stream().filter(a -> declared(p, a) != null).toList();
+            // A pool that finds backends in DNS keeps what was set on addresses it does not declare:
+            // they may be found ones, absent now (a node starting, a name briefly empty), back later.
+            boolean discovers = !p.discover().isEmpty();
+            List<HostPort> removed = r.removed().stream().filter(a -> discovers || declared(p, a) != null).toList();
             List<BackendOverride> overrides = new ArrayList<>();
             for (BackendOverride o : r.overrides()) {
-                boolean present = declared(p, o.address()) != null || added.stream().anyMatch(b -> b.address().equals(o.address()));
+                boolean present = discovers || declared(p, o.address()) != null
+                        || added.stream().anyMatch(b -> b.address().equals(o.address()));
                 if (present && !o.empty()) {
                     overrides.add(o);
                 }

@@ -70,6 +70,27 @@ final class DiscoveryConfigTest {
         assertThat(error("[]", "dns: { min_ttl: 2s, max_ttl: 1s }").path()).isEqualTo("dns.max_ttl");
         assertThat(error("[]", "dns: { min_ttl: 10ms }").path()).isEqualTo("dns.min_ttl");
         assertThat(error("[]", "dns: { retries: 3 }").path()).isEqualTo("dns.retries");
+        assertThat(error("[ { name: a.b, port: 80, version: \"v 1\" } ]", "").path()).isEqualTo("pools.web.discover[0].version");
+        assertThat(error("[]", "dns: { servers: [ 300.1.1.1 ] }").path()).isEqualTo("dns.servers[0]");
+        assertThat(error("[]", "dns: { servers: [ \"[1:2]\" ] }").path()).isEqualTo("dns.servers[0]");
+    }
+
+    @Test
+    void whatWasSetOnFoundBackends_survivesAStartOrAReload_whileTheyAreNotFound() throws ConfigException {
+        GatehouseConfig c = parse("[ { name: app.internal, port: 8001 } ]", "");
+        HostPort found = new HostPort("10.0.0.7", 8001);
+        HostPort gone = new HostPort("10.0.0.6", 8001);
+        RuntimeState state = RuntimeState.EMPTY.with("web", new PoolRuntime(List.of(), List.of(gone),
+                List.of(new dev.gatehouse.core.state.BackendOverride(found, null, dev.gatehouse.core.backend.AdminState.MAINT,
+                        null))));
+
+        RuntimeState kept = dev.gatehouse.core.state.RuntimeChanges.reconcile(state, c);
+
+        assertThat(kept.pool("web").removed()).containsExactly(gone);
+        assertThat(kept.pool("web").override(found)).isNotNull();
+        // Without discover, the same changes to undeclared addresses are dropped, as before.
+        GatehouseConfig plain = parse("[]", "");
+        assertThat(dev.gatehouse.core.state.RuntimeChanges.reconcile(state, plain).pool("web").empty()).isTrue();
     }
 
     @Test

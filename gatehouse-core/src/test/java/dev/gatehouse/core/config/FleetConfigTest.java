@@ -131,6 +131,7 @@ final class FleetConfigTest {
         assertThat(c.fleet().isAgent()).isTrue();
         assertThat(c.fleet().agent().advertise()).isEqualTo("10.0.0.21");
         assertThat(c.listeners()).isEmpty();
+        assertThat(parseAgent(AGENT_APPS, "{ advertise: \"[fd00::21]\" }").fleet().agent().advertise()).isEqualTo("fd00::21");
         assertThat(parse("fleet: { name: web, endpoints: [ \"http://a:2379\" ] }").fleet().isAgent()).isFalse();
     }
 
@@ -146,6 +147,7 @@ final class FleetConfigTest {
         assertThat(agentError(AGENT_APPS, "{ }").path()).isEqualTo("fleet.agent.advertise");
         assertThat(agentError(AGENT_APPS, "{ advertise: 10.0.0.21, port: 1 }").path()).isEqualTo("fleet.agent.port");
         assertThat(agentError(AGENT_APPS, "{ advertise: \"10.0.0.21:80\" }").path()).isEqualTo("fleet.agent.advertise");
+        assertThat(agentError(AGENT_APPS, "{ advertise: \"fd00::21\" }").path()).isEqualTo("fleet.agent.advertise");
         assertThat(agentError(AGENT_APPS, "yes").message()).contains("expected: a map with advertise");
         assertThat(agentError("", "{ advertise: 10.0.0.21 }").message()).contains("none on an agent");
         assertThat(agentError("""

@@ -45,12 +45,21 @@ final class AgentPlanTest {
     }
 
     @Test
-    void aRestartedAgent_takesOutWhatItsEarlierRunRegistered() {
-        // The earlier run registered 9000 and 9001; this run got 9002 and 9003.
-        AgentPlan p = AgentPlan.decide("v1", null, Map.of("v1", Set.of(B1, B2)), Set.of(B1, B2), registered(A1, "v1", A2, "v1"));
-
-        assertThat(p.register()).containsOnlyKeys(B1, B2);
-        assertThat(p.unregister()).containsExactlyInAnyOrder(A1, A2);
+    void aRestartedAgent_takesOutWhatItsEarlierRunRegistered_onceItsNewInstancesServe() {
+        // The earlier run registered 9000 and 9001; this run got 9002 and 9003, not accepting yet.
+        AgentPlan starting = AgentPlan.decide("v1", null, Map.of("v1", Set.of(B1, B2)), Set.of(), registered(A1, "v1", A2, "v1"));
+        assertThat(starting.idle()).isTrue();
+        // One accepts: registered; the old entries stay until both do.
+        AgentPlan half = AgentPlan.decide("v1", null, Map.of("v1", Set.of(B1, B2)), Set.of(B1), registered(A1, "v1", A2, "v1"));
+        assertThat(half.register()).containsOnlyKeys(B1);
+        assertThat(half.unregister()).isEmpty();
+        AgentPlan up = AgentPlan.decide("v1", null, Map.of("v1", Set.of(B1, B2)), Set.of(B2),
+                registered(A1, "v1", A2, "v1", B1, "v1"));
+        assertThat(up.register()).containsOnlyKeys(B2);
+        assertThat(up.unregister()).containsExactlyInAnyOrder(A1, A2);
+        // Entries of a version it no longer serves go at once.
+        assertThat(AgentPlan.decide("v2", null, Map.of("v2", Set.of(B1)), Set.of(), registered(A1, "v1", B1, "v2")).unregister())
+                .containsExactly(A1);
     }
 
     @Test

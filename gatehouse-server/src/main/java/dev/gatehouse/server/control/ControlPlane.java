@@ -129,7 +129,14 @@ public final class ControlPlane {
      * @return whether anything changed
      */
     public synchronized boolean discovered(String pool, List<BackendConfig> backends) {
-        if (!config.pools().containsKey(pool) || backends.equals(discovered.getOrDefault(pool, List.of()))) {
+        if (!config.pools().containsKey(pool)) {
+            // A pool a reload removed: forget what it found, or a pool of the same name added later would get it.
+            Map<String, List<BackendConfig>> rest = new java.util.LinkedHashMap<>(discovered);
+            rest.remove(pool);
+            discovered = Map.copyOf(rest);
+            return false;
+        }
+        if (backends.equals(discovered.getOrDefault(pool, List.of()))) {
             return false;
         }
         Map<String, List<BackendConfig>> next = new java.util.LinkedHashMap<>(discovered);

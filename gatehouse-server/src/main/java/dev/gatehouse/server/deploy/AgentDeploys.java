@@ -93,13 +93,20 @@ final class AgentDeploys {
                         (clock.nanoTime() - started) / 1_000_000);
                 return deployer.run(who, sized, registered, progress);
             }
-            boolean stopping = Thread.currentThread().isInterrupted();
+            // Cleared here, so that the abort's writes to the store are not cut short; set again after.
+            boolean stopping = Thread.interrupted();
             if (stopping || clock.nanoTime() - deadline >= 0) {
                 String reason = (stopping ? "interrupted (the node is stopping): " : "")
                         + "the agents " + AgentPlan.agents(fleet.members(), pool, silentAfterMillis(control.config()))
                         + " registered " + registered.size() + " of " + expected + " instances of " + to
                         + (stopping ? "" : " within the gate timeout (" + plan.gateTimeout().toMillis() + " ms); their logs say why");
-                return abort(who, plan, record, registered, reason, progress);
+                try {
+                    return abort(who, plan, record, registered, reason, progress);
+                } finally {
+                    if (stopping) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
             // Waits on processes starting on other machines: nothing to be told, so a look every 50 ms.
             LockSupport.parkNanos(LOOK_NANOS);

@@ -57,7 +57,7 @@ public final class DnsDiscovery implements AutoCloseable {
     private final Map<String, List<DiscoveredName>> pools = new LinkedHashMap<>();
     /** Names whose last query failed, for one log line per failure streak; on the discovery thread only. */
     private final Map<DiscoverConfig, String> failing = new HashMap<>();
-    private DnsNameResolver resolver;
+    private volatile DnsNameResolver resolver;
     private DnsQueries queries;
 
     /**
@@ -193,14 +193,18 @@ public final class DnsDiscovery implements AutoCloseable {
                     .queryTimeoutMillis(dns.timeout().toMillis())
                     .resolveCache(NoopDnsCache.INSTANCE)
                     .recursionDesired(true);
+            List<InetSocketAddress> servers = new ArrayList<>();
             if (dns.servers().isEmpty()) {
-                b.nameServerProvider(DnsServerAddressStreamProviders.platformDefault());
+                var stream = DnsServerAddressStreamProviders.platformDefault().nameServerAddressStream("");
+                for (int i = 0; i < stream.size(); i++) {
+                    servers.add(stream.next());
+                }
             } else {
-                b.nameServerProvider(new SequentialDnsServerAddressStreamProvider(dns.servers().stream()
-                        .map(s -> new InetSocketAddress(s.host(), s.port())).toList()));
+                dns.servers().forEach(s -> servers.add(new InetSocketAddress(s.host(), s.port())));
             }
+            b.nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers));
             resolver = b.build();
-            queries = new DnsQueries(resolver, dns.timeout().toMillis() + 500);
+            queries = new DnsQueries(resolver, servers, dns.timeout().toMillis() + 500);
         }
         return queries;
     }

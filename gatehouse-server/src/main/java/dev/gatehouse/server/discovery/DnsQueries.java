@@ -26,8 +26,9 @@ import java.util.TreeMap;
 /**
  * The DNS questions of discovery and what their answers mean: A and AAAA for a name's addresses,
  * SRV for a service's targets and ports (each target's addresses from the answer's additional
- * section, else asked). The queries run on an event loop; these methods wait for them on the
- * calling thread, which must not be one.
+ * section, else asked). Each question goes to the servers in order until one answers (an answer
+ * being NOERROR or NXDOMAIN; a timeout, SERVFAIL or REFUSED moves on to the next). The queries run
+ * on an event loop; these methods wait for them on the calling thread, which must not be one.
  */
 final class DnsQueries {
 
@@ -47,11 +48,16 @@ final class DnsQueries {
     }
 
     private final DnsNameResolver resolver;
+    private final List<InetSocketAddress> servers;
     private final long waitMillis;
 
-    /** @param waitMillis how long to wait for one answer (the resolver's own timeout, and some) */
-    DnsQueries(DnsNameResolver resolver, long waitMillis) {
+    /**
+     * @param servers    the servers, in the order they are asked
+     * @param waitMillis how long to wait for one answer (the resolver's own timeout, and some)
+     */
+    DnsQueries(DnsNameResolver resolver, List<InetSocketAddress> servers, long waitMillis) {
         this.resolver = resolver;
+        this.servers = List.copyOf(servers);
         this.waitMillis = waitMillis;
     }
 
@@ -63,11 +69,9 @@ final class DnsQueries {
 
     /** The A and AAAA records of {@code name}, as backends on {@code port}. */
     Result addresses(String name, int port) {
-        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a = resolver.query(new DefaultDnsQuestion(name, DnsRecordType.A));
-        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa =
-                resolver.query(new DefaultDnsQuestion(name, DnsRecordType.AAAA));
-        Answer first = await(a, name, DnsRecordType.A);
-        Answer second = await(aaaa, name, DnsRecordType.AAAA);
+        // Both must answer: a set with only one family, because the other's query failed, would drop backends.
+        Answer first = ask(name, DnsRecordType.A);
+        Answer second = first.failed != null ? first : ask(name, DnsRecordType.AAAA);
         if (first.failed != null || second.failed != null) {
             return new Result.Failed(first.failed != null ? first.failed : second.failed);
         }
@@ -88,43 +92,48 @@ final class DnsQueries {
      * backends on the record's port with its weight.
      */
     Result srv(String name) {
-        Answer answer = await(resolver.query(new DefaultDnsQuestion(name, DnsRecordType.SRV)), name, DnsRecordType.SRV);
+        Answer answer = ask(name, DnsRecordType.SRV);
         if (answer.failed != null) {
             return new Result.Failed(answer.failed);
         }
-        int lowest = answer.records.stream().mapToInt(r -> r.priority).min().orElse(0);
-        List<Target> targets = new ArrayList<>();
-        long ttl = Long.MAX_VALUE;
-        for (Rdata r : answer.records) {
-            // "." as the target: the service is decidedly not available at this name (RFC 2782).
-            if (r.priority != lowest || r.target.equals(".")) {
-                continue;
+        // The lowest priority whose targets have an address: a higher number is the fallback (RFC 2782).
+        java.util.SortedSet<Integer> priorities = new java.util.TreeSet<>();
+        answer.records.forEach(r -> priorities.add(r.priority));
+        for (int priority : priorities) {
+            List<Rdata> group = answer.records.stream().filter(r -> r.priority == priority && !r.target.equals(".")).toList();
+            int heaviest = group.stream().mapToInt(r -> r.weight).max().orElse(0);
+            List<Target> targets = new ArrayList<>();
+            long ttl = Long.MAX_VALUE;
+            for (Rdata r : group) {
+                // Weights keep their ratios within a backend's 1-1000 (0 counts as 1).
+                int weight = Math.max(1, heaviest > 1000 ? (int) Math.round(r.weight * 1000.0 / heaviest) : r.weight);
+                ttl = Math.min(ttl, r.ttl);
+                List<Rdata> addresses = answer.additional.get(normalize(r.target));
+                if (addresses == null) {
+                    switch (addresses(r.target, r.port)) {
+                        case Result.Failed f -> {
+                            return f;
+                        }
+                        case Result.None n -> {
+                            // a target without an address serves nothing; the others do
+                        }
+                        case Result.Found f -> {
+                            f.targets().forEach(t -> targets.add(new Target(t.ip(), r.port, weight)));
+                            ttl = Math.min(ttl, f.ttlSeconds());
+                        }
+                    }
+                } else {
+                    for (Rdata a : addresses) {
+                        targets.add(new Target(a.address, r.port, weight));
+                        ttl = Math.min(ttl, a.ttl);
+                    }
+                }
             }
-            ttl = Math.min(ttl, r.ttl);
-            List<Rdata> addresses = answer.additional.get(normalize(r.target));
-            if (addresses == null) {
-                Result found = addresses(r.target, r.port);
-                switch (found) {
-                    case Result.Failed f -> {
-                        return f;
-                    }
-                    case Result.None n -> {
-                        continue; // a target without an address serves nothing; the others do
-                    }
-                    case Result.Found f -> {
-                        f.targets().forEach(t -> targets.add(new Target(t.ip(), r.port, Math.max(1, r.weight))));
-                        ttl = Math.min(ttl, f.ttlSeconds());
-                    }
-                }
-            } else {
-                for (Rdata a : addresses) {
-                    targets.add(new Target(a.address, r.port, Math.max(1, r.weight)));
-                    ttl = Math.min(ttl, a.ttl);
-                }
+            if (!targets.isEmpty()) {
+                return new Result.Found(targets, ttl);
             }
         }
-        return targets.isEmpty() ? new Result.None(name + ": no SRV record with an addressed target (" + answer.code + ")")
-                : new Result.Found(targets, ttl);
+        return new Result.None(name + ": no SRV record with an addressed target (" + answer.code + ")");
     }
 
     /** One record's data: an address, or an SRV record. */
@@ -135,9 +144,32 @@ final class DnsQueries {
     private record Answer(String code, List<Rdata> records, Map<String, List<Rdata>> additional, String failed) {
     }
 
+    /** Asks each server in turn until one answers; the last failure when none does. */
+    private Answer ask(String name, DnsRecordType type) {
+        Answer answer = null;
+        for (InetSocketAddress server : servers) {
+            answer = await(resolver.query(server, new DefaultDnsQuestion(name, type)), name, type);
+            if (answer.failed == null || Thread.currentThread().isInterrupted()) {
+                return answer;
+            }
+        }
+        return answer != null ? answer : new Answer("", List.of(), Map.of(), name + " " + type.name() + ": no DNS server");
+    }
+
     private Answer await(Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query, String name, DnsRecordType type) {
-        if (!query.awaitUninterruptibly(waitMillis)) {
-            query.cancel(false);
+        boolean done;
+        try {
+            done = query.await(waitMillis);
+        } catch (InterruptedException e) {
+            // The node is stopping: no answer, and the interrupt stays for the caller to see.
+            Thread.currentThread().interrupt();
+            done = false;
+        }
+        if (!done) {
+            // An answer that came just now would not be released by the cancel, which then fails.
+            if (!query.cancel(false) && query.isSuccess()) {
+                query.getNow().release();
+            }
             return new Answer("", List.of(), Map.of(), name + " " + type.name() + ": no answer within " + waitMillis + " ms");
         }
         if (!query.isSuccess()) {
@@ -190,7 +222,9 @@ final class DnsQueries {
             }
             byte[] bytes = new byte[size];
             data.readBytes(bytes);
-            return new Rdata(record.timeToLive(), InetAddress.getByAddress(bytes).getHostAddress(), 0, 0, 0, null);
+            // The short form (2001:db8::1), as a declared address is usually written.
+            return new Rdata(record.timeToLive(), io.netty.util.NetUtil.toAddressString(InetAddress.getByAddress(bytes)), 0, 0, 0,
+                    null);
         }
         if (type.equals(DnsRecordType.SRV)) {
             if (data.readableBytes() < 7) {

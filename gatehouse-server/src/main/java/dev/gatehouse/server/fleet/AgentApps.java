@@ -119,17 +119,23 @@ public final class AgentApps implements AutoCloseable {
             if (pool == null) {
                 continue;
             }
-            Map<HostPort, String> registered = registered(pool, app);
-            AgentPlan plan = plan(app, pool, snapshots.current().runtime(), registered);
-            carry(app, plan);
+            RuntimeState state = snapshots.current().runtime();
+            Local local = local(app, mine(entries(state, app.name()), app));
+            AgentPlan plan = plan(app, state, local);
+            // A version already stopping is not stopped again.
+            carry(app, plan.stop().stream().filter(v -> !local.stopping().contains(v)).toList(), plan, local);
             Map<String, Integer> counts = new LinkedHashMap<>();
-            registered(snapshots.current().pool(app.name()), app).values().forEach(v -> counts.merge(v, 1, Integer::sum));
+            mine(entries(snapshots.current().runtime(), app.name()), app).values().forEach(v -> counts.merge(v, 1, Integer::sum));
             next.put(app.name(), new NodeReport.AppRun(app.instances(), counts));
         }
         report = Map.copyOf(next);
     }
 
-    private AgentPlan plan(AppConfig app, PoolSnapshot pool, RuntimeState state, Map<HostPort, String> registered) {
+    /** What runs of an app here: per version, its instances' advertised addresses; those stopping; those accepting. */
+    private record Local(Map<String, Set<HostPort>> running, Set<String> stopping, Set<HostPort> accepting) {
+    }
+
+    private Local local(AppConfig app, Map<HostPort, String> registered) {
         Map<String, Set<HostPort>> running = new LinkedHashMap<>();
         Set<String> stopping = new LinkedHashSet<>();
         Set<HostPort> accepting = new LinkedHashSet<>();
@@ -145,13 +151,17 @@ public final class AgentApps implements AutoCloseable {
                 accepting.add(a);
             }
         }
-        AgentPlan plan = AgentPlan.decide(pool.liveVersion(), state.deploy(app.name()), running, accepting, registered);
-        // A version already stopping is not stopped again.
-        return new AgentPlan(plan.start(), plan.stop().stream().filter(v -> !stopping.contains(v)).toList(), plan.register(),
-                plan.unregister());
+        return new Local(running, stopping, accepting);
     }
 
-    private void carry(AppConfig app, AgentPlan plan) throws IOException {
+    private AgentPlan plan(AppConfig app, RuntimeState state, Local local) {
+        String pool = app.name();
+        var versions = state.versions(pool);
+        return AgentPlan.decide(versions == null ? null : versions.live(), state.deploy(pool), local.running(), local.accepting(),
+                mine(entries(state, pool), app));
+    }
+
+    private void carry(AppConfig app, List<String> stop, AgentPlan plan, Local local) throws IOException {
         String pool = app.name();
         for (String version : plan.start()) {
             Long failed = failedStarts.get(pool + " " + version);
@@ -169,27 +179,24 @@ public final class AgentApps implements AutoCloseable {
             }
         }
         if (!plan.register().isEmpty() || !plan.unregister().isEmpty()) {
-            Map<HostPort, String> planned = registered(snapshots.current().pool(pool), app);
+            // Decided again on the state that wins a race: a deploy that ended meanwhile, say,
+            // must not get its version registered back.
             control.changeRetrying("agent", "agent " + advertise + ": register " + plan.register() + ", unregister "
-                    + plan.unregister() + " in pool " + pool, s -> apply(s, pool, plan, planned));
+                    + plan.unregister() + " in pool " + pool, s -> apply(s, pool, plan(app, s, local)));
         }
-        for (String version : plan.stop()) {
+        for (String version : stop) {
             LOG.info("agent: stopping {} {}: no longer live nor deployed, and none of its instances registered", pool, version);
             supervisor.stop(pool, version);
         }
     }
 
-    /**
-     * The registrations on the state {@code s} (the newest, after a race): an entry is taken out
-     * only if it still has the version it had when planned, and an address is added only if it is
-     * not there with that version already.
-     */
-    private RuntimeState apply(RuntimeState s, String pool, AgentPlan plan, Map<HostPort, String> planned) {
+    /** The registrations of {@code plan}, on the state {@code s} it was decided on. */
+    private RuntimeState apply(RuntimeState s, String pool, AgentPlan plan) {
         var config = control.config();
         RuntimeState next = s;
         Map<HostPort, String> now = entries(s, pool);
         for (HostPort a : plan.unregister()) {
-            if (Objects.equals(now.get(a), planned.get(a))) {
+            if (now.containsKey(a)) {
                 next = RuntimeChanges.remove(next, config, pool, a);
             }
         }
@@ -219,16 +226,12 @@ public final class AgentApps implements AutoCloseable {
         return out;
     }
 
-    /** This agent's entries in the pool: on its advertised host, in its app's port range. */
-    private Map<HostPort, String> registered(PoolSnapshot pool, AppConfig app) {
+    /** This agent's entries among a pool's: on its advertised host, in its app's port range. */
+    private Map<HostPort, String> mine(Map<HostPort, String> entries, AppConfig app) {
         Map<HostPort, String> out = new LinkedHashMap<>();
-        if (pool == null) {
-            return out;
-        }
-        pool.members().forEach(m -> {
-            HostPort a = m.backend().address();
+        entries.forEach((a, v) -> {
             if (a.host().equalsIgnoreCase(advertise) && app.ports().contains(a.port())) {
-                out.put(a, m.backend().version());
+                out.put(a, v);
             }
         });
         return out;
@@ -258,14 +261,14 @@ public final class AgentApps implements AutoCloseable {
             return;
         }
         for (AppConfig app : apps.values()) {
-            Map<HostPort, String> mine = registered(snapshots.current().pool(app.name()), app);
+            Map<HostPort, String> mine = mine(entries(snapshots.current().runtime(), app.name()), app);
             if (mine.isEmpty()) {
                 continue;
             }
-            AgentPlan leave = new AgentPlan(List.of(), List.of(), Map.of(), List.copyOf(mine.keySet()));
             try {
                 control.changeRetrying("agent", "agent " + advertise + " stopping: unregister " + mine.keySet() + " from pool "
-                        + app.name(), s -> apply(s, app.name(), leave, mine));
+                        + app.name(), s -> apply(s, app.name(), new AgentPlan(List.of(), List.of(), Map.of(),
+                                List.copyOf(mine(entries(s, app.name()), app).keySet()))));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("agent: its instances of {} stay registered ({}); the balancers' health checks take them out",
                         app.name(), e.getMessage());

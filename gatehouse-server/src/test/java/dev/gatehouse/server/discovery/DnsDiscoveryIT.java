@@ -44,6 +44,10 @@ final class DnsDiscoveryIT {
     }
 
     private GatehouseServer start(String discover) throws Exception {
+        return start(discover, "\"127.0.0.1:" + dns.port() + "\"");
+    }
+
+    private GatehouseServer start(String discover, String servers) throws Exception {
         GatehouseConfig config = ConfigLoader.parse("""
                 listeners:
                   - bind: 127.0.0.1:0
@@ -53,8 +57,8 @@ final class DnsDiscoveryIT {
                     strategy: round-robin
                     discover:
                 %s
-                dns: { servers: [ "127.0.0.1:%d" ], timeout: 300ms, min_ttl: 200ms, hold_empty: 1s }
-                """.formatted(discover, dns.port()), name -> null);
+                dns: { servers: [ %s ], timeout: 300ms, min_ttl: 200ms, hold_empty: 1s }
+                """.formatted(discover, servers), name -> null);
         node = GatehouseServer.start(config);
         return node;
     }
@@ -123,6 +127,38 @@ final class DnsDiscoveryIT {
             dns.addresses("web.test", 1, "127.0.0.1");
             await().atMost(WAIT).until(() -> members().size() == 1);
             assertThat(answering(4)).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotAnswer_isSkipped_forTheNextInTheList() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubDnsServer second = StubDnsServer.start()) {
+            dns.mode(StubDnsServer.Mode.SILENT);
+            second.addresses("web.test", 1, "127.0.0.1");
+            start("      - { name: web.test, port: " + a.port() + " }",
+                    "\"127.0.0.1:" + dns.port() + "\", \"127.0.0.1:" + second.port() + "\"");
+
+            await().atMost(WAIT).until(() -> members().size() == 1);
+            assertThat(answering(4)).containsExactly("a");
+            assertThat(dns.queries("web.test")).isPositive();
+            assertThat(second.queries("web.test")).isPositive();
+        }
+    }
+
+    @Test
+    void srvTargets_comeFromTheAdditionalSection_andAPriorityWithoutAddressesFallsBackToTheNext() throws Exception {
+        try (StubBackend a = StubBackend.start("a"); StubBackend b = StubBackend.start("b")) {
+            dns.additional(true);
+            dns.addresses("app.test", 1, "127.0.0.1");
+            // Priority 0's target has no address: priority 10 serves (RFC 2782's fallback).
+            dns.srv("_http._tcp.web.test", 1, new Srv(0, 1, a.port(), "gone.test"), new Srv(10, 1, b.port(), "app.test"));
+            start("      - { srv: _http._tcp.web.test }");
+
+            assertThat(members()).containsExactly("127.0.0.1:" + b.port() + " default w1");
+            assertThat(answering(4)).containsExactly("b");
+            // app.test's address came with the SRV answer: never asked for itself.
+            assertThat(dns.queries("app.test")).isZero();
+            assertThat(dns.queries("gone.test")).isPositive();
         }
     }
 }
