@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.testing.ContinuousLoad;
 import dev.gatehouse.testing.EtcdCluster;
+import dev.gatehouse.testing.FreePorts;
 import dev.gatehouse.testing.RawHttpResponse;
 import dev.gatehouse.testing.StubBackend;
 import dev.gatehouse.testing.StubBackendMain;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,27 +107,6 @@ final class FleetAgentsIT {
                 """.formatted(command, firstPort, firstPort + 5, nodeDir.resolve("logs"), node, endpoints()));
     }
 
-    /** A free range of {@code size} ports, for one agent's instances. */
-    private static int freeRange(int size, int after) {
-        for (int from = Math.max(after, 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000));
-             from + size <= 40_000; from += size) {
-            int first = from;
-            if (IntStream.range(first, first + size).allMatch(FleetAgentsIT::bindable)) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no free port range");
-    }
-
-    private static boolean bindable(int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     private static JsonNode get(int admin, String path) throws Exception {
         return FleetRig.JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
@@ -171,8 +150,8 @@ final class FleetAgentsIT {
 
     @Test
     void aDeployThroughABalancer_startsTheNewVersionOnEveryAgent_andCutsOverOnEveryBalancer() throws Exception {
-        int rangeA = freeRange(6, 0);
-        int rangeB = freeRange(6, rangeA + 6);
+        int rangeA = FreePorts.range(12);
+        int rangeB = rangeA + 6;
         List<NodeProcess> balancers = new ArrayList<>();
         List<ContinuousLoad> loads = new ArrayList<>();
         NodeProcess agentA = NodeProcess.start(dir, List.of(), "run", "--config", agent("a1", rangeA).toString());

@@ -89,7 +89,7 @@ public final class EtcdCluster implements AutoCloseable {
         }
         try {
             for (int i = 0; i < size; i++) {
-                cluster.members.add(new Member("m" + i, freePort(), freePort(), freePort(), cluster.dir.resolve("m" + i), tls));
+                cluster.members.add(new Member("m" + i, FreePorts.one(), FreePorts.one(), FreePorts.one(), cluster.dir.resolve("m" + i), tls));
             }
             String initial = String.join(",", cluster.members.stream().map(m -> m.name + "=" + m.peerUrl()).toList());
             for (Member m : cluster.members) {
@@ -262,28 +262,6 @@ public final class EtcdCluster implements AutoCloseable {
         }
         throw new IllegalStateException("no etcd binary: install Debian's etcd-server (bin/test does when run as root), "
                 + "or set ETCD_BIN");
-    }
-
-    /**
-     * A free port below Linux's ephemeral range (32768-60999): etcd binds it a moment after this
-     * check, and a port from the ephemeral range may meanwhile become the local port of any
-     * outgoing connection on the machine (a bind then fails with "address already in use").
-     */
-    private static int freePort() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 10_000 + random.nextInt(22_000);
-            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException e) {
-                // taken: another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** One member: its name, ports, data directory and process. */

@@ -22,7 +22,6 @@ import dev.gatehouse.testing.StubBackendMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,23 +46,10 @@ final class SupervisedDeployIT {
     }
 
     private static PortRange freeRange(int size) {
-        for (int from = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000); from + size <= 32_000; from += size) {
-            int first = from;
-            if (IntStream.range(first, first + size).allMatch(SupervisedDeployIT::bindable)) {
-                return new PortRange(first, first + size - 1);
-            }
-        }
-        throw new IllegalStateException("no free port range");
+        int first = dev.gatehouse.testing.FreePorts.range(size);
+        return new PortRange(first, first + size - 1);
     }
 
-    private static boolean bindable(int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 
     private static DeployPlan plan(String from, String to, DeployMode mode) {
         return new DeployPlan("web", from, to, mode, 2, 2, 0, Duration.ofSeconds(30), Duration.ofSeconds(10),

@@ -80,14 +80,8 @@ final class SupervisorIT {
      * range (32768 and up), where client connections of other programs keep taking ports.
      */
     private static PortRange freeRange(int size) {
-        int start = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000 - size);
-        for (int from = start; from + size <= 32_000; from += size) {
-            int first = from;
-            if (java.util.stream.IntStream.range(first, first + size).allMatch(PortAllocator::bindable)) {
-                return new PortRange(first, first + size - 1);
-            }
-        }
-        throw new IllegalStateException("no " + size + " free ports in a row from " + start + " to 32000");
+        int first = dev.gatehouse.testing.FreePorts.range(size);
+        return new PortRange(first, first + size - 1);
     }
 
     private Path logOf(AppInstance i) {
