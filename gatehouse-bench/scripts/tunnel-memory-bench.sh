@@ -141,8 +141,7 @@ make_results_dir gatehouse-tunnel-bench load
 # Netty and Logback for the backend and the load client: the bench module's third-party
 # dependencies. The project's own classes come from this tree's target/classes, never from ~/.m2,
 # which may hold another tree's build.
-run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
-  || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+resolve_bench_deps "$results_dir/classpath.txt"
 deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
 load_cp="$bench_classes:$testing_classes:$deps"
 backend_cp="$testing_classes:$deps"

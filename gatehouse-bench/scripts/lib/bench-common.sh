@@ -205,6 +205,14 @@ resolve_jar() {
   read -r -a jvm_args <<< "$jvm_opts"
 }
 
+# Writes the bench module's classpath to file $1. Resolved within the reactor, with a compile in
+# the same run, so that the project's own modules are their target/classes: nothing needs to be
+# installed in ~/.m2 (which may hold another tree's build, or none).
+resolve_bench_deps() {
+  run_mvnw -o -pl gatehouse-bench -am -Dmaven.test.skip=true compile dependency:build-classpath -Dmdep.outputFile="$1" \
+    || run_mvnw -pl gatehouse-bench -am -Dmaven.test.skip=true compile dependency:build-classpath -Dmdep.outputFile="$1"
+}
+
 # Sets bench_cp (the bench module's classes and the project's, then their third-party
 # dependencies) and backend_cp (the test fixtures' classes and the same dependencies), and writes
 # bench_cp to $results_dir/bench-classpath.txt, to run a report again on a finished run. The
@@ -212,8 +220,7 @@ resolve_jar() {
 # hold another tree's build. Needs bench_classes, testing_classes and results_dir.
 build_bench_classpath() {
   local deps own d
-  run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
-    || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
+  resolve_bench_deps "$results_dir/classpath.txt"
   deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
   own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
   for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
