@@ -21,7 +21,9 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
   -t, --threads N            wrk threads                            (BENCH_THREADS, default 1)
   -r, --rounds N             rounds; the table shows medians        (BENCH_ROUNDS, default 3)
   -p, --proxies LIST         comma-separated subset, in round-1 order
-                             (BENCH_PROXIES, default gatehouse,nginx,haproxy)
+                             (BENCH_PROXIES, default gatehouse,nginx,haproxy); also
+                             gatehouse-protected: Gatehouse with a learned (adaptive) limit
+                             and the slow lane, the candidate defaults of issue 15
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                              default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -78,14 +80,16 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a proxies <<< "$proxy_list"
-[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,nginx,haproxy)"
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,gatehouse-protected,nginx,haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
+  case "$p" in gatehouse|gatehouse-protected|nginx|haproxy) ;;
+    *) die "proxies: \"$p\" (expected: gatehouse, gatehouse-protected, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+wants_java() { wants gatehouse || wants gatehouse-protected; }
 
 # ---------------------------------------------------------------- processes and tools
 
@@ -104,7 +108,7 @@ clk_tck=$(getconf CLK_TCK)
 check_cores
 
 java_bin=
-if wants gatehouse; then
+if wants_java; then
   find_java
   resolve_jar
 fi
@@ -174,18 +178,24 @@ backend bench
   server backend1 127.0.0.1:$backend_port
 EOF
 
-cat > "$results_dir/conf/gatehouse.yaml" <<EOF
+gatehouse_yaml() { # name pool-extra
+  cat <<EOF
 listeners:
-  - bind: 127.0.0.1:${port[gatehouse]:-0}
+  - bind: 127.0.0.1:${port[$1]:-0}
     routes:
       - { path_prefix: /, pool: bench }
 pools:
   bench:
-    backends:
+$2    backends:
       - { address: 127.0.0.1:$backend_port }
 access_log:
   enabled: false
 EOF
+}
+gatehouse_yaml gatehouse "" > "$results_dir/conf/gatehouse.yaml"
+# Nothing tuned to the backend: its limit is learned, slow routes are isolated (issue 15).
+gatehouse_yaml gatehouse-protected $'    adaptive: true\n    slow_lane: true\n    queue: { max: 10000, timeout: 30s }\n' \
+  > "$results_dir/conf/gatehouse-protected.yaml"
 
 # ---------------------------------------------------------------- starting and measuring
 
@@ -193,9 +203,9 @@ start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
   case "$name" in
-    gatehouse)
+    gatehouse|gatehouse-protected)
       spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
-        run --config "$results_dir/conf/gatehouse.yaml" ;;
+        run --config "$results_dir/conf/$name.yaml" ;;
     nginx)
       mapfile -t args < <(nginx_args nginx)
       spawn "$proxy_cpu" "$logfile" "$nginx_bin" "${args[@]}" ;;
@@ -327,7 +337,7 @@ bench_one() { # name round position
   echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
   if wants haproxy; then echo "haproxy: $("$haproxy_bin" -v 2>&1 | head -n 1)"; fi
   echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
-  if wants gatehouse; then
+  if wants_java; then
     echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
     echo "gatehouse: $jar, JVM options: $jvm_opts"
     echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
@@ -367,12 +377,12 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
 {
   echo
   echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
-  printf '%-10s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
-  for p in gatehouse nginx haproxy; do
+  printf '%-19s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
+  for p in gatehouse gatehouse-protected nginx haproxy; do
     wants "$p" || continue
     med_rps[$p]=$(median "$p" 8)
     med_cpu[$p]=$(median "$p" 12)
-    printf '%-10s %10.0f %9.3f %9.3f %12.1f %13.0f %7.0f\n' "$p" "${med_rps[$p]}" "$(median "$p" 9)" \
+    printf '%-19s %10.0f %9.3f %9.3f %12.1f %13.0f %7.0f\n' "$p" "${med_rps[$p]}" "$(median "$p" 9)" \
       "$(median "$p" 10)" "${med_cpu[$p]}" "$(median "$p" 13)" \
       "$(awk -F, -v p="$p" 'NR > 1 && $3 == p { s += $7 } END { print s + 0 }' "$csv")"
   done
@@ -386,6 +396,11 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
       echo "(CPU per request below 1x: Gatehouse spends less; req/s above 1x: Gatehouse serves more.)"
     fi
     echo "Gatehouse's peak RSS is the whole JVM process, heap included."
+  fi
+  if wants gatehouse && wants gatehouse-protected; then
+    printf 'gatehouse-protected/gatehouse: req/s %sx, p99 %sx (issue 15: req/s >= 0.95x, p99 no worse)\n' \
+      "$(ratio "${med_rps[gatehouse-protected]}" "${med_rps[gatehouse]}")" \
+      "$(ratio "$(median gatehouse-protected 10)" "$(median gatehouse 10)")"
   fi
   echo
   echo "errors column: sum over rounds of non-2xx responses and socket errors (should be 0)"
