@@ -14,7 +14,8 @@ import dev.gatehouse.core.config.AdaptiveConfig;
  * <p>Per sample:
  * <ul>
  *   <li>{@link Outcome#DROPPED}, or a success without latency: ignored.</li>
- *   <li>{@link Outcome#FAILURE}, or a latency above {@link #TOLERANCE} times {@code minRtt}:
+ *   <li>{@link Outcome#FAILURE}, or a latency above both {@link #TOLERANCE} times {@code minRtt}
+ *       and {@code minRtt} plus {@link #MARGIN_NANOS}:
  *       {@code limit = max(min, floor(limit * BACKOFF))}; at most once per generation of requests:
  *       a request that got its slot before the last decrease does not decrease again (it ran under
  *       the old limit, which that decrease already corrected; as TCP halves once per window).</li>
@@ -27,8 +28,18 @@ import dev.gatehouse.core.config.AdaptiveConfig;
  */
 final class AimdLimit implements Limit {
 
-    /** A latency up to this multiple of the no-load latency is not a sign of overload. */
-    static final double TOLERANCE = 2.0;
+    /**
+     * A latency up to this multiple of the no-load latency is not a sign of overload. 1.5, so that
+     * a sync worker's second request, which waits for the first and takes twice the no-load
+     * latency, counts as queueing (with 2.0 it did not, and the limit never held at one).
+     */
+    static final double TOLERANCE = 1.5;
+    /**
+     * Nor is a latency within this much of the no-load latency: a backend that answers in a tenth
+     * of a millisecond varies by more than its own latency from one request to the next, and a
+     * multiple alone read that jitter as overload and cut an async backend's limit to one.
+     */
+    static final long MARGIN_NANOS = 2_000_000L;
     /** The factor of a decrease. */
     static final double BACKOFF = 0.9;
     /** The length of one window of the no-load latency minimum: 60 s. */
@@ -78,7 +89,8 @@ final class AimdLimit implements Limit {
     private void success(long latencyNanos, int inFlightAtStart, long startNanos, long nowNanos) {
         roll(nowNanos);
         windowMin = Math.min(windowMin, latencyNanos);
-        if (latencyNanos > TOLERANCE * minRttNanos()) {
+        long minRtt = minRttNanos();
+        if (latencyNanos > Math.max(TOLERANCE * minRtt, minRtt + MARGIN_NANOS)) {
             decrease(startNanos, nowNanos);
         } else if (inFlightAtStart * 2 >= current()) {
             limit = Math.min(max, limit + 1.0 / current());

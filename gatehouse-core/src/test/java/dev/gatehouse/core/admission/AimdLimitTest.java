@@ -67,8 +67,33 @@ final class AimdLimitTest {
         assertThat(limit.minRttNanos()).isEqualTo(10 * MS);
         success(limit, 25, 1);
         assertThat(limit.current()).isEqualTo(9);
-        success(limit, 20, 1);
+        success(limit, 14, 1);
         assertThat(limit.current()).isEqualTo(9);
+    }
+
+    @Test
+    void aSyncWorkersSecondRequest_waitingForTheFirst_isQueueing() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(3, 1, 32));
+        success(limit, 5, 1);
+        assertThat(limit.current()).isEqualTo(3);
+        // Each waited 5 ms for the one before it: twice the no-load latency.
+        success(limit, 10, 2);
+        assertThat(limit.current()).isEqualTo(2);
+        success(limit, 10, 2);
+        assertThat(limit.current()).isEqualTo(1);
+    }
+
+    @Test
+    void jitterOfASubMillisecondBackend_isNotOverload() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 64));
+        long us = 1_000L;
+        for (int i = 0; i < 5_000; i++) {
+            // 0.05 to 1.5 ms: thirty times the fastest, all within 2 ms of it.
+            long latency = (50 + (i * 37 % 1450)) * us;
+            now += latency;
+            limit.onSample(latency, Outcome.SUCCESS, limit.current(), now - latency, now);
+        }
+        assertThat(limit.current()).isEqualTo(64);
     }
 
     @Test
