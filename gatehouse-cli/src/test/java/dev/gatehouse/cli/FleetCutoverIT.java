@@ -108,7 +108,9 @@ final class FleetCutoverIT {
         } finally {
             // What the nodes said, for a failure's diagnosis.
             for (NodeProcess n : nodes) {
-                n.stderr().lines().filter(l -> l.contains("STALE") || l.contains("current again")).forEach(System.out::println);
+                // Every warning too (a 503's cause: a fence, a hold, a refused state), at most 30 per node.
+                n.stderr().lines().filter(l -> l.contains("STALE") || l.contains("current again") || l.contains(" WARN ")
+                        || l.contains(" ERROR ")).limit(30).forEach(System.out::println);
                 try {
                     n.stdout().lines().filter(l -> l.contains("\"status\":503") || l.contains("\"status\": 503")).limit(3)
                             .forEach(System.out::println);
