@@ -60,6 +60,11 @@ public final class ControlPlane {
     private RuntimeState state;
     /** Per pool, the backends its DNS names resolve to now (see {@link #discovered}); guarded by this. */
     private Map<String, List<BackendConfig>> discovered = Map.of();
+    /** {@link #config()} as last built, and the three values it was built from; guarded by this. */
+    private GatehouseConfig effective;
+    private GatehouseConfig effectiveFrom;
+    private RuntimeState effectiveState;
+    private Map<String, List<BackendConfig>> effectiveFound;
 
     /**
      * @param snapshots   the holder the data plane reads; its current snapshot must be built from
@@ -117,7 +122,15 @@ public final class ControlPlane {
      * pools' DNS names resolve to now added to their declared ones.
      */
     public synchronized GatehouseConfig config() {
-        return Discovered.apply(config, discovered, state);
+        // Built again only when one of its three inputs was replaced: callers poll it (discovery,
+        // agents, deploys), and with found backends each build copies and validates every pool.
+        if (effective == null || effectiveFrom != config || effectiveState != state || effectiveFound != discovered) {
+            effective = Discovered.apply(config, discovered, state);
+            effectiveFrom = config;
+            effectiveState = state;
+            effectiveFound = discovered;
+        }
+        return effective;
     }
 
     /**

@@ -58,6 +58,7 @@ public final class DnsDiscovery implements AutoCloseable {
     /** Names whose last query failed, for one log line per failure streak; on the discovery thread only. */
     private final Map<DiscoverConfig, String> failing = new HashMap<>();
     private volatile DnsNameResolver resolver;
+    private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private DnsQueries queries;
 
     /**
@@ -75,6 +76,15 @@ public final class DnsDiscovery implements AutoCloseable {
      * starting, so that its pools have their backends before it serves), then keeps them resolved.
      */
     public void start(java.time.Duration wait) {
+        // A node without discover names wakes no thread: the looks start with the first (a reload may add one).
+        control.onPublish(s -> {
+            if (!scheduled.get() && asks(control.config())) {
+                schedule();
+            }
+        });
+        if (!asks(control.config())) {
+            return;
+        }
         try {
             thread.submit(this::lookQuietly).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -85,7 +95,22 @@ public final class DnsDiscovery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread.scheduleWithFixedDelay(this::lookQuietly, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        schedule();
+    }
+
+    private static boolean asks(GatehouseConfig config) {
+        return config.pools().values().stream().anyMatch(p -> !p.discover().isEmpty());
+    }
+
+    /** Starts the periodic looks, once. */
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                thread.scheduleWithFixedDelay(this::lookQuietly, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed: the node is stopping
+            }
+        }
     }
 
     private void lookQuietly() {

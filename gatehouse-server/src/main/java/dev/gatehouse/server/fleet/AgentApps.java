@@ -4,7 +4,6 @@ import dev.gatehouse.core.config.AppConfig;
 import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.fleet.AgentPlan;
 import dev.gatehouse.core.fleet.NodeReport;
-import dev.gatehouse.core.state.PoolSnapshot;
 import dev.gatehouse.core.state.RuntimeChanges;
 import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.SnapshotHolder;
@@ -115,8 +114,7 @@ public final class AgentApps implements AutoCloseable {
     void look() throws IOException {
         Map<String, NodeReport.AppRun> next = new LinkedHashMap<>();
         for (AppConfig app : apps.values()) {
-            PoolSnapshot pool = snapshots.current().pool(app.name());
-            if (pool == null) {
+            if (snapshots.current().pool(app.name()) == null) {
                 continue;
             }
             RuntimeState state = snapshots.current().runtime();
@@ -213,16 +211,13 @@ public final class AgentApps implements AutoCloseable {
         return next;
     }
 
-    /** The pool's entries in a state (address to version): the config's backends, less those removed, and those added. */
+    /** The pool's backends in a state (address to version), as {@link RuntimeChanges#effective} lists them. */
     private Map<HostPort, String> entries(RuntimeState s, String pool) {
         Map<HostPort, String> out = new LinkedHashMap<>();
-        var runtime = s.pool(pool);
         var declared = control.config().pools().get(pool);
         if (declared != null) {
-            declared.backends().stream().filter(b -> !runtime.removed().contains(b.address()))
-                    .forEach(b -> out.put(b.address(), b.version()));
+            RuntimeChanges.effective(declared, s.pool(pool)).forEach(b -> out.put(b.config().address(), b.config().version()));
         }
-        runtime.added().forEach(b -> out.put(b.address(), b.version()));
         return out;
     }
 
