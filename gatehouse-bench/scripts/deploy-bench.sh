@@ -193,24 +193,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 make_results_dir gatehouse-deploy-bench backends
 mkdir -p "$results_dir/runs"
 
-# Netty, Logback and Jackson for the backends and the harness: the bench module's third-party
-# dependencies. The project's own modules come from this source tree's target/classes, never from
-# ~/.m2, which may hold another tree's build. Without the modules in ~/.m2 (nothing installed them)
-# the classpath is resolved in the reactor, where they resolve to their target/classes once
-# compiled in the same session: that compiles what is stale in them (the jar is left as it is).
-run_mvnw -o -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt" \
-    2> "$results_dir/logs/classpath.log" \
-  || { log "no build of the project's modules in ~/.m2 (logs/classpath.log): resolving the classpath in the" \
-           "reactor instead, which compiles what is stale in the bench's modules"
-       run_mvnw -o -pl gatehouse-bench -am -Dmaven.test.skip=true compile dependency:build-classpath \
-         -Dmdep.outputFile="$results_dir/classpath.txt"; } \
-  || run_mvnw -pl gatehouse-bench dependency:build-classpath -Dmdep.outputFile="$results_dir/classpath.txt"
-deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v -e '/dev/gatehouse/' -e '/target/classes$' | paste -sd: -)
-own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
-for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
-bench_cp="$own:$deps"
-echo "$bench_cp" > "$results_dir/bench-classpath.txt"   # to run DeployReport again on this run
-backend_cp="$testing_classes:$deps"
+# Netty, Logback and Jackson for the backends and the harness, with the project's own modules from
+# this source tree's target/classes (lib/bench-common.sh).
+build_bench_classpath
 read -r -a backend_jvm_args <<< "$backend_jvm_opts"
 
 # ---------------------------------------------------------------- ports

@@ -221,7 +221,7 @@ resolve_bench_deps() {
 build_bench_classpath() {
   local deps own d
   resolve_bench_deps "$results_dir/classpath.txt"
-  deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
+  deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v -e '/dev/gatehouse/' -e '/target/classes$' | paste -sd: -)
   own="$bench_classes:$testing_classes:$root/gatehouse-server/target/classes:$root/gatehouse-core/target/classes"
   for d in ${own//:/ }; do [ -d "$d" ] || die "missing $d (build with: ./mvnw -DskipTests package -pl gatehouse-bench -am)"; done
   bench_cp="$own:$deps"
