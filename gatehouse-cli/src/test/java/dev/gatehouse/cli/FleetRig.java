@@ -79,6 +79,11 @@ final class FleetRig {
                 String.join(", ", endpoints.stream().map(e -> "\"" + e + "\"").toList()), whenStale));
     }
 
+    /** The config with the fleet's {@code stale_after} set (the fleet section ends the file). */
+    static Path withStaleAfter(Path config, String staleAfter) throws Exception {
+        return Files.writeString(config, "  stale_after: " + staleAfter + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Whether the node says it is current (it serves strict pools only then). */
     static boolean healthy(NodeProcess node) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.awaitAdminPort() + "/api/v1/health"))
