@@ -22,8 +22,9 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
   -r, --rounds N             rounds; the table shows medians        (BENCH_ROUNDS, default 3)
   -p, --proxies LIST         comma-separated subset, in round-1 order
                              (BENCH_PROXIES, default gatehouse,nginx,haproxy); also
-                             gatehouse-protected: Gatehouse with a learned (adaptive) limit
-                             and the slow lane, the candidate defaults of issue 15
+                             gatehouse-unlimited: Gatehouse without admission control
+                             (backend_concurrency: 0), to weigh the defaults' learned
+                             limit and slow lane against no limit at all
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                              default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -80,16 +81,16 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a proxies <<< "$proxy_list"
-[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,gatehouse-protected,nginx,haproxy)"
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,gatehouse-unlimited,nginx,haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|gatehouse-protected|nginx|haproxy) ;;
-    *) die "proxies: \"$p\" (expected: gatehouse, gatehouse-protected, nginx or haproxy)" ;; esac
+  case "$p" in gatehouse|gatehouse-unlimited|nginx|haproxy) ;;
+    *) die "proxies: \"$p\" (expected: gatehouse, gatehouse-unlimited, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
-wants_java() { wants gatehouse || wants gatehouse-protected; }
+wants_java() { wants gatehouse || wants gatehouse-unlimited; }
 
 # ---------------------------------------------------------------- processes and tools
 
@@ -193,9 +194,8 @@ access_log:
 EOF
 }
 gatehouse_yaml gatehouse "" > "$results_dir/conf/gatehouse.yaml"
-# Nothing tuned to the backend: its limit is learned, slow routes are isolated (issue 15).
-gatehouse_yaml gatehouse-protected $'    adaptive: true\n    slow_lane: true\n    queue: { max: 10000, timeout: 30s }\n' \
-  > "$results_dir/conf/gatehouse-protected.yaml"
+# The defaults learn the backend's limit and isolate slow routes; this one turns that off.
+gatehouse_yaml gatehouse-unlimited $'    backend_concurrency: 0\n' > "$results_dir/conf/gatehouse-unlimited.yaml"
 
 # ---------------------------------------------------------------- starting and measuring
 
@@ -203,7 +203,7 @@ start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
   case "$name" in
-    gatehouse|gatehouse-protected)
+    gatehouse|gatehouse-unlimited)
       spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
         run --config "$results_dir/conf/$name.yaml" ;;
     nginx)
@@ -378,7 +378,7 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
   echo
   echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
   printf '%-19s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
-  for p in gatehouse gatehouse-protected nginx haproxy; do
+  for p in gatehouse gatehouse-unlimited nginx haproxy; do
     wants "$p" || continue
     med_rps[$p]=$(median "$p" 8)
     med_cpu[$p]=$(median "$p" 12)
@@ -397,10 +397,10 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
     fi
     echo "Gatehouse's peak RSS is the whole JVM process, heap included."
   fi
-  if wants gatehouse && wants gatehouse-protected; then
-    printf 'gatehouse-protected/gatehouse: req/s %sx, p99 %sx (issue 15: req/s >= 0.95x, p99 no worse)\n' \
-      "$(ratio "${med_rps[gatehouse-protected]}" "${med_rps[gatehouse]}")" \
-      "$(ratio "$(median gatehouse-protected 10)" "$(median gatehouse 10)")"
+  if wants gatehouse && wants gatehouse-unlimited; then
+    printf 'gatehouse (defaults)/gatehouse-unlimited: req/s %sx, p99 %sx (issue 15: req/s >= 0.95x, p99 no worse)\n' \
+      "$(ratio "${med_rps[gatehouse]}" "${med_rps[gatehouse-unlimited]}")" \
+      "$(ratio "$(median gatehouse 10)" "$(median gatehouse-unlimited 10)")"
   fi
   echo
   echo "errors column: sum over rounds of non-2xx responses and socket errors (should be 0)"

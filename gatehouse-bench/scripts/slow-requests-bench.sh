@@ -5,9 +5,9 @@
 # anything else 5 ms) sit behind one proxy configuration at a time; OpenLoopClient sends an
 # open-loop schedule (default 500 requests/s, 1 in 100 to /slow/<i>) and measures each request's
 # latency from its scheduled send time, fast and slow requests apart. Configurations: Gatehouse
-# with defaults, with backend_concurrency 1, with the slow lane, and with a learned (adaptive) limit
-# and the slow lane, nothing tuned (the candidate default); nginx round robin and
-# least_conn; HAProxy leastconn with and without maxconn 1. Each round starts every configuration
+# with defaults (each backend's limit learned, slow routes isolated, nothing tuned), without
+# admission control (backend_concurrency 0), with backend_concurrency 1, and with it and the slow
+# lane; nginx round robin and least_conn; HAProxy leastconn with and without maxconn 1. Each round starts every configuration
 # afresh, in an order that rotates from round to round; the table at the end holds medians over
 # rounds and Gatehouse's ratios to the best HAProxy configuration. A configuration that fails
 # (Gatehouse rejecting a key it does not know yet, say) gets a "failed" row; the run goes on.
@@ -19,7 +19,7 @@
 # on exit, failure, Ctrl-C or TERM. Not run in CI. See docs/benchmarks.md.
 set -euo pipefail
 
-all_configs=gatehouse-default,gatehouse-bc1,gatehouse-slowlane,gatehouse-adaptive-slowlane,nginx-rr,nginx-leastconn,haproxy-leastconn,haproxy-leastconn-maxconn1
+all_configs=gatehouse-default,gatehouse-unlimited,gatehouse-bc1,gatehouse-slowlane,nginx-rr,nginx-leastconn,haproxy-leastconn,haproxy-leastconn-maxconn1
 
 usage() {
   cat <<USAGE
@@ -167,8 +167,8 @@ gatehouse_yaml() { # name
   case "$1" in
     gatehouse-bc1) pool_extra=$'    backend_concurrency: 1\n    queue: { max: 10000, timeout: 30s }\n' ;;
     gatehouse-slowlane) pool_extra=$'    backend_concurrency: 1\n    queue: { max: 10000, timeout: 30s }\n    slow_lane: { share: 0.5, threshold: 100ms }\n' ;;
-    # The candidate default of issue 15: nothing tuned to the backends; each one's limit is learned.
-    gatehouse-adaptive-slowlane) pool_extra=$'    adaptive: true\n    queue: { max: 10000, timeout: 30s }\n    slow_lane: true\n' ;;
+    # Admission control off: what the defaults were before issue 15 made them protect sync workers.
+    gatehouse-unlimited) pool_extra=$'    backend_concurrency: 0\n' ;;
   esac
   local list p
   list=$(for p in "${backend_ports[@]}"; do printf '"127.0.0.1:%s", ' "$p"; done)
@@ -422,7 +422,7 @@ declare -A fp99 sp99
   if [ -n "$best" ]; then
     echo
     echo "Best HAProxy configuration (lowest fast p99): $best (fast p99 $(num "${fp99[$best]}") ms, slow p99 $(num "${sp99[$best]}") ms)"
-    for c in gatehouse-default gatehouse-bc1 gatehouse-slowlane gatehouse-adaptive-slowlane; do
+    for c in gatehouse-default gatehouse-unlimited gatehouse-bc1 gatehouse-slowlane; do
       [ -n "${fp99[$c]:-}" ] || continue
       printf '%-20s fast p99 %sx, slow p99 %sx of %s\n' "$c" "$(ratio "${fp99[$c]}" "${fp99[$best]}")" \
         "$(ratio "${sp99[$c]}" "${sp99[$best]}")" "$best"
@@ -437,13 +437,9 @@ declare -A fp99 sp99
       echo "gatehouse-slowlane fast p99 <= 1/4 of best HAProxy fast p99: $(verdict x "${fp99[gatehouse-slowlane]}" "$(awk -v b="${fp99[$best]}" 'BEGIN { print b / 4 }')")"
       echo "gatehouse-slowlane slow p99 <= 2x best HAProxy slow p99: $(verdict x "${sp99[gatehouse-slowlane]}" "$(awk -v b="${sp99[$best]}" 'BEGIN { print b * 2 }')")"
     fi
-    if [ -n "${fp99[gatehouse-adaptive-slowlane]:-}" ]; then
-      echo "gatehouse-adaptive-slowlane fast p99 <= 1/4 of best HAProxy fast p99: $(verdict x "${fp99[gatehouse-adaptive-slowlane]}" "$(awk -v b="${fp99[$best]}" 'BEGIN { print b / 4 }')")"
-      echo "gatehouse-adaptive-slowlane slow p99 <= 2x best HAProxy slow p99: $(verdict x "${sp99[gatehouse-adaptive-slowlane]}" "$(awk -v b="${sp99[$best]}" 'BEGIN { print b * 2 }')")"
-    fi
-    if [ -n "${fp99[gatehouse-default]:-}" ] && [ -n "${fp99[haproxy-leastconn]:-}" ]; then
-      echo "gatehouse-default fast p99 <= haproxy-leastconn fast p99: $(verdict x "${fp99[gatehouse-default]}" "${fp99[haproxy-leastconn]}")"
-      echo "gatehouse-default slow p99 <= haproxy-leastconn slow p99: $(verdict x "${sp99[gatehouse-default]}" "${sp99[haproxy-leastconn]}")"
+    if [ -n "${fp99[gatehouse-default]:-}" ]; then
+      echo "gatehouse-default fast p99 <= 1/4 of best HAProxy fast p99: $(verdict x "${fp99[gatehouse-default]}" "$(awk -v b="${fp99[$best]}" 'BEGIN { print b / 4 }')")"
+      echo "gatehouse-default slow p99 <= 2x best HAProxy slow p99: $(verdict x "${sp99[gatehouse-default]}" "$(awk -v b="${sp99[$best]}" 'BEGIN { print b * 2 }')")"
     fi
   fi
   echo

@@ -15,12 +15,20 @@ interface Limit {
      * Learns from one request that held a slot of the backend.
      *
      * @param latencyNanos    its latency, or -1 when not measured
+     * @param baselineNanos   the no-load latency of its route across the pool, or 0 when routes are
+     *                        not learned (then the latency is judged against the backend's alone)
      * @param outcome         how it ended; {@link Outcome#DROPPED} says nothing about the backend
      * @param inFlightAtStart the slots of the backend held right after this request got its own
      * @param startNanos      when it got its slot
      * @param nowNanos        now
      */
-    void onSample(long latencyNanos, Outcome outcome, int inFlightAtStart, long startNanos, long nowNanos);
+    void onSample(long latencyNanos, long baselineNanos, Outcome outcome, int inFlightAtStart, long startNanos,
+                  long nowNanos);
+
+    /** {@link #onSample(long, long, Outcome, int, long, long)} without route baselines. */
+    default void onSample(long latencyNanos, Outcome outcome, int inFlightAtStart, long startNanos, long nowNanos) {
+        onSample(latencyNanos, 0, outcome, inFlightAtStart, startNanos, nowNanos);
+    }
 
     /** A new limit for one backend, as the configuration says (it must be {@link AdmissionConfig#limited()}). */
     static Limit of(AdmissionConfig config) {
@@ -34,7 +42,8 @@ interface Limit {
     record FixedLimit(int current) implements Limit {
 
         @Override
-        public void onSample(long latencyNanos, Outcome outcome, int inFlightAtStart, long startNanos, long nowNanos) {
+        public void onSample(long latencyNanos, long baselineNanos, Outcome outcome, int inFlightAtStart,
+                             long startNanos, long nowNanos) {
             // Fixed: nothing to learn.
         }
     }

@@ -176,10 +176,7 @@ final class LimitedPool implements PoolTicket.Releaser {
             if (ticket.slow) {
                 slowInFlight--;
             }
-            s.limit.onSample(measured ? latencyNanos : -1, outcome, ticket.inFlightAtStart, ticket.startNanos, now);
-            if (slowLane != null && measured) {
-                slowLane.record(ticket.routeKey, latencyNanos);
-            }
+            learn(s, ticket, measured ? latencyNanos : -1, outcome, now);
             if (!s.current && s.held == 0 && slots.get(s.member.load()) == s) {
                 slots.remove(s.member.load());
             }
@@ -247,6 +244,24 @@ final class LimitedPool implements PoolTicket.Releaser {
             }
         }
         slots.values().removeIf(s -> !s.current && s.held == 0);
+    }
+
+    /**
+     * Teaches the backend's limit and the slow lane one sample. With a slow lane the limit judges
+     * the latency against its route's baseline; the first sample of a route has none, so it
+     * teaches the route only.
+     */
+    private void learn(MemberSlots s, PoolTicket ticket, long latencyNanos, Outcome outcome, long now) {
+        if (slowLane == null) {
+            s.limit.onSample(latencyNanos, 0, outcome, ticket.inFlightAtStart, ticket.startNanos, now);
+            return;
+        }
+        long baseline = latencyNanos < 0 ? 0 : slowLane.baselineNanos(ticket.routeKey);
+        s.limit.onSample(baseline < 0 ? -1 : latencyNanos, baseline, outcome, ticket.inFlightAtStart,
+                ticket.startNanos, now);
+        if (latencyNanos >= 0) {
+            slowLane.record(ticket.routeKey, latencyNanos, now);
+        }
     }
 
     /** Grants every queued request that can use a free slot now, in queue order; see the class notes. */

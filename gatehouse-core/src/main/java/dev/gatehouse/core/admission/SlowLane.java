@@ -9,10 +9,12 @@ import java.util.Map;
  * Not thread-safe: guarded by the pool's lock.
  *
  * <p>A route's latency is an EWMA ({@link #ALPHA}) of its successful latencies; the first sample
- * sets it. Keys live in a {@link LinkedHashMap} in access order bounded to {@code max_routes}: the
- * least recently seen key (admitted or learned) is forgotten first. A plain map under the pool's
- * lock does this without a dependency (Caffeine's asynchronous maintenance would buy nothing here:
- * every access is already under that lock).
+ * sets it. Its <em>baseline</em>, the no-load latency that adaptive limits judge its samples
+ * against, is the smallest latency seen over the last one to two {@link AimdLimit#WINDOW_NANOS
+ * windows}, as {@link AimdLimit} keeps its floor. Keys live in a {@link LinkedHashMap} in access
+ * order bounded to {@code max_routes}: the least recently seen key (admitted or learned) is
+ * forgotten first. A plain map under the pool's lock does this without a dependency (Caffeine's
+ * asynchronous maintenance would buy nothing here: every access is already under that lock).
  *
  * <p>The cap: slow requests may hold {@code floor(share * totalSlots)} slots, at least 1, and when
  * the pool has 2 slots or more at least 1 is always left for fast requests.
@@ -24,7 +26,7 @@ final class SlowLane {
 
     private final double share;
     private final long thresholdNanos;
-    private final Map<String, double[]> routes;
+    private final Map<String, Route> routes;
 
     SlowLane(SlowLaneConfig config) {
         this.share = config.share();
@@ -32,7 +34,7 @@ final class SlowLane {
         int maxRoutes = config.maxRoutes();
         this.routes = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Route> eldest) {
                 return size() > maxRoutes;
             }
         };
@@ -40,24 +42,32 @@ final class SlowLane {
 
     /** Whether requests of this route are slow now (unknown routes are fast). */
     boolean isSlow(String routeKey) {
-        double[] avg = routes.get(routeKey);
-        return avg != null && avg[0] > thresholdNanos;
+        Route r = routes.get(routeKey);
+        return r != null && r.average > thresholdNanos;
     }
 
-    /** Learns one successful latency of a route. */
-    void record(String routeKey, long latencyNanos) {
-        double[] avg = routes.get(routeKey);
-        if (avg == null) {
-            routes.put(routeKey, new double[] {latencyNanos});
+    /** Learns one successful latency of a route, measured at {@code nowNanos}. */
+    void record(String routeKey, long latencyNanos, long nowNanos) {
+        Route r = routes.get(routeKey);
+        if (r == null) {
+            routes.put(routeKey, new Route(latencyNanos, nowNanos));
         } else {
-            avg[0] += ALPHA * (latencyNanos - avg[0]);
+            r.average += ALPHA * (latencyNanos - r.average);
+            r.roll(nowNanos);
+            r.windowMin = Math.min(r.windowMin, latencyNanos);
         }
     }
 
     /** The latency average of a route in nanoseconds, or -1 when unknown. */
     double latencyNanos(String routeKey) {
-        double[] avg = routes.get(routeKey);
-        return avg == null ? -1 : avg[0];
+        Route r = routes.get(routeKey);
+        return r == null ? -1 : r.average;
+    }
+
+    /** The no-load latency of a route in nanoseconds, or -1 when unknown. */
+    long baselineNanos(String routeKey) {
+        Route r = routes.get(routeKey);
+        return r == null ? -1 : Math.min(r.windowMin, r.previousWindowMin);
     }
 
     /** Routes remembered. */
@@ -69,5 +79,32 @@ final class SlowLane {
     int cap(int totalSlots) {
         int cap = Math.max(1, (int) Math.floor(share * totalSlots));
         return totalSlots >= 2 ? Math.min(cap, totalSlots - 1) : cap;
+    }
+
+    /** What is learned of one route. */
+    private static final class Route {
+        double average;
+        long windowMin;
+        long previousWindowMin = Long.MAX_VALUE;
+        long windowStartNanos;
+
+        Route(long latencyNanos, long nowNanos) {
+            average = latencyNanos;
+            windowMin = latencyNanos;
+            windowStartNanos = nowNanos;
+        }
+
+        void roll(long nowNanos) {
+            long elapsed = nowNanos - windowStartNanos;
+            if (elapsed >= 2 * AimdLimit.WINDOW_NANOS) {
+                previousWindowMin = Long.MAX_VALUE;
+                windowMin = Long.MAX_VALUE;
+                windowStartNanos = nowNanos;
+            } else if (elapsed >= AimdLimit.WINDOW_NANOS) {
+                previousWindowMin = windowMin;
+                windowMin = Long.MAX_VALUE;
+                windowStartNanos += AimdLimit.WINDOW_NANOS;
+            }
+        }
     }
 }

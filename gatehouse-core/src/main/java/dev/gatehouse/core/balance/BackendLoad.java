@@ -33,6 +33,8 @@ public final class BackendLoad {
     public static final double SAMPLE_WEIGHT = 0.05;
     /** Time constant with which an unsampled backend's latency is read as falling towards zero. */
     public static final long DECAY_NANOS = 10_000_000_000L;
+    /** Samples before a backend's average is taken to tell it from the others (see {@link #settled()}). */
+    public static final int SETTLED_SAMPLES = 8;
     /** Latency assumed before the first measurement: 1 ms, optimistic so new backends get traffic. */
     public static final long INITIAL_LATENCY_NANOS = 1_000_000L;
 
@@ -42,6 +44,7 @@ public final class BackendLoad {
     private double logEwma = Math.log(INITIAL_LATENCY_NANOS);
     private long lastUpdateNanos;
     private boolean measured;
+    private int samples;
 
     /** Requests sent to the backend and not finished. */
     public int inFlight() {
@@ -78,16 +81,29 @@ public final class BackendLoad {
         }
     }
 
-    /** Records one latency sample. */
+    /**
+     * Records one latency sample. The first samples are averaged plainly (weight {@code 1/n}) until
+     * that falls to {@link #SAMPLE_WEIGHT}: a backend's first request pays its cold paths (a new
+     * connection, a Python app's first call), and with the EWMA's weight alone that one sample
+     * would still count for most of the average after several more.
+     */
     public synchronized void observe(long latencyNanos, long nowNanos) {
         double sample = Math.log(Math.max(1_000, latencyNanos));
+        if (samples < Integer.MAX_VALUE) {
+            samples++;
+        }
         if (!measured) {
             logEwma = sample;
             measured = true;
         } else {
-            logEwma += SAMPLE_WEIGHT * (sample - logEwma);
+            logEwma += Math.max(SAMPLE_WEIGHT, 1.0 / samples) * (sample - logEwma);
         }
         lastUpdateNanos = nowNanos;
+    }
+
+    /** Whether the backend has at least {@link #SETTLED_SAMPLES} latency samples: its average means something. */
+    public synchronized boolean settled() {
+        return samples >= SETTLED_SAMPLES;
     }
 
     /** The latency average as of the last sample, in nanoseconds. */

@@ -19,6 +19,19 @@ import java.util.random.RandomGenerator;
  * with more, and latency decides among equally loaded ones (and makes a slow backend take fewer
  * requests when all are busy).
  *
+ * <p><b>Latencies within a band are equal.</b> A compared latency up to {@link #LATENCY_BAND}
+ * times the lowest compared one is read as the lowest: backends within that band of the fastest
+ * are equally fast, and among equally loaded ones the pick is random. Without the band, an idle
+ * pool sent every request to whichever backend happened to have the lowest average: 100
+ * sequential requests to three identical Tornado instances went 97 to one, because the others got
+ * no samples to come down by (their averages decay only over {@link BackendLoad#DECAY_NANOS}).
+ * The difference was noise; sending everything to one instance bought nothing and left the other
+ * instances' caches, connections and JIT cold, and their health unseen by real traffic. A backend
+ * clearly slower than the band still gets fewer requests. A backend with fewer than
+ * {@link BackendLoad#SETTLED_SAMPLES} samples counts as within the band: one slow first request
+ * (a cold Python path) kept an instance out of the band, and so without samples, for good
+ * (docs/balancing.md, "Spread at low load", has the measurements).
+ *
  * <p><b>Small pools are compared whole.</b> With at most {@link #COMPARE_ALL_UP_TO} candidates, all
  * of them are compared instead of two. Sampling two exists to keep picks O(1) and to avoid herding
  * on stale load figures in large pools; a node's in-flight counts are exact and shared by all its
@@ -42,6 +55,8 @@ final class P2cEwmaBalancer implements Balancer {
     static final int COMPARE_ALL_UP_TO = 16;
     /** A latency counts at most this many times the lowest compared one. */
     static final double LATENCY_CAP = 1.9;
+    /** Latencies up to this many times the lowest compared one count as the lowest (at most {@link #LATENCY_CAP}). */
+    static final double LATENCY_BAND = 1.5;
 
     private final Clock clock;
     private final RandomGenerator random;
@@ -70,9 +85,9 @@ final class P2cEwmaBalancer implements Balancer {
         Member b = candidates.get(j);
         double latencyA = a.load().latencyNanos(now);
         double latencyB = b.load().latencyNanos(now);
-        double cap = LATENCY_CAP * Math.min(latencyA, latencyB);
-        double costA = cost(a, latencyA, cap);
-        double costB = cost(b, latencyB, cap);
+        double lowest = Math.min(latencyA, latencyB);
+        double costA = cost(a, latencyA, lowest);
+        double costB = cost(b, latencyB, lowest);
         if (costA < costB) {
             return a;
         }
@@ -91,13 +106,12 @@ final class P2cEwmaBalancer implements Balancer {
             latency[i] = candidates.get(i).load().latencyNanos(now);
             lowest = Math.min(lowest, latency[i]);
         }
-        double cap = LATENCY_CAP * lowest;
         Member best = null;
         double bestCost = Double.MAX_VALUE;
         int ties = 0;
         for (int i = 0; i < n; i++) {
             Member m = candidates.get(i);
-            double c = cost(m, latency[i], cap);
+            double c = cost(m, latency[i], lowest);
             if (best == null || c < bestCost) {
                 best = m;
                 bestCost = c;
@@ -109,7 +123,13 @@ final class P2cEwmaBalancer implements Balancer {
         return best;
     }
 
-    private static double cost(Member m, double latency, double cap) {
-        return (m.load().inFlight() + 1.0) * Math.min(latency, cap) / m.weight();
+    /**
+     * {@code (inFlight + 1) * latency / weight}, a latency within the band (or of a backend not yet
+     * {@link BackendLoad#settled() settled}) read as the lowest and one above it capped.
+     */
+    private static double cost(Member m, double latency, double lowest) {
+        boolean equal = latency <= LATENCY_BAND * lowest || !m.load().settled();
+        double counted = equal ? lowest : Math.min(latency, LATENCY_CAP * lowest);
+        return (m.load().inFlight() + 1.0) * counted / m.weight();
     }
 }

@@ -13,8 +13,17 @@ import java.util.Objects;
  */
 public record AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, QueueConfig queue, SlowLaneConfig slowLane) {
 
-    /** No limit, no queue in use, no slow lane. */
-    public static final AdmissionConfig DEFAULTS = new AdmissionConfig(0, null, QueueConfig.DEFAULTS, null);
+    /** No limit, no queue in use, no slow lane: {@code backend_concurrency: 0}. */
+    public static final AdmissionConfig UNLIMITED = new AdmissionConfig(0, null, QueueConfig.DEFAULTS, null);
+
+    /**
+     * What a pool that sets none of {@code backend_concurrency}, {@code adaptive} and
+     * {@code slow_lane} gets: each backend's limit learned, slow routes isolated, the default queue.
+     * Safe for sync workers without tuning, and measured not to cost an async backend its
+     * throughput (docs/balancing.md, "Protection by default").
+     */
+    public static final AdmissionConfig PROTECTED = new AdmissionConfig(0, AdaptiveConfig.DEFAULTS, QueueConfig.DEFAULTS,
+            SlowLaneConfig.DEFAULTS);
 
     /** Validates the combination. */
     public AdmissionConfig {

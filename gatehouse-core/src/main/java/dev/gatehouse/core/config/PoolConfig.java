@@ -84,6 +84,6 @@ public record PoolConfig(String name, Strategy strategy, List<BackendConfig> bac
 
     /** A pool with default hashing, no admission control, no stickiness, default health handling and retries. */
     public PoolConfig(String name, Strategy strategy, List<BackendConfig> backends) {
-        this(name, strategy, backends, HashConfig.DEFAULTS, AdmissionConfig.DEFAULTS, null);
+        this(name, strategy, backends, HashConfig.DEFAULTS, AdmissionConfig.UNLIMITED, null);
     }
 }

@@ -65,7 +65,8 @@ final class PoolWalker {
     private PoolConfig pool(String name, JsonNode node, String path) {
         if (node.isNull()) {
             // "web:" with nothing after it: a pool with every default and no backends yet.
-            return in.build(path, POOL_KEYS, () -> new PoolConfig(name, Strategy.DEFAULT, List.of()));
+            return in.build(path, POOL_KEYS, () -> new PoolConfig(name, Strategy.DEFAULT, List.of(), HashConfig.DEFAULTS,
+                    AdmissionConfig.PROTECTED, null));
         }
         Values.Fields fields = in.fields(node, path, POOL_KEYS);
         if (fields == null) {
@@ -119,6 +120,14 @@ final class PoolWalker {
         List<BackendConfig> b = backends;
         HashConfig h = hash;
         StickyConfig st = sticky;
+        // Protection by default: without a limit named, each backend's is learned; with any limit,
+        // learned or fixed, slow routes are isolated unless "slow_lane: false" says otherwise.
+        if (!fields.has("backend_concurrency") && !fields.has("adaptive")) {
+            adaptive = AdaptiveConfig.DEFAULTS;
+        }
+        if (!fields.has("slow_lane") && (concurrency > 0 || adaptive != null)) {
+            slowLane = SlowLaneConfig.DEFAULTS;
+        }
         int c = concurrency;
         AdaptiveConfig a = adaptive;
         QueueConfig q = queue;

@@ -163,4 +163,53 @@ final class AimdLimitTest {
         }
         assertThat(pool.limit(m)).isEqualTo(1);
     }
+
+    @Test
+    void aSyncWorker_holdsAtOneSlotAndIsProbedRarely() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(1, 1, 64));
+        int queued = 0;
+        // Ten minutes of a busy sync worker: 5 ms each, a second request waits for the first.
+        for (int i = 0; i < 120_000; i++) {
+            if (limit.current() >= 2) {
+                queued++;
+                success(limit, 10, 2);
+            } else {
+                success(limit, 5, 1);
+            }
+        }
+        assertThat(limit.current()).isEqualTo(1);
+        assertThat(limit.ceiling()).isEqualTo(2);
+        // Probes after 0.5, 1, 2, 4, 8, 16 s, then every 30 s: about 25, not one in two requests.
+        assertThat(queued).isBetween(5, 40);
+    }
+
+    @Test
+    void anAsyncBackend_clearsItsCeilingWithACleanProbeAndGrowsOn() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(8, 1, 64));
+        success(limit, 5, 8);
+        success(limit, 20, 8);
+        assertThat(limit.current()).isEqualTo(7);
+        assertThat(limit.ceiling()).isEqualTo(8);
+        for (int i = 0; i < 5_000; i++) {
+            success(limit, 5, limit.current());
+        }
+        assertThat(limit.ceiling()).isZero();
+        assertThat(limit.current()).isEqualTo(64);
+    }
+
+    @Test
+    void slowRoutesOnAnAsyncBackend_areJudgedAgainstTheirOwnBaseline() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 64));
+        for (int i = 0; i < 5_000; i++) {
+            boolean report = i % 10 == 0;
+            long latency = (report ? 500 : 5) * MS;
+            now += latency;
+            limit.onSample(latency, report ? 500 * MS : 5 * MS, Outcome.SUCCESS, limit.current(), now - latency, now);
+        }
+        assertThat(limit.current()).isEqualTo(64);
+        // A 5 ms page that waited behind a 500 ms report is queueing.
+        now += 505 * MS;
+        limit.onSample(505 * MS, 5 * MS, Outcome.SUCCESS, 64, now - 505 * MS, now);
+        assertThat(limit.current()).isEqualTo(57);
+    }
 }

@@ -36,7 +36,7 @@ final class HoldTest {
 
     @Test
     void heldRequests_areQueued_thenPlacedInOrderOnTheCandidatesOfTheRelease() {
-        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         List<Member> old = members(1);
         List<Member> fresh = members(2);
         admission.hold();
@@ -58,7 +58,7 @@ final class HoldTest {
 
     @Test
     void aRetry_isRejectedWhileHolding_neverHeld() {
-        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         admission.hold();
 
         Admit a = admission.admit(members(1), FIRST, GET, null, new RecordingWaiter("retry"), true);
@@ -69,7 +69,7 @@ final class HoldTest {
 
     @Test
     void aHeldRequestThatLeaves_isCancelled() {
-        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         admission.hold();
         RecordingWaiter gone = new RecordingWaiter("gone");
         admission.admit(members(1), FIRST, GET, null, gone);
@@ -98,7 +98,7 @@ final class HoldTest {
 
     @Test
     void aHeldRequestWithNowhereToGo_isToldItWasRejected() {
-        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission admission = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         admission.hold();
         Rejectable w = new Rejectable("w");
         admission.admit(members(1), FIRST, GET, null, w);

@@ -29,7 +29,7 @@ final class PoolAdmissionTest {
 
     @Test
     void admit_withoutLimits_grantsEveryRequestAndCountsItInFlight() {
-        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         List<Member> two = members(2);
         List<Ticket> tickets = new ArrayList<>();
         Balancer rr = Balancer.roundRobin();
@@ -46,7 +46,7 @@ final class PoolAdmissionTest {
 
     @Test
     void release_withoutLimits_secondReleaseHasNoEffect() {
-        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         List<Member> one = members(1);
         Ticket a = granted(pool.admit(one, FIRST, GET, null, new RecordingWaiter("a")));
         granted(pool.admit(one, FIRST, GET, null, new RecordingWaiter("b")));
@@ -58,7 +58,7 @@ final class PoolAdmissionTest {
 
     @Test
     void admit_withoutLimits_takesThePinnedMemberOrIgnoresAPinFromElsewhere() {
-        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock);
+        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock);
         List<Member> three = members(3);
         assertThat(granted(pool.admit(three, FIRST, GET, three.get(2), null)).member()).isSameAs(three.get(2));
         Member stranger = members(1).get(0);
@@ -67,7 +67,7 @@ final class PoolAdmissionTest {
 
     @Test
     void admit_withNoCandidates_isRejected() {
-        assertThat(PoolAdmission.create(AdmissionConfig.DEFAULTS, clock).admit(List.of(), FIRST, GET, null, null))
+        assertThat(PoolAdmission.create(AdmissionConfig.UNLIMITED, clock).admit(List.of(), FIRST, GET, null, null))
                 .isInstanceOf(Admit.Rejected.class);
         PoolAdmission limited = PoolAdmission.create(fixed(1, 10), clock);
         assertThat(limited.admit(List.of(), FIRST, GET, null, new RecordingWaiter("a"))).isInstanceOf(Admit.Rejected.class);

@@ -108,10 +108,10 @@ final class SlowLaneTest {
     @Test
     void learner_forgetsTheLeastRecentlyUsedRoutes() {
         SlowLane lane = new SlowLane(new SlowLaneConfig(0.5, Duration.ofMillis(100), 2));
-        lane.record("GET /a", 500 * MS);
-        lane.record("GET /b", 500 * MS);
+        lane.record("GET /a", 500 * MS, 0);
+        lane.record("GET /b", 500 * MS, 0);
         assertThat(lane.isSlow("GET /a")).isTrue();
-        lane.record("GET /c", 5 * MS);
+        lane.record("GET /c", 5 * MS, 0);
         assertThat(lane.routes()).isEqualTo(2);
         assertThat(lane.isSlow("GET /a")).isTrue();
         assertThat(lane.latencyNanos("GET /b")).isEqualTo(-1);

@@ -76,10 +76,10 @@ final class ConfigLoaderTest {
                                 new RouteConfig("*.example.com", "/", "web"))),
                         new ListenerConfig(new HostPort("::1", 8081), List.of(new RouteConfig(null, "/", "web")))),
                 Map.of(
-                        "web", new PoolConfig("web", Strategy.ROUND_ROBIN, List.of(
+                        "web", fromFile("web", Strategy.ROUND_ROBIN, List.of(
                                 new BackendConfig(new HostPort("10.0.0.11", 8001), 3, "v41"),
                                 new BackendConfig(new HostPort("10.0.0.12", 8001), 1, BackendConfig.DEFAULT_VERSION))),
-                        "api", new PoolConfig("api", Strategy.DEFAULT, List.of())),
+                        "api", fromFile("api", Strategy.DEFAULT, List.of())),
                 new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                         Duration.ofMillis(250), Duration.ofHours(1), Duration.ofSeconds(45), Duration.ofSeconds(10)),
                 new LimitsConfig(4096, 16384, 0),
@@ -97,7 +97,7 @@ final class ConfigLoaderTest {
 
         assertThat(config.listeners()).containsExactly(
                 new ListenerConfig(new HostPort("127.0.0.1", 8080), List.of(new RouteConfig(null, "/", "web"))));
-        assertThat(config.pools()).containsExactly(Map.entry("web", new PoolConfig("web", Strategy.DEFAULT, List.of())));
+        assertThat(config.pools()).containsExactly(Map.entry("web", fromFile("web", Strategy.DEFAULT, List.of())));
         assertThat(config.timeouts()).isEqualTo(TimeoutsConfig.DEFAULTS);
         assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULTS);
         assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULTS);
@@ -139,7 +139,7 @@ final class ConfigLoaderTest {
                 """, NO_ENV);
 
         assertThat(config.listeners().get(0).routes()).containsExactly(new RouteConfig(null, "/", "web"));
-        assertThat(config.pools().get("web")).isEqualTo(new PoolConfig("web", Strategy.DEFAULT, List.of()));
+        assertThat(config.pools().get("web")).isEqualTo(fromFile("web", Strategy.DEFAULT, List.of()));
         assertThat(config.timeouts()).isEqualTo(TimeoutsConfig.DEFAULTS);
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
     }
@@ -690,5 +690,10 @@ final class ConfigLoaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
         assertThat(e).as("errors for %s", file).isNotNull();
         return e.errors();
+    }
+
+    /** A pool as the file gives it when it names no admission policy: protected by default. */
+    private static PoolConfig fromFile(String name, Strategy strategy, List<BackendConfig> backends) {
+        return new PoolConfig(name, strategy, backends, HashConfig.DEFAULTS, AdmissionConfig.PROTECTED, null);
     }
 }

@@ -61,12 +61,30 @@ final class PoolPolicyConfigTest {
     }
 
     @Test
-    void defaults_areP2cWithoutLimitsOrStickiness() throws Exception {
+    void defaults_areP2cWithLearnedLimitsAndASlowLaneWithoutStickiness() throws Exception {
         PoolConfig p = pool("backends: [ \"10.0.0.1:80\" ]");
         assertThat(p.strategy()).isEqualTo(Strategy.P2C_EWMA);
-        assertThat(p.admission()).isEqualTo(AdmissionConfig.DEFAULTS);
+        assertThat(p.admission()).isEqualTo(AdmissionConfig.PROTECTED);
+        assertThat(p.admission().adaptive()).isEqualTo(AdaptiveConfig.DEFAULTS);
+        assertThat(p.admission().slowLane()).isEqualTo(SlowLaneConfig.DEFAULTS);
         assertThat(p.hash()).isEqualTo(HashConfig.DEFAULTS);
         assertThat(p.sticky()).isNull();
+    }
+
+    @Test
+    void protectionByDefault_isTurnedOffOrNarrowedKeyByKey() throws Exception {
+        assertThat(pool("backend_concurrency: 0").admission()).isEqualTo(AdmissionConfig.UNLIMITED);
+        assertThat(pool("adaptive: false").admission()).isEqualTo(AdmissionConfig.UNLIMITED);
+        AdmissionConfig fixed = pool("backend_concurrency: 4").admission();
+        assertThat(fixed.backendConcurrency()).isEqualTo(4);
+        assertThat(fixed.adaptive()).isNull();
+        assertThat(fixed.slowLane()).isEqualTo(SlowLaneConfig.DEFAULTS);
+        AdmissionConfig noLane = pool("slow_lane: false").admission();
+        assertThat(noLane.adaptive()).isEqualTo(AdaptiveConfig.DEFAULTS);
+        assertThat(noLane.slowLane()).isNull();
+        AdmissionConfig bounded = pool("adaptive: { max: 32 }").admission();
+        assertThat(bounded.adaptive().max()).isEqualTo(32);
+        assertThat(bounded.slowLane()).isEqualTo(SlowLaneConfig.DEFAULTS);
     }
 
     @Test
@@ -97,7 +115,8 @@ final class PoolPolicyConfigTest {
     @CsvSource(delimiter = '|', value = {
             "backend_concurrency: -1 | pools.web.backend_concurrency: -1 (expected: an integer 0-100000)",
             "{backend_concurrency: 2, adaptive: true} | pools.web.adaptive: set together with backend_concurrency",
-            "slow_lane: true | pools.web.slow_lane: set without a limit",
+            "{backend_concurrency: 0, slow_lane: true} | pools.web.slow_lane: set without a limit",
+            "{adaptive: false, slow_lane: {share: 0.3}} | pools.web.slow_lane: set without a limit",
             "{backend_concurrency: 1, slow_lane: {share: 1.5}} | pools.web.slow_lane.share: \"1.5\" (expected: a fraction",
             "hash: {key: ip} | pools.web.hash.key: \"ip\" (expected: client_ip, path, header:NAME or cookie:NAME)",
             "hash: {bounded_load: 0.5} | pools.web.hash.bounded_load: \"0.5\" (expected: a factor above 1",

@@ -130,7 +130,7 @@ final class SlowStartAdmissionTest {
     @Test
     void withoutLimits_theShareChangesNothing() {
         List<Member> one = members(1);
-        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.DEFAULTS, clock, new Share(one.get(0), 0.01));
+        PoolAdmission pool = PoolAdmission.create(AdmissionConfig.UNLIMITED, clock, new Share(one.get(0), 0.01));
 
         for (int i = 0; i < 100; i++) {
             assertThat(pool.admit(one, FIRST, GET, null, NOBODY)).isInstanceOf(Admit.Granted.class);

@@ -54,7 +54,7 @@ final class RequestFixtures {
 
     /** Pool {@code web}, round robin, with these backends and policies. */
     static PoolConfig web(List<BackendConfig> backends, StickyConfig sticky, HealthConfig health, RetryConfig retry) {
-        return new PoolConfig("web", Strategy.ROUND_ROBIN, backends, HashConfig.DEFAULTS, AdmissionConfig.DEFAULTS, sticky,
+        return new PoolConfig("web", Strategy.ROUND_ROBIN, backends, HashConfig.DEFAULTS, AdmissionConfig.UNLIMITED, sticky,
                 health, retry);
     }
 

@@ -41,7 +41,7 @@ final class TunnelWatchTest {
     private GatehouseConfig config(TunnelsConfig tunnels) {
         PoolConfig web = new PoolConfig("web", Strategy.ROUND_ROBIN,
                 List.of(new BackendConfig(V1, 1, "v1"), new BackendConfig(V2, 1, "v2")),
-                dev.gatehouse.core.config.HashConfig.DEFAULTS, dev.gatehouse.core.config.AdmissionConfig.DEFAULTS, null,
+                dev.gatehouse.core.config.HashConfig.DEFAULTS, dev.gatehouse.core.config.AdmissionConfig.UNLIMITED, null,
                 HealthConfig.DEFAULTS, RetryConfig.DEFAULTS, tunnels);
         return new GatehouseConfig(
                 List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),

@@ -63,6 +63,13 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private boolean switching;
     /** When the 101 arrived: a tunnel's slot is released with the handshake's latency, not its lifetime. */
     private long switchedNanos;
+    /**
+     * When the request head went to a connection, 0 before. The latency sample counts from here,
+     * not from the grant: a new connection's handshake says how warm the connection pool was, not
+     * how fast the backend is, and a backend whose first sample carried one looked slower than the
+     * others and got no requests at low load (docs/balancing.md, "Spread at low load").
+     */
+    private long sentNanos;
     /** The timeout of the current wait for the response head, for messages. */
     private long headTimeoutNanos;
 
@@ -126,6 +133,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         upstream = ch;
         this.reused = reused;
         sent = false;
+        sentNanos = exchange.context().clock().nanoTime();
         exchange.connected();
         HttpRequest out = backendRequest(exchange.request(), exchange.expectsBody());
         // Whether any of the request reached the socket decides whether a POST may be retried. An
@@ -433,7 +441,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             Ticket t = ticket;
             ticket = null;
             long end = switchedNanos != 0 ? switchedNanos : exchange.context().clock().nanoTime();
-            t.release(outcome == Outcome.SUCCESS ? end - startNanos : -1, outcome);
+            long from = sentNanos != 0 ? sentNanos : startNanos;
+            t.release(outcome == Outcome.SUCCESS ? end - from : -1, outcome);
         }
     }
 }
