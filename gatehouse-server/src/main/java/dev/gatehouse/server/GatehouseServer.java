@@ -21,6 +21,7 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.metrics.NodeMetrics;
 import dev.gatehouse.server.probe.HealthProber;
+import dev.gatehouse.server.proxy.BodyBudget;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
@@ -84,6 +85,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final Deploys deploys;
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
+    /** Request body bytes buffered on the node, bounded by {@code bodies.buffer_requests_total}. */
+    private BodyBudget bodyBudget;
     /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
@@ -297,8 +300,10 @@ public final class GatehouseServer implements AutoCloseable {
     private void bind(InheritedListeners inherited) throws Exception {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
+        bodyBudget = new BodyBudget(config.bodies().bufferRequestsTotal());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get), inherited);
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodyBudget),
+                inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
         }
@@ -312,6 +317,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The port of the first listener. */
     public int port() {
         return boundAddresses().get(0).getPort();
+    }
+
+    /** Request body bytes buffered now and their bound (for tests and diagnostics). */
+    public BodyBudget bodyBudget() {
+        return bodyBudget;
     }
 
     /** The port of the admin listener, or -1 when the node has none. */

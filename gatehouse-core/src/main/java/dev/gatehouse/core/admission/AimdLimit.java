@@ -27,16 +27,21 @@ import dev.gatehouse.core.config.AdaptiveConfig;
  *       a request that got its slot before the last decrease does not decrease again (it ran under
  *       the old limit, which that decrease already corrected; as TCP halves once per window). The
  *       limit it was cut from becomes the <em>ceiling</em>.</li>
- *   <li>Otherwise, when the backend was in demand (the request found at least half the limit in
- *       use, itself included): {@code limit += 1 / limit} (TCP congestion avoidance), except that
- *       reaching the ceiling again is a <em>probe</em>, allowed only a probe interval after the
- *       decrease. The interval starts at {@link #PROBE_BASE_NANOS} and doubles with each probe up to
- *       {@link #PROBE_MAX_NANOS}; once as many requests as the ceiling ran clean with the ceiling
- *       in use, the ceiling is forgotten and the interval starts again. A sync worker so holds at
- *       its one slot, paying one queued request per probe interval, instead of one of every two
- *       requests (a probe after each success at limit 1 sent every other request behind a busy
- *       worker, perhaps behind a 500 ms one); an async backend clears its ceiling with the first
- *       clean probe and grows on.</li>
+ *   <li>Otherwise, a success that found every slot in use (itself included) is clean; after
+ *       {@link #CLEAN_PER_SLOT} clean successes in a row, {@code limit += 1}. Only a sample that
+ *       used the top slot says the top slot is safe, and one clean sample says little: a sync
+ *       worker's second request waits for the rest of the first, which is short enough to pass
+ *       for clean about half the time (measured: growing on each clean sample, as TCP's
+ *       {@code 1 / limit} per acknowledgement does, let the limit climb to 3 and 4 on sync workers
+ *       and queue fast requests behind slow ones); ten in a row is a chance in a thousand. An
+ *       async backend under load gives ten clean samples per slot within milliseconds. Reaching
+ *       the ceiling again is a <em>probe</em>, allowed only a probe interval after the decrease.
+ *       The interval starts at {@link #PROBE_BASE_NANOS} and doubles with each probe up to
+ *       {@link #PROBE_MAX_NANOS}; once {@link #CLEAN_PER_SLOT} times as many requests as the
+ *       ceiling ran clean in a row with the ceiling in use, the ceiling is forgotten and the
+ *       interval starts again. The pool keeps slow requests out of a probe's slot, and fast ones
+ *       out of it while the backend holds a slow one ({@link Limit#proven()}), so that a probe of
+ *       a sync worker costs one fast request a few milliseconds, not half a second.</li>
  * </ul>
  * The limit stays within [{@code min}, {@code max}] of the configuration.
  */
@@ -62,6 +67,11 @@ final class AimdLimit implements Limit {
     static final long PROBE_BASE_NANOS = 500_000_000L;
     /** The longest wait between probes of the ceiling: 30 s. */
     static final long PROBE_MAX_NANOS = 30_000_000_000L;
+    /**
+     * Clean samples in a row before the limit grows by one slot, and per slot of the ceiling before
+     * the ceiling is forgotten (see the class notes for why ten).
+     */
+    static final int CLEAN_PER_SLOT = 10;
 
     private final int min;
     private final int max;
@@ -76,6 +86,10 @@ final class AimdLimit implements Limit {
     private int cleanAtCeiling;
     private long probeIntervalNanos = PROBE_BASE_NANOS;
     private long nextProbeNanos;
+    /** The backend queued at least once: before that, its top slot counts as a probe. */
+    private boolean congested;
+    /** Clean samples in a row that found every slot in use. */
+    private int streak;
 
     AimdLimit(AdaptiveConfig config) {
         this.min = config.min();
@@ -115,6 +129,16 @@ final class AimdLimit implements Limit {
         return ceiling;
     }
 
+    @Override
+    public int proven() {
+        int c = current();
+        if (ceiling > 0) {
+            return Math.max(1, Math.min(c, ceiling - 1));
+        }
+        // In slow start the top slot has not been used yet: it is a probe too.
+        return congested ? c : Math.max(1, c - 1);
+    }
+
     private void success(long latencyNanos, long baselineNanos, int inFlightAtStart, long startNanos, long nowNanos) {
         roll(nowNanos);
         long excess = Math.max(0, latencyNanos - baselineNanos);
@@ -122,35 +146,46 @@ final class AimdLimit implements Limit {
         long floor = minRttNanos();
         long allowed = Math.max((long) ((TOLERANCE - 1) * (baselineNanos + floor)), MARGIN_NANOS);
         if (excess - floor > allowed) {
+            cleanAtCeiling = 0;
+            streak = 0;
             decrease(startNanos, nowNanos);
-        } else if (inFlightAtStart * 2 >= current()) {
+        } else {
             grow(inFlightAtStart, nowNanos);
         }
     }
 
     private void grow(int inFlightAtStart, long nowNanos) {
-        if (ceiling > 0 && inFlightAtStart >= ceiling && ++cleanAtCeiling >= ceiling) {
+        if (inFlightAtStart < current()) {
+            return;
+        }
+        if (ceiling > 0 && inFlightAtStart >= ceiling && ++cleanAtCeiling >= CLEAN_PER_SLOT * ceiling) {
             ceiling = 0;
             probeIntervalNanos = PROBE_BASE_NANOS;
         }
-        double next = Math.min(max, limit + 1.0 / current());
-        if (ceiling > 0 && current() < ceiling && (int) next >= ceiling) {
+        if (++streak < CLEAN_PER_SLOT) {
+            return;
+        }
+        int next = Math.min(max, current() + 1);
+        if (ceiling > 0 && current() < ceiling && next >= ceiling) {
             if (nowNanos < nextProbeNanos) {
                 return;
             }
             probeIntervalNanos = Math.min(PROBE_MAX_NANOS, probeIntervalNanos * 2);
             cleanAtCeiling = 0;
         }
+        streak = 0;
         limit = next;
     }
 
     private void decrease(long startNanos, long nowNanos) {
+        streak = 0;
         if (startNanos < lastDecreaseNanos) {
             return;
         }
         int before = current();
         limit = Math.max(min, Math.floor(limit * BACKOFF));
         lastDecreaseNanos = nowNanos;
+        congested = true;
         if (current() < before) {
             ceiling = before;
             cleanAtCeiling = 0;

@@ -12,6 +12,15 @@ interface Limit {
     int current();
 
     /**
+     * How many requests the backend has shown it holds without queueing, at most {@link #current()}:
+     * a slot above it is a probe, which the pool gives only to a fast request on a backend that
+     * holds no slow one.
+     */
+    default int proven() {
+        return current();
+    }
+
+    /**
      * Learns from one request that held a slot of the backend.
      *
      * @param latencyNanos    its latency, or -1 when not measured

@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       chooses when several are free), a pinned one only its backend (it is skipped but keeps
  *       its place while that one is busy; a pin to a backend that left is ignored), a slow one
  *       only while the slow lane is under its cap (it is skipped, keeping its place among slow
- *       ones, so fast waiters behind it are served). The walk stops when no slot is free, or when
- *       only capped slow waiters remain. It runs after every release, and at every admit that
+ *       ones, so fast waiters behind it are served); a probe slot above what a backend has
+ *       proven ({@link MemberSlots#usable}) only to a fast request, and only while the backend
+ *       holds no slow one. The walk stops when no waiting kind can be placed, or when only slow
+ *       waiters that cannot be placed remain. It runs after every release, and at every admit that
  *       finds a queue. After a dispatch no queued request can use any free slot, so a new request
  *       that can still be placed takes nothing a queued one could use: that is when it passes the
  *       queue (fast requests passing capped slow ones are the point of the slow lane); otherwise
@@ -93,7 +95,7 @@ final class LimitedPool implements PoolTicket.Releaser {
             deliveries = dispatch();
             boolean slow = slowLane != null && slowLane.isSlow(routeKey);
             BackendLoad pin = pinned == null ? null : pinned.load();
-            MemberSlots chosen = slow && slowCapReached() ? null : choose(pin, balancer, context);
+            MemberSlots chosen = slow && slowCapReached() ? null : choose(pin, balancer, context, slow);
             int max = config.queue().max();
             if (chosen != null) {
                 result = new Admit.Granted(grant(chosen, slow, routeKey));
@@ -175,6 +177,7 @@ final class LimitedPool implements PoolTicket.Releaser {
             s.held--;
             if (ticket.slow) {
                 slowInFlight--;
+                s.slowHeld--;
             }
             learn(s, ticket, measured ? latencyNanos : -1, outcome, now);
             if (!s.current && s.held == 0 && slots.get(s.member.load()) == s) {
@@ -269,34 +272,35 @@ final class LimitedPool implements PoolTicket.Releaser {
         if (queue.isEmpty()) {
             return List.of();
         }
-        int free = 0;
-        for (MemberSlots s : current) {
-            free += s.free();
-        }
-        if (free == 0) {
-            return List.of();
-        }
         int slowCap = slowCap();
         int fastBehind = queue.fastCount();
         long now = clock.nanoTime();
         List<Grants.Delivery> out = new ArrayList<>();
+        // Slots a fast and a slow request may take now; counted again after each grant. The walk
+        // ends as soon as neither kind can be placed: counting free slots alone walked the whole
+        // queue at every release while only probe slots were free (which fast requests may not
+        // take behind a slow one), and with a backlog of a thousand that walk was the node's
+        // bottleneck.
+        int fastFree = usable(false);
+        int slowFree = slowInFlight < slowCap ? usable(true) : 0;
         Waiting w = queue.head();
-        while (w != null && free > 0) {
+        while (w != null && (fastFree > 0 || slowFree > 0)) {
             Waiting next = w.next;
             if (!w.slow) {
                 fastBehind--;
             }
-            if (w.slow && slowInFlight >= slowCap) {
-                if (fastBehind == 0) {
+            if (w.slow ? slowFree == 0 : fastFree == 0) {
+                if (slowFree == 0 && fastBehind == 0) {
                     break;
                 }
             } else {
-                MemberSlots s = choose(w.pinned, w.balancer, w.context);
+                MemberSlots s = choose(w.pinned, w.balancer, w.context, w.slow);
                 if (s != null) {
                     queue.remove(w);
                     queueWaitNanosTotal += now - w.enqueuedNanos;
                     out.add(new Grants.Delivery(w.waiter, grant(s, w.slow, w.routeKey)));
-                    free--;
+                    fastFree = usable(false);
+                    slowFree = slowInFlight < slowCap ? usable(true) : 0;
                 }
             }
             w = next;
@@ -304,22 +308,31 @@ final class LimitedPool implements PoolTicket.Releaser {
         return out;
     }
 
+    /** Free slots over the current backends that a request of this kind may take. */
+    private int usable(boolean slow) {
+        int n = 0;
+        for (MemberSlots s : current) {
+            n += s.usable(slow);
+        }
+        return n;
+    }
+
     /**
      * A current backend with a free slot for a request, skipping those the request excludes: its
      * pinned one (if current; else the pin is ignored), or the balancer's pick among the free ones;
      * null if there is none.
      */
-    private MemberSlots choose(BackendLoad pinned, Balancer balancer, PickContext context) {
+    private MemberSlots choose(BackendLoad pinned, Balancer balancer, PickContext context, boolean slow) {
         if (pinned != null) {
             MemberSlots p = slots.get(pinned);
             if (p != null && p.current && !context.excludes(p.member)) {
-                return p.free() > 0 ? p : null;
+                return p.takes(slow) ? p : null;
             }
         }
         MemberSlots only = null;
         List<Member> eligible = null;
         for (MemberSlots s : current) {
-            if (s.free() > 0 && !context.excludes(s.member)) {
+            if (s.takes(slow) && !context.excludes(s.member)) {
                 if (only == null) {
                     only = s;
                 } else {
@@ -337,13 +350,14 @@ final class LimitedPool implements PoolTicket.Releaser {
         Member picked = balancer.pick(eligible, context);
         MemberSlots s = picked == null ? null : slots.get(picked.load());
         // A balancer that breaks its contract (a member not offered) must not break the limits.
-        return s != null && s.current && s.free() > 0 ? s : only;
+        return s != null && s.current && s.takes(slow) ? s : only;
     }
 
     private PoolTicket grant(MemberSlots s, boolean slow, String routeKey) {
         s.held++;
         if (slow) {
             slowInFlight++;
+            s.slowHeld++;
         }
         s.member.load().started(clock.nanoTime());
         return new PoolTicket(this, s.member, s, slow, routeKey, clock.nanoTime(), s.held);

@@ -16,6 +16,8 @@ final class MemberSlots {
     final Limit limit;
     /** Slots held by unreleased tickets. */
     int held;
+    /** Of those, slots held by requests of slow routes. */
+    int slowHeld;
     /** In the latest candidate list: only current backends get new grants. */
     boolean current;
 
@@ -38,5 +40,23 @@ final class MemberSlots {
             max = Math.max(1, (int) Math.ceil(max * share));
         }
         return Math.max(0, max - held);
+    }
+
+    /**
+     * Whether a request may take a free slot: not when that slot is a probe above the limit the
+     * backend has proven ({@link Limit#proven()}) and the request is slow or the backend holds a
+     * slow one, which would make a request wait up to a slow request's time behind it.
+     */
+    boolean takes(boolean slow) {
+        return usable(slow) > 0;
+    }
+
+    /** How many of the free slots a request of this kind may take (see {@link #takes}). */
+    int usable(boolean slow) {
+        int free = free();
+        if (free == 0 || !(slow || slowHeld > 0)) {
+            return free;
+        }
+        return Math.min(free, Math.max(0, limit.proven() - held));
     }
 }

@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param adaptive           learn each backend's limit from its latency instead; null for off
  * @param queue              where requests wait when every backend is at its limit
  * @param slowLane           slow-lane isolation; null for off (needs a limit, fixed or adaptive)
+ * @param bufferBodies       request bodies are read before a slot is taken and responses read
+ *                           ahead of slow clients, within the node's {@link BodiesConfig} bounds
  */
-public record AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, QueueConfig queue, SlowLaneConfig slowLane) {
+public record AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, QueueConfig queue, SlowLaneConfig slowLane,
+                              boolean bufferBodies) {
 
     /** No limit, no queue in use, no slow lane: {@code backend_concurrency: 0}. */
     public static final AdmissionConfig UNLIMITED = new AdmissionConfig(0, null, QueueConfig.DEFAULTS, null);
@@ -37,6 +40,11 @@ public record AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, Q
         if (slowLane != null && backendConcurrency == 0 && adaptive == null) {
             throw new IllegalArgumentException("slow_lane: set without a limit (expected: backend_concurrency or adaptive too)");
         }
+    }
+
+    /** The policies given, with bodies buffered when backends have limits (the default of {@code request_buffering}). */
+    public AdmissionConfig(int backendConcurrency, AdaptiveConfig adaptive, QueueConfig queue, SlowLaneConfig slowLane) {
+        this(backendConcurrency, adaptive, queue, slowLane, backendConcurrency > 0 || adaptive != null);
     }
 
     /** Whether backends have limits at all (fixed or adaptive). */

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
-            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet", "dns");
+            List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet", "dns",
+                    "bodies");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
             "compress", "max_request_body", "rate_limit");
@@ -63,6 +64,7 @@ final class ConfigWalker {
         Map<String, AppConfig> apps = Map.of();
         FleetConfig fleet = null;
         DnsConfig dns = DnsConfig.DEFAULTS;
+        BodiesConfig bodies = BodiesConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -76,6 +78,7 @@ final class ConfigWalker {
                 case "apps" -> apps = new AppWalker(in).apps(f.value(), f.path());
                 case "fleet" -> fleet = new FleetWalker(in).fleet(f.value(), f.path());
                 case "dns" -> dns = new DiscoverWalker(in).dns(f.value(), f.path());
+                case "bodies" -> bodies = settings.bodies(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -105,7 +108,8 @@ final class ConfigWalker {
         Map<String, AppConfig> ap = apps;
         FleetConfig fl = fleet;
         DnsConfig d = dns;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d));
+        BodiesConfig b = bodies;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d, b));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

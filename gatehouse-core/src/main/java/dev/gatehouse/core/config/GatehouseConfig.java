@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param apps       the processes the node supervises, by app name, in config order; often empty
  * @param fleet      the fleet whose runtime state this node shares on etcd, or null for a node on its own
  * @param dns        how the pools' {@code discover} names are resolved
+ * @param bodies     how request bodies are read and bodies buffered
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -31,7 +32,8 @@ public record GatehouseConfig(
         AdminConfig admin,
         Map<String, AppConfig> apps,
         FleetConfig fleet,
-        DnsConfig dns) {
+        DnsConfig dns,
+        BodiesConfig bodies) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -45,6 +47,7 @@ public record GatehouseConfig(
         Objects.requireNonNull(admin, "admin");
         apps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(apps));
         dns = dns == null ? DnsConfig.DEFAULTS : dns;
+        bodies = bodies == null ? BodiesConfig.DEFAULTS : bodies;
         for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new IllegalArgumentException("apps: \"" + e.getKey() + "\" (expected: the name of its app, \""
@@ -88,6 +91,14 @@ public record GatehouseConfig(
         }
     }
 
+    /** A configuration with the default {@code bodies} section. */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin, Map<String, AppConfig> apps, FleetConfig fleet,
+                           DnsConfig dns) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, BodiesConfig.DEFAULTS);
+    }
+
     /** A configuration with the default {@code dns} section. */
     public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
                            LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
@@ -118,6 +129,6 @@ public record GatehouseConfig(
 
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
-        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns);
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies);
     }
 }

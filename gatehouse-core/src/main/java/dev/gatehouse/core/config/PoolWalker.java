@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 final class PoolWalker {
 
     private static final List<String> POOL_KEYS = List.of("strategy", "backends", "hash", "backend_concurrency",
-            "adaptive", "queue", "slow_lane", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
+            "adaptive", "queue", "slow_lane", "request_buffering", "sticky", "health_check", "outlier_detection", "slow_start", "panic",
             "retries", "tunnels", "tls", "discover");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight", "version");
 
@@ -80,6 +80,7 @@ final class PoolWalker {
         AdaptiveConfig adaptive = null;
         QueueConfig queue = QueueConfig.DEFAULTS;
         SlowLaneConfig slowLane = null;
+        Boolean buffering = null;
         StickyConfig sticky = null;
         HealthCheckConfig check = HealthConfig.DEFAULTS.check();
         OutlierConfig outlier = HealthConfig.DEFAULTS.outlier();
@@ -98,6 +99,7 @@ final class PoolWalker {
                 case "adaptive" -> adaptive = policies.adaptive(f.value(), f.path());
                 case "queue" -> queue = policies.queue(f.value(), f.path());
                 case "slow_lane" -> slowLane = policies.slowLane(f.value(), f.path());
+                case "request_buffering" -> buffering = in.bool(f.value(), f.path());
                 case "sticky" -> sticky = policies.sticky(f.value(), f.path());
                 case "health_check" -> check = health.check(f.value(), f.path());
                 case "outlier_detection" -> outlier = health.outlier(f.value(), f.path());
@@ -132,8 +134,9 @@ final class PoolWalker {
         AdaptiveConfig a = adaptive;
         QueueConfig q = queue;
         SlowLaneConfig sl = slowLane;
+        boolean bb = buffering != null ? buffering : c > 0 || a != null;
         AdmissionConfig admission = in.build(path, List.of("backend_concurrency", "adaptive", "slow_lane"),
-                () -> new AdmissionConfig(c, a, q, sl));
+                () -> new AdmissionConfig(c, a, q, sl, bb));
         if (admission == null) {
             return null;
         }

@@ -21,6 +21,8 @@ final class SettingsWalker {
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
             "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
+    private static final List<String> BODIES_KEYS = List.of("buffer_request", "buffer_requests_total", "buffer_response",
+            "min_request_rate", "request_deadline");
 
     private static final int MIB = 1024 * 1024;
 
@@ -223,6 +225,41 @@ final class SettingsWalker {
     }
 
     /** A failed size read is already reported; any number will do until the walk gives up. */
+    BodiesConfig bodies(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, BODIES_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        BodiesConfig d = BodiesConfig.DEFAULTS;
+        long request = d.bufferRequest();
+        Long total = null;
+        long response = d.bufferResponse();
+        long rate = d.minRequestRate();
+        Duration deadline = d.requestDeadline();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            // The ranges repeat BodiesConfig's so the message can show the value as written ("64MiB").
+            switch (f.key()) {
+                case "buffer_request" -> request = orZero(in.size(f.value(), f.path(), 0, 1024L * MIB));
+                case "buffer_requests_total" -> total = in.size(f.value(), f.path(), 0, 64L * 1024 * MIB);
+                case "buffer_response" -> response = orZero(in.size(f.value(), f.path(), 64 * 1024, 1024L * MIB));
+                case "min_request_rate" -> rate = orZero(in.size(f.value(), f.path(), 0, 1024L * MIB));
+                case "request_deadline" -> deadline = in.duration(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        // A per-request buffer above the default total raises the total with it, unless it is set.
+        long q = request;
+        long t = total != null ? total : Math.max(d.bufferRequestsTotal(), request);
+        long r = response;
+        long m = rate;
+        Duration dl = deadline;
+        return in.build(path, BODIES_KEYS, () -> new BodiesConfig(q, t, r, m, dl));
+    }
+
     private static long orZero(Long value) {
         return value == null ? 0 : value;
     }

@@ -198,6 +198,19 @@ final class AimdLimitTest {
     }
 
     @Test
+    void oneCleanSampleAtTheTopSlot_isNotEnoughToGrow() {
+        AimdLimit limit = new AimdLimit(new AdaptiveConfig(2, 1, 64));
+        for (int i = 0; i < AimdLimit.CLEAN_PER_SLOT - 1; i++) {
+            success(limit, 5, 2);
+        }
+        success(limit, 5, 1);
+        assertThat(limit.current()).isEqualTo(2);
+        success(limit, 5, 2);
+        assertThat(limit.current()).isEqualTo(3);
+        assertThat(limit.proven()).isEqualTo(2);
+    }
+
+    @Test
     void slowRoutesOnAnAsyncBackend_areJudgedAgainstTheirOwnBaseline() {
         AimdLimit limit = new AimdLimit(new AdaptiveConfig(4, 1, 64));
         for (int i = 0; i < 5_000; i++) {

@@ -308,7 +308,7 @@ final class HealthConfigTest {
             "panic: { threshold: 10 } | pools.web.panic.threshold: unknown field \"threshold\" (expected one of: threshold_percent, mode)",
             "retries: { attempts: 3 } | pools.web.retries.attempts: unknown field \"attempts\" (expected one of: max, on_status, on_timeout, per_try_timeout, deadline, buffer_body, budget)",
             "retries: { budget: { ratio: 0.2 } } | pools.web.retries.budget.ratio: unknown field \"ratio\" (expected one of: percent, min_per_second, window)",
-            "health: { rise: 2 } | pools.web.health: unknown field \"health\" (expected one of: strategy, backends, hash, backend_concurrency, adaptive, queue, slow_lane, sticky, health_check, outlier_detection, slow_start, panic, retries, tunnels, tls, discover)",
+            "health: { rise: 2 } | pools.web.health: unknown field \"health\" (expected one of: strategy, backends, hash, backend_concurrency, adaptive, queue, slow_lane, request_buffering, sticky, health_check, outlier_detection, slow_start, panic, retries, tunnels, tls, discover)",
     })
     void unknownKey_isReportedWithTheKnownOnes(String body, String expected) {
         assertThat(errors(body)).containsExactly(expected);

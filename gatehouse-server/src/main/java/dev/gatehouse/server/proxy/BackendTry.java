@@ -149,7 +149,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
                 }
             });
         }
-        if (exchange.tried().size() > 1 || replacedStale) {
+        if (exchange.tried().size() > 1 || replacedStale || exchange.body().started()) {
+            // A retry, or a body read before the slot (BodyIntake): the head, then what is kept.
             replay(out, headWritten);
             return;
         }
@@ -171,7 +172,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private void replay(HttpRequest out, ChannelPromise headWritten) {
         // Reads were paused while the retry connected, and a part held meanwhile may have been the
         // last: clear that before writing, because the writes below may report writability at once.
-        exchange.body().paused(false);
+        exchange.body().paused(false, exchange.context().clock().nanoTime());
         boolean bodyRead = exchange.body().started();
         if (exchange.expectsBody() && bodyRead) {
             // The body follows at once: a second "100 Continue" would only confuse the client.
@@ -235,7 +236,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         } else if (upstream.isWritable()) {
             client.readRequest();
         } else {
-            exchange.body().paused(true);
+            exchange.body().paused(true, exchange.context().clock().nanoTime());
             if (!exchange.streaming()) {
                 // The backend is not reading the body: that is its pause to answer for.
                 client.startBackendTimer(exchange.context().settings().backendIdle());
@@ -246,7 +247,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     @Override
     public void upstreamWritabilityChanged(Channel ch) {
         if (exchange.body().paused() && ch.isWritable() && !exchange.ended()) {
-            exchange.body().paused(false);
+            exchange.body().paused(false, exchange.context().clock().nanoTime());
             if (!exchange.streaming()) {
                 client.stopBackendTimer();
             }

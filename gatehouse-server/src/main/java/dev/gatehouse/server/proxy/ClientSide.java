@@ -113,4 +113,13 @@ interface ClientSide {
 
     /** Cuts the client side now (its framing can no longer be trusted). */
     void close();
+
+    /**
+     * Lets up to {@code bytes} of response wait for the client before the backend is read no
+     * further (a pool's response buffering): the backend's worker finishes at its own speed and a
+     * slow reader holds only this node's memory. A client side whose flow control is its own (an
+     * HTTP/2 stream) keeps it.
+     */
+    default void readAhead(long bytes) {
+    }
 }

@@ -126,11 +126,25 @@ final class Exchange {
         forward();
     }
 
-    /** Sends the request to the route's pool: the body's retry buffer, then the first slot. */
+    /**
+     * Sends the request to the route's pool: the body's retry buffer, then the body itself in a
+     * pool that reads it first ({@link BodyIntake}), then the first slot.
+     */
     void forward() {
         state = ExchangeState.HEAD;
         body.keepLimit(pool.config().retry().bufferBody());
+        if (BodyIntake.buffers(this, context)) {
+            state = ExchangeState.BUFFERING;
+            BodyIntake.start(this, client, context);
+            return;
+        }
         slots.first(facts.startNanos());
+    }
+
+    /** The body was read, or its buffer's bounds reached: the request asks for its slot now. */
+    void buffered() {
+        state = ExchangeState.HEAD;
+        slots.first(context.clock().nanoTime());
     }
 
     /** The request waits in the pool's queue for a slot. */
@@ -205,6 +219,9 @@ final class Exchange {
         answers.decorate(response.headers());
         clientKeepAlive = framing.clientKeepAlive();
         state = ExchangeState.STREAMING;
+        if (pool.config().admission().bufferBodies()) {
+            client.readAhead(context.settings().bufferResponse());
+        }
         client.startBackendTimer(context.settings().backendIdle());
         client.write(response);
         return framing.backendReusable();
@@ -258,15 +275,26 @@ final class Exchange {
                     refused == ProxyError.BODY_TOO_LARGE ? ClientLimit.REQUEST_BODY : null);
             return;
         }
+        boolean last = content instanceof LastHttpContent;
+        String slow = last ? null : body.tooSlow(context.clock().nanoTime(), context.settings().clientBody(),
+                context.settings().minRequestRate(), context.settings().requestDeadline());
+        if (slow != null) {
+            content.release();
+            endings.clientFailed(ProxyError.CLIENT_TIMEOUT, slow, ClientLimit.CLIENT_BODY);
+            return;
+        }
         if (answers.content(content)) {
             return;
         }
-        boolean last = content instanceof LastHttpContent;
         client.touchClientTimer();
+        if (state == ExchangeState.BUFFERING) {
+            BodyIntake.part(this, client, context, content, last);
+            return;
+        }
         if (current == null || !current.connected()) {
             // A retry is connecting: hold the part for the next backend and read no further until then.
             body.hold(content);
-            body.paused(true);
+            body.paused(true, context.clock().nanoTime());
             if (last) {
                 body.done(true);
                 client.bodyComplete();

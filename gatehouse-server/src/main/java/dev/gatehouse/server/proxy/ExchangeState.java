@@ -4,6 +4,8 @@ package dev.gatehouse.server.proxy;
 enum ExchangeState {
     /** The request head is being checked and routed. */
     HEAD,
+    /** Reading the request body before asking for a slot ({@link BodyIntake}). */
+    BUFFERING,
     /** Waiting in the pool's queue for a backend slot. */
     QUEUED,
     /** A backend slot is held; the connection is being acquired. */

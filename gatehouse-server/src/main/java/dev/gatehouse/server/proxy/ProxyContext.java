@@ -42,6 +42,7 @@ import java.util.random.RandomGenerator;
  * @param files         finds the files of static routes (the node's file cache behind it)
  * @param caches        the routes' HTTP caches
  * @param fleet         whether a pool refuses requests because this node's fleet state is stale
+ * @param bodyBudget    the node's bound on buffered request body bytes, shared by every listener
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -61,7 +62,8 @@ public record ProxyContext(
         WallClock wallClock,
         FileLookup files,
         RouteCaches caches,
-        FleetGate fleet) {
+        FleetGate fleet,
+        BodyBudget bodyBudget) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -71,12 +73,12 @@ public record ProxyContext(
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
                                   TunnelRegistry tunnels, TlsListener tls, FileLookup files,
-                                  RouteCaches caches, Supplier<FleetStatus> fleet) {
+                                  RouteCaches caches, Supplier<FleetStatus> fleet, BodyBudget bodyBudget) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches,
-                FleetGate.of(config.fleet(), fleet));
+                FleetGate.of(config.fleet(), fleet), bodyBudget);
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */
@@ -102,15 +104,21 @@ public record ProxyContext(
      * @param backendIdle           idem
      * @param maxRequestBody        0 for unlimited
      * @param forwardBodyOnGetHead  see {@link dev.gatehouse.core.config.ForwardingConfig}
+     * @param bufferRequest         see {@link dev.gatehouse.core.config.BodiesConfig}
+     * @param bufferResponse        idem
+     * @param minRequestRate        idem, bytes per second
+     * @param requestDeadline       idem
      */
     public record Settings(long clientHeader, long clientIdle, long clientBody, long clientSend, long backendResponseHeader,
-                           long backendIdle, long maxRequestBody, boolean forwardBodyOnGetHead) {
+                           long backendIdle, long maxRequestBody, boolean forwardBodyOnGetHead, long bufferRequest,
+                           long bufferResponse, long minRequestRate, long requestDeadline) {
 
         static Settings of(GatehouseConfig c) {
             var t = c.timeouts();
             return new Settings(t.clientHeader().toNanos(), t.clientIdle().toNanos(), t.clientBody().toNanos(), t.clientSend().toNanos(),
                     t.backendResponseHeader().toNanos(), t.backendIdle().toNanos(), c.limits().maxRequestBody(),
-                    c.forwarding().forwardBodyOnGetHead());
+                    c.forwarding().forwardBodyOnGetHead(), c.bodies().bufferRequest(), c.bodies().bufferResponse(),
+                    c.bodies().minRequestRate(), c.bodies().requestDeadline().toNanos());
         }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -345,6 +346,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public boolean isWritable() {
         return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void readAhead(long bytes) {
+        int high = (int) Math.min(Integer.MAX_VALUE, bytes);
+        WriteBufferWaterMark mark = ctx.channel().config().getWriteBufferWaterMark();
+        if (mark.high() != high) {
+            ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(Math.min(mark.low(), high / 2), high));
+        }
     }
 
     @Override

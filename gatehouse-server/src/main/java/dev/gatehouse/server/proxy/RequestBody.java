@@ -19,6 +19,13 @@ final class RequestBody {
     private boolean paused;
     /** The parts kept for a retry; null until a part arrives (or retries are off). */
     private BodyReplay replay;
+    /** The body read before the slot is taken (a pool's request_buffering); null when not buffered. */
+    private BodyBuffer buffer;
+    /** When the first part arrived, on the node's clock; 0 before. */
+    private long firstPartNanos;
+    /** Time the client was paused by us (the backend took no more), which does not count against it. */
+    private long pausedNanos;
+    private long pausedSince;
 
     /** Sets how much body may be kept for a replay: the pool's {@code retries.buffer_body}. */
     void keepLimit(long keepLimit) {
@@ -80,8 +87,59 @@ final class RequestBody {
         return paused;
     }
 
-    void paused(boolean paused) {
+    /** Pauses or resumes reading the client; the time paused does not count against its rate. */
+    void paused(boolean paused, long nowNanos) {
+        if (paused && !this.paused) {
+            pausedSince = nowNanos;
+        } else if (!paused && this.paused && pausedSince != 0) {
+            pausedNanos += nowNanos - pausedSince;
+            pausedSince = 0;
+        }
         this.paused = paused;
+    }
+
+    /**
+     * Why the body arrives too slowly at {@code nowNanos}, or null: past {@code deadlineNanos}, or
+     * below {@code minRate} bytes per second once {@code graceNanos} has passed (a body of
+     * {@code n} bytes may take {@code grace + n / minRate}, as Apache's {@code mod_reqtimeout}
+     * counts). Time from the first part on, without the time we paused the client.
+     */
+    String tooSlow(long nowNanos, long graceNanos, long minRate, long deadlineNanos) {
+        if (firstPartNanos == 0) {
+            firstPartNanos = nowNanos;
+            return null;
+        }
+        long elapsed = nowNanos - firstPartNanos - pausedNanos - (paused && pausedSince != 0 ? nowNanos - pausedSince : 0);
+        if (elapsed > deadlineNanos) {
+            return "bodies.request_deadline: the request body took longer than " + deadlineNanos / 1_000_000 + " ms";
+        }
+        if (minRate > 0 && elapsed > graceNanos
+                && (double) (elapsed - graceNanos) / 1e9 > (double) bytes / minRate) {
+            return "bodies.min_request_rate: " + bytes + " bytes of request body in " + elapsed / 1_000_000
+                    + " ms (expected: at least " + minRate + " bytes/s after the first "
+                    + graceNanos / 1_000_000 + " ms)";
+        }
+        return null;
+    }
+
+    /** Starts reading the body into {@code buffer} before a slot is taken. */
+    void buffer(BodyBuffer buffer) {
+        this.buffer = buffer;
+    }
+
+    /** The body's buffer while it is read before a slot, else null. */
+    BodyBuffer buffer() {
+        return buffer;
+    }
+
+    /**
+     * Ends buffering: what was buffered is held for the backend as one part (the last one when
+     * {@code last}). Its memory stays reserved until {@link #release}.
+     */
+    void endBuffering(boolean last) {
+        if (buffer != null) {
+            replay().hold(buffer.drain(last));
+        }
     }
 
     /** Keeps a duplicate of a part on its way to the backend, while the body fits the limit. */
@@ -108,11 +166,15 @@ final class RequestBody {
         return true;
     }
 
-    /** Releases what is kept. */
+    /** Releases what is kept, and gives back the buffer's reservation. */
     void release() {
         if (replay != null) {
             replay.release();
             replay = null;
+        }
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
         }
     }
 

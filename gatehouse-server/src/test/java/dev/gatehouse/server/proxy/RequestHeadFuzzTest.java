@@ -52,7 +52,7 @@ final class RequestHeadFuzzTest {
     private static final LimitsConfig LIMITS = new LimitsConfig(256, 1024, 1024);
     /** The node's defaults but the body limit: bodies on GET and HEAD refused. */
     private static final ProxyContext.Settings SETTINGS = new ProxyContext.Settings(1, 1, 1, 1, 1, 1,
-            LIMITS.maxRequestBody(), false);
+            LIMITS.maxRequestBody(), false, 0, 1 << 20, 0, Long.MAX_VALUE);
     /** Underscore names kept: the weaker setting, where the look-alike rule must hold on its own. */
     private static final HeaderRewriter REWRITER =
             new HeaderRewriter(new ForwardingConfig(List.of(), false, "gatehouse", true));

@@ -51,9 +51,14 @@ final class RetryIT {
         return builder(retry, backends).start();
     }
 
-    /** Like {@link #node}, with one request at a time per backend and the rest queued: a retry can be made to wait. */
+    /**
+     * Like {@link #node}, with one request at a time per backend and the rest queued: a retry can
+     * be made to wait. Bodies stream (no request buffering), so that a body can arrive while a
+     * retry waits: the path a body past the buffer's bounds takes (BodyBufferingIT covers buffering).
+     */
     private static TestNode oneSlotNode(RetryConfig retry, String... backends) throws Exception {
-        return builder(retry, backends).policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null), null)
+        return builder(retry, backends).policy("web", null, null, new AdmissionConfig(1, null, QueueConfig.DEFAULTS, null, false),
+                        null)
                 .start();
     }
 

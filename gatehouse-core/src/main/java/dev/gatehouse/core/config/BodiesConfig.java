@@ -1,0 +1,56 @@
+package dev.gatehouse.core.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the node reads request bodies and buffers bodies in both directions, so that a slow client
+ * never holds a backend's worker (docs/configuration.md, {@code bodies}).
+ *
+ * <p>In a pool with {@code request_buffering} (the default in pools with a concurrency limit,
+ * learned or fixed), a request body is read into memory before the request asks for a backend
+ * slot, up to {@code bufferRequest} bytes for the request and {@code bufferRequestsTotal} for the
+ * node; a body larger than that (or one arriving while the node's total is in use) takes its slot
+ * once the buffer is full and streams the rest, as every body did before. The response of such a
+ * pool is read ahead of a slow client up to {@code bufferResponse} bytes, so its worker is free
+ * once it has written it.
+ *
+ * @param bufferRequest       bytes of one request body read before its slot is taken; 0 for never
+ * @param bufferRequestsTotal bytes of request bodies buffered at once on the node
+ * @param bufferResponse      bytes of a response read ahead of a client that does not take them
+ * @param minRequestRate      bytes per second a request body must keep up, counted once
+ *                            {@code timeouts.client_body} has passed since it began; 0 for no minimum
+ * @param requestDeadline     the whole request body must arrive within this
+ */
+public record BodiesConfig(long bufferRequest, long bufferRequestsTotal, long bufferResponse, long minRequestRate,
+                           Duration requestDeadline) {
+
+    private static final long MIB = 1024 * 1024;
+
+    /**
+     * 1 MiB per request and 32 MiB for the node; 1 MiB per response; at least 500 bytes/s (Apache's
+     * {@code mod_reqtimeout} default); a body within an hour.
+     */
+    public static final BodiesConfig DEFAULTS = new BodiesConfig(MIB, 32 * MIB, MIB, 500, Duration.ofHours(1));
+
+    /** Validates the bounds. */
+    public BodiesConfig {
+        Objects.requireNonNull(requestDeadline, "requestDeadline");
+        if (bufferRequest < 0 || bufferRequest > 1024 * MIB) {
+            throw new IllegalArgumentException("buffer_request: " + bufferRequest + " (expected: 0 to 1 GiB)");
+        }
+        if (bufferRequestsTotal < bufferRequest || bufferRequestsTotal > 64L * 1024 * MIB) {
+            throw new IllegalArgumentException("buffer_requests_total: " + bufferRequestsTotal
+                    + " (expected: at least buffer_request, at most 64 GiB)");
+        }
+        if (bufferResponse < 64 * 1024 || bufferResponse > 1024 * MIB) {
+            throw new IllegalArgumentException("buffer_response: " + bufferResponse + " (expected: 64 KiB to 1 GiB)");
+        }
+        if (minRequestRate < 0) {
+            throw new IllegalArgumentException("min_request_rate: " + minRequestRate + " (expected: >= 0)");
+        }
+        if (requestDeadline.isNegative() || requestDeadline.isZero()) {
+            throw new IllegalArgumentException("request_deadline: " + requestDeadline + " (expected: > 0)");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.gatehouse.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The {@code bodies} section and a pool's {@code request_buffering}. */
+final class BodiesConfigTest {
+
+    private static GatehouseConfig parse(String top, String pool) throws ConfigException {
+        return ConfigLoader.parse("""
+                listeners:
+                  - bind: 127.0.0.1:8080
+                    routes: [ { pool: web } ]
+                pools:
+                  web:
+                """ + pool.indent(4) + top, name -> null);
+    }
+
+    @Test
+    void defaults_bufferInPoolsWithALimit() throws Exception {
+        GatehouseConfig c = parse("", "backends: [ \"10.0.0.1:80\" ]");
+        assertThat(c.bodies()).isEqualTo(BodiesConfig.DEFAULTS);
+        assertThat(c.bodies().bufferRequest()).isEqualTo(1024 * 1024);
+        assertThat(c.bodies().minRequestRate()).isEqualTo(500);
+        assertThat(c.pools().get("web").admission().bufferBodies()).isTrue();
+        assertThat(parse("", "backend_concurrency: 0").pools().get("web").admission().bufferBodies()).isFalse();
+        assertThat(parse("", "backend_concurrency: 4\nrequest_buffering: false").pools().get("web").admission().bufferBodies())
+                .isFalse();
+        assertThat(parse("", "backend_concurrency: 0\nrequest_buffering: true").pools().get("web").admission().bufferBodies())
+                .isTrue();
+    }
+
+    @Test
+    void everyKey_isRead() throws Exception {
+        BodiesConfig b = parse("""
+                bodies:
+                  buffer_request: 256KiB
+                  buffer_requests_total: 8MiB
+                  buffer_response: 2MiB
+                  min_request_rate: 0
+                  request_deadline: 10m
+                """, "").bodies();
+        assertThat(b).isEqualTo(new BodiesConfig(256 * 1024, 8 * 1024 * 1024, 2 * 1024 * 1024, 0, Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void aLargerRequestBuffer_raisesTheDefaultTotal() throws Exception {
+        BodiesConfig b = parse("bodies: { buffer_request: 64MiB }\n", "").bodies();
+        assertThat(b.bufferRequestsTotal()).isEqualTo(64L * 1024 * 1024);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "bodies: { buffer_request: 2GiB } | bodies.buffer_request",
+            "bodies: { buffer_response: 1k } | bodies.buffer_response",
+            "bodies: { request_deadline: soon } | bodies.request_deadline",
+            "bodies: { buffer_request: 4MiB, buffer_requests_total: 1MiB } | buffer_requests_total",
+            "bodies: { spool: true } | bodies.spool: unknown field",
+    })
+    void badValues_areReportedWithTheirPath(String top, String expected) {
+        assertThatThrownBy(() -> parse(top + "\n", "")).isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+    }
+}
