@@ -65,9 +65,12 @@ final class AimdLimitTest {
         AimdLimit limit = new AimdLimit(new AdaptiveConfig(10, 1, 32));
         success(limit, 10, 1);
         assertThat(limit.minRttNanos()).isEqualTo(10 * MS);
+        // Alone at the backend, a request queued behind none of ours: no signal for the limit.
         success(limit, 25, 1);
+        assertThat(limit.current()).isEqualTo(10);
+        success(limit, 25, 2);
         assertThat(limit.current()).isEqualTo(9);
-        success(limit, 14, 1);
+        success(limit, 14, 2);
         assertThat(limit.current()).isEqualTo(9);
     }
 
@@ -220,9 +223,15 @@ final class AimdLimitTest {
             limit.onSample(latency, report ? 500 * MS : 5 * MS, Outcome.SUCCESS, limit.current(), now - latency, now);
         }
         assertThat(limit.current()).isEqualTo(64);
-        // A 5 ms page that waited behind a 500 ms report is queueing.
+        // A 5 ms page that waited behind a 500 ms report is queueing; at a limit of 64, once such
+        // samples are a tenth of the recent ones (one alone is the odd slow sample).
         now += 505 * MS;
         limit.onSample(505 * MS, 5 * MS, Outcome.SUCCESS, 64, now - 505 * MS, now);
+        assertThat(limit.current()).isEqualTo(64);
+        for (int i = 0; i < 6; i++) {
+            now += 505 * MS;
+            limit.onSample(505 * MS, 5 * MS, Outcome.SUCCESS, 64, now - 505 * MS, now);
+        }
         assertThat(limit.current()).isEqualTo(57);
     }
 }

@@ -131,31 +131,29 @@ final class P2cEwmaBalancerTest {
 
     @Test
     void sequentialRequests_toBackendsWithinTheBand_spreadEvenly() {
-        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
         List<Member> members = Members.equal(3);
-        Map<Member, Long> latency = Map.of(members.get(0), 4L, members.get(1), 5L, members.get(2), 5L);
-        Map<Member, Integer> counts = new HashMap<>();
         // One request at a time, as a new user tries a node: 4 and 5 ms are equally fast.
-        for (int i = 0; i < 300; i++) {
-            Member m = p2c.pick(members, TestRequest.ANY);
-            measure(m, latency.get(m));
-            counts.merge(m, 1, Integer::sum);
-        }
+        Map<Member, Integer> counts = sequential(members, 4L, 5L, 5L);
         assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(70, 130));
     }
 
     @Test
     void sequentialRequests_avoidABackendClearlySlowerThanTheBand() {
-        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
         List<Member> members = Members.equal(3);
-        Map<Member, Long> latency = Map.of(members.get(0), 5L, members.get(1), 5L, members.get(2), 20L);
+        Map<Member, Integer> counts = sequential(members, 5L, 5L, 20L);
+        assertThat(counts.getOrDefault(members.get(2), 0)).isLessThan(10);
+        assertThat(counts.get(members.get(0))).isBetween(100, 200);
+    }
+
+    /** Sends 300 requests one at a time; member i answers in {@code millis[i]}. Counts per member. */
+    private Map<Member, Integer> sequential(List<Member> members, long... millis) {
+        Balancer p2c = Balancer.p2cEwma(clock, new Random(42));
         Map<Member, Integer> counts = new HashMap<>();
         for (int i = 0; i < 300; i++) {
             Member m = p2c.pick(members, TestRequest.ANY);
-            measure(m, latency.get(m));
+            measure(m, millis[members.indexOf(m)]);
             counts.merge(m, 1, Integer::sum);
         }
-        assertThat(counts.getOrDefault(members.get(2), 0)).isLessThan(10);
-        assertThat(counts.get(members.get(0))).isBetween(100, 200);
+        return counts;
     }
 }

@@ -52,6 +52,11 @@ final class BodyBufferingIT {
     }
 
     private void start(String extra) throws Exception {
+        start("", extra);
+    }
+
+    /** A node with one pool (its settings {@code pool}, indented) in front of a new worker, and {@code extra} at the top level. */
+    private void start(String pool, String extra) throws Exception {
         worker = new OneWorker();
         node = GatehouseServer.start(ConfigLoader.parse("""
                 listeners:
@@ -59,10 +64,10 @@ final class BodyBufferingIT {
                     routes: [ { path_prefix: /, pool: web } ]
                 pools:
                   web:
-                    backends: [ "127.0.0.1:%d" ]
+                %s    backends: [ "127.0.0.1:%d" ]
                 access_log: { enabled: false }
                 %s
-                """.formatted(worker.port(), extra), name -> null));
+                """.formatted(pool, worker.port(), extra), name -> null));
     }
 
     @Test
@@ -101,13 +106,7 @@ final class BodyBufferingIT {
         start("timeouts: { client_body: 1s }\nbodies: { min_request_rate: 1000 }");
         try (RawHttpClient slow = RawHttpClient.connect(node.port())) {
             slow.send("POST /trickle HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
-            pacer.scheduleAtFixedRate(() -> {
-                try {
-                    slow.send("x");
-                } catch (RuntimeException closed) {
-                    // The node cut the connection: the test reads its answer.
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            trickle(slow, "x");
             long start = System.nanoTime();
             RawHttpResponse r = slow.readResponse();
             assertThat(r.status()).isEqualTo(408);
@@ -123,13 +122,7 @@ final class BodyBufferingIT {
         start("bodies: { request_deadline: 1s, min_request_rate: 0 }");
         try (RawHttpClient slow = RawHttpClient.connect(node.port())) {
             slow.send("POST /steady HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n");
-            pacer.scheduleAtFixedRate(() -> {
-                try {
-                    slow.send("y".repeat(2000));
-                } catch (RuntimeException closed) {
-                    // cut
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            trickle(slow, "y".repeat(2000));
             RawHttpResponse r = slow.readResponse();
             assertThat(r.status()).isEqualTo(408);
         }
@@ -166,18 +159,7 @@ final class BodyBufferingIT {
 
     @Test
     void aPoolWithoutBuffering_streamsAsBefore() throws Exception {
-        start("");
-        node.close();
-        node = GatehouseServer.start(ConfigLoader.parse("""
-                listeners:
-                  - bind: 127.0.0.1:0
-                    routes: [ { path_prefix: /, pool: web } ]
-                pools:
-                  web:
-                    request_buffering: false
-                    backends: [ "127.0.0.1:%d" ]
-                access_log: { enabled: false }
-                """.formatted(worker.port()), name -> null));
+        start("    request_buffering: false\n", "");
         try (RawHttpClient upload = RawHttpClient.connect(node.port())) {
             upload.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nab");
             // Without buffering the worker has the connection before the body is whole.
@@ -185,6 +167,17 @@ final class BodyBufferingIT {
             upload.send("cd");
             assertThat(upload.readResponse().bodyText()).startsWith("POST /up 4 ");
         }
+    }
+
+    /** Sends {@code part} every 100 ms until the node cuts the connection (the test reads its answer). */
+    private void trickle(RawHttpClient client, String part) {
+        pacer.scheduleAtFixedRate(() -> {
+            try {
+                client.send(part);
+            } catch (RuntimeException cut) {
+                // The connection is closed: nothing more to send.
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
     }
 
     private static long crc(byte[] bytes) {
