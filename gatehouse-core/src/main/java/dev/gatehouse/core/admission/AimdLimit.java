@@ -122,6 +122,8 @@ final class AimdLimit implements Limit {
     private int streak;
     /** The share of queued samples among the recent ones, weighted 1 / limit per sample. */
     private double queuedShare;
+    /** When the last successful sample finished. */
+    private long lastCompletionNanos = Long.MIN_VALUE / 2;
 
     AimdLimit(AdaptiveConfig config) {
         this.min = config.min();
@@ -181,7 +183,15 @@ final class AimdLimit implements Limit {
         // A request that had the backend to itself (of this node's requests) queued behind none
         // of them: its latency, however high, says nothing about this limit. At a limit of one on
         // a cold proxy such samples held the limit at one for seconds.
-        boolean queued = inFlightAtStart > 1 && excess - floor > allowed;
+        // And a request that finished right after the one before it was delayed with it, not behind
+        // it: a pause of the proxy's own (its garbage collector, its scheduler, a cold JIT) holds
+        // back every response in flight and lets them through in one batch, microseconds apart,
+        // while a request that waited behind another at a serial backend finishes at least its own
+        // service time after it. Without this, a cold proxy's pauses held an async backend's limit
+        // at one or two for seconds.
+        long gap = nowNanos - lastCompletionNanos;
+        lastCompletionNanos = nowNanos;
+        boolean queued = inFlightAtStart > 1 && excess - floor > allowed && gap * 2 >= baselineNanos + floor;
         queuedShare += ((queued ? 1.0 : 0.0) - queuedShare) / Math.max(2, current());
         if (queued) {
             cleanAtCeiling = 0;
