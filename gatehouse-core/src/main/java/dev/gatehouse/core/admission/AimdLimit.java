@@ -18,7 +18,11 @@ import dev.gatehouse.core.config.AdaptiveConfig;
  * {@link #MARGIN_NANOS}, or {@link #MARGIN_PER_SLOT_NANOS} per slot of the limit when more.
  * Measuring against the route makes a 500 ms report a normal sample on an
  * async backend and a 5 ms page that waited 500 ms behind it a queued one; with one latency floor
- * for all routes, every slow route read as overload and cut an async backend's limit to 1.
+ * for all routes, every slow route read as overload and cut an async backend's limit to 1. Two
+ * samples are never queued: one that had the backend to itself (of this node's requests), and
+ * one that finished less than half its expected latency after the sample before it (a pause of
+ * the proxy's own delays every response in flight and releases them together; a request that
+ * waited behind another at a serial backend finishes its own service time after it).
  *
  * <p>Per sample:
  * <ul>
