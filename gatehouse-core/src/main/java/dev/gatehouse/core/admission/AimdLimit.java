@@ -109,11 +109,9 @@ final class AimdLimit implements Limit {
 
     private final int min;
     private final int max;
-    private double limit;
-    private long windowStartNanos;
-    private boolean windowStarted;
-    private long windowMin = Long.MAX_VALUE;
-    private long previousWindowMin = Long.MAX_VALUE;
+    private int limit;
+    /** The backend's floor: the smallest excess over the route baselines, windowed. */
+    private final WindowedMin excessFloor = new WindowedMin();
     private long lastDecreaseNanos = Long.MIN_VALUE;
     /** The limit the last decrease cut, while the backend has not shown it can hold it; 0 for none. */
     private int ceiling;
@@ -137,7 +135,7 @@ final class AimdLimit implements Limit {
 
     @Override
     public int current() {
-        return (int) limit;
+        return limit;
     }
 
     @Override
@@ -158,8 +156,7 @@ final class AimdLimit implements Limit {
 
     /** The backend's floor (smallest excess over the route baselines) now, or -1 before the first sample. */
     long minRttNanos() {
-        long m = Math.min(windowMin, previousWindowMin);
-        return m == Long.MAX_VALUE ? -1 : m;
+        return excessFloor.min();
     }
 
     /** The limit where the backend last queued and has not shown it can hold, or 0 (for tests). */
@@ -178,9 +175,8 @@ final class AimdLimit implements Limit {
     }
 
     private void success(long latencyNanos, long baselineNanos, int inFlightAtStart, long startNanos, long nowNanos) {
-        roll(nowNanos);
         long excess = Math.max(0, latencyNanos - baselineNanos);
-        windowMin = Math.min(windowMin, excess);
+        excessFloor.add(excess, nowNanos);
         long floor = minRttNanos();
         long margin = Math.max(MARGIN_NANOS, current() * MARGIN_PER_SLOT_NANOS);
         long allowed = Math.max((long) ((TOLERANCE - 1) * (baselineNanos + floor)), margin);
@@ -238,31 +234,13 @@ final class AimdLimit implements Limit {
             return;
         }
         int before = current();
-        limit = Math.max(min, Math.floor(limit * BACKOFF));
+        limit = Math.max(min, (int) Math.floor(limit * BACKOFF));
         lastDecreaseNanos = nowNanos;
         congested = true;
         if (current() < before) {
             ceiling = before;
             cleanAtCeiling = 0;
             nextProbeNanos = nowNanos + probeIntervalNanos;
-        }
-    }
-
-    private void roll(long nowNanos) {
-        if (!windowStarted) {
-            windowStarted = true;
-            windowStartNanos = nowNanos;
-            return;
-        }
-        long elapsed = nowNanos - windowStartNanos;
-        if (elapsed >= 2 * WINDOW_NANOS) {
-            previousWindowMin = Long.MAX_VALUE;
-            windowMin = Long.MAX_VALUE;
-            windowStartNanos = nowNanos;
-        } else if (elapsed >= WINDOW_NANOS) {
-            previousWindowMin = windowMin;
-            windowMin = Long.MAX_VALUE;
-            windowStartNanos += WINDOW_NANOS;
         }
     }
 }

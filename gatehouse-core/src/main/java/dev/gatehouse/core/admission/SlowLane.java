@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>A route's latency is an EWMA ({@link #ALPHA}) of its successful latencies; the first sample
  * sets it. Its <em>baseline</em>, the no-load latency that adaptive limits judge its samples
  * against, is the smallest latency seen over the last one to two {@link AimdLimit#WINDOW_NANOS
- * windows}, as {@link AimdLimit} keeps its floor. Keys live in a {@link LinkedHashMap} in access
+ * windows} ({@link WindowedMin}), as {@link AimdLimit} keeps its floor. Keys live in a {@link LinkedHashMap} in access
  * order bounded to {@code max_routes}: the least recently seen key (admitted or learned) is
  * forgotten first. A plain map under the pool's lock does this without a dependency (Caffeine's
  * asynchronous maintenance would buy nothing here: every access is already under that lock).
@@ -53,8 +53,7 @@ final class SlowLane {
             routes.put(routeKey, new Route(latencyNanos, nowNanos));
         } else {
             r.average += ALPHA * (latencyNanos - r.average);
-            r.roll(nowNanos);
-            r.windowMin = Math.min(r.windowMin, latencyNanos);
+            r.baseline.add(latencyNanos, nowNanos);
         }
     }
 
@@ -67,7 +66,7 @@ final class SlowLane {
     /** The no-load latency of a route in nanoseconds, or -1 when unknown. */
     long baselineNanos(String routeKey) {
         Route r = routes.get(routeKey);
-        return r == null ? -1 : Math.min(r.windowMin, r.previousWindowMin);
+        return r == null ? -1 : r.baseline.min();
     }
 
     /** Routes remembered. */
@@ -84,27 +83,11 @@ final class SlowLane {
     /** What is learned of one route. */
     private static final class Route {
         double average;
-        long windowMin;
-        long previousWindowMin = Long.MAX_VALUE;
-        long windowStartNanos;
+        final WindowedMin baseline = new WindowedMin();
 
         Route(long latencyNanos, long nowNanos) {
             average = latencyNanos;
-            windowMin = latencyNanos;
-            windowStartNanos = nowNanos;
-        }
-
-        void roll(long nowNanos) {
-            long elapsed = nowNanos - windowStartNanos;
-            if (elapsed >= 2 * AimdLimit.WINDOW_NANOS) {
-                previousWindowMin = Long.MAX_VALUE;
-                windowMin = Long.MAX_VALUE;
-                windowStartNanos = nowNanos;
-            } else if (elapsed >= AimdLimit.WINDOW_NANOS) {
-                previousWindowMin = windowMin;
-                windowMin = Long.MAX_VALUE;
-                windowStartNanos += AimdLimit.WINDOW_NANOS;
-            }
+            baseline.add(latencyNanos, nowNanos);
         }
     }
 }
