@@ -22,6 +22,7 @@ import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.metrics.NodeMetrics;
 import dev.gatehouse.server.probe.HealthProber;
 import dev.gatehouse.server.proxy.BodyBudget;
+import dev.gatehouse.server.proxy.BodySpools;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
@@ -87,6 +88,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ClientConnections connections = new ClientConnections();
     /** Request body bytes buffered on the node, bounded by {@code bodies.buffer_requests_total}. */
     private BodyBudget bodyBudget;
+    private BodySpools bodySpools;
     /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
@@ -301,8 +303,10 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         bodyBudget = new BodyBudget(config.bodies().bufferRequestsTotal());
+        bodySpools = new BodySpools(config.bodies());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodyBudget),
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodyBudget,
+                bodySpools),
                 inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
@@ -322,6 +326,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** Request body bytes buffered now and their bound (for tests and diagnostics). */
     public BodyBudget bodyBudget() {
         return bodyBudget;
+    }
+
+    /** Request body bytes in temporary files now and their bound (for tests and diagnostics). */
+    public BodySpools bodySpools() {
+        return bodySpools;
     }
 
     /** The port of the admin listener, or -1 when the node has none. */
@@ -476,6 +485,9 @@ public final class GatehouseServer implements AutoCloseable {
         }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (bodySpools != null) {
+            bodySpools.close();
+        }
         files.close();
         caches.close();
         metrics.close();

@@ -22,7 +22,7 @@ final class SettingsWalker {
             "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
     private static final List<String> BODIES_KEYS = List.of("buffer_request", "buffer_requests_total", "buffer_response",
-            "min_request_rate", "request_deadline");
+            "min_request_rate", "request_deadline", "buffer_request_file", "buffer_files_total", "temp_dir");
 
     private static final int MIB = 1024 * 1024;
 
@@ -236,6 +236,9 @@ final class SettingsWalker {
         long response = d.bufferResponse();
         long rate = d.minRequestRate();
         Duration deadline = d.requestDeadline();
+        long file = d.bufferRequestFile();
+        Long files = null;
+        String dir = d.tempDir();
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             // The ranges repeat BodiesConfig's so the message can show the value as written ("64MiB").
@@ -245,6 +248,9 @@ final class SettingsWalker {
                 case "buffer_response" -> response = orZero(in.size(f.value(), f.path(), 64 * 1024, 1024L * MIB));
                 case "min_request_rate" -> rate = orZero(in.size(f.value(), f.path(), 0, 1024L * MIB));
                 case "request_deadline" -> deadline = in.duration(f.value(), f.path());
+                case "buffer_request_file" -> file = orZero(in.size(f.value(), f.path(), 0, 64L * 1024 * MIB));
+                case "buffer_files_total" -> files = in.size(f.value(), f.path(), 0, 1024L * 1024 * MIB);
+                case "temp_dir" -> dir = tempDir(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -257,7 +263,20 @@ final class SettingsWalker {
         long r = response;
         long m = rate;
         Duration dl = deadline;
-        return in.build(path, BODIES_KEYS, () -> new BodiesConfig(q, t, r, m, dl));
+        long fq = file;
+        long ft = files != null ? files : Math.max(d.bufferFilesTotal(), file);
+        String td = dir;
+        return in.build(path, BODIES_KEYS, () -> new BodiesConfig(q, t, r, m, dl, fq, ft, td));
+    }
+
+    /** An absolute directory path, or null (reported). */
+    private String tempDir(JsonNode node, String path) {
+        String s = in.string(node, path);
+        if (s != null && (s.isEmpty() || !s.startsWith("/"))) {
+            in.error(path, "\"" + s + "\" (expected: an absolute directory path)");
+            return "";
+        }
+        return s == null ? "" : s;
     }
 
     private static long orZero(Long value) {

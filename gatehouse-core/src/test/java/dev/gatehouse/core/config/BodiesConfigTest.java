@@ -44,8 +44,22 @@ final class BodiesConfigTest {
                   buffer_response: 2MiB
                   min_request_rate: 0
                   request_deadline: 10m
+                  buffer_request_file: 16MiB
+                  buffer_files_total: 256MiB
+                  temp_dir: /var/tmp
                 """, "").bodies();
-        assertThat(b).isEqualTo(new BodiesConfig(256 * 1024, 8 * 1024 * 1024, 2 * 1024 * 1024, 0, Duration.ofMinutes(10)));
+        assertThat(b).isEqualTo(new BodiesConfig(256 * 1024, 8 * 1024 * 1024, 2 * 1024 * 1024, 0, Duration.ofMinutes(10),
+                16 * 1024 * 1024, 256 * 1024 * 1024, "/var/tmp"));
+    }
+
+    @Test
+    void theFileStage_defaultsTo64MiBPerRequestAnd1GiBForTheNode_inTheSystemTempDir() throws Exception {
+        BodiesConfig b = parse("", "").bodies();
+        assertThat(b.bufferRequestFile()).isEqualTo(64L * 1024 * 1024);
+        assertThat(b.bufferFilesTotal()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(b.tempDir()).isEmpty();
+        assertThat(parse("bodies: { buffer_request_file: 4GiB }\n", "").bodies().bufferFilesTotal()).isEqualTo(4L << 30);
+        assertThat(parse("bodies: { buffer_request_file: 0 }\n", "").bodies().bufferRequestFile()).isZero();
     }
 
     @Test
@@ -61,6 +75,9 @@ final class BodiesConfigTest {
             "bodies: { request_deadline: soon } | bodies.request_deadline",
             "bodies: { buffer_request: 4MiB, buffer_requests_total: 1MiB } | buffer_requests_total",
             "bodies: { spool: true } | bodies.spool: unknown field",
+            "bodies: { temp_dir: tmp } | bodies.temp_dir: \"tmp\" (expected: an absolute directory path)",
+            "bodies: { buffer_request_file: 1TiB } | bodies.buffer_request_file",
+            "bodies: { buffer_request_file: 8MiB, buffer_files_total: 1MiB } | buffer_files_total",
     })
     void badValues_areReportedWithTheirPath(String top, String expected) {
         assertThatThrownBy(() -> parse(top + "\n", "")).isInstanceOf(ConfigException.class).hasMessageContaining(expected);

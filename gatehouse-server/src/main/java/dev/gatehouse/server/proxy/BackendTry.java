@@ -180,6 +180,19 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
             out.headers().remove(HttpHeaderNames.EXPECT);
         }
         upstream.write(out, headWritten);
+        BodySpool spool = exchange.body().spool();
+        if (spool != null) {
+            // A body that went to a temporary file: the file first, then what is kept.
+            upstream.flush();
+            Channel ch = upstream;
+            spool.sendTo(ch, () -> ch == upstream && !exchange.ended(), this::replayKept);
+            return;
+        }
+        replayKept();
+    }
+
+    /** The rest of {@link #replay}: the parts kept, then the rest of the body as it streams. */
+    private void replayKept() {
         if (!exchange.body().writeKept(upstream) && exchange.body().done()) {
             upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
         }

@@ -1,6 +1,8 @@
 package dev.gatehouse.server.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 
 /**
@@ -21,6 +23,8 @@ final class RequestBody {
     private BodyReplay replay;
     /** The body read before the slot is taken (a pool's request_buffering); null when not buffered. */
     private BodyBuffer buffer;
+    /** The body's temporary file, once its buffer was too small; null when none. */
+    private BodySpool spool;
     /** When the first part arrived, on the node's clock; 0 before. */
     private long firstPartNanos;
     /** Time the client was paused by us (the backend took no more), which does not count against it. */
@@ -132,12 +136,32 @@ final class RequestBody {
         return buffer;
     }
 
+    /** Goes on buffering into {@code spool}: the memory buffer's bytes are written there first. */
+    void spool(BodySpool spool) {
+        this.spool = spool;
+    }
+
+    /** The body's temporary file, or null. */
+    BodySpool spool() {
+        return spool;
+    }
+
     /**
-     * Ends buffering: what was buffered is held for the backend as one part (the last one when
-     * {@code last}). Its memory stays reserved until {@link #release}.
+     * Ends buffering: what was buffered in memory is held for the backend as one part (the last one
+     * when {@code last}); its memory stays reserved until {@link #release}. A body in a temporary
+     * file is sent from there first ({@link BodySpool#sendTo}): only its end, with its trailers,
+     * is held when {@code last}.
      */
     void endBuffering(boolean last) {
-        if (buffer != null) {
+        if (spool != null) {
+            if (last) {
+                DefaultLastHttpContent end = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+                if (spool.trailers() != null) {
+                    end.trailingHeaders().set(spool.trailers());
+                }
+                replay().hold(end);
+            }
+        } else if (buffer != null) {
             replay().hold(buffer.drain(last));
         }
     }
@@ -175,6 +199,10 @@ final class RequestBody {
         if (buffer != null) {
             buffer.release();
             buffer = null;
+        }
+        if (spool != null) {
+            spool.release();
+            spool = null;
         }
     }
 

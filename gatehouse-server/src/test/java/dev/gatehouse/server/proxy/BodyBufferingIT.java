@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.core.config.ConfigLoader;
@@ -16,7 +17,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Slow clients never hold a sync worker (issue 15, item 5): request bodies are read before a
@@ -89,7 +94,7 @@ final class BodyBufferingIT {
 
     @Test
     void aBodyPastTheBounds_streamsTheRest_whole() throws Exception {
-        start("bodies: { buffer_request: 64KiB, buffer_requests_total: 64KiB }");
+        start("bodies: { buffer_request: 64KiB, buffer_requests_total: 64KiB, buffer_request_file: 0 }");
         long size = 3L * 1024 * 1024;
         try (RawHttpClient client = RawHttpClient.connect(node.port())) {
             client.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
@@ -99,6 +104,77 @@ final class BodyBufferingIT {
             assertThat(r.bodyText()).isEqualTo("POST /big " + size + " " + crc(DeterministicBytes.stream(size)));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> node.bodyBudget().inUse() == 0);
+    }
+
+    @Test
+    void aSlowUploadPastItsMemoryBuffer_goesToAFile_andHoldsNoWorker(@TempDir Path dir) throws Exception {
+        start("bodies: { buffer_request: 64KiB, buffer_request_file: 8MiB, temp_dir: " + dir + " }");
+        int size = 2 * 1024 * 1024;
+        byte[] body = DeterministicBytes.stream(size).readAllBytes();
+        try (RawHttpClient upload = RawHttpClient.connect(node.port())) {
+            upload.send("POST /file HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+            upload.send(Arrays.copyOf(body, size / 2));
+            // Half of it is in the file (past the 64 KiB in memory), and the only worker is free.
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodySpools().inUse() >= size / 2);
+            assertThat(node.bodyBudget().inUse()).isZero();
+            assertThat(RawHttpResponse.get(node.port(), "/get").status()).isEqualTo(200);
+            // The file has no name: nothing is left in the directory, even while it is in use.
+            try (var files = Files.list(dir)) {
+                assertThat(files).isEmpty();
+            }
+            upload.send(Arrays.copyOfRange(body, size / 2, size));
+            RawHttpResponse up = upload.readResponse();
+            assertThat(up.status()).isEqualTo(200);
+            assertThat(up.bodyText()).isEqualTo("POST /file " + size + " " + crc(body));
+        }
+        assertThat(worker.served()).containsExactly("GET /get", "POST /file");
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+    }
+
+    @Test
+    void aBodyPastItsFileBound_streamsTheRest_whole() throws Exception {
+        start("bodies: { buffer_request: 64KiB, buffer_request_file: 1MiB }");
+        long size = 5L * 1024 * 1024;
+        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("POST /huge HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+            client.send(DeterministicBytes.stream(size));
+            RawHttpResponse r = client.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("POST /huge " + size + " " + crc(DeterministicBytes.stream(size)));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0 && node.bodyBudget().inUse() == 0);
+    }
+
+    @Test
+    void theFilesTotal_boundsTheBodiesOnDisk_andABodyPastItStreams() throws Exception {
+        start("bodies: { buffer_request: 64KiB, buffer_request_file: 4MiB, buffer_files_total: 4MiB }");
+        int size = 3 * 1024 * 1024;
+        byte[] body = DeterministicBytes.stream(size).readAllBytes();
+        try (RawHttpClient first = RawHttpClient.connect(node.port());
+             RawHttpClient second = RawHttpClient.connect(node.port())) {
+            first.send("POST /one HTTP/1.1\r\nHost: t\r\nContent-Length: " + (size + 1) + "\r\n\r\n");
+            first.send(body);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodySpools().inUse() >= size);
+            // The node's 4 MiB hold the first body's 3 MiB: the second has 1 MiB of file, then takes
+            // the worker and streams; it is served whole while the first still waits for its last byte.
+            second.send("POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+            second.send(body);
+            RawHttpResponse two = second.readResponse();
+            assertThat(two.bodyText()).isEqualTo("POST /two " + size + " " + crc(body));
+            assertThat(node.bodySpools().inUse()).isLessThanOrEqualTo(node.bodySpools().total());
+            first.send("z");
+            RawHttpResponse one = first.readResponse();
+            assertThat(one.status()).isEqualTo(200);
+            assertThat(one.bodyText()).startsWith("POST /one " + (size + 1) + " ");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+    }
+
+    @Test
+    void aTempDirThatIsNoDirectory_stopsTheNodeFromStarting_withTheReason(@TempDir Path dir) throws Exception {
+        Path file = Files.createFile(dir.resolve("not-a-dir"));
+        assertThatThrownBy(() -> start("bodies: { temp_dir: " + file + " }"))
+                .hasStackTraceContaining("bodies.temp_dir: " + file + " (expected: a writable directory");
     }
 
     @Test
