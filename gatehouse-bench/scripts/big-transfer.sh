@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Shows that bodies stream through Gatehouse without being buffered: a 1 GiB upload and a 1 GiB
+# Shows that bodies pass through Gatehouse in bounded memory: a 1 GiB upload and a 1 GiB
 # download (Content-Length and chunked framing each) pass through a node started with -Xmx64m,
-# byte for byte. Traffic stays on 127.0.0.1; every process started here is stopped on exit.
+# byte for byte. The pool has the defaults, so an upload's first 64 MiB are buffered before its
+# slot (1 MiB in memory, the rest in a temporary file: bodies.buffer_request_file) and the rest
+# streams. Traffic stays on 127.0.0.1; every process started here is stopped on exit.
 #
 # Usage: gatehouse-bench/scripts/big-transfer.sh [SIZE_BYTES]   (default 1073741824 = 1 GiB)
 set -euo pipefail
