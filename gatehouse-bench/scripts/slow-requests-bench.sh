@@ -38,6 +38,11 @@ usage: gatehouse-bench/scripts/slow-requests-bench.sh [options]
                            one per 100 at a seeded place (never bunch); modulo: request i is slow
                            when i % 100 == 0 (aliases with round robin over 8 backends)
                                                              (BENCH_SLOW_PATTERN, default random)
+      --slow-every N       1 request in N is slow, on average   (BENCH_SLOW_EVERY, default 100: 1 %)
+      --slow-ms MS         a slow request's service time        (BENCH_SLOW_MS, default 500)
+      --degrade SPEC       B:EVERY:FOR:FACTOR: backend B (from 0) serves every route FACTOR
+                           times slower for FOR seconds of every EVERY (a GC pause, a noisy
+                           neighbour); e.g. 0:10:2:10                (BENCH_DEGRADE, default none)
   -a, --arrivals A         poisson: exponential gaps (seeded), bursty like independent users;
                            uniform: request i due at i/rate   (BENCH_ARRIVALS, default poisson)
       --seed N             the seed of round 1; round r uses N + r - 1, the same for every
@@ -66,6 +71,9 @@ config_list=${BENCH_CONFIGS:-$all_configs}
 backends=${BENCH_BACKENDS:-8}
 timeout=${BENCH_TIMEOUT:-30}
 slow_pattern=${BENCH_SLOW_PATTERN:-random}
+slow_every=${BENCH_SLOW_EVERY:-100}
+slow_ms=${BENCH_SLOW_MS:-500}
+degrade=${BENCH_DEGRADE:-}
 arrivals=${BENCH_ARRIVALS:-poisson}
 seed=${BENCH_SEED:-20261122}
 results_dir=${BENCH_RESULTS_DIR:-}
@@ -85,6 +93,9 @@ while [ $# -gt 0 ]; do
     -t|--timeout) timeout=${2:?$1 needs a value}; shift 2 ;;
     -s|--slow-pattern) slow_pattern=${2:?$1 needs a value}; shift 2 ;;
     -a|--arrivals) arrivals=${2:?$1 needs a value}; shift 2 ;;
+    --slow-every) slow_every=${2:?$1 needs a value}; shift 2 ;;
+    --slow-ms) slow_ms=${2:?$1 needs a value}; shift 2 ;;
+    --degrade) degrade=${2:?$1 needs a value}; shift 2 ;;
     --seed) seed=${2:?$1 needs a value}; shift 2 ;;
     -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
@@ -100,6 +111,11 @@ check_int rounds "$rounds" 1
 check_int seed "$seed" 1
 check_int backends "$backends" 1
 check_int timeout "$timeout" 1
+check_int slow-every "$slow_every" 1
+check_int slow-ms "$slow_ms" 0
+if [ -n "$degrade" ] && ! [[ "$degrade" =~ ^[0-9]+:[0-9]+:[0-9]+:[0-9]+(\.[0-9]+)?$ ]]; then
+  die "degrade: \"$degrade\" (expected: B:EVERY:FOR:FACTOR, e.g. 0:10:2:10)"
+fi
 check_int BENCH_PROXY_CPU "$proxy_cpu" 0
 check_int BENCH_LOAD_CPU "$load_cpu" 0
 case "$slow_pattern" in random|spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: random, spread or modulo)" ;; esac
@@ -312,7 +328,7 @@ bench_one() { # name round position
   # In the background and waited for, so that Ctrl-C reaches the traps at once.
   taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
     --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
-    --timeout "$timeout" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --seed "$((seed + round - 1))" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
+    --timeout "$timeout" --slow-every "$slow_every" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --seed "$((seed + round - 1))" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
   wait_child $! || rc=$?
   stop_proc "$pid"
   if [ "$rc" != 0 ] || [ -z "$(json_get requests "$out")" ]; then
@@ -338,7 +354,7 @@ bench_one() { # name round position
   if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts"; fi
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
   echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop ($arrivals arrivals)," \
-       "1 % slow ($slow_pattern, seeds from $seed), $backends backends (5 ms / 500 ms), client timeout ${timeout}s," \
+       "1 in $slow_every slow ($slow_pattern, seeds from $seed), $backends backends (5 ms / $slow_ms ms)${degrade:+, degraded $degrade}, client timeout ${timeout}s," \
        "proxy on core $proxy_cpu, backends and client on core $load_cpu"
   echo "configs: ${configs[*]}"
 } > "$results_dir/machine.txt"
@@ -348,7 +364,7 @@ sed 's/^/bench: /' "$results_dir/machine.txt" >&2
 
 bp_list=$(IFS=,; echo "${backend_ports[*]}")
 spawn "$load_cpu" "$results_dir/logs/backends.log" "$java_bin" -Xms64m -Xmx256m -cp "$bench_cp" \
-  dev.gatehouse.bench.scenario.SyncBackends --ports "$bp_list"
+  dev.gatehouse.bench.scenario.SyncBackends --ports "$bp_list" --slow-ms "$slow_ms" ${degrade:+--degrade "$degrade"}
 backends_pid=$last_pid
 for ((i = 0; i < 200; i++)); do
   [ "$(grep -c '^listening on' "$results_dir/logs/backends.log" 2>/dev/null || true)" = "$backends" ] && break

@@ -48,7 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * single-threaded sync worker. Many connections are accepted (the proxies open several per
  * backend); they are just served one request at a time.
  *
- * <p>Usage: {@code SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]}.
+ * <p>A backend can be made slow for every route at times ({@code --degrade B:EVERY:FOR:FACTOR}):
+ * backend {@code B} (from 0) takes {@code FACTOR} times its service time for {@code FOR} seconds
+ * of every {@code EVERY} seconds, counted from start: a worker slowed by a garbage-collection
+ * pause or a noisy neighbour, whatever the route.
+ *
+ * <p>Usage: {@code SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]
+ * [--degrade B:EVERY:FOR:FACTOR]}.
  * With no ports, free ports are taken; either way each server prints
  * {@code listening on 127.0.0.1:<port>} on standard output, one line each, in order. Runs until
  * killed; at exit it prints how many requests each server handled.
@@ -72,6 +78,7 @@ public final class SyncBackends {
         List<Integer> ports = new ArrayList<>();
         long fastMs = 5;
         long slowMs = 500;
+        Degrade degrade = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -88,11 +95,13 @@ public final class SyncBackends {
                 }
                 case "--fast-ms" -> { fastMs = Args.nonNegativeInt(a, v); i++; }
                 case "--slow-ms" -> { slowMs = Args.nonNegativeInt(a, v); i++; }
+                case "--degrade" -> { degrade = Degrade.parse(a, v); i++; }
                 case "-h", "--help" -> {
-                    System.out.println("usage: SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]");
+                    System.out.println("usage: SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]"
+                            + " [--degrade B:EVERY:FOR:FACTOR]");
                     return;
                 }
-                default -> throw Args.fail("argument", a, "--count, --ports, --fast-ms or --slow-ms");
+                default -> throw Args.fail("argument", a, "--count, --ports, --fast-ms, --slow-ms or --degrade");
             }
         }
         if (!ports.isEmpty()) {
@@ -111,6 +120,7 @@ public final class SyncBackends {
             int id = n;
             long fast = fastMs;
             long slow = slowMs;
+            Degrade slowed = degrade != null && degrade.backend() == n ? degrade : null;
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
@@ -121,7 +131,7 @@ public final class SyncBackends {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                    new WorkerHandler(id, fast, slow, counter));
+                                    new WorkerHandler(id, fast, slow, counter, slowed));
                         }
                     });
             int port = ports.isEmpty() ? 0 : ports.get(n);
@@ -147,6 +157,32 @@ public final class SyncBackends {
         stopped.await();
     }
 
+    /**
+     * Backend {@code backend} takes {@code factor} times its service time during the first
+     * {@code forNanos} of every {@code everyNanos}, counted from {@code startNanos}.
+     */
+    record Degrade(int backend, long everyNanos, long forNanos, double factor, long startNanos) {
+
+        static Degrade parse(String name, String value) {
+            String[] f = value == null ? new String[0] : value.split(":");
+            if (f.length != 4) {
+                throw Args.fail(name, value, "B:EVERY:FOR:FACTOR, e.g. 0:10:2:10 (backend 0, 2 s of every 10 s, 10x)");
+            }
+            int backend = Args.nonNegativeInt(name, f[0]);
+            long every = Args.positiveInt(name, f[1]);
+            long during = Args.positiveInt(name, f[2]);
+            double factor = Args.positiveDouble(name, f[3]);
+            if (during > every) {
+                throw Args.fail(name, value, "FOR at most EVERY");
+            }
+            return new Degrade(backend, every * 1_000_000_000L, during * 1_000_000_000L, factor, System.nanoTime());
+        }
+
+        long apply(long ms, long nowNanos) {
+            return (nowNanos - startNanos) % everyNanos < forNanos ? Math.round(ms * factor) : ms;
+        }
+    }
+
     /** Answers one request by occupying the loop's only thread for the request's service time. */
     private static final class WorkerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final int id;
@@ -154,18 +190,23 @@ public final class SyncBackends {
         private final long slowMs;
         private final AtomicLong served;
         private final String idText;
+        private final Degrade degrade;
 
-        WorkerHandler(int id, long fastMs, long slowMs, AtomicLong served) {
+        WorkerHandler(int id, long fastMs, long slowMs, AtomicLong served, Degrade degrade) {
             this.id = id;
             this.fastMs = fastMs;
             this.slowMs = slowMs;
             this.served = served;
             this.idText = Integer.toString(id);
+            this.degrade = degrade;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws InterruptedException {
             long ms = req.uri().startsWith("/slow") ? slowMs : fastMs;
+            if (degrade != null) {
+                ms = degrade.apply(ms, System.nanoTime());
+            }
             if (ms > 0) {
                 // Deliberate: blocks this server's only thread, which is the simulated sync worker
                 // being busy. Nothing else on this server progresses meanwhile (see class comment).
