@@ -11,10 +11,8 @@ import dev.gatehouse.server.upstream.LoopPool;
 import dev.gatehouse.server.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -135,7 +133,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         sent = false;
         sentNanos = exchange.context().clock().nanoTime();
         exchange.connected();
-        HttpRequest out = backendRequest(exchange.request(), exchange.expectsBody());
+        HttpRequest out = RequestReplay.backendRequest(exchange.request(), exchange.expectsBody());
         // Whether any of the request reached the socket decides whether a POST may be retried. An
         // idempotent request is retried either way, so it spares the promise and its listener.
         ChannelPromise headWritten;
@@ -151,7 +149,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
         if (exchange.tried().size() > 1 || replacedStale || exchange.body().started()) {
             // A retry, or a body read before the slot (BodyIntake): the head, then what is kept.
-            replay(out, headWritten);
+            RequestReplay.send(exchange, client, ch, out, headWritten, () -> ch == upstream && !exchange.ended(),
+                    this::awaitHead);
             return;
         }
         if (exchange.expectsBody()) {
@@ -163,50 +162,6 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
         upstream.read();
         client.readRequest();
-    }
-
-    /**
-     * Sends the request again on a new connection (a retry, or a stale pooled connection replaced):
-     * the head, then the body parts kept so far; then the rest of the body streams as usual.
-     */
-    private void replay(HttpRequest out, ChannelPromise headWritten) {
-        // Reads were paused while the retry connected, and a part held meanwhile may have been the
-        // last: clear that before writing, because the writes below may report writability at once.
-        exchange.body().paused(false, exchange.context().clock().nanoTime());
-        boolean bodyRead = exchange.body().started();
-        if (exchange.expectsBody() && bodyRead) {
-            // The body follows at once: a second "100 Continue" would only confuse the client.
-            // Before any body arrived, the client may still wait for one: the next backend must send it.
-            out.headers().remove(HttpHeaderNames.EXPECT);
-        }
-        upstream.write(out, headWritten);
-        BodySpool spool = exchange.body().spool();
-        if (spool != null) {
-            // A body that went to a temporary file: the file first, then what is kept.
-            upstream.flush();
-            Channel ch = upstream;
-            spool.sendTo(ch, () -> ch == upstream && !exchange.ended(), this::replayKept);
-            return;
-        }
-        replayKept();
-    }
-
-    /** The rest of {@link #replay}: the parts kept, then the rest of the body as it streams. */
-    private void replayKept() {
-        if (!exchange.body().writeKept(upstream) && exchange.body().done()) {
-            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
-        }
-        upstream.flush();
-        upstream.read();
-        if (exchange.body().done()) {
-            awaitHead();
-        } else {
-            if (exchange.expectsBody()) {
-                // The first try's acquired() never ran when its connect failed: count the client's pauses here.
-                client.awaitBody();
-            }
-            client.readRequest();
-        }
     }
 
     @Override
@@ -221,19 +176,6 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         headTimeoutNanos = exchange.context().retries().tryTimeoutNanos(exchange.pool(),
                 exchange.context().settings().backendResponseHeader(), exchange.deadlineNanos());
         client.startBackendTimer(headTimeoutNanos);
-    }
-
-    /**
-     * The request head as it goes to the backend: HTTP/1.1, and no framing header without a body.
-     * Shares {@code request}'s headers, already rewritten for the backend.
-     */
-    static HttpRequest backendRequest(HttpRequest request, boolean expectsBody) {
-        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
-        if (!expectsBody) {
-            // RFC 9112: no body, no framing header (a stray "Content-Length: 0" is harmless).
-            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- request body

@@ -224,7 +224,7 @@ final class RequestHeadFuzzTest {
             if (head.upgrade() != null) {
                 head.upgrade().restoreHeaders(h);
             }
-            HttpRequest out = BackendTry.backendRequest(request, head.expectsBody());
+            HttpRequest out = RequestReplay.backendRequest(request, head.expectsBody());
             forwarding = new Forwarding(alloc, out, head);
         }
 
