@@ -71,6 +71,10 @@ public record BodiesConfig(long bufferRequest, long bufferRequestsTotal, long bu
         if (bufferRequestFile < 0 || bufferRequestFile > 64L * 1024 * MIB) {
             throw new IllegalArgumentException("buffer_request_file: " + bufferRequestFile + " (expected: 0 to 64 GiB)");
         }
+        if (bufferRequestFile > 0 && bufferRequestFile < bufferRequest) {
+            throw new IllegalArgumentException("buffer_request_file: " + bufferRequestFile
+                    + " (expected: 0, or at least buffer_request, " + bufferRequest + ": it counts the memory buffer too)");
+        }
         if (bufferFilesTotal < bufferRequestFile || bufferFilesTotal > 1024L * 1024 * MIB) {
             throw new IllegalArgumentException("buffer_files_total: " + bufferFilesTotal
                     + " (expected: at least buffer_request_file, at most 1 TiB)");

@@ -236,7 +236,7 @@ final class SettingsWalker {
         long response = d.bufferResponse();
         long rate = d.minRequestRate();
         Duration deadline = d.requestDeadline();
-        long file = d.bufferRequestFile();
+        Long file = null;
         Long files = null;
         String dir = d.tempDir();
         int mark = in.errorCount();
@@ -248,7 +248,7 @@ final class SettingsWalker {
                 case "buffer_response" -> response = orZero(in.size(f.value(), f.path(), 64 * 1024, 1024L * MIB));
                 case "min_request_rate" -> rate = orZero(in.size(f.value(), f.path(), 0, 1024L * MIB));
                 case "request_deadline" -> deadline = in.duration(f.value(), f.path());
-                case "buffer_request_file" -> file = orZero(in.size(f.value(), f.path(), 0, 64L * 1024 * MIB));
+                case "buffer_request_file" -> file = in.size(f.value(), f.path(), 0, 64L * 1024 * MIB);
                 case "buffer_files_total" -> files = in.size(f.value(), f.path(), 0, 1024L * 1024 * MIB);
                 case "temp_dir" -> dir = tempDir(f.value(), f.path());
                 default -> in.unknown(f);
@@ -263,8 +263,9 @@ final class SettingsWalker {
         long r = response;
         long m = rate;
         Duration dl = deadline;
-        long fq = file;
-        long ft = files != null ? files : Math.max(d.bufferFilesTotal(), file);
+        // A memory buffer above the default file bound raises the file bound with it, unless it is set.
+        long fq = file != null ? file : Math.max(d.bufferRequestFile(), request);
+        long ft = files != null ? files : Math.max(d.bufferFilesTotal(), fq);
         String td = dir;
         return in.build(path, BODIES_KEYS, () -> new BodiesConfig(q, t, r, m, dl, fq, ft, td));
     }

@@ -60,6 +60,7 @@ final class BodiesConfigTest {
         assertThat(b.tempDir()).isEmpty();
         assertThat(parse("bodies: { buffer_request_file: 4GiB }\n", "").bodies().bufferFilesTotal()).isEqualTo(4L << 30);
         assertThat(parse("bodies: { buffer_request_file: 0 }\n", "").bodies().bufferRequestFile()).isZero();
+        assertThat(parse("bodies: { buffer_request: 128MiB }\n", "").bodies().bufferRequestFile()).isEqualTo(128L << 20);
     }
 
     @Test
@@ -78,6 +79,7 @@ final class BodiesConfigTest {
             "bodies: { temp_dir: tmp } | bodies.temp_dir: \"tmp\" (expected: an absolute directory path)",
             "bodies: { buffer_request_file: 1TiB } | bodies.buffer_request_file",
             "bodies: { buffer_request_file: 8MiB, buffer_files_total: 1MiB } | buffer_files_total",
+            "bodies: { buffer_request: 8MiB, buffer_request_file: 4MiB } | buffer_request_file: 4194304 (expected: 0, or at least buffer_request",
     })
     void badValues_areReportedWithTheirPath(String top, String expected) {
         assertThatThrownBy(() -> parse(top + "\n", "")).isInstanceOf(ConfigException.class).hasMessageContaining(expected);

@@ -55,6 +55,8 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     private boolean interim;
     /** The connection may go back to the pool once both sides are complete. */
     private boolean reusable;
+    /** The body's temporary file is being sent: the request is not complete on this connection. */
+    private boolean sendingFile;
     /** The client cannot take more of the response: the backend is not read until it can. */
     private boolean readPaused;
     /** The backend answered 101 to an upgrade: the next part is the 101's end, then the tunnel. */
@@ -149,8 +151,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
         if (exchange.tried().size() > 1 || replacedStale || exchange.body().started()) {
             // A retry, or a body read before the slot (BodyIntake): the head, then what is kept.
-            RequestReplay.send(exchange, client, ch, out, headWritten, () -> ch == upstream && !exchange.ended(),
-                    this::awaitHead);
+            RequestReplay.send(this, exchange, client, ch, out, headWritten);
             return;
         }
         if (exchange.expectsBody()) {
@@ -199,8 +200,22 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         }
     }
 
+    /** Whether {@code ch} is still this try's connection and the exchange goes on. */
+    boolean current(Channel ch) {
+        return ch == upstream && !exchange.ended();
+    }
+
+    /** Whether the body's temporary file is being sent (the client is not read meanwhile). */
+    void sendingFile(boolean sending) {
+        sendingFile = sending;
+    }
+
     @Override
     public void upstreamWritabilityChanged(Channel ch) {
+        if (sendingFile) {
+            // The file's own sender waits for each part to be written; the client is not read.
+            return;
+        }
         if (exchange.body().paused() && ch.isWritable() && !exchange.ended()) {
             exchange.body().paused(false, exchange.context().clock().nanoTime());
             if (!exchange.streaming()) {
@@ -300,7 +315,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         client.touchBackendTimer();
         if (content instanceof LastHttpContent) {
             client.writeAndFlush(content);
-            if (!exchange.body().done() && exchange.expectsBody()) {
+            if ((!exchange.body().done() && exchange.expectsBody()) || sendingFile) {
                 // The backend answered before the whole body arrived (e.g. a 413 or a redirect).
                 // Whatever the client still sends cannot be told apart from its next request.
                 reusable = false;
@@ -367,7 +382,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
     void finish(boolean requestComplete) {
         releaseTicket(Outcome.SUCCESS);
         if (upstream != null) {
-            if (reusable && requestComplete) {
+            if (reusable && requestComplete && !sendingFile) {
                 loopPool.release(upstream);
             } else {
                 loopPool.discard(upstream);

@@ -119,7 +119,7 @@ final class BodyIntake {
             }
         }, failure -> {
             if (!e.ended()) {
-                e.endings().fail(ProxyError.NO_BACKEND,
+                e.endings().fail(ProxyError.BODY_NOT_BUFFERED,
                         "bodies: could not write the request body to a temporary file: " + failure.getMessage());
             }
         });

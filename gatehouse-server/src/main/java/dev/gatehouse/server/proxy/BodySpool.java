@@ -94,28 +94,31 @@ final class BodySpool {
                     size += n;
                     done.run();
                 });
-            } catch (IOException e) {
-                onLoop(() -> failed.accept(e));
+            } catch (IOException | RuntimeException e) {
+                IOException failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                onLoop(() -> failed.accept(failure));
             } finally {
                 bytes.release();
             }
         });
         if (!queued) {
             bytes.release();
+            failed.accept(new IOException("the node is stopping"));
         }
     }
 
     /**
-     * Sends the whole file to {@code ch} as body parts, each after the one before was written, then
-     * runs {@code done} on the loop. Stops, without running {@code done}, as soon as
-     * {@code current} is false (the try ended: its own failure handling takes over) or a write
-     * fails (the channel's close says why).
+     * Sends the whole file to {@code ch} as body parts, each after the one before was written
+     * ({@code progress} runs then), then runs {@code done} on the loop. Stops, without running
+     * {@code done}, as soon as {@code current} is false (the try ended: its own failure handling
+     * takes over) or a write fails; when the file cannot be read, closes {@code ch} (its close
+     * ends the try).
      */
-    void sendTo(Channel ch, BooleanSupplier current, Runnable done) {
-        sendFrom(0, ch, current, done);
+    void sendTo(Channel ch, BooleanSupplier current, Runnable progress, Runnable done) {
+        sendFrom(0, ch, current, progress, done);
     }
 
-    private void sendFrom(long position, Channel ch, BooleanSupplier current, Runnable done) {
+    private void sendFrom(long position, Channel ch, BooleanSupplier current, Runnable progress, Runnable done) {
         if (position >= size) {
             done.run();
             return;
@@ -143,11 +146,12 @@ final class BodySpool {
                     }
                     ch.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> {
                         if (f.isSuccess() && current.getAsBoolean()) {
-                            sendFrom(position + n, ch, current, done);
+                            progress.run();
+                            sendFrom(position + n, ch, current, progress, done);
                         }
                     });
                 }, chunk);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 chunk.release();
                 onLoop(() -> {
                     if (current.getAsBoolean()) {
@@ -158,6 +162,7 @@ final class BodySpool {
         });
         if (!queued) {
             chunk.release();
+            ch.close();
         }
     }
 

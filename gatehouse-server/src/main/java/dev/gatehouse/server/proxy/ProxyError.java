@@ -32,7 +32,9 @@ public enum ProxyError {
     /** This node's fleet state is stale and the pool does not serve from it ({@code fleet.serve_when_stale}). */
     NODE_STALE(HttpResponseStatus.SERVICE_UNAVAILABLE, false),
     /** The backend did not connect or answer in time. */
-    BACKEND_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, false);
+    BACKEND_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, false),
+    /** The request body could not be written to its temporary file (a full disk, an I/O error). */
+    BODY_NOT_BUFFERED(HttpResponseStatus.INTERNAL_SERVER_ERROR, true);
 
     private final HttpResponseStatus status;
     private final boolean framingLost;

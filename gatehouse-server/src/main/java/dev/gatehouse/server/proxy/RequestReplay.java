@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.function.BooleanSupplier;
 
 /**
  * The request as a {@link BackendTry} sends it: its head for the backend, and the whole request
@@ -33,13 +32,12 @@ final class RequestReplay {
     }
 
     /**
-     * Sends the request on {@code upstream}: the head, then the body's temporary file if it has
-     * one, then the body parts kept so far; then the rest of the body streams as usual, or, when
-     * the body is complete, {@code awaitHead} runs. Stops when {@code current} turns false while the
-     * file is being sent (the try ended).
+     * Sends the request on {@code upstream} for try {@code t}: the head, then the body's temporary
+     * file if it has one, then the body parts kept so far; then the rest of the body streams as
+     * usual, or, when the body is complete, the try waits for the response head.
      */
-    static void send(Exchange exchange, ClientSide client, Channel upstream, HttpRequest out, ChannelPromise headWritten,
-                     BooleanSupplier current, Runnable awaitHead) {
+    static void send(BackendTry t, Exchange exchange, ClientSide client, Channel upstream, HttpRequest out,
+                     ChannelPromise headWritten) {
         // Reads were paused while the retry connected, and a part held meanwhile may have been the
         // last: clear that before writing, because the writes below may report writability at once.
         exchange.body().paused(false, exchange.context().clock().nanoTime());
@@ -50,24 +48,41 @@ final class RequestReplay {
         }
         upstream.write(out, headWritten);
         BodySpool spool = exchange.body().spool();
-        if (spool != null) {
-            // A body that went to a temporary file: the file first, then what is kept.
-            upstream.flush();
-            spool.sendTo(upstream, current, () -> sendKept(exchange, client, upstream, awaitHead));
+        if (spool == null) {
+            sendKept(t, exchange, client, upstream);
             return;
         }
-        sendKept(exchange, client, upstream, awaitHead);
+        // A body that went to a temporary file: the file first, then what is kept. Until the file is
+        // sent the request is not complete on this connection (an early answer makes it unusable
+        // for the next request), the client is not read and its pause is ours, and the backend has
+        // backend_idle to take each part.
+        t.sendingFile(true);
+        exchange.body().paused(true, exchange.context().clock().nanoTime());
+        if (!exchange.streaming()) {
+            client.startBackendTimer(exchange.context().settings().backendIdle());
+        }
+        upstream.flush();
+        // An early answer (a 413, a redirect) is read while the file goes out.
+        upstream.read();
+        spool.sendTo(upstream, () -> t.current(upstream), client::touchBackendTimer, () -> {
+            t.sendingFile(false);
+            exchange.body().paused(false, exchange.context().clock().nanoTime());
+            if (!exchange.streaming()) {
+                client.stopBackendTimer();
+            }
+            sendKept(t, exchange, client, upstream);
+        });
     }
 
     /** The rest of {@link #send}: the parts kept, then the rest of the body as it streams. */
-    private static void sendKept(Exchange exchange, ClientSide client, Channel upstream, Runnable awaitHead) {
+    private static void sendKept(BackendTry t, Exchange exchange, ClientSide client, Channel upstream) {
         if (!exchange.body().writeKept(upstream) && exchange.body().done()) {
             upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
         }
         upstream.flush();
         upstream.read();
         if (exchange.body().done()) {
-            awaitHead.run();
+            t.awaitHead();
         } else {
             if (exchange.expectsBody()) {
                 // The first try's acquired() never ran when its connect failed: count the client's pauses here.

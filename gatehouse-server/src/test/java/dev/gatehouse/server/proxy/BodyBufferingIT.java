@@ -171,6 +171,37 @@ final class BodyBufferingIT {
     }
 
     @Test
+    void anEarlyAnswerWhileTheFileIsSent_reachesTheClient_andTheConnectionIsNotReused() throws Exception {
+        try (EarlyAnswerer early = new EarlyAnswerer()) {
+            node = GatehouseServer.start(ConfigLoader.parse("""
+                    listeners:
+                      - bind: 127.0.0.1:0
+                        routes: [ { path_prefix: /, pool: web } ]
+                    pools:
+                      web:
+                        backends: [ "127.0.0.1:%d" ]
+                    access_log: { enabled: false }
+                    bodies: { buffer_request: 64KiB }
+                    """.formatted(early.port()), name -> null));
+            // Warm a pooled connection, so the upload goes out on a reused one (whose read is armed).
+            assertThat(RawHttpResponse.get(node.port(), "/warm").status()).isEqualTo(200);
+            int size = 32 * 1024 * 1024;
+            try (RawHttpClient upload = RawHttpClient.connect(node.port())) {
+                upload.send("POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+                upload.send(DeterministicBytes.stream(size));
+                RawHttpResponse r = upload.readResponse();
+                assertThat(r.status()).isEqualTo(413);
+            }
+            // The connection the backend answered early on still expected the rest of the body: had
+            // it gone back to the pool, this request would have been sent into that body.
+            assertThat(RawHttpResponse.get(node.port(), "/after").status()).isEqualTo(200);
+            assertThat(early.heads()).contains("GET /warm", "POST /early", "GET /after");
+            assertThat(early.garbage()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+        }
+    }
+
+    @Test
     void aTempDirThatIsNoDirectory_stopsTheNodeFromStarting_withTheReason(@TempDir Path dir) throws Exception {
         Path file = Files.createFile(dir.resolve("not-a-dir"));
         assertThatThrownBy(() -> start("bodies: { temp_dir: " + file + " }"))
@@ -374,6 +405,76 @@ final class BodyBufferingIT {
                 }
             }
             return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /**
+     * A keep-alive backend that answers {@code POST /early} with 413 as soon as it has the head,
+     * reading none of the body, and keeps the connection open for the next request, as an app
+     * server that refuses an upload early does. Every line that does not start a request where a
+     * request should start is counted as garbage (a request sent into a body it never read).
+     */
+    private static final class EarlyAnswerer implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<String> heads = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger garbage = new java.util.concurrent.atomic.AtomicInteger();
+
+        EarlyAnswerer() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(this::run, "early-answerer");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        List<String> heads() {
+            return heads;
+        }
+
+        int garbage() {
+            return garbage.get();
+        }
+
+        private void run() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread c = new Thread(() -> serve(s), "early-answerer-conn");
+                    c.setDaemon(true);
+                    c.start();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                for (String head; (head = OneWorker.readHead(in)) != null; ) {
+                    String line = head.substring(0, head.indexOf("\r\n"));
+                    if (!line.matches("[A-Z]+ /\\S* HTTP/1\\.1")) {
+                        garbage.incrementAndGet();
+                        return;
+                    }
+                    String[] parts = line.split(" ");
+                    heads.add(parts[0] + " " + parts[1]);
+                    String status = parts[1].equals("/early") ? "413 Payload Too Large" : "200 OK";
+                    out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the proxy closed the connection
+            }
         }
 
         @Override
