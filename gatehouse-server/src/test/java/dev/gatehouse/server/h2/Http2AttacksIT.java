@@ -163,13 +163,13 @@ final class Http2AttacksIT {
 
     /**
      * What this proves: the server answers every frame with an ack, which a client that does not
-     * read leaves in the sockets' buffers; the server takes the flood no faster than that, so the
-     * flooding client is held back (it cannot write all it wants) and the connection is neither
-     * closed nor lost for others (checked after each test). What it does not prove: the close by
-     * {@link Http2Pipeline#MAX_QUEUED_CONTROL_FRAMES}. Measured on loopback: about 100,000 acks
-     * fit in the buffers, and after the client read them again no GOAWAY had come; the queue of
-     * acks the server holds stays under the limit here, so the limit is a bound this test does not
-     * reach.
+     * read leaves in the sockets' buffers, and it never holds an unbounded number of them: the
+     * flooding client is either held back (it cannot write all it wants, once the buffers are
+     * full) or cut off by {@link Http2Pipeline#MAX_QUEUED_CONTROL_FRAMES} (more acks queued
+     * unwritten than that closes the connection). Which of the two comes first depends on how many
+     * acks the kernel's socket buffers take: about 100,000 on one loopback (held back, never
+     * closed), fewer on a 6.18 kernel (closed by the limit). Either way the server did not take
+     * the whole flood, and others are served (checked after each test).
      */
     private static void assertFloodWithoutReadingIsHeldBack(java.util.function.IntFunction<byte[]> frame) {
         int perBatch = 10_000;
@@ -192,8 +192,9 @@ final class Http2AttacksIT {
                     h2.awaitClosed(Duration.ofMillis(50)); // a timed wait on the connection, not a sleep
                 }
             }
+            // Held back (the sockets are full and the server does not read faster than it can answer)
+            // or closed by the control-frame limit: either way not the whole flood.
             assertThat(sent).as("batches of %d frames the server took", perBatch).isLessThan(batches);
-            assertThat(h2.isClosed()).as("held back, not closed").isFalse();
             // The bystander check after each test runs once this connection is gone: the test
             // server has one event loop, which the flood's connection shares while it is read.
         }
