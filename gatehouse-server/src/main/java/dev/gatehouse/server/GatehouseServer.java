@@ -1,7 +1,6 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.core.config.HostPort;
 import dev.gatehouse.core.fleet.FleetStatus;
 import dev.gatehouse.core.state.PoolStatus;
 import dev.gatehouse.core.state.RuntimeState;
@@ -21,8 +20,7 @@ import dev.gatehouse.core.state.SnapshotHolder;
 import dev.gatehouse.server.log.AccessLog;
 import dev.gatehouse.server.metrics.NodeMetrics;
 import dev.gatehouse.server.probe.HealthProber;
-import dev.gatehouse.server.proxy.BodyBudget;
-import dev.gatehouse.server.proxy.BodySpools;
+import dev.gatehouse.server.proxy.RequestBodies;
 import dev.gatehouse.server.proxy.ClientConnections;
 import dev.gatehouse.server.proxy.ClientInitializer;
 import dev.gatehouse.server.proxy.ProxyContext;
@@ -87,8 +85,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
     /** Request body bytes buffered on the node, bounded by {@code bodies.buffer_requests_total}. */
-    private BodyBudget bodyBudget;
-    private BodySpools bodySpools;
+    private RequestBodies bodies;
     /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
@@ -162,12 +159,8 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Resolves the backends' names and builds the pools' TLS contexts: both block, so never on an event loop. */
     private void prepareUpstreams(Snapshot s) {
-        upstreams.prepare(addresses(s));
+        upstreams.prepare(s.pools().values().stream().flatMap(p -> p.members().stream()).map(m -> m.backend().address()).toList());
         upstreams.prepareTls(s.pools().values().stream().map(p -> p.config()).toList());
-    }
-
-    private static List<HostPort> addresses(Snapshot s) {
-        return s.pools().values().stream().flatMap(p -> p.members().stream()).map(m -> m.backend().address()).toList();
     }
 
     /**
@@ -302,11 +295,9 @@ public final class GatehouseServer implements AutoCloseable {
     private void bind(InheritedListeners inherited) throws Exception {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
-        bodyBudget = new BodyBudget(config.bodies().bufferRequestsTotal());
-        bodySpools = new BodySpools(config.bodies());
+        bodies = RequestBodies.of(config.bodies());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodyBudget,
-                bodySpools),
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodies),
                 inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
@@ -323,14 +314,9 @@ public final class GatehouseServer implements AutoCloseable {
         return boundAddresses().get(0).getPort();
     }
 
-    /** Request body bytes buffered now and their bound (for tests and diagnostics). */
-    public BodyBudget bodyBudget() {
-        return bodyBudget;
-    }
-
-    /** Request body bytes in temporary files now and their bound (for tests and diagnostics). */
-    public BodySpools bodySpools() {
-        return bodySpools;
+    /** Request body bytes buffered now, in memory and in files, and their bounds (for tests and diagnostics). */
+    public RequestBodies bodies() {
+        return bodies;
     }
 
     /** The port of the admin listener, or -1 when the node has none. */
@@ -485,8 +471,8 @@ public final class GatehouseServer implements AutoCloseable {
         }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (bodySpools != null) {
-            bodySpools.close();
+        if (bodies != null) {
+            bodies.close();
         }
         files.close();
         caches.close();

@@ -36,7 +36,7 @@ final class BodyIntake {
      * comes (the backend then gets the body without the expectation).
      */
     static void start(Exchange e, ClientSide client, ProxyContext context) {
-        e.body().buffer(new BodyBuffer(client.alloc(), context.bodyBudget(), context.settings().bufferRequest()));
+        e.body().buffer(new BodyBuffer(client.alloc(), context.bodies().memory(), context.settings().bufferRequest()));
         if (HttpUtil.is100ContinueExpected(e.request())) {
             client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             client.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -78,8 +78,8 @@ final class BodyIntake {
      * holds and this part, or null (no file stage, or no room: the body then streams as before).
      */
     private static BodySpool spill(Exchange e, ClientSide client, ProxyContext context, HttpContent content) {
-        BodySpools spools = context.bodySpools();
-        if (spools == null || !spools.enabled()) {
+        BodySpools spools = context.bodies().files();
+        if (!spools.enabled()) {
             return null;
         }
         BodySpool spool = spools.open(client.eventLoop());

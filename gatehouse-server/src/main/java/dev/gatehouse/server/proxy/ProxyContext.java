@@ -42,8 +42,7 @@ import java.util.random.RandomGenerator;
  * @param files         finds the files of static routes (the node's file cache behind it)
  * @param caches        the routes' HTTP caches
  * @param fleet         whether a pool refuses requests because this node's fleet state is stale
- * @param bodyBudget    the node's bound on buffered request body bytes, shared by every listener
- * @param bodySpools    the node's temporary files for request bodies past their memory buffer
+ * @param bodies        the node's storage for request bodies read before their slot, shared by every listener
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -64,8 +63,7 @@ public record ProxyContext(
         FileLookup files,
         RouteCaches caches,
         FleetGate fleet,
-        BodyBudget bodyBudget,
-        BodySpools bodySpools) {
+        RequestBodies bodies) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -75,13 +73,12 @@ public record ProxyContext(
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
                                   TunnelRegistry tunnels, TlsListener tls, FileLookup files,
-                                  RouteCaches caches, Supplier<FleetStatus> fleet, BodyBudget bodyBudget,
-                                  BodySpools bodySpools) {
+                                  RouteCaches caches, Supplier<FleetStatus> fleet, RequestBodies bodies) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches,
-                FleetGate.of(config.fleet(), fleet), bodyBudget, bodySpools);
+                FleetGate.of(config.fleet(), fleet), bodies);
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

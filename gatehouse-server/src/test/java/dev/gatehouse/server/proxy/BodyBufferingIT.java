@@ -95,15 +95,8 @@ final class BodyBufferingIT {
     @Test
     void aBodyPastTheBounds_streamsTheRest_whole() throws Exception {
         start("bodies: { buffer_request: 64KiB, buffer_requests_total: 64KiB, buffer_request_file: 0 }");
-        long size = 3L * 1024 * 1024;
-        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
-            client.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
-            client.send(DeterministicBytes.stream(size));
-            RawHttpResponse r = client.readResponse();
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.bodyText()).isEqualTo("POST /big " + size + " " + crc(DeterministicBytes.stream(size)));
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodyBudget().inUse() == 0);
+        uploadArrivesWhole("/big", 3L * 1024 * 1024);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodies().memory().inUse() == 0);
     }
 
     @Test
@@ -115,8 +108,8 @@ final class BodyBufferingIT {
             upload.send("POST /file HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
             upload.send(Arrays.copyOf(body, size / 2));
             // Half of it is in the file (past the 64 KiB in memory), and the only worker is free.
-            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodySpools().inUse() >= size / 2);
-            assertThat(node.bodyBudget().inUse()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodies().files().inUse() >= size / 2);
+            assertThat(node.bodies().memory().inUse()).isZero();
             assertThat(RawHttpResponse.get(node.port(), "/get").status()).isEqualTo(200);
             // The file has no name: nothing is left in the directory, even while it is in use.
             try (var files = Files.list(dir)) {
@@ -128,21 +121,14 @@ final class BodyBufferingIT {
             assertThat(up.bodyText()).isEqualTo("POST /file " + size + " " + crc(body));
         }
         assertThat(worker.served()).containsExactly("GET /get", "POST /file");
-        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodies().files().inUse() == 0);
     }
 
     @Test
     void aBodyPastItsFileBound_streamsTheRest_whole() throws Exception {
         start("bodies: { buffer_request: 64KiB, buffer_request_file: 1MiB }");
-        long size = 5L * 1024 * 1024;
-        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
-            client.send("POST /huge HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
-            client.send(DeterministicBytes.stream(size));
-            RawHttpResponse r = client.readResponse();
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.bodyText()).isEqualTo("POST /huge " + size + " " + crc(DeterministicBytes.stream(size)));
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0 && node.bodyBudget().inUse() == 0);
+        uploadArrivesWhole("/huge", 5L * 1024 * 1024);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodies().files().inUse() == 0 && node.bodies().memory().inUse() == 0);
     }
 
     @Test
@@ -154,20 +140,20 @@ final class BodyBufferingIT {
              RawHttpClient second = RawHttpClient.connect(node.port())) {
             first.send("POST /one HTTP/1.1\r\nHost: t\r\nContent-Length: " + (size + 1) + "\r\n\r\n");
             first.send(body);
-            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodySpools().inUse() >= size);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.bodies().files().inUse() >= size);
             // The node's 4 MiB hold the first body's 3 MiB: the second has 1 MiB of file, then takes
             // the worker and streams; it is served whole while the first still waits for its last byte.
             second.send("POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
             second.send(body);
             RawHttpResponse two = second.readResponse();
             assertThat(two.bodyText()).isEqualTo("POST /two " + size + " " + crc(body));
-            assertThat(node.bodySpools().inUse()).isLessThanOrEqualTo(node.bodySpools().total());
+            assertThat(node.bodies().files().inUse()).isLessThanOrEqualTo(node.bodies().files().total());
             first.send("z");
             RawHttpResponse one = first.readResponse();
             assertThat(one.status()).isEqualTo(200);
             assertThat(one.bodyText()).startsWith("POST /one " + (size + 1) + " ");
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.bodies().files().inUse() == 0);
     }
 
     @Test
@@ -197,7 +183,7 @@ final class BodyBufferingIT {
             assertThat(RawHttpResponse.get(node.port(), "/after").status()).isEqualTo(200);
             assertThat(early.heads()).contains("GET /warm", "POST /early", "GET /after");
             assertThat(early.garbage()).isZero();
-            await().atMost(Duration.ofSeconds(5)).until(() -> node.bodySpools().inUse() == 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.bodies().files().inUse() == 0);
         }
     }
 
@@ -273,6 +259,17 @@ final class BodyBufferingIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.accepted() == 1);
             upload.send("cd");
             assertThat(upload.readResponse().bodyText()).startsWith("POST /up 4 ");
+        }
+    }
+
+    /** POSTs {@code size} deterministic bytes to {@code path} and checks the worker got every one. */
+    private void uploadArrivesWhole(String path, long size) throws IOException {
+        try (RawHttpClient client = RawHttpClient.connect(node.port())) {
+            client.send("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n");
+            client.send(DeterministicBytes.stream(size));
+            RawHttpResponse r = client.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("POST " + path + " " + size + " " + crc(DeterministicBytes.stream(size)));
         }
     }
 
