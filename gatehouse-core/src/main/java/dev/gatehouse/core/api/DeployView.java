@@ -3,6 +3,7 @@ package dev.gatehouse.core.api;
 import dev.gatehouse.core.deploy.DeployMode;
 import dev.gatehouse.core.deploy.DeployPhase;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,9 +24,21 @@ import java.util.Objects;
  * @param reason    why it aborted, or null
  * @param switched  whether the new version was made live (a deploy that aborts before the switch
  *                  changed nothing for clients)
+ * @param steps     its timeline so far, oldest first: each step and when it began
  */
 public record DeployView(String pool, String from, String to, String mode, String phase, String detail, long epoch,
-                         String startedAt, String endedAt, String reason, boolean switched) {
+                         String startedAt, String endedAt, String reason, boolean switched, List<DeployStep> steps) {
+
+    /** Copies. */
+    public DeployView {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** Like {@link #of(String, String, String, DeployMode, int, DeployPhase, long, boolean, Instant, Instant, List)} without a timeline. */
+    public static DeployView of(String pool, String from, String to, DeployMode mode, int newBackends, DeployPhase phase,
+                                long epoch, boolean switched, Instant startedAt, Instant endedAt) {
+        return of(pool, from, to, mode, newBackends, phase, epoch, switched, startedAt, endedAt, List.of());
+    }
 
     /**
      * The view of a deploy.
@@ -35,9 +48,10 @@ public record DeployView(String pool, String from, String to, String mode, Strin
      * @param epoch       the pool's epoch as the deploy knows it
      * @param switched    whether the new version was made live
      * @param endedAt     when it ended, or null
+     * @param steps       its timeline
      */
     public static DeployView of(String pool, String from, String to, DeployMode mode, int newBackends, DeployPhase phase,
-                                long epoch, boolean switched, Instant startedAt, Instant endedAt) {
+                                long epoch, boolean switched, Instant startedAt, Instant endedAt, List<DeployStep> steps) {
         Objects.requireNonNull(phase, "phase");
         String name = switch (phase) {
             case DeployPhase.Gating g -> "gating";
@@ -62,7 +76,7 @@ public record DeployView(String pool, String from, String to, String mode, Strin
         };
         String reason = phase instanceof DeployPhase.Aborted a ? a.reason() : null;
         return new DeployView(pool, from, to, mode.apiName(), name, detail, epoch, startedAt.toString(),
-                endedAt == null ? null : endedAt.toString(), reason, switched);
+                endedAt == null ? null : endedAt.toString(), reason, switched, steps);
     }
 
     /** Whether the deploy has ended: done or aborted. */

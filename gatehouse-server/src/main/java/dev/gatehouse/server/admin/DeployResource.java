@@ -174,9 +174,10 @@ final class DeployResource {
         return null;
     }
 
-    private static DeployView view(DeployStatus s) {
+    /** The API's view of a deploy's status, with its timeline. */
+    static DeployView view(DeployStatus s) {
         DeployPlan plan = s.plan();
         return DeployView.of(plan.pool(), plan.fromVersion(), plan.toVersion(), plan.mode(), plan.newBackends(), s.phase(),
-                s.epoch(), s.switched(), s.startedAt(), s.endedAt());
+                s.epoch(), s.switched(), s.startedAt(), s.endedAt(), s.steps());
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,10 @@ public final class Deploys {
     private final SnapshotHolder snapshots;
     private final Clock wallClock;
     private final Map<String, DeployStatus> latest = new ConcurrentHashMap<>();
+    /** How many ended deploys {@link #recent} keeps. */
+    static final int HISTORY = 10;
+    /** The last ended deploys of every pool, newest first; guarded by this. */
+    private final ArrayDeque<DeployStatus> history = new ArrayDeque<>();
     /** What occupies each busy pool, in words ("a deploy of v42", "a rollback"); guarded by this. */
     private final Map<String, String> busy = new HashMap<>();
     /** The running deploy threads by pool; guarded by this. */
@@ -92,8 +97,7 @@ public final class Deploys {
         String pool = plan.pool();
         PoolSnapshot p = snapshots.current().pool(pool);
         long epoch = p == null ? 0 : p.epoch();
-        DeployStatus first = new DeployStatus(plan, new DeployPhase.Gating(0, plan.quorum()), epoch, false,
-                wallClock.instant(), null);
+        DeployStatus first = DeployStatus.first(plan, new DeployPhase.Gating(0, plan.quorum()), epoch, wallClock.instant());
         synchronized (this) {
             if (stopped) {
                 throw new RejectedExecutionException("the node is stopping");
@@ -124,6 +128,16 @@ public final class Deploys {
     /** The running or last deploy of a pool since the node started, or null. */
     public DeployStatus status(String pool) {
         return latest.get(pool);
+    }
+
+    /** The deploys running now, one per busy pool, in no particular order. */
+    public List<DeployStatus> running() {
+        return latest.values().stream().filter(DeployStatus::running).toList();
+    }
+
+    /** The last {@value #HISTORY} ended deploys of every pool since the node started, newest first. */
+    public synchronized List<DeployStatus> recent() {
+        return List.copyOf(history);
     }
 
     /**
@@ -207,7 +221,7 @@ public final class Deploys {
             // undone what an abort undoes.
             java.util.function.Consumer<DeployPhase> progress = phase -> {
                 if (!phase.ended()) {
-                    now[0] = now[0].next(phase);
+                    now[0] = now[0].next(phase, wallClock.instant());
                     latest.put(pool, now[0]);
                 }
             };
@@ -220,7 +234,12 @@ public final class Deploys {
             end = failed(plan, now[0], e.getMessage() == null ? e.toString() : e.getMessage());
         }
         synchronized (this) {
-            latest.put(pool, now[0].ended(end, wallClock.instant()));
+            DeployStatus last = now[0].ended(end, wallClock.instant());
+            latest.put(pool, last);
+            history.addFirst(last);
+            while (history.size() > HISTORY) {
+                history.removeLast();
+            }
             busy.remove(pool);
             threads.remove(pool);
         }
