@@ -214,6 +214,11 @@ public final class NodeMetrics implements ExchangeRecorder, AutoCloseable {
         requests.record(pool, backend, status, totalNanos, upstreamNanos);
     }
 
+    /** What a backend served, for the dashboard: see {@link RequestSeries#traffic()}. */
+    public dev.gatehouse.core.api.BackendTraffic traffic(Backend backend) {
+        return requests.series(backend.pool(), backend).traffic();
+    }
+
     /**
      * Counts a client request by listener, protocol and TLS version: lock-free, no allocation once
      * the listener was seen. A TLS version other than 1.2 and 1.3 cannot occur (listeners refuse

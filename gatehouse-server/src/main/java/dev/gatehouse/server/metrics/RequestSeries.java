@@ -1,11 +1,13 @@
 package dev.gatehouse.server.metrics;
 
+import dev.gatehouse.core.api.BackendTraffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The request duration is recorded twice, because Micrometer's Prometheus registry shows a timer
  * either as a histogram or as a summary with quantiles, never both: a histogram (buckets for
  * {@code histogram_quantile}, which aggregate across backends and nodes, the way to compute
- * percentiles), and a summary of the last two minutes' 0.5, 0.9 and 0.99 quantiles computed on the
+ * percentiles), and a summary of the last minute's 0.5, 0.9 and 0.99 quantiles computed on the
  * node, for a quick look with {@code curl}. The upstream time is a count and a sum (two adders,
  * the cheapest timer): its mean against the request duration's shows the time spent in the proxy
  * and its queue.
@@ -37,6 +39,9 @@ final class RequestSeries {
 
     /** The quantiles the node computes itself. */
     static final double[] QUANTILES = {0.5, 0.9, 0.99};
+
+    /** How far back the node's own quantiles look. */
+    static final Duration QUANTILE_WINDOW = Duration.ofMinutes(1);
 
     /** The histogram's upper bounds: 1 ms to 60 s in 1-2.5-5 steps, then +Inf. */
     static final Duration[] BUCKETS = {
@@ -90,9 +95,12 @@ final class RequestSeries {
                 .distributionStatisticBufferLength(1)
                 .register(registry);
         Timer quantiles = Timer.builder(Names.REQUEST_DURATION_QUANTILES)
-                .description("Quantiles of the request duration over the last two minutes, computed on this node")
+                .description("Quantiles of the request duration over the last minute, computed on this node")
                 .tags(tags)
                 .publishPercentiles(QUANTILES)
+                // One minute, in three rotating windows of 20 s: what the dashboard calls "the last minute".
+                .distributionStatisticExpiry(QUANTILE_WINDOW)
+                .distributionStatisticBufferLength(3)
                 // Two significant digits: 1 % resolution, where the default (one) rounds by up to 6 %.
                 .percentilePrecision(2)
                 .register(registry);
@@ -130,6 +138,28 @@ final class RequestSeries {
             upstreamCount.increment();
             upstreamNanosTotal.add(upstreamNanos);
         }
+    }
+
+    /**
+     * What this series counted: requests and 5xx since it was registered, and the median and 99th
+     * percentile of the last minute (one HdrHistogram snapshot: an allocation, for the dashboard's
+     * once-a-second tick, never per request).
+     */
+    BackendTraffic traffic() {
+        long total = 0;
+        for (Counter c : byClass) {
+            total += (long) c.count();
+        }
+        double p50 = 0;
+        double p99 = 0;
+        for (ValueAtPercentile v : quantiles.takeSnapshot().percentileValues()) {
+            if (v.percentile() == 0.5) {
+                p50 = v.value(TimeUnit.MILLISECONDS);
+            } else if (v.percentile() == 0.99) {
+                p99 = v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return new BackendTraffic(total, (long) byClass[5].count(), p50, p99);
     }
 
     /** Takes the meters out of the registry (the backend left). */
