@@ -229,7 +229,7 @@ public final class GatehouseServer implements AutoCloseable {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
                         server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart,
-                        server.tls, server.caches, server.fleet::get);
+                        server.tls, server.caches, server.fleet::get, server.metrics::traffic);
             }
             // Apps first: the listeners open once their live version accepts connections.
             // The pools' DNS names, before the listeners open: a pool of found backends only serves at once.

@@ -77,6 +77,15 @@ public final class ApiJson {
         }
     }
 
+    /** Writes a response record as compact UTF-8 JSON on one line (for a server-sent event's data). */
+    public static byte[] writeLine(Object value) {
+        try {
+            return STRICT.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Reads a request body strictly; an empty body reads as {@code {}}.
      *

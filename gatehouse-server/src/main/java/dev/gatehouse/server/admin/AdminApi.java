@@ -2,8 +2,11 @@ package dev.gatehouse.server.admin;
 
 import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.server.admin.AdminRouter.Route;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands a routed request to its resource. Reads answer at once, on the calling event loop; changes
@@ -18,6 +21,8 @@ final class AdminApi {
     private final RestartResource restart;
     private final DeployResource deploy;
     private final CacheResource cache;
+    private final DashboardResource dashboard;
+    private final AtomicInteger streams = new AtomicInteger();
 
     AdminApi(AdminContext context) {
         this.node = new NodeResource(context);
@@ -27,6 +32,16 @@ final class AdminApi {
         this.restart = new RestartResource(context);
         this.deploy = new DeployResource(context);
         this.cache = new CacheResource(context);
+        this.dashboard = new DashboardResource(context);
+    }
+
+    /**
+     * Opens {@code GET /api/v1/events} on an authorized connection: see {@link EventStream}.
+     *
+     * @return false when too many streams are open (the caller answers 503)
+     */
+    boolean openEvents(ChannelHandlerContext ctx, HttpVersion version) {
+        return EventStream.open(ctx, version, dashboard::view, dashboard::changeMark, streams);
     }
 
     /**
@@ -37,6 +52,8 @@ final class AdminApi {
         return switch (route.endpoint()) {
             case NODE -> done(node.node());
             case HEALTH -> done(node.health());
+            case DASHBOARD -> done(dashboard.dashboard());
+            case EVENTS -> throw new IllegalStateException("the event stream is opened by the handler, not served");
             case METRICS -> done(node.metrics());
             case POOLS -> done(pools.list());
             case POOL -> done(pools.pool(route.pool()));

@@ -27,12 +27,14 @@ import java.util.function.Supplier;
  * @param tls          the listeners' views and the TLS reload
  * @param caches       the routes' HTTP caches (views and purges)
  * @param fleet        the node's fleet membership, or null (the supplier's) for a node on its own
+ * @param traffic      each backend's request counts and latency, for the dashboard
  */
 record AdminContext(ControlPlane control, Deploys deploys, SnapshotHolder snapshots, ConfigSource configSource,
                     ControlExecutor executor, Supplier<String> metrics, Clock clock, String version, Instant startedAt,
                     String transport, dev.gatehouse.core.tunnel.TunnelCounts tunnels,
                     Restarts restarts, TlsAdmin tls, dev.gatehouse.server.cache.RouteCaches caches,
-                    Supplier<dev.gatehouse.core.fleet.FleetStatus> fleet) {
+                    Supplier<dev.gatehouse.core.fleet.FleetStatus> fleet,
+                    dev.gatehouse.core.api.BackendTraffic.Source traffic) {
 
     /** Starts a hitless restart (see {@code GatehouseServer.restart}). */
     @FunctionalInterface

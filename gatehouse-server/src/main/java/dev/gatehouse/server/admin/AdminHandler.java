@@ -28,11 +28,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final AdminApi api;
     private final AdminAuth auth;
+    private final UiAssets ui;
     private boolean busy;
 
-    AdminHandler(AdminApi api, AdminAuth auth) {
+    AdminHandler(AdminApi api, AdminAuth auth, UiAssets ui) {
         this.api = api;
         this.auth = auth;
+        this.ui = ui;
     }
 
     @Override
@@ -51,6 +53,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String path = pathOf(req.uri());
+        if (UiAssets.handles(path)) {
+            // The dashboard's files hold no data: served before the token (the login page needs them).
+            AdminResponse page;
+            try {
+                page = ui.serve(req.method(), path);
+            } catch (RuntimeException e) {
+                page = AdminResponses.failure(e, null);
+            }
+            write(ctx, version, page, keepAlive);
+            return;
+        }
         String who = "admin-api " + remoteIp(ctx);
         AdminRequest request;
         AdminRouter.Route route = null;
@@ -63,6 +76,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             request = new AdminRequest(req.method(), path, ByteBufUtil.getBytes(req.content()), who);
             try {
                 route = AdminRouter.route(req.method(), req.uri());
+                if (route.endpoint() == Endpoint.EVENTS) {
+                    if (api.openEvents(ctx, version)) {
+                        return; // the stream holds this connection until the client goes
+                    }
+                    throw AdminProblem.unavailable("too many event streams open (at most " + EventStream.MAX_STREAMS
+                            + "; expected: close a dashboard, or read GET /api/v1/dashboard)");
+                }
                 result = api.serve(route, request);
             } catch (RuntimeException e) {
                 result = CompletableFuture.failedFuture(e);

@@ -29,6 +29,7 @@ final class AdminInitializer extends ChannelInitializer<Channel> {
     private final AdminApi api;
     private final AdminAuth auth;
     private final ChannelGroup connections;
+    private final UiAssets ui;
     private final HttpDecoderConfig decoding = new HttpDecoderConfig()
             .setMaxInitialLineLength(4096)
             .setMaxHeaderSize(16 * 1024)
@@ -42,6 +43,7 @@ final class AdminInitializer extends ChannelInitializer<Channel> {
         this.api = api;
         this.auth = auth;
         this.connections = connections;
+        this.ui = new UiAssets(auth.required());
     }
 
     @Override
@@ -51,6 +53,6 @@ final class AdminInitializer extends ChannelInitializer<Channel> {
         ch.pipeline().addLast("http", new HttpServerCodec(decoding.clone()));
         ch.pipeline().addLast("aggregate", new AdminAggregator(MAX_BODY));
         ch.pipeline().addLast("flow", new FlowControlHandler());
-        ch.pipeline().addLast("admin", new AdminHandler(api, auth));
+        ch.pipeline().addLast("admin", new AdminHandler(api, auth, ui));
     }
 }

@@ -37,6 +37,11 @@ final class AdminProblem extends RuntimeException {
         return new AdminProblem(HttpResponseStatus.CONFLICT, message, null, null);
     }
 
+    /** 503: the node cannot take this now (a bound is reached); a later try may succeed. */
+    static AdminProblem unavailable(String message) {
+        return new AdminProblem(HttpResponseStatus.SERVICE_UNAVAILABLE, message, null, null);
+    }
+
     /** 500: something the node needed failed; nothing changed. */
     static AdminProblem failed(String message) {
         return new AdminProblem(HttpResponseStatus.INTERNAL_SERVER_ERROR, message, null, null);

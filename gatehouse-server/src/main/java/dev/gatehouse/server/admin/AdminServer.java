@@ -1,5 +1,6 @@
 package dev.gatehouse.server.admin;
 
+import dev.gatehouse.core.api.BackendTraffic;
 import dev.gatehouse.core.config.AdminConfig;
 import dev.gatehouse.core.config.ConfigError;
 import dev.gatehouse.core.config.ConfigException;
@@ -70,7 +71,8 @@ public final class AdminServer {
             throws ConfigException {
         this(config, transport, control, deploys, snapshots, configSource, metrics, startedAt, TunnelCounts.NONE,
                 who -> CompletableFuture.completedFuture(new RestartOutcome(RestartOutcome.Result.REFUSED, -1,
-                        "this node cannot be restarted")), TlsAdmin.NONE, new RouteCaches(), () -> null);
+                        "this node cannot be restarted")), TlsAdmin.NONE, new RouteCaches(), () -> null,
+                BackendTraffic.Source.NONE);
     }
 
     /**
@@ -82,7 +84,7 @@ public final class AdminServer {
                        SnapshotHolder snapshots, ConfigSource configSource, Supplier<String> metrics, Instant startedAt,
                        TunnelCounts tunnels,
                        Function<String, CompletableFuture<RestartOutcome>> restarts, TlsAdmin tls, RouteCaches caches,
-                       Supplier<dev.gatehouse.core.fleet.FleetStatus> fleet)
+                       Supplier<dev.gatehouse.core.fleet.FleetStatus> fleet, BackendTraffic.Source traffic)
             throws ConfigException {
         this.config = Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
@@ -95,7 +97,8 @@ public final class AdminServer {
                 new ControlExecutor("gatehouse-admin-control"),
                 metrics, Clock.systemUTC(), version == null ? "dev" : version, startedAt, transport.name(),
                 Objects.requireNonNull(tunnels, "tunnels"), Objects.requireNonNull(restarts, "restarts")::apply, Objects.requireNonNull(tls, "tls"),
-                Objects.requireNonNull(caches, "caches"), Objects.requireNonNull(fleet, "fleet"));
+                Objects.requireNonNull(caches, "caches"), Objects.requireNonNull(fleet, "fleet"),
+                Objects.requireNonNull(traffic, "traffic"));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.List;
 enum Endpoint {
     NODE("/api/v1/node", HttpMethod.GET),
     HEALTH("/api/v1/health", HttpMethod.GET),
+    DASHBOARD("/api/v1/dashboard", HttpMethod.GET),
+    EVENTS("/api/v1/events", HttpMethod.GET),
     POOLS("/api/v1/pools", HttpMethod.GET),
     POOL("/api/v1/pools/{pool}", HttpMethod.GET),
     BACKENDS("/api/v1/pools/{pool}/backends", HttpMethod.POST),

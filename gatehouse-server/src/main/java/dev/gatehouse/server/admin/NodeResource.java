@@ -34,7 +34,7 @@ final class NodeResource {
     }
 
     /** The fleet as this node last read it (no I/O here: the heartbeat keeps the view). */
-    private static NodeInfo.Fleet fleet(FleetStatus status) {
+    static NodeInfo.Fleet fleet(FleetStatus status) {
         if (status == null) {
             return null;
         }

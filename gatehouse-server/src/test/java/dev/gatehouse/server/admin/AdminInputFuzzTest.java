@@ -179,7 +179,7 @@ final class AdminInputFuzzTest {
                 assertThat(t.target()).startsWith("/");
                 yield null;
             }
-            case NODE, HEALTH, POOLS, POOL, METRICS, CACHE -> null;
+            case NODE, HEALTH, DASHBOARD, EVENTS, POOLS, POOL, METRICS, CACHE -> null;
         };
     }
 
