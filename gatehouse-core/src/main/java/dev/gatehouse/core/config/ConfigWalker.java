@@ -24,7 +24,7 @@ final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet", "dns",
-                    "bodies");
+                    "bodies", "tracing");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
             "compress", "max_request_body", "rate_limit");
@@ -65,6 +65,7 @@ final class ConfigWalker {
         FleetConfig fleet = null;
         DnsConfig dns = DnsConfig.DEFAULTS;
         BodiesConfig bodies = BodiesConfig.DEFAULTS;
+        TracingConfig tracing = TracingConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -79,6 +80,7 @@ final class ConfigWalker {
                 case "fleet" -> fleet = new FleetWalker(in).fleet(f.value(), f.path());
                 case "dns" -> dns = new DiscoverWalker(in).dns(f.value(), f.path());
                 case "bodies" -> bodies = settings.bodies(f.value(), f.path());
+                case "tracing" -> tracing = settings.tracing(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -109,7 +111,8 @@ final class ConfigWalker {
         FleetConfig fl = fleet;
         DnsConfig d = dns;
         BodiesConfig b = bodies;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d, b));
+        TracingConfig tr = tracing;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d, b, tr));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param fleet      the fleet whose runtime state this node shares on etcd, or null for a node on its own
  * @param dns        how the pools' {@code discover} names are resolved
  * @param bodies     how request bodies are read and bodies buffered
+ * @param tracing    W3C Trace Context on proxied requests
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -33,7 +34,8 @@ public record GatehouseConfig(
         Map<String, AppConfig> apps,
         FleetConfig fleet,
         DnsConfig dns,
-        BodiesConfig bodies) {
+        BodiesConfig bodies,
+        TracingConfig tracing) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -48,6 +50,7 @@ public record GatehouseConfig(
         apps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(apps));
         dns = dns == null ? DnsConfig.DEFAULTS : dns;
         bodies = bodies == null ? BodiesConfig.DEFAULTS : bodies;
+        tracing = tracing == null ? TracingConfig.DEFAULTS : tracing;
         for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new IllegalArgumentException("apps: \"" + e.getKey() + "\" (expected: the name of its app, \""
@@ -91,6 +94,15 @@ public record GatehouseConfig(
         }
     }
 
+    /** A configuration with the default {@code tracing} section. */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin, Map<String, AppConfig> apps, FleetConfig fleet,
+                           DnsConfig dns, BodiesConfig bodies) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies,
+                TracingConfig.DEFAULTS);
+    }
+
     /** A configuration with the default {@code bodies} section. */
     public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
                            LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
@@ -129,6 +141,7 @@ public record GatehouseConfig(
 
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
-        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies);
+        return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies,
+                tracing);
     }
 }

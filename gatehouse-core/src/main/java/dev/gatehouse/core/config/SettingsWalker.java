@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the optional sections: {@code timeouts}, {@code limits}, {@code upstream}, {@code forwarding}
- * and {@code access_log}. A key left out keeps its default from the record's {@code DEFAULTS}; a
+ * Reads the optional sections: {@code timeouts}, {@code limits}, {@code upstream}, {@code forwarding},
+ * {@code access_log}, {@code bodies} and {@code tracing}. A key left out keeps its default from the record's {@code DEFAULTS}; a
  * section with an error reads as {@code null} (the error is already recorded). Part of {@link ConfigWalker}.
  */
 final class SettingsWalker {
@@ -21,6 +21,7 @@ final class SettingsWalker {
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
             "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
+    private static final List<String> TRACING_KEYS = List.of("enabled", "sampled");
     private static final List<String> BODIES_KEYS = List.of("buffer_request", "buffer_requests_total", "buffer_response",
             "min_request_rate", "request_deadline", "buffer_request_file", "buffer_files_total", "temp_dir");
 
@@ -213,6 +214,29 @@ final class SettingsWalker {
         boolean e = enabled;
         String p = file;
         return in.build(path, ACCESS_LOG_KEYS, () -> new AccessLogConfig(e, p));
+    }
+
+    TracingConfig tracing(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, TRACING_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        Boolean enabled = TracingConfig.DEFAULTS.enabled();
+        Boolean sampled = TracingConfig.DEFAULTS.sampled();
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "enabled" -> enabled = in.bool(f.value(), f.path());
+                case "sampled" -> sampled = in.bool(f.value(), f.path());
+                default -> in.unknown(f);
+            }
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        boolean e = enabled;
+        boolean s = sampled;
+        return in.build(path, TRACING_KEYS, () -> new TracingConfig(e, s));
     }
 
     /** Reads the log path, checked by AccessLogConfig itself for the same reason as {@link #via}. */

@@ -237,7 +237,7 @@ final class ConfigLoaderTest {
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web}]}]", "listeners[0].routes[0].pool",
                         "\"web\" (expected: a pool declared under pools; there are none)"),
                 Arguments.of(MINIMAL + "metrics: {}", "metrics",
-                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin, apps, fleet, dns, bodies)"),
+                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin, apps, fleet, dns, bodies, tracing)"),
                 Arguments.of(MINIMAL + "timeouts: [10s]", "timeouts", "a list (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: 10s", "timeouts", "\"10s\" (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: {client: 1s}", "timeouts.client",

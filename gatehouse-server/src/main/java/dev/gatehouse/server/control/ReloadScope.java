@@ -37,7 +37,7 @@ final class ReloadScope {
         }
         GatehouseConfig applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(),
                 config.timeouts(), config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
-                config.apps(), config.fleet(), config.dns(), config.bodies());
+                config.apps(), config.fleet(), config.dns(), config.bodies(), config.tracing());
         note(notes, "timeouts", edited.timeouts(), config.timeouts());
         note(notes, "limits", edited.limits(), config.limits());
         note(notes, "upstream", edited.upstream(), config.upstream());
@@ -48,6 +48,7 @@ final class ReloadScope {
         note(notes, "fleet", edited.fleet(), config.fleet());
         note(notes, "dns", edited.dns(), config.dns());
         note(notes, "bodies", edited.bodies(), config.bodies());
+        note(notes, "tracing", edited.tracing(), config.tracing());
         return applied;
     }
 

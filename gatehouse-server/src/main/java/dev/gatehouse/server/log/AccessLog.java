@@ -53,6 +53,9 @@ public final class AccessLog {
             g.writeStartObject();
             g.writeStringField("time", Instant.ofEpochMilli(r.timeMillis()).toString());
             g.writeStringField("request_id", r.requestId());
+            if (r.traceId() != null) {
+                g.writeStringField("trace_id", r.traceId());
+            }
             g.writeStringField("client", r.client());
             g.writeStringField("method", r.method());
             if (r.protocol() != null) {

@@ -5,6 +5,8 @@ package dev.gatehouse.server.log;
  *
  * @param timeMillis       when the request arrived, epoch milliseconds
  * @param requestId        the request id, as sent to the backend and the client
+ * @param traceId          the W3C trace-id sent to the backend in {@code traceparent} (received or
+ *                         started by the node), or {@code null} when tracing is off
  * @param client           the client's IP address
  * @param method           the request method
  * @param path             the request target as received (path and query), truncated to 2 KiB
@@ -29,6 +31,7 @@ package dev.gatehouse.server.log;
 public record AccessRecord(
         long timeMillis,
         String requestId,
+        String traceId,
         String client,
         String method,
         String path,

@@ -94,8 +94,8 @@ final class Exchange {
 
     /** Validates, routes and picks a backend, then asks for a connection to it. */
     void start() {
-        String incomingId = request.headers().get(HeaderRewriter.X_REQUEST_ID);
-        requestId = RequestIds.isAcceptable(incomingId) ? incomingId : RequestIds.generate();
+        requestId = RequestIds.of(request.headers());
+        facts.trace(context.tracing().read(request.headers()));
         maxBody = context.settings().maxRequestBody();
         head = RequestHead.check(request, context.limits().maxHeaders(), context.settings());
         clientKeepAlive = head.keepAlive();
@@ -160,7 +160,7 @@ final class Exchange {
     void granted(Ticket ticket) {
         state = ExchangeState.CONNECTING;
         current = new BackendTry(this, client, context.upstreams().forLoop(client.eventLoop()), ticket);
-        upstreamHead.forTry(current.member(), tried.isEmpty(), requestId, head.upgrade());
+        upstreamHead.forTry(current.member(), tried.isEmpty(), requestId, facts.trace(), head.upgrade());
         tried.add(current.member());
         current.connect();
     }

@@ -1,9 +1,11 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.core.trace.TraceParent;
+
 /**
  * What the access log and the metrics read of an exchange beside its outcome ({@link ExchangeLog}):
  * when it started (on the node's clock, and on the wall clock for the log line), who the client is
- * and how it spoke, the bytes of response sent and the time spent queued for a slot. Kept apart so
+ * and how it spoke, its trace, the bytes of response sent and the time spent queued for a slot. Kept apart so
  * that the exchange's logic is not interleaved with bookkeeping. Loop-confined.
  */
 final class ExchangeFacts {
@@ -22,6 +24,8 @@ final class ExchangeFacts {
     private String servedRoute;
     /** What the route's cache did: hit, stale, revalidated, collapsed, miss, bypass; null without a cache. */
     private String cache;
+    /** The request's trace (received or started); null when tracing is off. */
+    private TraceParent trace;
 
     /** @param startNanos when the request head arrived, on the node's clock */
     ExchangeFacts(ClientSide client, TriedBackends tried, QueueWait queue, long startNanos) {
@@ -29,6 +33,15 @@ final class ExchangeFacts {
         this.tried = tried;
         this.queue = queue;
         this.startNanos = startNanos;
+    }
+
+    /** The request's trace (received or started); null when tracing is off. */
+    TraceParent trace() {
+        return trace;
+    }
+
+    void trace(TraceParent t) {
+        trace = t;
     }
 
     /** The status sent to the client; 0 while none was. */

@@ -66,7 +66,7 @@ final class ExchangeLog {
             target = target.substring(0, MAX_LOGGED_TARGET);
         }
         context.accessLog().log(new AccessRecord(
-                f.startMillis(), e.requestId(), f.clientAddress(), e.request().method().name(), target,
+                f.startMillis(), e.requestId(), f.trace() == null ? null : f.trace().traceId(), f.clientAddress(), e.request().method().name(), target,
                 f.status(), e.body().bytes(), f.bytesOut(), (now - f.startNanos()) / 1000, f.queueNanos() / 1000,
                 upstreamStart < 0 ? -1 : (now - upstreamStart) / 1000,
                 pool == null ? null : pool.name(),

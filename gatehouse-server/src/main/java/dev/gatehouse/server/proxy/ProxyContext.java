@@ -43,6 +43,7 @@ import java.util.random.RandomGenerator;
  * @param caches        the routes' HTTP caches
  * @param fleet         whether a pool refuses requests because this node's fleet state is stale
  * @param bodies        the node's storage for request bodies read before their slot, shared by every listener
+ * @param tracing       W3C Trace Context: the {@code traceparent} passed on or started, {@code tracestate} checked
  */
 public record ProxyContext(
         SnapshotHolder snapshots,
@@ -63,7 +64,8 @@ public record ProxyContext(
         FileLookup files,
         RouteCaches caches,
         FleetGate fleet,
-        RequestBodies bodies) {
+        RequestBodies bodies,
+        TraceHeaders tracing) {
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
@@ -78,7 +80,7 @@ public record ProxyContext(
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches,
-                FleetGate.of(config.fleet(), fleet), bodies);
+                FleetGate.of(config.fleet(), fleet), bodies, TraceHeaders.of(config.tracing()));
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

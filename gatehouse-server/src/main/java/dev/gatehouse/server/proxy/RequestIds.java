@@ -1,5 +1,6 @@
 package dev.gatehouse.server.proxy;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: kept from the client when well formed, generated otherwise. */
@@ -9,6 +10,12 @@ final class RequestIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {
+    }
+
+    /** The request's id: the client's {@code X-Request-Id} when {@link #isAcceptable acceptable}, else a new one. */
+    static String of(HttpHeaders h) {
+        String incoming = h.get(HeaderRewriter.X_REQUEST_ID);
+        return isAcceptable(incoming) ? incoming : generate();
     }
 
     /** A new random 64-bit id as 16 hex digits; unique enough to find one request in a day's logs. */
