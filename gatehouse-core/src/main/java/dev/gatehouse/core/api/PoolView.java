@@ -78,7 +78,14 @@ public record PoolView(String name, String strategy, boolean panicking, QueueVie
         return new BackendView(s.address(), s.version(), s.weight(), e == null || e.declared(), admin.apiName(), state,
                 reason, s.inFlight(), s.limit(), Math.round(s.latencyMs() * 1000) / 1000.0,
                 health.lastCheck().isEmpty() ? null : health.lastCheck(),
-                deadline == null ? null : Instant.ofEpochMilli(deadline).toString(), tunnels);
+                deadline == null ? null : Instant.ofEpochMilli(deadline).toString(), tunnels, until(health, nowMillis));
+    }
+
+    /** When an ejection or a slow start ends, from its time left; null in any other state. */
+    static String until(BackendStatus health, long nowMillis) {
+        boolean timed = health.state() == BackendState.EJECTED || health.state() == BackendState.SLOW_STARTING;
+        return timed && health.remainingNanos() > 0
+                ? Instant.ofEpochMilli(nowMillis + health.remainingNanos() / 1_000_000).toString() : null;
     }
 
     /**

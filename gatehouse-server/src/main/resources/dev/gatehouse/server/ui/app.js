@@ -313,9 +313,11 @@ function fillRow(row, pool, b, traffic, t) {
   c[0].textContent = '';
   c[0].append(el('span', { class: 'num', text: b.address }), el('span', { class: 'reason', text: 'version ' + b.version + (b.declared ? '' : ' · added') }));
   c[1].textContent = '';
-  const until = b.drain_deadline && b.state === 'draining' ? ' until ' + clock(b.drain_deadline) : '';
+  // Until when: a drain's deadline, an ejection's end (tried again then), a slow start's full share.
+  const end = b.state === 'draining' ? b.drain_deadline : b.until;
+  const until = end ? ' (until ' + clock(end) + ')' : '';
   put(c[1], el('span', { class: 'state state-' + b.state, text: b.state }),
-    b.reason ? el('span', { class: 'reason', text: b.reason + until }) : null,
+    b.reason || until ? el('span', { class: 'reason', text: (b.reason || '') + until }) : null,
     b.tunnels ? el('span', { class: 'reason', text: b.tunnels + ' tunnel(s) open' }) : null);
   c[2].className = 'num';
   c[2].textContent = b.in_flight + ' / ' + (b.limit > 0 ? b.limit : 'no limit');
