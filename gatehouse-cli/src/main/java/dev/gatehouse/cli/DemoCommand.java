@@ -76,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  bin/gatehouse status%s                                        # pools, backends, health%n", admin);
             out.printf("  bin/gatehouse backend drain%s --pool demo --address %s%n", admin, demo.addresses().get(0));
             out.printf("  curl -s http://127.0.0.1:%d/metrics | grep gatehouse_requests_total%n", adminPort);
+            out.printf("  open http://127.0.0.1:%d/ui/ in a browser                                       # the live dashboard%n", adminPort);
         }
         out.println("Each request prints one JSON access log line below. Stop with Ctrl-C (in-flight requests finish first).");
         out.println();

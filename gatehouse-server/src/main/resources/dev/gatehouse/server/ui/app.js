@@ -230,9 +230,13 @@ function spark(points, label, errors) {
   svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', label);
+  // A baseline across the whole minute, so that a young series reads as the last seconds of it.
+  const base = document.createElementNS(ns, 'line');
+  base.setAttribute('x1', '0'); base.setAttribute('x2', String(w));
+  base.setAttribute('y1', String(h - 1)); base.setAttribute('y2', String(h - 1));
   const line = document.createElementNS(ns, 'polyline');
   line.setAttribute('points', coords);
-  svg.append(line);
+  svg.append(base, line);
   return svg;
 }
 
