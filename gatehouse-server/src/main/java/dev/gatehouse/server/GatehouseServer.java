@@ -7,6 +7,7 @@ import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
+import dev.gatehouse.server.trace.SpanExport;
 import dev.gatehouse.server.cache.RouteCaches;
 import dev.gatehouse.server.files.FileCatalog;
 import dev.gatehouse.server.files.FileLookup;
@@ -86,6 +87,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final ClientConnections connections = new ClientConnections();
     /** Request body bytes buffered on the node, bounded by {@code bodies.buffer_requests_total}. */
     private RequestBodies bodies;
+    /** Spans per request exported with OTLP ({@code tracing.otlp}), or null. */
+    private SpanExport spans;
     /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
@@ -296,8 +299,10 @@ public final class GatehouseServer implements AutoCloseable {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         bodies = RequestBodies.of(config.bodies());
+        spans = SpanExport.of(config.tracing().otlp());
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodies),
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodies,
+                spans),
                 inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
@@ -471,6 +476,9 @@ public final class GatehouseServer implements AutoCloseable {
         }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (spans != null) {
+            spans.close(); // after the listeners: the last requests' spans are exported too
+        }
         if (bodies != null) {
             bodies.close();
         }

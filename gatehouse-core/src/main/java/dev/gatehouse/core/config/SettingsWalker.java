@@ -21,7 +21,8 @@ final class SettingsWalker {
     private static final List<String> FORWARDING_KEYS = List.of("trusted_proxies", "forwarded", "via",
             "underscores_in_headers", "body_on_get_head");
     private static final List<String> ACCESS_LOG_KEYS = List.of("enabled", "path");
-    private static final List<String> TRACING_KEYS = List.of("enabled", "sampled");
+    private static final List<String> TRACING_KEYS = List.of("enabled", "sampled", "otlp");
+    private static final List<String> OTLP_KEYS = List.of("endpoint", "service_name", "sample_percent", "timeout", "max_queue");
     private static final List<String> BODIES_KEYS = List.of("buffer_request", "buffer_requests_total", "buffer_response",
             "min_request_rate", "request_deadline", "buffer_request_file", "buffer_files_total", "temp_dir");
 
@@ -223,11 +224,13 @@ final class SettingsWalker {
         }
         Boolean enabled = TracingConfig.DEFAULTS.enabled();
         Boolean sampled = TracingConfig.DEFAULTS.sampled();
+        OtlpConfig otlp = null;
         int mark = in.errorCount();
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "enabled" -> enabled = in.bool(f.value(), f.path());
                 case "sampled" -> sampled = in.bool(f.value(), f.path());
+                case "otlp" -> otlp = otlp(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -236,7 +239,50 @@ final class SettingsWalker {
         }
         boolean e = enabled;
         boolean s = sampled;
-        return in.build(path, TRACING_KEYS, () -> new TracingConfig(e, s));
+        OtlpConfig o = otlp;
+        return in.build(path, TRACING_KEYS, () -> new TracingConfig(e, s, o));
+    }
+
+    /** {@code tracing.otlp}: the collector's endpoint (required) and the export's bounds. */
+    private OtlpConfig otlp(JsonNode node, String path) {
+        Values.Fields fields = in.fields(node, path, OTLP_KEYS);
+        if (fields == null) {
+            return null;
+        }
+        String endpoint = null;
+        String service = OtlpConfig.DEFAULT_SERVICE;
+        Integer percent = OtlpConfig.DEFAULT_PERCENT;
+        java.time.Duration timeout = OtlpConfig.DEFAULT_TIMEOUT;
+        Integer queue = OtlpConfig.DEFAULT_QUEUE;
+        int mark = in.errorCount();
+        for (Values.Field f : fields) {
+            switch (f.key()) {
+                case "endpoint" -> endpoint = in.string(f.value(), f.path());
+                case "service_name" -> service = in.string(f.value(), f.path());
+                case "sample_percent" -> percent = in.integer(f.value(), f.path(), 0, 100);
+                case "timeout" -> timeout = in.duration(f.value(), f.path());
+                case "max_queue" -> queue = in.integer(f.value(), f.path(), 1, 1_000_000);
+                default -> in.unknown(f);
+            }
+        }
+        if (endpoint == null && in.errorCount() == mark) {
+            in.error(path + ".endpoint", "missing (expected: the collector's traces URL, e.g. http://127.0.0.1:4318/v1/traces)");
+        }
+        if (in.errorCount() != mark) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(endpoint);
+        } catch (java.net.URISyntaxException ex) {
+            in.error(path + ".endpoint", "\"" + endpoint + "\" is no URL (expected: e.g. http://127.0.0.1:4318/v1/traces)");
+            return null;
+        }
+        String svc = service;
+        int p = percent;
+        java.time.Duration t = timeout;
+        int q = queue;
+        return in.build(path, OTLP_KEYS, () -> new OtlpConfig(uri, svc, p, t, q));
     }
 
     /** Reads the log path, checked by AccessLogConfig itself for the same reason as {@link #via}. */

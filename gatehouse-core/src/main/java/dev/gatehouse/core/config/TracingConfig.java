@@ -10,9 +10,23 @@ package dev.gatehouse.core.config;
  * @param sampled the {@code sampled} flag of the traces the node starts: on by default, so that a
  *                backend whose tracer follows its parent's decision (OpenTelemetry's default
  *                {@code parentbased_always_on}) keeps recording as it did with no proxy in front
+ * @param otlp    spans per request exported to a collector, or null for none; then the node
+ *                records a span of its own per request and sends its id on as the parent
  */
-public record TracingConfig(boolean enabled, boolean sampled) {
+public record TracingConfig(boolean enabled, boolean sampled, OtlpConfig otlp) {
 
-    /** On, starting sampled traces. */
-    public static final TracingConfig DEFAULTS = new TracingConfig(true, true);
+    /** On, starting sampled traces, exporting no span. */
+    public static final TracingConfig DEFAULTS = new TracingConfig(true, true, null);
+
+    /** Without span export. */
+    public TracingConfig(boolean enabled, boolean sampled) {
+        this(enabled, sampled, null);
+    }
+
+    /** Validates. */
+    public TracingConfig {
+        if (otlp != null && !enabled) {
+            throw new IllegalArgumentException("otlp: set while enabled is false (expected: enabled: true for spans, or no otlp)");
+        }
+    }
 }

@@ -100,6 +100,23 @@ public final class TraceParent {
         return new TraceParent(new String(out), true);
     }
 
+    /**
+     * A traceparent from checked parts (a tracer's own span context).
+     *
+     * @param traceId  32 lowercase hex digits, not all zero
+     * @param parentId 16 lowercase hex digits, not all zero
+     * @param started  whether the node started this trace (then no {@code tracestate} goes with it)
+     * @throws IllegalArgumentException when an id is not valid
+     */
+    public static TraceParent of(String traceId, String parentId, boolean sampled, boolean started) {
+        TraceParent t = parse("00-" + traceId + "-" + parentId + (sampled ? "-01" : "-00"));
+        if (t == null) {
+            throw new IllegalArgumentException("trace id " + traceId + ", parent id " + parentId
+                    + " (expected: 32 and 16 lowercase hex digits, not all zero)");
+        }
+        return new TraceParent(t.value(), started);
+    }
+
     /** The value to send on: 55 characters, version {@code 00}. */
     public String value() {
         return value;

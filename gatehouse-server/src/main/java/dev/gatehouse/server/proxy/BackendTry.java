@@ -80,6 +80,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         this.ticket = ticket;
         this.member = ticket.member();
         this.startNanos = exchange.context().clock().nanoTime();
+        exchange.facts().span().tryStarted(member.backend(), exchange.tried().size() + 1);
     }
 
     Member member() {
@@ -134,6 +135,7 @@ final class BackendTry implements UpstreamListener, AcquireCallback {
         this.reused = reused;
         sent = false;
         sentNanos = exchange.context().clock().nanoTime();
+        exchange.facts().span().connected(reused);
         exchange.connected();
         HttpRequest out = RequestReplay.backendRequest(exchange.request(), exchange.expectsBody());
         // Whether any of the request reached the socket decides whether a POST may be retried. An

@@ -95,7 +95,7 @@ final class Exchange {
     /** Validates, routes and picks a backend, then asks for a connection to it. */
     void start() {
         requestId = RequestIds.of(request.headers());
-        facts.trace(context.tracing().read(request.headers()));
+        context.tracing().open(this);
         maxBody = context.settings().maxRequestBody();
         head = RequestHead.check(request, context.limits().maxHeaders(), context.settings());
         clientKeepAlive = head.keepAlive();

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.core.trace.TraceParent;
+import dev.gatehouse.server.trace.ExchangeSpan;
 
 /**
  * What the access log and the metrics read of an exchange beside its outcome ({@link ExchangeLog}):
@@ -26,6 +27,8 @@ final class ExchangeFacts {
     private String cache;
     /** The request's trace (received or started); null when tracing is off. */
     private TraceParent trace;
+    /** The request's span, or {@link ExchangeSpan#NONE} without a span export. */
+    private ExchangeSpan span = ExchangeSpan.NONE;
 
     /** @param startNanos when the request head arrived, on the node's clock */
     ExchangeFacts(ClientSide client, TriedBackends tried, QueueWait queue, long startNanos) {
@@ -42,6 +45,15 @@ final class ExchangeFacts {
 
     void trace(TraceParent t) {
         trace = t;
+    }
+
+    /** The request's span (its phases are events), or {@link ExchangeSpan#NONE}. */
+    ExchangeSpan span() {
+        return span;
+    }
+
+    void span(ExchangeSpan s) {
+        span = s;
     }
 
     /** The status sent to the client; 0 while none was. */

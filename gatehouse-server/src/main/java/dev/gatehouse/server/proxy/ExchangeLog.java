@@ -25,9 +25,10 @@ final class ExchangeLog {
 
     /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
     static void tunnelEnded(ProxyContext context, Exchange e, TunnelStats stats) {
+        String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
+        endSpan(e, how);
         if (context.accessLog().enabled()) {
-            String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
             access(context, e, context.clock().nanoTime(), how);
         }
     }
@@ -51,9 +52,20 @@ final class ExchangeLog {
             context.recorder().staticServed(f.servedRoute(), f.status(), f.bytesOut());
         }
         context.recorder().clientRequest(context.listenerIndex(), f.protocol(), f.tlsProtocol());
+        endSpan(e, error);
         if (context.accessLog().enabled()) {
             access(context, e, now, error);
         }
+    }
+
+    /** Ends the exchange's span, if it has one, with what the access log says. */
+    private static void endSpan(Exchange e, String error) {
+        ExchangeFacts f = e.facts();
+        var pool = e.pool();
+        var backend = e.backend();
+        f.span().end(f.status(), pool == null ? null : pool.name(), backend == null ? null : backend.address().toString(),
+                backend == null ? null : backend.version(), pool == null ? -1 : pool.epoch(), e.tried().size(),
+                f.queueNanos() / 1000, error);
     }
 
     private static void access(ProxyContext context, Exchange e, long now, String error) {

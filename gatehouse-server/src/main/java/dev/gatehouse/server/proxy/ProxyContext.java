@@ -1,5 +1,6 @@
 package dev.gatehouse.server.proxy;
 
+import dev.gatehouse.server.trace.SpanExport;
 import dev.gatehouse.core.config.ClientAuthConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.ListenerConfig;
@@ -69,18 +70,19 @@ public record ProxyContext(
 
     /**
      * Builds the shared context of one listener from the configuration in force at start, with the
-     * node's clocks and random source for the request decisions.
+     * node's clocks and random source for the request decisions, and its span export (or null).
      */
     public static ProxyContext of(GatehouseConfig config, SnapshotHolder snapshots, int listenerIndex,
                                   UpstreamPools upstreams, AccessLog accessLog, ClientConnections connections,
                                   ExchangeRecorder recorder, Clock clock, WallClock wallClock, RandomGenerator random,
                                   TunnelRegistry tunnels, TlsListener tls, FileLookup files,
-                                  RouteCaches caches, Supplier<FleetStatus> fleet, RequestBodies bodies) {
+                                  RouteCaches caches, Supplier<FleetStatus> fleet, RequestBodies bodies,
+                                  SpanExport spans) {
         return new ProxyContext(snapshots, listenerIndex, tls, upstreams,
                 new HeaderRewriter(config.forwarding(), certificateClaims(config)), accessLog, connections, Settings.of(config), recorder,
                 new TargetChooser(wallClock, random), new RetryPolicy(clock), tunnels,
                 new ClientLimits(config.limits(), connections.perClient(), recorder, clock), clock, wallClock, files, caches,
-                FleetGate.of(config.fleet(), fleet), bodies, TraceHeaders.of(config.tracing()));
+                FleetGate.of(config.fleet(), fleet), bodies, TraceHeaders.of(config.tracing(), spans));
     }
 
     /** Every header name that carries a verified client certificate's subject on a listener, and the default one. */

@@ -84,6 +84,7 @@ final class SlotRequest implements QueueWait.Outcomes {
     /** Waits in the pool's queue; its timeout answers 503, a grant resumes the exchange. */
     private void enqueue() {
         exchange.queued();
+        exchange.facts().span().queued();
         long timeout = exchange.pool().admission().config().queue().timeout().toNanos();
         if (!tried.isEmpty() && deadlineNanos != Long.MAX_VALUE) {
             // A retry waits no longer than the deadline leaves.

@@ -3,6 +3,8 @@ package dev.gatehouse.server.proxy;
 import dev.gatehouse.core.config.TracingConfig;
 import dev.gatehouse.core.trace.TraceParent;
 import dev.gatehouse.core.trace.TraceState;
+import dev.gatehouse.server.trace.ExchangeSpan;
+import dev.gatehouse.server.trace.SpanExport;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -20,18 +22,42 @@ final class TraceHeaders {
     static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
     static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
 
-    private static final TraceHeaders OFF = new TraceHeaders(false, false);
+    private static final TraceHeaders OFF = new TraceHeaders(false, false, null);
 
     private final boolean enabled;
     private final boolean sampled;
+    private final SpanExport spans;
 
-    private TraceHeaders(boolean enabled, boolean sampled) {
+    private TraceHeaders(boolean enabled, boolean sampled, SpanExport spans) {
         this.enabled = enabled;
         this.sampled = sampled;
+        this.spans = spans;
     }
 
     static TraceHeaders of(TracingConfig config) {
-        return config.enabled() ? new TraceHeaders(true, config.sampled()) : OFF;
+        return of(config, null);
+    }
+
+    /** With {@code spans}, the node's span export (null for none), each request gets a span. */
+    static TraceHeaders of(TracingConfig config, SpanExport spans) {
+        return config.enabled() ? new TraceHeaders(true, config.sampled(), spans) : OFF;
+    }
+
+    /**
+     * Opens an exchange's trace: its {@code traceparent} ({@link #read}) and, with a span export,
+     * its span, a child of the received trace or the root of a new one. With a span the backend
+     * is sent the span's id as the parent, and the sampling decision made for it.
+     */
+    void open(Exchange e) {
+        TraceParent trace = read(e.request().headers());
+        if (trace != null && spans != null) {
+            ExchangeSpan span = spans.start(trace.started() ? null : trace, e.request().method().name());
+            ExchangeFacts f = e.facts();
+            span.request(e.request().method().name(), e.request().uri(), f.protocol(), f.clientAddress(), e.requestId());
+            f.span(span);
+            trace = span.forBackend(trace);
+        }
+        e.facts().trace(trace);
     }
 
     /**

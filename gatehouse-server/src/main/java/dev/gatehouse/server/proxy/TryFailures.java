@@ -102,6 +102,7 @@ final class TryFailures {
             return false;
         }
         Exchange.LOG.debug("{} request {}: {}; retrying on another backend", client.logId(), exchange.requestId(), why);
+        exchange.facts().span().retry(why);
         exchange.retryOn(retry.candidates(), kind == FailureKind.TIMEOUT ? ProxyError.BACKEND_TIMEOUT : ProxyError.BACKEND_FAILED,
                 why + "; no other backend could take the retry: ");
         return true;
