@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.testing.ContinuousLoad;
+import dev.gatehouse.testing.EtcdCluster;
 import dev.gatehouse.testing.StubBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -208,13 +209,46 @@ final class DashboardIT {
         }
     }
 
+    @Test
+    void aFleet_showsItsNodes_andAChangeThroughTheOtherNode() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start(1); StubBackend a = StubBackend.start("a");
+             StubBackend b = StubBackend.start("b")) {
+            String fleet = "fleet:\n  name: shop\n  node: node-%s\n  endpoints: [ \"" + String.join("\", \"", etcd.endpoints())
+                    + "\" ]\n  timeout: 2s\n";
+            try (NodeProcess nodeA = startNode("a", fleet.formatted("a"), a, b);
+                 NodeProcess nodeB = startNode("b", fleet.formatted("b"), a, b);
+                 HeadlessChromium browser = HeadlessChromium.start(dir, 1280, 1000)) {
+                String adminA = "http://127.0.0.1:" + nodeA.awaitAdminPort();
+                String adminB = "http://127.0.0.1:" + nodeB.awaitAdminPort();
+                ChromeDriver page = browser.driver();
+                page.get(adminA + "/ui/");
+                await().atMost(WAIT).until(() -> page.findElement(By.id("login")).isDisplayed());
+                signIn(page, TOKEN);
+                await().atMost(WAIT).until(() -> page.findElement(By.id("fleet-box")).isDisplayed()
+                        && page.findElements(By.cssSelector("#fleet tr")).size() == 2);
+                assertThat(page.findElement(By.id("fleet-caption")).getText()).isEqualTo("Fleet shop, seen from node node-a");
+                assertThat(page.findElement(By.id("fleet")).getText()).contains("node-a").contains("node-b");
+                // A drain through the other node reaches this node's page through etcd.
+                assertThat(cli.run("backend", "drain", "--admin", adminB, "--token-file", tokenFile().toString(), "--pool",
+                        "web", "--address", b.address())).as(cli.printed()).isZero();
+                await().atMost(WAIT).until(() -> List.of("draining", "drained").contains(state(page, b.address())));
+                browser.screenshot(SHOTS.resolve("dashboard-fleet.png"));
+                assertThat(browser.consoleErrors()).isEmpty();
+            }
+        }
+    }
+
     private NodeProcess startNode(StubBackend... v1) throws Exception {
+        return startNode("node", "", v1);
+    }
+
+    private NodeProcess startNode(String name, String extra, StubBackend... v1) throws Exception {
         Path tokenFile = tokenFile();
         StringBuilder backends = new StringBuilder();
         for (StubBackend b : v1) {
             backends.append("          - { address: \"").append(b.address()).append("\", version: v1 }\n");
         }
-        Path config = Files.writeString(dir.resolve("gatehouse.yaml"), """
+        Path config = Files.writeString(Files.createDirectories(dir.resolve(name)).resolve("gatehouse.yaml"), """
                 listeners:
                   - bind: 127.0.0.1:0
                     routes:
@@ -228,7 +262,7 @@ final class DashboardIT {
                     slow_start: false
                     backends:
                 %saccess_log: { enabled: false }
-                """.formatted(tokenFile, backends));
+                %s""".formatted(tokenFile, backends, extra));
         return NodeProcess.start(dir, List.of(), "run", "--config", config.toString());
     }
 

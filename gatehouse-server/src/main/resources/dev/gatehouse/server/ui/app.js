@@ -391,12 +391,16 @@ function renderFleet(fleet) {
   const body = $('fleet');
   body.textContent = '';
   for (const n of fleet.nodes) {
-    const pools = Object.entries(n.pools || {}).map(([p, e]) => p + ' ' + (e.live_version || '–') + ' @' + e.epoch).join(', ');
+    // A balancer reports each pool's live version and epoch; an agent, its apps' instances by version.
+    const pools = Object.entries(n.pools || {}).map(([p, e]) => p + ' ' + (e.live_version || '–') + ' @' + e.epoch)
+      .concat(Object.entries(n.apps || {}).map(([app, byVersion]) => app + ': '
+        + Object.entries(byVersion).map(([v, count]) => count + ' × ' + v).join(', ')))
+      .join('; ') || '–';
     body.append(el('tr', {}, el('td', { 'data-label': 'Node', text: n.name + (n.stale ? ' (stale)' : '') }),
       el('td', { 'data-label': 'Role', text: n.role || '' }), el('td', { 'data-label': 'State revision', class: 'num', text: n.state_revision }),
       el('td', { 'data-label': 'Lag', class: 'num', text: n.revision_lag }),
       el('td', { 'data-label': 'Heartbeat', class: 'num', text: Math.round(n.heartbeat_age_millis / 100) / 10 + ' s ago' }),
-      el('td', { 'data-label': 'Pools', text: pools })));
+      el('td', { 'data-label': 'Pools or apps', text: pools })));
   }
 }
 
