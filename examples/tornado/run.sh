@@ -11,28 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 python=/usr/bin/python3   # Debian's: it has python3-tornado and python3-redis
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-tornado.XXXXXX")
-pids=()
-cleanup() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done  # the node first
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# await SECONDS WHAT COMMAND...: runs COMMAND every 0.2 s until it succeeds; gives up after SECONDS.
-await() {
-  local limit=$1 what=$2 i
-  shift 2
-  for ((i = 0; i < limit * 5; i++)); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "run.sh: $what did not come up within $limit s (logs in $work)" >&2
-  exit 1
-}
+. "$here/../lib/run-common.sh"
 
 for module in tornado redis; do
   "$python" -c "import $module" 2>/dev/null || { echo "run.sh: $python lacks $module: apt-get install python3-$module" >&2; exit 1; }
