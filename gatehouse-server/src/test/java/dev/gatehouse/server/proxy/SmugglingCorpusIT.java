@@ -35,7 +35,7 @@ final class SmugglingCorpusIT {
     private static final String MARKER = "GET /marker HTTP/1.1\r\nHost: x\r\n\r\n";
     /** The headers the node adds to every forwarded request; their values vary (addresses, ids). */
     private static final Pattern ADDED_BY_NODE = Pattern.compile(
-            "(?im)^(x-forwarded-for|x-forwarded-proto|x-forwarded-host|x-request-id|via):[^\r\n]*\r\n");
+            "(?im)^(x-forwarded-for|x-forwarded-proto|x-forwarded-host|x-request-id|traceparent|via):[^\r\n]*\r\n");
 
     private static StubBackend backend;
     private static TestNode node;
