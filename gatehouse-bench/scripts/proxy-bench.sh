@@ -24,7 +24,10 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
                              (BENCH_PROXIES, default gatehouse,nginx,haproxy); also
                              gatehouse-unlimited: Gatehouse without admission control
                              (backend_concurrency: 0), to weigh the defaults' learned
-                             limit and slow lane against no limit at all
+                             limit and slow lane against no limit at all;
+                             gatehouse-notrace: tracing off (no traceparent read or sent);
+                             gatehouse-spans: a span per request exported with OTLP
+                             (tracing.otlp) to the backend, which answers 200
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                              default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -81,16 +84,17 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a proxies <<< "$proxy_list"
-[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,gatehouse-unlimited,nginx,haproxy)"
+gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-spans)
+[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of ${gatehouses[*]}, nginx, haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|gatehouse-unlimited|nginx|haproxy) ;;
-    *) die "proxies: \"$p\" (expected: gatehouse, gatehouse-unlimited, nginx or haproxy)" ;; esac
+  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-spans|nginx|haproxy) ;;
+    *) die "proxies: \"$p\" (expected: one of ${gatehouses[*]}, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
-wants_java() { wants gatehouse || wants gatehouse-unlimited; }
+wants_java() { local g; for g in "${gatehouses[@]}"; do if wants "$g"; then return 0; fi; done; return 1; }
 
 # ---------------------------------------------------------------- processes and tools
 
@@ -179,7 +183,7 @@ backend bench
   server backend1 127.0.0.1:$backend_port
 EOF
 
-gatehouse_yaml() { # name pool-extra
+gatehouse_yaml() { # name pool-extra [top-level-extra]
   cat <<EOF
 listeners:
   - bind: 127.0.0.1:${port[$1]:-0}
@@ -191,11 +195,17 @@ $2    backends:
       - { address: 127.0.0.1:$backend_port }
 access_log:
   enabled: false
+${3:-}
 EOF
 }
 gatehouse_yaml gatehouse "" > "$results_dir/conf/gatehouse.yaml"
 # The defaults learn the backend's limit and isolate slow routes; this one turns that off.
 gatehouse_yaml gatehouse-unlimited $'    backend_concurrency: 0\n' > "$results_dir/conf/gatehouse-unlimited.yaml"
+# Tracing is on by default (traceparent read, or started, and sent on); these weigh it.
+gatehouse_yaml gatehouse-notrace "" "tracing: { enabled: false }" > "$results_dir/conf/gatehouse-notrace.yaml"
+# The spans go to the backend (nginx answers any POST with 200, all an OTLP exporter needs).
+gatehouse_yaml gatehouse-spans "" \
+  "tracing: { otlp: { endpoint: \"http://127.0.0.1:$backend_port/v1/traces\" } }" > "$results_dir/conf/gatehouse-spans.yaml"
 
 # ---------------------------------------------------------------- starting and measuring
 
@@ -203,7 +213,7 @@ start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
   case "$name" in
-    gatehouse|gatehouse-unlimited)
+    gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-spans)
       spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
         run --config "$results_dir/conf/$name.yaml" ;;
     nginx)
@@ -378,7 +388,7 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
   echo
   echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
   printf '%-19s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
-  for p in gatehouse gatehouse-unlimited nginx haproxy; do
+  for p in "${gatehouses[@]}" nginx haproxy; do
     wants "$p" || continue
     med_rps[$p]=$(median "$p" 8)
     med_cpu[$p]=$(median "$p" 12)
@@ -397,6 +407,12 @@ declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
     fi
     echo "Gatehouse's peak RSS is the whole JVM process, heap included."
   fi
+  for p in gatehouse-notrace gatehouse-spans; do
+    if wants gatehouse && wants "$p"; then
+      printf 'gatehouse (defaults)/%s: CPU per request %sx, req/s %sx\n' "$p" \
+        "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"
+    fi
+  done
   if wants gatehouse && wants gatehouse-unlimited; then
     printf 'gatehouse (defaults)/gatehouse-unlimited: req/s %sx, p99 %sx (issue 15: req/s >= 0.95x, p99 no worse)\n' \
       "$(ratio "${med_rps[gatehouse]}" "${med_rps[gatehouse-unlimited]}")" \

@@ -41,7 +41,7 @@ final class AdminApi {
      * @return false when too many streams are open (the caller answers 503)
      */
     boolean openEvents(ChannelHandlerContext ctx, HttpVersion version) {
-        return EventStream.open(ctx, version, dashboard::view, dashboard::changeMark, streams);
+        return EventStream.open(ctx, version, dashboard::encoded, dashboard::changeMark, streams);
     }
 
     /**

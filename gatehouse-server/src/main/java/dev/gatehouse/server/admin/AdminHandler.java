@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -69,7 +70,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         AdminRouter.Route route = null;
         CompletableFuture<AdminResponse> result;
         AdminAuth.Verdict verdict = auth.check(req.headers().getAll(HttpHeaderNames.AUTHORIZATION));
-        if (verdict != AdminAuth.Verdict.ALLOWED) {
+        String foreign = AdminOrigin.refusal(req.headers(), auth.required());
+        if (foreign != null) {
+            request = new AdminRequest(req.method(), path, new byte[0], who);
+            result = CompletableFuture.completedFuture(AdminResponses.error(HttpResponseStatus.FORBIDDEN, foreign, null));
+        } else if (verdict != AdminAuth.Verdict.ALLOWED) {
             request = new AdminRequest(req.method(), path, new byte[0], who);
             result = CompletableFuture.completedFuture(AdminResponses.unauthorized(verdict));
         } else {

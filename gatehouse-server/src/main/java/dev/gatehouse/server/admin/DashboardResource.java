@@ -1,5 +1,6 @@
 package dev.gatehouse.server.admin;
 
+import dev.gatehouse.core.api.ApiJson;
 import dev.gatehouse.core.api.BackendTraffic;
 import dev.gatehouse.core.api.DashboardView;
 import dev.gatehouse.core.api.DeployView;
@@ -24,7 +25,15 @@ import java.util.Map;
  */
 final class DashboardResource {
 
+    /** How long an encoded view is shared by the streams. */
+    static final long SHARED_MILLIS = 500;
+
     private final AdminContext context;
+    /** The last encoding; written and read on the admin loop, volatile for any other reader. */
+    private volatile Encoded encoded;
+
+    private record Encoded(Object mark, long atNanos, byte[] json) {
+    }
 
     DashboardResource(AdminContext context) {
         this.context = context;
@@ -48,6 +57,22 @@ final class DashboardResource {
         long uptime = Math.max(0, Duration.between(context.startedAt(), context.clock().instant()).toSeconds());
         return new DashboardView(context.version(), uptime, s.runtime().revision(), now, pools, running, recent,
                 NodeResource.fleet(context.fleet().get()));
+    }
+
+    /**
+     * The view encoded as one line of JSON for the event streams: the one encoded last when it was
+     * for the same mark and is less than {@value #SHARED_MILLIS} ms old, so that every open stream
+     * shares one encoding (at most two a second while nothing changes, however many viewers).
+     */
+    byte[] encoded(Object mark) {
+        long now = System.nanoTime();
+        Encoded last = encoded;
+        if (last != null && last.mark().equals(mark) && now - last.atNanos() < SHARED_MILLIS * 1_000_000) {
+            return last.json();
+        }
+        byte[] json = ApiJson.writeLine(view());
+        encoded = new Encoded(mark, now, json);
+        return json;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.admin;
 
-import dev.gatehouse.core.api.ApiJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * event (or skipped one, below) needs nothing else to be right again, and the node keeps no
  * per-client state. Backpressure: when the connection is not writable (a client that does not
  * read), a tick is skipped rather than queued, so a stalled dashboard holds at most a socket
- * buffer and one view. The number of open streams is bounded; past it the answer is 503.
+ * buffer and one view, and one that stays stalled for {@value #STALL_SECONDS} s is closed, so that
+ * it cannot keep its place. The number of open streams is bounded; past it the answer is 503.
+ * The encoded view is shared by the streams ({@link Views}): more viewers do not mean more views.
  */
 final class EventStream {
 
@@ -41,14 +41,24 @@ final class EventStream {
     static final long PERIOD_MILLIS = 1000;
     /** How often a change is looked for: an identity check, no view built. */
     static final long CHECK_MILLIS = 100;
+    /** A stream that could not be written to for this long is closed. */
+    static final long STALL_SECONDS = 30;
     private static final byte[] EVENT = "event: dashboard\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ChannelHandlerContext ctx;
-    private final Supplier<?> views;
+    private final Views views;
     private final Changes changes;
     private Object sent;
     private long sentAt;
+    private long unwritableSince;
+
+    /** The view, encoded as one line of JSON, for a mark of its sources. */
+    @FunctionalInterface
+    interface Views {
+        /** The view as of {@code mark}; may be one encoded a moment ago for the same mark. Must not block. */
+        byte[] encoded(Object mark);
+    }
 
     /** What the view is made of, cheaply: a different answer means the view may have changed. */
     @FunctionalInterface
@@ -57,7 +67,7 @@ final class EventStream {
         Object mark();
     }
 
-    private EventStream(ChannelHandlerContext ctx, Supplier<?> views, Changes changes) {
+    private EventStream(ChannelHandlerContext ctx, Views views, Changes changes) {
         this.ctx = ctx;
         this.views = views;
         this.changes = changes;
@@ -72,7 +82,7 @@ final class EventStream {
      * @param open    the node's count of open streams, shared by its connections
      * @return whether the stream was opened (false: the caller answers 503)
      */
-    static boolean open(ChannelHandlerContext ctx, HttpVersion version, Supplier<?> views, Changes changes,
+    static boolean open(ChannelHandlerContext ctx, HttpVersion version, Views views, Changes changes,
                         AtomicInteger open) {
         if (open.incrementAndGet() > MAX_STREAMS) {
             open.decrementAndGet();
@@ -98,23 +108,34 @@ final class EventStream {
     }
 
     private void check() {
+        long now = ctx.executor().ticker().nanoTime(); // the loop's clock: a test's EmbeddedChannel moves it
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
+            // Not reading: a later tick sends the whole view again; never reading, the place goes.
+            if (unwritableSince == 0) {
+                unwritableSince = now;
+            } else if (now - unwritableSince > TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
+                LOG.info("closing a dashboard event stream that read nothing for {} s", STALL_SECONDS);
+                ctx.close();
+            }
+            return;
+        }
+        unwritableSince = 0;
         Object mark = changes.mark();
-        long now = System.nanoTime();
         if (sent == null || !mark.equals(sent) || now - sentAt >= TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS)) {
-            if (push()) {
+            if (push(mark)) {
                 sent = mark;
                 sentAt = now;
             }
         }
     }
 
-    private boolean push() {
-        if (!ctx.channel().isActive() || !ctx.channel().isWritable()) {
-            return false; // gone, or not reading: a later tick sends the whole view again
-        }
+    private boolean push(Object mark) {
         byte[] json;
         try {
-            json = ApiJson.writeLine(views.get());
+            json = views.encoded(mark);
         } catch (RuntimeException e) {
             LOG.warn("dashboard view failed, closing its event stream: {}", e.toString(), e);
             ctx.close();

@@ -5,15 +5,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The dashboard's files, served from the jar under {@code /ui/} without the token: they hold no
  * data (the page asks for the token and reads everything through the API with it), and the login
  * page must load before a token exists. {@code /ui/session} tells the page whether a token is
- * needed at all (what a 401 would tell anyone anyway). Only flat names of known types are served, so a path can
+ * needed at all (what a 401 would tell anyone anyway). The files are a fixed list read when the
+ * admin listener starts: a request names one of them or gets 404, so no path reaches another
+ * resource and no request makes the node look anything up or keep anything. Only flat names of known types are served, so a path can
  * never reach another resource of the class path; each file is read once and kept.
  *
  * <p>Every answer carries a strict Content-Security-Policy: scripts, styles and connections from
@@ -25,7 +27,9 @@ final class UiAssets {
     static final String ROOT = "/dev/gatehouse/server/ui/";
     static final String PREFIX = "/ui/";
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}\\.(html|js|css|svg)");
+    /** Every file of the dashboard: read once, at start; nothing else is ever looked up. */
+    static final List<String> FILES = List.of("index.html", "app.js", "api.js", "view.js", "actions.js", "dom.js",
+            "app.css", "favicon.svg");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
@@ -33,9 +37,7 @@ final class UiAssets {
             "svg", "image/svg+xml");
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-    private static final byte[] MISSING = new byte[0];
-
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> files;
     private final byte[] session;
 
     /**
@@ -44,6 +46,11 @@ final class UiAssets {
      */
     UiAssets(boolean tokenRequired) {
         this.session = ("{\"token_required\":" + tokenRequired + "}\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Map<String, byte[]> read = new HashMap<>();
+        for (String name : FILES) {
+            read.put(name, read(name));
+        }
+        this.files = Map.copyOf(read);
     }
 
     /** Whether a path is the dashboard's (answered by {@link #serve}, without the token). */
@@ -71,8 +78,8 @@ final class UiAssets {
         if (name.isEmpty()) {
             name = "index.html";
         }
-        byte[] body = NAME.matcher(name).matches() ? files.computeIfAbsent(name, UiAssets::read) : MISSING;
-        if (body == MISSING) {
+        byte[] body = files.get(name);
+        if (body == null) {
             throw AdminProblem.notFound("no dashboard file " + PREFIX + (name.length() > 60 ? name.substring(0, 60) + "..." : name)
                     + " (expected: " + PREFIX + ")", null);
         }
@@ -83,7 +90,10 @@ final class UiAssets {
 
     private static byte[] read(String name) {
         try (InputStream in = UiAssets.class.getResourceAsStream(ROOT + name)) {
-            return in == null ? MISSING : in.readAllBytes();
+            if (in == null) {
+                throw new IllegalStateException(ROOT + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.proxy;
 
 import dev.gatehouse.server.log.AccessRecord;
+import dev.gatehouse.server.trace.ExchangeSpan;
 import dev.gatehouse.server.tunnel.TunnelStats;
 
 /**
@@ -25,6 +26,10 @@ final class ExchangeLog {
 
     /** A tunnel ended: one access-log line, with the bytes each way and how long it was open. */
     static void tunnelEnded(ProxyContext context, Exchange e, TunnelStats stats) {
+        boolean span = e.facts().span() != ExchangeSpan.NONE;
+        if (!span && !context.accessLog().enabled()) {
+            return;
+        }
         String how = "tunnel " + stats.end().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + (stats.cause() == null ? "" : ": " + stats.cause().getMessage());
         endSpan(e, how);
@@ -61,6 +66,9 @@ final class ExchangeLog {
     /** Ends the exchange's span, if it has one, with what the access log says. */
     private static void endSpan(Exchange e, String error) {
         ExchangeFacts f = e.facts();
+        if (f.span() == ExchangeSpan.NONE) {
+            return; // no span export: nothing to build, on every request
+        }
         var pool = e.pool();
         var backend = e.backend();
         f.span().end(f.status(), pool == null ? null : pool.name(), backend == null ? null : backend.address().toString(),

@@ -49,15 +49,17 @@ final class TraceHeaders {
      * is sent the span's id as the parent, and the sampling decision made for it.
      */
     void open(Exchange e) {
-        TraceParent trace = read(e.request().headers());
-        if (trace != null && spans != null) {
-            ExchangeSpan span = spans.start(trace.started() ? null : trace, e.request().method().name());
-            ExchangeFacts f = e.facts();
-            span.request(e.request().method().name(), e.request().uri(), f.protocol(), f.clientAddress(), e.requestId());
-            f.span(span);
-            trace = span.forBackend(trace);
+        if (!enabled || spans == null) {
+            e.facts().trace(read(e.request().headers()));
+            return;
         }
-        e.facts().trace(trace);
+        // With spans, the SDK makes the ids of a trace the node starts: none is drawn here.
+        TraceParent received = received(e.request().headers());
+        ExchangeSpan span = spans.start(received, e.request().method().name());
+        ExchangeFacts f = e.facts();
+        span.request(e.request().method().name(), e.request().uri(), f.protocol(), f.clientAddress(), e.requestId());
+        f.span(span);
+        f.trace(span.forBackend(received));
     }
 
     /**
@@ -70,11 +72,15 @@ final class TraceHeaders {
         if (!enabled) {
             return null;
         }
-        String value = h.get(TRACEPARENT);
-        // Two traceparent fields cannot both describe the caller: the request has none that is valid.
-        TraceParent received = value == null || h.getAll(TRACEPARENT).size() != 1 ? null : TraceParent.parse(value);
+        TraceParent received = received(h);
         // ThreadLocalRandom: fast and never blocks; trace ids must be unique, not unguessable.
         return received != null ? received : TraceParent.start(ThreadLocalRandom.current(), sampled);
+    }
+
+    /** The request's valid traceparent, or null: none, an invalid one, or two (they cannot both describe the caller). */
+    private static TraceParent received(HttpHeaders h) {
+        String value = h.get(TRACEPARENT);
+        return value == null || h.getAll(TRACEPARENT).size() != 1 ? null : TraceParent.parse(value);
     }
 
     /**

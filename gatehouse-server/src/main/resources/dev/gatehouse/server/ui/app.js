@@ -59,6 +59,8 @@ async function signIn(event) {
   useToken(token, true);
   $('token').value = '';
   showDashboard();
+  // The form is gone: the focus goes to the page's first heading, not to a hidden field.
+  $('deploys-title').focus();
   startStream(stream);
 }
 

@@ -61,6 +61,7 @@ const COLUMNS = ['Backend', 'State', 'In flight / limit', 'Latency p50 / p99 (1 
 function renderPools(view) {
   const box = $('pools');
   const keys = new Set();
+  const live = new Set();
   for (const p of view.pools) {
     const pool = p.view;
     keys.add(pool.name);
@@ -76,6 +77,7 @@ function renderPools(view) {
     const rows = new Set();
     for (const b of pool.backends) {
       rows.add(b.address);
+      live.add(pool.name + ' ' + b.address);
       const row = child(body, b.address, () => backendRow(pool.name, b.address));
       fillRow(row, pool.name, b, p.traffic[b.address], view.at_millis);
     }
@@ -83,7 +85,16 @@ function renderPools(view) {
     body.closest('table').querySelector('caption').textContent = pool.backends.length + ' backend' + (pool.backends.length === 1 ? '' : 's');
   }
   prune(box, keys);
-  if (!view.pools.length) box.textContent = 'No pools.';
+  const none = box.querySelector(':scope > .empty');
+  if (view.pools.length && none) none.remove();
+  if (!view.pools.length && !none) box.append(el('p', { class: 'empty', text: 'No pools.' }));
+  forgetGone(series, live);
+  forgetGone(queues, keys);
+}
+
+/** Drops the history of backends and pools the view no longer has, so a long-open tab stays small. */
+function forgetGone(map, keep) {
+  for (const k of [...map.keys()]) if (!keep.has(k)) map.delete(k);
 }
 
 function queueOf(pool) {

@@ -537,9 +537,9 @@ final class AdminApiIT {
     void pipelinedRequests_areAnsweredInOrder_onAKeptAliveConnection() throws Exception {
         try (StubBackend a = StubBackend.start("a"); TestNode node = node(a);
              RawHttpClient client = RawHttpClient.connect(node.adminPort())) {
-            client.send("POST " + backendPath(a) + "/maintenance HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-                    + "GET " + backendPath(a) + " HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+            client.send("POST " + backendPath(a) + "/maintenance HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+                    + "GET " + backendPath(a) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
             RawHttpResponse first = client.readResponse();
             RawHttpResponse second = client.readResponse();

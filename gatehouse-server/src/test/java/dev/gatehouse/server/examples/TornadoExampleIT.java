@@ -173,7 +173,7 @@ final class TornadoExampleIT {
                 Duration took = Duration.ofNanos(System.nanoTime() - sent);
                 assertThat(me.get("user").asText()).isEqualTo("bob");
                 assertThat(took).as("a session request while reports run (they take 800 ms each)")
-                        .isLessThan(Duration.ofMillis(400));
+                        .isLessThan(Duration.ofMillis(700)); // behind a report it would take 800 ms or more
             }
             List<JsonNode> done = new ArrayList<>();
             for (CompletableFuture<RawHttpResponse> r : reports) {

@@ -12,6 +12,8 @@ import dev.gatehouse.testing.RawHttpClient;
 import dev.gatehouse.testing.RecordedRequest;
 import dev.gatehouse.testing.StubBackend;
 import dev.gatehouse.testing.StubBehaviors;
+import dev.gatehouse.testing.WebSocketEchoBackend;
+import dev.gatehouse.testing.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +123,34 @@ final class TracingSpansIT {
             byte[] all = joined();
             assertThat(contains(all, hex(started.substring(3, 35)))).as("an unsampled started trace").isFalse();
             assertThat(contains(all, hex(TRACE))).as("an unsampled received trace").isFalse();
+        }
+    }
+
+    @Test
+    void aWebSocketsSpan_endsWhenItsTunnelCloses_notAtTheHandshake() throws Exception {
+        try (WebSocketEchoBackend ws = WebSocketEchoBackend.start("ws")) {
+            start(ws.address(), "sample_percent: 100");
+            try (WebSocketTestClient client = WebSocketTestClient.connect(node.port(), "/ws")) {
+                client.sendText("hello");
+                assertThat(client.awaitMessage(WAIT)).isNotNull();
+                client.sendClose(1000, "done");
+                client.awaitClose(WAIT);
+            }
+            // Ended at the 101, the span would carry that status and no tunnel; it carries the tunnel's end.
+            await().atMost(WAIT).until(() -> contains(joined(), "tunnel".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void aClientThatLeaves_endsItsSpan_withoutWaitingForTheBackend() throws Exception {
+        try (StubBackend slow = StubBackend.start("slow")) {
+            start(slow.address(), "sample_percent: 100");
+            String trace = "5bf92f3577b34da6a3ce929d0e0e4736";
+            try (RawHttpClient c = RawHttpClient.connect(node.port())) {
+                c.send("GET /delay/30000 HTTP/1.1\r\nHost: x\r\ntraceparent: 00-" + trace + "-" + PARENT_ID + "-01\r\n\r\n");
+                slow.awaitRequests(1, WAIT);
+            }
+            await().atMost(WAIT).until(() -> contains(joined(), hex(trace)));
         }
     }
 
