@@ -1,0 +1,86 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.core.config.AccessLogConfig;
+import dev.gatehouse.core.config.AdminConfig;
+import dev.gatehouse.core.config.BackendConfig;
+import dev.gatehouse.core.config.ForwardingConfig;
+import dev.gatehouse.core.config.GatehouseConfig;
+import dev.gatehouse.core.config.HostPort;
+import dev.gatehouse.core.config.LimitsConfig;
+import dev.gatehouse.core.config.ListenerConfig;
+import dev.gatehouse.core.config.PoolConfig;
+import dev.gatehouse.core.config.RouteConfig;
+import dev.gatehouse.core.config.Strategy;
+import dev.gatehouse.core.config.TimeoutsConfig;
+import dev.gatehouse.core.config.UpstreamConfig;
+import dev.gatehouse.server.GatehouseServer;
+import dev.gatehouse.server.demo.DemoBackends;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gatehouse train-cli} (hidden): the run the launcher records the CLI's start-up archive
+ * from (JDK 25's AOT cache, or CDS before it; see {@code bin/gatehouse}). It starts a node in this
+ * process on loopback ports of its own (demo backends, an admin listener), runs the commands an
+ * operator runs most against it (status, backend changes, a fast deploy and a rollback, reload's
+ * refusal) exactly as the command line would, and stops it: the classes and the code those
+ * commands need are then in the archive, loaded and linked before the next call's {@code main}.
+ * Nothing is written but the archive; nothing leaves 127.0.0.1.
+ */
+@Command(name = "train-cli", hidden = true, description = "Exercise the CLI against an in-process node (for bin/gatehouse's start-up archive).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoBackends demo = DemoBackends.start(2);
+        List<HostPort> addresses = demo.addresses();
+        GatehouseConfig config = new GatehouseConfig(
+                List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),
+                Map.of("web", new PoolConfig("web", Strategy.ROUND_ROBIN,
+                        List.of(new BackendConfig(addresses.get(0), 1, "v1")))),
+                TimeoutsConfig.DEFAULTS, LimitsConfig.DEFAULTS, UpstreamConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
+                new AccessLogConfig(false, "stdout"), new AdminConfig(new HostPort("127.0.0.1", 0), null, null, null));
+        GatehouseServer node = GatehouseServer.start(config);
+        int failed = 0;
+        try {
+            String admin = "http://127.0.0.1:" + node.adminPort();
+            String second = addresses.get(1).toString();
+            String first = addresses.get(0).toString();
+            List<List<String>> calls = List.of(
+                    List.of("status", "--admin", admin),
+                    List.of("status", "--admin", admin, "--json"),
+                    List.of("backend", "add", "--admin", admin, "--pool", "web", "--address", second, "--version", "v2"),
+                    List.of("backend", "weight", "--admin", admin, "--pool", "web", "--address", first, "--weight", "2"),
+                    List.of("backend", "drain", "--admin", admin, "--pool", "web", "--address", first),
+                    List.of("backend", "ready", "--admin", admin, "--pool", "web", "--address", first),
+                    List.of("deploy", "--admin", admin, "--pool", "web", "--version", "v2", "--backend", second),
+                    List.of("rollback", "--admin", admin, "--pool", "web"),
+                    List.of("reload", "--admin", admin),
+                    List.of("status", "--admin", "http://127.0.0.1:1"));
+            for (List<String> call : calls) {
+                StringWriter out = new StringWriter();
+                CommandLine cl = Main.commandLine(System::getenv, call.get(0));
+                cl.setOut(new PrintWriter(out));
+                cl.setErr(new PrintWriter(out));
+                if (cl.execute(call.toArray(String[]::new)) == Main.EXIT_FAILURE) {
+                    failed++;
+                }
+            }
+        } finally {
+            node.close();
+            demo.close();
+        }
+        spec.commandLine().getOut().println("gatehouse: trained the CLI (" + failed + " of the calls failed)");
+        return 0;
+    }
+}
