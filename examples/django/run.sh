@@ -48,15 +48,7 @@ export EXAMPLE_LISTEN=${EXAMPLE_LISTEN:-127.0.0.1:8080} EXAMPLE_ADMIN=${EXAMPLE_
 export GATEHOUSE_ADMIN=http://$EXAMPLE_ADMIN   # where bin/gatehouse's commands find the node
 "$here/release.sh" "${VERSION:-v1}"
 
-# In a session of its own: Ctrl-C reaches this script only, whose cleanup stops the node with
-# SIGTERM (it then stops gunicorn itself) instead of gunicorn dying under it.
-setsid "$root/bin/gatehouse" run --config "$here/gatehouse.yaml" &
-node=$!
-pids+=("$node")
-# The first run builds the jar (a minute or two).
-await 300 "the node" "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
-  "$GATEHOUSE_ADMIN/api/v1/node"
-"$root/bin/gatehouse" deploy --pool web --version "${VERSION:-v1}"
+start_node_and_deploy
 
 cat <<EOT
 

@@ -25,3 +25,17 @@ await() {
   echo "run.sh: $what did not come up within $limit s (logs in $work)" >&2
   exit 1
 }
+
+# start_node_and_deploy: runs the node of $here/gatehouse.yaml in a session of its own (Ctrl-C
+# reaches the script only, whose cleanup stops the node with SIGTERM, and the node stops the app's
+# processes itself), waits for its admin API, and deploys ${VERSION:-v1}. Sets $node, the node's
+# pid. Needs $root, $here, $python and $GATEHOUSE_ADMIN.
+start_node_and_deploy() {
+  setsid "$root/bin/gatehouse" run --config "$here/gatehouse.yaml" &
+  node=$!
+  pids+=("$node")
+  # The first run builds the jar (a minute or two).
+  await 300 "the node" "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+    "$GATEHOUSE_ADMIN/api/v1/node"
+  "$root/bin/gatehouse" deploy --pool web --version "${VERSION:-v1}"
+}

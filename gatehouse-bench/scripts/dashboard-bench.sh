@@ -77,7 +77,6 @@ pick_port; admin_port=$picked_port
   done
 } > "$results_dir/conf/gatehouse.yaml"
 
-ticks() { local s; s=$(cat "/proc/$1/stat"); local -a f; read -r -a f <<< "${s##*) }"; echo $((f[11] + f[12])); }
 
 open_streams() { # n
   local i
@@ -104,9 +103,9 @@ for ((r = 1; r <= rounds; r++)); do
   for n in 0 1 10; do
     open_streams "$n"
     sleep 2
-    t0=$(ticks "$node"); s0=$(date +%s%N)
+    t0=$(proc_cpu_ticks "$node"); s0=$(date +%s%N)
     sleep "$duration"
-    t1=$(ticks "$node"); s1=$(date +%s%N)
+    t1=$(proc_cpu_ticks "$node"); s1=$(date +%s%N)
     close_streams
     get=$(for _ in $(seq 50); do curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$admin_port/api/v1/dashboard"; done \
       | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }')

@@ -118,7 +118,6 @@ gatehouse_yaml 0 > "$results_dir/conf/gatehouse-nochecks.yaml"
   done
 } > "$results_dir/conf/haproxy.cfg"
 
-ticks() { local s; s=$(cat "/proc/$1/stat"); local -a f; read -r -a f <<< "${s##*) }"; echo $((f[11] + f[12])); }
 # Gatehouse's threads by CPU over the window: "tid ticks name" before and after.
 thread_ticks() { local t; for t in /proc/"$1"/task/*; do echo "${t##*/} $(awk '{ print $14 + $15 }' "$t/stat") $(tr ' ' '_' < "$t/comm")"; done | sort; }
 
@@ -141,10 +140,10 @@ for ((r = 1; r <= rounds; r++)); do
     log "round $r: $proxy started, settling for $settle s"
     sleep "$settle"
     kill -0 "$pid" 2>/dev/null || die "$proxy exited (see $results_dir/logs/$proxy-r$r.log)"
-    t0=$(ticks "$pid"); s0=$(date +%s%N)
+    t0=$(proc_cpu_ticks "$pid"); s0=$(date +%s%N)
     [ "$proxy" = haproxy ] || thread_ticks "$pid" > "$results_dir/cpu/$proxy-r$r-before.txt"
     sleep "$duration"
-    t1=$(ticks "$pid"); s1=$(date +%s%N)
+    t1=$(proc_cpu_ticks "$pid"); s1=$(date +%s%N)
     [ "$proxy" = haproxy ] || thread_ticks "$pid" > "$results_dir/cpu/$proxy-r$r-after.txt"
     cpu=$(awk -v t=$((t1 - t0)) -v hz="$clk_tck" -v ns=$((s1 - s0)) 'BEGIN { printf "%.2f", t * 1000 / hz / (ns / 1e9) }')
     echo "$r,$proxy,$cpu,$([ "$proxy" = gatehouse-nochecks ] && echo 0 || echo "$checks_per_s")" >> "$csv"

@@ -358,6 +358,9 @@ machine_header() {
 # Prints the 1, 5 and 15 minute load averages.
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# Prints the utime+stime, in clock ticks, of process $1 (all its threads).
+proc_cpu_ticks() { local s; s=$(cat "/proc/$1/stat"); local -a f; read -r -a f <<< "${s##*) }"; echo $((f[11] + f[12])); }
+
 # Gatehouse restarts on SIGUSR2; HotSpot suspends threads (JFR sampling) with SIGUSR2 unless told
 # otherwise, so every JVM a bench starts gets another suspend signal (as bin/gatehouse does).
 export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"
