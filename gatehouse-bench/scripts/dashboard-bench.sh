@@ -77,7 +77,6 @@ pick_port; admin_port=$picked_port
   done
 } > "$results_dir/conf/gatehouse.yaml"
 
-
 open_streams() { # n
   local i
   streams=()

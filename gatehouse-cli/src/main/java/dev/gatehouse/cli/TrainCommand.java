@@ -43,6 +43,18 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoBackends demo = DemoBackends.start(2);
+        try {
+            return train(demo);
+        } finally {
+            demo.close();
+        }
+    }
+
+    /** One call and the exit code it should end with. */
+    private record Call(int expected, List<String> args) {
+    }
+
+    private int train(DemoBackends demo) throws Exception {
         List<HostPort> addresses = demo.addresses();
         GatehouseConfig config = new GatehouseConfig(
                 List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),
@@ -56,29 +68,34 @@ final class TrainCommand implements Callable<Integer> {
             String admin = "http://127.0.0.1:" + node.adminPort();
             String second = addresses.get(1).toString();
             String first = addresses.get(0).toString();
-            List<List<String>> calls = List.of(
-                    List.of("status", "--admin", admin),
-                    List.of("status", "--admin", admin, "--json"),
-                    List.of("backend", "add", "--admin", admin, "--pool", "web", "--address", second, "--version", "v2"),
-                    List.of("backend", "weight", "--admin", admin, "--pool", "web", "--address", first, "--weight", "2"),
-                    List.of("backend", "drain", "--admin", admin, "--pool", "web", "--address", first),
-                    List.of("backend", "ready", "--admin", admin, "--pool", "web", "--address", first),
-                    List.of("deploy", "--admin", admin, "--pool", "web", "--version", "v2", "--backend", second),
-                    List.of("rollback", "--admin", admin, "--pool", "web"),
-                    List.of("reload", "--admin", admin),
-                    List.of("status", "--admin", "http://127.0.0.1:1"));
-            for (List<String> call : calls) {
+            List<Call> calls = List.of(
+                    new Call(0, List.of("status", "--admin", admin)),
+                    new Call(0, List.of("status", "--admin", admin, "--json")),
+                    new Call(0, List.of("backend", "add", "--admin", admin, "--pool", "web", "--address", second, "--version", "v2")),
+                    new Call(0, List.of("backend", "weight", "--admin", admin, "--pool", "web", "--address", first, "--weight", "2")),
+                    new Call(0, List.of("backend", "drain", "--admin", admin, "--pool", "web", "--address", first)),
+                    new Call(0, List.of("backend", "ready", "--admin", admin, "--pool", "web", "--address", first)),
+                    new Call(0, List.of("deploy", "--admin", admin, "--pool", "web", "--version", "v2", "--backend", second)),
+                    // The deploy retired v1's backend: back in the pool, it can be rolled back to.
+                    new Call(0, List.of("backend", "add", "--admin", admin, "--pool", "web", "--address", first, "--version", "v1")),
+                    new Call(0, List.of("rollback", "--admin", admin, "--pool", "web")),
+                    new Call(Main.EXIT_REJECTED, List.of("reload", "--admin", admin)),
+                    new Call(Main.EXIT_UNREACHABLE, List.of("status", "--admin", "http://127.0.0.1:1")));
+            for (Call call : calls) {
                 StringWriter out = new StringWriter();
-                CommandLine cl = Main.commandLine(System::getenv, call.get(0));
+                // No environment: the recording must not depend on the user's GATEHOUSE_* variables.
+                CommandLine cl = Main.commandLine(name -> null, call.args().get(0));
                 cl.setOut(new PrintWriter(out));
                 cl.setErr(new PrintWriter(out));
-                if (cl.execute(call.toArray(String[]::new)) == Main.EXIT_FAILURE) {
+                int code = cl.execute(call.args().toArray(String[]::new));
+                if (code != call.expected()) {
                     failed++;
+                    spec.commandLine().getErr().println("gatehouse: train-cli: " + String.join(" ", call.args()) + " ended with "
+                            + code + ", not " + call.expected() + ": " + out.toString().strip());
                 }
             }
         } finally {
             node.close();
-            demo.close();
         }
         spec.commandLine().getOut().println("gatehouse: trained the CLI (" + failed + " of the calls failed)");
         return 0;
