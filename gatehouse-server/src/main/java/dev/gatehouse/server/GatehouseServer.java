@@ -7,7 +7,6 @@ import dev.gatehouse.core.state.RuntimeState;
 import dev.gatehouse.core.state.StateStore;
 import dev.gatehouse.core.time.Clock;
 import dev.gatehouse.core.time.WallClock;
-import dev.gatehouse.server.trace.SpanExport;
 import dev.gatehouse.server.cache.RouteCaches;
 import dev.gatehouse.server.files.FileCatalog;
 import dev.gatehouse.server.files.FileLookup;
@@ -85,10 +84,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final Deploys deploys;
     private final ConfigSource configSource;
     private final ClientConnections connections = new ClientConnections();
-    /** Request body bytes buffered on the node, bounded by {@code bodies.buffer_requests_total}. */
-    private RequestBodies bodies;
-    /** Spans per request exported with OTLP ({@code tracing.otlp}), or null. */
-    private SpanExport spans;
+    /** Buffered request bodies and the span export, shared by the listeners; made at bind. */
+    private RequestResources requests;
     /** Open tunnels (WebSockets and other upgrades), and the sweep that ends those whose backend left service. */
     private final TunnelRegistry tunnels = new TunnelRegistry();
     private final TunnelSweeper tunnelSweeper;
@@ -298,11 +295,10 @@ public final class GatehouseServer implements AutoCloseable {
     private void bind(InheritedListeners inherited) throws Exception {
         prepareUpstreams(snapshots.current());
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
-        bodies = RequestBodies.of(config.bodies());
-        spans = SpanExport.of(config.tracing().otlp());
+        requests = RequestResources.of(config);
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get, bodies,
-                spans),
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get,
+                requests.bodies(), requests.spans()),
                 inherited);
         for (var pool : snapshots.current().pools().values()) {
             LOG.info("pool {}: {} backends ({})", pool.name(), pool.members().size(), pool.config().strategy().configName());
@@ -321,7 +317,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Request body bytes buffered now, in memory and in files, and their bounds (for tests and diagnostics). */
     public RequestBodies bodies() {
-        return bodies;
+        return requests.bodies();
     }
 
     /** The port of the admin listener, or -1 when the node has none. */
@@ -476,11 +472,8 @@ public final class GatehouseServer implements AutoCloseable {
         }
         upstreams.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (spans != null) {
-            spans.close(); // after the listeners: the last requests' spans are exported too
-        }
-        if (bodies != null) {
-            bodies.close();
+        if (requests != null) {
+            requests.close();
         }
         files.close();
         caches.close();
