@@ -34,10 +34,6 @@ final class TraceHeaders {
         this.spans = spans;
     }
 
-    static TraceHeaders of(TracingConfig config) {
-        return of(config, null);
-    }
-
     /** With {@code spans}, the node's span export (null for none), each request gets a span. */
     static TraceHeaders of(TracingConfig config, SpanExport spans) {
         return config.enabled() ? new TraceHeaders(true, config.sampled(), spans) : OFF;
