@@ -481,7 +481,13 @@ start_config() { # config round
         # The CLI finds the admin listener in the config file and waits for the deploy's end.
         {
           echo "# written by deploy-bench.sh: the deploy of $name through the CLI"
-          printf 'exec'; printf " '%s'" "$java_bin" -jar "$jar" deploy --config "$node_conf" --pool web --version v2
+          # The launcher, as a user runs it (its cached JDK and start-up archive included), unless
+          # --jar named another build, which only `java -jar` can run.
+          if [ "$jar" = "$root/gatehouse-cli/target/gatehouse.jar" ]; then
+            printf 'exec'; printf " '%s'" "$root/bin/gatehouse" deploy --config "$node_conf" --pool web --version v2
+          else
+            printf 'exec'; printf " '%s'" "$java_bin" -jar "$jar" deploy --config "$node_conf" --pool web --version v2
+          fi
           for v2 in "${v2_ports[@]}"; do printf " --backend 127.0.0.1:%s" "$v2"; done
           if [ "${config##*-}" = strict ]; then printf ' --strict'; fi
           echo

@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendProbe {
 
+    /** The first check of a backend added to a running node starts within this (20 ms). */
+    static final long PROMPT_SPREAD_NANOS = 20_000_000L;
+
     private static final Logger LOG = LoggerFactory.getLogger(BackendProbe.class);
 
     private final String pool;
@@ -86,11 +89,14 @@ final class BackendProbe {
     }
 
     /**
-     * Schedules the first check at a random point within one interval, so that the backends of a
-     * node (and the nodes of a fleet) do not all check at the same moment.
+     * Schedules the first check: at a random point within one interval when {@code spread}, so
+     * that the backends of a node (and the nodes of a fleet) do not all check at the same moment;
+     * else within {@link #PROMPT_SPREAD_NANOS}, for a backend added to a running node (a deploy's
+     * new version waits at its readiness gate for exactly this first check).
      */
-    void start() {
-        schedule(random.nextLong(lastConfig.interval().toNanos()));
+    void start(boolean spread) {
+        long window = lastConfig.interval().toNanos();
+        schedule(random.nextLong(spread ? window : Math.min(window, PROMPT_SPREAD_NANOS)));
     }
 
     private void schedule(long delayNanos) {

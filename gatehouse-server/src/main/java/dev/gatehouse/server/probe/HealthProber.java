@@ -51,6 +51,8 @@ public final class HealthProber {
     /** By backend load: the identity a backend keeps from one snapshot to the next. Guarded by this. */
     private final Map<BackendLoad, BackendProbe> probes = new IdentityHashMap<>();
     private boolean stopped;
+    /** The first {@link #sync()} is done: probes started from now on are for backends added later. */
+    private boolean synced;
 
     private HealthProber(SnapshotHolder snapshots, EventLoopGroup loops, Transport transport,
                          Function<HostPort, InetSocketAddress> resolver, RandomGenerator random,
@@ -120,7 +122,9 @@ public final class HealthProber {
                     InetSocketAddress remote = resolver.apply(member.backend().address());
                     probe = new BackendProbe(pool.name(), member, remote, check, loops.next(), bootstrap, snapshots,
                             random, tls);
-                    probe.start();
+                    // The node's first backends spread their checks over an interval; one added
+                    // later (a deploy, a registration) is checked at once: its gate waits for it.
+                    probe.start(!synced);
                     started++;
                     LOG.debug("health checks of {} started ({} {} every {} ms)", probe.id(),
                             check.type().configName(), check.type() == HealthCheckConfig.Type.HTTP ? check.path() : "connect",
@@ -139,6 +143,7 @@ public final class HealthProber {
         }
         probes.clear();
         probes.putAll(wanted);
+        synced = true;
         if (started > 0 || stoppedCount > 0) {
             LOG.info("health checks: started for {} backends, stopped for {}; {} backends checked", started,
                     stoppedCount, probes.size());

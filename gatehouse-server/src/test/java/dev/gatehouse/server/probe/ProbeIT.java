@@ -248,6 +248,30 @@ final class ProbeIT {
         }
     }
 
+    @Test
+    void backendAddedToARunningNode_isCheckedAtOnce_notWithinTheNextInterval() throws Exception {
+        // A 30 s interval: the node's first backends check somewhere within it; one added later
+        // (a deploy's new version, which waits at its gate for that check) is checked at once.
+        HealthCheckConfig slow = new HealthCheckConfig(HealthCheckConfig.Type.HTTP, HEALTH, "GET", null, 200, 399, null,
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO, 2, 2);
+        try (StubBackend a = StubBackend.start("a", health("a", new AtomicInteger(200), "ok"));
+             StubBackend c = StubBackend.start("c", health("c", new AtomicInteger(200), "ok"));
+             TestNode node = node(slow, a)) {
+            GatehouseServer server = node.server();
+            PoolSnapshot web = server.snapshots().current().pool("web");
+            Member newC = new Member(new Backend("web", HostPort.parse(c.address()), 1, "v1"), new BackendLoad());
+            List<Member> members = new ArrayList<>(web.members());
+            members.add(newC);
+            publish(server, web, members);
+            long added = System.nanoTime();
+            server.healthChecks().sync();
+
+            await().until(() -> status(server, c.address()).lastCheck().startsWith("passed: "));
+            assertThat(Duration.ofNanos(System.nanoTime() - added)).isLessThan(Duration.ofSeconds(3));
+            assertThat(healthChecks(c)).isEqualTo(1);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static ConditionFactory await() {
