@@ -17,6 +17,9 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
 
   -d, --duration SECONDS     measured wrk run per proxy and round   (BENCH_DURATION, default 15)
   -w, --warmup SECONDS       warm-up wrk run before it, 0 for none  (BENCH_WARMUP, default 10)
+      --cold SECONDS         a first wrk run right after the start, measured on its own as the
+                             cold figure (CPU per request while the JIT warms up), and part of
+                             the warm-up; 0 for none                (BENCH_COLD, default 12)
   -c, --connections N        wrk connections                        (BENCH_CONNECTIONS, default 50)
   -t, --threads N            wrk threads                            (BENCH_THREADS, default 1)
   -r, --rounds N             rounds; the table shows medians        (BENCH_ROUNDS, default 3)
@@ -46,6 +49,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 
 duration=${BENCH_DURATION:-15}
 warmup=${BENCH_WARMUP:-10}
+cold=${BENCH_COLD:-12}
 connections=${BENCH_CONNECTIONS:-50}
 threads=${BENCH_THREADS:-1}
 rounds=${BENCH_ROUNDS:-3}
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
     -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
+    --cold) cold=${2:?$1 needs a value}; shift 2 ;;
     -c|--connections) connections=${2:?$1 needs a value}; shift 2 ;;
     -t|--threads) threads=${2:?$1 needs a value}; shift 2 ;;
     -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
@@ -75,6 +80,7 @@ done
 # Argument checks, in one grammar: name: value (expected: ...).
 check_int duration "$duration" 1
 check_int warmup "$warmup" 0
+check_int cold "$cold" 0
 check_int connections "$connections" 1
 check_int threads "$threads" 1
 check_int rounds "$rounds" 1
@@ -259,6 +265,16 @@ cpu_ticks() {
   echo "$total"
 }
 
+# Prints the summed VmRSS (resident set now), in kB, of the given pids.
+rss_kb() {
+  local pid total=0 kb
+  for pid in "$@"; do
+    kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status") || die "process $pid vanished"
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
 # Prints the summed VmHWM (peak resident set), in kB, of the given pids.
 peak_rss_kb() {
   local pid total=0 kb
@@ -301,21 +317,37 @@ parse_wrk() {
     }' "$1" || die "could not read wrk output in $1"
 }
 
-echo "round,position,proxy,duration_s,connections,requests,errors,req_per_s,p50_ms,p99_ms,cpu_s,cpu_us_per_req,peak_rss_mb" > "$csv"
+echo "round,position,proxy,duration_s,connections,requests,errors,req_per_s,p50_ms,p99_ms,cpu_s,cpu_us_per_req,peak_rss_mb,ready_ms,start_rss_mb,cold_cpu_us_per_req" > "$csv"
 
 bench_one() { # name round position
   local name=$1 round=$2 pos=$3 p=${port[$1]} pid logfile
   logfile=$results_dir/logs/$name-r$round.log
+  local started ready_ms start_kb cold_us=-1
+  started=$(date +%s%N)
   start_proxy "$name" "$round"
   pid=$last_pid
   wait_ready "$name" "$p" "$pid" "$logfile"
+  ready_ms=$((($(date +%s%N) - started) / 1000000))
+  local -a pids
+  mapfile -t pids < <(tree_pids "$pid")
+  start_kb=$(rss_kb "${pids[@]}")
   check_response "$name" "$p"
+  if [ "$cold" -gt 0 ]; then
+    # The cold figure: CPU per request from the first requests on, the JIT's work included (the
+    # process's CPU before this run, its start, is not counted: ready_ms shows that).
+    log "round $round: $name cold run for ${cold}s, ready after ${ready_ms} ms"
+    local c0 c1 cold_requests
+    c0=$(cpu_ticks "${pids[@]}")
+    run_wrk "$p" "$cold" "$results_dir/wrk/$name-r$round-cold.txt"
+    c1=$(cpu_ticks "${pids[@]}")
+    read -r cold_requests _ <<< "$(parse_wrk "$results_dir/wrk/$name-r$round-cold.txt")"
+    [ "$cold_requests" -gt 0 ] || die "$name: wrk completed no request in round $round's cold run"
+    cold_us=$(awk -v t=$((c1 - c0)) -v hz="$clk_tck" -v n="$cold_requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
+  fi
   if [ "$warmup" -gt 0 ]; then
     log "round $round: $name warming up for ${warmup}s"
     run_wrk "$p" "$warmup" "$results_dir/wrk/$name-r$round-warmup.txt"
   fi
-  local -a pids
-  mapfile -t pids < <(tree_pids "$pid")
   log "round $round: $name measuring for ${duration}s (pids ${pids[*]})"
   local t0 t1 rss_kb
   t0=$(cpu_ticks "${pids[@]}")
@@ -331,12 +363,13 @@ bench_one() { # name round position
   local row
   row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v d="$duration" -v c="$connections" \
             -v req="$requests" -v err="$errors" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
-            -v ticks=$((t1 - t0)) -v hz="$clk_tck" -v rss="$rss_kb" 'BEGIN {
+            -v ticks=$((t1 - t0)) -v hz="$clk_tck" -v rss="$rss_kb" -v ready="$ready_ms" -v srss="$start_kb" \
+            -v cold="$cold_us" 'BEGIN {
       cpu = ticks / hz
-      printf "%d,%d,%s,%d,%d,%d,%d,%.2f,%.4f,%.4f,%.2f,%.2f,%.1f\n",
-        r, pos, n, d, c, req, err, rps, p50, p99, cpu, cpu * 1e6 / req, rss / 1024 }')
+      printf "%d,%d,%s,%d,%d,%d,%d,%.2f,%.4f,%.4f,%.2f,%.2f,%.1f,%d,%.1f,%.2f\n",
+        r, pos, n, d, c, req, err, rps, p50, p99, cpu, cpu * 1e6 / req, rss / 1024, ready, srss / 1024, cold }')
   echo "$row" >> "$csv"
-  log "round $round: $name $(echo "$row" | awk -F, '{ printf "%.0f req/s, p50 %.3f ms, p99 %.3f ms, %.1f us CPU/req, %.0f MB peak RSS", $8, $9, $10, $12, $13 }')"
+  log "round $round: $name $(echo "$row" | awk -F, '{ printf "%.0f req/s, p50 %.3f ms, p99 %.3f ms, %.1f us CPU/req, %.0f MB peak RSS; ready %d ms, %.0f MB RSS at start, cold %.1f us CPU/req", $8, $9, $10, $12, $13, $14, $15, $16 }')"
   if [ "$errors" -gt 0 ]; then log "round $round: WARNING $name had $errors errors (non-2xx or socket errors)"; fi
 }
 
@@ -352,7 +385,7 @@ bench_one() { # name round position
     echo "gatehouse: $jar, JVM options: $jvm_opts"
     echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   fi
-  echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t$threads -c$connections," \
+  echo "settings: rounds $rounds, cold run ${cold}s, then warm-up ${warmup}s, measured ${duration}s, wrk -t$threads -c$connections," \
        "proxy on core $proxy_cpu, backend and wrk on core $load_cpu, body $body_size bytes"
 } > "$results_dir/machine.txt"
 sed 's/^/bench: /' "$results_dir/machine.txt" >&2
@@ -383,24 +416,33 @@ median() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-declare -A med_rps med_cpu label=([nginx]=nginx: [haproxy]=HAProxy:)
+declare -A med_rps med_cpu med_cold med_srss label=([nginx]=nginx: [haproxy]=HAProxy:)
 {
   echo
   echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
-  printf '%-19s %10s %9s %9s %12s %13s %7s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors
+  printf '%-19s %10s %9s %9s %12s %13s %7s %9s %13s %13s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors \
+    ready_ms start_rss_MB cold_us/req
   for p in "${gatehouses[@]}" nginx haproxy; do
     wants "$p" || continue
     med_rps[$p]=$(median "$p" 8)
     med_cpu[$p]=$(median "$p" 12)
-    printf '%-19s %10.0f %9.3f %9.3f %12.1f %13.0f %7.0f\n' "$p" "${med_rps[$p]}" "$(median "$p" 9)" \
+    med_srss[$p]=$(median "$p" 15)
+    med_cold[$p]=$(median "$p" 16)
+    printf '%-19s %10.0f %9.3f %9.3f %12.1f %13.0f %7.0f %9.0f %13.1f %13s\n' "$p" "${med_rps[$p]}" "$(median "$p" 9)" \
       "$(median "$p" 10)" "${med_cpu[$p]}" "$(median "$p" 13)" \
-      "$(awk -F, -v p="$p" 'NR > 1 && $3 == p { s += $7 } END { print s + 0 }' "$csv")"
+      "$(awk -F, -v p="$p" 'NR > 1 && $3 == p { s += $7 } END { print s + 0 }' "$csv")" \
+      "$(median "$p" 14)" "${med_srss[$p]}" "$(if [ "$cold" -gt 0 ]; then printf '%.1f' "${med_cold[$p]}"; else echo -; fi)"
   done
   if wants gatehouse; then
     for p in nginx haproxy; do
       wants "$p" || continue
-      printf 'Gatehouse/%-8s CPU per request %sx, req/s %sx\n' "${label[$p]}" \
-        "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"
+      printf 'Gatehouse/%-8s CPU per request %sx, req/s %sx, RSS at start %sx' "${label[$p]}" \
+        "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")" \
+        "$(ratio "${med_srss[gatehouse]}" "${med_srss[$p]}")"
+      if [ "$cold" -gt 0 ]; then
+        printf ', cold CPU per request (first %ss) %sx' "$cold" "$(ratio "${med_cold[gatehouse]}" "${med_cold[$p]}")"
+      fi
+      echo
     done
     if wants nginx || wants haproxy; then
       echo "(CPU per request below 1x: Gatehouse spends less; req/s above 1x: Gatehouse serves more.)"
