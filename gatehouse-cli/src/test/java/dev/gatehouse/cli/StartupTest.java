@@ -50,4 +50,22 @@ final class StartupTest {
         assertThat(cl.execute("train-cli")).isZero();
         assertThat(out.toString()).contains("trained the CLI (0 of the calls failed)");
     }
+
+    @Test
+    void theNodeTrainingRun_sendsTrafficThroughANodeOfItsOwn_andCountsTheAnswers() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine(name -> null, "train-node");
+        cl.setOut(new PrintWriter(out, true));
+        assertThat(cl.execute("train-node", "--seconds", "1")).isZero();
+        assertThat(out.toString()).containsPattern("trained a node \\([1-9][0-9]* requests answered\\)");
+    }
+
+    @Test
+    void theNodeTrainingRun_refusesALengthOutOfRange() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(name -> null, "train-node");
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("train-node", "--seconds", "0")).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains("--seconds 0 (expected: 1 to 60)");
+    }
 }
