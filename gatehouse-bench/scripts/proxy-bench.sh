@@ -29,6 +29,8 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
                              (backend_concurrency: 0), to weigh the defaults' learned
                              limit and slow lane against no limit at all;
                              gatehouse-notrace: tracing off (no traceparent read or sent);
+                             gatehouse-uring: the opt-in io_uring transport
+                             (-Dgatehouse.transport=io_uring);
                              gatehouse-spans: a span per request exported with OTLP
                              (tracing.otlp) to the backend, which answers 200
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
@@ -92,11 +94,11 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a proxies <<< "$proxy_list"
-gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-spans)
+gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-uring gatehouse-spans)
 [ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of ${gatehouses[*]}, nginx, haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-spans|nginx|haproxy) ;;
+  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-uring|gatehouse-spans|nginx|haproxy) ;;
     *) die "proxies: \"$p\" (expected: one of ${gatehouses[*]}, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
@@ -219,6 +221,8 @@ gatehouse_yaml gatehouse-unlimited $'    backend_concurrency: 0\n' > "$results_d
 # Tracing is on by default (traceparent read, or started, and sent on); these weigh it.
 gatehouse_yaml gatehouse-notrace "" "tracing: { enabled: false }" > "$results_dir/conf/gatehouse-notrace.yaml"
 # The spans go to the backend (nginx answers any POST with 200, all an OTLP exporter needs).
+# The same node on the io_uring transport (a JVM option, below).
+gatehouse_yaml gatehouse-uring "" > "$results_dir/conf/gatehouse-uring.yaml"
 gatehouse_yaml gatehouse-spans "" \
   "tracing: { otlp: { endpoint: \"http://127.0.0.1:$backend_port/v1/traces\" } }" > "$results_dir/conf/gatehouse-spans.yaml"
 
@@ -228,13 +232,15 @@ start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
   case "$name" in
-    gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-spans)
+    gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-uring|gatehouse-spans)
+      local extra=
+      if [ "$name" = gatehouse-uring ]; then extra=-Dgatehouse.transport=io_uring; fi
       if [ "$via_launcher" = 1 ]; then
         # As a user runs it: the launcher execs java (same pid) with its node archive.
-        spawn "$proxy_cpu" "$logfile" env GATEHOUSE_JAVA_OPTS="$jvm_opts" "$root/bin/gatehouse" \
+        spawn "$proxy_cpu" "$logfile" env GATEHOUSE_JAVA_OPTS="$jvm_opts $extra" "$root/bin/gatehouse" \
           run --config "$results_dir/conf/$name.yaml"
       else
-        spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" -jar "$jar" \
+        spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" $extra -jar "$jar" \
           run --config "$results_dir/conf/$name.yaml"
       fi ;;
     nginx)
@@ -464,7 +470,7 @@ declare -A med_rps med_cpu med_cold med_srss label=([nginx]=nginx: [haproxy]=HAP
     fi
     echo "Gatehouse's peak RSS is the whole JVM process, heap included."
   fi
-  for p in gatehouse-notrace gatehouse-spans; do
+  for p in gatehouse-notrace gatehouse-uring gatehouse-spans; do
     if wants gatehouse && wants "$p"; then
       printf 'gatehouse (defaults)/%s: CPU per request %sx, req/s %sx\n' "$p" \
         "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"

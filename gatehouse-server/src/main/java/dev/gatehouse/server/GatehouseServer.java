@@ -418,7 +418,7 @@ public final class GatehouseServer implements AutoCloseable {
         return metrics;
     }
 
-    /** The transport in use, {@code epoll} or {@code nio}. */
+    /** The transport in use: {@code epoll}, {@code io_uring} or {@code nio}. */
     public String transportName() {
         return transport.name();
     }

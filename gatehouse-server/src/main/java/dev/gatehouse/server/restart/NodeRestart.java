@@ -92,7 +92,7 @@ public final class NodeRestart {
         }
         if (!epoll) {
             return refused(who, "a hitless restart passes the listening sockets to the new process, which needs the"
-                    + " epoll transport (this node runs on nio)");
+                    + " epoll transport (this node runs on another, chosen with -Dgatehouse.transport)");
         }
         String busy = hold.hold();
         if (busy != null) {
