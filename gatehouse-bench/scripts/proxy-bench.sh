@@ -29,6 +29,7 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
                              (backend_concurrency: 0), to weigh the defaults' learned
                              limit and slow lane against no limit at all;
                              gatehouse-notrace: tracing off (no traceparent read or sent);
+                             gatehouse-log: the access log on (its default), to a file;
                              gatehouse-uring: the opt-in io_uring transport
                              (-Dgatehouse.transport=io_uring);
                              gatehouse-spans: a span per request exported with OTLP
@@ -94,11 +95,11 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
 
 IFS=', ' read -r -a proxies <<< "$proxy_list"
-gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-uring gatehouse-spans)
+gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-log gatehouse-uring gatehouse-spans)
 [ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of ${gatehouses[*]}, nginx, haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-uring|gatehouse-spans|nginx|haproxy) ;;
+  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-log|gatehouse-uring|gatehouse-spans|nginx|haproxy) ;;
     *) die "proxies: \"$p\" (expected: one of ${gatehouses[*]}, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
@@ -200,7 +201,7 @@ backend bench
   server backend1 127.0.0.1:$backend_port
 EOF
 
-gatehouse_yaml() { # name pool-extra [top-level-extra]
+gatehouse_yaml() { # name pool-extra [top-level-extra] [access-log-file]
   cat <<EOF
 listeners:
   - bind: 127.0.0.1:${port[$1]:-0}
@@ -211,7 +212,7 @@ pools:
 $2    backends:
       - { address: 127.0.0.1:$backend_port }
 access_log:
-  enabled: false
+$(if [ -n "${4:-}" ]; then printf '  enabled: true\n  path: %s' "$4"; else echo "  enabled: false"; fi)
 ${3:-}
 EOF
 }
@@ -221,6 +222,8 @@ gatehouse_yaml gatehouse-unlimited $'    backend_concurrency: 0\n' > "$results_d
 # Tracing is on by default (traceparent read, or started, and sent on); these weigh it.
 gatehouse_yaml gatehouse-notrace "" "tracing: { enabled: false }" > "$results_dir/conf/gatehouse-notrace.yaml"
 # The spans go to the backend (nginx answers any POST with 200, all an OTLP exporter needs).
+# The access log, on by default, off in the others (as nginx's and HAProxy's here): its cost.
+gatehouse_yaml gatehouse-log "" "" "$results_dir/logs/gatehouse-log-access.log" > "$results_dir/conf/gatehouse-log.yaml"
 # The same node on the io_uring transport (a JVM option, below).
 gatehouse_yaml gatehouse-uring "" > "$results_dir/conf/gatehouse-uring.yaml"
 gatehouse_yaml gatehouse-spans "" \
@@ -232,7 +235,7 @@ start_proxy() { # name round
   local name=$1 logfile=$results_dir/logs/$1-r$2.log
   local -a args
   case "$name" in
-    gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-uring|gatehouse-spans)
+    gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-log|gatehouse-uring|gatehouse-spans)
       local extra=
       if [ "$name" = gatehouse-uring ]; then extra=-Dgatehouse.transport=io_uring; fi
       if [ "$via_launcher" = 1 ]; then
@@ -470,7 +473,7 @@ declare -A med_rps med_cpu med_cold med_srss label=([nginx]=nginx: [haproxy]=HAP
     fi
     echo "Gatehouse's peak RSS is the whole JVM process, heap included."
   fi
-  for p in gatehouse-notrace gatehouse-uring gatehouse-spans; do
+  for p in gatehouse-notrace gatehouse-log gatehouse-uring gatehouse-spans; do
     if wants gatehouse && wants "$p"; then
       printf 'gatehouse (defaults)/%s: CPU per request %sx, req/s %sx\n' "$p" \
         "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"

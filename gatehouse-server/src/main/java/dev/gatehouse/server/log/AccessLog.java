@@ -1,11 +1,8 @@
 package dev.gatehouse.server.log;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +15,12 @@ public final class AccessLog {
     /** The SLF4J logger name the lines are written to. */
     public static final String LOGGER = "gatehouse.access";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final FastThreadLocal<AccessLineWriter> LINES = new FastThreadLocal<>() {
+        @Override
+        protected AccessLineWriter initialValue() {
+            return new AccessLineWriter();
+        }
+    };
     private static final AccessLog DISABLED = new AccessLog(false);
 
     private final boolean enabled;
@@ -46,57 +48,21 @@ public final class AccessLog {
         logger.info(format(r));
     }
 
-    /** The JSON line for a record, without a line break. */
+    /**
+     * The JSON line for a record, without a line break. Formatted by the calling thread's
+     * {@link AccessLineWriter} (an event loop's, in the node): nothing is shared between threads.
+     */
     public static String format(AccessRecord r) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("time", Instant.ofEpochMilli(r.timeMillis()).toString());
-            g.writeStringField("request_id", r.requestId());
-            if (r.traceId() != null) {
-                g.writeStringField("trace_id", r.traceId());
+        AccessLineWriter writer = LINES.get();
+        try {
+            return writer.format(r);
+        } catch (IOException | RuntimeException e) {
+            // The generator may be left inside an object: the next line gets a new one.
+            LINES.remove();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
             }
-            g.writeStringField("client", r.client());
-            g.writeStringField("method", r.method());
-            if (r.protocol() != null) {
-                g.writeStringField("protocol", r.protocol());
-            }
-            g.writeStringField("path", r.path());
-            g.writeNumberField("status", r.status());
-            g.writeNumberField("bytes_in", r.bytesIn());
-            g.writeNumberField("bytes_out", r.bytesOut());
-            g.writeNumberField("duration_ms", r.totalMicros() / 1000.0);
-            if (r.queueMicros() > 0) {
-                g.writeNumberField("queue_ms", r.queueMicros() / 1000.0);
-            }
-            if (r.upstreamMicros() >= 0) {
-                g.writeNumberField("upstream_ms", r.upstreamMicros() / 1000.0);
-            } else {
-                g.writeNullField("upstream_ms");
-            }
-            g.writeStringField("pool", r.pool());
-            g.writeStringField("backend", r.backend());
-            g.writeStringField("version", r.version());
-            g.writeNumberField("tries", r.tries());
-            if (r.epoch() >= 0) {
-                g.writeNumberField("epoch", r.epoch());
-            }
-            if (r.error() != null) {
-                g.writeStringField("error", r.error());
-            }
-            if (r.tls() != null) {
-                g.writeStringField("tls", r.tls());
-            }
-            if (r.served() != null) {
-                g.writeStringField("served", r.served());
-            }
-            if (r.cache() != null) {
-                g.writeStringField("cache", r.cache());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw (RuntimeException) e;
         }
-        return out.toString();
     }
 }
