@@ -287,6 +287,9 @@ final class ProxyHandler extends Http1ClientSide implements ClientConnection {
     public void drain() {
         draining = true;
         if (parked) {
+            if (closed) {
+                return; // closed since the drain was queued: its pipeline is gone, nothing to drain
+            }
             unpark(); // its handlers and timers back: then drained as any idle connection
         }
         if (exchange != null) {
