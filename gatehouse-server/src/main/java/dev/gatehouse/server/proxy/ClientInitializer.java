@@ -68,9 +68,9 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     /**
      * Installs HTTP/1.1 at the end of {@code p}: first-byte detection, the strict codec
-     * ({@link ClientCodec}), flow control (one decoded message per read, so pipelined requests wait
-     * their turn), the proxy. Works on a connection that is already active. An idle connection
-     * sheds all but the proxy for as long as it waits ({@link IdleParking}).
+     * ({@link dev.gatehouse.server.codec.ClientCodec}), flow control (one decoded message per read,
+     * so pipelined requests wait their turn), the proxy. Works on a connection that is already
+     * active. An idle connection sheds all but the proxy for as long as it waits ({@link IdleParking}).
      */
     public void http1(ChannelPipeline p) {
         ProxyHandler proxy = new ProxyHandler(context, parking);
