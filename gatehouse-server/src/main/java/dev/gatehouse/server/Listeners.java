@@ -9,6 +9,7 @@ import dev.gatehouse.server.proxy.ProxyContext;
 import dev.gatehouse.server.restart.InheritedListeners;
 import dev.gatehouse.server.restart.NodeRestart;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +38,8 @@ final class Listeners {
 
     // The node's start lines, logged under the server's name as they were before this class existed.
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
+    /** How client connections size their reads: Netty's default, one instance for all (it holds no state). */
+    private static final AdaptiveRecvByteBufAllocator CLIENT_READS = new AdaptiveRecvByteBufAllocator();
 
     private final GatehouseConfig config;
     private final Transport transport;
@@ -77,6 +80,9 @@ final class Listeners {
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new ServerChannelRecvByteBufAllocator().respectMaybeMoreData(false).maxMessagesPerRead(16))
                     .childOption(ChannelOption.AUTO_READ, false)
+                    // One allocator (Netty's default kind) for every connection: each would else get
+                    // its own, 32 bytes of heap per connection, idle ones too.
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                     .childHandler(new ClientInitializer(contexts.apply(i), config.limits(), listener.http2()));

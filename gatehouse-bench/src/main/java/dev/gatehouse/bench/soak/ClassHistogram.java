@@ -18,17 +18,17 @@ import java.util.regex.Pattern;
  * @param totalInstances the {@code Total} line's instances (0 when there is none)
  * @param totalBytes     the {@code Total} line's bytes (0 when there is none)
  */
-record ClassHistogram(Map<String, Long> instances, Map<String, Long> bytes, long totalInstances, long totalBytes) {
+public record ClassHistogram(Map<String, Long> instances, Map<String, Long> bytes, long totalInstances, long totalBytes) {
 
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S.*?)\\s*$");
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
 
     /** One class's change from one histogram to the next. */
-    record Growth(String className, long bytes, long instances) {
+    public record Growth(String className, long bytes, long instances) {
     }
 
     /** Parses the command's output; lines that are neither a class row nor the total are skipped. */
-    static ClassHistogram parse(String text) {
+    public static ClassHistogram parse(String text) {
         Map<String, Long> instances = new HashMap<>();
         Map<String, Long> bytes = new HashMap<>();
         long totalInstances = 0;
@@ -51,7 +51,7 @@ record ClassHistogram(Map<String, Long> instances, Map<String, Long> bytes, long
     }
 
     /** The {@code limit} classes whose bytes grew most from {@code before} to {@code after}, largest first. */
-    static List<Growth> growth(ClassHistogram before, ClassHistogram after, int limit) {
+    public static List<Growth> growth(ClassHistogram before, ClassHistogram after, int limit) {
         Set<String> names = new HashSet<>(before.bytes().keySet());
         names.addAll(after.bytes().keySet());
         List<Growth> all = new ArrayList<>();

@@ -19,17 +19,17 @@ import java.util.regex.Pattern;
  * @param committedKb per category, committed KiB, in the order printed
  * @param totalCommittedKb the {@code Total} line's committed KiB (0 when there is none)
  */
-record NativeMemory(Map<String, Long> committedKb, long totalCommittedKb) {
+public record NativeMemory(Map<String, Long> committedKb, long totalCommittedKb) {
 
     private static final Pattern TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB");
     private static final Pattern CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
     /** One category's change in committed KiB. */
-    record Change(String category, long kb) {
+    public record Change(String category, long kb) {
     }
 
     /** Parses the command's output; anything else parses as empty. */
-    static NativeMemory parse(String text) {
+    public static NativeMemory parse(String text) {
         Map<String, Long> committed = new LinkedHashMap<>();
         long total = 0;
         for (String line : text.split("\n")) {
@@ -47,7 +47,7 @@ record NativeMemory(Map<String, Long> committedKb, long totalCommittedKb) {
     }
 
     /** The categories whose committed memory changed by at least {@code minKb} either way, largest change first. */
-    static List<Change> changes(NativeMemory before, NativeMemory after, long minKb) {
+    public static List<Change> changes(NativeMemory before, NativeMemory after, long minKb) {
         Set<String> names = new HashSet<>(before.committedKb().keySet());
         names.addAll(after.committedKb().keySet());
         List<Change> out = new ArrayList<>();

@@ -53,6 +53,14 @@ public final class ClientCodec extends CombinedChannelDuplexHandler<StrictReques
                 .setUseRfc9112TransferEncoding(true);
     }
 
+    /**
+     * Whether the codec holds nothing of the connection: no byte of a next request read, nothing
+     * refused. A codec at rest can be dropped and replaced by a new one without a difference.
+     */
+    public boolean atRest() {
+        return inboundHandler().atRest();
+    }
+
     /** Frames each final response by the method of the request it answers. */
     private static final class ResponseEncoder extends HttpResponseEncoder {
 

@@ -80,6 +80,11 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         }
     }
 
+    /** Between requests with no byte of the next one buffered, and nothing refused. */
+    boolean atRest() {
+        return atHead && !failed && actualReadableBytes() == 0;
+    }
+
     private void refuse(ByteBuf in, List<Object> out, Exception cause) {
         failed = true;
         in.skipBytes(in.readableBytes());

@@ -3,7 +3,6 @@ package dev.gatehouse.server.proxy;
 import dev.gatehouse.core.config.Http2Config;
 import dev.gatehouse.core.config.LimitsConfig;
 import dev.gatehouse.core.config.ListenerConfig;
-import dev.gatehouse.server.codec.ClientCodec;
 import dev.gatehouse.server.h2.Http2Pipeline;
 import dev.gatehouse.server.h2.PriorKnowledgeHandler;
 import dev.gatehouse.server.tls.TlsHandshakeHandler;
@@ -11,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * The pipeline of a client connection. A connection past its client's
@@ -27,12 +25,14 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext context;
     private final LimitsConfig limits;
     private final Http2Config http2;
+    private final IdleParking parking;
 
     /** Creates the initializer of one listener. */
     public ClientInitializer(ProxyContext context, LimitsConfig limits, Http2Config http2) {
         this.context = context;
         this.limits = limits;
         this.http2 = http2;
+        this.parking = new IdleParking(context.settings().clientIdle(), limits);
     }
 
     /** Creates the initializer of an HTTP/1.1-only listener. */
@@ -68,14 +68,13 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     /**
      * Installs HTTP/1.1 at the end of {@code p}: first-byte detection, the strict codec
-     * ({@link ClientCodec}), flow control (one decoded message per read, so pipelined requests wait
-     * their turn), the proxy. Works on a connection that is already active.
+     * ({@link dev.gatehouse.server.codec.ClientCodec}), flow control (one decoded message per read,
+     * so pipelined requests wait their turn), the proxy. Works on a connection that is already
+     * active. An idle connection sheds all but the proxy for as long as it waits ({@link IdleParking}).
      */
     public void http1(ChannelPipeline p) {
-        ProxyHandler proxy = new ProxyHandler(context);
-        p.addLast("first-byte", proxy.firstByteHandler());
-        p.addLast("http", ClientCodec.of(limits));
-        p.addLast("flow", new FlowControlHandler());
+        ProxyHandler proxy = new ProxyHandler(context, parking);
+        parking.install(p, null, proxy.firstByteHandler());
         p.addLast("proxy", proxy);
     }
 

@@ -58,6 +58,16 @@ final class ClientTimers {
         }
     }
 
+    /** Whether the connection waits for its next request (not its first) under {@code client_idle}. */
+    boolean awaitingNextRequest() {
+        return wait == Wait.NEXT_REQUEST && client.isActive();
+    }
+
+    /** Since when the client timer counts, on {@link System#nanoTime()}'s scale. */
+    long clientIdleSince() {
+        return client.lastTouch();
+    }
+
     /** Whether a request head is arriving (bytes came, the head is not complete yet). */
     boolean headArriving() {
         return wait == Wait.HEAD;

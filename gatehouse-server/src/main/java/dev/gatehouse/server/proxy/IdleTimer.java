@@ -74,6 +74,11 @@ final class IdleTimer implements Runnable {
         return active;
     }
 
+    /** When it was last started or touched, on {@link System#nanoTime()}'s scale. */
+    long lastTouch() {
+        return lastTouch;
+    }
+
     @Override
     public void run() {
         task = null;

@@ -1,11 +1,8 @@
 package dev.gatehouse.server.proxy;
 
-import dev.gatehouse.server.tls.ConnectionTls;
-import io.netty.channel.Channel;
+import dev.gatehouse.server.codec.ClientCodec;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -20,13 +17,16 @@ import java.net.InetSocketAddress;
  * <p>Timers: while waiting for a request, the client timer closes an idle connection silently
  * ({@code client_idle}, or {@code client_header} for the connection's first request); once bytes
  * of a request arrived, a stalled head gets 408 after {@code client_header}. During an exchange the
- * exchange drives both timers. The timers and what they count are {@link ClientTimers}. Loop-confined.
+ * exchange drives both timers. The timers and what they count are {@link ClientTimers}; what the
+ * exchange may ask of the connection is {@link Http1ClientSide}. A connection idle for a while is
+ * parked: its codec and timers are dropped until its next bytes ({@link IdleParking}). Loop-confined.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientSide, ClientConnection {
+final class ProxyHandler extends Http1ClientSide implements ClientConnection {
 
     final ProxyContext context;
-    private final FirstByteHandler firstByte;
-    private ChannelHandlerContext ctx;
+    private final IdleParking parking;
+    /** Null while parked, as {@link #timers} is. */
+    private FirstByteHandler firstByte;
     private Exchange exchange;
     private boolean draining;
     private boolean closed;
@@ -44,30 +44,34 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     private boolean awaitingFirst;
     /** A read was asked for and no message has come yet. */
     private boolean readWanted;
-    private ClientTimers timers;
-    private InetSocketAddress remote;
     /** Started: counted as open and waiting for its first request. */
     private boolean started;
+    /** Idle and parked ({@link IdleParking}): no other handler of ours in the pipeline, no timer. */
+    private boolean parked;
+    /** While parked: since when it waits, on {@link System#nanoTime()}'s scale. */
+    private long idleSince;
+    /** In its loop's {@link IdleParking} sweep. */
+    boolean swept;
 
-    ProxyHandler(ProxyContext context) {
+    ProxyHandler(ProxyContext context, IdleParking parking) {
         this.context = context;
-        // Bytes of a new request on an idle connection: the head must now come in time.
-        this.firstByte = new FirstByteHandler(() -> timers.requestBytesArrived());
+        this.parking = parking;
+        this.firstByte = newFirstByte();
     }
 
     FirstByteHandler firstByteHandler() {
         return firstByte;
     }
 
-    @Override
-    public Channel channel() {
-        return ctx.channel();
+    private FirstByteHandler newFirstByte() {
+        // Bytes of a new request on an idle connection: the head must now come in time.
+        return new FirstByteHandler(() -> timers.requestBytesArrived());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.timers = new ClientTimers(ctx.channel().eventLoop(), context.settings(), () -> exchange, this::clientTimedOut);
+        this.timers = newTimers();
         if (ctx.channel().isActive()) {
             // Added once the connection was up (after h2c detection or ALPN): no channelActive will come.
             start();
@@ -77,6 +81,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         start();
+    }
+
+    private ClientTimers newTimers() {
+        return new ClientTimers(ctx.channel().eventLoop(), context.settings(), () -> exchange, this::clientTimedOut);
     }
 
     private void start() {
@@ -108,6 +116,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         if (draining) {
             // Handed over (else closed above): the last request's short wait, not client_idle.
             timers.awaitLastRequest();
+        } else if (!first) {
+            parking.idle(this, ctx.channel().eventLoop());
         }
         firstByte.armed = true;
         if (readDepth > MAX_NESTED_READS) {
@@ -125,6 +135,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readWanted = false;
+        if (parked) {
+            // The first bytes of a parked connection's next request: its handlers are back, and
+            // read them as the first bytes of a request on an idle connection.
+            unpark();
+            firstByte.armed = false;
+            timers.requestBytesArrived();
+            ctx.pipeline().context(firstByte).fireChannelRead(msg);
+            return;
+        }
         readDepth++;
         try {
             dispatch(ctx, msg);
@@ -194,7 +213,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        timers.cancel();
+        if (timers != null) {
+            timers.cancel();
+        }
         if (exchange != null) {
             Exchange e = exchange;
             exchange = null;
@@ -235,34 +256,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** The client stopped reading the response: from now on its pause is bounded by {@code client_send}. */
-    @Override
-    public void awaitClientRead() {
-        timers.awaitClientRead();
-    }
-
-    /**
-     * The client reads again.
-     *
-     * @param bodyPending whether it still owes us request body, whose pauses count again
-     */
-    @Override
-    public void clientReadResumed(boolean bodyPending) {
-        timers.clientReadResumed(bodyPending);
-    }
-
-    /** Starts counting the client's pauses while it sends a request body. */
-    @Override
-    public void awaitBody() {
-        timers.awaitBody();
-    }
-
-    /** The body is complete: the client owes us nothing more for now. */
-    @Override
-    public void bodyComplete() {
-        timers.owedNothing();
-    }
-
     /** Asks the client for the next message (a request head or a part of its body). */
     @Override
     public void readRequest() {
@@ -293,6 +286,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
     @Override
     public void drain() {
         draining = true;
+        if (parked) {
+            if (closed) {
+                return; // closed since the drain was queued: its pipeline is gone, nothing to drain
+            }
+            unpark(); // its handlers and timers back: then drained as any idle connection
+        }
         if (exchange != null) {
             exchange.drain();
         } else if (timers.headArriving()) {
@@ -310,81 +309,45 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ClientS
         }
     }
 
-    // ---------------------------------------------------------------- ClientSide
-
-    @Override
-    public String protocol() {
-        return "h1";
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public ConnectionTls tls() {
-        // Worked out once per connection and kept on the channel by ConnectionTls itself.
-        return ConnectionTls.of(ctx.channel());
-    }
-
-    @Override
-    public void write(Object responsePart) {
-        ctx.write(responsePart, ctx.voidPromise());
-    }
-
-    @Override
-    public void writeAndFlush(Object responsePart) {
-        ctx.writeAndFlush(responsePart, ctx.voidPromise());
-    }
-
-    @Override
-    public void flush() {
-        ctx.flush();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public void readAhead(long bytes) {
-        int high = (int) Math.min(Integer.MAX_VALUE, bytes);
-        WriteBufferWaterMark mark = ctx.channel().config().getWriteBufferWaterMark();
-        if (mark.high() != high) {
-            ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(Math.min(mark.low(), high / 2), high));
+    /**
+     * Looked at by its loop's {@link IdleParking} sweep: parks the connection once it has waited
+     * {@code parkAfter} for its next request with nothing buffered; closes a parked one once it
+     * waited {@code clientIdle}, as its client timer would have.
+     *
+     * @return whether the sweep should look at it again (false: busy, or gone)
+     */
+    boolean sweep(long now, long parkAfter, long clientIdle) {
+        if (parked) {
+            if (now - idleSince < clientIdle) {
+                return !closed;
+            }
+            ctx.close();
+            return false;
         }
+        if (closed || closing || draining || exchange != null || awaitingWritable || !timers.awaitingNextRequest()) {
+            return false;
+        }
+        if (now - timers.clientIdleSince() >= parkAfter && readWanted && firstByte.armed
+                && ctx.pipeline().get(ClientCodec.class).atRest()) {
+            idleSince = timers.clientIdleSince();
+            timers.cancel();
+            timers = null;
+            firstByte = null;
+            parked = true;
+            IdleParking.uninstall(ctx.pipeline());
+        }
+        return true;
     }
 
-    @Override
-    public void touchClientTimer() {
-        timers.touchClient();
-    }
-
-    @Override
-    public void startBackendTimer(long nanos) {
-        timers.startBackend(nanos);
-    }
-
-    @Override
-    public void touchBackendTimer() {
-        timers.touchBackend();
-    }
-
-    @Override
-    public void stopBackendTimer() {
-        timers.stopBackend();
-    }
-
-    @Override
-    public Channel upgradableChannel() {
-        return ctx.channel();
-    }
-
-    @Override
-    public void close() {
-        ctx.channel().close();
+    /** Puts back what parking took: the handlers, waiting for a request, and the timers. */
+    private void unpark() {
+        parked = false;
+        firstByte = newFirstByte();
+        timers = newTimers();
+        parking.install(ctx.pipeline(), ctx.name(), firstByte);
+        timers.awaitRequest(false);
+        firstByte.armed = true;
+        readRequest(); // through the new flow-control handler, so that its next message comes on
     }
 
     /** The client timer expired while counting {@code wait}. */
