@@ -40,7 +40,8 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
   -h, --help                 this text
 
 Other environment variables:
-  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse (default: -Xms256m -Xmx256m -XX:+UseParallelGC)
+  GATEHOUSE_BENCH_JVM_OPTS   JVM options for Gatehouse (default: none beyond the launcher's own for a
+                             node; with java -jar: -Xms256m -Xmx256m -XX:+UseParallelGC)
   GATEHOUSE_NO_ARCHIVE=1     run Gatehouse with java -jar, without bin/gatehouse's start-up archive
                              (a --jar other than the default build always runs that way)
   BENCH_PROXY_CPU            core the proxy under test is pinned to (default 1)
@@ -61,7 +62,9 @@ rounds=${BENCH_ROUNDS:-3}
 proxy_list=${BENCH_PROXIES:-gatehouse,nginx,haproxy}
 results_dir=${BENCH_RESULTS_DIR:-}
 jar=${GATEHOUSE_BENCH_JAR:-}
-jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+# Unset: the launcher's own defaults for a node (bin/gatehouse), or these with java -jar.
+jvm_opts=${GATEHOUSE_BENCH_JVM_OPTS-}
+plain_jvm_opts="-Xms256m -Xmx256m -XX:+UseParallelGC"
 proxy_cpu=${BENCH_PROXY_CPU:-1}
 load_cpu=${BENCH_LOAD_CPU:-0}
 body_size=1024
@@ -132,7 +135,16 @@ if wants_java; then
     # The node through bin/gatehouse, with the start-up archive it records once per build: made
     # here, before the first round, so that no round's start pays for it.
     via_launcher=1
-    GATEHOUSE_JAVA_OPTS="$jvm_opts" "$root/bin/gatehouse" archive >&2 || die "bin/gatehouse archive failed"
+    # One archive per set of JVM options (the launcher keys them so): the io_uring profile's too.
+    for extra in "" -Dgatehouse.transport=io_uring; do
+      if [ -n "$extra" ] && ! wants gatehouse-uring; then continue; fi
+      GATEHOUSE_JAVA_OPTS="$jvm_opts${extra:+ $extra}" "$root/bin/gatehouse" archive >&2 \
+        || die "bin/gatehouse archive failed"
+    done
+  fi
+  if [ "$via_launcher" = 0 ] && [ -z "${GATEHOUSE_BENCH_JVM_OPTS+set}" ]; then
+    jvm_opts=$plain_jvm_opts
+    read -r -a jvm_args <<< "$jvm_opts"
   fi
 fi
 
@@ -240,7 +252,7 @@ start_proxy() { # name round
       if [ "$name" = gatehouse-uring ]; then extra=-Dgatehouse.transport=io_uring; fi
       if [ "$via_launcher" = 1 ]; then
         # As a user runs it: the launcher execs java (same pid) with its node archive.
-        spawn "$proxy_cpu" "$logfile" env GATEHOUSE_JAVA_OPTS="$jvm_opts $extra" "$root/bin/gatehouse" \
+        spawn "$proxy_cpu" "$logfile" env GATEHOUSE_JAVA_OPTS="$jvm_opts${extra:+ $extra}" "$root/bin/gatehouse" \
           run --config "$results_dir/conf/$name.yaml"
       else
         spawn "$proxy_cpu" "$logfile" "$java_bin" "${jvm_args[@]}" $extra -jar "$jar" \
@@ -406,7 +418,7 @@ bench_one() { # name round position
   echo "wrk: $( (wrk -v 2>&1 || true) | head -n 1)"
   if wants_java; then
     echo "java: $("$java_bin" -version 2>&1 | head -n 1) ($GATEHOUSE_JAVA_HOME)"
-    echo "gatehouse: $jar, JVM options: $jvm_opts, $(if [ "$via_launcher" = 1 ]; then echo "through bin/gatehouse (its node archive)"; else echo "java -jar, no archive"; fi)"
+    echo "gatehouse: $jar, JVM options: ${jvm_opts:-none beyond the launcher defaults}, $(if [ "$via_launcher" = 1 ]; then echo "through bin/gatehouse (its node archive)"; else echo "java -jar, no archive"; fi)"
     echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   fi
   echo "settings: rounds $rounds, cold run ${cold}s, then warm-up ${warmup}s, measured ${duration}s, wrk -t$threads -c$connections," \
