@@ -55,7 +55,8 @@ USAGE
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 # log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
 . "$root/gatehouse-bench/scripts/lib/bench-common.sh"
-# wait_healthy, wait_line, rss_kb, opened, median, ratio: shared with tunnel-memory-bench.sh.
+# Settings checks, start_proxy, warm_up, run_rounds, wait_healthy, wait_line, tree_rss_kb, opened,
+# median, ratio: shared with tunnel-memory-bench.sh.
 . "$root/gatehouse-bench/scripts/lib/memory-common.sh"
 
 connections=${BENCH_CONNECTIONS:-9400}
@@ -93,19 +94,9 @@ check_int rounds "$rounds" 1
 check_int rate "$rate" 1
 check_int warmup "$warmup" 1
 check_int settle "$settle" 0
-check_int BENCH_PROXY_CPU "$proxy_cpu" 0
-check_int BENCH_LOAD_CPU "$load_cpu" 0
-[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+check_cpus
 
-IFS=', ' read -r -a proxies <<< "$proxy_list"
-[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,nginx,haproxy)"
-seen=" "
-for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
-  case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
-  seen="$seen$p "
-done
-wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+parse_proxies "$proxy_list"
 
 # Bounds on every wait, in seconds: opening N connections at the rate, with room for a slow machine.
 open_timeout=$((connections / rate + 60))
@@ -145,23 +136,18 @@ if wants gatehouse; then
   fi
   resolve_jar
   if [ "$breakdown" = 1 ]; then jvm_args+=(-XX:NativeMemoryTracking=summary); fi
-  jcmd_bin=$GATEHOUSE_JAVA_HOME/bin/jcmd
-  [ -x "$jcmd_bin" ] || die "jcmd: \"$jcmd_bin\" (expected: the JDK's jcmd, to read Gatehouse's heap)"
+  find_jcmd
 fi
 
 # Every connection is one socket in the proxy and one in the load client (another process).
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-fd_limit=$(ulimit -n)
-[ "$fd_limit" = unlimited ] || [ "$fd_limit" -ge $((connections + 2048)) ] \
-  || die "open files: $fd_limit (expected: >= $((connections + 2048)) for $connections connections; raise the hard limit, ulimit -Hn)"
+need_open_files $((connections + 2048)) "$connections connections"
 
 # ---------------------------------------------------------------- results directory and classpath
 
 make_results_dir gatehouse-conn-bench load
 mkdir -p "$results_dir/memory"
 
-resolve_bench_deps "$results_dir/classpath.txt"
-deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
+third_party_deps "$results_dir/classpath.txt"
 load_cp="$bench_classes:$deps"
 
 # ---------------------------------------------------------------- ports and configs
@@ -250,19 +236,6 @@ EOF
 
 # ---------------------------------------------------------------- starting and measuring
 
-start_proxy() { # name logfile
-  local -a args
-  case "$1" in
-    gatehouse)
-      spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" run --config "$results_dir/conf/gatehouse.yaml" ;;
-    nginx)
-      mapfile -t args < <(nginx_args nginx)
-      spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
-    haproxy)
-      spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
-  esac
-}
-
 # Runs IdleKeepAliveLoad in the background against proxy port $1 with $2 connections, output to
 # $3; sets last_pid. The client exits by itself after $4 seconds of holding.
 start_load() { # port connections outfile hold_seconds
@@ -300,19 +273,9 @@ bench_one() { # name round position
   pid=$last_pid
   wait_healthy "$name" "$p" "$pid" "$logfile"
 
-  out=$results_dir/load/$name-r$round-warmup.txt
   log "round $round: $name warming up with $warmup connections"
   # Held idle as the measured ones will be, so that the idle path has run before the measurement.
-  start_load "$p" "$warmup" "$out" "$settle"
-  lpid=$last_pid
-  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" || true
-  wait_child "$lpid" || true
-  if [ "$(opened "$out")" = 0 ]; then
-    skipped[$name]="no request through $name succeeded: $(grep -m1 '^ready' "$out" || tail -n 3 "$out")"
-    log "round $round: $name SKIPPED, ${skipped[$name]} (see $out and $logfile)"
-    stop_proc "$pid"
-    return 0
-  fi
+  warm_up "$name" "$pid" "$logfile" "$p" "$round" "$warmup" "$settle" "no request" || return 0
 
   sleep "$settle"
   local rss0 rss1 heap0=0 heap1=0
@@ -323,7 +286,7 @@ bench_one() { # name round position
     if [ "$breakdown" = 1 ]; then "$jcmd_bin" "$pid" VM.native_memory summary > "$mem.nmt-before"; fi
   fi
   kernel_snapshot "$p" "$mem.before"
-  rss0=$(rss_kb "$pid")
+  rss0=$(tree_rss_kb "$pid")
 
   out=$results_dir/load/$name-r$round.txt
   log "round $round: $name opening $connections connections at $rate/s (RSS before: $((rss0 / 1024)) MB)"
@@ -348,7 +311,7 @@ bench_one() { # name round position
     heap1=$(awk '/^Total / { printf "%d", $3 / 1024 }' "$mem.histo-after")
     if [ "$breakdown" = 1 ]; then "$jcmd_bin" "$pid" VM.native_memory summary > "$mem.nmt-after"; fi
   fi
-  rss1=$(rss_kb "$pid")
+  rss1=$(tree_rss_kb "$pid")
   kernel_snapshot "$p" "$mem.after"
   if grep -q '^dropped' "$out"; then
     log "round $round: WARNING $name closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle connections while measured"
@@ -392,14 +355,7 @@ for ((i = 0; i < 100; i++)); do
   sleep 0.1
 done
 
-n=${#proxies[@]}
-for ((r = 1; r <= rounds; r++)); do
-  for ((i = 0; i < n; i++)); do
-    name=${proxies[(i + r - 1) % n]}
-    if [ -n "${skipped[$name]:-}" ]; then continue; fi
-    bench_one "$name" "$r" $((i + 1))
-  done
-done
+run_rounds
 stop_proc "$backend_pid"
 echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
 

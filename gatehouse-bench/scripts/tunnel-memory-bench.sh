@@ -46,7 +46,8 @@ USAGE
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 # log, die, check_int, process bookkeeping, tools, ports, nginx config: shared with the other scripts.
 . "$root/gatehouse-bench/scripts/lib/bench-common.sh"
-# wait_healthy, wait_line, rss_kb, heap_used_kb, opened, median, ratio: shared with conn-memory-bench.sh.
+# Settings checks, start_proxy, warm_up, run_rounds, wait_healthy, wait_line, tree_rss_kb,
+# heap_used_kb, opened, median, ratio: shared with conn-memory-bench.sh.
 . "$root/gatehouse-bench/scripts/lib/memory-common.sh"
 
 tunnels=${BENCH_TUNNELS:-5000}
@@ -82,19 +83,9 @@ check_int rounds "$rounds" 1
 check_int rate "$rate" 1
 check_int warmup "$warmup" 1
 check_int settle "$settle" 0
-check_int BENCH_PROXY_CPU "$proxy_cpu" 0
-check_int BENCH_LOAD_CPU "$load_cpu" 0
-[ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+check_cpus
 
-IFS=', ' read -r -a proxies <<< "$proxy_list"
-[ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of gatehouse,nginx,haproxy)"
-seen=" "
-for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
-  case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
-  seen="$seen$p "
-done
-wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+parse_proxies "$proxy_list"
 
 # Bounds on every wait, in seconds: opening N tunnels at the rate, with room for a slow machine.
 open_timeout=$((tunnels / rate + 60))
@@ -126,25 +117,18 @@ fi
 jcmd_bin=
 if wants gatehouse; then
   resolve_jar
-  jcmd_bin=$GATEHOUSE_JAVA_HOME/bin/jcmd
-  [ -x "$jcmd_bin" ] || die "jcmd: \"$jcmd_bin\" (expected: the JDK's jcmd, to read Gatehouse's heap)"
+  find_jcmd
 fi
 
 # Every tunnel is two sockets in the proxy, one in the backend and one in the client.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-fd_limit=$(ulimit -n)
-[ "$fd_limit" = unlimited ] || [ "$fd_limit" -ge $((2 * tunnels + 2048)) ] \
-  || die "open files: $fd_limit (expected: >= $((2 * tunnels + 2048)) for $tunnels tunnels; raise the hard limit, ulimit -Hn)"
+need_open_files $((2 * tunnels + 2048)) "$tunnels tunnels"
 
 # ---------------------------------------------------------------- results directory and classpath
 
 make_results_dir gatehouse-tunnel-bench load
 
-# Netty and Logback for the backend and the load client: the bench module's third-party
-# dependencies. The project's own classes come from this tree's target/classes, never from ~/.m2,
-# which may hold another tree's build.
-resolve_bench_deps "$results_dir/classpath.txt"
-deps=$(tr ':' '\n' < "$results_dir/classpath.txt" | grep -v '/dev/gatehouse/' | paste -sd: -)
+# Netty and Logback for the backend and the load client.
+third_party_deps "$results_dir/classpath.txt"
 load_cp="$bench_classes:$testing_classes:$deps"
 backend_cp="$testing_classes:$deps"
 
@@ -220,19 +204,6 @@ EOF
 
 # ---------------------------------------------------------------- starting and measuring
 
-start_proxy() { # name logfile
-  local -a args
-  case "$1" in
-    gatehouse)
-      spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" run --config "$results_dir/conf/gatehouse.yaml" ;;
-    nginx)
-      mapfile -t args < <(nginx_args nginx)
-      spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
-    haproxy)
-      spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
-  esac
-}
-
 # Runs IdleTunnelLoad in the background against proxy port $1 with $2 tunnels, output to $3;
 # sets last_pid. The client exits by itself after $4 seconds of holding.
 start_load() { # port tunnels outfile hold_seconds
@@ -251,23 +222,13 @@ bench_one() { # name round position
   pid=$last_pid
   wait_healthy "$name" "$p" "$pid" "$logfile"
 
-  out=$results_dir/load/$name-r$round-warmup.txt
   log "round $round: $name warming up with $warmup tunnels"
-  start_load "$p" "$warmup" "$out" 0
-  lpid=$last_pid
-  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" || true
-  wait_child "$lpid" || true
-  if [ "$(opened "$out")" = 0 ]; then
-    skipped[$name]="no WebSocket handshake through $name succeeded: $(grep -m1 '^ready' "$out" || tail -n 3 "$out")"
-    log "round $round: $name SKIPPED, ${skipped[$name]} (see $out and $logfile)"
-    stop_proc "$pid"
-    return 0
-  fi
+  warm_up "$name" "$pid" "$logfile" "$p" "$round" "$warmup" 0 "no WebSocket handshake" || return 0
 
   sleep "$settle"
   local rss0 rss1 heap0=0 heap1=0
   if [ "$name" = gatehouse ]; then heap0=$(heap_used_kb "$pid"); fi
-  rss0=$(rss_kb "$pid")
+  rss0=$(tree_rss_kb "$pid")
 
   out=$results_dir/load/$name-r$round.txt
   log "round $round: $name opening $tunnels tunnels at $rate/s (RSS before: $((rss0 / 1024)) MB)"
@@ -288,7 +249,7 @@ bench_one() { # name round position
 
   sleep "$settle"
   if [ "$name" = gatehouse ]; then heap1=$(heap_used_kb "$pid"); fi
-  rss1=$(rss_kb "$pid")
+  rss1=$(tree_rss_kb "$pid")
   if grep -q '^dropped' "$out"; then
     log "round $round: WARNING $name closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle tunnels while measured"
   fi
@@ -330,14 +291,7 @@ backend_pid=$last_pid
 wait_line "$backend_pid" "$results_dir/logs/backend.log" "listening on" 60 \
   || die "the backend did not start (log: $results_dir/logs/backend.log)"
 
-n=${#proxies[@]}
-for ((r = 1; r <= rounds; r++)); do
-  for ((i = 0; i < n; i++)); do
-    name=${proxies[(i + r - 1) % n]}
-    if [ -n "${skipped[$name]:-}" ]; then continue; fi
-    bench_one "$name" "$r" $((i + 1))
-  done
-done
+run_rounds
 stop_proc "$backend_pid"
 echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
 

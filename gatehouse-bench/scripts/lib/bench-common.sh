@@ -85,6 +85,27 @@ tree_pids() {
     }'
 }
 
+# Prints the sum of the /proc/PID/status field $1 (VmRSS: resident now; VmHWM: its peak), in kB,
+# over the pids after $2; a pid gone meanwhile dies when $2 is "die", counts 0 when it is "zero".
+status_kb() { # field die|zero pid...
+  local field=$1 gone=$2 pid total=0 kb
+  shift 2
+  for pid in "$@"; do
+    if ! kb=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null); then
+      [ "$gone" = zero ] || die "process $pid vanished"
+      kb=0
+    fi
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# Prints the summed VmRSS (resident set now), in kB, of the given pids; dies when one is gone.
+rss_kb() { status_kb VmRSS die "$@"; }
+
+# Prints the summed VmHWM (peak resident set), in kB, of the given pids; dies when one is gone.
+peak_rss_kb() { status_kb VmHWM die "$@"; }
+
 # Stops pid $1, a child of this shell: TERM, up to 10 s to exit, then KILL, together with the
 # children it had when called (an nginx master killed this way would leave its worker behind);
 # reaps it and drops it from `started`. Always succeeds, also when $1 is gone already.

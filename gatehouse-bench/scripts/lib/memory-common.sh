@@ -1,7 +1,102 @@
-# Shared by the memory benchmarks (tunnel-memory-bench.sh, conn-memory-bench.sh): waiting for a
-# proxy and a load client, reading a proxy's memory, and the medians of the results. Source it
-# after bench-common.sh. Sourcing only defines functions. Globals used: jcmd_bin (heap_used_kb,
-# jvm_snapshot), csv (median; column 3 is the proxy's name).
+# Shared by the memory benchmarks (tunnel-memory-bench.sh, conn-memory-bench.sh): checking their
+# settings, starting a proxy, waiting for it and for a load client, the warm-up and the rounds,
+# reading a proxy's memory, and the medians of the results. Source it after bench-common.sh.
+# Sourcing only defines functions. Globals used: proxy_cpu, load_cpu, java_bin, jvm_args, jar,
+# nginx_bin, haproxy_bin, results_dir (start_proxy, third_party_deps), jcmd_bin (heap_used_kb),
+# csv (median; column 3 is the proxy's name), proxies and rounds (run_rounds), open_timeout and
+# skipped (warm_up), and the script's own start_load and bench_one.
+
+# Sets proxies (an array, in the given order) and seen (" a b ", for wants) from the
+# comma-separated list $1; dies unless each is one of gatehouse, nginx, haproxy, listed once.
+parse_proxies() { # list
+  local p
+  IFS=', ' read -r -a proxies <<< "$1"
+  [ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$1\" (expected: one or more of gatehouse,nginx,haproxy)"
+  seen=" "
+  for p in "${proxies[@]}"; do
+    case "$p" in gatehouse|nginx|haproxy) ;; *) die "proxies: \"$p\" (expected: gatehouse, nginx or haproxy)" ;; esac
+    case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
+    seen="$seen$p "
+  done
+}
+
+# Succeeds when proxy $1 is measured (parse_proxies).
+wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# Checks BENCH_PROXY_CPU and BENCH_LOAD_CPU: two different cores.
+check_cpus() {
+  check_int BENCH_PROXY_CPU "$proxy_cpu" 0
+  check_int BENCH_LOAD_CPU "$load_cpu" 0
+  [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
+}
+
+# Raises the open-files limit to the hard limit; dies when that is below $1, needed for $2.
+need_open_files() { # count what
+  local limit
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  limit=$(ulimit -n)
+  [ "$limit" = unlimited ] || [ "$limit" -ge "$1" ] \
+    || die "open files: $limit (expected: >= $1 for $2; raise the hard limit, ulimit -Hn)"
+}
+
+# Sets jcmd_bin: the jcmd of Gatehouse's JDK, which reads its heap.
+find_jcmd() {
+  jcmd_bin=$GATEHOUSE_JAVA_HOME/bin/jcmd
+  [ -x "$jcmd_bin" ] || die "jcmd: \"$jcmd_bin\" (expected: the JDK's jcmd, to read Gatehouse's heap)"
+}
+
+# Sets deps: the bench module's third-party classpath (Netty, Logback), resolved into file $1. The
+# project's own classes come from this tree's target/classes, never from ~/.m2, which may hold
+# another tree's build.
+third_party_deps() { # classpath-file
+  resolve_bench_deps "$1"
+  deps=$(tr ':' '\n' < "$1" | grep -v '/dev/gatehouse/' | paste -sd: -)
+}
+
+# Starts proxy $1 on its core, output to $2; sets last_pid. Its configuration is in
+# $results_dir/conf (gatehouse.yaml, nginx/nginx.conf, haproxy.cfg).
+start_proxy() { # name logfile
+  local -a args
+  case "$1" in
+    gatehouse)
+      spawn "$proxy_cpu" "$2" "$java_bin" "${jvm_args[@]}" -jar "$jar" run --config "$results_dir/conf/gatehouse.yaml" ;;
+    nginx)
+      mapfile -t args < <(nginx_args nginx)
+      spawn "$proxy_cpu" "$2" "$nginx_bin" "${args[@]}" ;;
+    haproxy)
+      spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
+  esac
+}
+
+# Warms proxy $1 (pid $2, log $3, port $4, round $5) up with $6 connections held $7 s through the
+# script's start_load. Fails, with the proxy stopped and skipped[$1] set to "$8 through $1 ...",
+# when not one of them got through.
+warm_up() { # name pid logfile port round count hold none-message
+  local out=$results_dir/load/$1-r$5-warmup.txt lpid
+  start_load "$4" "$6" "$out" "$7"
+  lpid=$last_pid
+  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" || true
+  wait_child "$lpid" || true
+  if [ "$(opened "$out")" = 0 ]; then
+    skipped[$1]="$8 through $1 succeeded: $(grep -m1 '^ready' "$out" || tail -n 3 "$out")"
+    log "round $5: $1 SKIPPED, ${skipped[$1]} (see $out and $3)"
+    stop_proc "$2"
+    return 1
+  fi
+}
+
+# Runs the script's bench_one for every proxy and round, the order turned by one each round; a
+# proxy skipped once is not run again.
+run_rounds() {
+  local n=${#proxies[@]} r i name
+  for ((r = 1; r <= rounds; r++)); do
+    for ((i = 0; i < n; i++)); do
+      name=${proxies[(i + r - 1) % n]}
+      if [ -n "${skipped[$name]:-}" ]; then continue; fi
+      bench_one "$name" "$r" $((i + 1))
+    done
+  done
+}
 
 # Waits until http://127.0.0.1:$2/health answers 200 through the proxy (up to 60 s); fails early
 # if pid $3 dies.
@@ -33,14 +128,12 @@ wait_line() { # pid file prefix seconds
   return 1
 }
 
-# Prints the summed VmRSS, in kB, of pid $1 and its children (nginx: master and worker).
-rss_kb() {
-  local pid total=0 kb
-  for pid in $(tree_pids "$1"); do
-    kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
-    total=$((total + ${kb:-0}))
-  done
-  echo "$total"
+# Prints the summed VmRSS, in kB, of pid $1 and its children (nginx: master and worker); one that
+# exited meanwhile counts 0.
+tree_rss_kb() {
+  local -a pids
+  mapfile -t pids < <(tree_pids "$1")
+  status_kb VmRSS zero "${pids[@]}"
 }
 
 # Prints the Java heap in use, in kB, of JVM $1 right after a full GC: the sum of the "used"
