@@ -233,11 +233,11 @@ gatehouse_yaml gatehouse "" > "$results_dir/conf/gatehouse.yaml"
 gatehouse_yaml gatehouse-unlimited $'    backend_concurrency: 0\n' > "$results_dir/conf/gatehouse-unlimited.yaml"
 # Tracing is on by default (traceparent read, or started, and sent on); these weigh it.
 gatehouse_yaml gatehouse-notrace "" "tracing: { enabled: false }" > "$results_dir/conf/gatehouse-notrace.yaml"
-# The spans go to the backend (nginx answers any POST with 200, all an OTLP exporter needs).
 # The access log, on by default, off in the others (as nginx's and HAProxy's here): its cost.
 gatehouse_yaml gatehouse-log "" "" "$results_dir/logs/gatehouse-log-access.log" > "$results_dir/conf/gatehouse-log.yaml"
 # The same node on the io_uring transport (a JVM option, below).
 gatehouse_yaml gatehouse-uring "" > "$results_dir/conf/gatehouse-uring.yaml"
+# The spans go to the backend (nginx answers any POST with 200, all an OTLP exporter needs).
 gatehouse_yaml gatehouse-spans "" \
   "tracing: { otlp: { endpoint: \"http://127.0.0.1:$backend_port/v1/traces\" } }" > "$results_dir/conf/gatehouse-spans.yaml"
 
@@ -297,26 +297,6 @@ cpu_ticks() {
     s=$(cat "/proc/$pid/stat") || die "process $pid vanished during the run"
     read -r -a f <<< "${s##*) }"   # f[0] is field 3 (state): utime is field 14, stime 15
     total=$((total + f[11] + f[12]))
-  done
-  echo "$total"
-}
-
-# Prints the summed VmRSS (resident set now), in kB, of the given pids.
-rss_kb() {
-  local pid total=0 kb
-  for pid in "$@"; do
-    kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status") || die "process $pid vanished"
-    total=$((total + ${kb:-0}))
-  done
-  echo "$total"
-}
-
-# Prints the summed VmHWM (peak resident set), in kB, of the given pids.
-peak_rss_kb() {
-  local pid total=0 kb
-  for pid in "$@"; do
-    kb=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status") || die "process $pid vanished"
-    total=$((total + ${kb:-0}))
   done
   echo "$total"
 }
