@@ -115,7 +115,9 @@ final class TrainNodeCommand implements Callable<Integer> {
     /** Reads one response with a Content-Length body (what the node and its demo backends send). */
     private static void readResponse(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
+        // Byte by byte up to the blank line; only its last four characters are looked at, so that
+        // the training's own client does not crowd out the node it trains.
+        while (!endsWithBlankLine(head)) {
             int b = in.read();
             if (b < 0 || head.length() > 16_384) {
                 throw new IOException("connection closed or head too long");
@@ -126,9 +128,19 @@ final class TrainNodeCommand implements Callable<Integer> {
         for (String line : head.toString().split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).equalsIgnoreCase("content-length")) {
-                length = Long.parseLong(line.substring(colon + 1).trim());
+                try {
+                    length = Long.parseLong(line.substring(colon + 1).trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length: " + line, e);
+                }
             }
         }
         in.skipNBytes(length);
+    }
+
+    private static boolean endsWithBlankLine(StringBuilder s) {
+        int n = s.length();
+        return n >= 4 && s.charAt(n - 4) == '\r' && s.charAt(n - 3) == '\n' && s.charAt(n - 2) == '\r'
+                && s.charAt(n - 1) == '\n';
     }
 }
