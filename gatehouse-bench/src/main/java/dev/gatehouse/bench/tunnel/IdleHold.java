@@ -2,6 +2,7 @@ package dev.gatehouse.bench.tunnel;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.gatehouse.bench.scenario.Args;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -41,6 +43,57 @@ final class IdleHold {
     @FunctionalInterface
     interface Connections {
         Connection create(IdleHold hold, int index);
+    }
+
+    /** The options both loads take (see their class comments), with their defaults. */
+    static final class Options {
+        URI url;
+        int connections;
+        int rate = 1000;
+        int openTimeoutSeconds = 120;
+        int holdSeconds = 600;
+
+        /**
+         * Parses {@code args}, or prints why they are wrong and {@code usage} and exits with status
+         * 2. {@code extra} is offered the options of the caller's own (name, value) and says
+         * whether it took one; it throws {@link IllegalArgumentException} for a bad value.
+         *
+         * @param scheme the scheme {@code --url} must have ({@code http}, {@code ws})
+         */
+        static Options parseOrExit(String[] args, String scheme, String usage, BiPredicate<String, String> extra) {
+            Options o = new Options();
+            try {
+                String url = null;
+                for (int i = 0; i < args.length; i++) {
+                    String value = i + 1 < args.length ? args[i + 1] : null;
+                    switch (args[i]) {
+                        case "--url" -> url = value;
+                        case "--connections" -> o.connections = Args.positiveInt("--connections", value);
+                        case "--rate" -> o.rate = Args.positiveInt("--rate", value);
+                        case "--open-timeout-seconds" -> o.openTimeoutSeconds = Args.positiveInt("--open-timeout-seconds", value);
+                        case "--hold-seconds" -> o.holdSeconds = Args.nonNegativeInt("--hold-seconds", value);
+                        default -> {
+                            if (!extra.test(args[i], value)) {
+                                throw new IllegalArgumentException("unknown argument: " + args[i]);
+                            }
+                        }
+                    }
+                    i++;
+                }
+                if (url == null || !url.startsWith(scheme + "://")) {
+                    throw Args.fail("--url", url, scheme + "://HOST:PORT/PATH");
+                }
+                if (o.connections == 0) {
+                    throw Args.fail("--connections", null, "an integer 1-" + Integer.MAX_VALUE);
+                }
+                o.url = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println(usage);
+                System.exit(2);
+            }
+            return o;
+        }
     }
 
     /** Opening is paced in slices of this length, so the rate holds within a second, too. */
@@ -84,13 +137,12 @@ final class IdleHold {
      *
      * @param name the thread's name, and the prefix of the message when none was verified
      */
-    static void runAndExit(String name, URI url, int connections, int rate, int openTimeoutSeconds, int holdSeconds,
-                           Connections handlers) throws InterruptedException {
+    static void runAndExit(String name, Options options, Connections handlers) throws InterruptedException {
         quietDefaultLogging();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
                 NioIoHandler.newFactory());
-        IdleHold load = new IdleHold(url, connections, rate, handlers, group, System.out);
-        int status = load.run(name, openTimeoutSeconds, holdSeconds);
+        IdleHold load = new IdleHold(options.url, options.connections, options.rate, handlers, group, System.out);
+        int status = load.run(name, options.openTimeoutSeconds, options.holdSeconds);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         System.exit(status);
     }

@@ -43,41 +43,16 @@ public final class IdleKeepAliveLoad {
      * @throws InterruptedException when interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        String url = null;
-        int connections = 0;
-        int rate = 1000;
-        int bodyBytes = -1;
-        int openTimeout = 120;
-        int hold = 600;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                switch (args[i]) {
-                    case "--url" -> url = value;
-                    case "--connections" -> connections = Args.positiveInt("--connections", value);
-                    case "--rate" -> rate = Args.positiveInt("--rate", value);
-                    case "--body-bytes" -> bodyBytes = Args.nonNegativeInt("--body-bytes", value);
-                    case "--open-timeout-seconds" -> openTimeout = Args.positiveInt("--open-timeout-seconds", value);
-                    case "--hold-seconds" -> hold = Args.nonNegativeInt("--hold-seconds", value);
-                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
-                }
-                i++;
+        int[] bodyBytes = {-1};
+        IdleHold.Options options = IdleHold.Options.parseOrExit(args, "http", USAGE, (name, value) -> {
+            if (!name.equals("--body-bytes")) {
+                return false;
             }
-            if (url == null || !url.startsWith("http://")) {
-                throw Args.fail("--url", url, "http://HOST:PORT/PATH");
-            }
-            if (connections == 0) {
-                throw Args.fail("--connections", null, "an integer 1-" + Integer.MAX_VALUE);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-        }
-        URI target = URI.create(url);
-        int body = bodyBytes;
-        IdleHold.runAndExit("keepalive", target, connections, rate, openTimeout, hold,
-                (load, index) -> new KeepAliveHandler(load, body));
+            bodyBytes[0] = Args.nonNegativeInt("--body-bytes", value);
+            return true;
+        });
+        int body = bodyBytes[0];
+        IdleHold.runAndExit("keepalive", options, (load, index) -> new KeepAliveHandler(load, body));
     }
 
     /** One connection: one GET read whole, then idle until the peer closes it. */

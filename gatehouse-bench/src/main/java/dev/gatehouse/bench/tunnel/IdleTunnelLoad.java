@@ -1,6 +1,5 @@
 package dev.gatehouse.bench.tunnel;
 
-import dev.gatehouse.bench.scenario.Args;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -9,7 +8,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
-import java.net.URI;
 
 /**
  * Opens N WebSocket connections to one URL, at most {@code --rate} handshakes a second, verifies
@@ -43,36 +41,8 @@ public final class IdleTunnelLoad {
      * @throws InterruptedException when interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        String url = null;
-        int connections = 0;
-        int rate = 1000;
-        int openTimeout = 120;
-        int hold = 600;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                switch (args[i]) {
-                    case "--url" -> url = value;
-                    case "--connections" -> connections = Args.positiveInt("--connections", value);
-                    case "--rate" -> rate = Args.positiveInt("--rate", value);
-                    case "--open-timeout-seconds" -> openTimeout = Args.positiveInt("--open-timeout-seconds", value);
-                    case "--hold-seconds" -> hold = Args.nonNegativeInt("--hold-seconds", value);
-                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
-                }
-                i++;
-            }
-            if (url == null || !url.startsWith("ws://")) {
-                throw Args.fail("--url", url, "ws://HOST:PORT/PATH");
-            }
-            if (connections == 0) {
-                throw Args.fail("--connections", null, "an integer 1-" + Integer.MAX_VALUE);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-        }
-        IdleHold.runAndExit("tunnels", URI.create(url), connections, rate, openTimeout, hold, TunnelHandler::new);
+        IdleHold.Options options = IdleHold.Options.parseOrExit(args, "ws", USAGE, (name, value) -> false);
+        IdleHold.runAndExit("tunnels", options, TunnelHandler::new);
     }
 
     /** One connection: handshake, one echo, then idle until the peer closes it. */
