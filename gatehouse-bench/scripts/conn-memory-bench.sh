@@ -266,12 +266,9 @@ echo "round,position,proxy,connections,failed,rss_before_kb,rss_after_kb,rss_byt
 declare -A skipped
 
 bench_one() { # name round position
-  local name=$1 round=$2 pos=$3 p=${port[$1]} pid lpid logfile out mem
-  logfile=$results_dir/logs/$name-r$round.log
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid lpid logfile out mem open failed
   mem=$results_dir/memory/$name-r$round
-  start_proxy "$name" "$logfile"
-  pid=$last_pid
-  wait_healthy "$name" "$p" "$pid" "$logfile"
+  start_healthy "$name" "$round"
 
   log "round $round: $name warming up with $warmup connections"
   # Held idle as the measured ones will be, so that the idle path has run before the measurement.
@@ -288,22 +285,8 @@ bench_one() { # name round position
   kernel_snapshot "$p" "$mem.before"
   rss0=$(tree_rss_kb "$pid")
 
-  out=$results_dir/load/$name-r$round.txt
   log "round $round: $name opening $connections connections at $rate/s (RSS before: $((rss0 / 1024)) MB)"
-  start_load "$p" "$connections" "$out" "$hold_seconds"
-  lpid=$last_pid
-  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" \
-    || die "$name: the load client did not report within $((open_timeout + 30)) s (see $out)"
-  local open failed
-  open=$(opened "$out")
-  failed=$(failed_count "$out")
-  if [ "$open" = 0 ]; then
-    skipped[$name]="none of $connections requests through $name succeeded: $(grep -m1 '^ready' "$out")"
-    log "round $round: $name SKIPPED, ${skipped[$name]}"
-    stop_proc "$lpid"; stop_proc "$pid"
-    return 0
-  fi
-  if [ "$failed" -gt 0 ]; then log "round $round: WARNING $name: $(grep -m1 '^ready' "$out")"; fi
+  open_measured "$name" "$round" "$connections" requests || return 0
 
   sleep "$settle"
   if [ "$name" = gatehouse ]; then
@@ -313,11 +296,7 @@ bench_one() { # name round position
   fi
   rss1=$(tree_rss_kb "$pid")
   kernel_snapshot "$p" "$mem.after"
-  if grep -q '^dropped' "$out"; then
-    log "round $round: WARNING $name closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle connections while measured"
-  fi
-  stop_proc "$lpid"
-  stop_proc "$pid"
+  stop_measured "$name" "$round" connections
 
   local row skmem
   skmem=$(skmem_total "$mem.after.ss" | awk '{ if ($1 > 0) printf "%.0f", $2 / $1; else print 0 }')

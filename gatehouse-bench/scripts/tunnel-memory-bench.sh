@@ -216,11 +216,8 @@ echo "round,position,proxy,tunnels,failed,rss_before_kb,rss_after_kb,rss_bytes_p
 declare -A skipped
 
 bench_one() { # name round position
-  local name=$1 round=$2 pos=$3 p=${port[$1]} pid lpid logfile out
-  logfile=$results_dir/logs/$name-r$round.log
-  start_proxy "$name" "$logfile"
-  pid=$last_pid
-  wait_healthy "$name" "$p" "$pid" "$logfile"
+  local name=$1 round=$2 pos=$3 p=${port[$1]} pid lpid logfile out open failed
+  start_healthy "$name" "$round"
 
   log "round $round: $name warming up with $warmup tunnels"
   warm_up "$name" "$pid" "$logfile" "$p" "$round" "$warmup" 0 "no WebSocket handshake" || return 0
@@ -230,31 +227,13 @@ bench_one() { # name round position
   if [ "$name" = gatehouse ]; then heap0=$(heap_used_kb "$pid"); fi
   rss0=$(tree_rss_kb "$pid")
 
-  out=$results_dir/load/$name-r$round.txt
   log "round $round: $name opening $tunnels tunnels at $rate/s (RSS before: $((rss0 / 1024)) MB)"
-  start_load "$p" "$tunnels" "$out" "$hold_seconds"
-  lpid=$last_pid
-  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" \
-    || die "$name: the load client did not report within $((open_timeout + 30)) s (see $out)"
-  local open failed
-  open=$(opened "$out")
-  failed=$(failed_count "$out")
-  if [ "$open" = 0 ]; then
-    skipped[$name]="none of $tunnels handshakes through $name succeeded: $(grep -m1 '^ready' "$out")"
-    log "round $round: $name SKIPPED, ${skipped[$name]}"
-    stop_proc "$lpid"; stop_proc "$pid"
-    return 0
-  fi
-  if [ "${failed:-0}" -gt 0 ]; then log "round $round: WARNING $name: $(grep -m1 '^ready' "$out")"; fi
+  open_measured "$name" "$round" "$tunnels" handshakes || return 0
 
   sleep "$settle"
   if [ "$name" = gatehouse ]; then heap1=$(heap_used_kb "$pid"); fi
   rss1=$(tree_rss_kb "$pid")
-  if grep -q '^dropped' "$out"; then
-    log "round $round: WARNING $name closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle tunnels while measured"
-  fi
-  stop_proc "$lpid"
-  stop_proc "$pid"
+  stop_measured "$name" "$round" tunnels
 
   local row
   row=$(awk -v r="$round" -v pos="$pos" -v n="$name" -v t="$open" -v f="${failed:-0}" \

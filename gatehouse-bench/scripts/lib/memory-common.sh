@@ -2,9 +2,10 @@
 # settings, starting a proxy, waiting for it and for a load client, the warm-up and the rounds,
 # reading a proxy's memory, and the medians of the results. Source it after bench-common.sh.
 # Sourcing only defines functions. Globals used: proxy_cpu, load_cpu, java_bin, jvm_args, jar,
-# nginx_bin, haproxy_bin, results_dir (start_proxy, third_party_deps), jcmd_bin (heap_used_kb),
-# csv (median; column 3 is the proxy's name), proxies and rounds (run_rounds), open_timeout and
-# skipped (warm_up), and the script's own start_load and bench_one.
+# nginx_bin, haproxy_bin, results_dir, port (start_proxy, start_healthy, third_party_deps),
+# jcmd_bin (heap_used_kb), csv (median; column 3 is the proxy's name), proxies and rounds
+# (run_rounds), open_timeout, hold_seconds and skipped (warm_up, open_measured), and the script's
+# own start_load and bench_one.
 
 # Sets proxies (an array, in the given order) and seen (" a b ", for wants) from the
 # comma-separated list $1; dies unless each is one of gatehouse, nginx, haproxy, listed once.
@@ -66,6 +67,45 @@ start_proxy() { # name logfile
     haproxy)
       spawn "$proxy_cpu" "$2" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
   esac
+}
+
+# Starts proxy $1 for round $2 and waits until it answers; sets pid and logfile
+# ($results_dir/logs/$1-r$2.log), the caller's locals.
+start_healthy() { # name round
+  logfile=$results_dir/logs/$1-r$2.log
+  start_proxy "$1" "$logfile"
+  pid=$last_pid
+  wait_healthy "$1" "${port[$1]}" "$pid" "$logfile"
+}
+
+# Opens $3 connections through proxy $1 (pid $pid, round $2) with the script's start_load, held
+# up to $hold_seconds; sets out ($results_dir/load/$1-r$2.txt), lpid, open and failed. Fails,
+# with the load and the proxy stopped and skipped[$1] set, when not one of the $3 $4 succeeded.
+open_measured() { # name round count what
+  out=$results_dir/load/$1-r$2.txt
+  start_load "${port[$1]}" "$3" "$out" "$hold_seconds"
+  lpid=$last_pid
+  wait_line "$lpid" "$out" ready "$((open_timeout + 30))" \
+    || die "$1: the load client did not report within $((open_timeout + 30)) s (see $out)"
+  open=$(opened "$out")
+  failed=$(failed_count "$out")
+  if [ "$open" = 0 ]; then
+    skipped[$1]="none of $3 $4 through $1 succeeded: $(grep -m1 '^ready' "$out")"
+    log "round $2: $1 SKIPPED, ${skipped[$1]}"
+    stop_proc "$lpid"; stop_proc "$pid"
+    return 1
+  fi
+  if [ "$failed" -gt 0 ]; then log "round $2: WARNING $1: $(grep -m1 '^ready' "$out")"; fi
+}
+
+# Stops the load ($lpid) and the proxy ($pid) of proxy $1's round $2, with a warning first when
+# the proxy closed some of its idle $3 (connections, tunnels) while they were measured.
+stop_measured() { # name round what
+  if grep -q '^dropped' "$out"; then
+    log "round $2: WARNING $1 closed $(grep '^dropped' "$out" | tail -n 1 | cut -d' ' -f2) idle $3 while measured"
+  fi
+  stop_proc "$lpid"
+  stop_proc "$pid"
 }
 
 # Warms proxy $1 (pid $2, log $3, port $4, round $5) up with $6 connections held $7 s through the
