@@ -90,33 +90,13 @@ while [ $# -gt 0 ]; do
 done
 
 check_int connections "$connections" 1
-check_int rounds "$rounds" 1
-check_int rate "$rate" 1
-check_int warmup "$warmup" 1
-check_int settle "$settle" 0
-check_cpus
-
-parse_proxies "$proxy_list"
-
-# Bounds on every wait, in seconds: opening N connections at the rate, with room for a slow machine.
-open_timeout=$((connections / rate + 60))
-# The load client exits by itself after this even if the script were killed with SIGKILL.
-hold_seconds=$((open_timeout + 2 * settle + 120))
+check_settings "$connections"
 
 # ---------------------------------------------------------------- processes and tools
 
 setup_cleanup
 
-need=(nginx)
-if wants haproxy; then need+=(haproxy); fi
-need+=(curl taskset:util-linux ss:iproute2)
-install_missing "nginx and haproxy" "${need[@]}"
-nginx_bin=$(find_sbin nginx)
-haproxy_bin=$(find_sbin haproxy)
-[ -n "$nginx_bin" ] || die "nginx not found after install (it is the backend, too)"
-if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
-check_cores
-find_java
+find_tools 1 ss:iproute2
 
 bench_classes=$root/gatehouse-bench/target/classes
 testing_classes=$root/gatehouse-testing/target/classes

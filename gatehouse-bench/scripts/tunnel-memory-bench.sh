@@ -79,33 +79,13 @@ done
 
 # Argument checks, in one grammar: name: value (expected: ...).
 check_int tunnels "$tunnels" 1
-check_int rounds "$rounds" 1
-check_int rate "$rate" 1
-check_int warmup "$warmup" 1
-check_int settle "$settle" 0
-check_cpus
-
-parse_proxies "$proxy_list"
-
-# Bounds on every wait, in seconds: opening N tunnels at the rate, with room for a slow machine.
-open_timeout=$((tunnels / rate + 60))
-# The load client exits by itself after this even if the script were killed with SIGKILL.
-hold_seconds=$((open_timeout + 2 * settle + 120))
+check_settings "$tunnels"
 
 # ---------------------------------------------------------------- processes and tools
 
 setup_cleanup
 
-need=(nginx)
-if wants haproxy; then need+=(haproxy); fi
-need+=(curl taskset:util-linux)
-install_missing "nginx and haproxy" "${need[@]}"
-nginx_bin=$(find_sbin nginx)
-haproxy_bin=$(find_sbin haproxy)
-if wants nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
-if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
-check_cores
-find_java
+find_tools 0
 
 bench_classes=$root/gatehouse-bench/target/classes
 testing_classes=$root/gatehouse-testing/target/classes

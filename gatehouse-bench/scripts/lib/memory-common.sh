@@ -7,6 +7,40 @@
 # (run_rounds), open_timeout, hold_seconds and skipped (warm_up, open_measured), and the script's
 # own start_load and bench_one.
 
+# Checks the settings both benchmarks share (rounds, rate, warmup, settle, the cores, the proxies)
+# and sets open_timeout and hold_seconds, the bounds of the waits for $1 connections at the rate.
+check_settings() { # connections
+  check_int rounds "$rounds" 1
+  check_int rate "$rate" 1
+  check_int warmup "$warmup" 1
+  check_int settle "$settle" 0
+  check_cpus
+  parse_proxies "$proxy_list"
+  # Opening N connections at the rate, with room for a slow machine, in seconds.
+  open_timeout=$(($1 / rate + 60))
+  # The load client exits by itself after this even if the script were killed with SIGKILL.
+  hold_seconds=$((open_timeout + 2 * settle + 120))
+}
+
+# Installs what is missing of nginx, haproxy (when measured), curl, taskset and the packages in
+# $2...; sets nginx_bin and haproxy_bin; checks the cores and finds Java. nginx must be there
+# when $1 is 1 (the backend, too), else only when it is measured.
+find_tools() { # nginx-always package...
+  local always=$1
+  shift
+  local -a need=(nginx)
+  if wants haproxy; then need+=(haproxy); fi
+  need+=(curl taskset:util-linux "$@")
+  install_missing "nginx and haproxy" "${need[@]}"
+  nginx_bin=$(find_sbin nginx)
+  haproxy_bin=$(find_sbin haproxy)
+  if [ "$always" = 1 ] && [ -z "$nginx_bin" ]; then die "nginx not found after install (it is the backend, too)"; fi
+  if wants nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
+  if wants haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
+  check_cores
+  find_java
+}
+
 # Sets proxies (an array, in the given order) and seen (" a b ", for wants) from the
 # comma-separated list $1; dies unless each is one of gatehouse, nginx, haproxy, listed once.
 parse_proxies() { # list
