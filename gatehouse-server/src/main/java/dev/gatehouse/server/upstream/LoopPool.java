@@ -1,7 +1,6 @@
 package dev.gatehouse.server.upstream;
 
 import dev.gatehouse.core.config.HostPort;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoopPool {
 
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final BackendChannels channels;
     private final UpstreamPools parent;
     private final int maxIdle;
     private final long idleTimeoutNanos;
@@ -40,9 +39,9 @@ public final class LoopPool {
     record Key(HostPort address, BackendTls tls) {
     }
 
-    LoopPool(EventLoop loop, Bootstrap bootstrap, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
+    LoopPool(EventLoop loop, BackendChannels channels, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
         this.loop = loop;
-        this.bootstrap = bootstrap.clone(loop);
+        this.channels = channels;
         this.parent = parent;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -89,7 +88,14 @@ public final class LoopPool {
         if (tls == null) {
             handler.owner(owner);
         }
-        ChannelFuture f = bootstrap.clone().attr(UpstreamInitializer.HANDLER_ATTR, handler).connect(remote);
+        ChannelFuture f;
+        try {
+            f = channels.connect(loop, remote, handler);
+        } catch (RuntimeException e) {
+            // No socket (out of file descriptors) or no TLS handler: a failed connect like any other.
+            callback.acquireFailed(e);
+            return;
+        }
         if (f.isDone()) {
             connected(f, key, owner, callback);
         } else {
