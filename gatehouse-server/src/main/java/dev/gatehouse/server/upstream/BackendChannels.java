@@ -29,6 +29,9 @@ import java.nio.channels.spi.SelectorProvider;
 final class BackendChannels {
 
     private final boolean epoll;
+    private final boolean nio;
+    /** Another transport's channel class (io_uring, say): made through its constructors. */
+    private final Class<? extends SocketChannel> other;
     private final int connectTimeoutMillis;
     private final WriteBufferWaterMark waterMark;
     private final UpstreamInitializer initializer;
@@ -36,6 +39,8 @@ final class BackendChannels {
     BackendChannels(Transport transport, int connectTimeoutMillis, WriteBufferWaterMark waterMark,
                     UpstreamInitializer initializer) {
         this.epoll = transport.clientChannel() == EpollSocketChannel.class;
+        this.nio = transport.clientChannel() == NioSocketChannel.class;
+        this.other = epoll || nio ? null : transport.clientChannel();
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.waterMark = waterMark;
         this.initializer = initializer;
@@ -85,6 +90,25 @@ final class BackendChannels {
         if (epoll) {
             return family == null ? new EpollSocketChannel() : new EpollSocketChannel(family);
         }
-        return family == null ? new NioSocketChannel() : new NioSocketChannel(SelectorProvider.provider(), family);
+        if (nio) {
+            return family == null ? new NioSocketChannel() : new NioSocketChannel(SelectorProvider.provider(), family);
+        }
+        return reflective(family);
+    }
+
+    /** A channel of a transport this class does not name: by its family constructor if it has one. */
+    private SocketChannel reflective(SocketProtocolFamily family) {
+        try {
+            if (family != null) {
+                try {
+                    return other.getConstructor(SocketProtocolFamily.class).newInstance(family);
+                } catch (NoSuchMethodException e) {
+                    // Only a no-argument constructor: a dual-stack socket, as a Bootstrap would make.
+                }
+            }
+            return other.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a " + other.getSimpleName() + ": " + e, e);
+        }
     }
 }
