@@ -62,6 +62,46 @@ final class BackendChannelsIT {
         }
     }
 
+    @Test
+    void backendThatAnnouncesItsClose_closesFirst_andOneThatDoesNot_isClosedAfterTheGrace() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             TestNode node = TestNode.builder().backend("127.0.0.1:" + server.getLocalPort()).accessLog(false).start();
+             RawHttpClient client = RawHttpClient.connect(node.port())) {
+            CompletableFuture<java.net.Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    java.net.Socket s = server.accept();
+                    // The request head ends with an empty line; then an answer that announces the close.
+                    java.io.InputStream in = s.getInputStream();
+                    int matched = 0;
+                    while (matched < 4) {
+                        int b = in.read();
+                        if (b < 0) {
+                            throw new java.io.EOFException("request cut short");
+                        }
+                        matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    return s;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            RawHttpResponse r = client.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            long answered = System.nanoTime();
+            try (java.net.Socket s = accepted.get(5, TimeUnit.SECONDS)) {
+                // The node leaves the close to the backend that announced it (so TIME_WAIT is
+                // the backend's), and closes the connection itself only after its grace.
+                s.setSoTimeout(5000);
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+                long waited = System.nanoTime() - answered;
+                assertThat(waited).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1500))
+                        .isLessThan(TimeUnit.SECONDS.toNanos(4));
+            }
+        }
+    }
+
     static Stream<Transport> transports() {
         Transport nio = new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
         return Epoll.isAvailable()
