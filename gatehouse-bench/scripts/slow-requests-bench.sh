@@ -43,6 +43,9 @@ usage: gatehouse-bench/scripts/slow-requests-bench.sh [options]
       --degrade SPEC       B:EVERY:FOR:FACTOR: backend B (from 0) serves every route FACTOR
                            times slower for FOR seconds of every EVERY (a GC pause, a noisy
                            neighbour); e.g. 0:10:2:10                (BENCH_DEGRADE, default none)
+      --backend-close      the backends close the connection after every answer, as gunicorn's
+                           sync workers do: every request needs a new backend connection
+                                                             (BENCH_BACKEND_CLOSE=1; default off)
   -a, --arrivals A         poisson: exponential gaps (seeded), bursty like independent users;
                            uniform: request i due at i/rate   (BENCH_ARRIVALS, default poisson)
       --seed N             the seed of round 1; round r uses N + r - 1, the same for every
@@ -74,6 +77,7 @@ slow_pattern=${BENCH_SLOW_PATTERN:-random}
 slow_every=${BENCH_SLOW_EVERY:-100}
 slow_ms=${BENCH_SLOW_MS:-500}
 degrade=${BENCH_DEGRADE:-}
+backend_close=${BENCH_BACKEND_CLOSE:-0}
 arrivals=${BENCH_ARRIVALS:-poisson}
 seed=${BENCH_SEED:-20261122}
 results_dir=${BENCH_RESULTS_DIR:-}
@@ -96,6 +100,7 @@ while [ $# -gt 0 ]; do
     --slow-every) slow_every=${2:?$1 needs a value}; shift 2 ;;
     --slow-ms) slow_ms=${2:?$1 needs a value}; shift 2 ;;
     --degrade) degrade=${2:?$1 needs a value}; shift 2 ;;
+    --backend-close) backend_close=1; shift ;;
     --seed) seed=${2:?$1 needs a value}; shift 2 ;;
     -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
@@ -118,6 +123,7 @@ if [ -n "$degrade" ] && ! [[ "$degrade" =~ ^[0-9]+:[0-9]+:[0-9]+:[0-9]+(\.[0-9]+
 fi
 check_int BENCH_PROXY_CPU "$proxy_cpu" 0
 check_int BENCH_LOAD_CPU "$load_cpu" 0
+case "$backend_close" in 0|1) ;; *) die "BENCH_BACKEND_CLOSE: \"$backend_close\" (expected: 0 or 1)" ;; esac
 case "$slow_pattern" in random|spread|modulo) ;; *) die "slow-pattern: \"$slow_pattern\" (expected: random, spread or modulo)" ;; esac
 case "$arrivals" in uniform|poisson) ;; *) die "arrivals: \"$arrivals\" (expected: uniform or poisson)" ;; esac
 [ "$proxy_cpu" != "$load_cpu" ] || die "BENCH_PROXY_CPU: $proxy_cpu (expected: a core other than BENCH_LOAD_CPU)"
@@ -146,6 +152,7 @@ haproxy_bin=$(find_sbin haproxy)
 if wants_kind nginx && [ -z "$nginx_bin" ]; then die "nginx not found after install"; fi
 if wants_kind haproxy && [ -z "$haproxy_bin" ]; then die "haproxy not found after install"; fi
 check_cores
+clk_tck=$(getconf CLK_TCK)
 
 # The backends and the client are Java (gatehouse-bench), so a JDK is needed whatever is measured.
 find_java
@@ -173,8 +180,12 @@ bench_cp="$bench_classes:$(cat "$results_dir/classpath.txt")"
 init_ports
 backend_ports=()
 for ((b = 0; b < backends; b++)); do pick_port; backend_ports+=("$picked_port"); done
-declare -A port
+declare -A port admin_port
 for c in "${configs[@]}"; do pick_port; port[$c]=$picked_port; done
+# Gatehouse's admin API on a port of its own: the default (9090) may be taken on a shared machine.
+for c in "${configs[@]}"; do
+  case "$c" in gatehouse-*) pick_port; admin_port[$c]=$picked_port ;; esac
+done
 
 # ---------------------------------------------------------------- configs
 
@@ -196,6 +207,7 @@ pools:
   app:
 ${pool_extra}    backends: [ ${list%, } ]
 access_log: { enabled: false }
+admin: { bind: "127.0.0.1:${admin_port[$1]}" }
 EOF
 }
 
@@ -301,12 +313,19 @@ check_response() { # port
   [ "$got" = "ok 200" ] || { fail_reason="answered \"$got\" (expected: \"ok 200\", body and status)"; return 1; }
 }
 
+# Prints the utime+stime, in clock ticks, of pid $1 and its children (nginx: master and worker).
+tree_cpu_ticks() {
+  local p sum=0
+  for p in $(tree_pids "$1"); do sum=$((sum + $(proc_cpu_ticks "$p" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
+
 # Prints the value of key $1 from the one-line flat JSON in file $2 (strings without quotes).
 json_get() {
   sed -n 's/.*"'"$1"'":\("[^"]*"\|[^,}]*\).*/\1/p' "$2" | tail -n 1 | tr -d '"'
 }
 
-cols="requests errors fast_n fast_p50_ms fast_p99_ms fast_p999_ms fast_max_ms slow_n slow_p50_ms slow_p99_ms slow_p999_ms slow_max_ms err_status err_timeout err_io max_send_lag_ms max_in_flight per_backend"
+cols="cpu_us_per_req requests errors fast_n fast_p50_ms fast_p99_ms fast_p999_ms fast_max_ms slow_n slow_p50_ms slow_p99_ms slow_p999_ms slow_max_ms err_status err_timeout err_io max_send_lag_ms max_in_flight per_backend"
 echo "round,position,config,status,${cols// /,},note" > "$csv"
 
 fail_row() { # round pos name reason
@@ -329,14 +348,28 @@ bench_one() { # name round position
   taskset -c "$load_cpu" "$java_bin" -Xms128m -Xmx512m -cp "$bench_classes" dev.gatehouse.bench.scenario.OpenLoopClient \
     --url "http://127.0.0.1:$p" --rate "$rate" --duration "$duration" --warmup "$warmup" \
     --timeout "$timeout" --slow-every "$slow_every" --slow-pattern "$slow_pattern" --arrivals "$arrivals" --seed "$((seed + round - 1))" --label "$name" > "$out" 2> "$results_dir/client/$name-r$round.err" < /dev/null &
-  wait_child $! || rc=$?
+  local client=$! t0 t1 ns0 ns1
+  # The proxy's CPU (every process and thread of it) over the measured part of the schedule only.
+  started+=("$client")
+  sleep "$warmup"
+  t0=$(tree_cpu_ticks "$pid"); ns0=$(date +%s%N)
+  sleep "$duration"
+  t1=$(tree_cpu_ticks "$pid"); ns1=$(date +%s%N)
+  forget "$client"
+  wait_child "$client" || rc=$?
   stop_proc "$pid"
   if [ "$rc" != 0 ] || [ -z "$(json_get requests "$out")" ]; then
     fail_reason="client failed (exit $rc), see $results_dir/client/$name-r$round.err"
     return 1
   fi
+  # CPU per request: the window's CPU over the requests scheduled in it (the client's measured ones).
+  local cpu_us
+  cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$clk_tck" -v n="$(json_get requests "$out")" -v ns=$((ns1 - ns0)) -v d="$duration" \
+    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n * (d * 1e9 / ns) : 0) }')
   local row="$round,$pos,$name,ok" k
-  for k in $cols; do row="$row,$(json_get "$k" "$out")"; done
+  for k in $cols; do
+    if [ "$k" = cpu_us_per_req ]; then row="$row,$cpu_us"; else row="$row,$(json_get "$k" "$out")"; fi
+  done
   echo "$row," >> "$csv"
   log "round $round: $(cat "$results_dir/client/$name-r$round.err" | tail -n 1)"
   # Requests still queued in a backend when the proxy went away finish on their own; give the
@@ -354,7 +387,7 @@ bench_one() { # name round position
   if wants_kind gatehouse; then echo "gatehouse: $jar, JVM options: $jvm_opts"; fi
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
   echo "settings: rounds $rounds, warm-up ${warmup}s, measured ${duration}s, $rate req/s open loop ($arrivals arrivals)," \
-       "1 in $slow_every slow ($slow_pattern, seeds from $seed), $backends backends (5 ms / $slow_ms ms)${degrade:+, degraded $degrade}, client timeout ${timeout}s," \
+       "1 in $slow_every slow ($slow_pattern, seeds from $seed), $backends backends (5 ms / $slow_ms ms$([ "$backend_close" = 1 ] && echo ", closing after every answer"))${degrade:+, degraded $degrade}, client timeout ${timeout}s," \
        "proxy on core $proxy_cpu, backends and client on core $load_cpu"
   echo "configs: ${configs[*]}"
 } > "$results_dir/machine.txt"
@@ -364,7 +397,8 @@ sed 's/^/bench: /' "$results_dir/machine.txt" >&2
 
 bp_list=$(IFS=,; echo "${backend_ports[*]}")
 spawn "$load_cpu" "$results_dir/logs/backends.log" "$java_bin" -Xms64m -Xmx256m -cp "$bench_cp" \
-  dev.gatehouse.bench.scenario.SyncBackends --ports "$bp_list" --slow-ms "$slow_ms" ${degrade:+--degrade "$degrade"}
+  dev.gatehouse.bench.scenario.SyncBackends --ports "$bp_list" --slow-ms "$slow_ms" ${degrade:+--degrade "$degrade"} \
+  $([ "$backend_close" = 1 ] && echo --close)
 backends_pid=$last_pid
 for ((i = 0; i < 200; i++)); do
   [ "$(grep -c '^listening on' "$results_dir/logs/backends.log" 2>/dev/null || true)" = "$backends" ] && break
@@ -438,6 +472,25 @@ declare -A fp99 sp99
       "$(num "$(median "$c" fast_p50_ms)")" "$(num "${fp99[$c]}")" "$(num "$(median "$c" fast_p999_ms)")" \
       "$(num "$(median "$c" slow_p50_ms)")" "$(num "${sp99[$c]}")" "$(num "$(median "$c" slow_p999_ms)")" \
       "$(sum_col "$c" errors)" "$(median "$c" requests)"
+  done
+
+  # CPU per request, and Gatehouse's ratio to the cheapest HAProxy configuration that ran.
+  echo
+  echo "Proxy CPU per request (us: utime+stime of all its processes over the measured ${duration}s / requests; median, range over rounds)"
+  cpu_c=$(col_index cpu_us_per_req)
+  hbest=
+  for c in haproxy-leastconn haproxy-leastconn-maxconn1; do
+    v=$(median "$c" cpu_us_per_req)
+    [ -n "$v" ] || continue
+    if [ -z "$hbest" ] || awk -v a="$v" -v b="$(median "$hbest" cpu_us_per_req)" 'BEGIN { exit !(a < b) }'; then hbest=$c; fi
+  done
+  for c in "${configs[@]}"; do
+    v=$(median "$c" cpu_us_per_req)
+    [ -n "$v" ] || continue
+    range=$(awk -F, -v p="$c" -v k="$cpu_c" 'NR > 1 && $3 == p && $4 == "ok" { if (n++ == 0 || $k < lo) lo = $k; if ($k > hi) hi = $k }
+      END { printf "%s-%s", lo, hi }' "$csv")
+    printf '%-27s %8s us  (%s)%s\n' "$c" "$v" "$range" \
+      "$([ -n "$hbest" ] && [ "$c" != "$hbest" ] && echo "  $(ratio "$v" "$(median "$hbest" cpu_us_per_req)")x $hbest")"
   done
 
   # The best HAProxy configuration: the lowest median fast p99 among those that ran.

@@ -53,8 +53,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * of every {@code EVERY} seconds, counted from start: a worker slowed by a garbage-collection
  * pause or a noisy neighbour, whatever the route.
  *
+ * <p>With {@code --close}, every answer says {@code Connection: close} and the connection is closed
+ * after it, as gunicorn's sync workers do (they never keep a connection alive): a proxy in front
+ * then needs a new backend connection per request.
+ *
  * <p>Usage: {@code SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]
- * [--degrade B:EVERY:FOR:FACTOR]}.
+ * [--degrade B:EVERY:FOR:FACTOR] [--close]}.
  * With no ports, free ports are taken; either way each server prints
  * {@code listening on 127.0.0.1:<port>} on standard output, one line each, in order. Runs until
  * killed; at exit it prints how many requests each server handled.
@@ -79,6 +83,7 @@ public final class SyncBackends {
         long fastMs = 5;
         long slowMs = 500;
         Degrade degrade = null;
+        boolean close = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -96,12 +101,13 @@ public final class SyncBackends {
                 case "--fast-ms" -> { fastMs = Args.nonNegativeInt(a, v); i++; }
                 case "--slow-ms" -> { slowMs = Args.nonNegativeInt(a, v); i++; }
                 case "--degrade" -> { degrade = Degrade.parse(a, v); i++; }
+                case "--close" -> close = true;
                 case "-h", "--help" -> {
                     System.out.println("usage: SyncBackends [--count K] [--ports p1,p2,...] [--fast-ms 5] [--slow-ms 500]"
-                            + " [--degrade B:EVERY:FOR:FACTOR]");
+                            + " [--degrade B:EVERY:FOR:FACTOR] [--close]");
                     return;
                 }
-                default -> throw Args.fail("argument", a, "--count, --ports, --fast-ms, --slow-ms or --degrade");
+                default -> throw Args.fail("argument", a, "--count, --ports, --fast-ms, --slow-ms, --degrade or --close");
             }
         }
         if (!ports.isEmpty()) {
@@ -121,6 +127,7 @@ public final class SyncBackends {
             long fast = fastMs;
             long slow = slowMs;
             Degrade slowed = degrade != null && degrade.backend() == n ? degrade : null;
+            boolean closeEach = close;
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
@@ -131,7 +138,7 @@ public final class SyncBackends {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                    new WorkerHandler(id, fast, slow, counter, slowed));
+                                    new WorkerHandler(id, fast, slow, counter, slowed, closeEach));
                         }
                     });
             int port = ports.isEmpty() ? 0 : ports.get(n);
@@ -191,14 +198,17 @@ public final class SyncBackends {
         private final AtomicLong served;
         private final String idText;
         private final Degrade degrade;
+        /** Close after every answer, as a gunicorn sync worker does. */
+        private final boolean closeEach;
 
-        WorkerHandler(int id, long fastMs, long slowMs, AtomicLong served, Degrade degrade) {
+        WorkerHandler(int id, long fastMs, long slowMs, AtomicLong served, Degrade degrade, boolean closeEach) {
             this.id = id;
             this.fastMs = fastMs;
             this.slowMs = slowMs;
             this.served = served;
             this.idText = Integer.toString(id);
             this.degrade = degrade;
+            this.closeEach = closeEach;
         }
 
         @Override
@@ -218,7 +228,7 @@ public final class SyncBackends {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                     .set("X-Backend", idText);
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            boolean keepAlive = !closeEach && HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(res, keepAlive);
             if (keepAlive) {
                 ctx.writeAndFlush(res, ctx.voidPromise());

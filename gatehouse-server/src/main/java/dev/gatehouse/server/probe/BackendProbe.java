@@ -60,6 +60,8 @@ final class BackendProbe {
     private volatile ScheduledFuture<?> next;
     /** The check in flight; written on the loop, read by {@link #pending()}. */
     private volatile Check inFlight;
+    /** The connection one HTTP check leaves to the next; on the loop only. */
+    private final KeptConnection kept = new KeptConnection();
     private long checkStartNanos;
     /** Spacing used when the snapshot no longer describes the check (until the probe is cancelled). */
     private HealthCheckConfig lastConfig;
@@ -131,10 +133,11 @@ final class BackendProbe {
         // Over TLS with a server name, the backend is reached by that name: the check's Host too.
         String host = config.host() != null ? config.host()
                 : tlsConfig.enabled() && tlsConfig.serverName() != null ? tlsConfig.serverName() : address.toString();
-        Check check = Check.of(new Check.Target(loop, bootstrap, remote, host, config, address, tls.apply(tlsConfig)),
+        BackendTls backendTls = tls.apply(tlsConfig);
+        Check check = Check.of(new Check.Target(loop, bootstrap, remote, host, config, address, backendTls, kept),
                 result -> completed(result, config));
         inFlight = check;
-        check.start();
+        check.start(kept.take(backendTls));
     }
 
     private void completed(CheckResult result, HealthCheckConfig config) {
@@ -178,8 +181,8 @@ final class BackendProbe {
     }
 
     /**
-     * Stops the probe: no check starts after this, and the one in flight is aborted on the loop
-     * without a report. Any thread.
+     * Stops the probe: no check starts after this, the one in flight is aborted on the loop
+     * without a report, and the kept connection is closed. Any thread.
      *
      * @return completes when the check in flight (if any) has been aborted
      */
@@ -196,6 +199,7 @@ final class BackendProbe {
                 if (c != null) {
                     c.abort();
                 }
+                kept.close();
             });
         } catch (RejectedExecutionException e) {
             // The loop is gone, and with it the check's connection.

@@ -21,21 +21,26 @@ import java.util.function.Consumer;
  * called on it, and every callback (connect, handler events, the timer) runs on it, so nothing here
  * needs a lock.
  *
- * <p>The result is given exactly once, unless the check is aborted first; either way the
- * connection is closed, since checks never reuse connections.
+ * <p>The result is given exactly once, unless the check is aborted first. The connection is then
+ * closed, except that an HTTP check may hand it back for the next check of the same backend
+ * ({@link HttpCheck}, {@link KeptConnection}). A check started on such a kept connection that
+ * the backend closes or resets before any of the response arrived is run again, once, on a fresh
+ * connection within the same timeout: a keep-alive connection the backend closed as it idled
+ * says nothing about the backend's health, while a dead backend still fails the fresh connect.
  */
 abstract sealed class Check permits HttpCheck, TcpCheck {
 
     /**
-     * What a check needs from its prober: where, how long, the connection template, and the TLS of
-     * the backend's pool ({@code null} for plain connections).
+     * What a check needs from its prober: where, how long, the connection template, the TLS of
+     * the backend's pool ({@code null} for plain connections), and where an HTTP check may leave
+     * its connection for the next check ({@code null}: nowhere, it is closed).
      */
     record Target(EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader,
-                  HealthCheckConfig config, HostPort address, BackendTls tls) {
+                  HealthCheckConfig config, HostPort address, BackendTls tls, KeptConnection keeper) {
 
-        /** A check of a plain-HTTP backend. */
+        /** A check of a plain-HTTP backend whose connection is not kept. */
         Target(EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader, HealthCheckConfig config) {
-            this(loop, bootstrap, remote, hostHeader, config, null, null);
+            this(loop, bootstrap, remote, hostHeader, config, null, null, null);
         }
     }
 
@@ -45,6 +50,8 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
     private ScheduledFuture<?> timer;
     private Channel channel;
     private boolean done;
+    /** The check runs on a kept connection and has not fallen back to a fresh one yet. */
+    private boolean onKept;
 
     Check(Target target, Consumer<CheckResult> onResult) {
         this.target = target;
@@ -66,11 +73,65 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
      * says why.
      */
     final void start() {
+        start(null);
+    }
+
+    /**
+     * Like {@link #start()}, on {@code kept} when it is not null: an open connection a check of the
+     * same backend, with the same TLS, handed back ({@link #reuse} says whether this kind of check
+     * takes it; when it does not, it is closed).
+     */
+    final void start(Channel kept) {
         assert target.loop().inEventLoop();
         startNanos = System.nanoTime();
         long timeoutMillis = timeoutMillis();
         timer = target.loop().schedule(() -> finish(CheckResult.timedOut(timeoutMillis)), timeoutMillis,
                 TimeUnit.MILLISECONDS);
+        if (kept != null) {
+            if (kept.isActive() && reuse(kept)) {
+                channel = kept;
+                onKept = true;
+                connected(kept);
+                return;
+            }
+            kept.close();
+        }
+        connect();
+    }
+
+    /**
+     * The kept connection failed before any of the response arrived: the check goes on, once, on a
+     * fresh connection, within what is left of its timeout. Returns false (and does nothing) when
+     * the check was not on a kept connection, or already fell back: the failure is then the result.
+     */
+    final boolean retryFresh() {
+        if (!onKept || done) {
+            return false;
+        }
+        onKept = false;
+        Channel stale = channel;
+        // The fresh connection is the check's before the stale one closes, so that the stale
+        // one's last events are recognised as no longer the check's business (see isCurrent).
+        connect();
+        stale.close();
+        return true;
+    }
+
+    /**
+     * Whether events of {@code ch} are this check's business: it is the check's connection (or
+     * the check has none yet, as when a handler is tried on its own).
+     */
+    final boolean isCurrent(Channel ch) {
+        return channel == null || channel == ch;
+    }
+
+    /** Whether the check is on a kept connection (and has not fallen back to a fresh one). */
+    final boolean onKept() {
+        return onKept;
+    }
+
+    private void connect() {
+        long timeoutMillis = timeoutMillis();
         BackendTls tls = target.tls();
         if (tls != null && tls.failure() != null) {
             finish(CheckResult.failed("no TLS connection: " + tls.failure()));
@@ -124,16 +185,33 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
     /** Adds what the check needs to a new connection's pipeline. */
     abstract void initChannel(Channel ch);
 
+    /**
+     * Prepares a kept connection for this check and says whether it can be used; the default is
+     * no (a TCP check's answer is the connect itself).
+     */
+    boolean reuse(Channel kept) {
+        return false;
+    }
+
     /** The connection is up; the check goes on from here. */
     abstract void connected(Channel ch);
 
-    /** Gives the result, once; later calls (a late response after the timeout) are ignored. */
+    /** Gives the result, once, and closes the connection; later calls (a late response after the timeout) are ignored. */
     final void finish(CheckResult result) {
+        finish(result, false);
+    }
+
+    /**
+     * Gives the result, once; later calls are ignored. With {@code keepOpen} the connection is left
+     * open: the caller then either hands it back for the next check or closes it, within the read
+     * in progress (never later: nothing else closes it).
+     */
+    final void finish(CheckResult result, boolean keepOpen) {
         if (done) {
             return;
         }
         done = true;
-        cleanUp();
+        cleanUp(keepOpen);
         onResult.accept(result);
     }
 
@@ -141,7 +219,7 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
     final void abort() {
         assert target.loop().inEventLoop();
         done = true;
-        cleanUp();
+        cleanUp(false);
     }
 
     final boolean done() {
@@ -156,11 +234,11 @@ abstract sealed class Check permits HttpCheck, TcpCheck {
         return target.config().timeout().toMillis();
     }
 
-    private void cleanUp() {
+    private void cleanUp(boolean keepOpen) {
         if (timer != null) {
             timer.cancel(false);
         }
-        if (channel != null) {
+        if (channel != null && !keepOpen) {
             // Also cancels a connect in progress.
             channel.close();
         }

@@ -16,9 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * An HTTP check: {@code METHOD path HTTP/1.1} on a fresh connection with {@code Connection: close},
- * judged by {@link HttpCheckHandler} on the response's status and, if configured, the first
- * {@value HttpCheckHandler#MAX_BODY} bytes of its body.
+ * An HTTP check: {@code METHOD path HTTP/1.1}, judged by {@link HttpCheckHandler} on the response's
+ * status and, if configured, the first {@value HttpCheckHandler#MAX_BODY} bytes of its body.
+ *
+ * <p>The request is keep-alive when the probe keeps connections ({@link Target#keeper()}): after a
+ * check that passed on a keep-alive response that had fully arrived by the end of the read that
+ * decided it, the connection is kept for the next check. A failed check, a response that says
+ * {@code Connection: close}, or one still arriving closes it. Without a keeper the request says
+ * {@code Connection: close}.
  */
 final class HttpCheck extends Check {
 
@@ -42,24 +47,49 @@ final class HttpCheck extends Check {
     }
 
     @Override
+    boolean reuse(Channel kept) {
+        if (kept.pipeline().get("check") == null) {
+            return false;
+        }
+        kept.pipeline().replace("check", "check", new HttpCheckHandler(this, target.config()));
+        return true;
+    }
+
+    @Override
     void connected(Channel ch) {
         HealthCheckConfig c = target.config();
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(c.method()),
                 c.path(), Unpooled.EMPTY_BUFFER);
         request.headers()
                 .set(HttpHeaderNames.HOST, target.hostHeader())
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+        if (target.keeper() == null) {
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         ch.writeAndFlush(request).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
+            // A kept connection the backend closed meanwhile fails the write: try a fresh one.
+            if (!f.isSuccess() && isCurrent(ch) && !retryFresh()) {
                 finish(CheckResult.failed(f.cause(), timeoutMillis()));
             }
         });
     }
 
-    /** The response is judged: passed. */
-    void passed(int status) {
-        finish(CheckResult.passed("HTTP " + status + " in " + elapsedMillis() + " ms"));
+    /**
+     * The response is judged: passed. With {@code keepAlive} (the response allows it) and a
+     * keeper, the connection stays open and the handler must keep or close it by the end of the
+     * read in progress.
+     *
+     * @return whether the connection was left open for the handler
+     */
+    boolean passed(int status, boolean keepAlive) {
+        boolean keepOpen = keepAlive && target.keeper() != null && !done();
+        finish(CheckResult.passed("HTTP " + status + " in " + elapsedMillis() + " ms"), keepOpen);
+        return keepOpen;
+    }
+
+    /** Hands a connection whose response ended cleanly to the next check of the backend. */
+    void keep(Channel ch) {
+        target.keeper().keep(ch, target.tls());
     }
 
     /** The status is outside the expected range. */

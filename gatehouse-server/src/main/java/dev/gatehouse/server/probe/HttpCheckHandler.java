@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Arrays;
@@ -19,6 +20,12 @@ import java.util.Arrays;
  * end of the body or its first {@value #MAX_BODY} bytes. At most that many body bytes are kept, in a
  * plain array; every decoded message is released as soon as it was read, so a large or endless body
  * costs neither memory nor buffers.
+ *
+ * <p>On a check that passed with a keep-alive response, the handler decides the connection's fate
+ * at the end of that read: kept for the next check when the whole response is in, else closed.
+ * A kept connection that receives anything before the next check replaces this handler is closed.
+ * A connection that closes before any response on a kept connection makes the check try a fresh
+ * one ({@link Check#retryFresh()}); events of a connection that is no longer the check's are ignored.
  */
 final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
 
@@ -31,6 +38,16 @@ final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
     private byte[] body;
     private int bodyLength;
     private int status = -1;
+    /** Some of a response arrived (so a failure is the backend's answer, not a stale connection). */
+    private boolean answered;
+    /** The final response allows the connection to be used again. */
+    private boolean keepAlive;
+    /** The whole response arrived. */
+    private boolean complete;
+    /** The check passed and left the connection open: this handler keeps or closes it at the read's end. */
+    private boolean deciding;
+    /** Handed to the next check: any input now is unasked for. */
+    private boolean kept;
 
     HttpCheckHandler(HttpCheck check, HealthCheckConfig config) {
         this.check = check;
@@ -41,8 +58,22 @@ final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (!check.done() && msg instanceof HttpObject o) {
-                read(o);
+            if (kept) {
+                ctx.close();
+            } else if (msg instanceof HttpObject o && check.isCurrent(ctx.channel())) {
+                answered = true;
+                // Complete once the last part of the final response is in (an interim one starts over).
+                if (o instanceof HttpResponse) {
+                    complete = false;
+                }
+                if (o.decoderResult().isFailure()) {
+                    keepAlive = false;
+                } else if (o instanceof LastHttpContent) {
+                    complete = true;
+                }
+                if (!check.done()) {
+                    read(o);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -61,23 +92,39 @@ final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
                 // An interim response (100 Continue, 103 Early Hints): the final one follows.
                 return;
             }
+            // A 101 switches protocols: whatever follows is not HTTP, the connection is not reused.
+            keepAlive = code != 101 && HttpUtil.isKeepAlive(response);
             if (!config.passes(code)) {
                 check.unexpectedStatus(code);
                 return;
             }
             if (needle == null) {
-                check.passed(code);
+                deciding = check.passed(code, keepAlive);
                 return;
             }
             status = code;
         }
         if (msg instanceof HttpContent content && status >= 0) {
             if (append(content.content())) {
-                check.passed(status);
+                deciding = check.passed(status, keepAlive);
             } else if (bodyLength >= MAX_BODY || msg instanceof LastHttpContent) {
                 check.bodyMismatch();
             }
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (deciding) {
+            deciding = false;
+            if (complete && keepAlive && ctx.channel().isActive()) {
+                kept = true;
+                check.keep(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Keeps up to {@link #MAX_BODY} bytes and searches the part that could hold a new match. */
@@ -113,7 +160,7 @@ final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // After a decision the check closed the connection itself; this matters only before one.
-        if (!check.done()) {
+        if (!check.done() && check.isCurrent(ctx.channel()) && !(!answered && check.retryFresh())) {
             check.failed(status < 0 ? "connection closed before a response" : "connection closed mid-body");
         }
         ctx.fireChannelInactive();
@@ -121,6 +168,14 @@ final class HttpCheckHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (kept || !check.isCurrent(ctx.channel())) {
+            ctx.close();
+            return;
+        }
+        // A reset of a kept connection before any answer: the fresh connection decides.
+        if (!answered && check.retryFresh()) {
+            return;
+        }
         check.failed(cause);
     }
 }

@@ -1,7 +1,6 @@
 package dev.gatehouse.server.upstream;
 
 import dev.gatehouse.core.config.HostPort;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -25,11 +24,18 @@ import java.util.concurrent.TimeUnit;
 public final class LoopPool {
 
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final BackendChannels channels;
     private final UpstreamPools parent;
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
+    /**
+     * Connections whose backend announced it closes them ({@code Connection: close}), oldest first,
+     * waiting for that close; the sweep closes those still open after {@link #CLOSE_GRACE_NANOS}.
+     */
+    private final ArrayDeque<Channel> closing = new ArrayDeque<>();
+    /** How long a backend that announced its close is given to close first. */
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /**
      * What a pooled connection is for: a backend, and the TLS it was made with ({@code null} for
@@ -40,9 +46,9 @@ public final class LoopPool {
     record Key(HostPort address, BackendTls tls) {
     }
 
-    LoopPool(EventLoop loop, Bootstrap bootstrap, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
+    LoopPool(EventLoop loop, BackendChannels channels, UpstreamPools parent, int maxIdle, long idleTimeoutNanos) {
         this.loop = loop;
-        this.bootstrap = bootstrap.clone(loop);
+        this.channels = channels;
         this.parent = parent;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -89,7 +95,14 @@ public final class LoopPool {
         if (tls == null) {
             handler.owner(owner);
         }
-        ChannelFuture f = bootstrap.clone().attr(UpstreamInitializer.HANDLER_ATTR, handler).connect(remote);
+        ChannelFuture f;
+        try {
+            f = channels.connect(loop, remote, handler);
+        } catch (RuntimeException e) {
+            // No socket (out of file descriptors) or no TLS handler: a failed connect like any other.
+            callback.acquireFailed(e);
+            return;
+        }
         if (f.isDone()) {
             connected(f, key, owner, callback);
         } else {
@@ -171,9 +184,24 @@ public final class LoopPool {
         forget(ch, h.key());
     }
 
-    /** Closes a connection that must not be reused. */
+    /**
+     * Ends a connection that must not be reused. When its backend answered in full and said it
+     * closes the connection (gunicorn's sync workers do after every answer), the backend is let
+     * close first: the connection reads until then and is closed by the sweep if the backend has
+     * not within {@link #CLOSE_GRACE_NANOS}. Whoever closes first keeps the connection's port in
+     * TIME_WAIT for a minute; on the node's side, at hundreds of new connections a second to one
+     * backend, that would use up the ephemeral ports. Any other connection is closed now.
+     */
     public void discard(Channel ch) {
-        handler(ch).owner(null);
+        UpstreamHandler h = handler(ch);
+        h.owner(null);
+        if (h.peerCloses() && ch.isActive() && !parent.isClosed()) {
+            h.idleSince = System.nanoTime();
+            closing.addLast(ch);
+            // Auto-read is off: ask for the read that sees the backend's close.
+            ch.read();
+            return;
+        }
         ch.close();
     }
 
@@ -193,6 +221,10 @@ public final class LoopPool {
         if (deque != null) {
             deque.remove(ch);
         }
+        // Backends close in about the order they answered: the channel is near the head.
+        if (!closing.isEmpty()) {
+            closing.remove(ch);
+        }
     }
 
     UpstreamPools parent() {
@@ -204,6 +236,10 @@ public final class LoopPool {
     }
 
     void closeIdle() {
+        Channel c;
+        while ((c = closing.pollFirst()) != null) {
+            c.close();
+        }
         for (ArrayDeque<Channel> deque : idle.values()) {
             Channel ch;
             while ((ch = deque.pollFirst()) != null) {
@@ -214,6 +250,11 @@ public final class LoopPool {
 
     private void sweep() {
         long now = System.nanoTime();
+        Channel late;
+        while ((late = closing.peekFirst()) != null && now - handler(late).idleSince >= CLOSE_GRACE_NANOS) {
+            closing.pollFirst();
+            late.close();
+        }
         for (Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
             ArrayDeque<Channel> deque = it.next();
             Channel oldest;

@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
@@ -23,6 +26,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean counted;
     /** Handed over for good (to a tunnel): it has no owner and never goes back to its pool. */
     private boolean detached;
+    /** The last response head said the backend closes the connection after it. */
+    private boolean closeAnnounced;
+    /** ... and that response ended: the backend's close is what comes next. */
+    private boolean peerCloses;
 
     UpstreamHandler(LoopPool pool, LoopPool.Key key) {
         this.pool = pool;
@@ -50,6 +57,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         return detached;
     }
 
+    /** Whether the backend answered in full and said it closes the connection now. */
+    boolean peerCloses() {
+        return peerCloses;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         counted = true;
@@ -61,6 +73,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamListener o = owner;
         if (o != null && msg instanceof HttpObject http) {
+            // Noted before the owner sees (and may release) the message.
+            if (http instanceof HttpResponse response) {
+                closeAnnounced = response.status().code() >= 200 && !HttpUtil.isKeepAlive(response);
+                peerCloses = false;
+            }
+            if (http instanceof LastHttpContent && closeAnnounced && http.decoderResult().isSuccess()) {
+                peerCloses = true;
+            }
             o.upstreamRead(ctx.channel(), http);
             return;
         }

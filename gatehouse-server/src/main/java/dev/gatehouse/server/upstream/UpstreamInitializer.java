@@ -1,21 +1,17 @@
 package dev.gatehouse.server.upstream;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.util.AttributeKey;
 
 /**
- * Sets up a backend connection: TLS when its pool asks for it (the handler for its backend and the
- * pool's {@link BackendTls}), the HTTP/1.1 client codec, then the connection's handler.
+ * Sets up a backend connection's pipeline: TLS when its pool asks for it (the handler for its
+ * backend and the pool's {@link BackendTls}), the HTTP/1.1 client codec, then the connection's
+ * handler. Called by {@link BackendChannels} before the channel is registered; thread-safe.
  */
-@ChannelHandler.Sharable
-final class UpstreamInitializer extends ChannelInitializer<Channel> {
+final class UpstreamInitializer {
 
     static final String HANDLER = "upstream";
-    static final AttributeKey<UpstreamHandler> HANDLER_ATTR = AttributeKey.valueOf(UpstreamInitializer.class, "handler");
 
     private final HttpDecoderConfig responseDecoding;
     private final long handshakeTimeoutMillis;
@@ -29,15 +25,15 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
-    @Override
-    protected void initChannel(Channel ch) {
-        UpstreamHandler handler = ch.attr(HANDLER_ATTR).getAndSet(null);
+    /** Adds the handlers of a new connection for {@code handler}'s backend. */
+    void init(Channel ch, UpstreamHandler handler) {
         BackendTls tls = handler.key().tls();
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), handler.key().address(), handshakeTimeoutMillis));
         }
         // failOnMissingResponse: a backend that closes with a request unanswered is an error, not EOF.
-        ch.pipeline().addLast("http", new HttpClientCodec(responseDecoding.clone(), false, true));
+        // The codec copies what it needs from the config, so one config serves every connection.
+        ch.pipeline().addLast("http", new HttpClientCodec(responseDecoding, false, true));
         ch.pipeline().addLast(HANDLER, handler);
     }
 }

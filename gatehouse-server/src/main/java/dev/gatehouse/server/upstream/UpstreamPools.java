@@ -6,12 +6,9 @@ import dev.gatehouse.core.config.PoolConfig;
 import dev.gatehouse.core.config.TimeoutsConfig;
 import dev.gatehouse.core.config.UpstreamConfig;
 import dev.gatehouse.server.Transport;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.resolver.NoopAddressResolverGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -31,7 +28,7 @@ public final class UpstreamPools {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamPools.class);
 
-    private final Bootstrap bootstrap;
+    private final BackendChannels channels;
     private final UpstreamConfig config;
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HostPort, InetSocketAddress> resolved = new ConcurrentHashMap<>();
@@ -57,15 +54,10 @@ public final class UpstreamPools {
                 .setMaxChunkSize(16 * 1024)
                 .setStrictLineParsing(true)
                 .setValidateHeaders(true);
-        this.bootstrap = new Bootstrap()
-                .channel(transport.clientChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.backendConnect().toMillis()))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .resolver(NoopAddressResolverGroup.INSTANCE)
-                .handler(new UpstreamInitializer(decoding, timeouts.backendConnect().toMillis()));
+        this.channels = new BackendChannels(transport,
+                (int) Math.min(Integer.MAX_VALUE, timeouts.backendConnect().toMillis()),
+                new WriteBufferWaterMark(32 * 1024, 64 * 1024),
+                new UpstreamInitializer(decoding, timeouts.backendConnect().toMillis()));
     }
 
     /** The pool of the calling event loop. Must be called on {@code loop}. */
@@ -73,7 +65,7 @@ public final class UpstreamPools {
         LoopPool pool = pools.get(loop);
         if (pool == null) {
             pool = pools.computeIfAbsent(loop, l -> new LoopPool(
-                    l, bootstrap, this, config.maxIdlePerLoop(), config.idleTimeout().toNanos()));
+                    l, channels, this, config.maxIdlePerLoop(), config.idleTimeout().toNanos()));
         }
         return pool;
     }
