@@ -1,19 +1,17 @@
 package dev.gatehouse.cli;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.Appender;
-import ch.qos.logback.classic.AsyncAppender;
 import dev.gatehouse.core.config.AccessLogConfig;
 import dev.gatehouse.server.log.AccessLog;
-import org.slf4j.LoggerFactory;
+import dev.gatehouse.server.log.AccessLogWriter;
+import java.io.FileDescriptor;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 
 /**
- * Points the access log where the configuration says. The default (logback.xml) writes it to
- * standard output through an asynchronous appender; a file path replaces that with a file.
+ * Points a node's access log where the configuration says: standard output or a file, each
+ * through an {@link AccessLogWriter} (lines queued by the event loops, written in batches by a
+ * thread of its own), not through logback, whose asynchronous appender cost a logging event, a
+ * lock, a wake-up and a {@code write} per line (docs/benchmarks.md, "Lean as nginx").
  */
 final class Logging {
 
@@ -21,45 +19,26 @@ final class Logging {
     }
 
     /**
+     * Sets the access log's writer for this process (closing one set before), or none when the
+     * log is off.
+     *
      * @throws IllegalArgumentException when the access log file cannot be opened
      */
     static void configureAccessLog(AccessLogConfig config) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
-        }
-        Logger access = context.getLogger(AccessLog.LOGGER);
+        AccessLog.closeWriter();
         if (!config.enabled()) {
-            access.setLevel(ch.qos.logback.classic.Level.OFF);
             return;
         }
         if ("stdout".equals(config.path())) {
+            AccessLog.writeTo(AccessLogWriter.start(new FileOutputStream(FileDescriptor.out), false, "gatehouse-access-log"));
             return;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%msg%n");
-        encoder.start();
-        FileAppender<ILoggingEvent> file = new FileAppender<>();
-        file.setContext(context);
-        file.setName("ACCESS_FILE");
-        file.setFile(config.path());
-        file.setAppend(true);
-        file.setEncoder(encoder);
-        file.start();
-        if (!file.isStarted()) {
-            throw new IllegalArgumentException("cannot open the access log file " + config.path());
+        FileOutputStream file;
+        try {
+            file = new FileOutputStream(config.path(), true);
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException("cannot open the access log file " + config.path() + ": " + e.getMessage(), e);
         }
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("ACCESS_FILE_ASYNC");
-        async.setQueueSize(8192);
-        async.setNeverBlock(true);
-        async.addAppender(file);
-        async.start();
-        for (var it = access.iteratorForAppenders(); it.hasNext(); ) {
-            Appender<ILoggingEvent> a = it.next();
-            access.detachAppender(a);
-        }
-        access.addAppender(async);
+        AccessLog.writeTo(AccessLogWriter.start(file, true, "gatehouse-access-log"));
     }
 }

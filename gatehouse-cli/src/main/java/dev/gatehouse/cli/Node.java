@@ -186,7 +186,8 @@ final class Node {
                 }
             }
             keepAlive.interrupt();
-            // Flush the asynchronous access log before the JVM goes.
+            // Write out the access log's last lines, then flush the asynchronous log, before the JVM goes.
+            dev.gatehouse.server.log.AccessLog.closeWriter();
             if (LoggerFactory.getILoggerFactory() instanceof LoggerContext lc) {
                 lc.stop();
             }

@@ -51,7 +51,9 @@ final class ProcessIT {
             }
             assertThat(names).containsExactlyInAnyOrder(
                     "Hello from demo-backend-1", "Hello from demo-backend-2", "Hello from demo-backend-3");
-            assertThat(node.stdout()).contains("Try:").contains("\"status\":200");
+            // The access log's lines are written in batches, within 100 ms.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(node.stdout()).contains("Try:").contains("\"status\":200"));
             // The demo has the admin API: `gatehouse status` shows its pool.
             java.io.StringWriter status = new java.io.StringWriter();
             picocli.CommandLine cl = Main.commandLine();

@@ -40,8 +40,9 @@ public record Transport(
     public static Transport detect() {
         String wanted = System.getProperty("gatehouse.transport", "auto").toLowerCase(Locale.ROOT);
         if (wanted.equals("io_uring")) {
-            // Opt-in: about a tenth less CPU per request than epoll (docs/benchmarks.md), but a
-            // listening socket cannot be handed to a new process, so no hitless restart.
+            // Opt-in: less CPU per request than epoll in some runs, more in others
+            // (docs/benchmarks.md); a listening socket cannot be handed to a new process on it,
+            // so no hitless restart.
             IoUring.ensureAvailability();
             return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
                     IoUringSocketChannel.class);

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one JSON object per request to the {@code gatehouse.access} logger; where the lines go
- * (standard output, a file) is the logging configuration's business. Thread-safe.
+ * Writes one JSON object per request: to an {@link AccessLogWriter} when the executable set one
+ * (a node run by {@code gatehouse run}), else to the {@code gatehouse.access} logger, whose
+ * configuration decides where the lines go. Thread-safe.
  */
 public final class AccessLog {
 
@@ -23,6 +24,9 @@ public final class AccessLog {
     };
     private static final AccessLog DISABLED = new AccessLog(false);
 
+    /** Where lines go instead of the logger, when the executable says so ({@link #writeTo}). */
+    private static volatile AccessLogWriter sink;
+
     private final boolean enabled;
     private final Logger logger = LoggerFactory.getLogger(LOGGER);
 
@@ -35,9 +39,28 @@ public final class AccessLog {
         return enabled ? new AccessLog(true) : DISABLED;
     }
 
+    /**
+     * Sends every node's lines to {@code writer} instead of the {@code gatehouse.access} logger, or
+     * back to the logger with null. The executable does this for a node (its lines then cost no
+     * logging event and share their system calls); a node embedded in another program, and the
+     * tests, keep the logger and its configuration.
+     */
+    public static void writeTo(AccessLogWriter writer) {
+        sink = writer;
+    }
+
+    /** Writes out and closes the writer set by {@link #writeTo}, if any; lines after it go to the logger. */
+    public static void closeWriter() {
+        AccessLogWriter w = sink;
+        sink = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
     /** Whether records are written; callers skip building them otherwise. */
     public boolean enabled() {
-        return enabled && logger.isInfoEnabled();
+        return enabled && (sink != null || logger.isInfoEnabled());
     }
 
     /** Writes one record. */
@@ -45,7 +68,13 @@ public final class AccessLog {
         if (!enabled()) {
             return;
         }
-        logger.info(format(r));
+        String line = format(r);
+        AccessLogWriter w = sink;
+        if (w != null) {
+            w.write(line);
+        } else {
+            logger.info(line);
+        }
     }
 
     /**
