@@ -126,6 +126,9 @@ command -v wrk >/dev/null || die "wrk not found after install"
 clk_tck=$(getconf CLK_TCK)
 check_cores
 
+# The JVM options a Gatehouse profile adds to the others' (the io_uring one: its transport).
+extra_jvm_opts() { if [ "$1" = gatehouse-uring ]; then echo -Dgatehouse.transport=io_uring; fi; }
+
 java_bin=
 via_launcher=0
 if wants_java; then
@@ -135,9 +138,13 @@ if wants_java; then
     # The node through bin/gatehouse, with the start-up archive it records once per build: made
     # here, before the first round, so that no round's start pays for it.
     via_launcher=1
-    # One archive per set of JVM options (the launcher keys them so): the io_uring profile's too.
-    for extra in "" -Dgatehouse.transport=io_uring; do
-      if [ -n "$extra" ] && ! wants gatehouse-uring; then continue; fi
+    # One archive per set of JVM options (the launcher keys them so): each profile's own.
+    declare -A archived=()
+    for g in "${gatehouses[@]}"; do
+      wants "$g" || continue
+      extra=$(extra_jvm_opts "$g")
+      [ -z "${archived[x$extra]:-}" ] || continue
+      archived[x$extra]=1
       GATEHOUSE_JAVA_OPTS="$jvm_opts${extra:+ $extra}" "$root/bin/gatehouse" archive >&2 \
         || die "bin/gatehouse archive failed"
     done
@@ -248,8 +255,8 @@ start_proxy() { # name round
   local -a args
   case "$name" in
     gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-log|gatehouse-uring|gatehouse-spans)
-      local extra=
-      if [ "$name" = gatehouse-uring ]; then extra=-Dgatehouse.transport=io_uring; fi
+      local extra
+      extra=$(extra_jvm_opts "$name")
       if [ "$via_launcher" = 1 ]; then
         # As a user runs it: the launcher execs java (same pid) with its node archive.
         spawn "$proxy_cpu" "$logfile" env GATEHOUSE_JAVA_OPTS="$jvm_opts${extra:+ $extra}" "$root/bin/gatehouse" \
@@ -266,20 +273,8 @@ start_proxy() { # name round
   esac
 }
 
-# Waits until http://127.0.0.1:$2/ answers at all (up to 60 s); fails early if pid $3 dies.
-wait_ready() { # name port pid logfile
-  local i
-  for ((i = 0; i < 600; i++)); do
-    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/"; then return 0; fi
-    if proc_gone "$3"; then
-      tail -n 20 "$4" >&2 || true
-      die "$1 exited before it answered on 127.0.0.1:$2 (log: $4)"
-    fi
-    sleep 0.1
-  done
-  tail -n 20 "$4" >&2 || true
-  die "$1 did not answer on 127.0.0.1:$2 within 60 s (log: $4)"
-}
+# Waits until http://127.0.0.1:$2/ answers at all (await_url in bench-common.sh).
+wait_ready() { await_url "$1" "http://127.0.0.1:$2/" "$3" "$4"; } # name port pid logfile
 
 # A proxy that answers quickly with an error would look fast: check one real response first.
 check_response() { # name port

@@ -316,20 +316,8 @@ start_proxy() { # name round
   esac
 }
 
-# Waits until URL $2 answers at all (up to 60 s); fails early if pid $3 dies.
-wait_ready() { # name url pid logfile
-  local i
-  for ((i = 0; i < 600; i++)); do
-    if curl -sk --http1.1 -o /dev/null --max-time 1 "$2"; then return 0; fi
-    if proc_gone "$3"; then
-      tail -n 20 "$4" >&2 || true
-      die "$1 exited before it answered on $2 (log: $4)"
-    fi
-    sleep 0.1
-  done
-  tail -n 20 "$4" >&2 || true
-  die "$1 did not answer on $2 within 60 s (log: $4)"
-}
+# Waits until URL $2 answers at all, over HTTP/1.1 and any certificate (await_url in bench-common.sh).
+wait_ready() { await_url "$1" "$2" "$3" "$4" "" -k --http1.1; } # name url pid logfile
 
 # A proxy that answers quickly with an error would look fast: check one real response first.
 check_response() { # name url [curl options]

@@ -377,6 +377,24 @@ machine_header() {
 }
 
 # Prints the 1, 5 and 15 minute load averages.
+# Waits up to 60 s until URL $2 answers (with status $5 when given; any answer otherwise), polling
+# every 0.1 s; fails early with the log's tail if pid $3 dies. Extra curl options in $6...
+await_url() { # name url pid logfile [status] [curl options...]
+  local name=$1 url=$2 pid=$3 logfile=$4 want=${5:-} i got
+  shift 5 2>/dev/null || shift $#
+  for ((i = 0; i < 600; i++)); do
+    got=$(curl -s -o /dev/null --max-time 1 -w '%{http_code}' "$@" "$url" || true)
+    if [ -n "$got" ] && [ "$got" != 000 ] && { [ -z "$want" ] || [ "$got" = "$want" ]; }; then return 0; fi
+    if proc_gone "$pid"; then
+      tail -n 20 "$logfile" >&2 || true
+      die "$name exited before it answered on $url (log: $logfile)"
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$logfile" >&2 || true
+  die "$name did not answer${want:+ $want} on $url within 60 s (log: $logfile)"
+}
+
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # Prints the utime+stime, in clock ticks, of process $1 (all its threads).

@@ -172,23 +172,8 @@ run_rounds() {
   done
 }
 
-# Waits until http://127.0.0.1:$2/health answers 200 through the proxy (up to 60 s); fails early
-# if pid $3 dies.
-wait_healthy() { # name port pid logfile
-  local i
-  for ((i = 0; i < 600; i++)); do
-    if [ "$(curl -s -o /dev/null --max-time 1 -w '%{http_code}' "http://127.0.0.1:$2/health" || true)" = 200 ]; then
-      return 0
-    fi
-    if proc_gone "$3"; then
-      tail -n 20 "$4" >&2 || true
-      die "$1 exited before it answered on 127.0.0.1:$2 (log: $4)"
-    fi
-    sleep 0.1
-  done
-  tail -n 20 "$4" >&2 || true
-  die "$1 did not answer 200 on http://127.0.0.1:$2/health within 60 s (log: $4)"
-}
+# Waits until $1 answers 200 on /health through to the backend (await_url in bench-common.sh).
+wait_healthy() { await_url "$1" "http://127.0.0.1:$2/health" "$3" "$4" 200; } # name port pid logfile
 
 # Waits until file $2 has a line starting with "$3" (up to $4 seconds), or process $1 is gone.
 # Succeeds when the line is there.

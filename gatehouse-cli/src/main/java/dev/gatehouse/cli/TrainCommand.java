@@ -50,19 +50,27 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The node a training run starts in its own JVM: pool {@code web} (round robin) of the given
+     * backends, all version {@code v1}, one listener and the admin API on loopback ports of their
+     * own, no access log.
+     */
+    static GatehouseConfig trainingConfig(List<HostPort> backends) {
+        return new GatehouseConfig(
+                List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),
+                Map.of("web", new PoolConfig("web", Strategy.ROUND_ROBIN,
+                        backends.stream().map(a -> new BackendConfig(a, 1, "v1")).toList())),
+                TimeoutsConfig.DEFAULTS, LimitsConfig.DEFAULTS, UpstreamConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
+                new AccessLogConfig(false, "stdout"), new AdminConfig(new HostPort("127.0.0.1", 0), null, null, null));
+    }
+
     /** One call and the exit code it should end with. */
     private record Call(int expected, List<String> args) {
     }
 
     private int train(DemoBackends demo) throws Exception {
         List<HostPort> addresses = demo.addresses();
-        GatehouseConfig config = new GatehouseConfig(
-                List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),
-                Map.of("web", new PoolConfig("web", Strategy.ROUND_ROBIN,
-                        List.of(new BackendConfig(addresses.get(0), 1, "v1")))),
-                TimeoutsConfig.DEFAULTS, LimitsConfig.DEFAULTS, UpstreamConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
-                new AccessLogConfig(false, "stdout"), new AdminConfig(new HostPort("127.0.0.1", 0), null, null, null));
-        GatehouseServer node = GatehouseServer.start(config);
+        GatehouseServer node = GatehouseServer.start(trainingConfig(List.of(addresses.get(0))));
         int failed = 0;
         try {
             String admin = "http://127.0.0.1:" + node.adminPort();

@@ -1,18 +1,5 @@
 package dev.gatehouse.cli;
 
-import dev.gatehouse.core.config.AccessLogConfig;
-import dev.gatehouse.core.config.AdminConfig;
-import dev.gatehouse.core.config.BackendConfig;
-import dev.gatehouse.core.config.ForwardingConfig;
-import dev.gatehouse.core.config.GatehouseConfig;
-import dev.gatehouse.core.config.HostPort;
-import dev.gatehouse.core.config.LimitsConfig;
-import dev.gatehouse.core.config.ListenerConfig;
-import dev.gatehouse.core.config.PoolConfig;
-import dev.gatehouse.core.config.RouteConfig;
-import dev.gatehouse.core.config.Strategy;
-import dev.gatehouse.core.config.TimeoutsConfig;
-import dev.gatehouse.core.config.UpstreamConfig;
 import dev.gatehouse.server.GatehouseServer;
 import dev.gatehouse.server.demo.DemoBackends;
 import java.io.IOException;
@@ -23,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -58,13 +44,7 @@ final class TrainNodeCommand implements Callable<Integer> {
             return Main.EXIT_CONFIG;
         }
         try (DemoBackends demo = DemoBackends.start(2)) {
-            List<BackendConfig> backends = demo.addresses().stream().map(a -> new BackendConfig(a, 1, "v1")).toList();
-            GatehouseConfig config = new GatehouseConfig(
-                    List.of(new ListenerConfig(new HostPort("127.0.0.1", 0), List.of(new RouteConfig(null, "/", "web")))),
-                    Map.of("web", new PoolConfig("web", Strategy.ROUND_ROBIN, backends)),
-                    TimeoutsConfig.DEFAULTS, LimitsConfig.DEFAULTS, UpstreamConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
-                    new AccessLogConfig(false, "stdout"), new AdminConfig(new HostPort("127.0.0.1", 0), null, null, null));
-            GatehouseServer node = GatehouseServer.start(config);
+            GatehouseServer node = GatehouseServer.start(TrainCommand.trainingConfig(demo.addresses()));
             try {
                 long answered = drive(node.port(), node.adminPort(), seconds * 1_000_000_000L);
                 spec.commandLine().getOut().println("gatehouse: trained a node (" + answered + " requests answered)");
