@@ -33,7 +33,11 @@ usage: gatehouse-bench/scripts/proxy-bench.sh [options]
                              gatehouse-uring: the opt-in io_uring transport
                              (-Dgatehouse.transport=io_uring);
                              gatehouse-spans: a span per request exported with OTLP
-                             (tracing.otlp) to the backend, which answers 200
+                             (tracing.otlp) to the backend, which answers 200;
+                             netty-floor: not a proxy but the floor under any Netty one
+                             (NettyFloor, gatehouse-bench): bytes forwarded on a
+                             backend connection per client connection, no HTTP at all,
+                             with the launcher's JVM options for a node
   -o, --out DIR              results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE             Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                              default gatehouse-cli/target/gatehouse.jar, built when missing)
@@ -102,13 +106,13 @@ gatehouses=(gatehouse gatehouse-unlimited gatehouse-notrace gatehouse-log gateho
 [ "${#proxies[@]}" -ge 1 ] || die "proxies: \"$proxy_list\" (expected: one or more of ${gatehouses[*]}, nginx, haproxy)"
 seen=" "
 for p in "${proxies[@]}"; do
-  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-log|gatehouse-uring|gatehouse-spans|nginx|haproxy) ;;
-    *) die "proxies: \"$p\" (expected: one of ${gatehouses[*]}, nginx or haproxy)" ;; esac
+  case "$p" in gatehouse|gatehouse-unlimited|gatehouse-notrace|gatehouse-log|gatehouse-uring|gatehouse-spans|nginx|haproxy|netty-floor) ;;
+    *) die "proxies: \"$p\" (expected: one of ${gatehouses[*]}, netty-floor, nginx or haproxy)" ;; esac
   case "$seen" in *" $p "*) die "proxies: \"$p\" listed twice" ;; esac
   seen="$seen$p "
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
-wants_java() { local g; for g in "${gatehouses[@]}"; do if wants "$g"; then return 0; fi; done; return 1; }
+wants_java() { local g; for g in "${gatehouses[@]}" netty-floor; do if wants "$g"; then return 0; fi; done; return 1; }
 
 # ---------------------------------------------------------------- processes and tools
 
@@ -161,6 +165,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # ---------------------------------------------------------------- results directory
 
 make_results_dir gatehouse-bench wrk
+if wants netty-floor; then
+  bench_classes=$root/gatehouse-bench/target/classes
+  testing_classes=$root/gatehouse-testing/target/classes
+  build_bench_classpath
+fi
 
 # ---------------------------------------------------------------- ports
 
@@ -270,6 +279,14 @@ start_proxy() { # name round
       spawn "$proxy_cpu" "$logfile" "$nginx_bin" "${args[@]}" ;;
     haproxy)
       spawn "$proxy_cpu" "$logfile" "$haproxy_bin" -f "$results_dir/conf/haproxy.cfg" -db ;;
+    netty-floor)
+      # The memory options bin/gatehouse gives a node, so that the JVM's share compares.
+      local -a floor_opts=(-Xms16m -Xmx1g -XX:+UseSerialGC)
+      if [ "$("$java_bin" -XX:+UseCompactObjectHeaders -version >/dev/null 2>&1; echo $?)" = 0 ]; then
+        floor_opts+=(-XX:+UseCompactObjectHeaders)
+      fi
+      spawn "$proxy_cpu" "$logfile" "$java_bin" "${floor_opts[@]}" -cp "$bench_cp" \
+        dev.gatehouse.bench.scenario.NettyFloor --listen "${port[netty-floor]}" --backend "127.0.0.1:$backend_port" ;;
   esac
 }
 
@@ -433,7 +450,7 @@ declare -A med_rps med_cpu med_cold med_srss label=([nginx]=nginx: [haproxy]=HAP
   echo "Medians over $rounds round(s); CPU and RSS of the proxy process only (all threads/processes)."
   printf '%-19s %10s %9s %9s %12s %13s %7s %9s %13s %13s\n' proxy req/s p50_ms p99_ms cpu_us/req peak_rss_MB errors \
     ready_ms start_rss_MB cold_us/req
-  for p in "${gatehouses[@]}" nginx haproxy; do
+  for p in "${gatehouses[@]}" netty-floor nginx haproxy; do
     wants "$p" || continue
     med_rps[$p]=$(median "$p" 8)
     med_cpu[$p]=$(median "$p" 12)
@@ -466,6 +483,12 @@ declare -A med_rps med_cpu med_cold med_srss label=([nginx]=nginx: [haproxy]=HAP
         "$(ratio "${med_cpu[gatehouse]}" "${med_cpu[$p]}")" "$(ratio "${med_rps[gatehouse]}" "${med_rps[$p]}")"
     fi
   done
+  if wants netty-floor; then
+    for p in nginx haproxy gatehouse; do
+      wants "$p" || continue
+      printf 'netty-floor/%-9s CPU per request %sx\n' "$p" "$(ratio "${med_cpu[netty-floor]}" "${med_cpu[$p]}")"
+    done
+  fi
   if wants gatehouse && wants gatehouse-unlimited; then
     printf 'gatehouse (defaults)/gatehouse-unlimited: req/s %sx, p99 %sx (issue 15: req/s >= 0.95x, p99 no worse)\n' \
       "$(ratio "${med_rps[gatehouse]}" "${med_rps[gatehouse-unlimited]}")" \
