@@ -9,6 +9,10 @@ import java.util.Set;
  * The session state one transaction-mode client has left on its server connection, from the SQL
  * it sent (simple queries and Parse messages alike), and so whether it must stay pinned there.
  *
+ * <p>Settings the server reports back (client_encoding, DateStyle, TimeZone, application_name and
+ * the others {@link TrackedParameters} lists) do not pin: they are followed per client and set
+ * again on each server connection the client gets.
+ *
  * <p>State is tracked by name where the SQL names it, so that undoing it unpins: {@code SET x}
  * then {@code RESET x}, {@code LISTEN c} then {@code UNLISTEN c}, {@code DECLARE k ... WITH HOLD}
  * then {@code CLOSE k}, {@code PREPARE p} then {@code DEALLOCATE p}; {@code RESET ALL},
@@ -142,10 +146,17 @@ public final class SessionState {
                 } else if ("characteristics".equals(third)) {
                     settings.add("default_transaction_characteristics");
                 } else {
-                    settings.add(settingName(t, 2));
+                    addSetting(settingName(t, 2));
                 }
             }
-            default -> settings.add(settingName(t, 1));
+            default -> addSetting(settingName(t, 1));
+        }
+    }
+
+    /** A setting the server reports back is followed per client instead (TrackedParameters). */
+    private void addSetting(String name) {
+        if (!TrackedParameters.tracked(name)) {
+            settings.add(name);
         }
     }
 

@@ -31,7 +31,11 @@ final class SessionStateTest {
     @ParameterizedTest(name = "{0} -> [{1}]")
     @CsvSource(delimiter = '|', textBlock = """
             SET search_path = app                                   | SET
-            set TimeZone to 'UTC'                                   | SET
+            set TimeZone to 'UTC'                                   |
+            SET TIME ZONE 'UTC'                                     |
+            SET NAMES 'UTF8'                                        |
+            SET application_name = 'worker'                         |
+            SET SESSION DateStyle = ISO                             |
             SET SESSION statement_timeout = 1000                    | SET
             SET ROLE reporting                                      | SET
             SET SESSION AUTHORIZATION bob                           | SET
@@ -71,8 +75,8 @@ final class SessionStateTest {
     @CsvSource(delimiter = '|', textBlock = """
             SET search_path = app                      | RESET search_path
             SET search_path = app; SET TimeZone = UTC  | RESET ALL
-            SET TIME ZONE 'UTC'                        | RESET timezone
-            SET NAMES 'UTF8'                           | RESET client_encoding
+            SET statement_timeout = 5                  | RESET statement_timeout
+            SET SCHEMA 'app'                           | RESET search_path
             SET ROLE x                                 | RESET ROLE
             SET SESSION AUTHORIZATION bob              | RESET SESSION AUTHORIZATION
             LISTEN jobs                                | UNLISTEN jobs
