@@ -45,7 +45,7 @@ public record DatabasePoolConfig(String name, String server, String database, Mo
     public enum SessionState {
         /** The server connection stays the client's until it disconnects, as in session mode. */
         PIN,
-        /** The client gets an error and is disconnected; the server connection is reset or closed. */
+        /** The client gets an error, and the server connection is not lent to another client with that state. */
         REJECT;
 
         /** The name in the config file. */
