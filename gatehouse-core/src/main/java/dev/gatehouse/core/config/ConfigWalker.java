@@ -68,7 +68,6 @@ final class ConfigWalker {
         BodiesConfig bodies = BodiesConfig.DEFAULTS;
         TracingConfig tracing = TracingConfig.DEFAULTS;
         DatabasesConfig databases = DatabasesConfig.NONE;
-        DatabasesWalker databasesWalker = new DatabasesWalker(in);
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -84,7 +83,7 @@ final class ConfigWalker {
                 case "dns" -> dns = new DiscoverWalker(in).dns(f.value(), f.path());
                 case "bodies" -> bodies = settings.bodies(f.value(), f.path());
                 case "tracing" -> tracing = settings.tracing(f.value(), f.path());
-                case "databases" -> databases = databasesWalker.databases(f.value(), f.path());
+                case "databases" -> databases = new DatabasesWalker(in).databases(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -104,7 +103,7 @@ final class ConfigWalker {
             in.error("databases", "a PostgreSQL front door on an agent (expected: none; an agent runs apps for the fleet's"
                     + " balancer nodes and serves no clients)");
         } else if (listeners != null && databases != null) {
-            databasesWalker.clashes(databases, listeners, admin);
+            new DatabaseListenersWalker(in).clashes(databases, listeners, admin);
         }
         if (in.errorCount() > 0) {
             return null;

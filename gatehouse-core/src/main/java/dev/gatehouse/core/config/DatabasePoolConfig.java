@@ -82,7 +82,8 @@ public record DatabasePoolConfig(String name, String server, String database, Mo
             throw new IllegalArgumentException("name: " + Values.quote(name) + " (expected: a database name of " + PG_NAME_EXPECTED + ")");
         }
         if (!DatabaseServerConfig.NAME.matcher(server).matches()) {
-            throw new IllegalArgumentException("server: " + Values.quote(server) + " (expected: " + DatabaseServerConfig.NAME_EXPECTED + ")");
+            throw new IllegalArgumentException("server: " + Values.quote(server)
+                    + " (expected: " + DatabaseServerConfig.NAME_EXPECTED + ")");
         }
         if (!PG_NAME.matcher(database).matches()) {
             throw new IllegalArgumentException("database: " + Values.quote(database)

@@ -1,18 +1,16 @@
 package dev.gatehouse.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +25,6 @@ import java.util.regex.Pattern;
 final class DatabasesWalker {
 
     static final List<String> KEYS = List.of("listeners", "servers", "pools", "users", "auth_query", "limits");
-    static final List<String> LISTENER_KEYS = List.of("bind", "max_clients");
     static final List<String> SERVER_KEYS = List.of("address", "max_connections", "connect_timeout");
     static final List<String> POOL_KEYS = List.of("server", "database", "mode", "min_connections", "max_connections",
             "wait_timeout", "session_state");
@@ -66,7 +63,7 @@ final class DatabasesWalker {
         DatabaseLimitsConfig limits = DatabaseLimitsConfig.DEFAULTS;
         for (Values.Field f : fields) {
             switch (f.key()) {
-                case "listeners" -> listeners = listeners(f.value(), f.path());
+                case "listeners" -> listeners = new DatabaseListenersWalker(in).listeners(f.value(), f.path());
                 case "servers" -> servers = named(f.value(), f.path(), "server", DatabaseServerConfig.NAME,
                         DatabaseServerConfig.NAME_EXPECTED, this::server);
                 case "pools" -> pools = named(f.value(), f.path(), "database", DatabasePoolConfig.PG_NAME,
@@ -102,32 +99,6 @@ final class DatabasesWalker {
         DatabaseAuthQueryConfig a = authQuery;
         DatabaseLimitsConfig lim = limits;
         return in.build(path, KEYS, () -> new DatabasesConfig(l, s, built, u, a, lim));
-    }
-
-    /**
-     * Reports a database listener on the address of an HTTP listener or of the admin listener
-     * (port 0 never clashes: each such listener gets its own free port).
-     */
-    void clashes(DatabasesConfig databases, List<ListenerConfig> http, AdminConfig admin) {
-        Map<HostPort, String> taken = new HashMap<>();
-        for (int i = 0; i < http.size(); i++) {
-            taken.putIfAbsent(lower(http.get(i).bind()), Paths.index("listeners", i));
-        }
-        if (admin != null && admin.enabled()) {
-            taken.putIfAbsent(lower(admin.bind()), "admin.bind");
-        }
-        for (int i = 0; i < databases.listeners().size(); i++) {
-            HostPort bind = databases.listeners().get(i).bind();
-            String other = bind.port() == 0 ? null : taken.get(lower(bind));
-            if (other != null) {
-                in.error(Paths.child(Paths.index("databases.listeners", i), "bind"), Values.quote(bind.toString())
-                        + " (expected: an address not already bound by " + other + ")");
-            }
-        }
-    }
-
-    private static HostPort lower(HostPort hp) {
-        return new HostPort(hp.host().toLowerCase(Locale.ROOT), hp.port());
     }
 
     /** The names a map declares, valid or not; none when absent; {@code null} when it is not a map (reported there). */
@@ -171,60 +142,6 @@ final class DatabasesWalker {
     @FunctionalInterface
     private interface Reader<T> {
         T read(JsonNode node);
-    }
-
-    private List<DatabaseListenerConfig> listeners(JsonNode node, String path) {
-        ArrayNode list = in.list(node, path, "database listeners");
-        if (list == null) {
-            return null;
-        }
-        int mark = in.errorCount();
-        List<DatabaseListenerConfig> out = new ArrayList<>();
-        Map<HostPort, String> binds = new HashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            out.add(listener(list.get(i), Paths.index(path, i), binds));
-        }
-        return in.errorCount() == mark ? out : null;
-    }
-
-    private DatabaseListenerConfig listener(JsonNode node, String path, Map<HostPort, String> binds) {
-        Values.Fields fields = in.fields(node, path, LISTENER_KEYS);
-        if (fields == null) {
-            return null;
-        }
-        int mark = in.errorCount();
-        HostPort bind = null;
-        Integer maxClients = DatabaseListenerConfig.DEFAULT_MAX_CLIENTS;
-        for (Values.Field f : fields) {
-            switch (f.key()) {
-                case "bind" -> bind = bind(f, binds, path);
-                case "max_clients" -> maxClients = in.integer(f.value(), f.path(), 1, DatabaseListenerConfig.MAX_CLIENTS);
-                default -> in.unknown(f);
-            }
-        }
-        if (!fields.has("bind")) {
-            in.missing(Paths.child(path, "bind"), "host:port, such as 127.0.0.1:6432");
-        }
-        if (in.errorCount() != mark) {
-            return null;
-        }
-        HostPort b = bind;
-        int m = maxClients;
-        return in.build(path, LISTENER_KEYS, () -> new DatabaseListenerConfig(b, m));
-    }
-
-    private HostPort bind(Values.Field f, Map<HostPort, String> binds, String listenerPath) {
-        String text = in.string(f.value(), f.path());
-        HostPort bind = ConfigWalker.hostPort(in, text, f.path());
-        if (bind == null) {
-            return null;
-        }
-        String other = bind.port() == 0 ? null : binds.putIfAbsent(lower(bind), listenerPath);
-        if (other != null) {
-            in.error(f.path(), Values.quote(text) + " (expected: an address not already bound by " + other + ")");
-            return null;
-        }
-        return bind;
     }
 
     private Reader<DatabaseServerConfig> server(String name, String path) {
@@ -416,7 +333,7 @@ final class DatabasesWalker {
     }
 
     /** One of an enum's values by its config name. */
-    private <E extends Enum<E>> E choice(String text, String path, E[] values, java.util.function.Function<E, String> configName) {
+    private <E extends Enum<E>> E choice(String text, String path, E[] values, Function<E, String> configName) {
         if (text == null) {
             return null;
         }
@@ -426,7 +343,7 @@ final class DatabasesWalker {
             }
         }
         in.error(path, Values.quote(text) + " (expected one of: "
-                + String.join(", ", java.util.Arrays.stream(values).map(configName).toList()) + ")");
+                + String.join(", ", Arrays.stream(values).map(configName).toList()) + ")");
         return null;
     }
 }
