@@ -13,8 +13,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Walks the whole tree: the top level, listeners and routes here; pools, the settings sections and
- * supervised apps in {@link PoolWalker}, {@link SettingsWalker}, {@link AdminWalker} and {@link AppWalker}.
+ * Walks the whole tree: the top level, listeners and routes here; pools, the settings sections,
+ * supervised apps and the PostgreSQL front door in {@link PoolWalker}, {@link SettingsWalker},
+ * {@link AdminWalker}, {@link AppWalker} and {@link DatabasesWalker}.
  *
  * <p>Each map is read entry by entry in document order, so errors come out in file order, except that
  * a missing key is reported when its map ends. A part is built into its record only when reading it
@@ -24,7 +25,7 @@ final class ConfigWalker {
 
     private static final List<String> ROOT_KEYS =
             List.of("listeners", "pools", "timeouts", "limits", "upstream", "forwarding", "access_log", "admin", "apps", "fleet", "dns",
-                    "bodies", "tracing");
+                    "bodies", "tracing", "databases");
     private static final List<String> LISTENER_KEYS = List.of("bind", "routes", "tls", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "path_prefix", "pool", "redirect", "static", "cache",
             "compress", "max_request_body", "rate_limit");
@@ -66,6 +67,7 @@ final class ConfigWalker {
         DnsConfig dns = DnsConfig.DEFAULTS;
         BodiesConfig bodies = BodiesConfig.DEFAULTS;
         TracingConfig tracing = TracingConfig.DEFAULTS;
+        DatabasesConfig databases = DatabasesConfig.NONE;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "listeners" -> listeners = listeners(f.value(), f.path(), poolNames);
@@ -81,6 +83,7 @@ final class ConfigWalker {
                 case "dns" -> dns = new DiscoverWalker(in).dns(f.value(), f.path());
                 case "bodies" -> bodies = settings.bodies(f.value(), f.path());
                 case "tracing" -> tracing = settings.tracing(f.value(), f.path());
+                case "databases" -> databases = new DatabasesWalker(in).databases(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -95,6 +98,12 @@ final class ConfigWalker {
         }
         if (listeners != null && admin != null) {
             adminClash(admin, listeners);
+        }
+        if (agent && databases != null && databases.enabled()) {
+            in.error("databases", "a PostgreSQL front door on an agent (expected: none; an agent runs apps for the fleet's"
+                    + " balancer nodes and serves no clients)");
+        } else if (listeners != null && databases != null) {
+            new DatabaseListenersWalker(in).clashes(databases, listeners, admin);
         }
         if (in.errorCount() > 0) {
             return null;
@@ -112,7 +121,8 @@ final class ConfigWalker {
         DnsConfig d = dns;
         BodiesConfig b = bodies;
         TracingConfig tr = tracing;
-        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d, b, tr));
+        DatabasesConfig db = databases;
+        return in.build("", ROOT_KEYS, () -> new GatehouseConfig(l, p, t, lim, u, fw, a, adm, ap, fl, d, b, tr, db));
     }
 
     /** The admin listener may not take the address of a client listener (port 0 never clashes). */

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param dns        how the pools' {@code discover} names are resolved
  * @param bodies     how request bodies are read and bodies buffered
  * @param tracing    W3C Trace Context on proxied requests
+ * @param databases  the PostgreSQL front door; {@link DatabasesConfig#NONE} for none
  */
 public record GatehouseConfig(
         List<ListenerConfig> listeners,
@@ -35,7 +36,8 @@ public record GatehouseConfig(
         FleetConfig fleet,
         DnsConfig dns,
         BodiesConfig bodies,
-        TracingConfig tracing) {
+        TracingConfig tracing,
+        DatabasesConfig databases) {
 
     /** Validates cross references and copies. */
     public GatehouseConfig {
@@ -51,6 +53,7 @@ public record GatehouseConfig(
         dns = dns == null ? DnsConfig.DEFAULTS : dns;
         bodies = bodies == null ? BodiesConfig.DEFAULTS : bodies;
         tracing = tracing == null ? TracingConfig.DEFAULTS : tracing;
+        databases = databases == null ? DatabasesConfig.NONE : databases;
         for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new IllegalArgumentException("apps: \"" + e.getKey() + "\" (expected: the name of its app, \""
@@ -66,6 +69,10 @@ public record GatehouseConfig(
         }
         if (fleet != null && fleet.isAgent()) {
             checkAgent(listeners, pools, apps);
+            if (databases.enabled()) {
+                throw new IllegalArgumentException("databases: a PostgreSQL front door on an agent (expected: none; an agent serves"
+                        + " no clients)");
+            }
         } else if (listeners.isEmpty()) {
             throw new IllegalArgumentException("listeners: [] (expected: at least one listener)");
         }
@@ -92,6 +99,15 @@ public record GatehouseConfig(
                         + pools.keySet() + "; an agent registers an app's instances in the fleet's pool of the same name)");
             }
         }
+    }
+
+    /** A configuration without a PostgreSQL front door. */
+    public GatehouseConfig(List<ListenerConfig> listeners, Map<String, PoolConfig> pools, TimeoutsConfig timeouts,
+                           LimitsConfig limits, UpstreamConfig upstream, ForwardingConfig forwarding,
+                           AccessLogConfig accessLog, AdminConfig admin, Map<String, AppConfig> apps, FleetConfig fleet,
+                           DnsConfig dns, BodiesConfig bodies, TracingConfig tracing) {
+        this(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies, tracing,
+                DatabasesConfig.NONE);
     }
 
     /** A configuration with the default {@code tracing} section. */
@@ -142,6 +158,6 @@ public record GatehouseConfig(
     /** A copy with other pools (a reload keeps the rest). */
     public GatehouseConfig withPools(Map<String, PoolConfig> pools) {
         return new GatehouseConfig(listeners, pools, timeouts, limits, upstream, forwarding, accessLog, admin, apps, fleet, dns, bodies,
-                tracing);
+                tracing, databases);
     }
 }

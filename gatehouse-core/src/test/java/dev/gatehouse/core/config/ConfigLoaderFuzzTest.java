@@ -32,7 +32,7 @@ final class ConfigLoaderFuzzTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @DictionaryEntries({"listeners:", "pools:", "routes:", "bind: ", "pool: ", "backends:", "strategy: ", "timeouts:",
         "limits:", "upstream:", "forwarding:", "access_log:", "admin:", "apps:", "health:", "health_check:", "retries:",
-        "sticky:", "admission:", "queue:", "tunnels:", "${PORT}", "${X:-y}", "&a ", "*a", "!!binary ", "---", "? ",
+        "sticky:", "admission:", "queue:", "tunnels:", "databases:", "servers:", "users:", "auth: trust", "${PORT}", "${X:-y}", "&a ", "*a", "!!binary ", "---", "? ",
         "- ", "{", "}", "[", "]"})
     void anyText_isAConfigOrErrorsWithPaths(byte[] input) {
         if (input.length > MAX_INPUT) {

@@ -237,7 +237,7 @@ final class ConfigLoaderTest {
                 Arguments.of("listeners: [{bind: 127.0.0.1:1, routes: [{pool: web}]}]", "listeners[0].routes[0].pool",
                         "\"web\" (expected: a pool declared under pools; there are none)"),
                 Arguments.of(MINIMAL + "metrics: {}", "metrics",
-                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin, apps, fleet, dns, bodies, tracing)"),
+                        "unknown field \"metrics\" (expected one of: listeners, pools, timeouts, limits, upstream, forwarding, access_log, admin, apps, fleet, dns, bodies, tracing, databases)"),
                 Arguments.of(MINIMAL + "timeouts: [10s]", "timeouts", "a list (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: 10s", "timeouts", "\"10s\" (expected: a map)"),
                 Arguments.of(MINIMAL + "timeouts: {client: 1s}", "timeouts.client",
@@ -674,6 +674,13 @@ final class ConfigLoaderTest {
         assertThat(app.command().words()).containsExactly("python3", "app.py", "--port", "{port}");
         assertThat(app.stopGrace()).isEqualTo(AppConfig.DEFAULT_STOP_GRACE);
         assertThat(app.restart()).isEqualTo(RestartConfig.DEFAULTS);
+        DatabasesConfig db = config.databases();
+        assertThat(db.listeners()).containsExactly(new DatabaseListenerConfig(new HostPort("0.0.0.0", 6432)));
+        assertThat(db.servers().get("main").connectTimeout()).isEqualTo(DatabaseServerConfig.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(db.pools().get("app")).isEqualTo(new DatabasePoolConfig("app", "main", "app", DatabasePoolConfig.DEFAULT_MODE, 0, 20,
+                DatabasePoolConfig.DEFAULT_WAIT_TIMEOUT, DatabasePoolConfig.DEFAULT_SESSION_STATE));
+        assertThat(db.users().get("app")).isEqualTo(new DatabaseUserConfig("app", DatabaseUserConfig.DEFAULT_AUTH, "change-me"));
+        assertThat(db.limits()).isEqualTo(DatabaseLimitsConfig.DEFAULTS);
     }
 
     private static List<ConfigError> errors(String yaml) {
