@@ -51,6 +51,9 @@ final class SaslPrep {
         if (mapped.isEmpty()) {
             return null; // PostgreSQL refuses an empty result rather than hash nothing
         }
+        // The JDK's Unicode is newer than PostgreSQL's, and both newer than 3.2; that changes nothing:
+        // a character outside Unicode 3.2 is rejected below, and Unicode's stability policy keeps
+        // the normalization of the characters 3.2 had.
         String normalized = Normalizer.normalize(mapped, Normalizer.Form.NFKC);
         boolean randAl = false;
         boolean l = false;

@@ -123,6 +123,11 @@ public final class ScramSecret {
                 ScramCrypto.serverKey(salted));
     }
 
+    /** A secret from its parts, which the caller has checked (a 32-byte key each, a count within bounds). */
+    static ScramSecret of(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey) {
+        return new ScramSecret(iterations, salt.clone(), storedKey.clone(), serverKey.clone());
+    }
+
     /** PostgreSQL's stored form; {@link #parse} reads it back. */
     public String format() {
         return PREFIX + iterations + ":" + ScramCrypto.base64(salt) + "$" + ScramCrypto.base64(storedKey) + ":"

@@ -65,9 +65,8 @@ public final class ScramServer {
     public static ScramServer mock(String user, byte[] mockKey, SecureRandom random) {
         byte[] salt = Arrays.copyOf(ScramCrypto.hmac(mockKey, user.getBytes(StandardCharsets.UTF_8)), ScramSecret.SALT_LENGTH);
         byte[] keys = new byte[ScramCrypto.KEY_LENGTH];
-        random.nextBytes(keys);
-        ScramSecret fake = ScramSecret.parse("SCRAM-SHA-256$" + ScramSecret.DEFAULT_ITERATIONS + ":" + ScramCrypto.base64(salt)
-                + "$" + ScramCrypto.base64(keys) + ":" + ScramCrypto.base64(keys));
+        random.nextBytes(keys); // never used to check a proof: the mock fails before
+        ScramSecret fake = ScramSecret.of(ScramSecret.DEFAULT_ITERATIONS, salt, keys, keys);
         return new ScramServer(fake, randomNonce(random), "user \"" + user + "\" has no SCRAM secret");
     }
 
@@ -82,11 +81,10 @@ public final class ScramServer {
             return fail("a client-first message arrived when " + state);
         }
         try {
-            parseClientFirst(ScramMessage.of(message, "client-first message"));
+            nonce = parseClientFirst(ScramMessage.of(message, "client-first message")) + serverNonce;
         } catch (Malformed e) {
             return fail(e.getMessage());
         }
-        nonce = nonce + serverNonce;
         serverFirst = "r=" + nonce + ",s=" + ScramCrypto.base64(secret.salt()) + ",i=" + secret.iterations();
         state = State.AWAITING_CLIENT_FINAL;
         return new ScramStep.Continue(serverFirst);
@@ -136,7 +134,8 @@ public final class ScramServer {
         return new ScramStep.Complete("v=" + ScramCrypto.base64(serverSignature));
     }
 
-    private void parseClientFirst(ScramMessage m) throws Malformed {
+    /** Reads the message, keeping its gs2 header's binding and its bare part; returns the client's nonce. */
+    private String parseClientFirst(ScramMessage m) throws Malformed {
         String text = m.text();
         char flag = text.charAt(0);
         switch (flag) {
@@ -167,7 +166,7 @@ public final class ScramServer {
         }
         m.requireEnd("client-first message");
         clientFirstBare = text.substring(bareStart);
-        nonce = clientNonce;
+        return clientNonce;
     }
 
     private ScramStep fail(String reason) {

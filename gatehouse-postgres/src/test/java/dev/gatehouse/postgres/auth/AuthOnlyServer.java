@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -116,7 +117,7 @@ final class AuthOnlyServer implements AutoCloseable {
             byte[] salt = Md5Password.newSalt(random);
             sendAuth(out, 5, salt);
             byte[] body = readMessage(in, 'p');
-            byte[] response = java.util.Arrays.copyOf(body, Math.max(0, body.length - 1)); // without the NUL
+            byte[] response = Arrays.copyOf(body, Math.max(0, body.length - 1)); // without the NUL
             return Md5Password.verify(password, user, salt, response) ? null : "wrong md5 response";
         }
         ScramServer scram = password == null ? ScramServer.mock(user, mockKey, random)
