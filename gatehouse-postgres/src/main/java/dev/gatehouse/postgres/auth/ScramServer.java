@@ -121,13 +121,14 @@ public final class ScramServer {
         } catch (Malformed e) {
             return fail(e.getMessage());
         }
-        if (mockReason != null) {
-            return fail(mockReason);
-        }
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
         byte[] storedKey = secret.storedKey();
         byte[] clientKey = ScramCrypto.xor(proof, ScramCrypto.hmac(storedKey, authMessage));
-        if (!MessageDigest.isEqual(ScramCrypto.sha256(clientKey), storedKey)) {
+        boolean matches = MessageDigest.isEqual(ScramCrypto.sha256(clientKey), storedKey);
+        if (mockReason != null) {
+            return fail(mockReason); // only after the same work as a real check: no timing tells them apart
+        }
+        if (!matches) {
             return fail("the client's proof does not match the stored secret (wrong password)");
         }
         byte[] serverSignature = ScramCrypto.hmac(secret.serverKey(), authMessage);
