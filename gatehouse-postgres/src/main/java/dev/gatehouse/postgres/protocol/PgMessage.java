@@ -10,6 +10,10 @@ import io.netty.buffer.DefaultByteBufHolder;
  * <p>Reference-counted: whoever receives one releases it, or passes it on (e.g. writes
  * {@link #frame()} to the other side, which hands the reference to the write). {@link #payload()}
  * is a view into the same buffer, valid while the message is.
+ *
+ * <p>A decoded message is a slice of the buffer its bytes were read into, so it keeps that whole
+ * buffer alive: whoever holds messages for long (a queue during a hold) should hold
+ * {@link #copy()}s, not the decoded messages.
  */
 public final class PgMessage extends DefaultByteBufHolder {
 
