@@ -37,7 +37,7 @@ final class ReloadScope {
         }
         GatehouseConfig applied = new GatehouseConfig(sameBinds ? edited.listeners() : listenersInForce, edited.pools(),
                 config.timeouts(), config.limits(), config.upstream(), config.forwarding(), config.accessLog(), config.admin(),
-                config.apps(), config.fleet(), config.dns(), config.bodies(), config.tracing());
+                config.apps(), config.fleet(), config.dns(), config.bodies(), config.tracing(), config.databases());
         note(notes, "timeouts", edited.timeouts(), config.timeouts());
         note(notes, "limits", edited.limits(), config.limits());
         note(notes, "upstream", edited.upstream(), config.upstream());
@@ -49,6 +49,7 @@ final class ReloadScope {
         note(notes, "dns", edited.dns(), config.dns());
         note(notes, "bodies", edited.bodies(), config.bodies());
         note(notes, "tracing", edited.tracing(), config.tracing());
+        note(notes, "databases", edited.databases(), config.databases());
         return applied;
     }
 

@@ -11,6 +11,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.gatehouse.core.backend.AdminState;
 import dev.gatehouse.core.backend.Backend;
 import dev.gatehouse.core.balance.Member;
+import dev.gatehouse.core.config.ConfigLoader;
+import dev.gatehouse.core.config.DatabasesConfig;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.config.HealthConfig;
 import dev.gatehouse.core.config.HostPort;
@@ -446,6 +448,31 @@ final class ControlPlaneIT {
             assertThat(file.load()).isEqualTo(state);
             assertThat(auditLines()).last().isEqualTo(
                     "who=\"test\" what=\"reload\" result=\"failed: the state could not be saved: No space left on device\"");
+        }
+    }
+
+    @Test
+    void reload_changedDatabases_areKeptUntilARestartAndNoted() throws Exception {
+        try (StubBackend a = StubBackend.start("a");
+             TestNode node = builder().backend(a.address()).start()) {
+            ControlPlane control = node.server().control();
+            GatehouseConfig same = builder().backend(a.address()).config();
+            DatabasesConfig databases = ConfigLoader.parse("""
+                    listeners: [{ bind: 127.0.0.1:0, routes: [{ path_prefix: /, pool: web }] }]
+                    pools: { web: { backends: [{ address: 127.0.0.1:1 }] } }
+                    databases:
+                      listeners: [{ bind: 127.0.0.1:6432 }]
+                      servers: { main: { address: 127.0.0.1:5432, max_connections: 10 } }
+                      pools: { app: { server: main } }
+                    """, name -> null).databases();
+            GatehouseConfig withDatabases = new GatehouseConfig(same.listeners(), same.pools(), same.timeouts(),
+                    same.limits(), same.upstream(), same.forwarding(), same.accessLog(), same.admin(), same.apps(),
+                    same.fleet(), same.dns(), same.bodies(), same.tracing(), databases);
+
+            List<String> notes = control.reload(withDatabases, "test");
+
+            assertThat(notes).containsExactly("databases: changed; a restart applies it");
+            assertThat(control.config().databases()).isEqualTo(DatabasesConfig.NONE);
         }
     }
 
