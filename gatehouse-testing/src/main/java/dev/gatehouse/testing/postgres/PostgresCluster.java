@@ -149,6 +149,14 @@ public final class PostgresCluster implements AutoCloseable {
         return data;
     }
 
+    /**
+     * The directory of the server's Unix socket ({@code .s.PGSQL.PORT}), where {@code postgres}
+     * connects by trust: for PostgreSQL's own tools ({@code psql -h DIR -p PORT -U postgres}).
+     */
+    public Path socketDirectory() {
+        return dir;
+    }
+
     /** The file initdb and the server write their output to. */
     public Path logFile() {
         return log;
