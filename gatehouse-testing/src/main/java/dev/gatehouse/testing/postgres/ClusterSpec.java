@@ -22,6 +22,8 @@ import java.util.Set;
 record ClusterSpec(int maxConnections, Integer superuserReservedConnections, Map<String, String> settings,
                    List<ClusterRole> roles, List<ClusterDatabase> databases) {
 
+    private static final int POSTGRES_DEFAULT_RESERVED = 3;
+
     ClusterSpec {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
@@ -30,6 +32,12 @@ record ClusterSpec(int maxConnections, Integer superuserReservedConnections, Map
                 && (superuserReservedConnections < 0 || superuserReservedConnections >= maxConnections)) {
             throw new IllegalArgumentException("superuserReservedConnections: " + superuserReservedConnections
                     + " (expected: >= 0 and < maxConnections, " + maxConnections + ")");
+        }
+        if (superuserReservedConnections == null && maxConnections <= POSTGRES_DEFAULT_RESERVED) {
+            // PostgreSQL would refuse to start; say so before making anything.
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > "
+                    + POSTGRES_DEFAULT_RESERVED + ", PostgreSQL's default superuser_reserved_connections; or set"
+                    + " superuserReservedConnections lower)");
         }
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         roles = List.copyOf(roles);

@@ -39,7 +39,8 @@ public final class PostgresClusterBuilder {
     /**
      * Sets {@code max_connections}.
      *
-     * @param max at least 1; the default is 100
+     * @param max at least 1, and more than 3 unless {@link #superuserReservedConnections} is set
+     *        lower than PostgreSQL's default of 3; the default is 100
      * @return this builder
      */
     public PostgresClusterBuilder maxConnections(int max) {

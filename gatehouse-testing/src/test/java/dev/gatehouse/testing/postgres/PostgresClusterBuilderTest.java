@@ -97,6 +97,9 @@ final class PostgresClusterBuilderTest {
     void whatOnlyTheWholeDescriptionShows_failsOnStart_beforeAnythingIsMade() {
         assertThatThrownBy(() -> PostgresCluster.builder().maxConnections(3).superuserReservedConnections(3).start())
                 .hasMessage("superuserReservedConnections: 3 (expected: >= 0 and < maxConnections, 3)");
+        assertThatThrownBy(() -> PostgresCluster.builder().maxConnections(3).start())
+                .hasMessageStartingWith("maxConnections: 3 (expected: > 3, PostgreSQL's default superuser_reserved_connections;");
+        assertThat(PostgresCluster.builder().maxConnections(1).superuserReservedConnections(0).spec().maxConnections()).isEqualTo(1);
         assertThatThrownBy(() -> PostgresCluster.builder().database("shop", "nobody").trustUser("tina").start())
                 .hasMessageStartingWith("owner of database shop: \"nobody\" (expected: postgres or a role of the cluster");
     }

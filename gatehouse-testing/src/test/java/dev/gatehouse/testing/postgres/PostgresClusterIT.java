@@ -132,6 +132,28 @@ final class PostgresClusterIT {
     }
 
     @Test
+    void maxConnections_isEnforced_withTheReservedSlotsLeftToTheSuperuser() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.builder().maxConnections(4).superuserReservedConnections(1)
+                .trustUser("tina").start()) {
+            List<Connection> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    open.add(pg.connect("postgres", "tina", null));
+                }
+                assertThatThrownBy(() -> pg.connect("postgres", "tina", null).close())
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as("%s", e).isEqualTo("53300"));
+                // The reserved slot: the fixture's own queries still work when the others are taken.
+                assertThat(pg.backendCount("tina")).isEqualTo(3);
+            } finally {
+                for (Connection c : open) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void stopAndStart_keepThePortAndTheData_andBreakOpenConnections() throws Exception {
         try (PostgresCluster pg = PostgresCluster.builder().scramUser("sam", "pw").database("shop", "sam").start()) {
             int port = pg.port();
