@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Checks that the Debian packages an example's test needs are installed, and fails the test with
  * the package to install when one is not. The tests fail rather than skip: {@code .ci/run} and
  * {@code bin/test} install these packages, so a missing one is a broken machine, not a reason to
- * prove nothing.
+ * prove nothing. (PostgreSQL is found, and its package named, by gatehouse-testing's
+ * {@code dev.gatehouse.testing.postgres.PostgresInstallation}.)
  */
 final class DebianTools {
 
@@ -55,28 +54,6 @@ final class DebianTools {
                     + " (apt-get install " + debianPackage + "; .ci/run and bin/test install it when missing)");
         }
         return p;
-    }
-
-    /** The bin directory of the newest PostgreSQL server installed ({@code /usr/lib/postgresql/15/bin}). */
-    static Path postgresBin() {
-        Path base = Path.of("/usr/lib/postgresql");
-        try (Stream<Path> versions = Files.isDirectory(base) ? Files.list(base) : Stream.empty()) {
-            return versions.map(v -> v.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("postgres")))
-                    .max(Comparator.comparing((Path bin) -> versionNumber(bin.getParent().getFileName().toString())))
-                    .orElseThrow(() -> new AssertionError("no /usr/lib/postgresql/*/bin/initdb: the example's test needs"
-                            + " Debian's postgresql (apt-get install postgresql; .ci/run and bin/test install it when missing)"));
-        } catch (IOException e) {
-            throw new AssertionError("cannot list " + base + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int versionNumber(String name) {
-        try {
-            return Integer.parseInt(name);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** The directory {@code examples/NAME}, found from the module directory the test runs in. */
