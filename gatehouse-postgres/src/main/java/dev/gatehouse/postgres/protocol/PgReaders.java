@@ -138,13 +138,15 @@ public final class PgReaders {
         return sql;
     }
 
-    /** A Parse's statement name and query; the parameter type OIDs are checked and counted. */
+    /** A Parse's statement name, query and parameter type OIDs. */
     public static Parse readParse(PgMessage m) {
         PayloadCursor in = cursor(m, "Parse", PgMessageTypes.PARSE);
         String statement = in.cString("the statement name");
         String query = in.cString("the query");
-        int types = in.uint16("the parameter type count");
-        in.skip(4 * types, "the parameter types");
+        int[] types = new int[in.uint16("the parameter type count")];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = in.int32("parameter type " + (i + 1));
+        }
         in.end();
         return new Parse(statement, query, types);
     }

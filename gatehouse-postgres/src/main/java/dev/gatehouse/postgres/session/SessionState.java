@@ -37,11 +37,18 @@ public final class SessionState {
     private boolean advisoryLock;
     private boolean tempObjects;
 
-    /** Takes the effects of every statement in {@code sql}, in order. */
-    public void apply(String sql) {
+    /**
+     * Takes the effects of every statement in {@code sql}, in order.
+     *
+     * @return whether it drops every prepared statement of the server connection
+     *     ({@code DISCARD ALL}, {@code DEALLOCATE ALL}): the front door's own are gone then too
+     */
+    public boolean apply(String sql) {
+        boolean dropsStatements = false;
         for (List<String> statement : SqlTokens.statements(sql)) {
-            applyStatement(statement);
+            dropsStatements |= applyStatement(statement);
         }
+        return dropsStatements;
     }
 
     /** Whether any state is left: the client must keep its server connection. */
@@ -84,8 +91,10 @@ public final class SessionState {
         tempObjects = false;
     }
 
-    private void applyStatement(List<String> t) {
+    private boolean applyStatement(List<String> t) {
         String first = t.get(0);
+        boolean dropsStatements = ("discard".equals(first) && "all".equals(word(t, 1)))
+                || ("deallocate".equals(first) && ("all".equals(word(t, 1)) || "all".equals(word(t, 2))));
         switch (first) {
             case "set" -> set(t);
             case "reset" -> reset(t);
@@ -132,6 +141,7 @@ public final class SessionState {
             default -> { }
         }
         scanCalls(t);
+        return dropsStatements;
     }
 
     /** {@code SET}: session-level unless {@code LOCAL}, {@code TRANSACTION} or {@code CONSTRAINTS}. */

@@ -33,9 +33,9 @@ final class PgReadersTest {
     }
 
     @Test
-    void parse_readsNameQueryAndTypeCount() {
+    void parse_readsNameQueryAndTypes() {
         byte[] frame = Frames.body().cString("s1").cString("SELECT $1, $2").int16(2).int32(23).int32(25).typed('P');
-        assertThat(read(frame, PgReaders::readParse)).isEqualTo(new Parse("s1", "SELECT $1, $2", 2));
+        assertThat(read(frame, PgReaders::readParse)).isEqualTo(new Parse("s1", "SELECT $1, $2", new int[] {23, 25}));
         Parse unnamed = read(Frames.body().cString("").cString("SELECT 1").int16(0).typed('P'), PgReaders::readParse);
         assertThat(unnamed.unnamed()).isTrue();
     }

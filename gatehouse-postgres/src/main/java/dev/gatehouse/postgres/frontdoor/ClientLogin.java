@@ -1,0 +1,213 @@
+package dev.gatehouse.postgres.frontdoor;
+
+import dev.gatehouse.core.config.DatabasePoolConfig;
+import dev.gatehouse.core.config.DatabaseUserConfig;
+import dev.gatehouse.postgres.auth.Md5Password;
+import dev.gatehouse.postgres.auth.ScramServer;
+import dev.gatehouse.postgres.auth.ScramStep;
+import dev.gatehouse.postgres.budget.PoolKey;
+import dev.gatehouse.postgres.protocol.CancelRequest;
+import dev.gatehouse.postgres.protocol.ErrorFields;
+import dev.gatehouse.postgres.protocol.GssEncRequest;
+import dev.gatehouse.postgres.protocol.NegotiateProtocolVersion;
+import dev.gatehouse.postgres.protocol.PgMessage;
+import dev.gatehouse.postgres.protocol.PgMessages;
+import dev.gatehouse.postgres.protocol.PgProtocolException;
+import dev.gatehouse.postgres.protocol.PgReaders;
+import dev.gatehouse.postgres.protocol.SaslInitialResponse;
+import dev.gatehouse.postgres.protocol.SslRequest;
+import dev.gatehouse.postgres.protocol.StartupMessage;
+import dev.gatehouse.postgres.session.TrackedParameters;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client's login: SSLRequest and GSSENCRequest answered {@code N} (no TLS on this listener), a
+ * CancelRequest passed on, and a StartupMessage checked (its database, its user, its parameters)
+ * and authenticated as the user's config says (SCRAM-SHA-256, md5 or trust). An unknown user gets
+ * the same SCRAM exchange as a known one and fails at its end, as in PostgreSQL, so that a
+ * client cannot tell which users exist. On success the login gives way to a {@link ClientSession}.
+ * The whole login is bounded by {@code limits.startup_timeout}.
+ */
+final class ClientLogin extends ChannelInboundHandlerAdapter {
+
+    /** Startup parameters the front door takes, beyond the tracked ones; any other is refused. */
+    private static final Set<String> ACCEPTED = Set.of("user", "database", "extra_float_digits");
+
+    private enum Step { STARTUP, MD5, SCRAM_FIRST, SCRAM_FINAL, DONE }
+
+    private final PostgresFrontDoor door;
+    private Step step = Step.STARTUP;
+    private StartupMessage startup;
+    private Users.User user;
+    private DatabasePoolConfig poolConfig;
+    private byte[] salt;
+    private ScramServer scram;
+    private ScheduledFuture<?> timeout;
+
+    ClientLogin(PostgresFrontDoor door) {
+        this.door = door;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long millis = door.limits().startupTimeout().toMillis();
+        timeout = ctx.executor().schedule(() -> fatal(ctx, "08P01", "the login took longer than " + millis + " ms"),
+                millis, TimeUnit.MILLISECONDS);
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (msg) {
+                case SslRequest r -> answerNo(ctx);
+                case GssEncRequest r -> answerNo(ctx);
+                case CancelRequest c -> {
+                    door.cancel(c);
+                    ctx.close();
+                }
+                case StartupMessage s -> startup(ctx, s);
+                case PgMessage m when m.type() == 'p' && step != Step.STARTUP && step != Step.DONE -> password(ctx, m);
+                case PgMessage m when m.type() == 'X' -> ctx.close();
+                default -> fatal(ctx, "08P01", "unexpected message during the login");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (step != Step.DONE) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof PgProtocolException e) {
+            fatal(ctx, e.sqlState(), e.getMessage());
+        } else {
+            ctx.close();
+        }
+    }
+
+    private static void answerNo(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
+    }
+
+    private void startup(ChannelHandlerContext ctx, StartupMessage s) {
+        if (step != Step.STARTUP) {
+            fatal(ctx, "08P01", "a second startup message");
+            return;
+        }
+        startup = s;
+        List<String> unknownOptions = new ArrayList<>(s.protocolOptions().keySet());
+        if (s.minorVersion() > 0 || !unknownOptions.isEmpty()) {
+            ctx.write(PgMessages.negotiateProtocolVersion(ctx.alloc(), new NegotiateProtocolVersion(0, unknownOptions)));
+        }
+        for (String name : s.parameters().keySet()) {
+            if (!ACCEPTED.contains(name) && !TrackedParameters.tracked(name)
+                    && !name.startsWith(StartupMessage.PROTOCOL_OPTION_PREFIX)) {
+                fatal(ctx, "08P01", "unsupported startup parameter: " + name);
+                return;
+            }
+        }
+        poolConfig = door.poolFor(s.database());
+        if (poolConfig == null) {
+            fatal(ctx, "3D000", "database \"" + s.database() + "\" does not exist");
+            return;
+        }
+        user = door.users().find(s.user());
+        DatabaseUserConfig.Auth auth = user == null ? DatabaseUserConfig.Auth.SCRAM_SHA_256 : user.config().auth();
+        switch (auth) {
+            case TRUST -> loggedIn(ctx);
+            case MD5 -> {
+                step = Step.MD5;
+                salt = Md5Password.newSalt(door.context().random());
+                ctx.writeAndFlush(PgMessages.authenticationMd5Password(ctx.alloc(), salt));
+            }
+            case SCRAM_SHA_256 -> {
+                step = Step.SCRAM_FIRST;
+                scram = user == null ? ScramServer.mock(s.user(), door.users().mockKey(), door.context().random())
+                        : ScramServer.create(user.scram(), door.context().random());
+                ctx.writeAndFlush(PgMessages.authenticationSasl(ctx.alloc(), List.of("SCRAM-SHA-256")));
+            }
+        }
+    }
+
+    private void password(ChannelHandlerContext ctx, PgMessage m) {
+        switch (step) {
+            case MD5 -> {
+                byte[] response = PgReaders.readPassword(m).getBytes(StandardCharsets.UTF_8);
+                if (Md5Password.verify(user.config().password(), startup.user(), salt, response)) {
+                    loggedIn(ctx);
+                } else {
+                    refused(ctx);
+                }
+            }
+            case SCRAM_FIRST -> {
+                SaslInitialResponse r = PgReaders.readSaslInitialResponse(m);
+                if (!"SCRAM-SHA-256".equals(r.mechanism())) {
+                    fatal(ctx, "28000", "SASL mechanism " + r.mechanism() + " (expected: SCRAM-SHA-256)");
+                    return;
+                }
+                if (scram.receiveClientFirst(r.data()) instanceof ScramStep.Continue c) {
+                    step = Step.SCRAM_FINAL;
+                    ctx.writeAndFlush(PgMessages.authenticationSaslContinue(ctx.alloc(), c.bytes()));
+                } else {
+                    refused(ctx);
+                }
+            }
+            case SCRAM_FINAL -> {
+                if (scram.receiveClientFinal(PgReaders.readSaslResponse(m)) instanceof ScramStep.Complete c) {
+                    ctx.write(PgMessages.authenticationSaslFinal(ctx.alloc(), c.bytes()));
+                    loggedIn(ctx);
+                } else {
+                    refused(ctx);
+                }
+            }
+            default -> fatal(ctx, "08P01", "unexpected password message");
+        }
+    }
+
+    private void loggedIn(ChannelHandlerContext ctx) {
+        step = Step.DONE;
+        timeout.cancel(false);
+        ctx.write(PgMessages.authenticationOk(ctx.alloc()));
+        PoolRuntime pool = door.pool(new PoolKey(startup.database(), startup.user()), poolConfig, user);
+        Map<String, String> parameters = startup.parameters();
+        ctx.channel().config().setAutoRead(true);
+        ctx.pipeline().replace(this, "session", new ClientSession(door.context(), pool, parameters));
+    }
+
+    private void refused(ChannelHandlerContext ctx) {
+        fatal(ctx, "28P01", "password authentication failed for user \"" + startup.user() + "\"");
+    }
+
+    private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {
+        step = Step.DONE;
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(PgMessages.errorResponse(ctx.alloc(), ErrorFields.of(ErrorFields.FATAL, sqlState, message)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package dev.gatehouse.postgres.frontdoor;
+
+import dev.gatehouse.postgres.auth.Md5Password;
+import dev.gatehouse.postgres.auth.ScramClient;
+import dev.gatehouse.postgres.auth.ScramStep;
+import dev.gatehouse.postgres.extended.ServerStatements;
+import dev.gatehouse.postgres.protocol.AuthenticationRequest;
+import dev.gatehouse.postgres.protocol.BackendKeyData;
+import dev.gatehouse.postgres.protocol.ErrorFields;
+import dev.gatehouse.postgres.protocol.ParameterStatus;
+import dev.gatehouse.postgres.protocol.PgMessage;
+import dev.gatehouse.postgres.protocol.PgMessages;
+import dev.gatehouse.postgres.protocol.PgReaders;
+import dev.gatehouse.postgres.protocol.StartupMessage;
+import dev.gatehouse.postgres.protocol.TransactionStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to a PostgreSQL server, in one pool: it logs in as the pool's user (SCRAM, md5
+ * or cleartext, whichever the server asks for, with the configured server password), keeps what
+ * the server reports (ParameterStatus, its cancel key), and then carries the messages of the
+ * client that holds it. Between clients it is idle in its pool, or being reset.
+ *
+ * <p>Runs on the front door's event loop; the one slow step of a login, SCRAM's key derivation,
+ * runs on the front door's auth executor and comes back to the loop.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
+
+    /** Where the connection stands. */
+    enum State { CONNECTING, AUTHENTICATING, READY, RESETTING, CLOSED }
+
+    private final PoolRuntime pool;
+    private final long epoch;
+    private final Map<String, String> reported = new HashMap<>();
+    private final Map<String, String> names = new LinkedHashMap<>();
+    private final ServerStatements statements;
+    private Channel channel;
+    private State state = State.CONNECTING;
+    private BackendKeyData key;
+    private ScramClient scram;
+    private ClientSession session;
+    private ErrorFields failure;
+    /** Closed to make room for another pool: the budget stopped counting it already. */
+    private boolean uncounted;
+    /** In its pool's idle list (the budget counts it as idle). */
+    private boolean idle;
+    private Runnable afterClose = () -> { };
+
+    ServerConnection(PoolRuntime pool, long epoch, int statementCache) {
+        this.pool = pool;
+        this.epoch = epoch;
+        this.statements = new ServerStatements(statementCache);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        state = State.AUTHENTICATING;
+        Map<String, String> startup = new LinkedHashMap<>();
+        startup.put("user", pool.serverUser());
+        startup.put("database", pool.serverDatabase());
+        ctx.writeAndFlush(PgMessages.startupMessage(ctx.alloc(), StartupMessage.of(startup)));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        PgMessage m = (PgMessage) msg;
+        if (state == State.READY && session != null) {
+            session.fromServer(this, m);   // the session takes the message over
+            return;
+        }
+        try {
+            switch (state) {
+                case AUTHENTICATING -> startup(ctx, m);
+                case READY -> whileIdle(m);
+                case RESETTING -> whileResetting(m);
+                default -> { }
+            }
+        } finally {
+            m.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (session != null) {
+            session.flushClient();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        State was = state;
+        state = State.CLOSED;
+        if (was == State.AUTHENTICATING || was == State.CONNECTING) {
+            pool.failed(this, failure != null ? failure
+                    : ErrorFields.of(ErrorFields.FATAL, "08006", "the server closed the connection during its login"));
+        }
+        ClientSession s = session;
+        session = null;
+        pool.closed(this, s);
+        afterClose.run();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("{} server connection to {} failed: {}", pool.key(), pool.address(), cause.toString());
+        if (failure == null) {
+            failure = ErrorFields.of(ErrorFields.FATAL, "08006", "the server connection failed: " + cause.getMessage());
+        }
+        ctx.close();
+    }
+
+    // ---- the login
+
+    private void startup(ChannelHandlerContext ctx, PgMessage m) {
+        switch (m.type()) {
+            case 'R' -> authenticate(ctx, PgReaders.readAuthentication(m));
+            case 'S' -> report(PgReaders.readParameterStatus(m));
+            case 'K' -> key = PgReaders.readBackendKeyData(m);
+            case 'E' -> {
+                failure = PgReaders.readErrorFields(m);
+                ctx.close();
+            }
+            case 'Z' -> {
+                state = State.READY;
+                pool.ready(this);
+            }
+            default -> { }   // NoticeResponse, NegotiateProtocolVersion: nothing to do
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, AuthenticationRequest request) {
+        String password = pool.serverPassword();
+        if (request.code() != AuthenticationRequest.OK && password == null) {
+            fail(ctx, "28000", "the server asks for a password for user \"" + pool.serverUser()
+                    + "\" and none is configured (databases.users." + pool.key().user() + ".server_password)");
+            return;
+        }
+        switch (request.code()) {
+            case AuthenticationRequest.OK -> { }
+            case AuthenticationRequest.CLEARTEXT_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(), password));
+            case AuthenticationRequest.MD5_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(),
+                    Md5Password.response(password, pool.serverUser(), request.md5Salt())));
+            case AuthenticationRequest.SASL -> {
+                if (!request.saslMechanisms().contains("SCRAM-SHA-256")) {
+                    fail(ctx, "28000", "the server offers SASL mechanisms " + request.saslMechanisms()
+                            + " (expected: SCRAM-SHA-256)");
+                    return;
+                }
+                scram = ScramClient.create(password, pool.random());
+                ctx.writeAndFlush(PgMessages.saslInitialResponse(ctx.alloc(), "SCRAM-SHA-256",
+                        scram.clientFirst().getBytes(StandardCharsets.UTF_8)));
+            }
+            case AuthenticationRequest.SASL_CONTINUE -> {
+                // The key derivation (PBKDF2) takes milliseconds: off the event loop.
+                ScramClient client = scram;
+                byte[] data = request.data();
+                CompletableFuture.supplyAsync(() -> client.receiveServerFirst(data), pool.authExecutor())
+                        .whenComplete((step, error) -> ctx.executor().execute(() -> {
+                            if (error != null || step instanceof ScramStep.Failure) {
+                                fail(ctx, "28P01", "SCRAM with the server failed: "
+                                        + (error != null ? error : ((ScramStep.Failure) step).reason()));
+                            } else if (step instanceof ScramStep.Continue c && channel.isActive()) {
+                                ctx.writeAndFlush(PgMessages.saslResponse(ctx.alloc(), c.bytes()));
+                            }
+                        }));
+            }
+            case AuthenticationRequest.SASL_FINAL -> {
+                if (scram == null || !(scram.receiveServerFinal(request.data()) instanceof ScramStep.Complete)) {
+                    fail(ctx, "28P01", "the server's SCRAM signature did not verify");
+                }
+            }
+            default -> fail(ctx, "28000", "the server asks for authentication method " + request.code()
+                    + ", which the front door does not speak");
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, String sqlState, String message) {
+        failure = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
+        log.warn("{} login to server {} failed: {}", pool.key(), pool.address(), message);
+        ctx.close();
+    }
+
+    // ---- between clients
+
+    private void whileIdle(PgMessage m) {
+        switch (m.type()) {
+            case 'S' -> report(PgReaders.readParameterStatus(m));
+            case 'N' -> { }
+            case 'E' -> {
+                log.info("{} server connection {} ended by the server: {}", pool.key(), pool.address(),
+                        PgReaders.readErrorFields(m).message());
+                channel.close();
+            }
+            default -> {
+                log.warn("{} server {} sent '{}' to an idle connection; closing it", pool.key(), pool.address(), m.type());
+                channel.close();
+            }
+        }
+    }
+
+    /** Resets the connection for the next client (DISCARD ALL), then gives it back to its pool. */
+    void resetAndRelease() {
+        session = null;
+        state = State.RESETTING;
+        channel.writeAndFlush(PgMessages.query(channel.alloc(), "DISCARD ALL"));
+    }
+
+    private void whileResetting(PgMessage m) {
+        switch (m.type()) {
+            case 'S' -> report(PgReaders.readParameterStatus(m));
+            case 'E' -> channel.close();
+            case 'Z' -> {
+                if (PgReaders.readReadyForQuery(m) == TransactionStatus.IDLE && channel.isActive()) {
+                    state = State.READY;
+                    statements.clear();   // DISCARD ALL deallocated them
+                    pool.release(this);
+                } else {
+                    channel.close();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    // ---- for the pool and the session
+
+    /** Records a reported setting (lower-case name). */
+    void report(ParameterStatus status) {
+        String lower = status.name().toLowerCase(Locale.ROOT);
+        reported.put(lower, status.value());
+        names.putIfAbsent(lower, status.name());
+    }
+
+    /** What the server reported, by its own names (DateStyle, not datestyle), in order. */
+    Map<String, String> reportedAsNamed() {
+        Map<String, String> out = new LinkedHashMap<>();
+        names.forEach((lower, name) -> out.put(name, reported.get(lower)));
+        return out;
+    }
+
+    /** What the server reported last, by lower-case name. */
+    Map<String, String> reported() {
+        return reported;
+    }
+
+    /** The server's own cancel key for this connection. */
+    BackendKeyData key() {
+        return key;
+    }
+
+    ServerStatements statements() {
+        return statements;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean idle() {
+        return idle;
+    }
+
+    void idle(boolean idle) {
+        this.idle = idle;
+    }
+
+    boolean uncounted() {
+        return uncounted;
+    }
+
+    ClientSession session() {
+        return session;
+    }
+
+    /** Hands the connection to {@code s}; its messages go there from now on. */
+    void attach(ClientSession s) {
+        session = s;
+    }
+
+    /** Takes the connection from its client. */
+    void detach() {
+        session = null;
+    }
+
+    /** Writes a message to the server (flushed by {@link #flush}). */
+    void write(ByteBuf message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    void flush() {
+        channel.flush();
+    }
+
+    /** Whether it can carry a client now. */
+    boolean usable() {
+        return state == State.READY && channel.isActive() && pool.current(epoch);
+    }
+
+    /**
+     * Ends the connection politely (Terminate, then close) and runs {@code then} once it is
+     * closed.
+     *
+     * @param makesRoom the budget no longer counts it: closed to make room for another pool
+     */
+    void terminate(boolean makesRoom, Runnable then) {
+        uncounted = makesRoom;
+        afterClose = then;
+        session = null;
+        if (channel == null || state == State.CLOSED) {
+            then.run();
+            return;
+        }
+        if (channel.isActive()) {
+            channel.writeAndFlush(PgMessages.terminate(channel.alloc()));
+        }
+        channel.close();
+    }
+
+    /** Closes the connection at once (a broken client, a transaction left open). */
+    void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "server connection " + (key == null ? "?" : key.pid()) + " of " + pool.key();
+    }
+}
