@@ -4,7 +4,9 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.gatehouse.core.config.ConfigLoader;
 import dev.gatehouse.core.config.GatehouseConfig;
 import dev.gatehouse.core.state.StateStore;
+import dev.gatehouse.postgres.frontdoor.PostgresFrontDoor;
 import dev.gatehouse.server.GatehouseServer;
+import dev.gatehouse.server.Transport;
 import dev.gatehouse.server.restart.InheritedListeners;
 import dev.gatehouse.server.restart.RestartOptions;
 import dev.gatehouse.server.restart.Takeover;
@@ -135,6 +137,16 @@ final class Node {
         } catch (Exception e) {
             return failed(err, takeover, e.getMessage());
         }
+        PostgresFrontDoor databases = null;
+        if (config.databases().enabled()) {
+            try {
+                databases = PostgresFrontDoor.start(config.databases(),
+                        Transport.detect(), System::nanoTime);
+            } catch (Exception e) {
+                server.stop();
+                return failed(err, takeover, "databases: " + e.getMessage());
+            }
+        }
         if (takeover != null) {
             takeover.ready();
             LOG.info("restart: this process ({}) took over the listening sockets and serves",
@@ -158,6 +170,7 @@ final class Node {
                     revision == 0 ? "no runtime change so far" : "restored revision " + revision);
         }
         HangupReload reloadAtStop = reload;
+        PostgresFrontDoor databasesAtStop = databases;
         Thread keepAlive = new Thread(() -> {
             try {
                 Thread.currentThread().join();
@@ -176,6 +189,9 @@ final class Node {
                 } catch (Exception ignored) {
                     // best effort at exit
                 }
+            }
+            if (databasesAtStop != null) {
+                databasesAtStop.close();
             }
             server.stop();
             if (onStop != null) {
