@@ -1,0 +1,121 @@
+package dev.gatehouse.postgres.frontdoor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.postgres.PostgresCluster;
+import dev.gatehouse.testing.postgres.PostgresExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pgbench through the front door, as the issue's acceptance reads: with PostgreSQL's
+ * max_connections at 100 and a budget of 80, 1,000 clients queue instead of failing and the
+ * budget holds in every sample; {@code -M prepared} (named statements) works in transaction
+ * mode.
+ */
+final class FrontDoorScaleIT {
+
+    private static final int BUDGET = 80;
+
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension(PostgresCluster.builder()
+            .maxConnections(100)
+            .scramUser("bench", "bench-pass")
+            .database("bench", "bench"));
+
+    private static FrontDoorFixture front;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PostgresCluster cluster = postgres.cluster();
+        Process init = pgbench(cluster.port(), List.of("-i", "-s", "1", "-q", "bench"), null);
+        assertThat(init.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(init.exitValue()).as(new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        front = FrontDoorFixture.start(cluster, """
+                listeners: [{ bind: 127.0.0.1:0, max_clients: 2000 }]
+                servers: { main: { address: SERVER, max_connections: %d } }
+                pools: { bench: { server: main, mode: transaction, wait_timeout: 60s } }
+                users: { bench: { password: bench-pass } }
+                """.formatted(BUDGET));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (front != null) {
+            front.close();
+        }
+    }
+
+    @Test
+    void thousandClients_queueUnderTheBudget_andNoneFails() throws Exception {
+        String out = runSampled(List.of("-N", "-c", "1000", "-j", "8", "-T", "8", "bench"));
+
+        assertThat(out).contains("number of failed transactions: 0").doesNotContain("aborted");
+    }
+
+    @Test
+    void preparedStatements_runInTransactionMode() throws Exception {
+        String out = runSampled(List.of("-M", "prepared", "-S", "-c", "200", "-j", "4", "-T", "5", "bench"));
+
+        assertThat(out).contains("query mode: prepared", "number of failed transactions: 0").doesNotContain("aborted");
+    }
+
+    /** Runs pgbench through the front door while sampling the server's connections; returns its output. */
+    private String runSampled(List<String> args) throws Exception {
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger samples = new AtomicInteger();
+        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (sampling.get()) {
+                try {
+                    most.accumulateAndGet(postgres.cluster().backendCount("bench"), Math::max);
+                    samples.incrementAndGet();
+                } catch (SQLException e) {
+                    return;
+                }
+            }
+        });
+        Path log = dir.resolve("pgbench.out");
+        Process run = pgbench(front.port, args, log);
+        try {
+            assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            run.destroyForcibly();
+            sampling.set(false);
+            sampler.join();
+        }
+        String out = Files.readString(log);
+        assertThat(run.exitValue()).as(out).isZero();
+        assertThat(samples.get()).isGreaterThan(10);
+        assertThat(most.get()).as("most server connections in one sample").isBetween(1, BUDGET);
+        return out;
+    }
+
+    private static Process pgbench(int port, List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("pgbench", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "bench"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", "bench-pass");
+        pb.environment().put("PGSSLMODE", "disable");
+        if (log != null) {
+            pb.redirectOutput(log.toFile());
+        }
+        return pb.start();
+    }
+}
