@@ -2,6 +2,8 @@ package dev.gatehouse.postgres.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.postgres.PostgresCluster;
+import dev.gatehouse.testing.postgres.PostgresClusterBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -31,20 +33,17 @@ class ScramAgainstPostgresIT {
             "\u05D0\uFF41");                       // right-to-left with left-to-right: raw bytes
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static AuthTestPostgres pg;
+    private static PostgresCluster pg;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = AuthTestPostgres.start(List.of(
-                "host all postgres 127.0.0.1/32 trust",
-                "host all bob 127.0.0.1/32 md5",
-                "host all all 127.0.0.1/32 scram-sha-256"));
-        pg.sql("SET password_encryption = 'scram-sha-256'; CREATE ROLE alice LOGIN PASSWORD 'wonder land'");
-        pg.sql("SET password_encryption = 'md5'; CREATE ROLE bob LOGIN PASSWORD 'builder'");
+        PostgresClusterBuilder builder = PostgresCluster.builder()
+                .scramUser("alice", "wonder land")
+                .md5User("bob", "builder");
         for (int i = 0; i < PASSWORDS.size(); i++) {
-            pg.sql("SET password_encryption = 'scram-sha-256'; CREATE ROLE carol" + i + " LOGIN PASSWORD "
-                    + unicodeLiteral(PASSWORDS.get(i)));
+            builder.scramUser("carol" + i, PASSWORDS.get(i));
         }
+        pg = builder.start();
     }
 
     @AfterAll
@@ -56,7 +55,7 @@ class ScramAgainstPostgresIT {
 
     @Test
     void aScramServerWithPostgresStoredSecretAcceptsOurClient() throws Exception {
-        String stored = pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'");
+        String stored = pg.queryString("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'");
         ScramSecret secret = ScramSecret.parse(stored);
         assertThat(secret.format()).isEqualTo(stored);
         assertThat(secret.iterations()).isEqualTo(4096);
@@ -82,7 +81,7 @@ class ScramAgainstPostgresIT {
     @ParameterizedTest(name = "password {0}")
     @MethodSource("passwordIndexes")
     void postgresPreparesPasswordsAsWeDo(int i) throws Exception {
-        ScramSecret stored = ScramSecret.parse(pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'carol" + i + "'"));
+        ScramSecret stored = ScramSecret.parse(pg.queryString("SELECT rolpassword FROM pg_authid WHERE rolname = 'carol" + i + "'"));
         assertThat(ScramSecret.fromPassword(PASSWORDS.get(i), stored.salt(), stored.iterations()).format())
                 .isEqualTo(stored.format());
         assertThat(scramLogin("carol" + i, PASSWORDS.get(i))).isEqualTo("ok");
@@ -90,7 +89,7 @@ class ScramAgainstPostgresIT {
 
     @Test
     void postgresStoresTheMd5HashWeCompute() throws Exception {
-        assertThat(pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'bob'")).isEqualTo(Md5Password.hash("builder", "bob"));
+        assertThat(pg.queryString("SELECT rolpassword FROM pg_authid WHERE rolname = 'bob'")).isEqualTo(Md5Password.hash("builder", "bob"));
     }
 
     @Test
@@ -159,18 +158,5 @@ class ScramAgainstPostgresIT {
             assertThat(client.receiveServerFinal(done.bytes())).isEqualTo(new ScramStep.Complete(""));
         }
         return serverFinal;
-    }
-
-    /** A SQL literal for any text in ASCII (psql's arguments pass through the JVM's locale): U&'...' escapes. */
-    private static String unicodeLiteral(String text) {
-        StringBuilder sql = new StringBuilder("U&'");
-        text.codePoints().forEach(cp -> {
-            if (cp >= 0x20 && cp < 0x7F && cp != '\'' && cp != '\\') {
-                sql.appendCodePoint(cp);
-            } else {
-                sql.append(String.format("\\+%06X", cp));
-            }
-        });
-        return sql.append('\'').toString();
     }
 }

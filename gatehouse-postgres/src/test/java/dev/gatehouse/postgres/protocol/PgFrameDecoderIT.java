@@ -3,6 +3,7 @@ package dev.gatehouse.postgres.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.LeakGuardExtension;
+import dev.gatehouse.testing.postgres.PostgresCluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -35,7 +36,7 @@ final class PgFrameDecoderIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static TrustPostgres postgres;
+    private static PostgresCluster postgres;
     private static EventLoopGroup group;
 
     private final DecodedQueue queue = new DecodedQueue();
@@ -43,7 +44,7 @@ final class PgFrameDecoderIT {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = TrustPostgres.start();
+        postgres = PostgresCluster.builder().start();
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
