@@ -8,8 +8,10 @@ import java.util.Objects;
  * @param bind       where it listens (port 0 asks the OS for a free port)
  * @param maxClients the most client connections open on it at once, 1-1,000,000; more are
  *                   refused when accepted
+ * @param tls        TLS offered to clients that ask for it (SSLRequest), the same settings as an
+ *                   HTTP listener's {@code tls}; null: a client asking for TLS is answered "no"
  */
-public record DatabaseListenerConfig(HostPort bind, int maxClients) {
+public record DatabaseListenerConfig(HostPort bind, int maxClients, TlsConfig tls) {
 
     /** Default {@code max_clients}. */
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
@@ -24,7 +26,12 @@ public record DatabaseListenerConfig(HostPort bind, int maxClients) {
         }
     }
 
-    /** A listener with the default {@code max_clients}. */
+    /** A listener without TLS. */
+    public DatabaseListenerConfig(HostPort bind, int maxClients) {
+        this(bind, maxClients, null);
+    }
+
+    /** A listener with the default {@code max_clients}, without TLS. */
     public DatabaseListenerConfig(HostPort bind) {
         this(bind, DEFAULT_MAX_CLIENTS);
     }

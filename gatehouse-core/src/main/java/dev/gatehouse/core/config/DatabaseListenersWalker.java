@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class DatabaseListenersWalker {
 
-    static final List<String> LISTENER_KEYS = List.of("bind", "max_clients");
+    static final List<String> LISTENER_KEYS = List.of("bind", "max_clients", "tls");
 
     private final Values in;
 
@@ -45,10 +45,12 @@ final class DatabaseListenersWalker {
         int mark = in.errorCount();
         HostPort bind = null;
         Integer maxClients = DatabaseListenerConfig.DEFAULT_MAX_CLIENTS;
+        TlsConfig tls = null;
         for (Values.Field f : fields) {
             switch (f.key()) {
                 case "bind" -> bind = bind(f, binds, path);
                 case "max_clients" -> maxClients = in.integer(f.value(), f.path(), 1, DatabaseListenerConfig.MAX_CLIENTS);
+                case "tls" -> tls = new TlsWalker(in).tls(f.value(), f.path());
                 default -> in.unknown(f);
             }
         }
@@ -60,7 +62,8 @@ final class DatabaseListenersWalker {
         }
         HostPort b = bind;
         int m = maxClients;
-        return in.build(path, LISTENER_KEYS, () -> new DatabaseListenerConfig(b, m));
+        TlsConfig t = tls;
+        return in.build(path, LISTENER_KEYS, () -> new DatabaseListenerConfig(b, m, t));
     }
 
     private HostPort bind(Values.Field f, Map<HostPort, String> binds, String listenerPath) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -106,6 +107,26 @@ final class DatabasesConfigTest {
         assertThat(d.authQuery()).isEqualTo(new DatabaseAuthQueryConfig("SELECT usename, passwd FROM my_shadow($1)", "carol"));
         assertThat(d.limits()).isEqualTo(new DatabaseLimitsConfig(64 << 20, Duration.ofSeconds(3), Duration.ofMinutes(1)));
         assertThat(d.enabled()).isTrue();
+    }
+
+    @Test
+    void listenerTls_isReadAsAnHttpListenersIs() throws ConfigException {
+        DatabasesConfig d = databases("""
+                listeners: [ { bind: 127.0.0.1:6432, tls: { certificates: [ { cert: /etc/db.crt, key: /etc/db.key } ] } } ]
+                servers: { main: { address: 127.0.0.1:5432, max_connections: 80 } }
+                pools: { app: { server: main } }
+                users: { alice: { password: secret } }
+                """);
+
+        TlsConfig tls = d.listeners().get(0).tls();
+        assertThat(tls).isNotNull();
+        assertThat(tls.certificates().get(0).cert()).isEqualTo("/etc/db.crt");
+        assertThatThrownBy(() -> databases("""
+                listeners: [ { bind: 127.0.0.1:6432, tls: { certificates: [], bogus: 1 } } ]
+                servers: { main: { address: 127.0.0.1:5432, max_connections: 80 } }
+                pools: { app: { server: main } }
+                users: { alice: { password: secret } }
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("databases.listeners[0].tls.bogus");
     }
 
     @Test

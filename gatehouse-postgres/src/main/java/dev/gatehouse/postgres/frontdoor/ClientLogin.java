@@ -18,10 +18,14 @@ import dev.gatehouse.postgres.protocol.SaslInitialResponse;
 import dev.gatehouse.postgres.protocol.SslRequest;
 import dev.gatehouse.postgres.protocol.StartupMessage;
 import dev.gatehouse.postgres.session.TrackedParameters;
+import dev.gatehouse.server.tls.CertificateSet;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +36,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A client's login: SSLRequest and GSSENCRequest answered {@code N} (no TLS on this listener), a
- * CancelRequest passed on, and a StartupMessage checked (its database, its user, its parameters)
+ * A client's login: an SSLRequest answered {@code S} and TLS started when the listener has TLS,
+ * else {@code N}; a GSSENCRequest answered {@code N}; a CancelRequest passed on, and a StartupMessage checked (its database, its user, its parameters)
  * and authenticated as the user's config says (SCRAM-SHA-256, md5 or trust). An unknown user gets
  * the same SCRAM exchange as a known one and fails at its end, as in PostgreSQL, so that a
  * client cannot tell which users exist. On success the login gives way to a {@link ClientSession}.
@@ -47,6 +51,8 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     private enum Step { STARTUP, MD5, SCRAM_FIRST, SCRAM_FINAL, DONE }
 
     private final PostgresFrontDoor door;
+    private final CertificateSet tls;
+    private boolean encrypted;
     private Step step = Step.STARTUP;
     private StartupMessage startup;
     private Users.User user;
@@ -55,8 +61,12 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     private ScramServer scram;
     private ScheduledFuture<?> timeout;
 
-    ClientLogin(PostgresFrontDoor door) {
+    /**
+     * @param tls the listener's certificates, or null: TLS is not offered
+     */
+    ClientLogin(PostgresFrontDoor door, CertificateSet tls) {
         this.door = door;
+        this.tls = tls;
     }
 
     @Override
@@ -78,7 +88,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             switch (msg) {
-                case SslRequest r -> answerNo(ctx);
+                case SslRequest r -> sslRequest(ctx);
                 case GssEncRequest r -> answerNo(ctx);
                 case CancelRequest c -> {
                     door.cancel(c);
@@ -108,6 +118,21 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * TLS when the listener has it: 'S' goes out in the clear, then the TLS handler goes in front
+     * of the decoder before anything else is read (the decoder refused bytes that came with the
+     * SSLRequest: they would have been read in the clear).
+     */
+    private void sslRequest(ChannelHandlerContext ctx) {
+        if (tls == null || encrypted) {
+            answerNo(ctx);
+            return;
+        }
+        encrypted = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'S'}));
+        ctx.pipeline().addFirst("tls", new SniHandler((Mapping<String, SslContext>) name -> tls.select(name).context()));
     }
 
     private static void answerNo(ChannelHandlerContext ctx) {

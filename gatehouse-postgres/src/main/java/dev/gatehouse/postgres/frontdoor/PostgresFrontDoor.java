@@ -12,6 +12,9 @@ import dev.gatehouse.postgres.protocol.ErrorFields;
 import dev.gatehouse.postgres.protocol.PgFrameDecoder;
 import dev.gatehouse.postgres.protocol.PgMessages;
 import dev.gatehouse.server.Transport;
+import dev.gatehouse.server.tls.CertificateSet;
+import dev.gatehouse.server.tls.TlsContexts;
+import dev.gatehouse.server.tls.TlsLoadException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -23,6 +26,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,10 +87,15 @@ public final class PostgresFrontDoor implements AutoCloseable {
      */
     public static PostgresFrontDoor start(DatabasesConfig config, Transport transport, Clock clock)
             throws InterruptedException {
+        if (config.authQuery() != null) {
+            // Users looked up on the server need their SCRAM keys carried to the server
+            // (pass-through), which is not built yet: refuse rather than ignore the setting.
+            throw new IllegalStateException("databases.auth_query: not supported yet; list the users under databases.users");
+        }
         PostgresFrontDoor door = new PostgresFrontDoor(config, transport, clock);
         try {
-            for (DatabaseListenerConfig l : config.listeners()) {
-                door.bind(l);
+            for (int i = 0; i < config.listeners().size(); i++) {
+                door.bind(config.listeners().get(i), "databases.listeners[" + i + "]");
             }
         } catch (RuntimeException | InterruptedException e) {
             door.close();
@@ -97,8 +106,17 @@ public final class PostgresFrontDoor implements AutoCloseable {
         return door;
     }
 
-    private void bind(DatabaseListenerConfig listener) throws InterruptedException {
+    private void bind(DatabaseListenerConfig listener, String path) throws InterruptedException {
         ClientCount count = new ClientCount(listener.maxClients());
+        CertificateSet tls = null;
+        if (listener.tls() != null) {
+            try {
+                tls = TlsContexts.build(listener.tls(), path + ".tls", false, Instant.now());
+            } catch (TlsLoadException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        CertificateSet certificates = tls;
         Channel server = new ServerBootstrap()
                 .group(context.loop())
                 .channel(context.transport().serverChannel())
@@ -115,7 +133,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
                                     "53300", "sorry, too many clients already"))).addListener(ChannelFutureListener.CLOSE);
                             return;
                         }
-                        ch.pipeline().addLast(PgFrameDecoder.forClient(context.maxMessageSize()), new ClientLogin(PostgresFrontDoor.this));
+                        ch.pipeline().addLast(PgFrameDecoder.forClient(context.maxMessageSize()), new ClientLogin(PostgresFrontDoor.this, certificates));
                     }
                 })
                 .bind(listener.bind().host(), listener.bind().port())

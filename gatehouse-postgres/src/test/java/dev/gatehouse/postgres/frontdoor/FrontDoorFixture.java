@@ -44,12 +44,12 @@ final class FrontDoorFixture implements AutoCloseable {
 
     Connection connect(String database, String user, String password, Properties extra) throws SQLException {
         Properties p = new Properties();
+        p.setProperty("sslmode", "disable");
         p.putAll(extra);
         p.setProperty("user", user);
         if (password != null) {
             p.setProperty("password", password);
         }
-        p.setProperty("sslmode", "disable");
         p.setProperty("connectTimeout", "10");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, p);
     }
