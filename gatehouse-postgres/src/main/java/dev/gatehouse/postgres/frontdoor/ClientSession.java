@@ -121,7 +121,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (cause instanceof PgProtocolException e) {
             fatal(e.sqlState(), e.getMessage());
         } else {
-            log.warn("{} client {} failed: {}", pool.key(), ctx.channel().remoteAddress(), cause.toString());
+            log.warn("{} client {} failed", pool.key(), ctx.channel().remoteAddress(), cause);
             leave();
             ctx.close();
         }

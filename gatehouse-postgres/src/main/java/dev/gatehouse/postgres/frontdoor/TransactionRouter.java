@@ -61,8 +61,9 @@ final class TransactionRouter {
                 case 'F' -> send(m, server, Expect.QUERY);
                 case 'H', 'd', 'c', 'f' -> server.write(m.frame());   // Flush, and COPY data from the client
                 default -> {
+                    char type = m.type();
                     m.release();
-                    session.fatal("08P01", "unexpected message type '" + m.type() + "' after the login");
+                    session.fatal("08P01", "unexpected message type '" + type + "' after the login");
                 }
             }
         } catch (StatementLimitException e) {

@@ -1,0 +1,165 @@
+package dev.gatehouse.postgres.frontdoor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.postgres.PostgresCluster;
+import dev.gatehouse.testing.postgres.PostgresExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Bad input after the login, on a raw socket: a message type a client may not send, a message
+ * over the size limit, a password message mid-session. Each gets a FATAL error with its SQLSTATE,
+ * the connection is closed, and the next client is served.
+ */
+final class FrontDoorBadInputIT {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension(PostgresCluster.builder()
+            .trustUser("local").database("appdb", "local"));
+
+    private static FrontDoorFixture front;
+
+    @BeforeAll
+    static void start() throws Exception {
+        front = FrontDoorFixture.start(postgres.cluster(), """
+                listeners: [{ bind: 127.0.0.1:0 }]
+                servers: { main: { address: SERVER, max_connections: 2 } }
+                pools: { appdb: { server: main } }
+                users: { local: { auth: trust } }
+                limits: { max_message_size: 64KiB }
+                """);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (front != null) {
+            front.close();
+        }
+    }
+
+    @Test
+    void aBackendMessageTypeFromAClient_isAProtocolViolation() throws Exception {
+        try (Raw raw = Raw.loggedIn()) {
+            raw.send('Z', new byte[] {'I'});
+            assertThat(raw.errorAndClose()).contains("C08P01");
+        }
+        assertServing();
+    }
+
+    @Test
+    void aMessageOverTheLimit_isRefusedBeforeItIsRead() throws Exception {
+        try (Raw raw = Raw.loggedIn()) {
+            raw.out.writeByte('Q');
+            raw.out.writeInt(1 << 20);
+            raw.out.flush();
+            assertThat(raw.errorAndClose()).contains("C54000");
+        }
+        assertServing();
+    }
+
+    @Test
+    void aPasswordMessageMidSession_isAProtocolViolation() throws Exception {
+        try (Raw raw = Raw.loggedIn()) {
+            raw.send('p', "secret\0".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.errorAndClose()).contains("C08P01");
+        }
+        assertServing();
+    }
+
+    @Test
+    void aSimpleQueryWorksOnTheRawSocket() throws Exception {
+        try (Raw raw = Raw.loggedIn()) {
+            raw.send('Q', "SELECT 41 + 1\0".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.untilReady()).contains("42");
+        }
+    }
+
+    private static void assertServing() throws Exception {
+        try (Raw raw = Raw.loggedIn()) {
+            raw.send('Q', "SELECT 'serving'\0".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.untilReady()).contains("serving");
+        }
+    }
+
+    /** A client speaking the protocol by hand. */
+    private static final class Raw implements AutoCloseable {
+        final Socket socket;
+        final DataOutputStream out;
+        final DataInputStream in;
+
+        private Raw() throws IOException {
+            socket = new Socket("127.0.0.1", front.port);
+            socket.setSoTimeout(10_000);
+            out = new DataOutputStream(socket.getOutputStream());
+            in = new DataInputStream(socket.getInputStream());
+        }
+
+        static Raw loggedIn() throws IOException {
+            Raw raw = new Raw();
+            ByteArrayOutputStream params = new ByteArrayOutputStream();
+            for (String s : new String[] {"user", "local", "database", "appdb", ""}) {
+                params.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                params.write(0);
+            }
+            raw.out.writeInt(8 + params.size());
+            raw.out.writeInt(196608);
+            raw.out.write(params.toByteArray());
+            raw.out.flush();
+            raw.untilReady();
+            return raw;
+        }
+
+        void send(char type, byte[] payload) throws IOException {
+            out.writeByte(type);
+            out.writeInt(4 + payload.length);
+            out.write(payload);
+            out.flush();
+        }
+
+        /** Reads messages up to a ReadyForQuery; returns their payloads as text. */
+        String untilReady() throws IOException {
+            StringBuilder text = new StringBuilder();
+            while (true) {
+                char type = (char) in.readUnsignedByte();
+                byte[] payload = new byte[in.readInt() - 4];
+                in.readFully(payload);
+                text.append(type).append(new String(payload, StandardCharsets.UTF_8)).append('\n');
+                if (type == 'E') {
+                    throw new AssertionError("error: " + text);
+                }
+                if (type == 'Z') {
+                    return text.toString();
+                }
+            }
+        }
+
+        /** Reads an ErrorResponse and then the end of the stream; returns the error's fields as text. */
+        String errorAndClose() throws IOException {
+            char type = (char) in.readUnsignedByte();
+            byte[] payload = new byte[in.readInt() - 4];
+            in.readFully(payload);
+            assertThat(type).isEqualTo('E');
+            try {
+                assertThat(in.read()).isEqualTo(-1);
+            } catch (EOFException | java.net.SocketException closed) {
+                // closed: as expected
+            }
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
