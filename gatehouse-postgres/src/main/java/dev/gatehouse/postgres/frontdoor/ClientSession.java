@@ -60,6 +60,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean closed;
     /** Session mode: how many answers (each ended by a ReadyForQuery) to the front door's own queries to drop. */
     private int dropAnswers;
+    /** Why the server connection this client holds is being closed by the front door, when it is. */
+    private String lostReason;
 
     ClientSession(FrontDoorContext context, PoolRuntime pool, Map<String, String> startup) {
         this.context = context;
@@ -74,6 +76,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         issuedKey = context.cancelKeys().issue(this);
+        pool.joined(this);
         if (transactionMode && pool.baseline() != null) {
             greet();
         } else {
@@ -196,10 +199,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     void serverLost(ServerConnection c) {
         if (server == c) {
             server = null;
-            if (!closed) {
+            if (!closed && lostReason != null) {
+                fatal("57P01", lostReason);
+            } else if (!closed) {
                 fatal("08006", "the connection to server " + pool.address() + " was lost");
             }
         }
+    }
+
+    /** Its transaction is cancelled: its server is pausing and the pause's deadline passed. */
+    void cancelledByPause() {
+        lostReason = "terminating connection: server " + pool.serverName() + " is pausing and this transaction"
+                + " was still in flight at databases.limits.pause_timeout";
+    }
+
+    /** An administrator killed the pool or the server: the client is closed now. */
+    void killed() {
+        fatal("57P01", "terminating connection: an administrator closed the connections of pool " + pool.key()
+                + " (gatehouse db kill)");
     }
 
     // ---- from the server
@@ -279,6 +296,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         closed = true;
         context.cancelKeys().forget(issuedKey);
+        pool.left(this);
         PgMessage m;
         while ((m = pending.poll()) != null) {
             m.release();
@@ -327,6 +345,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The connection this client holds now, for a CancelRequest. */
     ServerConnection server() {
         return server;
+    }
+
+    /** Why the client is pinned to its connection now; empty when it is not (or in session mode). */
+    java.util.Set<dev.gatehouse.postgres.session.PinReason> pinReasons() {
+        return router == null ? java.util.Set.of() : router.pinReasons();
+    }
+
+    /** Whether the client waits for a connection (queued or held). */
+    boolean waiting() {
+        return waiting;
     }
 
     PoolRuntime pool() {

@@ -56,6 +56,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
     private final Map<String, ServerRuntime> servers = new LinkedHashMap<>();
     private final ChannelGroup channels;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private final DatabasesControl control;
 
     private PostgresFrontDoor(DatabasesConfig config, Transport transport, Clock clock) {
         this.config = config;
@@ -74,6 +75,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
         for (DatabaseServerConfig s : config.servers().values()) {
             servers.put(s.name(), new ServerRuntime(s, context, maxWaiters));
         }
+        this.control = new DatabasesControl(context, servers, config);
     }
 
     /**
@@ -140,21 +142,12 @@ public final class PostgresFrontDoor implements AutoCloseable {
         if (server == null || server.key() == null) {
             return;
         }
-        CancelRequest toServer = server.key().cancelRequest();
-        var address = session.pool().address();
-        servers.get(session.pool().config().server()).connections().clone()
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // Nothing to read: the server answers a CancelRequest by closing.
-                    }
-                })
-                .connect(address.host(), address.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        f.channel().writeAndFlush(PgMessages.cancelRequest(f.channel().alloc(), toServer));
-                    }
-                });
+        servers.get(session.pool().config().server()).sendCancel(server.key(), () -> { });
+    }
+
+    /** The operators' side of the front door: the hold, reconnect, kill and status (any thread). */
+    public DatabasesControl control() {
+        return control;
     }
 
     /** The pool config clients asking for {@code database} use, or null. */
