@@ -230,6 +230,35 @@ final class HoldIT {
     }
 
     @Test
+    void reconnect_closesIdleConnections_andTheNextTransactionGetsANewOne() throws Exception {
+        try (FrontDoorFixture front = door(4, "20s");
+             Connection c = front.connect("appdb", "app", "app-pass")) {
+            int before = backendPid(c);
+            assertThat(backendPid(c)).as("transaction mode reuses the idle connection").isEqualTo(before);
+            front.door.control().reconnect("main").get(5, TimeUnit.SECONDS);
+            assertThat(backendPid(c)).isNotEqualTo(before);
+            assertThat(front.door.control().status().get().servers().get(0).epoch()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !backendAlive(before));
+        }
+    }
+
+    @Test
+    void killPool_closesItsClientsWith57P01_andNewClientsComeIn() throws Exception {
+        try (FrontDoorFixture front = door(4, "20s");
+             Connection c = front.connect("appdb", "app", "app-pass")) {
+            backendPid(c);
+            assertThat(front.door.control().killPool("appdb").get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThatThrownBy(() -> backendPid(c)).isInstanceOf(SQLException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.cluster().backendCount("app") == 0);
+            try (Connection again = front.connect("appdb", "app", "app-pass")) {
+                assertThat(backendPid(again)).isPositive();
+            }
+            assertThatThrownBy(() -> front.door.control().killPool("nope").get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(NoSuchElementException.class).hasMessageContaining("no pool nope");
+        }
+    }
+
+    @Test
     void unknownServer_isNamed() throws Exception {
         try (FrontDoorFixture front = door(4, "20s")) {
             assertThatThrownBy(() -> front.door.control().pause("nope").get(5, TimeUnit.SECONDS))
@@ -237,6 +266,17 @@ final class HoldIT {
             assertThatThrownBy(() -> front.door.control().resume("main").get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("not paused");
         }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    private static boolean backendAlive(int pid) throws SQLException {
+        return first.cluster().queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) > 0;
     }
 
     private static int serverPort(Connection c) throws SQLException {
