@@ -62,6 +62,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private int dropAnswers;
     /** Why the server connection this client holds is being closed by the front door, when it is. */
     private String lostReason;
+    /** When the client began to wait for a connection (for the queue wait's metric). */
+    private long waitStarted;
 
     ClientSession(FrontDoorContext context, PoolRuntime pool, Map<String, String> startup) {
         this.context = context;
@@ -132,6 +134,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void acquire() {
         waiting = true;
+        waitStarted = context.clock().nanoTime();
         ctx.channel().config().setAutoRead(false);
         pool.acquire(this);
     }
@@ -155,6 +158,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         waiting = false;
         server = c;
         c.attach(this);
+        context.events().get().waited(pool.serverName(), pool.key(), context.clock().nanoTime() - waitStarted);
         if (!greeted) {
             greet();
         }
@@ -230,6 +234,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             params.serverReported(p.name(), p.value());
         } else if (type == 'Z') {
             status = PgReaders.readReadyForQuery(m);
+        } else if (type == 'E') {
+            context.events().get().errorSent(pool.serverName(), pool.key(), true, PgReaders.readErrorFields(m).sqlState());
         }
         if (router == null) {
             if (dropAnswers > 0) {
@@ -328,6 +334,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         ErrorFields fields = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
+        context.events().get().errorSent(pool.serverName(), pool.key(), false, sqlState);
         leave();
         ctx.writeAndFlush(PgMessages.errorResponse(ctx.alloc(), fields)).addListener(ChannelFutureListener.CLOSE);
     }

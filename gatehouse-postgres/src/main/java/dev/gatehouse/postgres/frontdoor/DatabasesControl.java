@@ -30,6 +30,10 @@ public final class DatabasesControl {
     private final FrontDoorContext context;
     private final Map<String, ServerRuntime> servers;
     private final DatabasesConfig config;
+    /** Gets a status every {@link #WATCH_TICKS} ticks (the metrics' gauges read it); null: none. */
+    private volatile java.util.function.Consumer<DatabasesStatus> watcher;
+    private int ticks;
+    private static final int WATCH_TICKS = 10;
 
     DatabasesControl(FrontDoorContext context, Map<String, ServerRuntime> servers, DatabasesConfig config) {
         this.context = context;
@@ -130,6 +134,26 @@ public final class DatabasesControl {
             s.kill();
             return killed;
         });
+    }
+
+    /**
+     * Hands a status to {@code watcher} about once a second, on the front door's loop (it must be
+     * quick): the metrics read their gauges from the last one, never from the loop's state.
+     */
+    public void watch(java.util.function.Consumer<DatabasesStatus> watcher) {
+        this.watcher = watcher;
+        onLoop(() -> {
+            watcher.accept(snapshot());
+            return null;
+        });
+    }
+
+    /** The front door's tick (on its loop). */
+    void tick() {
+        java.util.function.Consumer<DatabasesStatus> w = watcher;
+        if (w != null && ++ticks % WATCH_TICKS == 0) {
+            w.accept(snapshot());
+        }
     }
 
     /** Every server and pool now. */

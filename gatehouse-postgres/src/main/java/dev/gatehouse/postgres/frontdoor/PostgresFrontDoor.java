@@ -68,7 +68,8 @@ public final class PostgresFrontDoor implements AutoCloseable {
         });
         SecureRandom random = new SecureRandom();
         this.context = new FrontDoorContext(group.next(), transport, clock, random, authExecutor,
-                config.limits().maxMessageSize(), STATEMENT_CACHE, new CancelKeys(random));
+                config.limits().maxMessageSize(), STATEMENT_CACHE, new CancelKeys(random),
+                new java.util.concurrent.atomic.AtomicReference<>(FrontDoorEvents.NONE));
         this.users = new Users(config.users(), random);
         this.channels = new DefaultChannelGroup(context.loop());
         int maxWaiters = config.listeners().stream().mapToInt(DatabaseListenerConfig::maxClients).sum();
@@ -133,6 +134,12 @@ public final class PostgresFrontDoor implements AutoCloseable {
 
     private void tick() {
         servers.values().forEach(ServerRuntime::tick);
+        control.tick();
+    }
+
+    /** Reports waits and errors to {@code events} from now on (the metrics). */
+    public void events(FrontDoorEvents events) {
+        context.events().set(events);
     }
 
     /** A CancelRequest: passed on to the server connection its client holds, if any. */
