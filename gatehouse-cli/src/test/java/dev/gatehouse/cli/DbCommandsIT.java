@@ -87,6 +87,9 @@ final class DbCommandsIT {
             assertThat(cli.out()).contains("main").contains("running").contains("appdb").contains("transaction");
 
             cli.clear();
+            assertThat(cli.run("status", "--admin", admin)).as(cli.printed()).isZero();
+            assertThat(cli.out()).contains("database server main: running");
+            cli.clear();
             assertThat(cli.run("db", "pause", "main", "--admin", admin)).as(cli.printed()).isZero();
             assertThat(cli.out()).contains("server main: paused");
             cli.clear();
