@@ -108,6 +108,8 @@ final class HoldIT {
             control.pause("main").get(30, TimeUnit.SECONDS);
             assertThat(control.holdState("main").get()).isEqualTo("paused");
             assertThat(first.cluster().backendCount("app")).isZero();
+            // Every client's next transaction is held, its first message kept.
+            await().atMost(Duration.ofSeconds(10)).until(() -> control.status().get().servers().get(0).held() == CLIENTS);
             first.cluster().restart();
             resumed.set(true);
             control.resume("main").get(10, TimeUnit.SECONDS);
