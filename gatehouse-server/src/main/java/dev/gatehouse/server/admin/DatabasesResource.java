@@ -61,19 +61,7 @@ final class DatabasesResource {
                 call = () -> a.reconnect(name);
             }
             case DB_REPOINT -> {
-                RepointRequest body = ApiJson.read(request.body(), RepointRequest.class);
-                if (body.address() == null) {
-                    throw new ApiInputException("address", "missing (expected: {\"address\": \"host:port\"})");
-                }
-                HostPort address;
-                try {
-                    address = HostPort.parse(body.address());
-                } catch (IllegalArgumentException e) {
-                    throw new ApiInputException("address", e.getMessage());
-                }
-                if (address.port() == 0) {
-                    throw new ApiInputException("address", address + " (expected: a port of 1-65535)");
-                }
+                HostPort address = repointAddress(request.body());
                 what = "repoint database server " + name + " to " + address;
                 call = () -> a.repoint(name, address);
             }
@@ -94,6 +82,28 @@ final class DatabasesResource {
         return out.whenComplete((r, e) -> AUDIT.info("who=\"{}\" what=\"{}\" result=\"{}\"", AdminAudit.clean(request.who()),
                 AdminAudit.clean(what), AdminAudit.clean(r != null && r.error() == null ? "done"
                         : r != null ? r.status().code() + " " + r.error() : String.valueOf(e))));
+    }
+
+    /**
+     * The address of a repoint's body, {@code {"address": "host:port"}}.
+     *
+     * @throws ApiInputException when it is missing, malformed or has port 0
+     */
+    static HostPort repointAddress(byte[] body) {
+        RepointRequest request = ApiJson.read(body, RepointRequest.class);
+        if (request.address() == null) {
+            throw new ApiInputException("address", "missing (expected: {\"address\": \"host:port\"})");
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(request.address());
+        } catch (IllegalArgumentException e) {
+            throw new ApiInputException("address", e.getMessage());
+        }
+        if (address.port() == 0) {
+            throw new ApiInputException("address", address + " (expected: a port of 1-65535)");
+        }
+        return address;
     }
 
     private DatabasesAdmin admin() {
