@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * statements renamed, session state watched, answers sequenced), and the connection goes back to
  * the pool at a ReadyForQuery with status idle when nothing is pending and nothing pins it. While
  * the client waits for a connection its channel is not read: the messages of that read wait in a
- * short queue and the rest stays in the socket. Before the client's first message on a connection,
+ * short queue and the rest stays in the socket. While its server is pausing or paused the client
+ * waits the same way, held by the server's hold until the resume ({@link ServerHold}). Before the
+ * client's first message on a connection,
  * the settings it expects are set there ({@link TrackedParameters}).
  *
  * <p>When the client leaves, an idle clean connection goes back to the pool; one with session

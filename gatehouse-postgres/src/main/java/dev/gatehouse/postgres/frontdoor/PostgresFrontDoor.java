@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The PostgreSQL front door of a node: its listeners, its servers' budgets and pools, and the
  * clients logged in. One event loop carries all of it (see {@link FrontDoorContext}); a tick
- * every 100 ms times out waiting clients and keeps the pools' minimums.
+ * every 100 ms times out waiting clients, keeps the pools' minimums and checks each pausing
+ * server's deadline. Operators steer it through {@link #control()} (the hold, reconnect, kill,
+ * status), from any thread.
  *
  * <p>Started with {@link #start}, stopped with {@link #close}: the listeners close, then every
  * client and server connection.

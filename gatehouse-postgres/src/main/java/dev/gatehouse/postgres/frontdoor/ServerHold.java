@@ -14,14 +14,16 @@ import java.util.concurrent.CompletableFuture;
  * arrival order, each with its first message kept in its session), the callers waiting for the
  * pause to complete, and the epoch connections are opened in.
  *
+ * <p>{@code C} is the held client's handle (a {@link ClientSession}); the hold only keeps them in order.
+ *
  * <p>The epoch here moves on with every repoint (as the hold's does) and also with every
  * reconnect (same address): a connection opened in an older one is never handed out again.
  * Used on the front door's event loop only.
  */
-final class ServerHold {
+final class ServerHold<C> {
 
     private final Hold hold;
-    private final ArrayDeque<ClientSession> held = new ArrayDeque<>();
+    private final ArrayDeque<C> held = new ArrayDeque<>();
     private final List<CompletableFuture<Void>> pauses = new ArrayList<>();
     private long epoch = 1;
 
@@ -56,20 +58,20 @@ final class ServerHold {
     }
 
     /** Holds {@code s} (it arrived while hand-outs are stopped) behind the others. */
-    void hold(ClientSession s) {
+    void hold(C s) {
         held.addLast(s);
     }
 
     /** Holds clients that were waiting in the budget's queue when the pause began: ahead of the later ones. */
-    void holdFirst(Collection<ClientSession> older) {
-        List<ClientSession> reversed = new ArrayList<>(older);
+    void holdFirst(Collection<? extends C> older) {
+        List<C> reversed = new ArrayList<>(older);
         for (int i = reversed.size() - 1; i >= 0; i--) {
             held.addFirst(reversed.get(i));
         }
     }
 
     /** Takes a client that left out of the hold; whether it was held. */
-    boolean release(ClientSession s) {
+    boolean release(C s) {
         return held.remove(s);
     }
 
@@ -105,13 +107,13 @@ final class ServerHold {
      *
      * @throws IllegalStateException when running
      */
-    List<ClientSession> resume() {
+    List<C> resume() {
         hold.resume();
         for (CompletableFuture<Void> f : pauses) {
             f.completeExceptionally(new IllegalStateException("resumed before the pause completed"));
         }
         pauses.clear();
-        List<ClientSession> out = new ArrayList<>(held);
+        List<C> out = new ArrayList<>(held);
         held.clear();
         return out;
     }

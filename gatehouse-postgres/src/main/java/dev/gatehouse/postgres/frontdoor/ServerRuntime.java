@@ -40,7 +40,7 @@ final class ServerRuntime {
     private final DatabaseServerConfig config;
     private final FrontDoorContext context;
     private final ServerBudget<ClientSession> budget;
-    private final ServerHold hold;
+    private final ServerHold<ClientSession> hold;
     private final Bootstrap connections;
     private final int maxWaiters;
     private final Map<PoolKey, PoolRuntime> pools = new LinkedHashMap<>();
@@ -55,7 +55,7 @@ final class ServerRuntime {
         this.context = context;
         this.maxWaiters = maxWaiters;
         this.budget = new ServerBudget<>(config.name(), 1, maxWaiters, context.clock());   // 1 until the live check
-        this.hold = new ServerHold(new Hold(config.address(), context.clock()));
+        this.hold = new ServerHold<>(new Hold(config.address(), context.clock()));
         this.connections = context.serverBootstrap((int) config.connectTimeout().toMillis());
     }
 
@@ -284,7 +284,7 @@ final class ServerRuntime {
         return budget;
     }
 
-    ServerHold hold() {
+    ServerHold<ClientSession> hold() {
         return hold;
     }
 
