@@ -107,6 +107,10 @@ final class DbCommandsIT {
             cli.clear();
             assertThat(cli.run("db", "kill", "appdb", "--admin", admin)).as(cli.printed()).isZero();
             assertThat(cli.out()).contains("closed 1 clients of pool appdb");
+            // The FATAL the front door sent is counted as its own, by SQLSTATE.
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("gatehouse_pg_errors_total{database=\"appdb\",server=\"main\",source=\"front_door\",sqlstate=\"57P01\",user=\"app\"}");
         }
         try (Connection c = connect()) {
             // Back where it was, for the other tests.
