@@ -186,6 +186,9 @@ public final class PostgresFrontDoor implements AutoCloseable {
         try {
             context.loop().submit(() -> servers.values().forEach(ServerRuntime::closeIdle)).await(5, TimeUnit.SECONDS);
             channels.close().await(5, TimeUnit.SECONDS);
+            // Then every server connection left: one a leaving client had just sent to be reset
+            // (DISCARD ALL) was not idle above, and the loop's shutdown does not close it.
+            context.loop().submit(() -> servers.values().forEach(ServerRuntime::closeAll)).await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

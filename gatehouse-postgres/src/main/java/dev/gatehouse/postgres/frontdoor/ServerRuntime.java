@@ -268,6 +268,15 @@ final class ServerRuntime {
         pools.values().forEach(PoolRuntime::closeIdle);
     }
 
+    /** Closes every connection to the server now (the front door stops). */
+    void closeAll() {
+        for (PoolRuntime p : pools.values()) {
+            for (ServerConnection c : List.copyOf(p.live())) {
+                c.close();
+            }
+        }
+    }
+
     int openCount() {
         int open = 0;
         for (PoolRuntime p : pools.values()) {

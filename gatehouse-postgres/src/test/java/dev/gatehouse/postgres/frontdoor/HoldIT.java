@@ -64,6 +64,7 @@ final class HoldIT {
                 servers: { main: { address: SERVER, max_connections: %d } }
                 pools:
                   appdb: { server: main, mode: transaction, wait_timeout: 60s }
+                  appsession: { server: main, database: appdb, mode: session, max_connections: 2 }
                 users:
                   app: { password: app-pass }
                 limits: { pause_timeout: %s }
@@ -107,7 +108,8 @@ final class HoldIT {
 
             control.pause("main").get(30, TimeUnit.SECONDS);
             assertThat(control.holdState("main").get()).isEqualTo("paused");
-            assertThat(first.cluster().backendCount("app")).isZero();
+            // Every connection of ours is closed; the server's backends exit a moment later.
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.cluster().backendCount("app") == 0);
             // Every client's next transaction is held, its first message kept.
             await().atMost(Duration.ofSeconds(10)).until(() -> control.status().get().servers().get(0).held() == CLIENTS);
             first.cluster().restart();
@@ -151,7 +153,7 @@ final class HoldIT {
             assertThat(status.address()).isEqualTo(other.toString());
             assertThat(status.epoch()).isEqualTo(2);
             assertThat(status.hold()).isEqualTo("running");
-            assertThat(first.cluster().backendCount("app")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.cluster().backendCount("app") == 0);
         }
     }
 
@@ -175,6 +177,27 @@ final class HoldIT {
             try (Connection again = front.connect("appdb", "app", "app-pass")) {
                 assertThat(serverPort(again)).isEqualTo(first.cluster().port());
             }
+        }
+    }
+
+    @Test
+    void pauseWithASessionModeClient_closesItAtTheDeadline_withTheReason() throws Exception {
+        try (FrontDoorFixture front = door(4, "1s");
+             Connection c = front.connect("appsession", "app", "app-pass")) {
+            assertThat(serverPort(c)).isEqualTo(first.cluster().port());
+            front.door.control().pause("main").get(20, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> serverPort(c)).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("57P01", "08006", "08003"));
+            front.door.control().resume("main").get(5, TimeUnit.SECONDS);
+            try (Connection again = front.connect("appsession", "app", "app-pass")) {
+                assertThat(serverPort(again)).isEqualTo(first.cluster().port());
+            }
+        }
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.cluster().backendCount("app") == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(first.cluster().queryString("SELECT string_agg(pid || ' ' || state || ' ' || query || ' '"
+                    + " || backend_start, '; ') FROM pg_stat_activity WHERE usename = 'app'"), e);
         }
     }
 
