@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -21,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * second, see {@code DatabasesControl.watch}), never the loop's live state; counters and the
  * queue wait's timer are fed as things happen ({@link FrontDoorEvents}). Meters of a pool appear
  * when its first client logs in. Names are dotted as the node's ({@code gatehouse.pg.*});
- * Prometheus shows {@code gatehouse_pg_*}.
+ * Prometheus shows {@code gatehouse_pg_*}. The events come on the front door's loop only, so
+ * the caches of meters need no lock.
  */
 public final class FrontDoorMetrics implements FrontDoorEvents {
 
@@ -40,6 +43,9 @@ public final class FrontDoorMetrics implements FrontDoorEvents {
 
     private final MeterRegistry registry;
     private final Set<String> registered = new HashSet<>();
+    /** The meters fed per event, by their tags: a handoff is on the request path, so no builder each time. */
+    private final Map<String, Timer> waits = new HashMap<>();
+    private final Map<String, Counter> errors = new HashMap<>();
     private volatile DatabasesStatus latest = new DatabasesStatus(List.of());
 
     private FrontDoorMetrics(MeterRegistry registry) {
@@ -56,19 +62,23 @@ public final class FrontDoorMetrics implements FrontDoorEvents {
 
     @Override
     public void waited(String server, PoolKey pool, long nanos) {
-        Timer.builder(QUEUE_WAIT).description("How long a client waited for a server connection")
+        waits.computeIfAbsent(server + '\0' + pool.database() + '\0' + pool.user(), k -> Timer.builder(QUEUE_WAIT).description("How long a client waited for a server connection")
                 .tags("server", server, "database", pool.database(), "user", pool.user())
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
                         Duration.ofSeconds(1), Duration.ofSeconds(10))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void errorSent(String server, PoolKey pool, boolean fromServer, String sqlState) {
-        Counter.builder(ERRORS).description("ErrorResponses sent to clients, by SQLSTATE and by who sent them")
+        // SQLSTATEs are five characters of a fixed alphabet, which bounds the series; anything
+        // else a server might put there is one label, not a new series each time.
+        String code = sqlState != null && sqlState.matches("[0-9A-Z]{5}") ? sqlState : "invalid";
+        String key = server + '\0' + pool.database() + '\0' + pool.user() + '\0' + fromServer + '\0' + code;
+        errors.computeIfAbsent(key, k -> Counter.builder(ERRORS).description("ErrorResponses sent to clients, by SQLSTATE and by who sent them")
                 .tags("server", server, "database", pool.database(), "user", pool.user(),
-                        "source", fromServer ? "server" : "front_door", "sqlstate", sqlState == null ? "" : sqlState)
-                .register(registry).increment();
+                        "source", fromServer ? "server" : "front_door", "sqlstate", code)
+                .register(registry)).increment();
     }
 
     /** A new status (on the front door's loop): meters for servers and pools seen for the first time. */
