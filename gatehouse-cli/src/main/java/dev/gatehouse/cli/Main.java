@@ -26,7 +26,7 @@ public final class Main {
      */
     private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, DemoCommand.class, ValidateCommand.class,
             StatusCommand.class, BackendCommand.class, ReloadCommand.class, RestartCommand.class, DeployCommand.class,
-            RollbackCommand.class, CanaryCommand.class, CacheCommand.class, TrainCommand.class,
+            RollbackCommand.class, CanaryCommand.class, CacheCommand.class, DbCommand.class, TrainCommand.class,
             TrainNodeCommand.class);
 
     /** Exit code for a failure while running (e.g. a port already in use) or a failed operation. */

@@ -142,6 +142,9 @@ final class Node {
             try {
                 databases = PostgresFrontDoor.start(config.databases(),
                         Transport.detect(), System::nanoTime);
+                // The admin API's /api/v1/databases and the node's /metrics serve the front door too.
+                server.databasesAdmin(new dev.gatehouse.postgres.admin.FrontDoorAdmin(databases.control()));
+                dev.gatehouse.postgres.admin.FrontDoorMetrics.register(databases, server.metrics().registry());
             } catch (Exception e) {
                 server.stop();
                 return failed(err, takeover, "databases: " + e.getMessage());

@@ -53,16 +53,21 @@ final class StatusCommand implements Callable<Integer> {
         }
         JsonNode caches = pool != null ? JsonNodeFactory.instance.arrayNode()
                 : client.get(API + "/cache").json().path("caches");
+        JsonNode databases = pool != null ? null : databases(client);
         PrintWriter out = spec.commandLine().getOut();
         if (admin.json) {
             ObjectNode both = JsonNodeFactory.instance.objectNode();
             both.set("node", node);
             both.putArray("pools").addAll(pools);
             both.set("caches", caches);
+            if (databases != null) {
+                both.set("databases", databases);
+            }
             out.println(AdminClient.write(both));
         } else {
             render(node, pools, out);
             renderCaches(caches, out);
+            renderDatabases(databases, out);
         }
         out.flush();
         return 0;
@@ -130,6 +135,36 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("  %s %-20s revision %s (lag %s), heartbeat %s ms ago%s%s%n", agent ? "agent" : "node", text(n, "name"),
                     text(n, "state_revision"), text(n, "revision_lag"), text(n, "heartbeat_age_millis"),
                     n.path("stale").asBoolean() ? ", STALE" : "", agent ? ", apps" + apps : epochs.length() == 0 ? "" : ", pools" + epochs);
+        }
+    }
+
+    /** The PostgreSQL front door's status, or null for a node without one (404) or one too old to tell. */
+    private static JsonNode databases(AdminClient client) {
+        try {
+            return client.get(API + "/databases").json();
+        } catch (CliFailure e) {
+            if (e.exitCode() == Main.EXIT_REJECTED) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** One line per PostgreSQL server (details: {@code gatehouse db status}). */
+    static void renderDatabases(JsonNode databases, PrintWriter out) {
+        if (databases == null) {
+            return;
+        }
+        for (JsonNode s : databases.path("servers")) {
+            out.println();
+            int cap = s.path("cap").asInt();
+            int configured = s.path("configured_cap").asInt();
+            out.printf("database server %s: %s, %s (epoch %d), %d of %d connections%s, %d waiting, %d held%n",
+                    text(s, "name"), text(s, "hold"), text(s, "address"), s.path("epoch").asLong(), s.path("open").asInt(), cap,
+                    cap == configured ? "" : " (configured " + configured + ")", s.path("waiting").asInt(), s.path("held").asInt());
+            if (s.hasNonNull("limits_problem")) {
+                out.printf("  ERROR %s%n", text(s, "limits_problem"));
+            }
         }
     }
 

@@ -411,6 +411,16 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     /**
+     * Serves the admin API's {@code /api/v1/databases...} with the node's PostgreSQL front door
+     * (which starts after this node); does nothing when the node has no admin listener.
+     */
+    public void databasesAdmin(dev.gatehouse.server.admin.DatabasesAdmin databases) {
+        if (admin != null) {
+            admin.databases(databases);
+        }
+    }
+
+    /**
      * The node's metrics; {@code scrape()} them for {@code GET /metrics}, and {@code sync} them
      * after publishing a snapshot that changes pools or backends.
      */

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * statements renamed, session state watched, answers sequenced), and the connection goes back to
  * the pool at a ReadyForQuery with status idle when nothing is pending and nothing pins it. While
  * the client waits for a connection its channel is not read: the messages of that read wait in a
- * short queue and the rest stays in the socket. Before the client's first message on a connection,
+ * short queue and the rest stays in the socket. While its server is pausing or paused the client
+ * waits the same way, held by the server's hold until the resume ({@link ServerHold}). Before the
+ * client's first message on a connection,
  * the settings it expects are set there ({@link TrackedParameters}).
  *
  * <p>When the client leaves, an idle clean connection goes back to the pool; one with session
@@ -60,6 +62,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean closed;
     /** Session mode: how many answers (each ended by a ReadyForQuery) to the front door's own queries to drop. */
     private int dropAnswers;
+    /** Why the server connection this client holds is being closed by the front door, when it is. */
+    private String lostReason;
+    /** When the client began to wait for a connection (for the queue wait's metric). */
+    private long waitStarted;
 
     ClientSession(FrontDoorContext context, PoolRuntime pool, Map<String, String> startup) {
         this.context = context;
@@ -74,6 +80,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         issuedKey = context.cancelKeys().issue(this);
+        pool.joined(this);
         if (transactionMode && pool.baseline() != null) {
             greet();
         } else {
@@ -129,6 +136,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void acquire() {
         waiting = true;
+        waitStarted = context.clock().nanoTime();
         ctx.channel().config().setAutoRead(false);
         pool.acquire(this);
     }
@@ -152,6 +160,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         waiting = false;
         server = c;
         c.attach(this);
+        context.events().get().waited(pool.serverName(), pool.key(), context.clock().nanoTime() - waitStarted);
         if (!greeted) {
             greet();
         }
@@ -196,10 +205,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     void serverLost(ServerConnection c) {
         if (server == c) {
             server = null;
-            if (!closed) {
+            if (!closed && lostReason != null) {
+                fatal("57P01", lostReason);
+            } else if (!closed) {
                 fatal("08006", "the connection to server " + pool.address() + " was lost");
             }
         }
+    }
+
+    /** Its transaction is cancelled: its server is pausing and the pause's deadline passed. */
+    void cancelledByPause() {
+        lostReason = "terminating connection: server " + pool.serverName() + " is pausing and this transaction"
+                + " was still in flight at databases.limits.pause_timeout";
+    }
+
+    /** An administrator killed the pool or the server: the client is closed now. */
+    void killed() {
+        fatal("57P01", "terminating connection: an administrator closed the connections of pool " + pool.key()
+                + " (gatehouse db kill)");
     }
 
     // ---- from the server
@@ -213,6 +236,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             params.serverReported(p.name(), p.value());
         } else if (type == 'Z') {
             status = PgReaders.readReadyForQuery(m);
+        } else if (type == 'E') {
+            context.events().get().errorSent(pool.serverName(), pool.key(), true, PgReaders.readErrorFields(m).sqlState());
         }
         if (router == null) {
             if (dropAnswers > 0) {
@@ -279,6 +304,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         closed = true;
         context.cancelKeys().forget(issuedKey);
+        pool.left(this);
         PgMessage m;
         while ((m = pending.poll()) != null) {
             m.release();
@@ -310,6 +336,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         ErrorFields fields = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
+        context.events().get().errorSent(pool.serverName(), pool.key(), false, sqlState);
         leave();
         ctx.writeAndFlush(PgMessages.errorResponse(ctx.alloc(), fields)).addListener(ChannelFutureListener.CLOSE);
     }
@@ -327,6 +354,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The connection this client holds now, for a CancelRequest. */
     ServerConnection server() {
         return server;
+    }
+
+    /** Why the client is pinned to its connection now; empty when it is not (or in session mode). */
+    java.util.Set<dev.gatehouse.postgres.session.PinReason> pinReasons() {
+        return router == null ? java.util.Set.of() : router.pinReasons();
+    }
+
+    /** Whether the client waits for a connection (queued or held). */
+    boolean waiting() {
+        return waiting;
     }
 
     PoolRuntime pool() {

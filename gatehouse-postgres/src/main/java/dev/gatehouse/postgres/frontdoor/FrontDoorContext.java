@@ -21,9 +21,11 @@ import java.util.concurrent.Executor;
  * @param maxMessageSize the largest message either side may send
  * @param statementCache prepared statements per server connection
  * @param cancelKeys the keys handed to clients
+ * @param events where the metrics hear of waits and errors ({@link FrontDoorEvents#NONE} until set)
  */
 record FrontDoorContext(EventLoop loop, Transport transport, Clock clock, SecureRandom random, Executor authExecutor,
-        int maxMessageSize, int statementCache, CancelKeys cancelKeys) {
+        int maxMessageSize, int statementCache, CancelKeys cancelKeys,
+        java.util.concurrent.atomic.AtomicReference<FrontDoorEvents> events) {
 
     /** A bootstrap for connections to a server, on the loop. */
     Bootstrap serverBootstrap(int connectTimeoutMillis) {

@@ -13,8 +13,12 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,6 +37,10 @@ final class PoolRuntime {
     /** Most recently used first: the oldest are closed first when room is needed. */
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     private final Map<ServerConnection, ClientSession> opening = new HashMap<>();
+    /** Every connection from its open until its close is reported: what a pause waits for. */
+    private final Set<ServerConnection> live = new HashSet<>();
+    /** The logged-in clients, for a kill and the views. */
+    private final Set<ClientSession> clients = new LinkedHashSet<>();
     private Map<String, String> baseline;
     private Map<String, String> baselineNamed;
 
@@ -44,8 +52,15 @@ final class PoolRuntime {
         this.context = context;
     }
 
-    /** A client wants a connection: it gets one now or later, or an error. */
+    /**
+     * A client wants a connection: it gets one now or later, or an error. While its server is
+     * pausing or paused it is held (its first message kept) until the resume.
+     */
     void acquire(ClientSession s) {
+        if (!server.hold().mayHandOut()) {
+            server.holdClient(s);
+            return;
+        }
         Grant<ClientSession> grant = server.budget().acquire(key, s);
         switch (grant) {
             case Grant.TakeIdle<ClientSession> g -> {
@@ -60,7 +75,7 @@ final class PoolRuntime {
                 c.idle(false);
                 c.terminate(true, () -> open(s));
             }
-            case Grant.Queued<ClientSession> g -> { }
+            case Grant.Queued<ClientSession> g -> server.queued(s);
             case Grant.Rejected<ClientSession> g -> s.refuse("53300", g.reason());
             default -> throw new IllegalStateException("acquire answered " + grant);
         }
@@ -68,13 +83,14 @@ final class PoolRuntime {
 
     /** A queued client left. */
     void cancelWait(ClientSession s) {
-        server.budget().cancel(key, s);
+        server.cancelWait(key, s);
     }
 
     /** Opens a connection, for {@code forWho} (null: for the pool's minimum). */
     void open(ClientSession forWho) {
         ServerConnection c = new ServerConnection(this, server.hold().epoch(), context.statementCache());
         opening.put(c, forWho);
+        live.add(c);
         HostPort address = server.hold().address();
         server.connections().clone()
                 .handler(new ChannelInitializer<Channel>() {
@@ -100,7 +116,11 @@ final class PoolRuntime {
             baselineNamed = Collections.unmodifiableMap(new LinkedHashMap<>(c.reportedAsNamed()));
         }
         ClientSession forWho = opening.remove(c);
-        if (forWho != null) {
+        if (forWho != null && (!c.usable() || !server.hold().mayHandOut())) {
+            // Opened before a pause or a reconnect: not handed out; its client tries again.
+            c.close();
+            server.again(forWho);
+        } else if (forWho != null) {
             forWho.attach(c);
         } else {
             release(c);
@@ -117,14 +137,20 @@ final class PoolRuntime {
 
     /** A client is done with {@code c}: it is clean and ready for the next one. */
     void release(ServerConnection c) {
-        if (!c.usable()) {
-            c.close();   // an older epoch, or closing: closed() does the counting
+        if (!c.usable() || !server.hold().mayHandOut()) {
+            c.close();   // an older epoch, closing, or a pause: closed() does the counting
             return;
         }
         Grant<ClientSession> grant = server.budget().released(key);
         switch (grant) {
-            case Grant.HandOver<ClientSession> g -> g.waiter().attach(c);
-            case Grant.OpenFor<ClientSession> g -> c.terminate(true, () -> server.existingPool(g.pool()).open(g.waiter()));
+            case Grant.HandOver<ClientSession> g -> {
+                server.unqueued(g.waiter());
+                g.waiter().attach(c);
+            }
+            case Grant.OpenFor<ClientSession> g -> {
+                server.unqueued(g.waiter());
+                c.terminate(true, () -> server.existingPool(g.pool()).open(g.waiter()));
+            }
             case Grant.Close<ClientSession> g -> c.terminate(false, () -> { });
             case Grant.KeepIdle<ClientSession> g -> {
                 c.idle(true);
@@ -136,6 +162,9 @@ final class PoolRuntime {
 
     /** {@code c} closed; {@code session} is the client that held it, if any. */
     void closed(ServerConnection c, ClientSession session) {
+        if (!live.remove(c)) {
+            return;   // reported already
+        }
         boolean wasIdle = c.idle();
         if (wasIdle) {
             idle.remove(c);
@@ -147,6 +176,68 @@ final class PoolRuntime {
         if (!c.uncounted()) {
             server.carryOut(server.budget().closed(key, wasIdle));
         }
+        server.connectionsChanged();
+    }
+
+    /** The pause's deadline passed: each connection still busy is cancelled on the server, then closed. */
+    void cancelInFlight() {
+        for (ServerConnection c : List.copyOf(live)) {
+            if (c.idle()) {
+                continue;
+            }
+            if (c.key() != null && c.session() != null) {
+                c.session().cancelledByPause();
+                server.sendCancel(c.key(), c::close);
+            } else {
+                c.close();
+            }
+        }
+    }
+
+    /** Closes every client (FATAL 57P01) and every server connection of the pool now. */
+    void kill() {
+        for (ClientSession s : List.copyOf(clients)) {
+            s.killed();
+        }
+        for (ServerConnection c : List.copyOf(live)) {
+            c.close();
+        }
+    }
+
+    /** A client logged in on this pool. */
+    void joined(ClientSession s) {
+        clients.add(s);
+    }
+
+    /** A client left. */
+    void left(ClientSession s) {
+        clients.remove(s);
+    }
+
+    Set<ClientSession> clients() {
+        return clients;
+    }
+
+    Set<ServerConnection> live() {
+        return live;
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+
+    /** A probe to run on a fresh connection before it serves anyone, or null. */
+    LimitsProbe limitsProbe() {
+        return server.limitsProbe();
+    }
+
+    /** A probe's answer. */
+    void limitsRead(LimitsProbe probe) {
+        server.limitsRead(probe);
+    }
+
+    String serverName() {
+        return server.config().name();
     }
 
     /** Closes the idle connections. */

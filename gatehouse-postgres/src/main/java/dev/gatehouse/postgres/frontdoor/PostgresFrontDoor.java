@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The PostgreSQL front door of a node: its listeners, its servers' budgets and pools, and the
  * clients logged in. One event loop carries all of it (see {@link FrontDoorContext}); a tick
- * every 100 ms times out waiting clients and keeps the pools' minimums.
+ * every 100 ms times out waiting clients, keeps the pools' minimums and checks each pausing
+ * server's deadline. Operators steer it through {@link #control()} (the hold, reconnect, kill,
+ * status), from any thread.
  *
  * <p>Started with {@link #start}, stopped with {@link #close}: the listeners close, then every
  * client and server connection.
@@ -60,6 +62,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
     private final Map<String, ServerRuntime> servers = new LinkedHashMap<>();
     private final ChannelGroup channels;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private final DatabasesControl control;
 
     private PostgresFrontDoor(DatabasesConfig config, Transport transport, Clock clock) {
         this.config = config;
@@ -71,13 +74,15 @@ public final class PostgresFrontDoor implements AutoCloseable {
         });
         SecureRandom random = new SecureRandom();
         this.context = new FrontDoorContext(group.next(), transport, clock, random, authExecutor,
-                config.limits().maxMessageSize(), STATEMENT_CACHE, new CancelKeys(random));
+                config.limits().maxMessageSize(), STATEMENT_CACHE, new CancelKeys(random),
+                new java.util.concurrent.atomic.AtomicReference<>(FrontDoorEvents.NONE));
         this.users = new Users(config.users(), random);
         this.channels = new DefaultChannelGroup(context.loop());
         int maxWaiters = config.listeners().stream().mapToInt(DatabaseListenerConfig::maxClients).sum();
         for (DatabaseServerConfig s : config.servers().values()) {
             servers.put(s.name(), new ServerRuntime(s, context, maxWaiters));
         }
+        this.control = new DatabasesControl(context, servers, config);
     }
 
     /**
@@ -149,6 +154,12 @@ public final class PostgresFrontDoor implements AutoCloseable {
 
     private void tick() {
         servers.values().forEach(ServerRuntime::tick);
+        control.tick();
+    }
+
+    /** Reports waits and errors to {@code events} from now on (the metrics). */
+    public void events(FrontDoorEvents events) {
+        context.events().set(events);
     }
 
     /** A CancelRequest: passed on to the server connection its client holds, if any. */
@@ -158,21 +169,12 @@ public final class PostgresFrontDoor implements AutoCloseable {
         if (server == null || server.key() == null) {
             return;
         }
-        CancelRequest toServer = server.key().cancelRequest();
-        var address = session.pool().address();
-        servers.get(session.pool().config().server()).connections().clone()
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // Nothing to read: the server answers a CancelRequest by closing.
-                    }
-                })
-                .connect(address.host(), address.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        f.channel().writeAndFlush(PgMessages.cancelRequest(f.channel().alloc(), toServer));
-                    }
-                });
+        servers.get(session.pool().config().server()).sendCancel(server.key(), () -> { });
+    }
+
+    /** The operators' side of the front door: the hold, reconnect, kill and status (any thread). */
+    public DatabasesControl control() {
+        return control;
     }
 
     /** The pool config clients asking for {@code database} use, or null. */
@@ -202,6 +204,9 @@ public final class PostgresFrontDoor implements AutoCloseable {
         try {
             context.loop().submit(() -> servers.values().forEach(ServerRuntime::closeIdle)).await(5, TimeUnit.SECONDS);
             channels.close().await(5, TimeUnit.SECONDS);
+            // Then every server connection left: one a leaving client had just sent to be reset
+            // (DISCARD ALL) was not idle above, and the loop's shutdown does not close it.
+            context.loop().submit(() -> servers.values().forEach(ServerRuntime::closeAll)).await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -40,7 +40,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     /** Where the connection stands. */
-    enum State { CONNECTING, AUTHENTICATING, READY, RESETTING, CLOSED }
+    enum State { CONNECTING, AUTHENTICATING, CHECKING, READY, RESETTING, CLOSED }
 
     private final PoolRuntime pool;
     private final long epoch;
@@ -58,6 +58,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** In its pool's idle list (the budget counts it as idle). */
     private boolean idle;
     private Runnable afterClose = () -> { };
+    /** The front door's query of the server's limits, while {@link State#CHECKING}. */
+    private LimitsProbe probe;
 
     ServerConnection(PoolRuntime pool, long epoch, int statementCache) {
         this.pool = pool;
@@ -89,6 +91,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         try {
             switch (state) {
                 case AUTHENTICATING -> startup(ctx, m);
+                case CHECKING -> checking(m);
                 case READY -> whileIdle(m);
                 case RESETTING -> whileResetting(m);
                 default -> { }
@@ -109,7 +112,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSED;
-        if (was == State.AUTHENTICATING || was == State.CONNECTING) {
+        if (was == State.AUTHENTICATING || was == State.CONNECTING || was == State.CHECKING) {
             pool.failed(this, failure != null ? failure
                     : ErrorFields.of(ErrorFields.FATAL, "08006", "the server closed the connection during its login"));
         }
@@ -140,8 +143,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
             case 'Z' -> {
-                state = State.READY;
-                pool.ready(this);
+                probe = pool.limitsProbe();
+                if (probe == null) {
+                    state = State.READY;
+                    pool.ready(this);
+                } else {
+                    // Before any client: the budget must fit the server (see LimitsProbe).
+                    state = State.CHECKING;
+                    ctx.writeAndFlush(PgMessages.query(ctx.alloc(), LimitsProbe.SQL));
+                }
             }
             default -> { }   // NoticeResponse, NegotiateProtocolVersion: nothing to do
         }
@@ -197,6 +207,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         failure = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
         log.warn("{} login to server {} failed: {}", pool.key(), pool.address(), message);
         ctx.close();
+    }
+
+    private void checking(PgMessage m) {
+        if (m.type() == 'S') {
+            report(PgReaders.readParameterStatus(m));
+        }
+        if (probe.read(m)) {
+            LimitsProbe done = probe;
+            probe = null;
+            state = State.READY;
+            pool.limitsRead(done);
+            if (state == State.READY && channel.isActive()) {
+                pool.ready(this);
+            }
+        }
     }
 
     // ---- between clients

@@ -42,6 +42,11 @@ final class TransactionRouter {
         return sequencer;
     }
 
+    /** The kinds of session state that pin the client now (for the views). */
+    java.util.Set<dev.gatehouse.postgres.session.PinReason> pinReasons() {
+        return state.reasons();
+    }
+
     /** Whether the client left session state that keeps it on its connection. */
     boolean pinned() {
         return state.pinned();

@@ -22,9 +22,15 @@ final class AdminApi {
     private final DeployResource deploy;
     private final CacheResource cache;
     private final DashboardResource dashboard;
+    private final DatabasesResource databases;
     private final AtomicInteger streams = new AtomicInteger();
 
     AdminApi(AdminContext context) {
+        this(context, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    AdminApi(AdminContext context, java.util.concurrent.atomic.AtomicReference<DatabasesAdmin> databases) {
+        this.databases = new DatabasesResource(databases);
         this.node = new NodeResource(context);
         this.pools = new PoolsResource(context);
         this.backends = new BackendsResource(context);
@@ -73,6 +79,8 @@ final class AdminApi {
             case CANARY -> backends.canary(route, request);
             case CACHE -> done(cache.list());
             case CACHE_PURGE -> cache.purge(request);
+            case DATABASES -> databases.status();
+            case DB_PAUSE, DB_RESUME, DB_REPOINT, DB_RECONNECT, DB_KILL_SERVER, DB_KILL_POOL -> databases.operate(route, request);
         };
     }
 

@@ -27,7 +27,8 @@ final class AdminRouter {
      * A request's target, resolved.
      *
      * @param endpoint what it is for
-     * @param pool     the {@code {pool}} segment, checked, or null
+     * @param pool     the {@code {pool}} segment (or a databases path's {@code {server}} or
+     *                 {@code {database}}), checked, or null
      * @param address  the {@code {address}} segment, checked, or null
      */
     record Route(Endpoint endpoint, String pool, HostPort address) {
@@ -77,6 +78,7 @@ final class AdminRouter {
         for (int i = 0; i < e.segments().size(); i++) {
             switch (e.segments().get(i)) {
                 case "{pool}" -> pool = ApiRequests.poolName(decode(raw.get(i), "pool"));
+                case "{server}", "{database}" -> pool = databaseName(decode(raw.get(i), e.segments().get(i)));
                 case "{address}" -> address = ApiRequests.backendAddress(decode(raw.get(i), "address"), "address");
                 default -> {
                     // a literal segment, already matched
@@ -84,6 +86,14 @@ final class AdminRouter {
             }
         }
         return new Route(e, pool, address);
+    }
+
+    /** A databases section's server or pool name: 1-63 letters, digits, {@code _}, {@code -} or {@code .}. */
+    static String databaseName(String text) {
+        if (!text.matches("[A-Za-z0-9_.-]{1,63}")) {
+            throw new ApiInputException("name", quote(text) + " (expected: 1-63 letters, digits, _, - or .)");
+        }
+        return text;
     }
 
     /** Percent-decodes one path segment as UTF-8; {@code +} stays a plus. */

@@ -48,6 +48,8 @@ public final class AdminServer {
     private final Transport transport;
     private final AdminAuth auth;
     private final AdminContext context;
+    private final java.util.concurrent.atomic.AtomicReference<DatabasesAdmin> databases =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private EventLoopGroup group;
     private ChannelGroup connections;
     private Channel channel;
@@ -130,7 +132,7 @@ public final class AdminServer {
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AdminInitializer(new AdminApi(context), auth, connections));
+                .childHandler(new AdminInitializer(new AdminApi(context, databases), auth, connections));
         InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
         try {
             channel = inherited.isPresent() ? b.register().sync().channel() : b.bind(address).sync().channel();
@@ -148,6 +150,14 @@ public final class AdminServer {
         }
         LOG.info("admin API listening on {} ({})", bound,
                 auth.required() ? "bearer token required" : "no token: loopback only");
+    }
+
+    /**
+     * Serves {@code /api/v1/databases...} with {@code admin} (the node's PostgreSQL front door,
+     * which may start after the admin listener); null: those paths answer 404 again.
+     */
+    public void databases(DatabasesAdmin admin) {
+        databases.set(admin);
     }
 
     /** Starts accepting connections. */

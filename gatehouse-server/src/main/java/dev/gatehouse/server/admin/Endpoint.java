@@ -29,6 +29,13 @@ enum Endpoint {
     RESTART("/api/v1/restart", HttpMethod.POST),
     CACHE("/api/v1/cache", HttpMethod.GET),
     CACHE_PURGE("/api/v1/cache/purge", HttpMethod.POST),
+    DATABASES("/api/v1/databases", HttpMethod.GET),
+    DB_PAUSE("/api/v1/databases/servers/{server}/pause", HttpMethod.POST),
+    DB_RESUME("/api/v1/databases/servers/{server}/resume", HttpMethod.POST),
+    DB_REPOINT("/api/v1/databases/servers/{server}/repoint", HttpMethod.POST),
+    DB_RECONNECT("/api/v1/databases/servers/{server}/reconnect", HttpMethod.POST),
+    DB_KILL_SERVER("/api/v1/databases/servers/{server}/kill", HttpMethod.POST),
+    DB_KILL_POOL("/api/v1/databases/pools/{database}/kill", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET);
 
     private final String template;
@@ -41,7 +48,10 @@ enum Endpoint {
         this.methods = List.of(methods);
     }
 
-    /** The path with {@code {pool}} and {@code {address}} placeholders, as in the OpenAPI file. */
+    /**
+     * The path with {@code {pool}}, {@code {address}}, {@code {server}} and {@code {database}}
+     * placeholders, as in the OpenAPI file.
+     */
     String template() {
         return template;
     }

@@ -179,7 +179,17 @@ final class AdminInputFuzzTest {
                 assertThat(t.target()).startsWith("/");
                 yield null;
             }
-            case NODE, HEALTH, DASHBOARD, EVENTS, POOLS, POOL, METRICS, CACHE -> null;
+            case DB_REPOINT -> {
+                assertThat(DatabasesResource.repointAddress(body).port()).isBetween(1, 65535);
+                assertThat(pool).matches("[A-Za-z0-9_.-]{1,63}");
+                yield null;
+            }
+            case DB_PAUSE, DB_RESUME, DB_RECONNECT, DB_KILL_SERVER, DB_KILL_POOL -> {
+                ApiJson.read(body, NoBody.class);
+                assertThat(pool).matches("[A-Za-z0-9_.-]{1,63}");
+                yield null;
+            }
+            case NODE, HEALTH, DASHBOARD, EVENTS, POOLS, POOL, METRICS, CACHE, DATABASES -> null;
         };
     }
 
