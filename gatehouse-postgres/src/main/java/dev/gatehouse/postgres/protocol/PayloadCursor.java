@@ -99,7 +99,7 @@ final class PayloadCursor {
         return PgProtocolException.violation("malformed " + message + " message: " + what);
     }
 
-    private void need(int length, String field) {
+    void need(int length, String field) {
         if (in.readableBytes() < length) {
             throw malformed(field + " needs " + length + " bytes, " + in.readableBytes() + " left");
         }

@@ -144,6 +144,7 @@ public final class PgReaders {
         String statement = in.cString("the statement name");
         String query = in.cString("the query");
         int[] types = new int[in.uint16("the parameter type count")];
+        in.need(4 * types.length, "the parameter types");
         for (int i = 0; i < types.length; i++) {
             types[i] = in.int32("parameter type " + (i + 1));
         }
