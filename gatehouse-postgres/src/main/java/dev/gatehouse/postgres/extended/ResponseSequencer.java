@@ -33,6 +33,9 @@ public final class ResponseSequencer {
     private record Entry(Expect expect, Synthetic synthetic, boolean swallowed, Runnable onDone, Runnable onSkipped) {}
 
     private static final Runnable NOTHING = () -> { };
+    /** The answers to nearly every server message: as they are, nothing before or after (no allocation). */
+    private static final Step FORWARD = new Step(List.of(), true, List.of());
+    private static final Step DROP = new Step(List.of(), false, List.of());
 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private boolean skipping;
@@ -84,7 +87,7 @@ public final class ResponseSequencer {
      */
     public Step onServer(char type) {
         if (Expect.asynchronous(type)) {
-            return new Step(List.of(), true, List.of());
+            return FORWARD;
         }
         List<Synthetic> before = drain();
         Entry head = queue.peekFirst();
@@ -99,13 +102,20 @@ public final class ResponseSequencer {
             if (head.expect != Expect.QUERY && head.expect != Expect.SYNC) {
                 skipToSync();
             }
-            return new Step(before, true, drain());
+            return step(before, true, drain());
         }
         if (head.expect.endsWith(type)) {
             queue.pollFirst();
             head.onDone.run();
         }
-        return new Step(before, forward, drain());
+        return step(before, forward, drain());
+    }
+
+    private static Step step(List<Synthetic> before, boolean forward, List<Synthetic> after) {
+        if (before.isEmpty() && after.isEmpty()) {
+            return forward ? FORWARD : DROP;
+        }
+        return new Step(before, forward, after);
     }
 
     /** Whether every message sent has all its answers: nothing is pending on the server. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.postgres.session;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.Map;
 public final class ClientParameters {
 
     private final Map<String, String> own = new LinkedHashMap<>();
+    /** {@link #expected}'s last answer and the baseline it was for: asked once per transaction. */
+    private Map<String, String> expected;
+    private Map<String, String> expectedFor;
 
     /** From a client's startup parameters (only the tracked ones are kept). */
     public ClientParameters(Map<String, String> startup) {
@@ -21,8 +25,8 @@ public final class ClientParameters {
 
     /** The server reported {@code name} = {@code value} while this client held it. */
     public void serverReported(String name, String value) {
-        if (TrackedParameters.tracked(name)) {
-            own.put(name.toLowerCase(Locale.ROOT), value);
+        if (TrackedParameters.tracked(name) && !value.equals(own.put(name.toLowerCase(Locale.ROOT), value))) {
+            expected = null;
         }
     }
 
@@ -31,8 +35,12 @@ public final class ClientParameters {
      * names, what a fresh connection of its pool reported), overridden by its own values.
      */
     public Map<String, String> expected(Map<String, String> baseline) {
-        Map<String, String> out = new LinkedHashMap<>(TrackedParameters.trackedOf(baseline));
-        out.putAll(own);
-        return out;
+        if (expected == null || expectedFor != baseline) {
+            Map<String, String> out = new LinkedHashMap<>(TrackedParameters.trackedOf(baseline));
+            out.putAll(own);
+            expected = Collections.unmodifiableMap(out);
+            expectedFor = baseline;
+        }
+        return expected;
     }
 }

@@ -44,11 +44,54 @@ public final class SessionState {
      *     ({@code DISCARD ALL}, {@code DEALLOCATE ALL}): the front door's own are gone then too
      */
     public boolean apply(String sql) {
+        if (!mentionsState(sql)) {
+            return false;   // most queries: no word the rules below act on, so no tokens made
+        }
         boolean dropsStatements = false;
         for (List<String> statement : SqlTokens.statements(sql)) {
             dropsStatements |= applyStatement(statement);
         }
         return dropsStatements;
+    }
+
+    /**
+     * Words that start or end session state in the rules of {@link #apply}: a statement without
+     * any of them (outside strings, or inside: the check is only a filter) leaves none.
+     */
+    private static final Set<String> WORDS = Set.of("set", "reset", "discard", "listen", "unlisten", "create",
+            "declare", "close", "prepare", "deallocate", "into", "set_config", "pg_advisory_lock",
+            "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared", "pg_advisory_unlock_all");
+    private static final int LONGEST_WORD = 27;
+
+    /** Whether {@code sql} has one of {@link #WORDS} as a word, in any case: a scan without allocation for most queries. */
+    static boolean mentionsState(String sql) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
+                    i++;
+                }
+                int length = i - start;
+                if (length >= 3 && length <= LONGEST_WORD && Character.isLetter(c) && isWord(sql, start, length)) {
+                    return true;
+                }
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWord(String sql, int start, int length) {
+        for (String w : WORDS) {
+            if (w.length() == length && sql.regionMatches(true, start, w, 0, length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any state is left: the client must keep its server connection. */

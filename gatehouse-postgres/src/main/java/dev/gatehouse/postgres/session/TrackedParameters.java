@@ -31,7 +31,7 @@ public final class TrackedParameters {
 
     /** Whether {@code name} (any case) is followed per client rather than pinned for. */
     public static boolean tracked(String name) {
-        return TRACKED.contains(name.toLowerCase(Locale.ROOT));
+        return TRACKED.contains(name) || TRACKED.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** The tracked ones of {@code parameters}, names in lower case, in their order. */
@@ -56,16 +56,15 @@ public final class TrackedParameters {
      *     it), lower-case names
      */
     public static String syncSql(Map<String, String> expected, Map<String, String> server) {
-        StringBuilder sql = new StringBuilder();
-        expected.forEach((name, value) -> {
-            if (tracked(name) && !value.equals(server.get(name))) {
-                if (!sql.isEmpty()) {
-                    sql.append("; ");
-                }
-                sql.append("SET ").append(name).append(" TO ").append(literal(value));
+        StringBuilder sql = null;   // once per transaction: nothing allocated when nothing differs
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String name = e.getKey();
+            if (tracked(name) && !e.getValue().equals(server.get(name))) {
+                sql = sql == null ? new StringBuilder() : sql.append("; ");
+                sql.append("SET ").append(name).append(" TO ").append(literal(e.getValue()));
             }
-        });
-        return sql.toString();
+        }
+        return sql == null ? "" : sql.toString();
     }
 
     /** {@code value} as an escaped string literal. */

@@ -109,6 +109,16 @@ final class SessionStateTest {
     }
 
     @Test
+    void mentionsState_filtersOnlyQueriesWithoutAWordTheRulesActOn() {
+        assertThat(SessionState.mentionsState("SELECT abalance FROM pgbench_accounts WHERE aid = 42;")).isFalse();
+        assertThat(SessionState.mentionsState("UPDATE t SET x = 1")).isTrue();              // a filter: tokens decide
+        assertThat(SessionState.mentionsState("/*c*/Listen x")).isTrue();
+        assertThat(SessionState.mentionsState("SELECT PG_ADVISORY_LOCK(1)")).isTrue();
+        assertThat(SessionState.mentionsState("SELECT settings, offset1, x_set FROM t")).isFalse();
+        assertThat(SessionState.mentionsState("INSERT INTO h VALUES (1)")).isTrue();
+    }
+
+    @Test
     void apply_skipsStringsOfEveryKind() {
         assertThat(reasonsAfter("SELECT 'it''s; LISTEN y'")).isEmpty();
         assertThat(reasonsAfter("SELECT E'it\\'s; LISTEN y'")).isEmpty();
