@@ -433,6 +433,22 @@ pg_ticks() {
   echo "$total"
 }
 
+# Non-idle CPU time of the whole machine so far, in ticks (user, nice, system, irq, softirq and
+# steal of /proc/stat's cpu line): over a run, less what the benchmark's own processes used, it is
+# what others took (a neighbour's build, say).
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# Sets child_ticks to the CPU time, in ticks, of this shell's children reaped so far (bash's
+# `times`, second line): pgbench's, once run_pgbench has waited for it (through timeout, which
+# waits for pgbench). Not to be called in $(...) or a pipe: a subshell has no children of its own.
+children_ticks() {
+  times > "$results_dir/conf/times.txt"
+  child_ticks=$(awk -v hz="$clk_tck" 'NR == 2 {
+      t = 0
+      for (i = 1; i <= 2; i++) { split($i, a, /m|s/); t += a[1] * 60 + a[2] }
+      printf "%.0f\n", t * hz }' "$results_dir/conf/times.txt")
+}
+
 # The budget sampler: one superuser connection over the socket counting the role's client
 # backends every 100 ms (psql's \watch), each line "epoch,count", until stopped with INT.
 sampler_sql=$results_dir/conf/sampler.sql
@@ -518,7 +534,7 @@ latency_percentiles() { # prefix
   if [ "$keep_logs" = 0 ]; then rm -f "${files[@]}"; fi
 }
 
-echo "round,position,target,mode,protocol,churn,clients,threads,duration_s,status,transactions,failed_txns,aborted_clients,tps,latency_avg_ms,p50_ms,p99_ms,connection_ms,proxy_cpu_s,proxy_cpu_us_per_txn,pg_cpu_s,pg_cpu_us_per_txn,max_backends,samples,load_avg,note" > "$csv"
+echo "round,position,target,mode,protocol,churn,clients,threads,duration_s,status,transactions,failed_txns,aborted_clients,tps,latency_avg_ms,p50_ms,p99_ms,connection_ms,proxy_cpu_s,proxy_cpu_us_per_txn,pg_cpu_s,pg_cpu_us_per_txn,max_backends,samples,load_avg,pgbench_cpu_s,others_cpu_s,note" > "$csv"
 
 # One measured run of target $1: warm-up and measured pgbench with the same settings, sampled
 # from the warm-up's start to the measured run's end. Arguments: target round position mode
@@ -541,11 +557,16 @@ measure() {
   fi
   local load t0 t1 g0 g1 prefix=$results_dir/pgbench/$name-txlog
   load=$(loadavg)
+  local m0 m1 k0 k1
+  children_ticks; k0=$child_ticks
+  m0=$(machine_ticks)
   g0=$(pg_ticks)
   t0=0; [ -z "$target_pid" ] || t0=$(ticks_of "$target_pid")
   run_pgbench "$p" "$results_dir/pgbench/$name.txt" "$duration" "${args[@]}" -l --log-prefix="$prefix" || rc=$?
   t1=0; [ -z "$target_pid" ] || t1=$(ticks_of "$target_pid")
   g1=$(pg_ticks)
+  m1=$(machine_ticks)
+  children_ticks; k1=$child_ticks
   stop_sampler
   if [ -n "$target_pid" ] && proc_gone "$target_pid"; then
     tail -n 20 "$results_dir/logs/$t-r$r.log" >&2 || true
@@ -560,18 +581,20 @@ measure() {
   row=$(awk -v r="$r" -v pos="$pos" -v t="$t" -v mode="$mode" -v proto="$proto" -v churn="$churn" -v c="$c" -v j="$j" \
       -v d="$duration" -v status="$status" -v txns="$txns" -v failed="$failed" -v aborted="$aborted" -v tps="$tps" \
       -v lat="$lat" -v p50="$p50" -v p99="$p99" -v conn="$conn" -v pt=$((t1 - t0)) -v gt=$((g1 - g0)) -v hz="$clk_tck" \
-      -v most="$most" -v ns="$nsamples" -v load="$load" -v note="$note" -v proxy="${target_pid:+1}" 'BEGIN {
+      -v most="$most" -v ns="$nsamples" -v load="$load" -v note="$note" -v proxy="${target_pid:+1}" \
+      -v kt=$((k1 - k0)) -v mt=$((m1 - m0)) 'BEGIN {
       pcpu = pt / hz; gcpu = gt / hz
       pper = (proxy && txns > 0) ? sprintf("%.2f", pcpu * 1e6 / txns) : ""
       gper = txns > 0 ? sprintf("%.2f", gcpu * 1e6 / txns) : ""
-      printf "%d,%d,%s,%s,%s,%d,%d,%d,%d,%s,%d,%d,%d,%.2f,%.3f,%s,%s,%.3f,%s,%s,%.2f,%s,%d,%d,%s,%s\n",
+      others = (mt - pt - gt - kt) / hz; if (others < 0) others = 0
+      printf "%d,%d,%s,%s,%s,%d,%d,%d,%d,%s,%d,%d,%d,%.2f,%.3f,%s,%s,%.3f,%s,%s,%.2f,%s,%d,%d,%s,%.2f,%.2f,%s\n",
         r, pos, t, mode, proto, churn, c, j, d, status, txns, failed, aborted, tps, lat,
         (p50 < 0 ? "" : p50), (p99 < 0 ? "" : p99), conn, (proxy ? sprintf("%.2f", pcpu) : ""), pper, gcpu, gper,
-        most, ns, load, note }')
+        most, ns, load, kt / hz, others, note }')
   echo "$row" >> "$csv"
   log "round $r: $(echo "$row" | awk -F, '{
-      printf "%-9s -%s %-8s%s c=%-4d %-14s %9.0f tps  p99 %s ms  proxy %s us/txn  pg %s us/txn  max backends %d (%d samples)  failed txns %d  aborted clients %d",
-        $3, $4, $5, ($6 ? " -C" : "   "), $7, $10, $14, ($17 == "" ? "-" : $17), ($20 == "" ? "-" : $20), ($22 == "" ? "-" : $22), $23, $24, $12, $13 }')"
+      printf "%-9s -%s %-8s%s c=%-4d %-14s %9.0f tps  p99 %s ms  proxy %s us/txn  pg %s us/txn  max backends %d (%d samples)  failed txns %d  aborted clients %d  others %.1f s CPU",
+        $3, $4, $5, ($6 ? " -C" : "   "), $7, $10, $14, ($17 == "" ? "-" : $17), ($20 == "" ? "-" : $20), ($22 == "" ? "-" : $22), $23, $24, $12, $13, $27 }')"
   if [ "$status" != ok ]; then log "round $r:   $status: ${note//\"/}"; fi
 }
 
@@ -713,6 +736,10 @@ gh_over_budget=0 gh_failed_1000=-1 gh_failed_runs=() prepared_bad=() cpu_ratios=
       echo "  CPU per transaction, Gatehouse/PgBouncer, worst where both ran clean: ${worst}x (target <= 1.5x)"
     fi
   fi
+  awk -F, 'NR > 1 { print $27 }' "$csv" | sort -g | awk -v d="$duration" -v n="$ncpu" '{ v[NR] = $1 } END {
+      if (NR == 0) exit
+      printf "\nCPU taken by other processes during the measured runs: median %.1f s, at most %.1f s (of %d s in each run: %d cores x %d s)\n",
+        (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR], n * d, n, d }'
   echo
   echo "raw numbers: $csv"
   echo "pgbench output, samples, configs and logs: $results_dir"
