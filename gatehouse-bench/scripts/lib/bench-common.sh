@@ -1,10 +1,11 @@
-# Shared by the benchmark scripts in gatehouse-bench/scripts (proxy-bench.sh, slow-requests-bench.sh).
+# Shared by the benchmark scripts in gatehouse-bench/scripts (proxy-bench.sh, slow-requests-bench.sh, pg-bench.sh, ...).
 # Sourcing it only defines functions: no variable is set, no trap installed, nothing run. The
 # functions work under `set -euo pipefail` and talk to their script through these globals:
 #
 #   set by the script:     root (the source tree), results_dir, proxy_cpu, load_cpu, jar, jvm_opts,
 #                          nginx_bin (for nginx_args)
-#   set by the functions:  started, made_policy_rc (setup_cleanup); install_hint (install_missing);
+#   set by the functions:  started, made_policy_rc (setup_cleanup); install_hint (install_missing,
+#                          install_packages);
 #                          ncpu (check_cores); java_bin, GATEHOUSE_JAVA_HOME (find_java); jar,
 #                          jvm_args (resolve_jar); results_dir, csv (make_results_dir); port_low,
 #                          port_span, picked (init_ports); picked_port (pick_port); last_pid (spawn)
@@ -173,26 +174,34 @@ find_sbin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/u
 # a hint for the message when root is needed and not available ("nginx and haproxy": what to
 # install by hand), then one spec a command, COMMAND or COMMAND:PACKAGE (taskset:util-linux),
 # in the order the packages are to be named and installed. Does nothing when all are found;
-# dies when apt-get is missing. The packages' own services are not started; made_policy_rc is 1
-# while a temporary policy-rc.d exists, so that cleanup removes it after an interruption.
+# otherwise as install_packages.
 install_missing() { # hint spec...
-  local spec pkgs=()
-  install_hint=$1
+  local hint=$1 spec pkgs=()
   shift
   for spec in "$@"; do
     [ -n "$(find_sbin "${spec%%:*}")" ] || pkgs+=("${spec#*:}")
   done
-  [ "${#pkgs[@]}" -gt 0 ] || return 0
-  command -v apt-get >/dev/null || die "missing ${pkgs[*]} and no apt-get to install them"
-  log "installing ${pkgs[*]} (the packages' own services are not started)"
-  # The packages would start system-wide nginx/haproxy services; a policy-rc.d that answers
-  # 101 ("action forbidden") keeps them stopped. Only ours is removed again.
+  install_packages "$hint" ${pkgs[@]+"${pkgs[@]}"}
+}
+
+# Installs the packages after the hint $1 (as for install_missing) with apt-get; does nothing
+# without any. Dies when apt-get is missing. The packages' own services are not started;
+# made_policy_rc is 1 while a temporary policy-rc.d exists, so that cleanup removes it after an
+# interruption. For packages whose programs are not on PATH (Debian's PostgreSQL server).
+install_packages() { # hint package...
+  install_hint=$1
+  shift
+  [ "$#" -gt 0 ] || return 0
+  command -v apt-get >/dev/null || die "missing $* and no apt-get to install them"
+  log "installing $* (the packages' own services are not started)"
+  # The packages would start system-wide services (nginx, haproxy, postgresql, pgbouncer); a
+  # policy-rc.d that answers 101 ("action forbidden") keeps them stopped. Only ours is removed again.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     made_policy_rc=1
     as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
   fi
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${pkgs[@]}" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "$@" >&2
   if [ "$made_policy_rc" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; made_policy_rc=0; fi
 }
 
