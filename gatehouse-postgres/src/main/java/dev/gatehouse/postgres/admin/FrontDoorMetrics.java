@@ -44,7 +44,8 @@ public final class FrontDoorMetrics implements FrontDoorEvents {
     private final MeterRegistry registry;
     private final Set<String> registered = new HashSet<>();
     /** The meters fed per event, by their tags: a handoff is on the request path, so no builder each time. */
-    private final Map<String, Timer> waits = new HashMap<>();
+    /** By pool (a pool belongs to one server): looked up once per transaction, so no key is built. */
+    private final Map<PoolKey, Timer> waits = new HashMap<>();
     private final Map<String, Counter> errors = new HashMap<>();
     private volatile DatabasesStatus latest = new DatabasesStatus(List.of());
 
@@ -62,7 +63,7 @@ public final class FrontDoorMetrics implements FrontDoorEvents {
 
     @Override
     public void waited(String server, PoolKey pool, long nanos) {
-        waits.computeIfAbsent(server + '\0' + pool.database() + '\0' + pool.user(), k -> Timer.builder(QUEUE_WAIT).description("How long a client waited for a server connection")
+        waits.computeIfAbsent(pool, k -> Timer.builder(QUEUE_WAIT).description("How long a client waited for a server connection")
                 .tags("server", server, "database", pool.database(), "user", pool.user())
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
                         Duration.ofSeconds(1), Duration.ofSeconds(10))

@@ -137,8 +137,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void acquire() {
         waiting = true;
         waitStarted = context.clock().nanoTime();
-        ctx.channel().config().setAutoRead(false);
         pool.acquire(this);
+        if (server == null && !closed) {
+            // It waits: the socket is not read meanwhile. Only then: turning reads off and on
+            // again costs two epoll_ctl calls, once per transaction when a connection is free.
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     private void forward(PgMessage m) {
