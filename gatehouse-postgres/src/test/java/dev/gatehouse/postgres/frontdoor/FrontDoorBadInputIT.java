@@ -101,6 +101,19 @@ final class FrontDoorBadInputIT {
         LeakGuard.check("after the malformed Bind");
     }
 
+    @Test
+    void sessionMode_aClientLeavingBeforeItsAnswer_doesNotPassTheResetsAnswerToTheNextClient() throws Exception {
+        // The pool has one connection: the second client waits for the first one's.
+        try (Raw first = Raw.loggedIn("appsession")) {
+            first.send('Q', "SELECT pg_sleep(1)\0".getBytes(StandardCharsets.UTF_8));
+        }
+        try (Raw next = Raw.loggedIn("appsession")) {
+            next.send('Q', "SELECT 'mine'\0".getBytes(StandardCharsets.UTF_8));
+            String answer = next.untilReady();
+            assertThat(answer).contains("mine").doesNotContain("DISCARD");
+        }
+    }
+
     private static void assertServing() throws Exception {
         try (Raw raw = Raw.loggedIn()) {
             raw.send('Q', "SELECT 'serving'\0".getBytes(StandardCharsets.UTF_8));
