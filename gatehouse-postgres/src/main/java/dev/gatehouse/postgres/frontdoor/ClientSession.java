@@ -62,6 +62,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean closed;
     /** Session mode: how many answers (each ended by a ReadyForQuery) to the front door's own queries to drop. */
     private int dropAnswers;
+    /**
+     * Session mode: the client's Query, Sync and FunctionCall messages whose ReadyForQuery has not
+     * come yet. The last status seen is stale while any is out: a reset sent then would be
+     * answered after them, and the connection released at their ReadyForQuery with the reset's
+     * answers still to come (they would reach the next client).
+     */
+    private int unanswered;
+    /** Session mode: extended-protocol messages were sent since the last Sync. */
+    private boolean unsynced;
     /** Why the server connection this client holds is being closed by the front door, when it is. */
     private String lostReason;
     /** When the client began to wait for a connection (for the queue wait's metric). */
@@ -149,6 +158,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (router != null) {
             router.route(m, server);
         } else {
+            switch (m.type()) {
+                case 'Q', 'F' -> unanswered++;
+                case 'S' -> {
+                    unanswered++;
+                    unsynced = false;
+                }
+                case 'P', 'B', 'E', 'D', 'C' -> unsynced = true;
+                default -> { }
+            }
             server.write(m.frame());
         }
     }
@@ -251,6 +269,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 m.release();
                 return;
             }
+            if (type == 'Z' && unanswered > 0) {
+                unanswered--;
+            }
             ctx.write(m.frame(), ctx.voidPromise());
             return;
         }
@@ -323,7 +344,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         c.detach();
-        boolean quiet = status == TransactionStatus.IDLE && (router == null ? dropAnswers == 0 : router.sequencer().idle());
+        boolean quiet = status == TransactionStatus.IDLE && (router == null
+                ? dropAnswers == 0 && unanswered == 0 && !unsynced : router.sequencer().idle());
         if (!quiet) {
             c.close();   // inside a transaction, or answers pending: closing rolls it back
         } else if (router == null || router.pinned()) {

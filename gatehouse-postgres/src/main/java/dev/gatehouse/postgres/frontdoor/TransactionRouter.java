@@ -8,6 +8,7 @@ import dev.gatehouse.postgres.extended.StatementLimitException;
 import dev.gatehouse.postgres.protocol.Bind;
 import dev.gatehouse.postgres.protocol.Parse;
 import dev.gatehouse.postgres.protocol.PgMessage;
+import dev.gatehouse.postgres.protocol.PgProtocolException;
 import dev.gatehouse.postgres.protocol.PgReaders;
 import dev.gatehouse.postgres.protocol.PgRewrites;
 import dev.gatehouse.postgres.protocol.PortalOrStatement;
@@ -73,6 +74,12 @@ final class TransactionRouter {
             }
         } catch (StatementLimitException e) {
             session.fatal("54000", e.getMessage());
+        } catch (PgProtocolException e) {
+            // Each reader runs first in its case, before m is released or sent: it is still ours.
+            // Handled here rather than thrown: route also runs from attach, where a throw would
+            // reach the server connection's handler and leave the client's queued messages.
+            m.release();
+            session.fatal(e.sqlState(), e.getMessage());
         }
     }
 

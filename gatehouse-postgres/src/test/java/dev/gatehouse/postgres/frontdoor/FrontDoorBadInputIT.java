@@ -2,6 +2,7 @@ package dev.gatehouse.postgres.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.LeakGuard;
 import dev.gatehouse.testing.postgres.PostgresCluster;
 import dev.gatehouse.testing.postgres.PostgresExtension;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +35,9 @@ final class FrontDoorBadInputIT {
         front = FrontDoorFixture.start(postgres.cluster(), """
                 listeners: [{ bind: 127.0.0.1:0 }]
                 servers: { main: { address: SERVER, max_connections: 2 } }
-                pools: { appdb: { server: main } }
+                pools:
+                  appdb: { server: main }
+                  appsession: { server: main, database: appdb, mode: session, max_connections: 1 }
                 users: { local: { auth: trust } }
                 limits: { max_message_size: 64KiB }
                 """);
@@ -84,6 +87,33 @@ final class FrontDoorBadInputIT {
         }
     }
 
+    @Test
+    void aMalformedBind_isAProtocolViolationAndNothingLeaks() throws Exception {
+        LeakGuard.check("before the malformed Bind");
+        try (Raw raw = Raw.loggedIn()) {
+            raw.send('Q', "SELECT 1\0".getBytes(StandardCharsets.UTF_8));
+            raw.untilReady();
+            // Portal "", statement "", no formats, one parameter of length -5.
+            raw.send('B', new byte[] {0, 0, 0, 0, 0, 1, -1, -1, -1, -5});
+            assertThat(raw.errorAndClose()).contains("C08P01");
+        }
+        assertServing();
+        LeakGuard.check("after the malformed Bind");
+    }
+
+    @Test
+    void sessionMode_aClientLeavingBeforeItsAnswer_doesNotPassTheResetsAnswerToTheNextClient() throws Exception {
+        // The pool has one connection: the second client waits for the first one's.
+        try (Raw first = Raw.loggedIn("appsession")) {
+            first.send('Q', "SELECT pg_sleep(1)\0".getBytes(StandardCharsets.UTF_8));
+        }
+        try (Raw next = Raw.loggedIn("appsession")) {
+            next.send('Q', "SELECT 'mine'\0".getBytes(StandardCharsets.UTF_8));
+            String answer = next.untilReady();
+            assertThat(answer).contains("mine").doesNotContain("DISCARD");
+        }
+    }
+
     private static void assertServing() throws Exception {
         try (Raw raw = Raw.loggedIn()) {
             raw.send('Q', "SELECT 'serving'\0".getBytes(StandardCharsets.UTF_8));
@@ -105,9 +135,13 @@ final class FrontDoorBadInputIT {
         }
 
         static Raw loggedIn() throws IOException {
+            return loggedIn("appdb");
+        }
+
+        static Raw loggedIn(String database) throws IOException {
             Raw raw = new Raw();
             ByteArrayOutputStream params = new ByteArrayOutputStream();
-            for (String s : new String[] {"user", "local", "database", "appdb", ""}) {
+            for (String s : new String[] {"user", "local", "database", database, ""}) {
                 params.writeBytes(s.getBytes(StandardCharsets.UTF_8));
                 params.write(0);
             }
