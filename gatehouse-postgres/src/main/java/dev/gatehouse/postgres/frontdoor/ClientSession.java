@@ -252,14 +252,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A message from the connection this client holds; this session takes it over. */
     void fromServer(ServerConnection c, PgMessage m) {
         char type = m.type();
-        if (type == 'S') {
-            ParameterStatus p = PgReaders.readParameterStatus(m);
-            c.report(p);
-            params.serverReported(p.name(), p.value());
-        } else if (type == 'Z') {
-            status = PgReaders.readReadyForQuery(m);
-        } else if (type == 'E') {
-            context.events().get().errorSent(pool.serverName(), pool.key(), true, PgReaders.readErrorFields(m).sqlState());
+        try {
+            if (type == 'S') {
+                ParameterStatus p = PgReaders.readParameterStatus(m);
+                c.report(p);
+                params.serverReported(p.name(), p.value());
+            } else if (type == 'Z') {
+                status = PgReaders.readReadyForQuery(m);
+            } else if (type == 'E') {
+                context.events().get().errorSent(pool.serverName(), pool.key(), true, PgReaders.readErrorFields(m).sqlState());
+            }
+        } catch (PgProtocolException e) {
+            // A malformed message from the server: it is not to be trusted with this client or another.
+            m.release();
+            log.warn("{} {} sent a malformed message: {}", pool.key(), c, e.getMessage());
+            c.close();
+            fatal("08P01", "the server connection sent a malformed message");
+            return;
         }
         if (router == null) {
             if (dropAnswers > 0) {
@@ -281,6 +290,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } catch (IllegalStateException e) {
             m.release();
             log.warn("{} {} answered what no message asked: {}", pool.key(), c, e.getMessage());
+            c.close();   // out of step with its client: never handed to another one
             fatal("08P01", "the server connection sent an answer out of order");
             return;
         }
@@ -375,6 +385,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 expected.getOrDefault(name.toLowerCase(Locale.ROOT), value)), ctx.voidPromise()));
         ctx.write(PgMessages.backendKeyData(ctx.alloc(), issuedKey), ctx.voidPromise());
         ctx.writeAndFlush(PgMessages.readyForQuery(ctx.alloc(), TransactionStatus.IDLE), ctx.voidPromise());
+    }
+
+    /** Whether the client is gone (its connection closed or refused). */
+    boolean left() {
+        return closed;
     }
 
     /** The connection this client holds now, for a CancelRequest. */

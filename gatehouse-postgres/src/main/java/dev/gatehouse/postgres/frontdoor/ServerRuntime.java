@@ -127,6 +127,9 @@ final class ServerRuntime {
 
     /** A client whose connection was opened but may not be handed out now: it tries again (held first while pausing). */
     void again(ClientSession s) {
+        if (s.left()) {
+            return;   // gone meanwhile: no queue or hold slot for it
+        }
         if (hold.mayHandOut()) {
             s.pool().acquire(s);
         } else {
