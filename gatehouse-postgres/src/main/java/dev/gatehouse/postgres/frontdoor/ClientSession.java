@@ -132,6 +132,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         leave();
     }
 
+    /** Backpressure, server to client: the server's answers are read only while the client takes them. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (server != null) {
+            server.readFromServer(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Backpressure, client to server: the client is read only while its server connection takes more. */
+    void serverWritable(boolean writable) {
+        if (!waiting && !closed) {
+            ctx.channel().config().setAutoRead(writable);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof PgProtocolException e) {
@@ -282,6 +298,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 unanswered--;
             }
             ctx.write(m.frame(), ctx.voidPromise());
+            if (!ctx.channel().isWritable()) {
+                c.readFromServer(false);
+            }
             return;
         }
         ResponseSequencer.Step step;
@@ -301,6 +320,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             m.release();
         }
         writeSynthetic(step.after());
+        if (!ctx.channel().isWritable()) {
+            c.readFromServer(false);   // channelWritabilityChanged turns it back on
+        }
         if (type == 'Z') {
             maybeRelease();
         }
@@ -326,6 +348,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             server = null;
             c.detach();
             ctx.flush();   // the server connection's read-complete will not flush for this client any more
+            ctx.channel().config().setAutoRead(true);   // no backpressure from a connection it no longer holds
             pool.release(c);
         }
     }

@@ -102,6 +102,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (session != null) {
+            session.serverWritable(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (session != null) {
             session.flushClient();
@@ -323,11 +331,23 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** Hands the connection to {@code s}; its messages go there from now on. */
     void attach(ClientSession s) {
         session = s;
+        readFromServer(true);
     }
 
     /** Takes the connection from its client. */
     void detach() {
         session = null;
+        readFromServer(true);   // a slow client's backpressure does not outlive it
+    }
+
+    /**
+     * Reads the server's answers, or stops (its client cannot take more now: the answers wait in
+     * the server's socket and PostgreSQL waits, instead of in the front door's memory).
+     */
+    void readFromServer(boolean on) {
+        if (channel != null && channel.config().isAutoRead() != on) {
+            channel.config().setAutoRead(on);
+        }
     }
 
     /** Writes a message to the server (flushed by {@link #flush}). */
