@@ -79,59 +79,9 @@ public final class NettyFloor {
         new CountDownLatch(1).await();
     }
 
-    /** A client connection: opens its backend connection, then forwards what the client sends. */
-    private static final class ClientSide extends ChannelInboundHandlerAdapter {
-        private final Bootstrap upstream;
-        private final InetSocketAddress target;
-        private Channel backend;
-
-        ClientSide(Bootstrap upstream, InetSocketAddress target) {
-            this.upstream = upstream;
-            this.target = target;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            Channel client = ctx.channel();
-            upstream.clone(client.eventLoop())
-                    .handler(new Forward(client))
-                    .connect(target)
-                    .addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess()) {
-                            backend = f.channel();
-                            client.config().setAutoRead(true);
-                        } else {
-                            client.close();
-                        }
-                    });
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            backend.write(msg, backend.voidPromise());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            backend.flush();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (backend != null) {
-                backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
-    /** Forwards what {@code from}'s peer sends to {@code to}, and closes {@code to} after it. */
-    private static final class Forward extends ChannelInboundHandlerAdapter {
-        private final Channel to;
+    /** Forwards what its channel's peer sends to {@code to}, and closes {@code to} after it. */
+    private static class Forward extends ChannelInboundHandlerAdapter {
+        Channel to;
 
         Forward(Channel to) {
             this.to = to;
@@ -149,12 +99,42 @@ public final class NettyFloor {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (to != null) {
+                to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /** A client connection: opens its backend connection, then forwards what the client sends to it. */
+    private static final class ClientSide extends Forward {
+        private final Bootstrap upstream;
+        private final InetSocketAddress target;
+
+        ClientSide(Bootstrap upstream, InetSocketAddress target) {
+            super(null);   // the backend, once connected (the client is not read before)
+            this.upstream = upstream;
+            this.target = target;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel client = ctx.channel();
+            upstream.clone(client.eventLoop())
+                    .handler(new Forward(client))
+                    .connect(target)
+                    .addListener((ChannelFutureListener) f -> {
+                        if (f.isSuccess()) {
+                            to = f.channel();
+                            client.config().setAutoRead(true);
+                        } else {
+                            client.close();
+                        }
+                    });
         }
     }
 }

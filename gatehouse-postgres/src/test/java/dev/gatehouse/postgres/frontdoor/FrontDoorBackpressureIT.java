@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.testing.postgres.PostgresCluster;
 import dev.gatehouse.testing.postgres.PostgresExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,24 +30,11 @@ final class FrontDoorBackpressureIT {
                 pools: { appdb: { server: main } }
                 users: { local: { auth: trust } }
                 """);
-             Socket socket = new Socket("127.0.0.1", front.port)) {
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
-            ByteArrayOutputStream params = new ByteArrayOutputStream();
-            for (String s : new String[] {"user", "local", "database", "appdb", ""}) {
-                params.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-                params.write(0);
-            }
-            out.writeInt(8 + params.size());
-            out.writeInt(196608);
-            out.write(params.toByteArray());
-            skipUntilReady(in);
+             RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
+            DataInputStream in = raw.in;
             // About 80 MB of rows, far more than the socket buffers on the way hold.
             byte[] sql = "SELECT repeat('x', 10000) FROM generate_series(1, 8000)\0".getBytes(StandardCharsets.UTF_8);
-            out.writeByte('Q');
-            out.writeInt(4 + sql.length);
-            out.write(sql);
-            out.flush();
+            raw.send('Q', sql);
 
             // The backend waits to write for as long as the client does not read: the front door
             // does not take the rest of the result into its memory (without backpressure it would,
@@ -70,13 +54,5 @@ final class FrontDoorBackpressureIT {
             in.skipNBytes(in.readInt() - 4);
             assertThat(rows).isEqualTo(8_000);
         }
-    }
-
-    private static void skipUntilReady(DataInputStream in) throws Exception {
-        char type;
-        while ((type = (char) in.readUnsignedByte()) != 'Z') {
-            in.skipNBytes(in.readInt() - 4);
-        }
-        in.skipNBytes(in.readInt() - 4);
     }
 }

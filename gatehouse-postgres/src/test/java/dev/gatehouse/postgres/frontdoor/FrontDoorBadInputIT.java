@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.LeakGuard;
 import dev.gatehouse.testing.postgres.PostgresCluster;
 import dev.gatehouse.testing.postgres.PostgresExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +46,7 @@ final class FrontDoorBadInputIT {
 
     @Test
     void aBackendMessageTypeFromAClient_isAProtocolViolation() throws Exception {
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.send('Z', new byte[] {'I'});
             assertThat(raw.errorAndClose()).contains("C08P01");
         }
@@ -61,7 +55,7 @@ final class FrontDoorBadInputIT {
 
     @Test
     void aMessageOverTheLimit_isRefusedBeforeItIsRead() throws Exception {
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.out.writeByte('Q');
             raw.out.writeInt(1 << 20);
             raw.out.flush();
@@ -72,7 +66,7 @@ final class FrontDoorBadInputIT {
 
     @Test
     void aPasswordMessageMidSession_isAProtocolViolation() throws Exception {
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.send('p', "secret\0".getBytes(StandardCharsets.UTF_8));
             assertThat(raw.errorAndClose()).contains("C08P01");
         }
@@ -81,7 +75,7 @@ final class FrontDoorBadInputIT {
 
     @Test
     void aSimpleQueryWorksOnTheRawSocket() throws Exception {
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.send('Q', "SELECT 41 + 1\0".getBytes(StandardCharsets.UTF_8));
             assertThat(raw.untilReady()).contains("42");
         }
@@ -90,7 +84,7 @@ final class FrontDoorBadInputIT {
     @Test
     void aMalformedBind_isAProtocolViolationAndNothingLeaks() throws Exception {
         LeakGuard.check("before the malformed Bind");
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.send('Q', "SELECT 1\0".getBytes(StandardCharsets.UTF_8));
             raw.untilReady();
             // Portal "", statement "", no formats, one parameter of length -5.
@@ -104,10 +98,10 @@ final class FrontDoorBadInputIT {
     @Test
     void sessionMode_aClientLeavingBeforeItsAnswer_doesNotPassTheResetsAnswerToTheNextClient() throws Exception {
         // The pool has one connection: the second client waits for the first one's.
-        try (Raw first = Raw.loggedIn("appsession")) {
+        try (RawPgClient first = RawPgClient.loggedIn(front.port, "local", "appsession")) {
             first.send('Q', "SELECT pg_sleep(1)\0".getBytes(StandardCharsets.UTF_8));
         }
-        try (Raw next = Raw.loggedIn("appsession")) {
+        try (RawPgClient next = RawPgClient.loggedIn(front.port, "local", "appsession")) {
             next.send('Q', "SELECT 'mine'\0".getBytes(StandardCharsets.UTF_8));
             String answer = next.untilReady();
             assertThat(answer).contains("mine").doesNotContain("DISCARD");
@@ -115,85 +109,9 @@ final class FrontDoorBadInputIT {
     }
 
     private static void assertServing() throws Exception {
-        try (Raw raw = Raw.loggedIn()) {
+        try (RawPgClient raw = RawPgClient.loggedIn(front.port, "local", "appdb")) {
             raw.send('Q', "SELECT 'serving'\0".getBytes(StandardCharsets.UTF_8));
             assertThat(raw.untilReady()).contains("serving");
-        }
-    }
-
-    /** A client speaking the protocol by hand. */
-    private static final class Raw implements AutoCloseable {
-        final Socket socket;
-        final DataOutputStream out;
-        final DataInputStream in;
-
-        private Raw() throws IOException {
-            socket = new Socket("127.0.0.1", front.port);
-            socket.setSoTimeout(10_000);
-            out = new DataOutputStream(socket.getOutputStream());
-            in = new DataInputStream(socket.getInputStream());
-        }
-
-        static Raw loggedIn() throws IOException {
-            return loggedIn("appdb");
-        }
-
-        static Raw loggedIn(String database) throws IOException {
-            Raw raw = new Raw();
-            ByteArrayOutputStream params = new ByteArrayOutputStream();
-            for (String s : new String[] {"user", "local", "database", database, ""}) {
-                params.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-                params.write(0);
-            }
-            raw.out.writeInt(8 + params.size());
-            raw.out.writeInt(196608);
-            raw.out.write(params.toByteArray());
-            raw.out.flush();
-            raw.untilReady();
-            return raw;
-        }
-
-        void send(char type, byte[] payload) throws IOException {
-            out.writeByte(type);
-            out.writeInt(4 + payload.length);
-            out.write(payload);
-            out.flush();
-        }
-
-        /** Reads messages up to a ReadyForQuery; returns their payloads as text. */
-        String untilReady() throws IOException {
-            StringBuilder text = new StringBuilder();
-            while (true) {
-                char type = (char) in.readUnsignedByte();
-                byte[] payload = new byte[in.readInt() - 4];
-                in.readFully(payload);
-                text.append(type).append(new String(payload, StandardCharsets.UTF_8)).append('\n');
-                if (type == 'E') {
-                    throw new AssertionError("error: " + text);
-                }
-                if (type == 'Z') {
-                    return text.toString();
-                }
-            }
-        }
-
-        /** Reads an ErrorResponse and then the end of the stream; returns the error's fields as text. */
-        String errorAndClose() throws IOException {
-            char type = (char) in.readUnsignedByte();
-            byte[] payload = new byte[in.readInt() - 4];
-            in.readFully(payload);
-            assertThat(type).isEqualTo('E');
-            try {
-                assertThat(in.read()).isEqualTo(-1);
-            } catch (EOFException | java.net.SocketException closed) {
-                // closed: as expected
-            }
-            return new String(payload, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }
