@@ -138,6 +138,28 @@ public final class PgReaders {
         return sql;
     }
 
+    /**
+     * A Query's text as bytes, a view into the message (valid while it is, no reference of its
+     * own), checked as {@link #readQuery} checks the frame (one NUL, at the end) but not decoded:
+     * most queries are only scanned, and the server checks their encoding itself, in the
+     * client's {@code client_encoding}.
+     */
+    public static io.netty.buffer.ByteBuf querySql(PgMessage m) {
+        if (m.type() != PgMessageTypes.QUERY) {
+            throw new IllegalArgumentException("message: " + m + " (expected: Query)");
+        }
+        io.netty.buffer.ByteBuf payload = m.payload();
+        int length = payload.bytesBefore((byte) 0);
+        if (length < 0) {
+            throw PgProtocolException.violation("malformed Query message: the query is not NUL-terminated");
+        }
+        if (length != payload.readableBytes() - 1) {
+            throw PgProtocolException.violation("malformed Query message: "
+                    + (payload.readableBytes() - 1 - length) + " bytes after its last field");
+        }
+        return payload.slice(payload.readerIndex(), length);
+    }
+
     /** A Parse's statement name, query and parameter type OIDs. */
     public static Parse readParse(PgMessage m) {
         PayloadCursor in = cursor(m, "Parse", PgMessageTypes.PARSE);

@@ -1,5 +1,7 @@
 package dev.gatehouse.postgres.session;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +46,7 @@ public final class SessionState {
      *     ({@code DISCARD ALL}, {@code DEALLOCATE ALL}): the front door's own are gone then too
      */
     public boolean apply(String sql) {
-        if (!mentionsState(sql)) {
+        if (!scan.in(sql)) {
             return false;   // most queries: no word the rules below act on, so no tokens made
         }
         boolean dropsStatements = false;
@@ -55,43 +57,109 @@ public final class SessionState {
     }
 
     /**
-     * Words that start or end session state in the rules of {@link #apply}: a statement without
-     * any of them (outside strings, or inside: the check is only a filter) leaves none.
+     * Words the rules of {@link #apply} act on: a statement without any of them (outside strings,
+     * or inside: the check is only a filter) leaves no state. {@code CREATE} and {@code SELECT ...
+     * INTO} leave state only with {@code TEMP} or {@code TEMPORARY}, so those two stand for them
+     * (an {@code INSERT INTO}, an {@code UPDATE ... SET} of every transaction of {@code pgbench -N}:
+     * the first is not tokenized, the second is).
      */
-    private static final Set<String> WORDS = Set.of("set", "reset", "discard", "listen", "unlisten", "create",
-            "declare", "close", "prepare", "deallocate", "into", "set_config", "pg_advisory_lock",
+    private static final String[][] WORDS_BY_LENGTH = byLength("set", "reset", "discard", "listen", "unlisten",
+            "temp", "temporary", "declare", "close", "prepare", "deallocate", "set_config", "pg_advisory_lock",
             "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared", "pg_advisory_unlock_all");
-    private static final int LONGEST_WORD = 27;
 
-    /** Whether {@code sql} has one of {@link #WORDS} as a word, in any case: a scan without allocation for most queries. */
+    private final WordScan scan = new WordScan();
+
+    /** Whether {@code sql} has one of the filter's words as a word, in any case (see {@link #apply}). */
     static boolean mentionsState(String sql) {
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
-                int start = i;
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
-                    i++;
-                }
-                int length = i - start;
-                if (length >= 3 && length <= LONGEST_WORD && Character.isLetter(c) && isWord(sql, start, length)) {
-                    return true;
-                }
-            } else {
-                i++;
-            }
-        }
-        return false;
+        return new WordScan().in(sql);
     }
 
-    private static boolean isWord(String sql, int start, int length) {
-        for (String w : WORDS) {
-            if (w.length() == length && sql.regionMatches(true, start, w, 0, length)) {
+    /**
+     * Whether the query text {@code sql} (its readable bytes, in the client's encoding) has one
+     * of the filter's words: when not, {@link #apply} would leave everything as it is, and the
+     * text need not be decoded. A scan without allocation.
+     */
+    public boolean mentionsState(ByteBuf sql) {
+        return scan.in(sql);
+    }
+
+    private static String[][] byLength(String... words) {
+        int longest = 0;
+        for (String w : words) {
+            longest = Math.max(longest, w.length());
+        }
+        String[][] out = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int n = length;
+            out[length] = java.util.Arrays.stream(words).filter(w -> w.length() == n).toArray(String[]::new);
+        }
+        return out;
+    }
+
+    /**
+     * Finds a word of the filter, one character at a time. A word is a run of ASCII letters,
+     * digits, {@code _}, {@code $} and any non-ASCII character, as PostgreSQL's lexer has its
+     * identifiers and keywords (it takes every byte from 0x80 as an identifier's): so a keyword
+     * run into a non-ASCII letter is no keyword here either. Reused, not thread-safe.
+     */
+    private static final class WordScan implements ByteProcessor {
+        private final byte[] word = new byte[WORDS_BY_LENGTH.length - 1];
+        /** Letters of the current word so far; -1 when it can be none of the filter's. */
+        private int length;
+
+        boolean in(ByteBuf sql) {
+            length = 0;
+            return sql.forEachByte(this) >= 0 || endOfWord();
+        }
+
+        boolean in(String sql) {
+            length = 0;
+            for (int i = 0; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                if (!process(c < 0x80 ? (byte) c : (byte) 0x80)) {
+                    return true;
+                }
+            }
+            return endOfWord();
+        }
+
+        /** Takes the next byte; false (stop) when a word of the filter just ended. */
+        @Override
+        public boolean process(byte value) {
+            int b = value & 0xff;
+            boolean letter = (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+            if (letter || b >= 0x80 || (b >= '0' && b <= '9') || b == '_' || b == '$') {
+                if (length < 0) {
+                    return true;   // in a word that can be none of the filter's
+                }
+                if ((length == 0 && !letter) || b >= 0x80 || length == word.length) {
+                    length = -1;   // starts with no letter, has a non-ASCII one, or is too long
+                } else {
+                    word[length++] = (byte) (letter ? b | 0x20 : b);
+                }
                 return true;
             }
+            return !endOfWord();
         }
-        return false;
+
+        private boolean endOfWord() {
+            boolean found = length >= 3 && matches();
+            length = 0;
+            return found;
+        }
+
+        private boolean matches() {
+            for (String w : WORDS_BY_LENGTH[length]) {
+                int i = 0;
+                while (i < length && word[i] == w.charAt(i)) {
+                    i++;
+                }
+                if (i == length) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Whether any state is left: the client must keep its server connection. */

@@ -2,6 +2,9 @@ package dev.gatehouse.postgres.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -108,14 +111,31 @@ final class SessionStateTest {
         assertThat(reasonsAfter(leave, undo)).isNotEmpty();
     }
 
-    @Test
-    void mentionsState_filtersOnlyQueriesWithoutAWordTheRulesActOn() {
-        assertThat(SessionState.mentionsState("SELECT abalance FROM pgbench_accounts WHERE aid = 42;")).isFalse();
-        assertThat(SessionState.mentionsState("UPDATE t SET x = 1")).isTrue();              // a filter: tokens decide
-        assertThat(SessionState.mentionsState("/*c*/Listen x")).isTrue();
-        assertThat(SessionState.mentionsState("SELECT PG_ADVISORY_LOCK(1)")).isTrue();
-        assertThat(SessionState.mentionsState("SELECT settings, offset1, x_set FROM t")).isFalse();
-        assertThat(SessionState.mentionsState("INSERT INTO h VALUES (1)")).isTrue();
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            SELECT abalance FROM pgbench_accounts WHERE aid = 42; | false
+            UPDATE t SET x = 1                                    | true
+            /*c*/Listen x                                         | true
+            SELECT PG_ADVISORY_LOCK(1)                            | true
+            SELECT settings, offset1, x_set, set1, $set FROM t    | false
+            INSERT INTO h VALUES (1)                              | false
+            CREATE TABLE t (a int)                                | false
+            CREATE TEMP TABLE t (a int)                           | true
+            SELECT 1 INTO TEMPORARY t                             | true
+            set                                                   | true
+            SELECT 'é'; RESET ALL                                 | true
+            SELECT ésET, setç FROM t                              | false
+            SELECT pg_try_advisory_lock_shared(1)                 | true
+            SELECT pg_try_advisory_lock_sharedx(1)                | false
+            """)
+    void mentionsState_filtersOnlyQueriesWithoutAWordTheRulesActOn(String sql, boolean mentions) {
+        assertThat(SessionState.mentionsState(sql)).isEqualTo(mentions);
+        ByteBuf bytes = Unpooled.copiedBuffer(sql, StandardCharsets.UTF_8);
+        try {
+            assertThat(new SessionState().mentionsState(bytes)).isEqualTo(mentions);
+        } finally {
+            bytes.release();
+        }
     }
 
     @Test
