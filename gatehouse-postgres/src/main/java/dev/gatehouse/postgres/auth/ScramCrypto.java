@@ -21,6 +21,23 @@ final class ScramCrypto {
     private static final byte[] CLIENT_KEY = "Client Key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SERVER_KEY = "Server Key".getBytes(StandardCharsets.US_ASCII);
 
+    /** Per thread: see {@link #mac}. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no HmacSHA256", e);
+        }
+    });
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    });
+
     private ScramCrypto() {
     }
 
@@ -55,11 +72,7 @@ final class ScramCrypto {
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
+        return SHA256.get().digest(data);   // digest() resets it for the next use
     }
 
     static byte[] xor(byte[] a, byte[] b) {
@@ -91,9 +104,15 @@ final class ScramCrypto {
         }
     }
 
+    /**
+     * This thread's HMAC-SHA-256, keyed with {@code key}. One instance per thread, keyed again at
+     * each use: {@code Mac.getInstance} looks the algorithm up among the providers and the first
+     * {@code init} picks one, which cost more than the HMACs of a whole login. Callers finish with
+     * it before their next call here (none holds one across another).
+     */
     private static Mac mac(byte[] key) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;
         } catch (GeneralSecurityException e) {

@@ -20,7 +20,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +72,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean unsynced;
     /** Why the server connection this client holds is being closed by the front door, when it is. */
     private String lostReason;
+    /** {@link #expected()}'s last answer, and the client's own settings it was looked up for. */
+    private ExpectedSettings.Expected expected;
+    private Map<String, String> expectedFrom;
     /** When the client began to wait for a connection (for the queue wait's metric). */
     private long waitStarted;
 
@@ -202,14 +204,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!greeted) {
             greet();
         }
-        String sync = TrackedParameters.syncSql(params.expected(pool.baseline()), c.reported());
-        if (!sync.isEmpty()) {
-            if (router != null) {
-                router.sequencer().swallow(Expect.QUERY, () -> { }, () -> { });
+        Map<String, String> wanted = expected().values();
+        if (!c.inSyncWith(wanted)) {
+            String sync = TrackedParameters.syncSql(wanted, c.reported());
+            if (sync.isEmpty()) {
+                c.markInSync(wanted);   // the next client with these settings needs no comparison
             } else {
-                dropAnswers++;
+                if (router != null) {
+                    router.sequencer().swallow(Expect.QUERY, () -> { }, () -> { });
+                } else {
+                    dropAnswers++;
+                }
+                c.write(PgMessages.query(ctx.alloc(), sync));
             }
-            c.write(PgMessages.query(ctx.alloc(), sync));
         }
         PgMessage m;
         while ((m = pending.poll()) != null) {
@@ -403,11 +410,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The greeting after AuthenticationOk: the settings, the cancel key, ReadyForQuery. */
     private void greet() {
         greeted = true;
-        Map<String, String> expected = params.expected(pool.baseline());
-        pool.baselineNamed().forEach((name, value) -> ctx.write(PgMessages.parameterStatus(ctx.alloc(), name,
-                expected.getOrDefault(name.toLowerCase(Locale.ROOT), value)), ctx.voidPromise()));
+        byte[] settings = expected().greeting();
+        ctx.write(ctx.alloc().directBuffer(settings.length).writeBytes(settings), ctx.voidPromise());
         ctx.write(PgMessages.backendKeyData(ctx.alloc(), issuedKey), ctx.voidPromise());
         ctx.writeAndFlush(PgMessages.readyForQuery(ctx.alloc(), TransactionStatus.IDLE), ctx.voidPromise());
+    }
+
+    /** The settings this client expects, as its pool shares them; looked up again only when they change. */
+    private ExpectedSettings.Expected expected() {
+        Map<String, String> values = params.expected(pool.baseline());
+        if (values != expectedFrom) {   // ClientParameters answers the same instance until they change
+            expected = pool.expected(values);
+            expectedFrom = values;
+        }
+        return expected;
     }
 
     /** Whether the client is gone (its connection closed or refused). */

@@ -43,6 +43,7 @@ final class PoolRuntime {
     private final Set<ClientSession> clients = new LinkedHashSet<>();
     private Map<String, String> baseline;
     private Map<String, String> baselineNamed;
+    private final ExpectedSettings expectedSettings = new ExpectedSettings();
 
     PoolRuntime(PoolKey key, DatabasePoolConfig config, Users.User user, ServerRuntime server, FrontDoorContext context) {
         this.key = key;
@@ -293,6 +294,11 @@ final class PoolRuntime {
     /** The same by the server's own names, in its order; null before the first one. */
     Map<String, String> baselineNamed() {
         return baselineNamed;
+    }
+
+    /** The pool's shared instance of settings a client expects (once the baseline is known). */
+    ExpectedSettings.Expected expected(Map<String, String> values) {
+        return expectedSettings.of(values, baselineNamed);
     }
 
     int idleCount() {

@@ -72,7 +72,9 @@ public final class PostgresFrontDoor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        SecureRandom random = new SecureRandom();
+        // DRBG (NIST SP 800-90A, seeded from the OS) rather than the platform default, which on
+        // Linux reads /dev/urandom in small pieces: a nonce and a cancel key per login.
+        SecureRandom random = drbg();
         this.context = new FrontDoorContext(group.next(), transport, clock, random, authExecutor,
                 config.limits().maxMessageSize(), STATEMENT_CACHE, new CancelKeys(random),
                 new java.util.concurrent.atomic.AtomicReference<>(FrontDoorEvents.NONE));
@@ -231,6 +233,14 @@ public final class PostgresFrontDoor implements AutoCloseable {
             open++;
             ch.closeFuture().addListener(f -> open--);
             return true;
+        }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();   // every JDK since 9 has DRBG; this is only a fallback
         }
     }
 }

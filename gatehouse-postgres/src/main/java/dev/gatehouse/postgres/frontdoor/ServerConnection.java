@@ -58,6 +58,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** In its pool's idle list (the budget counts it as idle). */
     private boolean idle;
     private Runnable afterClose = () -> { };
+    /** Settings found to be what this connection reports, unchanged since (see {@link #inSyncWith}). */
+    private Map<String, String> inSync;
     /** The front door's query of the server's limits, while {@link State#CHECKING}. */
     private LimitsProbe probe;
 
@@ -278,6 +280,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Records a reported setting (lower-case name). */
     void report(ParameterStatus status) {
+        inSync = null;
         String lower = status.name().toLowerCase(Locale.ROOT);
         reported.put(lower, status.value());
         names.putIfAbsent(lower, status.name());
@@ -293,6 +296,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** What the server reported last, by lower-case name. */
     Map<String, String> reported() {
         return reported;
+    }
+
+    /**
+     * Whether this connection was found to report {@code expected} (the same instance: see
+     * {@link ExpectedSettings}) and has reported nothing since.
+     */
+    boolean inSyncWith(Map<String, String> expected) {
+        return inSync == expected;
+    }
+
+    /** It reports {@code expected} now (until its next ParameterStatus). */
+    void markInSync(Map<String, String> expected) {
+        inSync = expected;
     }
 
     /** The server's own cancel key for this connection. */
