@@ -1,6 +1,5 @@
 package dev.gatehouse.postgres.frontdoor;
 
-import dev.gatehouse.postgres.auth.Md5Password;
 import dev.gatehouse.postgres.auth.ScramClient;
 import dev.gatehouse.postgres.auth.ScramStep;
 import dev.gatehouse.postgres.extended.ServerStatements;
@@ -50,7 +49,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private State state = State.CONNECTING;
     private BackendKeyData key;
-    private ScramClient scram;
+    private final ServerAuthentication authentication;
     private ClientSession session;
     private ErrorFields failure;
     /** Closed to make room for another pool: the budget stopped counting it already. */
@@ -60,11 +59,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private Runnable afterClose = () -> { };
     /** The front door's query of the server's limits, while {@link State#CHECKING}. */
     private LimitsProbe probe;
+    /** The front door's auth_query lookup running on the connection (no client holds it then), or null. */
+    private AuthLookup lookup;
 
     ServerConnection(PoolRuntime pool, long epoch, int statementCache) {
         this.pool = pool;
         this.epoch = epoch;
         this.statements = new ServerStatements(statementCache);
+        this.authentication = new ServerAuthentication(pool, this::fail);
     }
 
     @Override
@@ -92,7 +94,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             switch (state) {
                 case AUTHENTICATING -> startup(ctx, m);
                 case CHECKING -> checking(m);
-                case READY -> whileIdle(m);
+                case READY -> {
+                    if (lookup != null) {
+                        lookupAnswer(m);
+                    } else {
+                        whileIdle(m);
+                    }
+                }
                 case RESETTING -> whileResetting(m);
                 default -> { }
             }
@@ -126,6 +134,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
         ClientSession s = session;
         session = null;
+        AuthLookup l = lookup;
+        lookup = null;
+        if (l != null) {
+            l.lost();
+        }
         pool.closed(this, s);
         afterClose.run();
     }
@@ -143,7 +156,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void startup(ChannelHandlerContext ctx, PgMessage m) {
         switch (m.type()) {
-            case 'R' -> authenticate(ctx, PgReaders.readAuthentication(m));
+            case 'R' -> authentication.answer(ctx, PgReaders.readAuthentication(m));
             case 'S' -> report(PgReaders.readParameterStatus(m));
             case 'K' -> key = PgReaders.readBackendKeyData(m);
             case 'E' -> {
@@ -165,53 +178,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void authenticate(ChannelHandlerContext ctx, AuthenticationRequest request) {
-        String password = pool.serverPassword();
-        if (request.code() != AuthenticationRequest.OK && password == null) {
-            fail(ctx, "28000", "the server asks for a password for user \"" + pool.serverUser()
-                    + "\" and none is configured (databases.users." + pool.key().user() + ".server_password)");
-            return;
-        }
-        switch (request.code()) {
-            case AuthenticationRequest.OK -> { }
-            case AuthenticationRequest.CLEARTEXT_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(), password));
-            case AuthenticationRequest.MD5_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(),
-                    Md5Password.response(password, pool.serverUser(), request.md5Salt())));
-            case AuthenticationRequest.SASL -> {
-                if (!request.saslMechanisms().contains("SCRAM-SHA-256")) {
-                    fail(ctx, "28000", "the server offers SASL mechanisms " + request.saslMechanisms()
-                            + " (expected: SCRAM-SHA-256)");
-                    return;
-                }
-                scram = ScramClient.create(password, pool.random());
-                ctx.writeAndFlush(PgMessages.saslInitialResponse(ctx.alloc(), "SCRAM-SHA-256",
-                        scram.clientFirst().getBytes(StandardCharsets.UTF_8)));
-            }
-            case AuthenticationRequest.SASL_CONTINUE -> {
-                // The key derivation (PBKDF2) takes milliseconds: off the event loop.
-                ScramClient client = scram;
-                byte[] data = request.data();
-                CompletableFuture.supplyAsync(() -> client.receiveServerFirst(data), pool.authExecutor())
-                        .whenComplete((step, error) -> ctx.executor().execute(() -> {
-                            if (error != null || step instanceof ScramStep.Failure) {
-                                fail(ctx, "28P01", "SCRAM with the server failed: "
-                                        + (error != null ? error : ((ScramStep.Failure) step).reason()));
-                            } else if (step instanceof ScramStep.Continue c && channel.isActive()) {
-                                ctx.writeAndFlush(PgMessages.saslResponse(ctx.alloc(), c.bytes()));
-                            }
-                        }));
-            }
-            case AuthenticationRequest.SASL_FINAL -> {
-                if (scram == null || !(scram.receiveServerFinal(request.data()) instanceof ScramStep.Complete)) {
-                    fail(ctx, "28P01", "the server's SCRAM signature did not verify");
-                }
-            }
-            default -> fail(ctx, "28000", "the server asks for authentication method " + request.code()
-                    + ", which the front door does not speak");
-        }
-    }
-
-    private void fail(ChannelHandlerContext ctx, String sqlState, String message) {
+    void fail(ChannelHandlerContext ctx, String sqlState, String message) {
         failure = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
         log.warn("{} login to server {} failed: {}", pool.key(), pool.address(), message);
         ctx.close();
@@ -245,6 +212,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             }
             default -> {
                 log.warn("{} server {} sent '{}' to an idle connection; closing it", pool.key(), pool.address(), m.type());
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code l}'s query (ended by a Sync) on this connection, which no client
+     * holds: the answers go to it up to the ReadyForQuery, then the connection goes back to its
+     * pool, or is closed when the query left a transaction open.
+     */
+    void runLookup(AuthLookup l) {
+        lookup = l;
+        for (ByteBuf message : l.request(channel.alloc())) {
+            channel.write(message, channel.voidPromise());
+        }
+        channel.flush();
+    }
+
+    private void lookupAnswer(PgMessage m) {
+        if (m.type() == 'S') {
+            report(PgReaders.readParameterStatus(m));
+        }
+        boolean idleAgain = m.type() == 'Z' && PgReaders.readReadyForQuery(m) == TransactionStatus.IDLE;
+        if (lookup.read(m)) {
+            lookup = null;
+            if (idleAgain && channel.isActive()) {
+                pool.release(this);
+            } else {
                 channel.close();
             }
         }

@@ -1,0 +1,62 @@
+package dev.gatehouse.postgres.frontdoor;
+
+import dev.gatehouse.core.config.DatabaseAuthQueryConfig;
+import dev.gatehouse.core.config.DatabasePoolConfig;
+import dev.gatehouse.core.config.DatabaseServerConfig;
+import dev.gatehouse.core.config.DatabaseUserConfig;
+import dev.gatehouse.postgres.budget.PoolKey;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The front door's {@code databases.auth_query}: users not listed in the config are looked up on
+ * the server of the database the client asks for ({@link AuthLookup}), as the auth_query user.
+ * Logins that ask for the same user on the same database while a lookup runs share it; once it
+ * ends nothing is kept, so a password changed or a role dropped on the server counts at the next
+ * login. Used on the front door's event loop.
+ */
+final class AuthQuery {
+
+    private final DatabaseAuthQueryConfig config;
+    private final DatabaseUserConfig authUser;
+    private final PostgresFrontDoor door;
+    private final Map<String, DatabaseServerConfig> servers;
+    /** The lookups running, by the client's database and the user looked up. */
+    private final Map<PoolKey, AuthLookup> running = new HashMap<>();
+
+    /**
+     * @param authUser the listed user the query runs as (the config checked it has a server password)
+     */
+    AuthQuery(DatabaseAuthQueryConfig config, DatabaseUserConfig authUser, PostgresFrontDoor door,
+            Map<String, DatabaseServerConfig> servers) {
+        this.config = config;
+        this.authUser = authUser;
+        this.door = door;
+        this.servers = servers;
+    }
+
+    /**
+     * Looks {@code user} up for a client of {@code database}; {@code answer} is called once, on
+     * the loop (at once when the lookup cannot start).
+     */
+    void lookup(String database, DatabasePoolConfig poolConfig, String user, Consumer<AuthLookup.Result> answer) {
+        PoolKey key = new PoolKey(database, user);
+        AuthLookup lookup = running.get(key);
+        if (lookup != null) {
+            lookup.join(answer);
+            return;
+        }
+        PoolRuntime pool = door.pool(new PoolKey(database, authUser.name()), poolConfig,
+                ServerCredentials.configured(authUser.name(), authUser.serverPassword()));
+        AuthLookup started = new AuthLookup(pool, user, config.query(), () -> running.remove(key));
+        running.put(key, started);
+        started.join(answer);
+        started.start(door.context().loop(), servers.get(poolConfig.server()).connectTimeout());
+    }
+
+    /** The user the query runs as. */
+    String authUser() {
+        return authUser.name();
+    }
+}
