@@ -5,6 +5,7 @@ import dev.gatehouse.core.config.DatabasePoolConfig;
 import dev.gatehouse.core.config.DatabaseServerConfig;
 import dev.gatehouse.core.config.DatabaseUserConfig;
 import dev.gatehouse.postgres.budget.PoolKey;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
  * login. Used on the front door's event loop.
  */
 final class AuthQuery {
+
+    private static final int MAX_NAME_BYTES = 63;
 
     private final DatabaseAuthQueryConfig config;
     private final DatabaseUserConfig authUser;
@@ -53,6 +56,18 @@ final class AuthQuery {
         running.put(key, started);
         started.join(answer);
         started.start(door.context().loop(), servers.get(poolConfig.server()).connectTimeout());
+    }
+
+    /**
+     * Whether {@code user} can be a role's name worth a lookup: at most 63 bytes (PostgreSQL's
+     * limit, NAMEDATALEN - 1) and no control character (it reaches a log line). Any other name
+     * cannot exist on the server; the login treats it as unknown without asking.
+     */
+    static boolean mayLookUp(String user) {
+        if (user.isEmpty() || user.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            return false;
+        }
+        return user.chars().noneMatch(Character::isISOControl);
     }
 
     /** The user the query runs as. */

@@ -171,7 +171,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         user = door.users().find(s.user());
-        if (user == null && door.authQuery() != null) {
+        if (user == null && door.authQuery() != null && AuthQuery.mayLookUp(s.user())) {
             // The client waits for an authentication request; it is sent once the lookup answers.
             step = Step.LOOKUP;
             door.authQuery().lookup(s.database(), poolConfig, s.user(), result -> lookedUp(ctx, result));

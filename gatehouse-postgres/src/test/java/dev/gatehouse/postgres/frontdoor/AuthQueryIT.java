@@ -174,6 +174,59 @@ final class AuthQueryIT {
     }
 
     @Test
+    void aLookupWaitsThroughAPauseLikeAClient_andIsBoundedByTheConnectTimeout() throws Exception {
+        // the lookup is held while its server is paused, and goes on at the resume
+        front.door.control().pause("main").get(20, TimeUnit.SECONDS);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> login = threads.submit(() -> {
+                try (Connection c = front.connect("appdb", "bob", "bob-pass")) {
+                    return scalar(c, "SELECT current_user");
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> held(front) == 1);
+            front.door.control().resume("main").get(5, TimeUnit.SECONDS);
+            assertThat(login.get(20, TimeUnit.SECONDS)).isEqualTo("bob");
+        } finally {
+            threads.shutdownNow();
+        }
+
+        // past the server's connect_timeout a held lookup fails clearly and leaves the hold
+        try (FrontDoorFixture slow = FrontDoorFixture.start(postgres.cluster(), """
+                listeners: [{ bind: 127.0.0.1:0 }]
+                servers: { main: { address: SERVER, max_connections: 2, connect_timeout: 1s } }
+                pools:
+                  appdb: { server: main, mode: transaction }
+                users:
+                  pgauth: { password: auth-pass }
+                auth_query: { user: pgauth, query: "%s" }
+                """.formatted(LOOKUP))) {
+            slow.door.control().pause("main").get(20, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> slow.connect("appdb", "alice", "alice-pass").close())
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("28000");
+                        assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
+                                .contains("no answer within 1000 ms");
+                    });
+            assertThat(held(slow)).isZero();
+            slow.door.control().resume("main").get(5, TimeUnit.SECONDS);
+            try (Connection c = slow.connect("appdb", "alice", "alice-pass")) {
+                assertThat(scalar(c, "SELECT current_user")).isEqualTo("alice");
+            }
+        }
+    }
+
+    @Test
+    void aNameNoRoleCanHaveFailsLikeAnUnknownUserWithoutALookup() {
+        String name = "x".repeat(64);
+        assertThatThrownBy(() -> front.connect("appdb", name, "whatever").close())
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28P01");
+                    assertThat(e.getMessage()).contains("password authentication failed for user \"" + name + "\"");
+                });
+    }
+
+    @Test
     void aQueryThatFailsGivesAClearErrorAndTheNodeKeepsServing() throws Exception {
         try (FrontDoorFixture bad = FrontDoorFixture.start(postgres.cluster(), """
                 listeners: [{ bind: 127.0.0.1:0 }]
@@ -300,6 +353,10 @@ final class AuthQueryIT {
 
     private static int waiting() throws Exception {
         return front.door.control().status().get(5, TimeUnit.SECONDS).servers().get(0).waiting();
+    }
+
+    private static int held(FrontDoorFixture door) throws Exception {
+        return door.door.control().status().get(5, TimeUnit.SECONDS).servers().get(0).held();
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
