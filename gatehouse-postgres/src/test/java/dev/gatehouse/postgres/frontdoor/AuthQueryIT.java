@@ -44,6 +44,7 @@ final class AuthQueryIT {
             .scramUser("alice", "alice-pass")
             .md5User("bob", "bob-pass")
             .scramUser("carol", "carol-pass")
+            .scramUser("dave", "dave-pass")
             .database("appdb", "app"));
 
     private static FrontDoorFixture front;
@@ -54,7 +55,7 @@ final class AuthQueryIT {
         cluster.execute("appdb", """
                 CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL);
                 INSERT INTO counters SELECT g, 0 FROM generate_series(1, 10) g;
-                GRANT ALL ON counters TO app, alice, bob, carol;
+                GRANT ALL ON counters TO app, alice, bob, carol, dave;
                 CREATE FUNCTION public.user_lookup(i_username text, OUT uname text, OUT phash text) RETURNS record AS
                   $$ SELECT usename::text, passwd::text FROM pg_catalog.pg_shadow WHERE usename = i_username $$
                   LANGUAGE sql SECURITY DEFINER;
@@ -131,6 +132,24 @@ final class AuthQueryIT {
     }
 
     @Test
+    void keysOfAnOlderSecretFailTheServerLoginClearly() throws Exception {
+        try (Connection c = front.connect("appdb", "dave", "dave-pass")) {
+            assertThat(scalar(c, "SELECT current_user")).isEqualTo("dave");
+            // a new secret (a new salt) on the server, and no connection of dave's left: the next
+            // one is logged in with the keys of the old secret, which cannot work
+            postgres.cluster().execute("SET password_encryption = 'scram-sha-256'; ALTER ROLE dave PASSWORD 'dave-new'");
+            front.door.control().reconnect("main").get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> scalar(c, "SELECT 2")).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getSQLState()).isEqualTo("28P01");
+                assertThat(e.getMessage()).contains("salt and iteration count").contains("secret changed on the server");
+            });
+        }
+        try (Connection c = front.connect("appdb", "dave", "dave-new")) {
+            assertThat(scalar(c, "SELECT current_user")).isEqualTo("dave");
+        }
+    }
+
+    @Test
     void theLookupCountsInTheBudgetAndWaitsForRoomLikeAClient() throws Exception {
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicInteger most = new AtomicInteger();
@@ -138,7 +157,7 @@ final class AuthQueryIT {
             while (sampling.get()) {
                 try {
                     int n = 0;
-                    for (String u : List.of("app", "pgauth", "alice", "bob", "carol")) {
+                    for (String u : List.of("app", "pgauth", "alice", "bob", "carol", "dave")) {
                         n += postgres.cluster().backendCount(u);
                     }
                     most.accumulateAndGet(n, Math::max);
