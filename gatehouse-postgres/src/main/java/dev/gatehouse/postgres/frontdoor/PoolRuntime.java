@@ -54,8 +54,9 @@ final class PoolRuntime {
     }
 
     /**
-     * A client (or an auth_query lookup) wants a connection: it gets one now or later, or an error. While its server is
-     * pausing or paused it is held (its first message kept) until the resume.
+     * A client (or an auth_query lookup) wants a connection: it gets one now or later, or an
+     * error. While its server is pausing or paused it is held (its first message kept) until the
+     * resume.
      */
     void acquire(PoolWaiter s) {
         if (!server.hold().mayHandOut()) {

@@ -1,9 +1,6 @@
 package dev.gatehouse.postgres.frontdoor;
 
-import dev.gatehouse.postgres.auth.ScramClient;
-import dev.gatehouse.postgres.auth.ScramStep;
 import dev.gatehouse.postgres.extended.ServerStatements;
-import dev.gatehouse.postgres.protocol.AuthenticationRequest;
 import dev.gatehouse.postgres.protocol.BackendKeyData;
 import dev.gatehouse.postgres.protocol.ErrorFields;
 import dev.gatehouse.postgres.protocol.ParameterStatus;
@@ -16,20 +13,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a PostgreSQL server, in one pool: it logs in as the pool's user (SCRAM, md5
- * or cleartext, whichever the server asks for, with the configured server password), keeps what
- * the server reports (ParameterStatus, its cancel key), and then carries the messages of the
- * client that holds it. Between clients it is idle in its pool, or being reset.
+ * or cleartext, whichever the server asks for, with the pool's {@link ServerCredentials}: see
+ * {@link ServerAuthentication}), keeps what the server reports (ParameterStatus, its cancel key),
+ * and then carries the messages of the client that holds it. Between clients it is idle in its
+ * pool, or being reset, or runs an auth_query lookup ({@link AuthLookup}).
  *
  * <p>Runs on the front door's event loop; the one slow step of a login, SCRAM's key derivation,
  * runs on the front door's auth executor and comes back to the loop.
@@ -46,10 +42,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final Map<String, String> reported = new HashMap<>();
     private final Map<String, String> names = new LinkedHashMap<>();
     private final ServerStatements statements;
+    private final ServerAuthentication authentication;
     private Channel channel;
     private State state = State.CONNECTING;
     private BackendKeyData key;
-    private final ServerAuthentication authentication;
     private ClientSession session;
     private ErrorFields failure;
     /** Closed to make room for another pool: the budget stopped counting it already. */
@@ -178,7 +174,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void fail(ChannelHandlerContext ctx, String sqlState, String message) {
+    private void fail(ChannelHandlerContext ctx, String sqlState, String message) {
         failure = ErrorFields.of(ErrorFields.FATAL, sqlState, message);
         log.warn("{} login to server {} failed: {}", pool.key(), pool.address(), message);
         ctx.close();
