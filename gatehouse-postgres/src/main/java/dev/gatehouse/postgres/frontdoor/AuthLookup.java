@@ -79,6 +79,11 @@ final class AuthLookup implements PoolWaiter {
         answers.add(answer);
     }
 
+    /** How many logins wait for the answer. */
+    int joined() {
+        return answers.size();
+    }
+
     /** Starts: asks the pool for a connection; the run fails past {@code limit}. */
     void start(EventLoop loop, Duration limit) {
         deadline = loop.schedule(() -> timedOut(limit), limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -195,7 +200,7 @@ final class AuthLookup implements PoolWaiter {
         }
         ServerConnection running = connection;
         connection = null;
-        finish(new Result.Failed("no answer within " + limit.toMillis() + " ms (the server's connect_timeout)"));
+        finish(new Result.Failed("no answer within " + limit.toMillis() + " ms (limits.startup_timeout)"));
         if (running != null) {
             running.close();   // a query stuck on the server does not keep the connection
         } else {

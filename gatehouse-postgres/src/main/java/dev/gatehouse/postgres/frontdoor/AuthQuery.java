@@ -2,10 +2,10 @@ package dev.gatehouse.postgres.frontdoor;
 
 import dev.gatehouse.core.config.DatabaseAuthQueryConfig;
 import dev.gatehouse.core.config.DatabasePoolConfig;
-import dev.gatehouse.core.config.DatabaseServerConfig;
 import dev.gatehouse.core.config.DatabaseUserConfig;
 import dev.gatehouse.postgres.budget.PoolKey;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,19 +24,20 @@ final class AuthQuery {
     private final DatabaseAuthQueryConfig config;
     private final DatabaseUserConfig authUser;
     private final PostgresFrontDoor door;
-    private final Map<String, DatabaseServerConfig> servers;
+    private final Duration limit;
     /** The lookups running, by the client's database and the user looked up. */
     private final Map<PoolKey, AuthLookup> running = new HashMap<>();
 
     /**
      * @param authUser the listed user the query runs as (the config checked it has a server password)
+     * @param limit how long a lookup may take: the login's own bound ({@code limits.startup_timeout}),
+     *     since no login waits longer for its answer
      */
-    AuthQuery(DatabaseAuthQueryConfig config, DatabaseUserConfig authUser, PostgresFrontDoor door,
-            Map<String, DatabaseServerConfig> servers) {
+    AuthQuery(DatabaseAuthQueryConfig config, DatabaseUserConfig authUser, PostgresFrontDoor door, Duration limit) {
         this.config = config;
         this.authUser = authUser;
         this.door = door;
-        this.servers = servers;
+        this.limit = limit;
     }
 
     /**
@@ -55,7 +56,7 @@ final class AuthQuery {
         AuthLookup started = new AuthLookup(pool, user, config.query(), () -> running.remove(key));
         running.put(key, started);
         started.join(answer);
-        started.start(door.context().loop(), servers.get(poolConfig.server()).connectTimeout());
+        started.start(door.context().loop(), limit);
     }
 
     /**
@@ -68,6 +69,12 @@ final class AuthQuery {
             return false;
         }
         return user.chars().noneMatch(Character::isISOControl);
+    }
+
+    /** How many logins wait for the lookup of {@code user} for {@code database} now (0: none runs). */
+    int waiting(String database, String user) {
+        AuthLookup lookup = running.get(new PoolKey(database, user));
+        return lookup == null ? 0 : lookup.joined();
     }
 
     /** The user the query runs as. */

@@ -81,8 +81,14 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         long millis = door.limits().startupTimeout().toMillis();
-        timeout = ctx.executor().schedule(() -> fatal(ctx, "08P01", "the login took longer than " + millis + " ms"),
-                millis, TimeUnit.MILLISECONDS);
+        timeout = ctx.executor().schedule(() -> {
+            if (step == Step.LOOKUP) {
+                fatal(ctx, "28000", "databases.auth_query could not look up user \"" + startup.user() + "\": no answer"
+                        + " within the login's " + millis + " ms (limits.startup_timeout)");
+            } else {
+                fatal(ctx, "08P01", "the login took longer than " + millis + " ms");
+            }
+        }, millis, TimeUnit.MILLISECONDS);
         ctx.read();
     }
 

@@ -85,7 +85,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
         }
         this.control = new DatabasesControl(context, servers, config);
         this.authQuery = config.authQuery() == null ? null : new AuthQuery(config.authQuery(),
-                config.users().get(config.authQuery().user()), this, config.servers());
+                config.users().get(config.authQuery().user()), this, config.limits().startupTimeout());
     }
 
     /**

@@ -193,7 +193,7 @@ final class AuthQueryIT {
     }
 
     @Test
-    void aLookupWaitsThroughAPauseLikeAClient_andIsBoundedByTheConnectTimeout() throws Exception {
+    void aLookupWaitsThroughAPauseLikeAClient_andIsBoundedByTheLoginsTimeout() throws Exception {
         // the lookup is held while its server is paused, and goes on at the resume
         front.door.control().pause("main").get(20, TimeUnit.SECONDS);
         ExecutorService threads = Executors.newSingleThreadExecutor();
@@ -210,24 +210,25 @@ final class AuthQueryIT {
             threads.shutdownNow();
         }
 
-        // past the server's connect_timeout a held lookup fails clearly and leaves the hold
+        // past the login's startup_timeout a held lookup fails clearly and leaves the hold
         try (FrontDoorFixture slow = FrontDoorFixture.start(postgres.cluster(), """
                 listeners: [{ bind: 127.0.0.1:0 }]
-                servers: { main: { address: SERVER, max_connections: 2, connect_timeout: 1s } }
+                servers: { main: { address: SERVER, max_connections: 2 } }
                 pools:
                   appdb: { server: main, mode: transaction }
                 users:
                   pgauth: { password: auth-pass }
                 auth_query: { user: pgauth, query: "%s" }
+                limits: { startup_timeout: 1s }
                 """.formatted(LOOKUP))) {
             slow.door.control().pause("main").get(20, TimeUnit.SECONDS);
             assertThatThrownBy(() -> slow.connect("appdb", "alice", "alice-pass").close())
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("28000");
                         assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .contains("no answer within 1000 ms");
+                                .contains("1000 ms").contains("startup_timeout");
                     });
-            assertThat(held(slow)).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> held(slow) == 0);
             slow.door.control().resume("main").get(5, TimeUnit.SECONDS);
             try (Connection c = slow.connect("appdb", "alice", "alice-pass")) {
                 assertThat(scalar(c, "SELECT current_user")).isEqualTo("alice");
@@ -312,6 +313,32 @@ final class AuthQueryIT {
                         assertThat(e.getSQLState()).isEqualTo("28000");
                         assertThat(e.getMessage()).contains("neither a SCRAM-SHA-256 secret nor an md5 hash");
                     });
+        }
+    }
+
+    @Test
+    void loginsOfOneUserWhileItsLookupRunsShareIt() throws Exception {
+        front.door.control().pause("main").get(20, TimeUnit.SECONDS);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> logins = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                logins.add(threads.submit(() -> {
+                    try (Connection c = front.connect("appdb", "alice", "alice-pass")) {
+                        return scalar(c, "SELECT current_user");
+                    }
+                }));
+            }
+            // four logins wait for one lookup, which is the one waiter the paused server holds
+            await().atMost(Duration.ofSeconds(10)).until(() -> front.door.context().loop()
+                    .submit(() -> front.door.authQuery().waiting("appdb", "alice")).get() == 4);
+            assertThat(held(front)).isEqualTo(1);
+            front.door.control().resume("main").get(5, TimeUnit.SECONDS);
+            for (Future<String> f : logins) {
+                assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo("alice");
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 
