@@ -76,9 +76,4 @@ final class AuthQuery {
         AuthLookup lookup = running.get(new PoolKey(database, user));
         return lookup == null ? 0 : lookup.joined();
     }
-
-    /** The user the query runs as. */
-    String authUser() {
-        return authUser.name();
-    }
 }
