@@ -63,6 +63,20 @@ public final class Md5Password {
     }
 
     /**
+     * The answer to a server's salt from the stored hash alone ({@link #isHash}): the hash is all
+     * the exchange uses, so knowing it is as good as knowing the password (pass-through for users
+     * whose hash an auth_query returned).
+     *
+     * @throws IllegalArgumentException if {@code hash} is not an md5 hash or the salt is not {@value #SALT_LENGTH} bytes
+     */
+    public static String responseFromHash(String hash, byte[] salt) {
+        if (!isHash(hash)) {
+            throw new IllegalArgumentException("Md5Password: not an md5 hash (expected: md5 and 32 lowercase hex digits)");
+        }
+        return saltedResponse(hash, salt);
+    }
+
+    /**
      * Whether a client's PasswordMessage answers {@code salt} for the user's stored password, which
      * is an md5 hash ({@link #isHash}) or else the plaintext password. A stored SCRAM secret cannot
      * answer md5 (PostgreSQL refuses such a user too): false. The comparison takes the same time

@@ -7,7 +7,8 @@ import java.security.SecureRandom;
 
 /**
  * The client side of one SCRAM-SHA-256 exchange (RFC 5802, RFC 7677) with a PostgreSQL server, for
- * a configured plaintext password, as libpq runs it: no channel binding (gs2 header {@code n,,}),
+ * a configured plaintext password ({@link #create}) or for the keys a client's login left
+ * ({@link #withKeys}, pass-through), as libpq runs it: no channel binding (gs2 header {@code n,,}),
  * the password prepared with SASLprep or used raw when SASLprep rejects it.
  *
  * <p>Use: {@link #clientFirst()} goes in the SASLInitialResponse (mechanism {@code SCRAM-SHA-256});
@@ -20,7 +21,7 @@ import java.security.SecureRandom;
  *
  * <p>{@link #receiveServerFirst} computes PBKDF2 with the server's iteration count (4096 in a
  * default PostgreSQL, some milliseconds; up to {@value ScramSecret#MAX_ITERATIONS} accepted):
- * call it off any event loop. Not thread-safe.
+ * call it off any event loop (with keys it costs two HMACs and a hash). Not thread-safe.
  */
 public final class ScramClient {
 
@@ -29,14 +30,17 @@ public final class ScramClient {
 
     private enum State { START, AWAITING_SERVER_FIRST, AWAITING_SERVER_FINAL, DONE }
 
+    /** The prepared password, or null when {@link #keys} stand for it. */
     private final byte[] password;
+    private final ScramKeys keys;
     private final String clientFirstBare;
     private final String clientNonce;
     private State state = State.START;
     private byte[] expectedServerSignature;
 
-    private ScramClient(byte[] password, String user, String clientNonce) {
+    private ScramClient(byte[] password, ScramKeys keys, String user, String clientNonce) {
         this.password = password;
+        this.keys = keys;
         this.clientNonce = clientNonce;
         this.clientFirstBare = "n=" + user.replace("=", "=3D").replace(",", "=2C") + ",r=" + clientNonce;
     }
@@ -62,7 +66,27 @@ public final class ScramClient {
         if (!ScramMessage.isValidNonce(nonce)) {
             throw new IllegalArgumentException("ScramClient: the nonce is not printable ASCII without commas");
         }
-        return new ScramClient(SaslPrep.prepare(password), user, nonce);
+        return new ScramClient(SaslPrep.prepare(password), null, user, nonce);
+    }
+
+    /**
+     * A pass-through exchange: it proves knowledge of the password with {@code keys} (see
+     * {@link ScramKeys}) instead of deriving them from the password. It fails at the server-first
+     * message when the server's salt or iteration count are not the keys' (the server's secret
+     * changed since the client logged in): the keys would not match it.
+     */
+    public static ScramClient withKeys(ScramKeys keys, SecureRandom random) {
+        byte[] bytes = new byte[NONCE_BYTES];
+        random.nextBytes(bytes);
+        return withKeys(keys, ScramCrypto.base64(bytes));
+    }
+
+    /** A pass-through exchange with a given nonce: for test vectors. */
+    static ScramClient withKeys(ScramKeys keys, String nonce) {
+        if (!ScramMessage.isValidNonce(nonce)) {
+            throw new IllegalArgumentException("ScramClient: the nonce is not printable ASCII without commas");
+        }
+        return new ScramClient(null, keys, "", nonce);
     }
 
     /** The client-first message: {@code n,,n=<user>,r=<nonce>}. Call once, first. */
@@ -109,12 +133,24 @@ public final class ScramClient {
         } catch (Malformed e) {
             return fail(e.getMessage());
         }
-        byte[] saltedPassword = ScramCrypto.saltedPassword(password, salt, iterations);
-        byte[] clientKey = ScramCrypto.clientKey(saltedPassword);
+        byte[] clientKey;
+        byte[] serverKey;
+        if (keys != null) {
+            if (!keys.matches(salt, iterations)) {
+                return fail("server-first: the server's salt and iteration count (" + iterations + ") are not those of the"
+                        + " secret the client's keys came from (" + keys.iterations() + "): the user's secret changed on the server");
+            }
+            clientKey = keys.clientKey();
+            serverKey = keys.serverKey();
+        } else {
+            byte[] saltedPassword = ScramCrypto.saltedPassword(password, salt, iterations);
+            clientKey = ScramCrypto.clientKey(saltedPassword);
+            serverKey = ScramCrypto.serverKey(saltedPassword);
+        }
         String withoutProof = "c=biws,r=" + nonce;
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
         byte[] clientSignature = ScramCrypto.hmac(ScramCrypto.sha256(clientKey), authMessage);
-        expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(saltedPassword), authMessage);
+        expectedServerSignature = ScramCrypto.hmac(serverKey, authMessage);
         state = State.AWAITING_SERVER_FINAL;
         return new ScramStep.Continue(withoutProof + ",p=" + ScramCrypto.base64(ScramCrypto.xor(clientKey, clientSignature)));
     }

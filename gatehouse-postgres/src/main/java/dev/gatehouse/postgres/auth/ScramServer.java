@@ -43,6 +43,8 @@ public final class ScramServer {
     private String clientFirstBare;
     private String serverFirst;
     private String nonce;
+    /** The client's ClientKey, recovered from its proof once it matched; null before (and for a mock). */
+    private byte[] clientKey;
 
     private ScramServer(ScramSecret secret, String serverNonce, String mockReason) {
         this.secret = secret;
@@ -131,8 +133,24 @@ public final class ScramServer {
         if (!matches) {
             return fail("the client's proof does not match the stored secret (wrong password)");
         }
+        this.clientKey = clientKey;
         byte[] serverSignature = ScramCrypto.hmac(secret.serverKey(), authMessage);
         return new ScramStep.Complete("v=" + ScramCrypto.base64(serverSignature));
+    }
+
+    /**
+     * After a {@link ScramStep.Complete}: the keys that log in as this user to a server holding the
+     * same secret. The ClientKey is recovered from the client's proof (RFC 5802: ClientProof is
+     * ClientKey XOR HMAC(StoredKey, AuthMessage), so ClientKey is ClientProof XOR the same HMAC,
+     * and its hash was just checked against the StoredKey); the ServerKey is the secret's.
+     *
+     * @throws IllegalStateException before the exchange completed
+     */
+    public ScramKeys passThroughKeys() {
+        if (clientKey == null) {
+            throw new IllegalStateException("ScramServer: no ClientKey before the client's proof matched");
+        }
+        return new ScramKeys(secret.iterations(), secret.salt(), clientKey, secret.serverKey());
     }
 
     /** Reads the message, keeping its gs2 header's binding and its bare part; returns the client's nonce. */

@@ -3,6 +3,7 @@ package dev.gatehouse.postgres.frontdoor;
 import dev.gatehouse.core.config.DatabasePoolConfig;
 import dev.gatehouse.core.config.DatabaseUserConfig;
 import dev.gatehouse.postgres.auth.Md5Password;
+import dev.gatehouse.postgres.auth.ScramSecret;
 import dev.gatehouse.postgres.auth.ScramServer;
 import dev.gatehouse.postgres.auth.ScramStep;
 import dev.gatehouse.postgres.budget.PoolKey;
@@ -40,7 +41,11 @@ import java.util.concurrent.TimeUnit;
  * else {@code N}; a GSSENCRequest answered {@code N}; a CancelRequest passed on, and a StartupMessage checked (its database, its user, its parameters)
  * and authenticated as the user's config says (SCRAM-SHA-256, md5 or trust). An unknown user gets
  * the same SCRAM exchange as a known one and fails at its end, as in PostgreSQL, so that a
- * client cannot tell which users exist. On success the login gives way to a {@link ClientSession}.
+ * client cannot tell which users exist. A user the config does not list is looked up on the server
+ * when {@code databases.auth_query} is set ({@link AuthQuery}): found, it is checked against the
+ * stored secret the query returned and its pool logs in to the server with what the login leaves
+ * ({@link ServerCredentials}); not found, it fails as an unknown user does. On success the login
+ * gives way to a {@link ClientSession}.
  * The whole login is bounded by {@code limits.startup_timeout}.
  */
 final class ClientLogin extends ChannelInboundHandlerAdapter {
@@ -48,7 +53,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     /** Startup parameters the front door takes, beyond the tracked ones; any other is refused. */
     private static final Set<String> ACCEPTED = Set.of("user", "database", "extra_float_digits");
 
-    private enum Step { STARTUP, MD5, SCRAM_FIRST, SCRAM_FINAL, DONE }
+    private enum Step { STARTUP, LOOKUP, MD5, SCRAM_FIRST, SCRAM_FINAL, DONE }
 
     private final PostgresFrontDoor door;
     private final CertificateSet tls;
@@ -58,7 +63,11 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     private Users.User user;
     private DatabasePoolConfig poolConfig;
     private byte[] salt;
+    /** What an md5 client is checked against: the configured password or hash, or the one auth_query found. */
+    private String md5Stored;
     private ScramServer scram;
+    /** The user was found by auth_query: the server is logged in to with what this login leaves (pass-through). */
+    private boolean passThrough;
     private ScheduledFuture<?> timeout;
 
     /**
@@ -72,8 +81,14 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         long millis = door.limits().startupTimeout().toMillis();
-        timeout = ctx.executor().schedule(() -> fatal(ctx, "08P01", "the login took longer than " + millis + " ms"),
-                millis, TimeUnit.MILLISECONDS);
+        timeout = ctx.executor().schedule(() -> {
+            if (step == Step.LOOKUP) {
+                fatal(ctx, "28000", "databases.auth_query could not look up user \"" + startup.user() + "\": no answer"
+                        + " within the login's " + millis + " ms (limits.startup_timeout)");
+            } else {
+                fatal(ctx, "08P01", "the login took longer than " + millis + " ms");
+            }
+        }, millis, TimeUnit.MILLISECONDS);
         ctx.read();
     }
 
@@ -162,28 +177,63 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         user = door.users().find(s.user());
+        if (user == null && door.authQuery() != null && AuthQuery.mayLookUp(s.user())) {
+            // The client waits for an authentication request; it is sent once the lookup answers.
+            step = Step.LOOKUP;
+            door.authQuery().lookup(s.database(), poolConfig, s.user(), result -> lookedUp(ctx, result));
+            return;
+        }
         DatabaseUserConfig.Auth auth = user == null ? DatabaseUserConfig.Auth.SCRAM_SHA_256 : user.config().auth();
         switch (auth) {
             case TRUST -> loggedIn(ctx);
-            case MD5 -> {
-                step = Step.MD5;
-                salt = Md5Password.newSalt(door.context().random());
-                ctx.writeAndFlush(PgMessages.authenticationMd5Password(ctx.alloc(), salt));
-            }
-            case SCRAM_SHA_256 -> {
-                step = Step.SCRAM_FIRST;
-                scram = user == null ? ScramServer.mock(s.user(), door.users().mockKey(), door.context().random())
-                        : ScramServer.create(user.scram(), door.context().random());
-                ctx.writeAndFlush(PgMessages.authenticationSasl(ctx.alloc(), List.of("SCRAM-SHA-256")));
-            }
+            case MD5 -> askMd5(ctx, user.config().password());
+            case SCRAM_SHA_256 -> askScram(ctx, user == null ? null : user.scram());
         }
+    }
+
+    /** What auth_query found for the user. */
+    private void lookedUp(ChannelHandlerContext ctx, AuthLookup.Result result) {
+        if (step != Step.LOOKUP || !ctx.channel().isActive()) {
+            return;   // the client left, or its login timed out, meanwhile
+        }
+        switch (result) {
+            case AuthLookup.Result.NotFound n -> askScram(ctx, null);   // fails like a wrong password
+            case AuthLookup.Result.Failed f -> fatal(ctx, "28000", "databases.auth_query could not look up user \""
+                    + startup.user() + "\": " + f.reason());
+            case AuthLookup.Result.Found f when Md5Password.isHash(f.stored()) -> {
+                passThrough = true;
+                askMd5(ctx, f.stored());
+            }
+            case AuthLookup.Result.Found f when ScramSecret.isScramSecret(f.stored()) -> {
+                passThrough = true;
+                askScram(ctx, ScramSecret.parse(f.stored()));
+            }
+            case AuthLookup.Result.Found f -> fatal(ctx, "28000", "databases.auth_query returned a password for user \""
+                    + startup.user() + "\" that is neither a SCRAM-SHA-256 secret nor an md5 hash (a plaintext password?):"
+                    + " the front door checks clients and logs in to the server only with a stored secret");
+        }
+    }
+
+    private void askMd5(ChannelHandlerContext ctx, String stored) {
+        step = Step.MD5;
+        md5Stored = stored;
+        salt = Md5Password.newSalt(door.context().random());
+        ctx.writeAndFlush(PgMessages.authenticationMd5Password(ctx.alloc(), salt));
+    }
+
+    /** A SCRAM exchange against {@code secret}, or the mock one (it fails at its end) when null. */
+    private void askScram(ChannelHandlerContext ctx, ScramSecret secret) {
+        step = Step.SCRAM_FIRST;
+        scram = secret == null ? ScramServer.mock(startup.user(), door.users().mockKey(), door.context().random())
+                : ScramServer.create(secret, door.context().random());
+        ctx.writeAndFlush(PgMessages.authenticationSasl(ctx.alloc(), List.of("SCRAM-SHA-256")));
     }
 
     private void password(ChannelHandlerContext ctx, PgMessage m) {
         switch (step) {
             case MD5 -> {
                 byte[] response = PgReaders.readPassword(m).getBytes(StandardCharsets.UTF_8);
-                if (Md5Password.verify(user.config().password(), startup.user(), salt, response)) {
+                if (Md5Password.verify(md5Stored, startup.user(), salt, response)) {
                     loggedIn(ctx);
                 } else {
                     refused(ctx);
@@ -218,7 +268,18 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         step = Step.DONE;
         timeout.cancel(false);
         ctx.write(PgMessages.authenticationOk(ctx.alloc()));
-        PoolRuntime pool = door.pool(new PoolKey(startup.database(), startup.user()), poolConfig, user);
+        PoolKey key = new PoolKey(startup.database(), startup.user());
+        PoolRuntime pool;
+        if (passThrough) {
+            pool = door.pool(key, poolConfig, ServerCredentials.passThrough(startup.user()));
+            if (scram != null) {
+                pool.credentials().learnScram(scram.passThroughKeys());
+            } else {
+                pool.credentials().learnMd5(md5Stored);
+            }
+        } else {
+            pool = door.pool(key, poolConfig, ServerCredentials.configured(startup.user(), user.config().serverPassword()));
+        }
         Map<String, String> parameters = startup.parameters();
         ctx.channel().config().setAutoRead(true);
         ctx.pipeline().replace(this, "session", new ClientSession(door.context(), pool, parameters));

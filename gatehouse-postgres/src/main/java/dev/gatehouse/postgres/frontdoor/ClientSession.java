@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * transaction or with answers pending is closed, which rolls the transaction back and releases
  * every lock. Runs on the front door's event loop.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter {
+final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWaiter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
@@ -192,7 +192,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     // ---- from the pool
 
     /** A connection for this client: use it (or give it back when the client is gone). */
-    void attach(ServerConnection c) {
+    public void attach(ServerConnection c) {
         if (closed) {
             pool.release(c);
             return;
@@ -228,20 +228,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** No connection could be had in time. */
-    void waitTimedOut(String serverName) {
+    public void waitTimedOut(String serverName) {
         waiting = false;   // the budget took it out of the queue
         fatal("53300", "no connection to server " + serverName + " was free within "
                 + pool.config().waitTimeout().toSeconds() + " s (wait_timeout)");
     }
 
     /** The budget refused to queue this client. */
-    void refuse(String sqlState, String reason) {
+    public void refuse(String sqlState, String reason) {
         waiting = false;
         fatal(sqlState, reason);
     }
 
     /** The connection opened for this client failed. */
-    void serverFailed(ErrorFields reason) {
+    public void serverFailed(ErrorFields reason) {
         waiting = false;
         fatal(reason.sqlState(), reason.message());
     }
@@ -427,7 +427,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Whether the client is gone (its connection closed or refused). */
-    boolean left() {
+    public boolean left() {
         return closed;
     }
 
@@ -446,7 +446,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         return waiting;
     }
 
-    PoolRuntime pool() {
+    public PoolRuntime pool() {
         return pool;
     }
 

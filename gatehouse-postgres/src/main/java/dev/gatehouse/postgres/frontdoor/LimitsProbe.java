@@ -2,8 +2,6 @@ package dev.gatehouse.postgres.frontdoor;
 
 import dev.gatehouse.postgres.protocol.PgMessage;
 import dev.gatehouse.postgres.protocol.PgReaders;
-import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The front door's own query on a fresh server connection, before it serves any client: the
@@ -37,7 +35,7 @@ final class LimitsProbe {
         switch (m.type()) {
             case 'D' -> {
                 try {
-                    row = dataRow(m.payload());
+                    row = PgReaders.readDataRow(m).toArray(new String[0]);
                 } catch (RuntimeException e) {
                     error = "an unreadable DataRow (" + e.getMessage() + ")";
                 }
@@ -69,22 +67,5 @@ final class LimitsProbe {
         } catch (NumberFormatException e) {
             throw new IllegalStateException("the server's limits are not numbers: " + e.getMessage());
         }
-    }
-
-    /** A DataRow's columns as text (NULL as null); strict: lengths must fit the payload. */
-    private static String[] dataRow(ByteBuf in) {
-        int count = in.readUnsignedShort();
-        String[] out = new String[count];
-        for (int i = 0; i < count; i++) {
-            int length = in.readInt();
-            if (length == -1) {
-                continue;
-            }
-            if (length < 0 || length > in.readableBytes()) {
-                throw new IllegalStateException("a DataRow column of " + length + " bytes in " + in.readableBytes());
-            }
-            out[i] = in.readCharSequence(length, StandardCharsets.UTF_8).toString();
-        }
-        return out;
     }
 }

@@ -31,12 +31,12 @@ final class PoolRuntime {
 
     private final PoolKey key;
     private final DatabasePoolConfig config;
-    private final Users.User user;
+    private final ServerCredentials credentials;
     private final ServerRuntime server;
     private final FrontDoorContext context;
     /** Most recently used first: the oldest are closed first when room is needed. */
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
-    private final Map<ServerConnection, ClientSession> opening = new HashMap<>();
+    private final Map<ServerConnection, PoolWaiter> opening = new HashMap<>();
     /** Every connection from its open until its close is reported: what a pause waits for. */
     private final Set<ServerConnection> live = new HashSet<>();
     /** The logged-in clients, for a kill and the views. */
@@ -45,50 +45,52 @@ final class PoolRuntime {
     private Map<String, String> baselineNamed;
     private final ExpectedSettings expectedSettings = new ExpectedSettings();
 
-    PoolRuntime(PoolKey key, DatabasePoolConfig config, Users.User user, ServerRuntime server, FrontDoorContext context) {
+    PoolRuntime(PoolKey key, DatabasePoolConfig config, ServerCredentials credentials, ServerRuntime server,
+            FrontDoorContext context) {
         this.key = key;
         this.config = config;
-        this.user = user;
+        this.credentials = credentials;
         this.server = server;
         this.context = context;
     }
 
     /**
-     * A client wants a connection: it gets one now or later, or an error. While its server is
-     * pausing or paused it is held (its first message kept) until the resume.
+     * A client (or an auth_query lookup) wants a connection: it gets one now or later, or an
+     * error. While its server is pausing or paused it is held (its first message kept) until the
+     * resume.
      */
-    void acquire(ClientSession s) {
+    void acquire(PoolWaiter s) {
         if (!server.hold().mayHandOut()) {
             server.holdClient(s);
             return;
         }
-        Grant<ClientSession> grant = server.budget().acquire(key, s);
+        Grant<PoolWaiter> grant = server.budget().acquire(key, s);
         switch (grant) {
-            case Grant.TakeIdle<ClientSession> g -> {
+            case Grant.TakeIdle<PoolWaiter> g -> {
                 ServerConnection c = idle.pollFirst();
                 c.idle(false);
                 s.attach(c);
             }
-            case Grant.Open<ClientSession> g -> open(s);
-            case Grant.OpenAfterClosing<ClientSession> g -> {
+            case Grant.Open<PoolWaiter> g -> open(s);
+            case Grant.OpenAfterClosing<PoolWaiter> g -> {
                 PoolRuntime victim = server.existingPool(g.victim());
                 ServerConnection c = victim.idle.pollLast();
                 c.idle(false);
                 c.terminate(true, () -> open(s));
             }
-            case Grant.Queued<ClientSession> g -> server.queued(s);
-            case Grant.Rejected<ClientSession> g -> s.refuse("53300", g.reason());
+            case Grant.Queued<PoolWaiter> g -> server.queued(s);
+            case Grant.Rejected<PoolWaiter> g -> s.refuse("53300", g.reason());
             default -> throw new IllegalStateException("acquire answered " + grant);
         }
     }
 
     /** A queued client left. */
-    void cancelWait(ClientSession s) {
+    void cancelWait(PoolWaiter s) {
         server.cancelWait(key, s);
     }
 
     /** Opens a connection, for {@code forWho} (null: for the pool's minimum). */
-    void open(ClientSession forWho) {
+    void open(PoolWaiter forWho) {
         ServerConnection c = new ServerConnection(this, server.hold().epoch(), context.statementCache());
         opening.put(c, forWho);
         live.add(c);
@@ -116,7 +118,7 @@ final class PoolRuntime {
             baseline = Collections.unmodifiableMap(new HashMap<>(c.reported()));
             baselineNamed = Collections.unmodifiableMap(new LinkedHashMap<>(c.reportedAsNamed()));
         }
-        ClientSession forWho = opening.remove(c);
+        PoolWaiter forWho = opening.remove(c);
         if (forWho != null && (!c.usable() || !server.hold().mayHandOut())) {
             // Opened before a pause or a reconnect: not handed out; its client tries again.
             c.close();
@@ -130,7 +132,7 @@ final class PoolRuntime {
 
     /** A connection could not be opened or logged in: its client gets the reason. */
     void failed(ServerConnection c, ErrorFields reason) {
-        ClientSession forWho = opening.remove(c);
+        PoolWaiter forWho = opening.remove(c);
         if (forWho != null) {
             forWho.serverFailed(reason);
         }
@@ -142,18 +144,18 @@ final class PoolRuntime {
             c.close();   // an older epoch, closing, or a pause: closed() does the counting
             return;
         }
-        Grant<ClientSession> grant = server.budget().released(key);
+        Grant<PoolWaiter> grant = server.budget().released(key);
         switch (grant) {
-            case Grant.HandOver<ClientSession> g -> {
+            case Grant.HandOver<PoolWaiter> g -> {
                 server.unqueued(g.waiter());
                 g.waiter().attach(c);
             }
-            case Grant.OpenFor<ClientSession> g -> {
+            case Grant.OpenFor<PoolWaiter> g -> {
                 server.unqueued(g.waiter());
                 c.terminate(true, () -> server.existingPool(g.pool()).open(g.waiter()));
             }
-            case Grant.Close<ClientSession> g -> c.terminate(false, () -> { });
-            case Grant.KeepIdle<ClientSession> g -> {
+            case Grant.Close<PoolWaiter> g -> c.terminate(false, () -> { });
+            case Grant.KeepIdle<PoolWaiter> g -> {
                 c.idle(true);
                 idle.addFirst(c);
             }
@@ -270,8 +272,9 @@ final class PoolRuntime {
         return config.database();
     }
 
-    String serverPassword() {
-        return user.config().serverPassword();
+    /** What its connections log in to the server with. */
+    ServerCredentials credentials() {
+        return credentials;
     }
 
     SecureRandom random() {

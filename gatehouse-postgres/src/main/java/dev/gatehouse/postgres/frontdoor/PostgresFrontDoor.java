@@ -63,6 +63,7 @@ public final class PostgresFrontDoor implements AutoCloseable {
     private final ChannelGroup channels;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     private final DatabasesControl control;
+    private final AuthQuery authQuery;
 
     private PostgresFrontDoor(DatabasesConfig config, Transport transport, Clock clock) {
         this.config = config;
@@ -85,6 +86,8 @@ public final class PostgresFrontDoor implements AutoCloseable {
             servers.put(s.name(), new ServerRuntime(s, context, maxWaiters));
         }
         this.control = new DatabasesControl(context, servers, config);
+        this.authQuery = config.authQuery() == null ? null : new AuthQuery(config.authQuery(),
+                config.users().get(config.authQuery().user()), this, config.limits().startupTimeout());
     }
 
     /**
@@ -94,11 +97,6 @@ public final class PostgresFrontDoor implements AutoCloseable {
      */
     public static PostgresFrontDoor start(DatabasesConfig config, Transport transport, Clock clock)
             throws InterruptedException {
-        if (config.authQuery() != null) {
-            // Users looked up on the server need their SCRAM keys carried to the server
-            // (pass-through), which is not built yet: refuse rather than ignore the setting.
-            throw new IllegalStateException("databases.auth_query: not supported yet; list the users under databases.users");
-        }
         PostgresFrontDoor door = new PostgresFrontDoor(config, transport, clock);
         try {
             for (int i = 0; i < config.listeners().size(); i++) {
@@ -185,8 +183,13 @@ public final class PostgresFrontDoor implements AutoCloseable {
     }
 
     /** The run-time pool of {@code key}. */
-    PoolRuntime pool(PoolKey key, DatabasePoolConfig poolConfig, Users.User user) {
-        return servers.get(poolConfig.server()).pool(key, poolConfig, user);
+    PoolRuntime pool(PoolKey key, DatabasePoolConfig poolConfig, ServerCredentials credentials) {
+        return servers.get(poolConfig.server()).pool(key, poolConfig, credentials);
+    }
+
+    /** The auth_query lookups, or null when the config has none. */
+    AuthQuery authQuery() {
+        return authQuery;
     }
 
     Users users() {

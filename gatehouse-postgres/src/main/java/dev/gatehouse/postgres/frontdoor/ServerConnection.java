@@ -1,10 +1,6 @@
 package dev.gatehouse.postgres.frontdoor;
 
-import dev.gatehouse.postgres.auth.Md5Password;
-import dev.gatehouse.postgres.auth.ScramClient;
-import dev.gatehouse.postgres.auth.ScramStep;
 import dev.gatehouse.postgres.extended.ServerStatements;
-import dev.gatehouse.postgres.protocol.AuthenticationRequest;
 import dev.gatehouse.postgres.protocol.BackendKeyData;
 import dev.gatehouse.postgres.protocol.ErrorFields;
 import dev.gatehouse.postgres.protocol.ParameterStatus;
@@ -17,20 +13,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a PostgreSQL server, in one pool: it logs in as the pool's user (SCRAM, md5
- * or cleartext, whichever the server asks for, with the configured server password), keeps what
- * the server reports (ParameterStatus, its cancel key), and then carries the messages of the
- * client that holds it. Between clients it is idle in its pool, or being reset.
+ * or cleartext, whichever the server asks for, with the pool's {@link ServerCredentials}: see
+ * {@link ServerAuthentication}), keeps what the server reports (ParameterStatus, its cancel key),
+ * and then carries the messages of the client that holds it. Between clients it is idle in its
+ * pool, or being reset, or runs an auth_query lookup ({@link AuthLookup}).
  *
  * <p>Runs on the front door's event loop; the one slow step of a login, SCRAM's key derivation,
  * runs on the front door's auth executor and comes back to the loop.
@@ -47,10 +42,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final Map<String, String> reported = new HashMap<>();
     private final Map<String, String> names = new LinkedHashMap<>();
     private final ServerStatements statements;
+    private final ServerAuthentication authentication;
     private Channel channel;
     private State state = State.CONNECTING;
     private BackendKeyData key;
-    private ScramClient scram;
     private ClientSession session;
     private ErrorFields failure;
     /** Closed to make room for another pool: the budget stopped counting it already. */
@@ -62,11 +57,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private Map<String, String> inSync;
     /** The front door's query of the server's limits, while {@link State#CHECKING}. */
     private LimitsProbe probe;
+    /** The front door's auth_query lookup running on the connection (no client holds it then), or null. */
+    private AuthLookup lookup;
 
     ServerConnection(PoolRuntime pool, long epoch, int statementCache) {
         this.pool = pool;
         this.epoch = epoch;
         this.statements = new ServerStatements(statementCache);
+        this.authentication = new ServerAuthentication(pool, this::fail);
     }
 
     @Override
@@ -94,7 +92,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             switch (state) {
                 case AUTHENTICATING -> startup(ctx, m);
                 case CHECKING -> checking(m);
-                case READY -> whileIdle(m);
+                case READY -> {
+                    if (lookup != null) {
+                        lookupAnswer(m);
+                    } else {
+                        whileIdle(m);
+                    }
+                }
                 case RESETTING -> whileResetting(m);
                 default -> { }
             }
@@ -128,6 +132,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
         ClientSession s = session;
         session = null;
+        AuthLookup l = lookup;
+        lookup = null;
+        if (l != null) {
+            l.lost();
+        }
         pool.closed(this, s);
         afterClose.run();
     }
@@ -145,7 +154,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void startup(ChannelHandlerContext ctx, PgMessage m) {
         switch (m.type()) {
-            case 'R' -> authenticate(ctx, PgReaders.readAuthentication(m));
+            case 'R' -> authentication.answer(ctx, PgReaders.readAuthentication(m));
             case 'S' -> report(PgReaders.readParameterStatus(m));
             case 'K' -> key = PgReaders.readBackendKeyData(m);
             case 'E' -> {
@@ -164,52 +173,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 }
             }
             default -> { }   // NoticeResponse, NegotiateProtocolVersion: nothing to do
-        }
-    }
-
-    private void authenticate(ChannelHandlerContext ctx, AuthenticationRequest request) {
-        String password = pool.serverPassword();
-        if (request.code() != AuthenticationRequest.OK && password == null) {
-            fail(ctx, "28000", "the server asks for a password for user \"" + pool.serverUser()
-                    + "\" and none is configured (databases.users." + pool.key().user() + ".server_password)");
-            return;
-        }
-        switch (request.code()) {
-            case AuthenticationRequest.OK -> { }
-            case AuthenticationRequest.CLEARTEXT_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(), password));
-            case AuthenticationRequest.MD5_PASSWORD -> ctx.writeAndFlush(PgMessages.passwordMessage(ctx.alloc(),
-                    Md5Password.response(password, pool.serverUser(), request.md5Salt())));
-            case AuthenticationRequest.SASL -> {
-                if (!request.saslMechanisms().contains("SCRAM-SHA-256")) {
-                    fail(ctx, "28000", "the server offers SASL mechanisms " + request.saslMechanisms()
-                            + " (expected: SCRAM-SHA-256)");
-                    return;
-                }
-                scram = ScramClient.create(password, pool.random());
-                ctx.writeAndFlush(PgMessages.saslInitialResponse(ctx.alloc(), "SCRAM-SHA-256",
-                        scram.clientFirst().getBytes(StandardCharsets.UTF_8)));
-            }
-            case AuthenticationRequest.SASL_CONTINUE -> {
-                // The key derivation (PBKDF2) takes milliseconds: off the event loop.
-                ScramClient client = scram;
-                byte[] data = request.data();
-                CompletableFuture.supplyAsync(() -> client.receiveServerFirst(data), pool.authExecutor())
-                        .whenComplete((step, error) -> ctx.executor().execute(() -> {
-                            if (error != null || step instanceof ScramStep.Failure) {
-                                fail(ctx, "28P01", "SCRAM with the server failed: "
-                                        + (error != null ? error : ((ScramStep.Failure) step).reason()));
-                            } else if (step instanceof ScramStep.Continue c && channel.isActive()) {
-                                ctx.writeAndFlush(PgMessages.saslResponse(ctx.alloc(), c.bytes()));
-                            }
-                        }));
-            }
-            case AuthenticationRequest.SASL_FINAL -> {
-                if (scram == null || !(scram.receiveServerFinal(request.data()) instanceof ScramStep.Complete)) {
-                    fail(ctx, "28P01", "the server's SCRAM signature did not verify");
-                }
-            }
-            default -> fail(ctx, "28000", "the server asks for authentication method " + request.code()
-                    + ", which the front door does not speak");
         }
     }
 
@@ -247,6 +210,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             }
             default -> {
                 log.warn("{} server {} sent '{}' to an idle connection; closing it", pool.key(), pool.address(), m.type());
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code l}'s query (ended by a Sync) on this connection, which no client
+     * holds: the answers go to it up to the ReadyForQuery, then the connection goes back to its
+     * pool, or is closed when the query left a transaction open.
+     */
+    void runLookup(AuthLookup l) {
+        lookup = l;
+        for (ByteBuf message : l.request(channel.alloc())) {
+            channel.write(message, channel.voidPromise());
+        }
+        channel.flush();
+    }
+
+    private void lookupAnswer(PgMessage m) {
+        if (m.type() == 'S') {
+            report(PgReaders.readParameterStatus(m));
+        }
+        boolean idleAgain = m.type() == 'Z' && PgReaders.readReadyForQuery(m) == TransactionStatus.IDLE;
+        if (lookup.read(m)) {
+            lookup = null;
+            if (idleAgain && channel.isActive()) {
+                pool.release(this);
+            } else {
                 channel.close();
             }
         }

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * arrival order, each with its first message kept in its session), the callers waiting for the
  * pause to complete, and the epoch connections are opened in.
  *
- * <p>{@code C} is the held client's handle (a {@link ClientSession}); the hold only keeps them in order.
+ * <p>{@code C} is the held client's handle (a {@link PoolWaiter}: a client, or an auth_query
+ * lookup); the hold only keeps them in order.
  *
  * <p>The epoch here moves on with every repoint (as the hold's does) and also with every
  * reconnect (same address): a connection opened in an older one is never handed out again.

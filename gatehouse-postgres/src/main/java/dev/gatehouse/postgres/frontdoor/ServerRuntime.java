@@ -39,13 +39,13 @@ final class ServerRuntime {
 
     private final DatabaseServerConfig config;
     private final FrontDoorContext context;
-    private final ServerBudget<ClientSession> budget;
-    private final ServerHold<ClientSession> hold;
+    private final ServerBudget<PoolWaiter> budget;
+    private final ServerHold<PoolWaiter> hold;
     private final Bootstrap connections;
     private final int maxWaiters;
     private final Map<PoolKey, PoolRuntime> pools = new LinkedHashMap<>();
     /** The clients in the budget's queue, in arrival order: a pause moves them into the hold. */
-    private final LinkedHashSet<ClientSession> queued = new LinkedHashSet<>();
+    private final LinkedHashSet<PoolWaiter> queued = new LinkedHashSet<>();
     private boolean checkDue = true;
     private ServerLimits limits;
     private String limitsError;
@@ -59,17 +59,17 @@ final class ServerRuntime {
         this.connections = context.serverBootstrap((int) config.connectTimeout().toMillis());
     }
 
-    /** The pool of {@code key}, made on first use. */
-    PoolRuntime pool(PoolKey key, DatabasePoolConfig poolConfig, Users.User user) {
+    /** The pool of {@code key}, made on first use ({@code credentials} are a new pool's; an existing one keeps its own). */
+    PoolRuntime pool(PoolKey key, DatabasePoolConfig poolConfig, ServerCredentials credentials) {
         return pools.computeIfAbsent(key, k -> {
             budget.addPool(k, poolConfig.minConnections(), poolConfig.maxConnections(), poolConfig.waitTimeout());
-            return new PoolRuntime(k, poolConfig, user, this, context);
+            return new PoolRuntime(k, poolConfig, credentials, this, context);
         });
     }
 
     /** Carries out a grant the budget gave when a connection closed or the cap changed. */
-    void carryOut(Grant<ClientSession> grant) {
-        if (grant instanceof Grant.OpenFor<ClientSession> g) {
+    void carryOut(Grant<PoolWaiter> grant) {
+        if (grant instanceof Grant.OpenFor<PoolWaiter> g) {
             queued.remove(g.waiter());
             pools.get(g.pool()).open(g.waiter());
         }
@@ -77,7 +77,7 @@ final class ServerRuntime {
 
     /** Once per tick: clients whose wait ran out, the pools' minimums, a pause's deadline. */
     void tick() {
-        for (ClientSession s : budget.expire()) {
+        for (PoolWaiter s : budget.expire()) {
             queued.remove(s);
             s.waitTimedOut(config.name());
         }
@@ -97,7 +97,7 @@ final class ServerRuntime {
     // ---- the hold
 
     /** A client that could not be handed a connection now: held until the resume, or refused when too many wait. */
-    void holdClient(ClientSession s) {
+    void holdClient(PoolWaiter s) {
         int waiting = hold.heldCount() + budget.snapshot().waiting();
         if (waiting >= maxWaiters) {
             s.refuse("53300", "server " + config.name() + " is " + hold.state().name().toLowerCase()
@@ -108,17 +108,17 @@ final class ServerRuntime {
     }
 
     /** A client the budget queued. */
-    void queued(ClientSession s) {
+    void queued(PoolWaiter s) {
         queued.add(s);
     }
 
     /** A client granted a connection by the budget after it waited. */
-    void unqueued(ClientSession s) {
+    void unqueued(PoolWaiter s) {
         queued.remove(s);
     }
 
     /** A waiting or held client left. */
-    void cancelWait(PoolKey key, ClientSession s) {
+    void cancelWait(PoolKey key, PoolWaiter s) {
         if (!hold.release(s)) {
             queued.remove(s);
             budget.cancel(key, s);
@@ -126,7 +126,7 @@ final class ServerRuntime {
     }
 
     /** A client whose connection was opened but may not be handed out now: it tries again (held first while pausing). */
-    void again(ClientSession s) {
+    void again(PoolWaiter s) {
         if (s.left()) {
             return;   // gone meanwhile: no queue or hold slot for it
         }
@@ -150,7 +150,7 @@ final class ServerRuntime {
         Hold.Step step = hold.pause(timeout, done);
         // Clients already waiting in the budget's queue are held ahead of any later one: no
         // grant may reach them before the resume.
-        for (ClientSession s : queued) {
+        for (PoolWaiter s : queued) {
             budget.cancel(s.pool().key(), s);
         }
         hold.holdFirst(queued);
@@ -168,12 +168,12 @@ final class ServerRuntime {
      * @throws IllegalStateException when running
      */
     void resume() {
-        List<ClientSession> waiting = hold.resume();
+        List<PoolWaiter> waiting = hold.resume();
         checkDue = true;
         if (openCount() == 0) {
             budget.setCap(1);   // lowering grants nothing
         }
-        for (ClientSession s : waiting) {
+        for (PoolWaiter s : waiting) {
             s.pool().acquire(s);
         }
     }
@@ -259,7 +259,7 @@ final class ServerRuntime {
             cap = config.maxConnections();
             log.warn("server {}: {}; the budget keeps its configured cap {}", config.name(), e.getMessage(), cap);
         }
-        for (Grant<ClientSession> g : new ArrayList<>(budget.setCap(cap))) {
+        for (Grant<PoolWaiter> g : new ArrayList<>(budget.setCap(cap))) {
             carryOut(g);
         }
     }
@@ -292,11 +292,11 @@ final class ServerRuntime {
         return config;
     }
 
-    ServerBudget<ClientSession> budget() {
+    ServerBudget<PoolWaiter> budget() {
         return budget;
     }
 
-    ServerHold<ClientSession> hold() {
+    ServerHold<PoolWaiter> hold() {
         return hold;
     }
 

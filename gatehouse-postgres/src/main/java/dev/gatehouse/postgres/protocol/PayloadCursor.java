@@ -71,6 +71,14 @@ final class PayloadCursor {
         return b;
     }
 
+    /** Reads {@code length} bytes of UTF-8 text (not NUL-terminated). */
+    String text(int length, String field) {
+        need(length, field);
+        String s = utf8(in, in.readerIndex(), length, field);
+        in.skipBytes(length);
+        return s;
+    }
+
     /** Skips a length, checked against what is left. */
     void skip(int length, String field) {
         need(length, field);

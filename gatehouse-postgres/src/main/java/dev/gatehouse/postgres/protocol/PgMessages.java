@@ -191,6 +191,33 @@ public final class PgMessages {
         return begin(alloc, PgMessageTypes.QUERY, q.length).writeBytes(q);
     }
 
+    /**
+     * A Bind of the unnamed portal to the unnamed statement, every parameter in text, results
+     * asked for in text.
+     *
+     * @param values the parameters' values, none null
+     */
+    public static ByteBuf bindText(ByteBufAllocator alloc, List<String> values) {
+        List<byte[]> encoded = new ArrayList<>(values.size());
+        int length = 1 + 1 + 2 + 2 + 2;   // the two empty names, no format codes, the count, no result formats
+        for (String v : values) {
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            encoded.add(b);
+            length += 4 + b.length;
+        }
+        ByteBuf buf = begin(alloc, PgMessageTypes.BIND, length).writeByte(0).writeByte(0).writeShort(0)
+                .writeShort(values.size());
+        for (byte[] b : encoded) {
+            buf.writeInt(b.length).writeBytes(b);
+        }
+        return buf.writeShort(0);
+    }
+
+    /** An Execute of the unnamed portal, every row. */
+    public static ByteBuf executeUnnamed(ByteBufAllocator alloc) {
+        return begin(alloc, PgMessageTypes.EXECUTE, 5).writeByte(0).writeInt(0);
+    }
+
     /** A Sync. */
     public static ByteBuf sync(ByteBufAllocator alloc) {
         return begin(alloc, PgMessageTypes.SYNC, 0);

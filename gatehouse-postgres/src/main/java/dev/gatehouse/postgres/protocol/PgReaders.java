@@ -55,6 +55,28 @@ public final class PgReaders {
         return status;
     }
 
+    /**
+     * A DataRow's columns as UTF-8 text, a NULL as null (the caller asked for text results).
+     * Strict: every length must fit what is left of the payload.
+     */
+    public static List<String> readDataRow(PgMessage m) {
+        PayloadCursor in = cursor(m, "DataRow", PgMessageTypes.DATA_ROW);
+        int count = in.uint16("the column count");
+        List<String> columns = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.int32("a column's length");
+            if (length == -1) {
+                columns.add(null);
+            } else if (length < 0) {
+                throw in.malformed("a column's length " + length + " (expected: -1 for NULL, or 0 or more)");
+            } else {
+                columns.add(in.text(length, "a column's value"));
+            }
+        }
+        in.end();
+        return columns;
+    }
+
     /** A BackendKeyData's process id and secret key (4 to 256 bytes). */
     public static BackendKeyData readBackendKeyData(PgMessage m) {
         PayloadCursor in = cursor(m, "BackendKeyData", PgMessageTypes.BACKEND_KEY_DATA);

@@ -47,6 +47,14 @@ class Md5PasswordTest {
     }
 
     @Test
+    void theStoredHashAloneAnswersAChallenge() {
+        assertThat(Md5Password.responseFromHash("md54a0a68b43b6cd5cf266fa02f196e2371", SALT))
+                .isEqualTo(Md5Password.response("secret", "alice", SALT));
+        assertThatThrownBy(() -> Md5Password.responseFromHash("secret", SALT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void aStoredScramSecretCannotAnswerMd5() {
         String scram = ScramSecret.fromPassword("secret", new FixedRandom(0)).format();
         byte[] response = Md5Password.response(scram, "alice", SALT).getBytes(StandardCharsets.US_ASCII);

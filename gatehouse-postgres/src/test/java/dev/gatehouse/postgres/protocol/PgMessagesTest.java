@@ -208,6 +208,25 @@ final class PgMessagesTest {
     }
 
     @Test
+    void bindText_roundTrips_asAnUnnamedPortalOfTheUnnamedStatement() {
+        assertThat(fromClient(PgMessages.bindText(ALLOC, List.of("al'ice", "\u00e9")), PgReaders::readBind))
+                .isEqualTo(new Bind("", ""));
+        ByteBuf written = PgMessages.bindText(ALLOC, List.of("x\u00e9"));
+        try {
+            // B, length, "" "", no parameter formats (text), 1 value of 3 bytes, no result formats (text)
+            assertThat(ByteBufUtil.hexDump(written)).isEqualTo("42" + "00000013" + "00" + "00" + "0000" + "0001"
+                    + "00000003" + "78c3a9" + "0000");
+        } finally {
+            written.release();
+        }
+    }
+
+    @Test
+    void executeUnnamed_roundTrips() {
+        assertThat(fromClient(PgMessages.executeUnnamed(ALLOC), PgReaders::readExecute)).isEqualTo(new Execute("", 0));
+    }
+
+    @Test
     void saslResponse_roundTrips() {
         byte[] last = "c=biws,r=nonce,p=proof".getBytes(StandardCharsets.US_ASCII);
         assertThat(fromClient(PgMessages.saslResponse(ALLOC, last), PgReaders::readSaslResponse)).isEqualTo(last);

@@ -198,4 +198,24 @@ final class PgReadersTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("message: PgMessage('Q' (0x51), 2 bytes) (expected: Parse)");
     }
+
+    @Test
+    void dataRow_readsTextAndNulls() {
+        byte[] frame = Frames.body().int16(3).int32(5).bytes('a', 'l', 'i', 'c', 'e').int32(-1).int32(0).typed('D');
+        assertThat(read(frame, PgReaders::readDataRow)).containsExactly("alice", null, "");
+    }
+
+    @Test
+    void dataRow_thatLiesAboutItsLengths_isMalformed() {
+        assertMalformed(Frames.body().int16(1).int32(10).bytes('a').typed('D'), PgReaders::readDataRow)
+                .hasMessage("malformed DataRow message: a column's value needs 10 bytes, 1 left");
+        assertMalformed(Frames.body().int16(2).int32(1).bytes('a').typed('D'), PgReaders::readDataRow)
+                .hasMessage("malformed DataRow message: a column's length needs 4 bytes, 0 left");
+        assertMalformed(Frames.body().int16(1).int32(-2).typed('D'), PgReaders::readDataRow)
+                .hasMessage("malformed DataRow message: a column's length -2 (expected: -1 for NULL, or 0 or more)");
+        assertMalformed(Frames.body().int16(0).bytes('x').typed('D'), PgReaders::readDataRow)
+                .hasMessage("malformed DataRow message: 1 bytes after its last field");
+        assertMalformed(Frames.body().int16(1).int32(1).bytes((char) 0xff).typed('D'), PgReaders::readDataRow)
+                .hasMessage("malformed DataRow message: a column's value is not valid UTF-8");
+    }
 }
