@@ -13,8 +13,6 @@ import dev.gatehouse.postgres.protocol.PgProtocolException;
 import dev.gatehouse.postgres.protocol.PgReaders;
 import dev.gatehouse.postgres.protocol.PgRewrites;
 import dev.gatehouse.postgres.protocol.TransactionStatus;
-import dev.gatehouse.postgres.session.ClientParameters;
-import dev.gatehouse.postgres.session.TrackedParameters;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,7 +47,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
     private final FrontDoorContext context;
     private final PoolRuntime pool;
     private final boolean transactionMode;
-    private final ClientParameters params;
+    private final ClientSettings settings;
     private final ArrayDeque<PgMessage> pending = new ArrayDeque<>();
     private final TransactionRouter router;
     private ChannelHandlerContext ctx;
@@ -59,22 +57,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
     private boolean greeted;
     private boolean waiting;
     private boolean closed;
-    /** Session mode: how many answers (each ended by a ReadyForQuery) to the front door's own queries to drop. */
-    private int dropAnswers;
-    /**
-     * Session mode: the client's Query, Sync and FunctionCall messages whose ReadyForQuery has not
-     * come yet. The last status seen is stale while any is out: a reset sent then would be
-     * answered after them, and the connection released at their ReadyForQuery with the reset's
-     * answers still to come (they would reach the next client).
-     */
-    private int unanswered;
-    /** Session mode: extended-protocol messages were sent since the last Sync. */
-    private boolean unsynced;
+    /** Session mode: what the server connection still owes (null in transaction mode). */
+    private final SessionModeAnswers answers;
     /** Why the server connection this client holds is being closed by the front door, when it is. */
     private String lostReason;
-    /** {@link #expected()}'s last answer, and the client's own settings it was looked up for. */
-    private ExpectedSettings.Expected expected;
-    private Map<String, String> expectedFrom;
     /** When the client began to wait for a connection (for the queue wait's metric). */
     private long waitStarted;
 
@@ -82,9 +68,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
         this.context = context;
         this.pool = pool;
         this.transactionMode = pool.config().mode() == DatabasePoolConfig.Mode.TRANSACTION;
-        this.params = new ClientParameters(startup);
+        this.settings = new ClientSettings(pool, startup);
         this.router = transactionMode ? new TransactionRouter(this,
                 pool.config().sessionState() == DatabasePoolConfig.SessionState.REJECT) : null;
+        this.answers = transactionMode ? null : new SessionModeAnswers();
     }
 
     @Override
@@ -176,15 +163,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
         if (router != null) {
             router.route(m, server);
         } else {
-            switch (m.type()) {
-                case 'Q', 'F' -> unanswered++;
-                case 'S' -> {
-                    unanswered++;
-                    unsynced = false;
-                }
-                case 'P', 'B', 'E', 'D', 'C' -> unsynced = true;
-                default -> { }
-            }
+            answers.sent(m.type());
             server.write(m.frame());
         }
     }
@@ -204,19 +183,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
         if (!greeted) {
             greet();
         }
-        Map<String, String> wanted = expected().values();
-        if (!c.inSyncWith(wanted)) {
-            String sync = TrackedParameters.syncSql(wanted, c.reported());
-            if (sync.isEmpty()) {
-                c.markInSync(wanted);   // the next client with these settings needs no comparison
+        String sync = settings.syncSql(c);
+        if (!sync.isEmpty()) {
+            if (router != null) {
+                router.sequencer().swallow(Expect.QUERY, () -> { }, () -> { });
             } else {
-                if (router != null) {
-                    router.sequencer().swallow(Expect.QUERY, () -> { }, () -> { });
-                } else {
-                    dropAnswers++;
-                }
-                c.write(PgMessages.query(ctx.alloc(), sync));
+                answers.sentOwn();
             }
+            c.write(PgMessages.query(ctx.alloc(), sync));
         }
         PgMessage m;
         while ((m = pending.poll()) != null) {
@@ -279,7 +253,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
             if (type == 'S') {
                 ParameterStatus p = PgReaders.readParameterStatus(m);
                 c.report(p);
-                params.serverReported(p.name(), p.value());
+                settings.serverReported(p.name(), p.value());
             } else if (type == 'Z') {
                 status = PgReaders.readReadyForQuery(m);
             } else if (type == 'E') {
@@ -294,15 +268,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
             return;
         }
         if (router == null) {
-            if (dropAnswers > 0) {
-                if (type == 'Z') {
-                    dropAnswers--;
-                }
+            if (!answers.forward(type)) {
                 m.release();
                 return;
-            }
-            if (type == 'Z' && unanswered > 0) {
-                unanswered--;
             }
             ctx.write(m.frame(), ctx.voidPromise());
             if (!ctx.channel().isWritable()) {
@@ -340,8 +308,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
     }
 
     /** Answers the front door gives in the server's place. */
-    void writeSynthetic(List<Synthetic> answers) {
-        for (Synthetic s : answers) {
+    void writeSynthetic(List<Synthetic> synthetic) {
+        for (Synthetic s : synthetic) {
             ctx.write(s == Synthetic.PARSE_COMPLETE ? PgRewrites.parseComplete(ctx.alloc())
                     : PgRewrites.closeComplete(ctx.alloc()), ctx.voidPromise());
         }
@@ -385,7 +353,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
         }
         c.detach();
         boolean quiet = status == TransactionStatus.IDLE && (router == null
-                ? dropAnswers == 0 && unanswered == 0 && !unsynced : router.sequencer().idle());
+                ? answers.quiet() : router.sequencer().idle());
         if (!quiet) {
             c.close();   // inside a transaction, or answers pending: closing rolls it back
         } else if (router == null || router.pinned()) {
@@ -410,20 +378,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
     /** The greeting after AuthenticationOk: the settings, the cancel key, ReadyForQuery. */
     private void greet() {
         greeted = true;
-        byte[] settings = expected().greeting();
-        ctx.write(ctx.alloc().directBuffer(settings.length).writeBytes(settings), ctx.voidPromise());
+        byte[] greeting = settings.greeting();
+        ctx.write(ctx.alloc().directBuffer(greeting.length).writeBytes(greeting), ctx.voidPromise());
         ctx.write(PgMessages.backendKeyData(ctx.alloc(), issuedKey), ctx.voidPromise());
         ctx.writeAndFlush(PgMessages.readyForQuery(ctx.alloc(), TransactionStatus.IDLE), ctx.voidPromise());
-    }
-
-    /** The settings this client expects, as its pool shares them; looked up again only when they change. */
-    private ExpectedSettings.Expected expected() {
-        Map<String, String> values = params.expected(pool.baseline());
-        if (values != expectedFrom) {   // ClientParameters answers the same instance until they change
-            expected = pool.expected(values);
-            expectedFrom = values;
-        }
-        return expected;
     }
 
     /** Whether the client is gone (its connection closed or refused). */

@@ -40,10 +40,14 @@ final class RawPgClient implements AutoCloseable {
         return raw;
     }
 
+    /**
+     * Sends one message in one write: the front door may refuse a message by its type byte alone
+     * and close, and a second write after that would fail (broken pipe) before the error is read.
+     */
     void send(char type, byte[] payload) throws IOException {
-        out.writeByte(type);
-        out.writeInt(4 + payload.length);
-        out.write(payload);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + payload.length);
+        frame.put((byte) type).putInt(4 + payload.length).put(payload);
+        out.write(frame.array());
         out.flush();
     }
 
