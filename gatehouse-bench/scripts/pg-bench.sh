@@ -724,13 +724,14 @@ hold_run() { # target round
   rows=$(superuser_psql -d "$database" -c 'SELECT count(*) FROM pgbench_history')
   # Progress lines "progress: EPOCH s, TPS tps, ...": a second is before the hold when it ended by
   # the pause (the last 5 such count: the first ones are the clients' connecting), after it when
-  # it began once the resume had returned, during it otherwise. Stalled: the seconds with no
-  # transaction at all.
+  # it began once the resume had returned, during it otherwise. Stalled: the seconds from the
+  # pause on with no transaction at all (pgbench's first line, its clients connecting, may be a
+  # short one with none: not a stall).
   local phases
   phases=$(awk -v a="$t_pause" -v b="$t_resumed" '/^progress: / {
       ts = $2 + 0; v = $4 + 0
       if (ts <= a) { bv[++nb] = v } else if (ts - 1 >= b) { na++; sa += v } else { nd++; sd += v }
-      if (v == 0) stalled++ }
+      if (v == 0 && ts > a) stalled++ }
     END {
       for (i = (nb > 5 ? nb - 4 : 1); i <= nb; i++) { sb += bv[i]; kb++ }
       printf "%.0f %.0f %.0f %d\n", kb ? sb / kb : 0, nd ? sd / nd : 0, na ? sa / na : 0, stalled }' "$out")
@@ -752,7 +753,7 @@ hold_summary() {
     echo
     echo "Hold scenario: pgbench -N -c $hold_clients -T $hold_duration -P 1 in simple query mode; after ${hold_at}s of load a pause,"
     echo "a PostgreSQL restart (fast shutdown, start) and a resume. tps: the mean of the progress lines' per-second figures"
-    echo "in the 5 s before the pause, from the pause to the resume, after the resume. stalled: seconds with no transaction. hold: from"
+    echo "in the 5 s before the pause, from the pause to the resume, after the resume. stalled: seconds with no transaction from the pause on. hold: from"
     echo "the pause command to the resume command's return; pause: until every server connection was closed; restart: stop"
     echo "and start of PostgreSQL. history rows: pgbench_history at the end (one per committed -N transaction)."
     echo "max conn: the role's server connections in any 100 ms sample (budget $budget, max_connections $max_connections)."
