@@ -56,8 +56,9 @@ usage: gatehouse-bench/scripts/pg-bench.sh [options]
   -o, --out DIR               results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE              Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                               default gatehouse-cli/target/gatehouse.jar, built when missing)
-      --hold                  the hold scenario instead (see above): targets gatehouse and
-                              pgbouncer unless -t says otherwise      (BENCH_HOLD=1)
+      --hold                  instead of the runs above, the hold scenario: pgbench -N through
+                              a pause, a PostgreSQL restart and a resume; targets gatehouse
+                              and pgbouncer unless -t says otherwise  (BENCH_HOLD=1)
       --hold-clients N        pgbench clients in the hold scenario      (BENCH_HOLD_CLIENTS, default 200)
       --hold-duration SECONDS pgbench -T in the hold scenario           (BENCH_HOLD_DURATION, default 40)
       --hold-at SECONDS       progress lines (seconds of load) before the pause
