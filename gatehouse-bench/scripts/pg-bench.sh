@@ -17,6 +17,14 @@
 # Traffic goes to 127.0.0.1 only; every pgbench run is bounded (its duration plus a grace, then
 # killed); everything started here is stopped and the cluster deleted on exit, failure, Ctrl-C or
 # TERM. Not run in CI. See docs/benchmarks.md, "The database front door".
+#
+# With --hold, instead of those runs, the hold scenario of issue 18 per proxy: pgbench -N -c 200
+# -P 1 through it; once it has run a while, a pause (Gatehouse: `gatehouse db pause` through the
+# admin API; PgBouncer: PAUSE on its admin console), a restart of PostgreSQL (fast shutdown, start
+# again), a resume (`gatehouse db resume`; RESUME), and pgbench runs on to its end. It records
+# the TPS before, during and after the hold (from the progress lines), how long the hold, the
+# pause and the restart took, failed transactions, aborted clients, and the most connections of
+# the role on the server in any sample.
 set -euo pipefail
 
 usage() {
@@ -48,6 +56,13 @@ usage: gatehouse-bench/scripts/pg-bench.sh [options]
   -o, --out DIR               results directory (BENCH_RESULTS_DIR, default a new mktemp dir)
       --jar FILE              Gatehouse jar to run (GATEHOUSE_BENCH_JAR,
                               default gatehouse-cli/target/gatehouse.jar, built when missing)
+      --hold                  instead of the runs above, the hold scenario: pgbench -N through
+                              a pause, a PostgreSQL restart and a resume; targets gatehouse
+                              and pgbouncer unless -t says otherwise  (BENCH_HOLD=1)
+      --hold-clients N        pgbench clients in the hold scenario      (BENCH_HOLD_CLIENTS, default 200)
+      --hold-duration SECONDS pgbench -T in the hold scenario           (BENCH_HOLD_DURATION, default 40)
+      --hold-at SECONDS       progress lines (seconds of load) before the pause
+                                                                        (BENCH_HOLD_AT, default 10)
   -h, --help                  this text
 
 Other environment variables:
@@ -69,7 +84,7 @@ duration=${BENCH_DURATION:-15}
 warmup=${BENCH_WARMUP:-3}
 first_warmup=${BENCH_FIRST_WARMUP:-10}
 rounds=${BENCH_ROUNDS:-1}
-target_list=${BENCH_TARGETS:-gatehouse,pgbouncer,direct}
+target_list=${BENCH_TARGETS:-}
 mode_list=${BENCH_MODES:-S,N}
 client_list=${BENCH_CLIENTS:-50,200,1000}
 prepared_list=${BENCH_PREPARED_CLIENTS:-50,1000}
@@ -86,6 +101,10 @@ plain_jvm_opts="-Xms256m -Xmx256m -XX:+UseParallelGC"
 proxy_cpu=${BENCH_PROXY_CPU:-1}
 load_cpu=${BENCH_LOAD_CPU:-0}
 pg_cpu=${BENCH_PG_CPU:-}
+hold=${BENCH_HOLD:-0}
+hold_clients=${BENCH_HOLD_CLIENTS:-200}
+hold_duration=${BENCH_HOLD_DURATION:-40}
+hold_at=${BENCH_HOLD_AT:-10}
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -105,6 +124,10 @@ while [ $# -gt 0 ]; do
     --keep-logs) keep_logs=1; shift ;;
     -o|--out) results_dir=${2:?$1 needs a value}; shift 2 ;;
     --jar) jar=${2:?$1 needs a value}; shift 2 ;;
+    --hold) hold=1; shift ;;
+    --hold-clients) hold_clients=${2:?$1 needs a value}; shift 2 ;;
+    --hold-duration) hold_duration=${2:?$1 needs a value}; shift 2 ;;
+    --hold-at) hold_at=${2:?$1 needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -126,6 +149,14 @@ check_int BENCH_LOAD_CPU "$load_cpu" 0
 [ "$budget" -le $((max_connections - 4)) ] \
   || die "budget: $budget (expected: at most max-connections less 4, $((max_connections - 4)): 3 reserved for superusers, 1 for the sampler)"
 case "$keep_logs" in 0|1) ;; *) die "BENCH_KEEP_LOGS: \"$keep_logs\" (expected: 0 or 1)" ;; esac
+case "$hold" in 0|1) ;; *) die "BENCH_HOLD: \"$hold\" (expected: 0 or 1)" ;; esac
+check_int hold-clients "$hold_clients" 1
+check_int hold-duration "$hold_duration" 10
+check_int hold-at "$hold_at" 1
+[ "$hold_at" -lt "$hold_duration" ] || die "hold-at: $hold_at (expected: less than hold-duration, $hold_duration)"
+if [ -z "$target_list" ]; then
+  if [ "$hold" = 1 ]; then target_list=gatehouse,pgbouncer; else target_list=gatehouse,pgbouncer,direct; fi
+fi
 
 # Splits comma-separated list $2 into array named $1; "none" (or empty) is no element.
 split_list() { # array-name list
@@ -145,6 +176,8 @@ for t in "${targets[@]}"; do
   case "$t" in gatehouse|pgbouncer|direct) ;; *) die "targets: \"$t\" (expected: gatehouse, pgbouncer or direct)" ;; esac
   case "$seen" in *" $t "*) die "targets: \"$t\" listed twice" ;; esac
   seen="$seen$t "
+  # Direct has nothing to hold the clients while PostgreSQL restarts.
+  [ "$hold" = 0 ] || [ "$t" != direct ] || die "targets: \"direct\" with --hold (expected: gatehouse or pgbouncer: direct has no pause)"
 done
 wants() { case "$seen" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 for m in "${modes[@]}"; do
@@ -188,6 +221,7 @@ if [ -z "$pg_bin" ]; then
 fi
 need=(taskset:util-linux setpriv:util-linux)
 if wants pgbouncer; then need+=(pgbouncer); fi
+if [ "$hold" = 1 ] && wants gatehouse; then need+=(curl); fi
 install_missing "postgresql, postgresql-contrib and pgbouncer" "${need[@]}"
 pgbouncer_bin=$(find_sbin pgbouncer)
 if wants pgbouncer && [ -z "$pgbouncer_bin" ]; then die "pgbouncer not found after install"; fi
@@ -239,6 +273,7 @@ pick_port; pg_port=$picked_port
 pick_port; gh_port=$picked_port
 pick_port; gh_http_port=$picked_port
 pick_port; pgb_port=$picked_port
+pick_port; gh_admin_port=$picked_port
 declare -A port=([gatehouse]=$gh_port [pgbouncer]=$pgb_port)
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -287,14 +322,19 @@ cat > "$pg_dir/data/pg_hba.conf" <<EOF
 local all postgres trust
 host $database $role 127.0.0.1/32 scram-sha-256
 EOF
-spawn "$pg_cpu" "$pg_log" setpriv ${as_pg_user[@]+"${as_pg_user[@]}"} --pdeathsig QUIT -- "$pg_bin/postgres" -D "$pg_dir/data"
-pg_pid=$last_pid
-for ((i = 0; i < 600; i++)); do
-  if superuser_psql -d postgres -c 'SELECT 1' >/dev/null 2>&1; then break; fi
-  if proc_gone "$pg_pid"; then tail -n 20 "$pg_log" >&2; die "postgres exited at start (log: $pg_log)"; fi
-  sleep 0.1
-done
-superuser_psql -d postgres -c 'SELECT 1' >/dev/null || { tail -n 20 "$pg_log" >&2; die "postgres did not accept connections within 60 s"; }
+# Starts PostgreSQL, its output to file $1, and returns once it accepts connections (up to 60 s).
+pg_start() { # logfile
+  local i
+  spawn "$pg_cpu" "$1" setpriv ${as_pg_user[@]+"${as_pg_user[@]}"} --pdeathsig QUIT -- "$pg_bin/postgres" -D "$pg_dir/data"
+  pg_pid=$last_pid
+  for ((i = 0; i < 600; i++)); do
+    if superuser_psql -d postgres -c 'SELECT 1' >/dev/null 2>&1; then break; fi
+    if proc_gone "$pg_pid"; then tail -n 20 "$1" >&2; die "postgres exited at start (log: $1)"; fi
+    sleep 0.1
+  done
+  superuser_psql -d postgres -c 'SELECT 1' >/dev/null || { tail -n 20 "$1" >&2; die "postgres did not accept connections within 60 s"; }
+}
+pg_start "$pg_log"
 superuser_psql -d postgres -c "SET password_encryption = 'scram-sha-256'" \
   -c "CREATE ROLE $role LOGIN PASSWORD '$password'" -c "CREATE DATABASE $database OWNER $role"
 # Both proxies check clients against the secret PostgreSQL stores (as a userlist taken from
@@ -321,7 +361,7 @@ pools:
       - { address: 127.0.0.1:9 }
 access_log:
   enabled: false
-admin: false
+$(if [ "$hold" = 1 ]; then echo "admin: { bind: 127.0.0.1:$gh_admin_port }"; else echo "admin: false"; fi)
 databases:
   listeners:
     - { bind: 127.0.0.1:$gh_port, max_clients: 2000 }
@@ -336,7 +376,7 @@ EOF
 mkdir -p "$results_dir/conf/pgbouncer"
 printf '"%s" "%s"\n' "$role" "$scram_secret" > "$results_dir/conf/pgbouncer/userlist.txt"
 # No log line per connection (Gatehouse writes none either); no Unix socket (it would take a
-# fixed path in /tmp); no admin console user.
+# fixed path in /tmp); no admin console user but, with --hold, the role.
 cat > "$results_dir/conf/pgbouncer/pgbouncer.ini" <<EOF
 [databases]
 $database = host=127.0.0.1 port=$pg_port dbname=$database
@@ -357,6 +397,8 @@ log_connections = 0
 log_disconnections = 0
 stats_period = 60
 EOF
+# The hold scenario's PAUSE and RESUME come over the admin console, as the role (no other user).
+if [ "$hold" = 1 ]; then echo "admin_users = $role" >> "$results_dir/conf/pgbouncer/pgbouncer.ini"; fi
 # The secret is as sensitive as the password it is checked against; pgbouncer runs as postgres.
 chmod 600 "$results_dir/conf/pgbouncer/userlist.txt"
 if [ "${#as_pg_user[@]}" -gt 0 ]; then chown postgres: "$results_dir/conf/pgbouncer/userlist.txt"; fi
@@ -606,6 +648,134 @@ run_list() {
   for c in "${churn_clients[@]}"; do echo "S simple 1 $c"; done
 }
 
+# ---------------------------------------------------------------- the hold scenario
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; } # from to
+
+# Pauses (hold_op pause) or resumes (hold_op resume) target $1 as its operator would: Gatehouse
+# through its admin API, the call `gatehouse db pause|resume main` makes (a pause answers once
+# every server connection is closed; curl rather than the CLI, whose JVM start, seconds on a busy
+# machine, would count in the hold), PgBouncer with PAUSE or RESUME on its admin console (PAUSE
+# returns once its server connections are closed). Output to file $3.
+hold_op() { # target pause|resume outfile
+  case "$1" in
+    gatehouse)
+      taskset -c "$load_cpu" curl -fsS --max-time 120 -X POST "http://127.0.0.1:$gh_admin_port/api/v1/databases/servers/main/$2" \
+        >> "$3" 2>&1 < /dev/null
+      echo >> "$3" ;;
+    pgbouncer)
+      local cmd=PAUSE
+      [ "$2" = pause ] || cmd=RESUME
+      taskset -c "$load_cpu" timeout 120 "$pg_bin/psql" -X -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgb_port" -U "$role" \
+        -d pgbouncer -c "$cmd" >> "$3" 2>&1 < /dev/null ;;
+  esac
+}
+
+hold_csv=$results_dir/hold.csv
+echo "round,target,clients,threads,duration_s,status,transactions,history_rows,failed_txns,aborted_clients,tps_before,tps_during,tps_after,stalled_s,hold_s,pause_s,restart_s,resume_s,max_backends,samples,note" > "$hold_csv"
+
+# The hold scenario through target $1 (round $2): pgbench -N -P 1 with --progress-timestamp; after
+# $hold_at progress lines a pause, a restart of PostgreSQL, a resume; pgbench runs on to its end.
+# The sampler runs throughout but for the restart (its connection would break).
+hold_run() { # target round
+  local t=$1 r=$2 p name out ops j=$threads rc=0 i
+  p=$(target_port "$t")
+  name=$t-r$r-hold
+  out=$results_dir/pgbench/$name.txt
+  ops=$results_dir/logs/$name-ops.log
+  [ "$j" -le "$hold_clients" ] || j=$hold_clients
+  reset_tables
+  start_sampler "$results_dir/samples/$name-1.csv"
+  log "round $r: $t hold scenario: pgbench -N -c $hold_clients -j $j -T $hold_duration; pause after ${hold_at}s of load"
+  taskset -c "$load_cpu" timeout -s INT -k 10 $((hold_duration + 90)) "$pg_bin/pgbench" -h 127.0.0.1 -p "$p" -U "$role" -n \
+    -N -c "$hold_clients" -j "$j" -T "$hold_duration" -P 1 --progress-timestamp "$database" > "$out" 2>&1 < /dev/null &
+  local bench=$!
+  started+=("$bench")
+  for ((i = 0; i < (hold_duration + 60) * 10; i++)); do
+    if [ "$(grep -c '^progress: ' "$out" || true)" -ge "$hold_at" ]; then break; fi
+    proc_gone "$bench" && break
+    sleep 0.1
+  done
+  if proc_gone "$bench" || [ "$(grep -c '^progress: ' "$out" || true)" -lt "$hold_at" ]; then
+    tail -n 20 "$out" >&2
+    die "round $r: pgbench through $t did not run ${hold_at}s before the pause (output: $out)"
+  fi
+  local t_pause t_paused t_restarted t_resumed
+  t_pause=$(now)
+  hold_op "$t" pause "$ops" || { tail -n 5 "$ops" >&2; die "round $r: the pause of $t failed (log: $ops)"; }
+  t_paused=$(now)
+  log "round $r: $t paused in $(elapsed "$t_pause" "$t_paused")s; restarting PostgreSQL (fast shutdown)"
+  stop_sampler
+  pg_stop
+  pg_start "$results_dir/logs/postgres-$name.log"
+  t_restarted=$(now)
+  start_sampler "$results_dir/samples/$name-2.csv"
+  hold_op "$t" resume "$ops" || { tail -n 5 "$ops" >&2; die "round $r: the resume of $t failed (log: $ops)"; }
+  t_resumed=$(now)
+  log "round $r: $t resumed, $(elapsed "$t_pause" "$t_resumed")s after the pause began"
+  wait "$bench" || rc=$?
+  forget "$bench"
+  stop_sampler
+
+  local txns failed tps lat conn aborted status note most nsamples rows
+  read -r txns failed tps lat conn aborted status note <<< "$(parse_pgbench "$out" "$rc" "$hold_clients")"
+  read -r most nsamples <<< "$(cat "$results_dir/samples/$name"-[12].csv \
+    | awk -F, 'NF == 2 && $2 ~ /^[0-9]+$/ { n++; if ($2 > m) m = $2 } END { print m + 0, n + 0 }')"
+  rows=$(superuser_psql -d "$database" -c 'SELECT count(*) FROM pgbench_history')
+  # Progress lines "progress: EPOCH s, TPS tps, ...": a second is before the hold when it ended by
+  # the pause (the last 5 such count: the first ones are the clients' connecting), after it when
+  # it began once the resume had returned, during it otherwise. Stalled: the seconds from the
+  # pause on with no transaction at all (pgbench's first line, its clients connecting, may be a
+  # short one with none: not a stall).
+  local phases
+  phases=$(awk -v a="$t_pause" -v b="$t_resumed" '/^progress: / {
+      ts = $2 + 0; v = $4 + 0
+      if (ts <= a) { bv[++nb] = v } else if (ts - 1 >= b) { na++; sa += v } else { nd++; sd += v }
+      if (v == 0 && ts > a) stalled++ }
+    END {
+      for (i = (nb > 5 ? nb - 4 : 1); i <= nb; i++) { sb += bv[i]; kb++ }
+      printf "%.0f %.0f %.0f %d\n", kb ? sb / kb : 0, nd ? sd / nd : 0, na ? sa / na : 0, stalled }' "$out")
+  local before during after stalled
+  read -r before during after stalled <<< "$phases"
+  local row
+  row="$r,$t,$hold_clients,$j,$hold_duration,$status,$txns,$rows,$failed,$aborted,$before,$during,$after,$stalled"
+  row="$row,$(elapsed "$t_pause" "$t_resumed"),$(elapsed "$t_pause" "$t_paused"),$(elapsed "$t_paused" "$t_restarted")"
+  row="$row,$(elapsed "$t_restarted" "$t_resumed"),$most,$nsamples,$note"
+  echo "$row" >> "$hold_csv"
+  log "round $r: $t hold: $status, tps before/during/after $before/$during/$after, stalled ${stalled}s," \
+    "hold $(elapsed "$t_pause" "$t_resumed")s, failed txns $failed, aborted clients $aborted, max backends $most ($nsamples samples)"
+}
+
+# Prints the hold scenario's table from $hold_csv (medians where rounds repeat a target: here one
+# row per target and round, printed as they are).
+hold_summary() {
+  {
+    echo
+    echo "Hold scenario: pgbench -N -c $hold_clients -T $hold_duration -P 1 in simple query mode; after ${hold_at}s of load a pause,"
+    echo "a PostgreSQL restart (fast shutdown, start) and a resume. tps: the mean of the progress lines' per-second figures"
+    echo "in the 5 s before the pause, from the pause to the resume, after the resume. stalled: seconds with no transaction from the pause on. hold: from"
+    echo "the pause command to the resume command's return; pause: until every server connection was closed; restart: stop"
+    echo "and start of PostgreSQL. history rows: pgbench_history at the end (one per committed -N transaction)."
+    echo "max conn: the role's server connections in any 100 ms sample (budget $budget, max_connections $max_connections)."
+    printf '%-5s %-10s %8s %8s %8s %8s %7s %7s %8s %9s %9s %8s %8s %8s  %s
+' round target tps_bef tps_dur tps_aft stalled_s       hold_s pause_s restart_s txns hist_rows fail_txn fail_cli max_conn status
+    awk -F, 'NR > 1 { printf "%-5s %-10s %8s %8s %8s %8s %7s %7s %8s %9s %9s %8s %8s %8s  %s\n",
+        $1, $2, $11, $12, $13, $14, $15, $16, $17, $7, $8, $9, $10, $19, $6 }' "$hold_csv"
+    echo
+    awk -F, -v budget="$budget" 'NR > 1 && $2 == "gatehouse" {
+        n++; if ($6 != "ok") bad++; f += $9; a += $10; if ($19 > m) m = $19; if ($7 != $8) lost++ }
+      END { if (!n) exit
+        print "Acceptance (issue 18), pause / PostgreSQL restart / resume under pgbench -N through Gatehouse:"
+        printf "  failed transactions: %d, aborted clients: %d, runs not ok: %d (target 0 each)\n", f, a, bad + 0
+        printf "  transactions pgbench counted = rows committed: %s\n", lost ? "NO in " lost " run(s)" : "yes"
+        printf "  budget held: %s (most %d, budget %d)\n", m <= budget ? "yes" : "NO", m, budget }' "$hold_csv"
+    echo
+    echo "raw numbers: $hold_csv"
+    echo "pgbench output (progress lines), samples, configs and logs: $results_dir"
+  } | tee "$results_dir/summary.txt"
+}
+
 # ---------------------------------------------------------------- machine description
 
 {
@@ -618,10 +788,16 @@ run_list() {
     echo "gatehouse: $jar, JVM options: ${jvm_opts:-none beyond the launcher defaults}, $(if [ "$via_launcher" = 1 ]; then echo "through bin/gatehouse (its node archive)"; else echo "java -jar, no archive"; fi)"
   fi
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
-  echo "settings: rounds $rounds, targets ${targets[*]}, modes ${modes[*]}, clients ${clients[*]:-none}," \
-       "prepared ${prepared_clients[*]:-none}, churn ${churn_clients[*]:-none}, pgbench -j $threads," \
-       "first warm-up ${first_warmup}s, warm-up ${warmup}s, measured ${duration}s, budget $budget," \
-       "proxy on core $proxy_cpu, pgbench and sampler on core $load_cpu, PostgreSQL on cores $pg_cpu"
+  if [ "$hold" = 1 ]; then
+    echo "settings: hold scenario, rounds $rounds, targets ${targets[*]}, pgbench -N -c $hold_clients -j $threads -T $hold_duration," \
+         "pause after ${hold_at}s of load, first warm-up ${first_warmup}s, budget $budget," \
+         "proxy on core $proxy_cpu, pgbench and sampler on core $load_cpu, PostgreSQL on cores $pg_cpu"
+  else
+    echo "settings: rounds $rounds, targets ${targets[*]}, modes ${modes[*]}, clients ${clients[*]:-none}," \
+         "prepared ${prepared_clients[*]:-none}, churn ${churn_clients[*]:-none}, pgbench -j $threads," \
+         "first warm-up ${first_warmup}s, warm-up ${warmup}s, measured ${duration}s, budget $budget," \
+         "proxy on core $proxy_cpu, pgbench and sampler on core $load_cpu, PostgreSQL on cores $pg_cpu"
+  fi
 } > "$results_dir/machine.txt"
 sed 's/^/bench: /' "$results_dir/machine.txt" >&2
 
@@ -640,16 +816,24 @@ for ((r = 1; r <= rounds; r++)); do
       run_pgbench "$(target_port "$t")" "$results_dir/pgbench/$t-r$r-first-warmup.txt" "$first_warmup" -S -c 50 -j "$threads" \
         || log "round $r: WARNING the first warm-up through $t failed (see $results_dir/pgbench/$t-r$r-first-warmup.txt)"
     fi
-    for spec in "${runs[@]}"; do
-      read -r m proto churn c <<< "$spec"
-      measure "$t" "$r" $((i + 1)) "$m" "$proto" "$churn" "$c"
-    done
+    if [ "$hold" = 1 ]; then
+      hold_run "$t" "$r"
+    else
+      for spec in "${runs[@]}"; do
+        read -r m proto churn c <<< "$spec"
+        measure "$t" "$r" $((i + 1)) "$m" "$proto" "$churn" "$c"
+      done
+    fi
     if [ -n "$target_pid" ]; then stop_proc "$target_pid"; fi
     target_pid=
   done
 done
 pg_stop
 echo "load average at end: $(loadavg)" >> "$results_dir/machine.txt"
+if [ "$hold" = 1 ]; then
+  hold_summary
+  exit 0
+fi
 
 # ---------------------------------------------------------------- summary
 

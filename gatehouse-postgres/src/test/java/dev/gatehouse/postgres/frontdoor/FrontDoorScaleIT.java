@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.postgres.PostgresCluster;
 import dev.gatehouse.testing.postgres.PostgresExtension;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,7 +47,7 @@ final class FrontDoorScaleIT {
     @BeforeAll
     static void start() throws Exception {
         PostgresCluster cluster = postgres.cluster();
-        Process init = pgbench(cluster.port(), List.of("-i", "-s", "1", "-q", "bench"), null);
+        Process init = Pgbench.start(cluster.port(), "bench", "bench-pass", List.of("-i", "-s", "1", "-q", "bench"), null);
         assertThat(init.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(init.exitValue()).as(new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         front = FrontDoorFixture.start(cluster, """
@@ -107,7 +105,7 @@ final class FrontDoorScaleIT {
             }
         });
         Path log = dir.resolve("pgbench.out");
-        Process run = pgbench(front.port, args, log);
+        Process run = Pgbench.start(front.port, "bench", "bench-pass", args, log);
         try {
             assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -123,17 +121,5 @@ final class FrontDoorScaleIT {
         assertThat(samples.get()).isGreaterThan(10);
         assertThat(most.get()).as("most server connections in one sample").isBetween(1, BUDGET);
         return out;
-    }
-
-    private static Process pgbench(int port, List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("pgbench", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "bench"));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", "bench-pass");
-        pb.environment().put("PGSSLMODE", "disable");
-        if (log != null) {
-            pb.redirectOutput(log.toFile());
-        }
-        return pb.start();
     }
 }
