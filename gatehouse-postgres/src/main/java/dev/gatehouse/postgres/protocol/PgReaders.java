@@ -1,5 +1,6 @@
 package dev.gatehouse.postgres.protocol;
 
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ public final class PgReaders {
 
     /** The transaction status of a ReadyForQuery. */
     public static TransactionStatus readReadyForQuery(PgMessage m) {
+        if (m.type() == PgMessageTypes.READY_FOR_QUERY && m.payloadLength() == 1) {
+            // The well-formed case, once per transaction or more: no cursor made for one byte.
+            ByteBuf frame = m.frame();
+            return TransactionStatus.of(frame.getUnsignedByte(frame.readerIndex() + PgMessage.HEADER_LENGTH));
+        }
         PayloadCursor in = cursor(m, "ReadyForQuery", PgMessageTypes.READY_FOR_QUERY);
         TransactionStatus status = TransactionStatus.of(in.byte1("the transaction status"));
         in.end();
@@ -166,11 +172,11 @@ public final class PgReaders {
      * most queries are only scanned, and the server checks their encoding itself, in the
      * client's {@code client_encoding}.
      */
-    public static io.netty.buffer.ByteBuf querySql(PgMessage m) {
+    public static ByteBuf querySql(PgMessage m) {
         if (m.type() != PgMessageTypes.QUERY) {
             throw new IllegalArgumentException("message: " + m + " (expected: Query)");
         }
-        io.netty.buffer.ByteBuf payload = m.payload();
+        ByteBuf payload = m.payload();
         int length = payload.bytesBefore((byte) 0);
         if (length < 0) {
             throw PgProtocolException.violation("malformed Query message: the query is not NUL-terminated");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.testing.LeakGuardExtension;
+import io.netty.buffer.ByteBufUtil;
 import java.util.function.Function;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,17 @@ final class PgReadersTest {
     void query_withInvalidUtf8_isMalformed() {
         assertMalformed(Frames.body().bytes((byte) 0xff, 0).typed('Q'), PgReaders::readQuery)
                 .hasMessage("malformed Query message: the query is not valid UTF-8");
+    }
+
+    @Test
+    void querySql_isTheTextsBytes_undecoded_andFramedAsReadQueryWantsIt() {
+        byte[] text = read(Frames.body().bytes('S', 'E', 'L', (byte) 0xe9, 0).typed('Q'),
+                m -> ByteBufUtil.getBytes(PgReaders.querySql(m)));
+        assertThat(text).containsExactly('S', 'E', 'L', 0xe9);
+        assertMalformed(Frames.body().bytes('S', 'E', 'L').typed('Q'), PgReaders::querySql)
+                .hasMessage("malformed Query message: the query is not NUL-terminated");
+        assertMalformed(Frames.body().bytes('S', 0, 'X', 0).typed('Q'), PgReaders::querySql)
+                .hasMessage("malformed Query message: 2 bytes after its last field");
     }
 
     @Test
