@@ -34,8 +34,10 @@ usage: gatehouse-bench/scripts/pg-bench.sh [options]
   -d, --duration SECONDS      measured pgbench run                      (BENCH_DURATION, default 15)
   -w, --warmup SECONDS        pgbench run with the same settings before each measured one, 0 for
                               none                                      (BENCH_WARMUP, default 3)
-      --first-warmup SECONDS  pgbench -S -c 50 right after each target starts (the JVM's JIT;
-                              PostgreSQL's cache), 0 for none           (BENCH_FIRST_WARMUP, default 10)
+      --first-warmup SECONDS  right after each target starts, pgbench -S -c 50 for SECONDS, then
+                              -S -C -c 50 (a login per transaction) for SECONDS: the JVM's JIT for
+                              transactions and for logins, PostgreSQL's cache; their CPU per
+                              transaction is the cold figure; 0 for none (BENCH_FIRST_WARMUP, default 15)
   -r, --rounds N              rounds; the table shows medians           (BENCH_ROUNDS, default 1)
   -t, --targets LIST          comma-separated subset, in round-1 order
                               (BENCH_TARGETS, default gatehouse,pgbouncer,direct)
@@ -82,7 +84,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 
 duration=${BENCH_DURATION:-15}
 warmup=${BENCH_WARMUP:-3}
-first_warmup=${BENCH_FIRST_WARMUP:-10}
+first_warmup=${BENCH_FIRST_WARMUP:-15}
 rounds=${BENCH_ROUNDS:-1}
 target_list=${BENCH_TARGETS:-}
 mode_list=${BENCH_MODES:-S,N}
@@ -507,6 +509,43 @@ stop_sampler() {
   stop_proc "$sampler_pid"
 }
 
+# The proxy's CPU (utime+stime of every thread, in ticks) every 100 ms, "epoch ticks" per line,
+# to file $2 until stopped: what steady_cpu reads its window from.
+cpu_sampler_src='while read -r s < "/proc/$1/stat" 2>/dev/null; do f=(${s##*) }); echo "$EPOCHREALTIME $((f[11] + f[12]))"; sleep 0.1; done'
+start_cpu_sampler() { # pid outfile
+  spawn "$load_cpu" "$2" bash -c "$cpu_sampler_src" cpu-sampler "$1"
+  cpu_sampler_pid=$last_pid
+}
+
+# The proxy's CPU per transaction in the run's steady part, from its CPU samples $1 and
+# pgbench's per-transaction logs $2.*: from 1 s after the first transaction ended (every
+# client has logged in by then: pgbench connects all of them before its first transaction) to
+# 0.5 s before the last, between the two samples that bound that window most tightly, over the
+# transactions that ended between them. The same window as pgbench's TPS, which leaves the
+# connection time out; under -C each transaction's login is in it. Prints "us_per_txn" or "".
+steady_cpu() { # samples prefix
+  local f
+  shopt -s nullglob
+  local -a files=("$2".*)
+  shopt -u nullglob
+  if [ "${#files[@]}" = 0 ] || [ ! -s "$1" ]; then echo ""; return; fi
+  awk -v hz="$clk_tck" -v samples="$1" '
+    $3 ~ /^[0-9]+$/ && NF >= 6 { t = $5 + $6 / 1e6; end[n++] = t; if (first == "" || t < first) first = t; if (t > last) last = t }
+    END {
+      if (n == 0) { print ""; exit }
+      w0 = first + 1.0; w1 = last - 0.5
+      while ((getline line < samples) > 0) {
+        split(line, a, " ")
+        if (a[1] >= w0 && a0 == "") { a0 = a[1]; c0 = a[2] }
+        if (a[1] <= w1) { a1 = a[1]; c1 = a[2] }
+      }
+      if (a0 == "" || a1 == "" || a1 <= a0) { print ""; exit }
+      for (i = 0; i < n; i++) if (end[i] > a0 && end[i] <= a1) k++
+      if (k == 0) { print ""; exit }
+      printf "%.2f\n", (c1 - c0) / hz * 1e6 / k
+    }' "${files[@]}"
+}
+
 # Runs pgbench against target port $1 with the arguments after $3, output to file $2, pinned to
 # the load core, in the background (so that Ctrl-C reaches the traps at once) and bounded: INT
 # after the duration $3 plus 90 s (connections of 1,000 clients through a queue, the end of
@@ -576,7 +615,9 @@ latency_percentiles() { # prefix
   if [ "$keep_logs" = 0 ]; then rm -f "${files[@]}"; fi
 }
 
-echo "round,position,target,mode,protocol,churn,clients,threads,duration_s,status,transactions,failed_txns,aborted_clients,tps,latency_avg_ms,p50_ms,p99_ms,connection_ms,proxy_cpu_s,proxy_cpu_us_per_txn,pg_cpu_s,pg_cpu_us_per_txn,max_backends,samples,load_avg,pgbench_cpu_s,others_cpu_s,note" > "$csv"
+cold_csv=$results_dir/cold.csv
+echo "round,target,run,transactions,proxy_cpu_s,proxy_cpu_us_per_txn" > "$cold_csv"
+echo "round,position,target,mode,protocol,churn,clients,threads,duration_s,status,transactions,failed_txns,aborted_clients,tps,latency_avg_ms,p50_ms,p99_ms,connection_ms,proxy_cpu_s,proxy_cpu_us_per_txn,pg_cpu_s,pg_cpu_us_per_txn,max_backends,samples,load_avg,pgbench_cpu_s,others_cpu_s,proxy_steady_us_per_txn,note" > "$csv"
 
 # One measured run of target $1: warm-up and measured pgbench with the same settings, sampled
 # from the warm-up's start to the measured run's end. Arguments: target round position mode
@@ -604,8 +645,11 @@ measure() {
   m0=$(machine_ticks)
   g0=$(pg_ticks)
   t0=0; [ -z "$target_pid" ] || t0=$(ticks_of "$target_pid")
+  local cpu_samples=$results_dir/samples/$name-proxy-cpu.txt steady=
+  if [ -n "$target_pid" ]; then start_cpu_sampler "$target_pid" "$cpu_samples"; fi
   run_pgbench "$p" "$results_dir/pgbench/$name.txt" "$duration" "${args[@]}" -l --log-prefix="$prefix" || rc=$?
   t1=0; [ -z "$target_pid" ] || t1=$(ticks_of "$target_pid")
+  if [ -n "$target_pid" ]; then stop_proc "$cpu_sampler_pid"; steady=$(steady_cpu "$cpu_samples" "$prefix"); fi
   g1=$(pg_ticks)
   m1=$(machine_ticks)
   children_ticks; k1=$child_ticks
@@ -624,20 +668,39 @@ measure() {
       -v d="$duration" -v status="$status" -v txns="$txns" -v failed="$failed" -v aborted="$aborted" -v tps="$tps" \
       -v lat="$lat" -v p50="$p50" -v p99="$p99" -v conn="$conn" -v pt=$((t1 - t0)) -v gt=$((g1 - g0)) -v hz="$clk_tck" \
       -v most="$most" -v ns="$nsamples" -v load="$load" -v note="$note" -v proxy="${target_pid:+1}" \
-      -v kt=$((k1 - k0)) -v mt=$((m1 - m0)) 'BEGIN {
+      -v kt=$((k1 - k0)) -v mt=$((m1 - m0)) -v steady="$steady" 'BEGIN {
       pcpu = pt / hz; gcpu = gt / hz
       pper = (proxy && txns > 0) ? sprintf("%.2f", pcpu * 1e6 / txns) : ""
       gper = txns > 0 ? sprintf("%.2f", gcpu * 1e6 / txns) : ""
       others = (mt - pt - gt - kt) / hz; if (others < 0) others = 0
-      printf "%d,%d,%s,%s,%s,%d,%d,%d,%d,%s,%d,%d,%d,%.2f,%.3f,%s,%s,%.3f,%s,%s,%.2f,%s,%d,%d,%s,%.2f,%.2f,%s\n",
+      printf "%d,%d,%s,%s,%s,%d,%d,%d,%d,%s,%d,%d,%d,%.2f,%.3f,%s,%s,%.3f,%s,%s,%.2f,%s,%d,%d,%s,%.2f,%.2f,%s,%s\n",
         r, pos, t, mode, proto, churn, c, j, d, status, txns, failed, aborted, tps, lat,
         (p50 < 0 ? "" : p50), (p99 < 0 ? "" : p99), conn, (proxy ? sprintf("%.2f", pcpu) : ""), pper, gcpu, gper,
-        most, ns, load, kt / hz, others, note }')
+        most, ns, load, kt / hz, others, steady, note }')
   echo "$row" >> "$csv"
   log "round $r: $(echo "$row" | awk -F, '{
-      printf "%-9s -%s %-8s%s c=%-4d %-14s %9.0f tps  p99 %s ms  proxy %s us/txn  pg %s us/txn  max backends %d (%d samples)  failed txns %d  aborted clients %d  others %.1f s CPU",
-        $3, $4, $5, ($6 ? " -C" : "   "), $7, $10, $14, ($17 == "" ? "-" : $17), ($20 == "" ? "-" : $20), ($22 == "" ? "-" : $22), $23, $24, $12, $13, $27 }')"
+      printf "%-9s -%s %-8s%s c=%-4d %-14s %9.0f tps  p99 %s ms  proxy %s us/txn (steady; %s with logins)  pg %s us/txn  max backends %d (%d samples)  failed txns %d  aborted clients %d  others %.1f s CPU",
+        $3, $4, $5, ($6 ? " -C" : "   "), $7, $10, $14, ($17 == "" ? "-" : $17), ($28 == "" ? "-" : $28), ($20 == "" ? "-" : $20), ($22 == "" ? "-" : $22), $23, $24, $12, $13, $27 }')"
   if [ "$status" != ok ]; then log "round $r:   $status: ${note//\"/}"; fi
+}
+
+# One phase of target $1's first warm-up in round $2 (phase name $3: "" or -C; pgbench's
+# arguments after it), from the target's start: its CPU per transaction, cold (the JVM's JIT at
+# work, PostgreSQL's cache filling), is logged and kept in cold.csv.
+first_warmup_run() { # target round phase args...
+  local t=$1 r=$2 phase=$3 out c0 c1 txns rest
+  shift 3
+  out=$results_dir/pgbench/$t-r$r-first-warmup$phase.txt
+  log "round $r: $t first warm-up, pgbench $* for ${first_warmup}s"
+  c0=0; [ -z "$target_pid" ] || c0=$(ticks_of "$target_pid")
+  run_pgbench "$(target_port "$t")" "$out" "$first_warmup" "$@" \
+    || log "round $r: WARNING the first warm-up through $t failed (see $out)"
+  c1=0; [ -z "$target_pid" ] || c1=$(ticks_of "$target_pid")
+  read -r txns rest <<< "$(parse_pgbench "$out" 0 50)"
+  if [ -n "$target_pid" ] && [ "${txns:-0}" -gt 0 ]; then
+    echo "$r,$t,S${phase},$txns,$(awk -v d=$((c1 - c0)) -v hz="$clk_tck" -v n="$txns" 'BEGIN { printf "%.2f,%.2f", d / hz, d / hz * 1e6 / n }')" >> "$cold_csv"
+    log "round $r: $t cold (first warm-up -S${phase} c=50): $(tail -n 1 "$cold_csv" | cut -d, -f6) us/txn over $txns transactions"
+  fi
 }
 
 # The runs of one target's block, in order: "mode protocol churn clients" per line.
@@ -812,9 +875,8 @@ for ((r = 1; r <= rounds; r++)); do
     await_target "$t" "$r"
     log "round $r: $t ready on 127.0.0.1:$(target_port "$t")${target_pid:+ (pid $target_pid)}"
     if [ "$first_warmup" -gt 0 ]; then
-      log "round $r: $t first warm-up, pgbench -S -c 50 for ${first_warmup}s"
-      run_pgbench "$(target_port "$t")" "$results_dir/pgbench/$t-r$r-first-warmup.txt" "$first_warmup" -S -c 50 -j "$threads" \
-        || log "round $r: WARNING the first warm-up through $t failed (see $results_dir/pgbench/$t-r$r-first-warmup.txt)"
+      first_warmup_run "$t" "$r" "" -S -c 50 -j "$threads"
+      first_warmup_run "$t" "$r" -C -S -C -c 50 -j "$threads"
     fi
     if [ "$hold" = 1 ]; then
       hold_run "$t" "$r"
@@ -855,12 +917,15 @@ fmt() { if [ -n "$2" ]; then printf "$1" "$2"; else echo -; fi; } # format value
 
 mapfile -t keys < <(awk -F, 'NR > 1 { k = $4 "," $5 "," $6 "," $7; if (!(k in seen)) { seen[k] = 1; print k } }' "$csv")
 gh_over_budget=0 gh_failed_1000=-1 gh_failed_runs=() prepared_bad=() cpu_ratios=()
+declare -A cold=()
 {
   echo
-  echo "Medians over $rounds round(s). CPU per transaction: the proxy's process only (PgBouncer; Gatehouse's JVM, all threads);"
+  echo "Medians over $rounds round(s). CPU per transaction: the proxy's process only (PgBouncer; Gatehouse's JVM, all threads),"
+  echo "proxy_us/txn in the run's steady part (from 1 s after the first transaction: pgbench's TPS window; -C: a login per"
+  echo "transaction), whole_run_us over the whole measured run, its clients' logins (and a JIT's compiling them) included."
   echo "pg: every PostgreSQL process. max backends: the most connections of role $role in any 100 ms sample (budget $budget,"
   echo "max_connections $max_connections). failed clients: aborted clients, or all of them when pgbench could not connect."
-  printf '%-22s %-10s %10s %9s %9s %13s %10s %8s %8s %8s  %s\n' run target tps p50_ms p99_ms proxy_us/txn pg_us/txn \
+  printf '%-22s %-10s %10s %9s %9s %13s %12s %10s %8s %8s %8s  %s\n' run target tps p50_ms p99_ms proxy_us/txn whole_run_us pg_us/txn \
     max_conn fail_txn fail_cli status
   for key in "${keys[@]}"; do
     IFS=, read -r m proto churn c <<< "$key"
@@ -868,16 +933,18 @@ gh_over_budget=0 gh_failed_1000=-1 gh_failed_runs=() prepared_bad=() cpu_ratios=
     if [ "$proto" = prepared ]; then label="$label -M prepared"; fi
     if [ "$churn" = 1 ]; then label="$label -C"; fi
     label="$label c=$c"
-    declare -A g_tps=() g_cpu=()
+    declare -A g_tps=() g_cpu=() g_whole=()
     for t in gatehouse pgbouncer direct; do
       wants "$t" || continue
       g_tps[$t]=$(median "$t" 14 "$key")
-      g_cpu[$t]=$(median "$t" 20 "$key")
+      g_cpu[$t]=$(median "$t" 28 "$key")
+      g_whole[$t]=$(median "$t" 20 "$key")
       most=$(total "$t" 23 "$key" max)
       fails=$(total "$t" 13 "$key")
       st=$(statuses "$t" "$key")
-      printf '%-22s %-10s %10s %9s %9s %13s %10s %8d %8d %8d  %s\n' "$label" "$t" "$(fmt %.0f "${g_tps[$t]}")" \
+      printf '%-22s %-10s %10s %9s %9s %13s %12s %10s %8d %8d %8d  %s\n' "$label" "$t" "$(fmt %.0f "${g_tps[$t]}")" \
         "$(fmt %.3f "$(median "$t" 16 "$key")")" "$(fmt %.3f "$(median "$t" 17 "$key")")" "$(fmt %.1f "${g_cpu[$t]}")" \
+        "$(fmt %.1f "${g_whole[$t]}")" \
         "$(fmt %.1f "$(median "$t" 22 "$key")")" "$most" "$(total "$t" 12 "$key")" "$fails" "${st:-ok}"
       if [ "$t" = gatehouse ]; then
         [ "$most" -le "$budget" ] || gh_over_budget=1
@@ -894,7 +961,8 @@ gh_over_budget=0 gh_failed_1000=-1 gh_failed_runs=() prepared_bad=() cpu_ratios=
       if [ -z "$(statuses gatehouse "$key")" ] && [ -z "$(statuses pgbouncer "$key")" ]; then
         cr=$(ratio "${g_cpu[gatehouse]}" "${g_cpu[pgbouncer]}")
         cpu_ratios+=("$label $cr")
-        printf '%-22s Gatehouse/PgBouncer: CPU per transaction %s, tps %s\n' "" "$cr" "$(ratio "${g_tps[gatehouse]}" "${g_tps[pgbouncer]}")"
+        printf '%-22s Gatehouse/PgBouncer: CPU per transaction %s (whole run %s), tps %s\n' "" "$cr" \
+          "$(ratio "${g_whole[gatehouse]}" "${g_whole[pgbouncer]}")" "$(ratio "${g_tps[gatehouse]}" "${g_tps[pgbouncer]}")"
       else
         printf '%-22s Gatehouse/PgBouncer: no ratio (a run was not ok)\n' ""
       fi
@@ -919,6 +987,21 @@ gh_over_budget=0 gh_failed_1000=-1 gh_failed_runs=() prepared_bad=() cpu_ratios=
       worst=$(printf '%s\n' "${cpu_ratios[@]}" | awk '{ v = $NF; sub(/x$/, "", v); if (v != "n/a" && v + 0 > m) m = v + 0 } END { printf "%.2f", m }')
       echo "  CPU per transaction, Gatehouse/PgBouncer, worst where both ran clean: ${worst}x (target <= 1.5x)"
     fi
+  fi
+  if [ "$(wc -l < "$cold_csv")" -gt 1 ]; then
+    echo
+    echo "Cold (the first warm-up, from each target's start; medians over rounds), proxy CPU us per transaction:"
+    for run in S S-C; do
+      line="  -$run c=50:"
+      for t in gatehouse pgbouncer; do
+        v=$(awk -F, -v t="$t" -v run="$run" '$2 == t && $3 == run { print $6 }' "$cold_csv" | sort -g \
+          | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+        cold[$t]=$v
+        if [ -n "$v" ]; then line="$line $t $v"; fi
+      done
+      if [ -n "${cold[gatehouse]:-}" ] && [ -n "${cold[pgbouncer]:-}" ]; then line="$line ($(ratio "${cold[gatehouse]}" "${cold[pgbouncer]}"))"; fi
+      echo "$line"
+    done
   fi
   awk -F, 'NR > 1 { print $27 }' "$csv" | sort -g | awk -v d="$duration" -v n="$ncpu" '{ v[NR] = $1 } END {
       if (NR == 0) exit
