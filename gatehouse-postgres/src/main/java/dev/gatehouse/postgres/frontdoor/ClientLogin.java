@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's login: an SSLRequest answered {@code S} and TLS started when the listener has TLS,
@@ -49,6 +51,8 @@ import java.util.concurrent.TimeUnit;
  * The whole login is bounded by {@code limits.startup_timeout}.
  */
 final class ClientLogin extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientLogin.class);
 
     /** Startup parameters the front door takes, beyond the tracked ones; any other is refused. */
     private static final Set<String> ACCEPTED = Set.of("user", "database", "extra_float_digits");
@@ -198,8 +202,10 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         }
         switch (result) {
             case AuthLookup.Result.NotFound n -> askScram(ctx, null);   // fails like a wrong password
+            // The reason (a server's error text, the auth user's name) is in the log, not told to
+            // a client that has not authenticated.
             case AuthLookup.Result.Failed f -> fatal(ctx, "28000", "databases.auth_query could not look up user \""
-                    + startup.user() + "\": " + f.reason());
+                    + startup.user() + "\" (the reason is in the front door's log)");
             case AuthLookup.Result.Found f when Md5Password.isHash(f.stored()) -> {
                 passThrough = true;
                 askMd5(ctx, f.stored());
@@ -208,9 +214,14 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
                 passThrough = true;
                 askScram(ctx, ScramSecret.parse(f.stored()));
             }
-            case AuthLookup.Result.Found f -> fatal(ctx, "28000", "databases.auth_query returned a password for user \""
-                    + startup.user() + "\" that is neither a SCRAM-SHA-256 secret nor an md5 hash (a plaintext password?):"
-                    + " the front door checks clients and logs in to the server only with a stored secret");
+            case AuthLookup.Result.Found f -> {
+                // Told to the operator only: the client fails as with a wrong password, so that it
+                // cannot tell this user exists.
+                log.warn("databases.auth_query returned a password for user \"{}\" that is neither a SCRAM-SHA-256"
+                        + " secret nor an md5 hash (a plaintext password?): the front door checks clients and logs in"
+                        + " to the server only with a stored secret; the login is refused", startup.user());
+                askScram(ctx, null);
+            }
         }
     }
 

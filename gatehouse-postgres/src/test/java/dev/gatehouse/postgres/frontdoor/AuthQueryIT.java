@@ -259,8 +259,9 @@ final class AuthQueryIT {
             assertThatThrownBy(() -> bad.connect("appdb", "alice", "alice-pass").close())
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("28000");
+                        // the server's error is in the log only: the client has not authenticated
                         assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .contains("no_such_table").contains("42P01");
+                                .contains("the reason is in the front door's log").doesNotContain("no_such_table");
                     });
             try (Connection c = bad.connect("appdb", "app", "app-pass")) {
                 assertThat(scalar(c, "SELECT current_user")).isEqualTo("app");
@@ -287,7 +288,7 @@ final class AuthQueryIT {
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("28000");
                         assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .contains("pgauth");
+                                .doesNotContain("pgauth");
                     });
             try (Connection c = bad.connect("appdb", "app", "app-pass")) {
                 assertThat(scalar(c, "SELECT current_user")).isEqualTo("app");
@@ -296,7 +297,7 @@ final class AuthQueryIT {
     }
 
     @Test
-    void aPlaintextPasswordFromTheQueryIsRefusedClearly() throws Exception {
+    void aPlaintextPasswordFromTheQueryIsRefused_likeAWrongPassword() throws Exception {
         try (FrontDoorFixture plain = FrontDoorFixture.start(postgres.cluster(), """
                 listeners: [{ bind: 127.0.0.1:0 }]
                 servers: { main: { address: SERVER, max_connections: 2 } }
@@ -308,8 +309,9 @@ final class AuthQueryIT {
                 """)) {
             assertThatThrownBy(() -> plain.connect("appdb", "alice", "hunter2").close())
                     .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        assertThat(e.getMessage()).contains("neither a SCRAM-SHA-256 secret nor an md5 hash");
+                        // the operator reads why in the log; the client cannot tell the user exists
+                        assertThat(e.getSQLState()).isEqualTo("28P01");
+                        assertThat(e.getMessage()).doesNotContain("SCRAM-SHA-256 secret");
                     });
         }
     }
