@@ -2,6 +2,7 @@ package dev.gatehouse.postgres.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.testing.postgres.PostgresCluster;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,22 +100,14 @@ final class AuthQueryIT {
     @Test
     void aWrongPasswordFailsAsInPostgres() {
         for (String user : List.of("alice", "bob")) {
-            assertThatThrownBy(() -> front.connect("appdb", user, "wrong").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28P01");
-                        assertThat(e.getMessage()).contains("password authentication failed for user \"" + user + "\"");
-                    });
+            assertRefused(front, user, "wrong", "28P01").contains("password authentication failed for user \"" + user + "\"");
         }
     }
 
     @Test
     void anUnknownUserFailsExactlyLikeAWrongPassword() {
         // the lookup function answers a row of NULLs for a name that is not a role
-        assertThatThrownBy(() -> front.connect("appdb", "nobody", "whatever").close())
-                .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).isEqualTo("28P01");
-                    assertThat(e.getMessage()).contains("password authentication failed for user \"nobody\"");
-                });
+        assertRefused(front, "nobody", "whatever", "28P01").contains("password authentication failed for user \"nobody\"");
     }
 
     @Test
@@ -122,8 +116,7 @@ final class AuthQueryIT {
             assertThat(scalar(c, "SELECT current_user")).isEqualTo("carol");
         }
         postgres.cluster().execute("SET password_encryption = 'scram-sha-256'; ALTER ROLE carol PASSWORD 'carol-new'");
-        assertThatThrownBy(() -> front.connect("appdb", "carol", "carol-pass").close())
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+        assertRefused(front, "carol", "carol-pass", "28P01");
         // the new secret's keys log in new server connections (the old idle ones were logged in already)
         front.door.control().reconnect("main").get(10, TimeUnit.SECONDS);
         try (Connection c = front.connect("appdb", "carol", "carol-new")) {
@@ -220,12 +213,8 @@ final class AuthQueryIT {
                 limits: { startup_timeout: 1s }
                 """.formatted(LOOKUP))) {
             slow.door.control().pause("main").get(20, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> slow.connect("appdb", "alice", "alice-pass").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .contains("1000 ms").contains("startup_timeout");
-                    });
+            assertRefused(slow, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
+                    .contains("1000 ms").contains("startup_timeout");
             await().atMost(Duration.ofSeconds(10)).until(() -> held(slow) == 0);
             slow.door.control().resume("main").get(5, TimeUnit.SECONDS);
             try (Connection c = slow.connect("appdb", "alice", "alice-pass")) {
@@ -237,11 +226,7 @@ final class AuthQueryIT {
     @Test
     void aNameNoRoleCanHaveFailsLikeAnUnknownUserWithoutALookup() {
         String name = "x".repeat(64);
-        assertThatThrownBy(() -> front.connect("appdb", name, "whatever").close())
-                .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).isEqualTo("28P01");
-                    assertThat(e.getMessage()).contains("password authentication failed for user \"" + name + "\"");
-                });
+        assertRefused(front, name, "whatever", "28P01").contains("password authentication failed for user \"" + name + "\"");
     }
 
     @Test
@@ -256,19 +241,14 @@ final class AuthQueryIT {
                   pgauth: { password: auth-pass }
                 auth_query: { user: pgauth, query: "SELECT usename, passwd FROM no_such_table WHERE usename = $1" }
                 """)) {
-            assertThatThrownBy(() -> bad.connect("appdb", "alice", "alice-pass").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        // the server's error is in the log only: the client has not authenticated
-                        assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .contains("the reason is in the front door's log").doesNotContain("no_such_table");
-                    });
+            // the server's error is in the log only: the client has not authenticated
+            assertRefused(bad, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
+                    .contains("the reason is in the front door's log").doesNotContain("no_such_table");
             try (Connection c = bad.connect("appdb", "app", "app-pass")) {
                 assertThat(scalar(c, "SELECT current_user")).isEqualTo("app");
             }
             // and again: a failed lookup leaves nothing behind
-            assertThatThrownBy(() -> bad.connect("appdb", "bob", "bob-pass").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+            assertRefused(bad, "bob", "bob-pass", "28000");
         }
     }
 
@@ -284,12 +264,8 @@ final class AuthQueryIT {
                   pgauth: { password: not-the-password }
                 auth_query: { user: pgauth, query: "%s" }
                 """.formatted(LOOKUP))) {
-            assertThatThrownBy(() -> bad.connect("appdb", "alice", "alice-pass").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        assertThat(e.getMessage()).contains("auth_query could not look up user \"alice\"")
-                                .doesNotContain("pgauth");
-                    });
+            assertRefused(bad, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
+                    .doesNotContain("pgauth");
             try (Connection c = bad.connect("appdb", "app", "app-pass")) {
                 assertThat(scalar(c, "SELECT current_user")).isEqualTo("app");
             }
@@ -307,12 +283,8 @@ final class AuthQueryIT {
                   pgauth: { password: auth-pass }
                 auth_query: { user: pgauth, query: "SELECT $1::text, 'hunter2'::text" }
                 """)) {
-            assertThatThrownBy(() -> plain.connect("appdb", "alice", "hunter2").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        // the operator reads why in the log; the client cannot tell the user exists
-                        assertThat(e.getSQLState()).isEqualTo("28P01");
-                        assertThat(e.getMessage()).doesNotContain("SCRAM-SHA-256 secret");
-                    });
+            // the operator reads why in the log; the client cannot tell the user exists
+            assertRefused(plain, "alice", "hunter2", "28P01").doesNotContain("SCRAM-SHA-256 secret");
         }
     }
 
@@ -419,5 +391,13 @@ final class AuthQueryIT {
             r.next();
             return r.getString(1);
         }
+    }
+
+    /** Logging in as {@code user} through {@code door} fails with {@code sqlState}; its message, for more checks. */
+    private static AbstractStringAssert<?> assertRefused(FrontDoorFixture door, String user, String password, String sqlState) {
+        SQLException e = catchThrowableOfType(SQLException.class, () -> door.connect("appdb", user, password).close());
+        assertThat(e != null).as("the login as %s is refused", user).isTrue();
+        assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
+        return assertThat(e.getMessage());
     }
 }
