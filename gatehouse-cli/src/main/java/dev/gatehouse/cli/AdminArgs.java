@@ -53,6 +53,20 @@ final class AdminArgs {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
+    /**
+     * With {@code --json}: prints the admin API's answer as it came and flushes; the caller is
+     * done then. Without it: prints nothing, and the caller prints its text.
+     *
+     * @return whether it printed (the command ran with {@code --json})
+     */
+    boolean printedJson(AdminClient.Response response, java.io.PrintWriter out) {
+        if (json) {
+            out.println(response.body().strip());
+            out.flush();
+        }
+        return json;
+    }
+
     private final Function<String, String> env;
 
     /** @param env the process environment ({@code System::getenv}; tests pass their own) */

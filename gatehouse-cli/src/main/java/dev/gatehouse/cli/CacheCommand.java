@@ -48,9 +48,7 @@ final class CacheCommand implements Callable<Integer> {
         public Integer call() {
             AdminClient.Response r = admin.client().get(API + "/cache");
             PrintWriter out = spec.commandLine().getOut();
-            if (admin.json) {
-                out.println(r.body().strip());
-                out.flush();
+            if (admin.printedJson(r, out)) {
                 return 0;
             }
             Table t = new Table("ROUTE", "MEMORY", "ENTRIES", "DISK", "HITS", "STALE", "REVALIDATED", "COLLAPSED", "MISSES", "BYPASSED");

@@ -53,12 +53,10 @@ final class DbCommand implements Callable<Integer> {
         public Integer call() {
             AdminClient.Response r = admin.client().get(API + "/databases");
             PrintWriter out = spec.commandLine().getOut();
-            if (admin.json) {
-                out.println(r.body().strip());
-            } else {
+            if (!admin.printedJson(r, out)) {
                 print(r.json(), out);
+                out.flush();
             }
-            out.flush();
             return 0;
         }
 
@@ -126,14 +124,12 @@ final class DbCommand implements Callable<Integer> {
             AdminClient.Response r = admin.client().send("POST", API + "/databases/servers/" + AdminClient.segment(server)
                     + "/" + operation(), body(), timeout());
             PrintWriter out = spec.commandLine().getOut();
-            if (admin.json) {
-                out.println(r.body().strip());
-            } else {
+            if (!admin.printedJson(r, out)) {
                 JsonNode s = r.json();
                 out.println("server " + s.path("name").asText() + ": " + s.path("hold").asText() + ", "
                         + s.path("address").asText() + " (epoch " + s.path("epoch").asLong() + ")");
+                out.flush();
             }
-            out.flush();
             return 0;
         }
     }

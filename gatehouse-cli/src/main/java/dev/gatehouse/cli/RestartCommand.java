@@ -36,9 +36,7 @@ final class RestartCommand implements Callable<Integer> {
         // The node answers once the new process serves: a JVM start and a config load, up to a minute.
         AdminClient.Response r = admin.client().send("POST", API + "/restart", null, java.time.Duration.ofSeconds(75));
         PrintWriter out = spec.commandLine().getOut();
-        if (admin.json) {
-            out.println(r.body().strip());
-            out.flush();
+        if (admin.printedJson(r, out)) {
             return 0;
         }
         JsonNode result = r.json();

@@ -13,6 +13,9 @@ import dev.gatehouse.server.files.FileLookup;
 import dev.gatehouse.server.admin.AdminServer;
 import dev.gatehouse.server.control.ControlPlane;
 import dev.gatehouse.server.deploy.Deployer;
+import dev.gatehouse.server.fleet.AgentApps;
+import dev.gatehouse.server.fleet.FleetCutovers;
+import dev.gatehouse.server.fleet.FleetMembership;
 import dev.gatehouse.server.deploy.Deploys;
 import dev.gatehouse.server.deploy.LiveApps;
 import dev.gatehouse.core.state.Snapshot;
@@ -100,12 +103,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final Deployer deployer;
     /** Whether this node is a fleet's agent: it runs apps, serves no clients and checks no backends. */
     private final boolean agent;
-    /** An agent's apps, once it joined its fleet; null otherwise. */
-    private volatile dev.gatehouse.server.fleet.AgentApps agentApps;
-    /** The fleet's cutovers on this node, once it joined a fleet; null on its own. */
-    private volatile dev.gatehouse.server.fleet.FleetCutovers fleetCutovers;
-    /** The fleet this node follows, once it joined one (after its start); null on its own. */
-    private final java.util.concurrent.atomic.AtomicReference<FleetStatus> fleet = new java.util.concurrent.atomic.AtomicReference<>();
+    /** This node's part in a fleet, once it joined one (after its start); empty on its own. */
+    private final FleetMembership fleet = new FleetMembership();
     private volatile boolean stopped;
     /** A hitless restart holds the node: no runtime change, reload or deploy until it ends. */
     private final RestartHold restartHold;
@@ -229,7 +228,7 @@ public final class GatehouseServer implements AutoCloseable {
                 // Before anything binds: a token that cannot be read stops the start here.
                 server.admin = new AdminServer(config.admin(), server.transport, server.control, server.deploys,
                         server.snapshots, configSource, server.metrics::scrape, server.startedAt, server.tunnels, server::restart,
-                        server.tls, server.caches, server.fleet::get, server.metrics::traffic);
+                        server.tls, server.caches, server.fleet::status, server.metrics::traffic);
             }
             // Apps first: the listeners open once their live version accepts connections.
             // The pools' DNS names, before the listeners open: a pool of found backends only serves at once.
@@ -297,7 +296,7 @@ public final class GatehouseServer implements AutoCloseable {
         AccessLog accessLog = AccessLog.create(config.accessLog().enabled());
         requests = RequestResources.of(config);
         listeners.bind(i -> ProxyContext.of(config, snapshots, i, upstreams, accessLog, connections, metrics,
-                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::get,
+                clock, wallClock, SharedRandom.INSTANCE, tunnels, tls.listener(i), fileLookup, caches, fleet::status,
                 requests.bodies(), requests.spans()),
                 inherited);
         for (var pool : snapshots.current().pools().values()) {
@@ -336,25 +335,24 @@ public final class GatehouseServer implements AutoCloseable {
      * Called once, after the start.
      */
     public void joinFleet(FleetStatus status) {
-        fleet.set(java.util.Objects.requireNonNull(status, "status"));
+        fleet.join(status);
     }
 
     /**
      * This node follows a fleet and takes part in its cutovers: it holds a pool while the fleet
-     * fences it, and its strict deploys fence every node ({@link dev.gatehouse.server.fleet.FleetCutovers}).
+     * fences it, and its strict deploys fence every node ({@link FleetCutovers}).
      * Called once, after the start.
      */
     public void joinFleet(FleetStatus status, dev.gatehouse.core.fleet.FenceStore fences) {
         joinFleet(status);
-        var cutovers = new dev.gatehouse.server.fleet.FleetCutovers(control, snapshots, fences, clock, tunnels, status::view);
-        fleetCutovers = cutovers;
+        var cutovers = fleet.cutovers(new FleetCutovers(control, snapshots, fences, clock, tunnels, status::view));
         deployer.fleet(cutovers);
         control.strictCutoverBy(cutovers::cutover);
     }
 
     /**
      * This node, a fleet's agent that follows its fleet now, runs its apps for the fleet from now
-     * on ({@link dev.gatehouse.server.fleet.AgentApps}). Called once, after {@link #joinFleet}.
+     * on ({@link AgentApps}). Called once, after {@link #joinFleet}.
      *
      * @return what it reports of its apps in its heartbeat
      * @throws IllegalStateException when the node is not an agent
@@ -363,10 +361,7 @@ public final class GatehouseServer implements AutoCloseable {
         if (!agent || supervisor == null) {
             throw new IllegalStateException("not an agent (expected: fleet.agent and apps in the config)");
         }
-        var apps = new dev.gatehouse.server.fleet.AgentApps(supervisor, control, snapshots, config.fleet().agent().advertise());
-        agentApps = apps;
-        apps.start();
-        return apps::report;
+        return fleet.runApps(new AgentApps(supervisor, control, snapshots, config.fleet().agent().advertise()))::report;
     }
 
     /** The control plane: runtime changes and reloads go through it, never around it. */
@@ -459,10 +454,7 @@ public final class GatehouseServer implements AutoCloseable {
         }
         // A running deploy stops where it stands (held requests released) before the pools close.
         deploys.stop(Duration.ofSeconds(5));
-        var cutovers = fleetCutovers;
-        if (cutovers != null) {
-            cutovers.close();
-        }
+        fleet.closeCutovers();
         discovery.close();
         // Then, so that no check of a backend races its pool's shutdown or is logged as a failure.
         healthChecks.stop();
@@ -472,10 +464,7 @@ public final class GatehouseServer implements AutoCloseable {
         }
         // No new connections; the open ones finish what they carry, for up to the drain timeout.
         listeners.drain(connections, handedOver, drain);
-        var apps = agentApps;
-        if (apps != null) {
-            apps.close();
-        }
+        fleet.closeApps();
         // After the drain, so that requests in flight to supervised apps could finish.
         if (supervisor != null) {
             supervisor.close();

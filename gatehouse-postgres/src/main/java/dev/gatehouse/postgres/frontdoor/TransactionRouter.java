@@ -13,9 +13,7 @@ import dev.gatehouse.postgres.protocol.PgReaders;
 import dev.gatehouse.postgres.protocol.PgRewrites;
 import dev.gatehouse.postgres.protocol.PortalOrStatement;
 import dev.gatehouse.postgres.session.SessionState;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Transaction mode, one client: what each of its messages becomes on the server connection it
@@ -91,9 +89,7 @@ final class TransactionRouter {
     }
 
     private void query(PgMessage m, ServerConnection server) {
-        // Decoded (leniently: the text is in the client's encoding) only when it may leave state.
-        ByteBuf sql = PgReaders.querySql(m);
-        boolean drops = state.mentionsState(sql) && state.apply(sql.toString(StandardCharsets.UTF_8));
+        boolean drops = state.apply(PgReaders.querySql(m));
         if (!rejected(m)) {
             sequencer.expect(Expect.QUERY, drops ? () -> forgetStatements(server) : () -> { }, () -> { });
             server.write(m.frame());

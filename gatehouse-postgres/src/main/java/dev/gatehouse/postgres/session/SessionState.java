@@ -46,9 +46,20 @@ public final class SessionState {
      *     ({@code DISCARD ALL}, {@code DEALLOCATE ALL}): the front door's own are gone then too
      */
     public boolean apply(String sql) {
-        if (!scan.in(sql)) {
-            return false;   // most queries: no word the rules below act on, so no tokens made
-        }
+        // Most queries: no word the rules below act on, so no tokens made.
+        return mentionsState(sql) && applyTokens(sql);
+    }
+
+    /**
+     * The same for a simple Query's text as it came (its readable bytes, in the client's
+     * encoding): scanned as bytes, decoded (leniently) and tokenized only when it has a word the
+     * rules act on.
+     */
+    public boolean apply(ByteBuf sql) {
+        return mentionsState(sql) && applyTokens(sql.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private boolean applyTokens(String sql) {
         boolean dropsStatements = false;
         for (List<String> statement : SqlTokens.statements(sql)) {
             dropsStatements |= applyStatement(statement);
@@ -70,8 +81,8 @@ public final class SessionState {
     private final WordScan scan = new WordScan();
 
     /** Whether {@code sql} has one of the filter's words as a word, in any case (see {@link #apply}). */
-    static boolean mentionsState(String sql) {
-        return new WordScan().in(sql);
+    boolean mentionsState(String sql) {
+        return scan.in(sql);
     }
 
     /**
@@ -79,7 +90,7 @@ public final class SessionState {
      * of the filter's words: when not, {@link #apply} would leave everything as it is, and the
      * text need not be decoded. A scan without allocation.
      */
-    public boolean mentionsState(ByteBuf sql) {
+    boolean mentionsState(ByteBuf sql) {
         return scan.in(sql);
     }
 

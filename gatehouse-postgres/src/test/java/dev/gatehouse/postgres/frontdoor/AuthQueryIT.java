@@ -202,16 +202,7 @@ final class AuthQueryIT {
         }
 
         // past the login's startup_timeout a held lookup fails clearly and leaves the hold
-        try (FrontDoorFixture slow = FrontDoorFixture.start(postgres.cluster(), """
-                listeners: [{ bind: 127.0.0.1:0 }]
-                servers: { main: { address: SERVER, max_connections: 2 } }
-                pools:
-                  appdb: { server: main, mode: transaction }
-                users:
-                  pgauth: { password: auth-pass }
-                auth_query: { user: pgauth, query: "%s" }
-                limits: { startup_timeout: 1s }
-                """.formatted(LOOKUP))) {
+        try (FrontDoorFixture slow = door("auth-pass", LOOKUP, "limits: { startup_timeout: 1s }")) {
             slow.door.control().pause("main").get(20, TimeUnit.SECONDS);
             assertRefused(slow, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
                     .contains("1000 ms").contains("startup_timeout");
@@ -231,16 +222,7 @@ final class AuthQueryIT {
 
     @Test
     void aQueryThatFailsGivesAClearErrorAndTheNodeKeepsServing() throws Exception {
-        try (FrontDoorFixture bad = FrontDoorFixture.start(postgres.cluster(), """
-                listeners: [{ bind: 127.0.0.1:0 }]
-                servers: { main: { address: SERVER, max_connections: 2 } }
-                pools:
-                  appdb: { server: main, mode: transaction }
-                users:
-                  app: { password: app-pass }
-                  pgauth: { password: auth-pass }
-                auth_query: { user: pgauth, query: "SELECT usename, passwd FROM no_such_table WHERE usename = $1" }
-                """)) {
+        try (FrontDoorFixture bad = door("auth-pass", "SELECT usename, passwd FROM no_such_table WHERE usename = $1", "")) {
             // the server's error is in the log only: the client has not authenticated
             assertRefused(bad, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
                     .contains("the reason is in the front door's log").doesNotContain("no_such_table");
@@ -254,16 +236,7 @@ final class AuthQueryIT {
 
     @Test
     void theAuthUsersWrongPasswordGivesAClearErrorAndTheNodeKeepsServing() throws Exception {
-        try (FrontDoorFixture bad = FrontDoorFixture.start(postgres.cluster(), """
-                listeners: [{ bind: 127.0.0.1:0 }]
-                servers: { main: { address: SERVER, max_connections: 2 } }
-                pools:
-                  appdb: { server: main, mode: transaction }
-                users:
-                  app: { password: app-pass }
-                  pgauth: { password: not-the-password }
-                auth_query: { user: pgauth, query: "%s" }
-                """.formatted(LOOKUP))) {
+        try (FrontDoorFixture bad = door("not-the-password", LOOKUP, "")) {
             assertRefused(bad, "alice", "alice-pass", "28000").contains("auth_query could not look up user \"alice\"")
                     .doesNotContain("pgauth");
             try (Connection c = bad.connect("appdb", "app", "app-pass")) {
@@ -274,15 +247,7 @@ final class AuthQueryIT {
 
     @Test
     void aPlaintextPasswordFromTheQueryIsRefused_likeAWrongPassword() throws Exception {
-        try (FrontDoorFixture plain = FrontDoorFixture.start(postgres.cluster(), """
-                listeners: [{ bind: 127.0.0.1:0 }]
-                servers: { main: { address: SERVER, max_connections: 2 } }
-                pools:
-                  appdb: { server: main, mode: transaction }
-                users:
-                  pgauth: { password: auth-pass }
-                auth_query: { user: pgauth, query: "SELECT $1::text, 'hunter2'::text" }
-                """)) {
+        try (FrontDoorFixture plain = door("auth-pass", "SELECT $1::text, 'hunter2'::text", "")) {
             // the operator reads why in the log; the client cannot tell the user exists
             assertRefused(plain, "alice", "hunter2", "28P01").doesNotContain("SCRAM-SHA-256 secret");
         }
@@ -391,6 +356,25 @@ final class AuthQueryIT {
             r.next();
             return r.getString(1);
         }
+    }
+
+    /**
+     * A front door of its own on the test's cluster: a budget of 2, users {@code app} and the auth
+     * user {@code pgauth} (whose password is {@code authPassword}), {@code query} as the
+     * auth_query, and the config lines {@code more}.
+     */
+    private static FrontDoorFixture door(String authPassword, String query, String more) throws Exception {
+        return FrontDoorFixture.start(postgres.cluster(), """
+                listeners: [{ bind: 127.0.0.1:0 }]
+                servers: { main: { address: SERVER, max_connections: 2 } }
+                pools:
+                  appdb: { server: main, mode: transaction }
+                users:
+                  app: { password: app-pass }
+                  pgauth: { password: %s }
+                auth_query: { user: pgauth, query: "%s" }
+                %s
+                """.formatted(authPassword, query, more));
     }
 
     /** Logging in as {@code user} through {@code door} fails with {@code sqlState}; its message, for more checks. */

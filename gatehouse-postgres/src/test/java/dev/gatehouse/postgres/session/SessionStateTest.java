@@ -129,12 +129,24 @@ final class SessionStateTest {
             SELECT pg_try_advisory_lock_sharedx(1)                | false
             """)
     void mentionsState_filtersOnlyQueriesWithoutAWordTheRulesActOn(String sql, boolean mentions) {
-        assertThat(SessionState.mentionsState(sql)).isEqualTo(mentions);
+        assertThat(new SessionState().mentionsState(sql)).isEqualTo(mentions);
         ByteBuf bytes = Unpooled.copiedBuffer(sql, StandardCharsets.UTF_8);
         try {
             assertThat(new SessionState().mentionsState(bytes)).isEqualTo(mentions);
         } finally {
             bytes.release();
+        }
+    }
+
+    @Test
+    void apply_toAQuerysBytes_takesTheSameEffects() {
+        SessionState state = new SessionState();
+        ByteBuf sql = Unpooled.copiedBuffer("SELECT 1; SET work_mem = '64MB'; DISCARD ALL; LISTEN jobs", StandardCharsets.UTF_8);
+        try {
+            assertThat(state.apply(sql)).isTrue();   // DISCARD ALL drops the prepared statements
+            assertThat(state.reasons()).containsExactly(PinReason.LISTEN);
+        } finally {
+            sql.release();
         }
     }
 
