@@ -252,7 +252,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements PoolWa
         try {
             if (type == 'S') {
                 ParameterStatus p = PgReaders.readParameterStatus(m);
-                c.report(p);
+                c.settings().report(p);
                 settings.serverReported(p.name(), p.value());
             } else if (type == 'Z') {
                 status = PgReaders.readReadyForQuery(m);

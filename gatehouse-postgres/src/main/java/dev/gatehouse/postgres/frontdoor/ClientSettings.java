@@ -38,12 +38,12 @@ final class ClientSettings {
      */
     String syncSql(ServerConnection c) {
         Map<String, String> wanted = expected().values();
-        if (c.inSyncWith(wanted)) {
+        if (c.settings().inSyncWith(wanted)) {
             return "";
         }
-        String sql = TrackedParameters.syncSql(wanted, c.reported());
+        String sql = TrackedParameters.syncSql(wanted, c.settings().byLowerName());
         if (sql.isEmpty()) {
-            c.markInSync(wanted);   // the next client with these settings needs no comparison
+            c.settings().markInSync(wanted);   // the next client with these settings needs no comparison
         }
         return sql;
     }

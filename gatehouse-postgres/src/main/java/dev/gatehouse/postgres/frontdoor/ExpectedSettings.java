@@ -11,7 +11,7 @@ import java.util.Map;
  * One pool's clients' expected settings ({@code ClientParameters#expected}), shared: one
  * {@link Expected} per distinct value. Most clients of a pool expect the same settings, so a
  * server connection can tell by identity, without comparing maps, that it already reports what
- * the next client expects ({@link ServerConnection#inSyncWith}), and a client's greeting is
+ * the next client expects ({@link ServerSettings#inSyncWith}), and a client's greeting is
  * encoded once per value instead of once per login. Bounded: past {@link #MAX_VALUES} distinct
  * values (a distinct {@code application_name} per client, say) a value gets an instance of its
  * own, which is still right, only slower. Used on the front door's event loop only.

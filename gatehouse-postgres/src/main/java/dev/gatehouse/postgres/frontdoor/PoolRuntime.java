@@ -115,8 +115,8 @@ final class PoolRuntime {
     /** A connection logged in and is ready. */
     void ready(ServerConnection c) {
         if (baseline == null) {
-            baseline = Collections.unmodifiableMap(new HashMap<>(c.reported()));
-            baselineNamed = Collections.unmodifiableMap(new LinkedHashMap<>(c.reportedAsNamed()));
+            baseline = Collections.unmodifiableMap(new HashMap<>(c.settings().byLowerName()));
+            baselineNamed = Collections.unmodifiableMap(new LinkedHashMap<>(c.settings().asNamed()));
         }
         PoolWaiter forWho = opening.remove(c);
         if (forWho != null && (!c.usable() || !server.hold().mayHandOut())) {

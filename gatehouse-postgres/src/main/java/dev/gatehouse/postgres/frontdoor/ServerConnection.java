@@ -3,7 +3,6 @@ package dev.gatehouse.postgres.frontdoor;
 import dev.gatehouse.postgres.extended.ServerStatements;
 import dev.gatehouse.postgres.protocol.BackendKeyData;
 import dev.gatehouse.postgres.protocol.ErrorFields;
-import dev.gatehouse.postgres.protocol.ParameterStatus;
 import dev.gatehouse.postgres.protocol.PgMessage;
 import dev.gatehouse.postgres.protocol.PgMessages;
 import dev.gatehouse.postgres.protocol.PgReaders;
@@ -13,10 +12,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.HashMap;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +34,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
+    /** How long a closing connection waits for its server to close first (see {@link #closeAfterServer}). */
+    static final long SERVER_CLOSE_WAIT_MILLIS = 5_000;
+
     /** Where the connection stands. */
     enum State { CONNECTING, AUTHENTICATING, CHECKING, READY, RESETTING, CLOSED }
 
     private final PoolRuntime pool;
     private final long epoch;
-    private final Map<String, String> reported = new HashMap<>();
-    private final Map<String, String> names = new LinkedHashMap<>();
+    private final ServerSettings settings = new ServerSettings();
     private final ServerStatements statements;
     private final ServerAuthentication authentication;
     private Channel channel;
@@ -53,12 +55,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** In its pool's idle list (the budget counts it as idle). */
     private boolean idle;
     private Runnable afterClose = () -> { };
-    /** Settings found to be what this connection reports, unchanged since (see {@link #inSyncWith}). */
-    private Map<String, String> inSync;
     /** The front door's query of the server's limits, while {@link State#CHECKING}. */
     private LimitsProbe probe;
     /** The front door's auth_query lookup running on the connection (no client holds it then), or null. */
     private AuthLookup lookup;
+    /** Closing: waiting for the server to close its side, until this deadline; null otherwise. */
+    private ScheduledFuture<?> closeDeadline;
 
     ServerConnection(PoolRuntime pool, long epoch, int statementCache) {
         this.pool = pool;
@@ -84,6 +86,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         PgMessage m = (PgMessage) msg;
+        if (closeDeadline != null) {
+            m.release();   // closing: whatever the server still sends has no reader
+            return;
+        }
         if (state == State.READY && session != null) {
             session.fromServer(this, m);   // the session takes the message over
             return;
@@ -126,6 +132,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSED;
+        if (closeDeadline != null) {
+            closeDeadline.cancel(false);
+        }
         if (was == State.AUTHENTICATING || was == State.CONNECTING || was == State.CHECKING) {
             pool.failed(this, failure != null ? failure
                     : ErrorFields.of(ErrorFields.FATAL, "08006", "the server closed the connection during its login"));
@@ -155,7 +164,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private void startup(ChannelHandlerContext ctx, PgMessage m) {
         switch (m.type()) {
             case 'R' -> authentication.answer(ctx, PgReaders.readAuthentication(m));
-            case 'S' -> report(PgReaders.readParameterStatus(m));
+            case 'S' -> settings.report(PgReaders.readParameterStatus(m));
             case 'K' -> key = PgReaders.readBackendKeyData(m);
             case 'E' -> {
                 failure = PgReaders.readErrorFields(m);
@@ -184,7 +193,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void checking(PgMessage m) {
         if (m.type() == 'S') {
-            report(PgReaders.readParameterStatus(m));
+            settings.report(PgReaders.readParameterStatus(m));
         }
         if (probe.read(m)) {
             LimitsProbe done = probe;
@@ -201,7 +210,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void whileIdle(PgMessage m) {
         switch (m.type()) {
-            case 'S' -> report(PgReaders.readParameterStatus(m));
+            case 'S' -> settings.report(PgReaders.readParameterStatus(m));
             case 'N' -> { }
             case 'E' -> {
                 log.info("{} server connection {} ended by the server: {}", pool.key(), pool.address(),
@@ -230,7 +239,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void lookupAnswer(PgMessage m) {
         if (m.type() == 'S') {
-            report(PgReaders.readParameterStatus(m));
+            settings.report(PgReaders.readParameterStatus(m));
         }
         boolean idleAgain = m.type() == 'Z' && PgReaders.readReadyForQuery(m) == TransactionStatus.IDLE;
         if (lookup.read(m)) {
@@ -238,7 +247,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             if (idleAgain && channel.isActive()) {
                 pool.release(this);
             } else {
-                channel.close();
+                close();
             }
         }
     }
@@ -252,15 +261,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void whileResetting(PgMessage m) {
         switch (m.type()) {
-            case 'S' -> report(PgReaders.readParameterStatus(m));
-            case 'E' -> channel.close();
+            case 'S' -> settings.report(PgReaders.readParameterStatus(m));
+            case 'E' -> close();
             case 'Z' -> {
                 if (PgReaders.readReadyForQuery(m) == TransactionStatus.IDLE && channel.isActive()) {
                     state = State.READY;
                     statements.clear();   // DISCARD ALL deallocated them
                     pool.release(this);
                 } else {
-                    channel.close();
+                    close();
                 }
             }
             default -> { }
@@ -269,37 +278,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     // ---- for the pool and the session
 
-    /** Records a reported setting (lower-case name). */
-    void report(ParameterStatus status) {
-        inSync = null;
-        String lower = status.name().toLowerCase(Locale.ROOT);
-        reported.put(lower, status.value());
-        names.putIfAbsent(lower, status.name());
-    }
-
-    /** What the server reported, by its own names (DateStyle, not datestyle), in order. */
-    Map<String, String> reportedAsNamed() {
-        Map<String, String> out = new LinkedHashMap<>();
-        names.forEach((lower, name) -> out.put(name, reported.get(lower)));
-        return out;
-    }
-
-    /** What the server reported last, by lower-case name. */
-    Map<String, String> reported() {
-        return reported;
-    }
-
-    /**
-     * Whether this connection was found to report {@code expected} (the same instance: see
-     * {@link ExpectedSettings}) and has reported nothing since.
-     */
-    boolean inSyncWith(Map<String, String> expected) {
-        return inSync == expected;
-    }
-
-    /** It reports {@code expected} now (until its next ParameterStatus). */
-    void markInSync(Map<String, String> expected) {
-        inSync = expected;
+    /** What the server reported (ParameterStatus) on this connection. */
+    ServerSettings settings() {
+        return settings;
     }
 
     /** The server's own cancel key for this connection. */
@@ -368,7 +349,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether it can carry a client now. */
     boolean usable() {
-        return state == State.READY && channel.isActive() && pool.current(epoch);
+        return state == State.READY && closeDeadline == null && channel.isActive() && pool.current(epoch);
     }
 
     /**
@@ -385,16 +366,45 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             then.run();
             return;
         }
-        if (channel.isActive()) {
+        if (channel.isActive() && closeDeadline == null) {
             channel.writeAndFlush(PgMessages.terminate(channel.alloc()));
         }
-        channel.close();
+        closeAfterServer(false);
     }
 
-    /** Closes the connection at once (a broken client, a transaction left open). */
+    /**
+     * Ends the connection without a Terminate (a broken client, a transaction left open: the end
+     * of its input rolls the transaction back), once the server is done with it (see
+     * {@link #closeAfterServer}).
+     */
     void close() {
         if (channel != null) {
+            closeAfterServer(true);
+        }
+    }
+
+    /**
+     * Closes the connection once the server has closed its side, or after
+     * {@link #SERVER_CLOSE_WAIT_MILLIS}. PostgreSQL leaves a backend's socket open until the
+     * backend has exited, so the budget counts a connection exactly as long as the server's
+     * {@code max_connections} counts its backend: a connection opened to make room never meets
+     * the one it replaces on the server. A connection of an older epoch (a repoint, a reconnect,
+     * a restart) closes at once; its server may be gone and is no longer the budget's.
+     *
+     * @param endInput also end the server's input (no Terminate was sent)
+     */
+    private void closeAfterServer(boolean endInput) {
+        if (closeDeadline != null || state == State.CLOSED) {
+            return;
+        }
+        if (!channel.isActive() || !pool.current(epoch) || !(channel instanceof DuplexChannel duplex)) {
             channel.close();
+            return;
+        }
+        closeDeadline = channel.eventLoop().schedule(() -> channel.close(), SERVER_CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        readFromServer(true);   // the server's close is seen only by reading
+        if (endInput) {
+            duplex.shutdownOutput();
         }
     }
 
