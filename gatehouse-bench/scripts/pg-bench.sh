@@ -35,9 +35,12 @@ usage: gatehouse-bench/scripts/pg-bench.sh [options]
   -w, --warmup SECONDS        pgbench run with the same settings before each measured one, 0 for
                               none                                      (BENCH_WARMUP, default 3)
       --first-warmup SECONDS  right after each target starts, pgbench -S -c 50 for SECONDS, then
-                              -S -C -c 50 (a login per transaction) for SECONDS: the JVM's JIT for
-                              transactions and for logins, PostgreSQL's cache; their CPU per
+                              -S -C -c 50 (a login per transaction, see --churn-warmup): the JVM's
+                              JIT for transactions and for logins, PostgreSQL's cache; their CPU per
                               transaction is the cold figure; 0 for none (BENCH_FIRST_WARMUP, default 15)
+      --churn-warmup SECONDS  how long the first warm-up's -S -C part runs (BENCH_CHURN_WARMUP,
+                              default 60: the clients' SCRAM keeps logins to a few hundred a second,
+                              and a JIT compiles a login's code fully only after some 10,000 of them)
   -r, --rounds N              rounds; the table shows medians           (BENCH_ROUNDS, default 1)
   -t, --targets LIST          comma-separated subset, in round-1 order
                               (BENCH_TARGETS, default gatehouse,pgbouncer,direct)
@@ -85,6 +88,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 duration=${BENCH_DURATION:-15}
 warmup=${BENCH_WARMUP:-3}
 first_warmup=${BENCH_FIRST_WARMUP:-15}
+churn_warmup=${BENCH_CHURN_WARMUP:-60}
 rounds=${BENCH_ROUNDS:-1}
 target_list=${BENCH_TARGETS:-}
 mode_list=${BENCH_MODES:-S,N}
@@ -113,6 +117,7 @@ while [ $# -gt 0 ]; do
     -d|--duration) duration=${2:?$1 needs a value}; shift 2 ;;
     -w|--warmup) warmup=${2:?$1 needs a value}; shift 2 ;;
     --first-warmup) first_warmup=${2:?$1 needs a value}; shift 2 ;;
+    --churn-warmup) churn_warmup=${2:?$1 needs a value}; shift 2 ;;
     -r|--rounds) rounds=${2:?$1 needs a value}; shift 2 ;;
     -t|--targets) target_list=${2:?$1 needs a value}; shift 2 ;;
     -m|--modes) mode_list=${2:?$1 needs a value}; shift 2 ;;
@@ -139,6 +144,7 @@ done
 check_int duration "$duration" 1
 check_int warmup "$warmup" 0
 check_int first-warmup "$first_warmup" 0
+check_int churn-warmup "$churn_warmup" 1
 check_int rounds "$rounds" 1
 check_int threads "$threads" 1
 check_int scale "$scale" 1
@@ -684,16 +690,16 @@ measure() {
   if [ "$status" != ok ]; then log "round $r:   $status: ${note//\"/}"; fi
 }
 
-# One phase of target $1's first warm-up in round $2 (phase name $3: "" or -C; pgbench's
-# arguments after it), from the target's start: its CPU per transaction, cold (the JVM's JIT at
-# work, PostgreSQL's cache filling), is logged and kept in cold.csv.
-first_warmup_run() { # target round phase args...
-  local t=$1 r=$2 phase=$3 out c0 c1 txns rest
-  shift 3
+# One phase of target $1's first warm-up in round $2 (phase name $3: "" or -C; $4 seconds;
+# pgbench's arguments after it), from the target's start: its CPU per transaction, cold (the
+# JVM's JIT at work, PostgreSQL's cache filling), is logged and kept in cold.csv.
+first_warmup_run() { # target round phase seconds args...
+  local t=$1 r=$2 phase=$3 secs=$4 out c0 c1 txns rest
+  shift 4
   out=$results_dir/pgbench/$t-r$r-first-warmup$phase.txt
-  log "round $r: $t first warm-up, pgbench $* for ${first_warmup}s"
+  log "round $r: $t first warm-up, pgbench $* for ${secs}s"
   c0=0; [ -z "$target_pid" ] || c0=$(ticks_of "$target_pid")
-  run_pgbench "$(target_port "$t")" "$out" "$first_warmup" "$@" \
+  run_pgbench "$(target_port "$t")" "$out" "$secs" "$@" \
     || log "round $r: WARNING the first warm-up through $t failed (see $out)"
   c1=0; [ -z "$target_pid" ] || c1=$(ticks_of "$target_pid")
   read -r txns rest <<< "$(parse_pgbench "$out" 0 50)"
@@ -853,12 +859,12 @@ hold_summary() {
   echo "source tree: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo unknown)"
   if [ "$hold" = 1 ]; then
     echo "settings: hold scenario, rounds $rounds, targets ${targets[*]}, pgbench -N -c $hold_clients -j $threads -T $hold_duration," \
-         "pause after ${hold_at}s of load, first warm-up ${first_warmup}s, budget $budget," \
+         "pause after ${hold_at}s of load, first warm-up ${first_warmup}s (-C ${churn_warmup}s), budget $budget," \
          "proxy on core $proxy_cpu, pgbench and sampler on core $load_cpu, PostgreSQL on cores $pg_cpu"
   else
     echo "settings: rounds $rounds, targets ${targets[*]}, modes ${modes[*]}, clients ${clients[*]:-none}," \
          "prepared ${prepared_clients[*]:-none}, churn ${churn_clients[*]:-none}, pgbench -j $threads," \
-         "first warm-up ${first_warmup}s, warm-up ${warmup}s, measured ${duration}s, budget $budget," \
+         "first warm-up ${first_warmup}s (-C ${churn_warmup}s), warm-up ${warmup}s, measured ${duration}s, budget $budget," \
          "proxy on core $proxy_cpu, pgbench and sampler on core $load_cpu, PostgreSQL on cores $pg_cpu"
   fi
 } > "$results_dir/machine.txt"
@@ -875,8 +881,8 @@ for ((r = 1; r <= rounds; r++)); do
     await_target "$t" "$r"
     log "round $r: $t ready on 127.0.0.1:$(target_port "$t")${target_pid:+ (pid $target_pid)}"
     if [ "$first_warmup" -gt 0 ]; then
-      first_warmup_run "$t" "$r" "" -S -c 50 -j "$threads"
-      first_warmup_run "$t" "$r" -C -S -C -c 50 -j "$threads"
+      first_warmup_run "$t" "$r" "" "$first_warmup" -S -c 50 -j "$threads"
+      first_warmup_run "$t" "$r" -C "$churn_warmup" -S -C -c 50 -j "$threads"
     fi
     if [ "$hold" = 1 ]; then
       hold_run "$t" "$r"
