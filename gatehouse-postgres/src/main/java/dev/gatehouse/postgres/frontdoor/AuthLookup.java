@@ -202,7 +202,7 @@ final class AuthLookup implements PoolWaiter {
         connection = null;
         finish(new Result.Failed("no answer within " + limit.toMillis() + " ms (limits.startup_timeout)"));
         if (running != null) {
-            running.close();   // a query stuck on the server does not keep the connection
+            running.close();   // a query stuck on the server keeps it at most SERVER_CLOSE_WAIT_MILLIS
         } else {
             pool.cancelWait(this);   // queued or held: out of the line
         }
