@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,17 +145,7 @@ final class AuthQueryIT {
         // the front doors other tests started and closed may leave backends that are still exiting:
         // wait until every backend of these users is one of this front door's connections
         await().atMost(Duration.ofSeconds(10)).until(() -> backends() <= open());
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        AtomicInteger most = new AtomicInteger();
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (sampling.get()) {
-                try {
-                    most.accumulateAndGet(backends(), Math::max);
-                } catch (SQLException e) {
-                    return;
-                }
-            }
-        });
+        BackendSampler sampler = BackendSampler.continuous(AuthQueryIT::backends);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try (Connection a = front.connect("appdb", "app", "app-pass");
              Connection b = front.connect("appdb", "app", "app-pass")) {
@@ -178,10 +166,9 @@ final class AuthQueryIT {
             b.commit();
         } finally {
             threads.shutdownNow();
-            sampling.set(false);
-            sampler.join();
+            sampler.close();
         }
-        assertThat(most.get()).isBetween(1, 2);
+        assertThat(sampler.most()).isBetween(1, 2);
     }
 
     @Test

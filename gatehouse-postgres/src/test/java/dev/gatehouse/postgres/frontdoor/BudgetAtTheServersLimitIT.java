@@ -7,15 +7,12 @@ import dev.gatehouse.testing.postgres.PostgresExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,25 +68,19 @@ final class BudgetAtTheServersLimitIT {
 
     @Test
     void roomMadeForAnotherPoolNeverMeetsTheConnectionItReplaces() throws Exception {
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        AtomicInteger most = new AtomicInteger();
         // One superuser connection for every sample: connections that come and go would take the
         // server's slots themselves while their backends exit.
         Connection watcher = postgres.cluster().connect("postgres", "postgres", null);
         PreparedStatement count = watcher.prepareStatement("SELECT count(*) FROM pg_stat_activity"
                 + " WHERE usename IN ('ann', 'ben') AND backend_type = 'client backend'");
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (sampling.get()) {
-                try (ResultSet r = count.executeQuery()) {
-                    r.next();
-                    most.accumulateAndGet(r.getInt(1), Math::max);
-                } catch (SQLException e) {
-                    return;
-                }
+        BackendSampler sampler = BackendSampler.continuous(() -> {
+            try (ResultSet r = count.executeQuery()) {
+                r.next();
+                return r.getInt(1);
             }
         });
         int perUser = BUDGET;
-        int transactions = 60;
+        int transactions = 200;   // each handover between the pools is a chance to meet an exiting backend
         ExecutorService clients = Executors.newFixedThreadPool(2 * perUser);
         try {
             List<Future<Integer>> done = new ArrayList<>();
@@ -113,11 +104,10 @@ final class BudgetAtTheServersLimitIT {
             assertThat(total).isEqualTo(2 * perUser * transactions);
         } finally {
             clients.shutdownNow();
-            sampling.set(false);
-            sampler.join();
+            sampler.close();
             watcher.close();
         }
-        assertThat(most.get()).isBetween(1, BUDGET);
+        assertThat(sampler.most()).isBetween(1, BUDGET);
         try (Connection c = front.connect("appdb", "ann", "ann-pass");
              ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM hits")) {
             assertThat(r.next()).isTrue();

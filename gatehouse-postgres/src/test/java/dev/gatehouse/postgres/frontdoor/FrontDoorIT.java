@@ -23,8 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,17 +84,7 @@ final class FrontDoorIT {
 
     @Test
     void transactionMode_manyClientsShareTheBudget_andItNeverGoesOver() throws Exception {
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        AtomicInteger most = new AtomicInteger();
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (sampling.get()) {
-                try {
-                    most.accumulateAndGet(postgres.cluster().backendCount("app"), Math::max);
-                } catch (SQLException e) {
-                    return;
-                }
-            }
-        });
+        BackendSampler sampler = BackendSampler.continuous(postgres.cluster(), "app");
         int clients = 20;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -124,10 +112,9 @@ final class FrontDoorIT {
             assertThat(total).isEqualTo(clients * 25);
         } finally {
             pool.shutdownNow();
-            sampling.set(false);
-            sampler.join();
+            sampler.close();
         }
-        assertThat(most.get()).isBetween(1, BUDGET);
+        assertThat(sampler.most()).isBetween(1, BUDGET);
         try (Connection c = front.connect("appdb", "app", "app-pass")) {
             assertThat(Long.parseLong(scalar(c, "SELECT sum(n) FROM counters"))).isGreaterThanOrEqualTo(500L);
         }

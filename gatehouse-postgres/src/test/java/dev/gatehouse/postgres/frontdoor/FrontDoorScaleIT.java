@@ -7,13 +7,10 @@ import dev.gatehouse.testing.postgres.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,35 +88,22 @@ final class FrontDoorScaleIT {
 
     /** Runs pgbench through the front door while sampling the server's connections; returns its output. */
     private String runSampled(List<String> args) throws Exception {
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        AtomicInteger most = new AtomicInteger();
-        AtomicInteger samples = new AtomicInteger();
-        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-            while (sampling.get()) {
-                try {
-                    most.accumulateAndGet(postgres.cluster().backendCount("bench"), Math::max);
-                    samples.incrementAndGet();
-                } catch (SQLException e) {
-                    return;
-                }
-            }
-        });
+        BackendSampler sampler = BackendSampler.continuous(postgres.cluster(), "bench");
         Path log = dir.resolve("pgbench.out");
         Process run = Pgbench.start(front.port, "bench", "bench-pass", args, log);
         try {
             assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
         } finally {
             run.destroyForcibly();
-            sampling.set(false);
-            sampler.join();
+            sampler.close();
         }
         String out = Files.readString(log);
         assertThat(run.exitValue()).as(out).isZero();
         Matcher processed = Pattern.compile("number of transactions actually processed: (\\d+)").matcher(out);
         assertThat(processed.find()).as(out).isTrue();
         assertThat(Long.parseLong(processed.group(1))).as(out).isGreaterThan(100);
-        assertThat(samples.get()).isGreaterThan(10);
-        assertThat(most.get()).as("most server connections in one sample").isBetween(1, BUDGET);
+        assertThat(sampler.samples()).isGreaterThan(10);
+        assertThat(sampler.most()).as("most server connections in one sample").isBetween(1, BUDGET);
         return out;
     }
 }

@@ -14,10 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +70,7 @@ final class PgbenchHoldIT {
                 users: { bench: { auth: md5, password: bench-pass } }
                 limits: { pause_timeout: 20s }
                 """.formatted(BUDGET));
-             BackendSampler sampler = new BackendSampler(cluster, "bench")) {
+             BackendSampler sampler = BackendSampler.every(Duration.ofMillis(50), cluster, "bench")) {
             DatabasesControl control = front.door.control();
             Process run = Pgbench.start(front.port, "bench", "bench-pass", List.of("-n", "-N", "-c", Integer.toString(CLIENTS),
                     "-j", "4", "-T", Integer.toString(SECONDS), "-P", "1", "bench"), log);
@@ -122,42 +119,6 @@ final class PgbenchHoldIT {
              ResultSet r = s.executeQuery("SELECT count(*) FROM pgbench_history")) {
             r.next();
             return r.getLong(1);
-        }
-    }
-
-    /**
-     * Counts a role's connections on the server every 50 ms and keeps the most; a sample that
-     * fails (the server restarting) is skipped.
-     */
-    private static final class BackendSampler implements AutoCloseable {
-
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private final AtomicInteger most = new AtomicInteger();
-        private final AtomicInteger samples = new AtomicInteger();
-
-        BackendSampler(PostgresCluster cluster, String user) {
-            timer.scheduleWithFixedDelay(() -> {
-                try {
-                    most.accumulateAndGet(cluster.backendCount(user), Math::max);
-                    samples.incrementAndGet();
-                } catch (SQLException e) {
-                    // The server is restarting: no sample this time.
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
-        }
-
-        int most() {
-            return most.get();
-        }
-
-        int samples() {
-            return samples.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            timer.shutdownNow();
-            timer.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 }
